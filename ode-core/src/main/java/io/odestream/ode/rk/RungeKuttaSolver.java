@@ -1,0 +1,181 @@
+package io.odestream.ode.rk;
+
+import io.odestream.ode.Solution;
+import io.odestream.ode.SolveOptions;
+import io.odestream.ode.SolverState;
+import io.odestream.ode.VectorField;
+import io.odestream.ode.control.StepControl;
+import java.util.Arrays;
+
+/**
+ * Solves {@code dz/dt = f(t, z)} for a batch of B rows with an explicit Runge–Kutta method and a
+ * step-control strategy:
+ * <ul>
+ *   <li>{@link #solve}: shared step control, one time span and step size for the whole batch and an
+ *       error norm over all rows (torchdiffeq's way);</li>
+ *   <li>{@link #solvePerRow}: every row has its own span, step size and controller, and finishes on
+ *       its own, while vector-field evaluations stay batched over the rows still running;</li>
+ *   <li>{@link #resume} / {@link #resumePerRow}: continue from a {@link SolverState}, keeping the
+ *       step size and controller memory (a key's state between two events of a stream).</li>
+ * </ul>
+ * Outputs are produced at any number of sorted times by the method's dense output, not by
+ * shortening steps. Time may run backwards (output times below t0).
+ *
+ * <p>Reuses its buffers across solves; not thread-safe: use one solver per thread.
+ */
+public final class RungeKuttaSolver {
+    private final ButcherTableau method;
+    private final StepControl control;
+    private final RungeKuttaEngine engine;
+
+    public RungeKuttaSolver(ButcherTableau method, StepControl control) {
+        if (method == null || control == null) {
+            throw new IllegalArgumentException("a solver needs a method and a step control");
+        }
+        this.method = method;
+        this.control = control;
+        this.engine = new RungeKuttaEngine(method, control);
+    }
+
+    public ButcherTableau method() {
+        return method;
+    }
+
+    public StepControl control() {
+        return control;
+    }
+
+    /** Shared step control from t0 to the last output time. */
+    public Solution solve(VectorField f, double[] z0, int rows, double t0, double[] outputTimes) {
+        return solve(f, z0, rows, t0, outputTimes, SolveOptions.DEFAULT);
+    }
+
+    /** Shared step control from t0 to the last output time, with events or dense recording. */
+    public Solution solve(VectorField f, double[] z0, int rows, double t0, double[] outputTimes, SolveOptions options) {
+        checkBatch(f, z0, rows);
+        checkTimes(t0, outputTimes, "outputTimes");
+        double[] times = outputTimes.clone();
+        double[][] perRow = new double[rows][];
+        Arrays.fill(perRow, times);
+        double[] starts = new double[rows];
+        Arrays.fill(starts, t0);
+        return engine.run(f, z0, rows, starts, perRow, true, options, null);
+    }
+
+    /** Per-row step control; row r runs from t0[r] to t1[r], the only output time. */
+    public Solution solvePerRow(VectorField f, double[] z0, int rows, double[] t0, double[] t1) {
+        if (t1 == null || t1.length != rows) {
+            throw new IllegalArgumentException("t1 must have one end time per row (" + rows + ")");
+        }
+        double[][] times = new double[rows][];
+        for (int r = 0; r < rows; r++) {
+            times[r] = new double[] {t1[r]};
+        }
+        return solvePerRow(f, z0, rows, t0, times, SolveOptions.DEFAULT);
+    }
+
+    /** Per-row step control; row r runs from t0[r] through its own sorted output times. */
+    public Solution solvePerRow(VectorField f, double[] z0, int rows, double[] t0, double[][] outputTimes,
+                                SolveOptions options) {
+        checkBatch(f, z0, rows);
+        if (t0 == null || t0.length != rows) {
+            throw new IllegalArgumentException("t0 must have one start time per row (" + rows + ")");
+        }
+        double[][] times = checkPerRowTimes(t0, outputTimes, rows);
+        return engine.run(f, z0, rows, t0.clone(), times, false, options, null);
+    }
+
+    /** Continues a shared-control solve from {@code state} (all rows at the same time). */
+    public Solution resume(VectorField f, SolverState state, double[] outputTimes, SolveOptions options) {
+        checkState(f, state);
+        double[] t0 = state.time();
+        for (double v : t0) {
+            if (v != t0[0]) {
+                throw new IllegalArgumentException("state rows are at different times; resume it with resumePerRow");
+            }
+        }
+        checkTimes(t0[0], outputTimes, "outputTimes");
+        double[][] perRow = new double[state.rows()][];
+        Arrays.fill(perRow, outputTimes.clone());
+        return engine.run(f, state.state(), state.rows(), t0, perRow, true, options, state);
+    }
+
+    /** Continues a per-row solve from {@code state}. */
+    public Solution resumePerRow(VectorField f, SolverState state, double[][] outputTimes, SolveOptions options) {
+        checkState(f, state);
+        double[] t0 = state.time();
+        double[][] times = checkPerRowTimes(t0, outputTimes, state.rows());
+        return engine.run(f, state.state(), state.rows(), t0, times, false, options, state);
+    }
+
+    private static void checkBatch(VectorField f, double[] z0, int rows) {
+        if (f == null) {
+            throw new IllegalArgumentException("vector field f is null");
+        }
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be >= 1, got " + rows);
+        }
+        int d = f.dimension();
+        if (d < 1) {
+            throw new IllegalArgumentException("the vector field's dimension must be >= 1, got " + d);
+        }
+        if (z0 == null || z0.length != rows * d) {
+            throw new IllegalArgumentException("z0 must hold rows × D = " + rows + " × " + d + " = " + rows * d
+                    + " values, has " + (z0 == null ? "none (null)" : z0.length)
+                    + "; check that D matches the vector field's dimension");
+        }
+        for (int i = 0; i < z0.length; i++) {
+            if (!Double.isFinite(z0[i])) {
+                throw new IllegalArgumentException("z0 is not finite at row " + i / d + ", component " + i % d
+                        + " (" + z0[i] + "); mask or replace missing values before solving");
+            }
+        }
+    }
+
+    private static void checkState(VectorField f, SolverState state) {
+        if (state == null) {
+            throw new IllegalArgumentException("solver state to resume from is null");
+        }
+        if (f == null || state.dimension() != f.dimension()) {
+            throw new IllegalArgumentException("the state has D = " + state.dimension()
+                    + " but the vector field has D = " + (f == null ? "none (null)" : f.dimension()));
+        }
+        checkBatch(f, state.state(), state.rows());
+    }
+
+    private static double[][] checkPerRowTimes(double[] t0, double[][] outputTimes, int rows) {
+        if (outputTimes == null || outputTimes.length != rows) {
+            throw new IllegalArgumentException("outputTimes must have one list per row (" + rows + ")");
+        }
+        double[][] times = new double[rows][];
+        for (int r = 0; r < rows; r++) {
+            checkTimes(t0[r], outputTimes[r], "outputTimes[" + r + "]");
+            times[r] = outputTimes[r].clone();
+        }
+        return times;
+    }
+
+    /** Times must be finite, on one side of t0, and sorted in the direction of integration. */
+    private static void checkTimes(double t0, double[] times, String name) {
+        if (!Double.isFinite(t0)) {
+            throw new IllegalArgumentException("start time t0 must be finite, got " + t0);
+        }
+        if (times == null || times.length == 0) {
+            throw new IllegalArgumentException(name + " must contain at least one time");
+        }
+        double direction = Math.signum(times[times.length - 1] - t0);
+        double previous = t0;
+        for (int i = 0; i < times.length; i++) {
+            double ti = times[i];
+            if (!Double.isFinite(ti)) {
+                throw new IllegalArgumentException(name + "[" + i + "] is not finite (" + ti + ")");
+            }
+            if ((ti - previous) * direction < 0 || (direction == 0 && ti != t0)) {
+                throw new IllegalArgumentException(name + " must be sorted in the direction of integration from t0="
+                        + t0 + " to " + times[times.length - 1] + ", but " + name + "[" + i + "] = " + ti
+                        + " comes after " + previous);
+            }
+            previous = ti;
+        }
+    }
+}
