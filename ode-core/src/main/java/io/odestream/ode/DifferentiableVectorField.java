@@ -22,4 +22,31 @@ public interface DifferentiableVectorField extends VectorField {
      * Allocation-free after the first call for a given batch size.
      */
     void vjp(double[] t, double[] z, double[] a, double[] az, double[] aTheta, int rows);
+
+    /**
+     * Like {@link #vjp}, but keeps each row's parameter cotangent apart:
+     * {@code aThetaRows[r*P ..] += a[r]ᵀ ∂f/∂θ}. The per-row adjoint needs this, because rows
+     * integrate over different time spans with their own step sizes. The default evaluates the rows
+     * one at a time and allocates scratch on every call; implementations on a hot path override it.
+     */
+    default void vjpPerRow(double[] t, double[] z, double[] a, double[] az, double[] aThetaRows, int rows) {
+        int d = dimension();
+        int p = parameterCount();
+        double[] tRow = new double[1];
+        double[] zRow = new double[d];
+        double[] aRow = new double[d];
+        double[] azRow = new double[d];
+        double[] thetaRow = new double[p];
+        for (int r = 0; r < rows; r++) {
+            tRow[0] = t[r];
+            System.arraycopy(z, r * d, zRow, 0, d);
+            System.arraycopy(a, r * d, aRow, 0, d);
+            java.util.Arrays.fill(thetaRow, 0.0);
+            vjp(tRow, zRow, aRow, azRow, thetaRow, 1);
+            System.arraycopy(azRow, 0, az, r * d, d);
+            for (int i = 0; i < p; i++) {
+                aThetaRows[r * p + i] += thetaRow[i];
+            }
+        }
+    }
 }

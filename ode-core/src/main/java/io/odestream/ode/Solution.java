@@ -149,6 +149,14 @@ public final class Solution {
         return false;
     }
 
+    /**
+     * The recorded trajectory (the per-step interpolants, which are also the tape for
+     * back-propagation through the solver). Needs {@link SolveOptions#withDenseRecording()}.
+     */
+    public DenseOutput recordedTrajectory() {
+        return requireDense();
+    }
+
     private DenseOutput requireDense() {
         if (dense == null) {
             throw new IllegalStateException("this solve did not record its trajectory; solve with "

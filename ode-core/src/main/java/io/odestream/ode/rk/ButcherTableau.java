@@ -113,8 +113,28 @@ public final class ButcherTableau {
         return denseOrder;
     }
 
+    /** Coefficient {@code a[i][j]} ({@code j < i}). */
+    public double a(int i, int j) {
+        return a[i][j];
+    }
+
+    /** Node {@code c[i]}. */
+    public double c(int i) {
+        return c[i];
+    }
+
+    /** Weight {@code b[i]}. */
+    public double b(int i) {
+        return b[i];
+    }
+
+    /** Rows of the interpolant: the stages, plus one for {@code f(t + h, y1)} when not FSAL. */
+    public int interpolantStages() {
+        return interpolantStages;
+    }
+
     /** Does the interpolant need {@code f(t + h, y1)} in addition to the stages? */
-    boolean interpolantNeedsEndDerivative() {
+    public boolean interpolantNeedsEndDerivative() {
         return interpolantStages > stages;
     }
 
@@ -133,7 +153,7 @@ public final class ButcherTableau {
     }
 
     /** Weights {@code w_i(θ)} of the interpolant at θ, written into {@code out[0 .. interpolantStages)}. */
-    void interpolationWeights(double theta, double[] out) {
+    public void interpolationWeights(double theta, double[] out) {
         for (int i = 0; i < interpolantStages; i++) {
             double[] p = interpolant[i];
             double w = 0.0;

@@ -5,9 +5,11 @@ import java.util.Arrays;
 
 /**
  * Every accepted step's interpolant, per row: its start time, step size, start state and stage
- * derivatives. Recorded only on request (memory grows with the number of steps).
+ * derivatives. Recorded only on request (memory grows with the number of steps). It is also the
+ * tape that back-propagation through the solver steps reads: every stage input can be rebuilt
+ * from the start state and the stage derivatives.
  */
-final class DenseTrajectory implements DenseOutput {
+public final class DenseTrajectory implements DenseOutput {
     private final ButcherTableau tableau;
     private final int d;
     private final int blockSize; // D (start state) + interpolantStages × D
@@ -43,6 +45,42 @@ final class DenseTrajectory implements DenseOutput {
             System.arraycopy(k[i], offset, data[row], base + (i + 1) * d, d);
         }
         counts[row] = n + 1;
+    }
+
+    public ButcherTableau tableau() {
+        return tableau;
+    }
+
+    /** Accepted steps recorded for row {@code row}. */
+    public int stepCount(int row) {
+        return counts[row];
+    }
+
+    public double stepStart(int row, int step) {
+        return starts[row][step];
+    }
+
+    public double stepSize(int row, int step) {
+        return steps[row][step];
+    }
+
+    /** Copies the state at the start of the step into {@code out[offset ..]}. */
+    public void stepState(int row, int step, double[] out, int offset) {
+        System.arraycopy(data[row], step * blockSize, out, offset, d);
+    }
+
+    /** Copies stage derivative {@code i} (an interpolant row) of the step into {@code out[offset ..]}. */
+    public void stepStage(int row, int step, int stage, double[] out, int offset) {
+        System.arraycopy(data[row], step * blockSize + (stage + 1) * d, out, offset, d);
+    }
+
+    /** Doubles held by the tape: what back-propagation through the solver costs in memory. */
+    public long storedValues() {
+        long n = 0;
+        for (int c : counts) {
+            n += (long) c * (blockSize + 2);
+        }
+        return n;
     }
 
     @Override
