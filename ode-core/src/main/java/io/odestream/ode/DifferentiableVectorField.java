@@ -13,6 +13,13 @@ public interface DifferentiableVectorField extends VectorField {
     double[] parameters();
 
     /**
+     * Tells the field that {@link #parameters()} was changed in place (by an optimiser step or a
+     * model swap), so it can refresh anything derived from them (e.g. transposed weights).
+     */
+    default void parametersChanged() {
+    }
+
+    /**
      * Vector–Jacobian products at {@code (t[r], z[r])} for every row r:
      * <ul>
      *   <li>{@code az[r*D ..] = a[r]ᵀ ∂f/∂z} (overwritten), and</li>
