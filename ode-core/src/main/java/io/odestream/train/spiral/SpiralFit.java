@@ -1,7 +1,8 @@
 package io.odestream.train.spiral;
 
+import io.odestream.model.NeuralFieldSpec;
 import io.odestream.nn.Activation;
-import io.odestream.nn.NeuralVectorField;
+import io.odestream.ode.DifferentiableVectorField;
 import io.odestream.ode.Solution;
 import io.odestream.ode.adjoint.AdjointMethod;
 import io.odestream.ode.adjoint.Gradients;
@@ -29,7 +30,11 @@ public final class SpiralFit {
     private static final int HOLD_OUT_PHASE = 5;
 
     private final SpiralProblem data;
-    private final CubedInputField model;
+    /** ode_demo's network: 2 → 50 (tanh) → 2 on z³. */
+    public static final NeuralFieldSpec SPEC = new NeuralFieldSpec(1, 2, new int[] {50}, Activation.TANH,
+            Activation.IDENTITY, false, NeuralFieldSpec.InputTransform.CUBE);
+
+    private final DifferentiableVectorField model;
     private final RungeKuttaSolver solver;
     private final AdjointMethod adjoint;
     private final Random random;
@@ -37,8 +42,7 @@ public final class SpiralFit {
 
     public SpiralFit(SpiralProblem data, long seed) {
         this.data = data;
-        this.model = new CubedInputField(NeuralVectorField.create(2, new int[] {50}, Activation.TANH,
-                Activation.IDENTITY, false, seed));
+        this.model = SPEC.newField(seed);
         // ode_demo initialises weights with std 0.1 (not Glorot's ~0.2 here): the network sees z³
         // up to 8, and smaller weights keep its tanh units out of saturation at the start.
         for (int i = 0; i < model.parameterCount(); i++) {
@@ -53,7 +57,7 @@ public final class SpiralFit {
         }
     }
 
-    public CubedInputField model() {
+    public DifferentiableVectorField model() {
         return model;
     }
 

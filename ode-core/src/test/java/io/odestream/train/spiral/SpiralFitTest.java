@@ -1,9 +1,21 @@
 package io.odestream.train.spiral;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.odestream.model.ModelArtifacts;
+import io.odestream.model.NeuralFieldSpec;
+import io.odestream.ode.DifferentiableVectorField;
+import io.odestream.ode.Solution;
+import io.odestream.ode.control.StepControl;
+import io.odestream.ode.rk.DormandPrince54;
+import io.odestream.ode.rk.RungeKuttaSolver;
+import io.odestream.schema.ModelArtifact;
 import io.odestream.train.Trainer;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * torchdiffeq's ode_demo problem, trained with adjoint gradients. The bounds are relative to the
@@ -13,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class SpiralFitTest {
 
     @Test
-    void aNeuralOdeTrainedWithTheAdjointFitsTheSpiral() {
+    void aNeuralOdeTrainedWithTheAdjointFitsTheSpiralAndReloadsBitForBit(@TempDir Path dir) throws Exception {
         SpiralProblem data = SpiralProblem.generate();
         SpiralFit fit = new SpiralFit(data, 7);
         double before = fit.heldOutError();
@@ -28,5 +40,16 @@ class SpiralFitTest {
         // must still be well inside the constant predictor's 0.53 error.
         assertTrue(whole < 0.2, report);
         assertTrue(before > 10 * whole, report);
+
+        Path file = dir.resolve("spiral.avro");
+        ModelArtifacts.write(SpiralFit.SPEC.toArtifact(fit.model(), "spiral", 1, null,
+                Map.of("heldOutMae", whole), Map.of("iterations", "3000")), file);
+        ModelArtifact reread = ModelArtifacts.read(file);
+        DifferentiableVectorField reloaded = NeuralFieldSpec.load(reread);
+        assertArrayEquals(fit.model().parameters(), reloaded.parameters(), 0.0);
+        RungeKuttaSolver solver = new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(1e-8, 1e-10).build());
+        Solution original = solver.solve(fit.model(), SpiralProblem.Z0.clone(), 1, 0, new double[] {25});
+        Solution again = solver.solve(reloaded, SpiralProblem.Z0.clone(), 1, 0, new double[] {25});
+        assertArrayEquals(original.rowFinal(0), again.rowFinal(0), 0.0, "the reloaded field is the same field");
     }
 }

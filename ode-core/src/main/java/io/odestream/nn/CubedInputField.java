@@ -1,4 +1,4 @@
-package io.odestream.train.spiral;
+package io.odestream.nn;
 
 import io.odestream.ode.DifferentiableVectorField;
 

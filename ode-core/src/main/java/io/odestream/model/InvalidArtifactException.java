@@ -1,0 +1,14 @@
+package io.odestream.model;
+
+/** A model artifact that cannot be used: unreadable, tampered with, or not the shape its spec says. */
+public final class InvalidArtifactException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public InvalidArtifactException(String message) {
+        super(message);
+    }
+
+    public InvalidArtifactException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
