@@ -1,0 +1,292 @@
+package io.odestream.latent;
+
+import io.odestream.ode.Solution;
+import io.odestream.ode.SolverException;
+import io.odestream.ode.control.StepControl;
+import io.odestream.ode.rk.RungeKuttaSolver;
+import io.odestream.ode.rk.Tableaus;
+import io.odestream.schema.ModelArtifact;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The streaming face of a latent ODE: a causal filter updated one observation at a time and
+ * queried for the predictive distribution at any time — what the Flink operator calls per key.
+ *
+ * <ul>
+ *   <li>{@link #update}: evolve h over the gap by the encoder ODE, then the masked GRU jump;</li>
+ *   <li>{@link #predict}: sample z ~ q(z | x≤t) = N(μ(h), σ²(h)) K times, integrate the latent ODE to
+ *       every query time in one batched solve (forwards, and backwards for times before the state),
+ *       decode, and summarise the mixture with the learned observation noise;</li>
+ *   <li>{@link #score}: the predictive density of a new observation at its time, before it updates
+ *       the state.</li>
+ * </ul>
+ * Bad input never corrupts a state: non-finite values are masked (and counted), observations older
+ * than the state are rejected with the reason, and a solver failure throws while the caller keeps
+ * the previous (immutable) state. Not thread-safe: one filter per operator instance.
+ */
+public final class LatentFilter {
+    private static final double[] QUANTILES = {0.05, 0.5, 0.95};
+
+    private final LatentOdeModel model;
+    private final String modelId;
+    private final long modelVersion;
+    private final RungeKuttaSolver solver;
+    private final int c;
+    private final int l;
+    private final int h;
+    private final AtomicLong maskedNonFinite = new AtomicLong();
+    private final double[] one = new double[1];
+
+    public LatentFilter(LatentOdeModel model, String modelId, long modelVersion) {
+        this.model = model;
+        this.modelId = modelId;
+        this.modelVersion = modelVersion;
+        LatentOdeSpec spec = model.spec();
+        this.solver = new RungeKuttaSolver(Tableaus.byName(spec.method()),
+                StepControl.adaptive(spec.rtol(), spec.atol()).build());
+        this.c = spec.channels();
+        this.l = spec.latent();
+        this.h = spec.hidden();
+    }
+
+    /** A filter for the model an artifact holds (type, checksum and shapes are checked). */
+    public static LatentFilter init(ModelArtifact artifact) {
+        return new LatentFilter(LatentOdeModel.fromArtifact(artifact), artifact.getModelId(), artifact.getVersion());
+    }
+
+    public LatentOdeModel model() {
+        return model;
+    }
+
+    public long modelVersion() {
+        return modelVersion;
+    }
+
+    /** Observation values that were NaN or infinite and were treated as missing, so far. */
+    public long maskedNonFiniteValues() {
+        return maskedNonFinite.get();
+    }
+
+    /** The state of a new series whose first event is at {@code originMillis}: h = 0, nothing seen yet. */
+    public FilterState start(long originMillis) {
+        return new FilterState(modelId, modelVersion, originMillis, originMillis, new double[h]);
+    }
+
+    /**
+     * Absorbs one observation: evolve to its time, then the masked GRU update.
+     *
+     * @param values C values in the data's units; entries with {@code mask[j] = false} are ignored
+     * @param mask   which channels were observed (null: all); non-finite values count as missing
+     * @throws IllegalArgumentException for an observation older than the state, or of the wrong width
+     * @throws SolverException          when the encoder ODE cannot be solved (the old state stays valid)
+     */
+    public FilterState update(FilterState state, long eventTimeMillis, double[] values, boolean[] mask) {
+        checkState(state);
+        checkObservation(state, eventTimeMillis, values, mask);
+        double[] hidden = evolveEncoder(state, eventTimeMillis);
+        double[] x = new double[c];
+        double[] m = new double[c];
+        for (int j = 0; j < c; j++) {
+            boolean observed = mask == null || mask[j];
+            if (observed && !Double.isFinite(values[j])) {
+                maskedNonFinite.incrementAndGet();
+                observed = false;
+            }
+            if (observed) {
+                x[j] = (values[j] - model.spec().mean(j)) / model.spec().std(j);
+                m[j] = 1.0;
+            }
+        }
+        double[] next = new double[h];
+        model.encoderCell().forward(x, m, hidden, next, 1);
+        return new FilterState(modelId, modelVersion, state.originMillis(), eventTimeMillis, next);
+    }
+
+    /** The predictive distribution at each query time (any order, before or after the state's time). */
+    public Prediction predict(FilterState state, long[] queryTimesMillis, int samples, long seed) {
+        checkState(state);
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+        }
+        if (queryTimesMillis.length == 0) {
+            throw new IllegalArgumentException("predict needs at least one query time");
+        }
+        double[][] decoded = decodeSamples(state, queryTimesMillis, samples, seed);
+        int q = queryTimesMillis.length;
+        double[][] mean = new double[q][c];
+        double[][] std = new double[q][c];
+        double[][][] quantiles = new double[QUANTILES.length][q][c];
+        double[] centres = new double[samples];
+        for (int i = 0; i < q; i++) {
+            for (int j = 0; j < c; j++) {
+                for (int k = 0; k < samples; k++) {
+                    centres[k] = decoded[i][k * c + j];
+                }
+                double sigma = model.noiseSigma(j);
+                double m = average(centres);
+                double variance = sigma * sigma;
+                for (double v : centres) {
+                    variance += (v - m) * (v - m) / samples;
+                }
+                double scale = model.spec().std(j);
+                double shift = model.spec().mean(j);
+                mean[i][j] = shift + scale * m;
+                std[i][j] = scale * Math.sqrt(variance);
+                for (int p = 0; p < QUANTILES.length; p++) {
+                    quantiles[p][i][j] = shift + scale * GaussianMixture.quantile(centres, sigma, QUANTILES[p]);
+                }
+            }
+        }
+        return new Prediction(queryTimesMillis.clone(), mean, std, quantiles[0], quantiles[1], quantiles[2], samples);
+    }
+
+    /**
+     * How surprising {@code values} at {@code eventTimeMillis} are, from the state before them:
+     * −log of the Monte-Carlo predictive density of the observed channels (data units) and
+     * per-channel z-scores.
+     */
+    public Score score(FilterState state, long eventTimeMillis, double[] values, boolean[] mask, int samples, long seed) {
+        checkState(state);
+        checkObservation(state, eventTimeMillis, values, mask);
+        double[][] decoded = decodeSamples(state, new long[] {eventTimeMillis}, samples, seed);
+        double[] z = new double[c];
+        Arrays.fill(z, Double.NaN);
+        double[] logDensity = new double[samples];
+        int observed = 0;
+        double[] centres = new double[samples];
+        for (int j = 0; j < c; j++) {
+            if ((mask != null && !mask[j]) || !Double.isFinite(values[j])) {
+                continue;
+            }
+            observed++;
+            double scale = model.spec().std(j);
+            double x = (values[j] - model.spec().mean(j)) / scale;
+            double sigma = model.noiseSigma(j);
+            for (int k = 0; k < samples; k++) {
+                centres[k] = decoded[0][k * c + j];
+                double e = (x - centres[k]) / sigma;
+                // Gaussian log density in data units: normalised density / scale.
+                logDensity[k] += -0.5 * e * e - Math.log(sigma * scale) - 0.5 * Math.log(2 * Math.PI);
+            }
+            double m = average(centres);
+            double variance = sigma * sigma;
+            for (double v : centres) {
+                variance += (v - m) * (v - m) / samples;
+            }
+            z[j] = (x - m) / Math.sqrt(variance);
+        }
+        double nld = observed == 0 ? Double.NaN : -(logSumExp(logDensity) - Math.log(samples));
+        return new Score(nld, z, observed);
+    }
+
+    /** Readout of K posterior samples at every query time: [query][k*C + j], normalised units. */
+    private double[][] decodeSamples(FilterState state, long[] queryTimesMillis, int samples, long seed) {
+        double[] posterior = new double[2 * l];
+        model.posterior().forward(state.hiddenView(), posterior, 1);
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] z0 = new double[samples * l];
+        for (int k = 0; k < samples; k++) {
+            for (int i = 0; i < l; i++) {
+                z0[k * l + i] = posterior[i] + Math.exp(posterior[l + i]) * random.nextGaussian();
+            }
+        }
+        int q = queryTimesMillis.length;
+        double unit = model.spec().timeUnitMillis();
+        double[][] latentAt = new double[q][];
+        Integer[] order = new Integer[q];
+        for (int i = 0; i < q; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(queryTimesMillis[a], queryTimesMillis[b]));
+        // After the state's time: one forward solve; before it: one backward solve.
+        solveSide(z0, samples, queryTimesMillis, order, state.timeMillis(), unit, true, latentAt);
+        solveSide(z0, samples, queryTimesMillis, order, state.timeMillis(), unit, false, latentAt);
+        double[][] decoded = new double[q][samples * c];
+        for (int i = 0; i < q; i++) {
+            model.readout().forward(latentAt[i], decoded[i], samples);
+        }
+        return decoded;
+    }
+
+    private void solveSide(double[] z0, int samples, long[] times, Integer[] order, long origin, double unit,
+                           boolean forward, double[][] latentAt) {
+        int count = 0;
+        double[] relative = new double[times.length];
+        int[] index = new int[times.length];
+        for (int n = 0; n < times.length; n++) {
+            int i = order[forward ? n : times.length - 1 - n];
+            long dt = times[i] - origin;
+            if (forward ? dt >= 0 : dt < 0) {
+                relative[count] = dt / unit;
+                index[count] = i;
+                count++;
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        Solution s = solver.solve(model.decoderDynamics(), z0, samples, 0.0, Arrays.copyOf(relative, count));
+        for (int n = 0; n < count; n++) {
+            latentAt[index[n]] = s.state(n);
+        }
+    }
+
+    private double[] evolveEncoder(FilterState state, long eventTimeMillis) {
+        double[] hidden = state.hidden();
+        long gap = eventTimeMillis - state.timeMillis();
+        if (gap == 0) {
+            return hidden;
+        }
+        one[0] = gap / model.spec().timeUnitMillis();
+        Solution s = solver.solve(model.encoderDynamics(), hidden, 1, 0.0, one);
+        return s.rowFinal(0);
+    }
+
+    private void checkState(FilterState state) {
+        if (state.modelVersion() != modelVersion || !state.modelId().equals(modelId)) {
+            throw new IllegalArgumentException("filter state belongs to model " + state.modelId() + " v"
+                    + state.modelVersion() + " but this filter runs " + modelId + " v" + modelVersion
+                    + "; re-encode the series' recent observations under the new model");
+        }
+        if (state.hiddenView().length != h) {
+            throw new IllegalArgumentException("filter state has " + state.hiddenView().length
+                    + " hidden values, the model needs " + h);
+        }
+    }
+
+    private void checkObservation(FilterState state, long eventTimeMillis, double[] values, boolean[] mask) {
+        if (eventTimeMillis < state.timeMillis()) {
+            throw new IllegalArgumentException("observation at " + eventTimeMillis + " is older than the filter state ("
+                    + state.timeMillis() + "); order events before filtering (late events are the stream's job)");
+        }
+        if (values == null || values.length != c) {
+            throw new IllegalArgumentException("observation has " + (values == null ? 0 : values.length)
+                    + " values but the model has " + c + " channels");
+        }
+        if (mask != null && mask.length != c) {
+            throw new IllegalArgumentException("mask has " + mask.length + " entries but the model has " + c + " channels");
+        }
+    }
+
+    private static double average(double[] v) {
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    private static double logSumExp(double[] v) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+            max = Math.max(max, x);
+        }
+        double s = 0;
+        for (double x : v) {
+            s += Math.exp(x - max);
+        }
+        return max + Math.log(s);
+    }
+}

@@ -1,0 +1,12 @@
+package io.odestream.latent;
+
+/**
+ * How surprising an observation was under the predictive distribution at its time, computed before
+ * the observation updates the state.
+ *
+ * @param negativeLogDensity −log p(observed channels), in the data's units (NaN when nothing was observed)
+ * @param zScores            per channel (x − predictive mean) / predictive std; NaN for missing channels
+ * @param observedChannels   how many channels were observed (finite and unmasked)
+ */
+public record Score(double negativeLogDensity, double[] zScores, int observedChannels) {
+}

@@ -1,0 +1,154 @@
+package io.odestream.latent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.odestream.ode.control.StepControl;
+import io.odestream.ode.rk.DormandPrince54;
+import io.odestream.ode.rk.RungeKuttaSolver;
+import io.odestream.schema.ModelArtifact;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The streaming filter's contract, on an untrained (randomly initialised) model. */
+class LatentFilterTest {
+    private static final LatentOdeSpec SPEC = LatentOdeSpec.of(3, 4, 8, new int[] {16}, new int[] {16}, 1000.0);
+
+    private static LatentFilter filter() {
+        return new LatentFilter(LatentOdeModel.create(SPEC, 11), "test", 1);
+    }
+
+    @Test
+    void updatingObservationByObservationReproducesTheBatchEncoder() {
+        LatentFilter filter = filter();
+        Random random = new Random(2);
+        int n = 20;
+        long[] times = new long[n];
+        double[][][] x = new double[1][n][3];
+        double[][][] m = new double[1][n][3];
+        double[][] gaps = new double[1][n];
+        FilterState state = filter.start(1_700_000_000_000L);
+        long t = state.timeMillis();
+        for (int k = 0; k < n; k++) {
+            long gap = 100 + random.nextInt(3000);
+            t += gap;
+            times[k] = t;
+            gaps[0][k] = gap / 1000.0;
+            boolean[] mask = new boolean[3];
+            double[] values = new double[3];
+            for (int j = 0; j < 3; j++) {
+                mask[j] = random.nextDouble() < 0.7;
+                values[j] = mask[j] ? random.nextGaussian() : Double.NaN;
+                x[0][k][j] = mask[j] ? values[j] : 0;
+                m[0][k][j] = mask[j] ? 1 : 0;
+            }
+            state = filter.update(state, t, values, mask);
+        }
+        LatentOdeModel model = filter.model();
+        OdeRnnEncoder batch = new OdeRnnEncoder(model.encoderDynamics(), model.encoderCell(),
+                new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(SPEC.rtol(), SPEC.atol()).build()));
+        double[] h = batch.encode(new double[SPEC.hidden()], gaps, x, m, 1);
+        assertArrayEquals(h, state.hidden(), 1e-12);
+        assertEquals(0, filter.maskedNonFiniteValues(), "masked NaNs are not counted as bad values");
+    }
+
+    @Test
+    void predictingAtTheStatesTimeReturnsThePosteriorDecoded() {
+        LatentFilter filter = filter();
+        FilterState state = filter.update(filter.start(0), 500, new double[] {0.3, -1, 2}, null);
+        int samples = 64;
+        Prediction p = filter.predict(state, new long[] {500}, samples, 7);
+        // Independently: z_k = μ + σ ε_k with the same random stream, decoded, mixture moments.
+        LatentOdeModel model = filter.model();
+        double[] posterior = new double[2 * SPEC.latent()];
+        model.posterior().forward(state.hidden(), posterior, 1);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        double[] z = new double[samples * SPEC.latent()];
+        for (int k = 0; k < samples; k++) {
+            for (int i = 0; i < SPEC.latent(); i++) {
+                z[k * SPEC.latent() + i] = posterior[i] + Math.exp(posterior[SPEC.latent() + i]) * random.nextGaussian();
+            }
+        }
+        double[] decoded = new double[samples * 3];
+        model.readout().forward(z, decoded, samples);
+        for (int j = 0; j < 3; j++) {
+            double mean = 0;
+            for (int k = 0; k < samples; k++) {
+                mean += decoded[k * 3 + j] / samples;
+            }
+            assertEquals(mean, p.mean()[0][j], 1e-12, "channel " + j);
+        }
+    }
+
+    @Test
+    void quantilesAreOrderedAndTheSpreadGrowsWithTheHorizon() {
+        LatentFilter filter = filter();
+        FilterState state = filter.update(filter.start(0), 1000, new double[] {1, 1, 1}, null);
+        Prediction p = filter.predict(state, new long[] {5000, 1000, 200, 20_000}, 200, 3);
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 3; j++) {
+                assertTrue(p.q05()[i][j] < p.q50()[i][j] && p.q50()[i][j] < p.q95()[i][j], "ordered at " + i + "," + j);
+                assertTrue(p.std()[i][j] > 0);
+            }
+        }
+        assertEquals(200, p.samples());
+        assertArrayEquals(new long[] {5000, 1000, 200, 20_000}, p.times(), "answers in the order asked");
+    }
+
+    @Test
+    void anObservationFarFromThePredictionScoresWorse() {
+        LatentFilter filter = filter();
+        FilterState state = filter.update(filter.start(0), 1000, new double[] {0.5, 0.5, 0.5}, null);
+        Prediction p = filter.predict(state, new long[] {2000}, 256, 1);
+        double[] expected = p.mean()[0];
+        double[] far = {expected[0] + 10 * p.std()[0][0], expected[1], expected[2]};
+        Score typical = filter.score(state, 2000, expected, null, 256, 1);
+        Score surprising = filter.score(state, 2000, far, null, 256, 1);
+        assertTrue(surprising.negativeLogDensity() > typical.negativeLogDensity() + 20);
+        assertEquals(10.0, surprising.zScores()[0], 0.5);
+        assertEquals(0.0, typical.zScores()[0], 1e-9);
+        Score partial = filter.score(state, 2000, new double[] {far[0], Double.NaN, 1}, new boolean[] {true, true, false},
+                256, 1);
+        assertEquals(1, partial.observedChannels());
+        assertTrue(Double.isNaN(partial.zScores()[1]) && Double.isNaN(partial.zScores()[2]));
+    }
+
+    @Test
+    void badInputIsRejectedOrMaskedAndTheStateNeverChanges() {
+        LatentFilter filter = filter();
+        FilterState state = filter.update(filter.start(0), 1000, new double[] {1, 2, 3}, null);
+        IllegalArgumentException older = assertThrows(IllegalArgumentException.class,
+                () -> filter.update(state, 999, new double[] {1, 2, 3}, null));
+        assertTrue(older.getMessage().contains("older than the filter state"), older.getMessage());
+        IllegalArgumentException width = assertThrows(IllegalArgumentException.class,
+                () -> filter.update(state, 2000, new double[] {1, 2}, null));
+        assertTrue(width.getMessage().contains("3 channels"), width.getMessage());
+        FilterState masked = filter.update(state, 2000, new double[] {Double.NaN, Double.POSITIVE_INFINITY, 3}, null);
+        assertEquals(2, filter.maskedNonFiniteValues());
+        FilterState explicit = filter.update(state, 2000, new double[] {0, 0, 3}, new boolean[] {false, false, true});
+        assertArrayEquals(explicit.hidden(), masked.hidden(), 0.0, "a non-finite value is a missing value");
+        LatentFilter other = new LatentFilter(LatentOdeModel.create(SPEC, 12), "test", 2);
+        IllegalArgumentException version = assertThrows(IllegalArgumentException.class,
+                () -> other.update(state, 3000, new double[] {1, 2, 3}, null));
+        assertTrue(version.getMessage().contains("re-encode"), version.getMessage());
+    }
+
+    @Test
+    void aFilterFromTheArtifactPredictsBitForBitTheSame() {
+        LatentFilter filter = filter();
+        ModelArtifact artifact = filter.model().toArtifact("test", 1, null, Map.of(), Map.of());
+        LatentFilter reloaded = LatentFilter.init(artifact);
+        FilterState a = filter.update(filter.start(0), 700, new double[] {1, 0, -1}, null);
+        FilterState b = reloaded.update(reloaded.start(0), 700, new double[] {1, 0, -1}, null);
+        assertEquals(a, b);
+        Prediction pa = filter.predict(a, new long[] {900, 5000}, 32, 9);
+        Prediction pb = reloaded.predict(b, new long[] {900, 5000}, 32, 9);
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(pa.mean()[i], pb.mean()[i], 0.0);
+            assertArrayEquals(pa.q95()[i], pb.q95()[i], 0.0);
+        }
+    }
+}
