@@ -1,0 +1,38 @@
+package io.odestream.kafka;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Writes {@code T} to its topic: value = Avro binary, key = {@link OdeTopic#keyOf}. */
+public final class AvroRecordSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
+    private static final long serialVersionUID = 1L;
+
+    private final OdeTopic topic;
+    private final String topicName;
+    private final Class<T> type;
+    private transient AvroSerde<T> serde;
+
+    public AvroRecordSerializer(OdeTopic topic, String topicName, Class<T> type) {
+        if (!topic.recordType().equals(type)) {
+            throw new IllegalArgumentException("topic " + topic + " carries " + topic.schemaFullName() + ", not " + type.getName());
+        }
+        this.topic = topic;
+        this.topicName = topicName;
+        this.type = type;
+    }
+
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        serde = new AvroSerde<>(type);
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
+        if (serde == null) {
+            serde = new AvroSerde<>(type);
+        }
+        return new ProducerRecord<>(topicName, null, timestamp, topic.keyOf(element), serde.serialize(element));
+    }
+}
