@@ -1,0 +1,14 @@
+package io.odestream.registry;
+
+/** A registry operation that cannot be done as asked (unknown version, conflicting republish, Kafka failure). */
+public final class RegistryException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public RegistryException(String message) {
+        super(message);
+    }
+
+    public RegistryException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
