@@ -1,0 +1,14 @@
+package io.odestream.cli;
+
+/** A command that cannot do what was asked; the message names the input and what to do. */
+public final class CommandFailedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public CommandFailedException(String message) {
+        super(message);
+    }
+
+    public CommandFailedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

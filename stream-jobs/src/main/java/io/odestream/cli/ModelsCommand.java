@@ -1,0 +1,274 @@
+package io.odestream.cli;
+
+import io.odestream.model.ModelArtifacts;
+import io.odestream.registry.ArtifactSigner;
+import io.odestream.registry.KeyFileException;
+import io.odestream.registry.ModelRegistry;
+import io.odestream.registry.RegistrySnapshot;
+import io.odestream.registry.RejectedRecord;
+import io.odestream.registry.SigningKeys;
+import io.odestream.schema.ModelArtifact;
+import io.odestream.schema.RegistryServing;
+import io.odestream.schema.RegistryServingChange;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code odestream models ...}: the model registry. */
+@Command(name = "models", mixinStandardHelpOptions = true,
+        description = "The model registry: signed model versions on a compacted Kafka topic and the serving pointer.",
+        subcommands = {
+            ModelsCommand.ListVersions.class,
+            ModelsCommand.Show.class,
+            ModelsCommand.Publish.class,
+            ModelsCommand.Promote.class,
+            ModelsCommand.Rollback.class,
+            ModelsCommand.Keygen.class,
+        })
+final class ModelsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Lists every verified version with its parent, metrics and the serving pointer; "
+                    + "records that failed verification are listed on stderr with the reason.")
+    static final class ListVersions implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        RegistryOptions registry;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            RegistrySnapshot s;
+            try (ModelRegistry r = registry.connect()) {
+                s = r.snapshot();
+            }
+            for (String modelId : s.modelIds()) {
+                if (registry.model != null && !registry.model.equals(modelId)) {
+                    continue;
+                }
+                Long serving = s.serving(modelId).map(RegistryServing::getServingVersion).orElse(null);
+                out.println("model " + modelId + (serving == null ? " (not promoted)" : " (serving version " + serving + ")"));
+                out.printf("  %-2s %8s %8s  %-24s  %-17s  %s%n", "", "version", "parent", "created", "checksum", "metrics");
+                for (ModelArtifact a : s.versions(modelId)) {
+                    out.printf("  %-2s %8d %8s  %-24s  %-17s  %s%n",
+                            Long.valueOf(a.getVersion()).equals(serving) ? "*" : "",
+                            a.getVersion(), a.getParentVersion() == null ? "-" : a.getParentVersion(),
+                            a.getCreatedAt(), a.getChecksum().substring(0, Math.min(16, a.getChecksum().length())),
+                            metrics(a.getMetrics()));
+                }
+                s.serving(modelId).ifPresent(p -> {
+                    out.println("  serving history:");
+                    for (RegistryServingChange c : p.getHistory()) {
+                        out.println("    " + c.getChangedAt() + "  " + c.getAction() + " " + c.getVersion()
+                                + (c.getFromVersion() == null ? "" : " (was " + c.getFromVersion() + ")")
+                                + "  " + c.getReason());
+                    }
+                });
+            }
+            out.flush();
+            reportRejected(s, spec.commandLine().getErr());
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one version: identity, lineage, metrics, spec.")
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        RegistryOptions registry;
+
+        @Parameters(index = "0", paramLabel = "VERSION", description = "A version number, 'latest' or 'serving'.")
+        String version;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            RegistrySnapshot s;
+            try (ModelRegistry r = registry.connect()) {
+                s = r.snapshot();
+            }
+            String modelId = registry.modelId(s);
+            ModelArtifact a = switch (version.toLowerCase(Locale.ROOT)) {
+                case "latest" -> s.latest(modelId).orElseThrow(() -> new CommandFailedException(
+                        "model '" + modelId + "' has no verified version"));
+                case "serving" -> s.served(modelId).orElseThrow(() -> new CommandFailedException(
+                        "model '" + modelId + "' is not promoted (or its serving version failed verification)"));
+                default -> s.version(modelId, parseVersion(version)).orElseThrow(() -> new CommandFailedException(
+                        "model '" + modelId + "' has no verified version " + version + "; see `odestream models list`"));
+            };
+            out.println("model       " + a.getModelId());
+            out.println("version     " + a.getVersion());
+            out.println("parent      " + (a.getParentVersion() == null ? "-" : a.getParentVersion()));
+            out.println("created     " + a.getCreatedAt());
+            out.println("type        " + a.getModelType());
+            out.println("parameters  " + a.getParameters().size());
+            out.println("checksum    " + a.getChecksum());
+            out.println("signed by   " + a.getSigningKeyId() + " (verified)");
+            out.println("serving     " + s.serving(modelId).map(p -> p.getServingVersion() == a.getVersion()).orElse(false));
+            out.println("metrics     " + metrics(a.getMetrics()));
+            out.println("lineage     " + new TreeMap<>(a.getLineage()));
+            out.println("spec        " + a.getSpecJson());
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "publish", mixinStandardHelpOptions = true,
+            description = "Signs an artifact file (written by ode-core's ModelArtifacts.write) and publishes it; does not promote.")
+    static final class Publish implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        RegistryOptions registry;
+
+        @Parameters(index = "0", paramLabel = "FILE", description = "The artifact file (.avro).")
+        Path file;
+
+        @Option(names = "--signing-key", paramLabel = "FILE.key", required = true,
+                description = "PKCS#8 private key from `odestream models keygen`; its .pub must lie beside it.")
+        Path signingKey;
+
+        @Override
+        public Integer call() {
+            String name = signingKey.getFileName().toString();
+            if (!name.endsWith(SigningKeys.PRIVATE_KEY_SUFFIX)) {
+                throw new KeyFileException("--signing-key " + signingKey + " must be a " + SigningKeys.PRIVATE_KEY_SUFFIX
+                        + " file written by `odestream models keygen`");
+            }
+            Path dir = signingKey.toAbsolutePath().getParent();
+            ArtifactSigner signer = ArtifactSigner.fromFiles(dir,
+                    name.substring(0, name.length() - SigningKeys.PRIVATE_KEY_SUFFIX.length()));
+            ModelArtifact signed = signer.sign(ModelArtifacts.read(file));
+            try (ModelRegistry r = registry.connect()) {
+                r.publish(signed);
+            }
+            spec.commandLine().getOut().println("published model " + signed.getModelId() + " version "
+                    + signed.getVersion() + " signed by " + signer.keyId());
+            return 0;
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true,
+            description = "Points serving at VERSION and republishes it, so running jobs swap to it.")
+    static final class Promote implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        RegistryOptions registry;
+
+        @Parameters(index = "0", paramLabel = "VERSION")
+        long version;
+
+        @Option(names = "--reason", defaultValue = "promoted from the command line", description = "Why (kept in the history).")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (ModelRegistry r = registry.connect()) {
+                String modelId = registry.modelId(r.snapshot());
+                RegistryServing p = r.promote(modelId, version, reason);
+                spec.commandLine().getOut().println("model " + modelId + " now serves version " + p.getServingVersion());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rollback", mixinStandardHelpOptions = true,
+            description = "Points serving back to the previously promoted version (or --to VERSION) and republishes it.")
+    static final class Rollback implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        RegistryOptions registry;
+
+        @Option(names = "--to", paramLabel = "VERSION", description = "The version to go back to (default: the one promoted before).")
+        Long to;
+
+        @Option(names = "--reason", defaultValue = "rolled back from the command line", description = "Why (kept in the history).")
+        String reason;
+
+        @Override
+        public Integer call() {
+            try (ModelRegistry r = registry.connect()) {
+                String modelId = registry.modelId(r.snapshot());
+                RegistryServing p = r.rollback(modelId, to, reason);
+                spec.commandLine().getOut().println("model " + modelId + " rolled back to version " + p.getServingVersion());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "keygen", mixinStandardHelpOptions = true,
+            description = {"Creates an Ed25519 key pair: DIR/NAME.key (PKCS#8 PEM, keep it secret) and DIR/NAME.pub",
+                "(X.509 PEM, give it to every reader that should trust this signer)."})
+    static final class Keygen implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--out", paramLabel = "DIR", required = true, description = "Directory to write the key pair to.")
+        Path out;
+
+        @Option(names = "--name", defaultValue = "odestream", description = "File name of the pair (default ${DEFAULT-VALUE}).")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            KeyPair pair = SigningKeys.generate();
+            try {
+                SigningKeys.write(pair, out, name);
+            } catch (java.io.IOException e) {
+                throw new CommandFailedException("cannot write the key pair to " + out + ": " + e.getMessage(), e);
+            }
+            PrintWriter o = spec.commandLine().getOut();
+            o.println("key id " + SigningKeys.keyId(pair.getPublic()));
+            o.println("private key " + out.resolve(name + SigningKeys.PRIVATE_KEY_SUFFIX) + " (keep it secret)");
+            o.println("public key  " + out.resolve(name + SigningKeys.PUBLIC_KEY_SUFFIX) + " (trust it with --keys DIR)");
+            return 0;
+        }
+    }
+
+    static long parseVersion(String text) {
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new CommandFailedException("VERSION '" + text + "' is not a number, 'latest' or 'serving'");
+        }
+    }
+
+    private static String metrics(Map<String, Double> metrics) {
+        return new TreeMap<>(metrics).entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+    }
+
+    private static void reportRejected(RegistrySnapshot s, PrintWriter err) {
+        for (RejectedRecord r : s.rejected()) {
+            err.println("rejected " + r);
+        }
+        err.flush();
+    }
+}

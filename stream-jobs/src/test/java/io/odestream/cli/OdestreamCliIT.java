@@ -1,0 +1,185 @@
+package io.odestream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.odestream.kafka.broker.EmbeddedKafkaBroker;
+import io.odestream.model.ModelArtifacts;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line through picocli's execute, against one real broker; each test its own topic prefix. */
+class OdestreamCliIT {
+    private static EmbeddedKafkaBroker broker;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    /** Exit code, stdout and stderr of one command. */
+    record Run(int exit, String out, String err) {
+        List<String> outLines() {
+            return out.lines().filter(l -> !l.isBlank()).toList();
+        }
+    }
+
+    static Run odestream(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Odestream.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    private String[] kafka(String prefix, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--bootstrap-servers", broker.bootstrapServers(), "--topic-prefix", prefix));
+        return all.toArray(String[]::new);
+    }
+
+    @Test
+    void produceALongCsvThenTailItAsJsonLines() throws Exception {
+        Run topics = odestream(kafka("long-", "topics", "create", "--partitions", "2"));
+        assertEquals(0, topics.exit(), topics.err());
+        assertTrue(topics.out().contains("long-observations"), topics.out());
+
+        Path csv = Files.writeString(dir.resolve("sensors.csv"), String.join("\n",
+                "series_id,timestamp,channel,value",
+                "s1,2024-01-01T00:00:00Z,temp,20.5",
+                "s1,2024-01-01T00:00:00Z,hum,0.4",
+                "s1,2024-01-01T00:01:00Z,hum,0.5",
+                "s1,not-a-time,hum,0.6",
+                "s1,1704067320000,temp,21",
+                ""));
+        Run produce = odestream(kafka("long-", "produce", "--csv", csv.toString(), "--no-progress", "--speedup", "max"));
+        assertEquals(0, produce.exit(), produce.err());
+        assertTrue(produce.out().contains("sent 3 observations from 5 rows"), produce.out());
+        assertTrue(produce.out().contains("1 rows skipped"), produce.out());
+        assertTrue(produce.err().contains("sensors.csv:5: timestamp 'not-a-time'"), produce.err());
+
+        Run tail = odestream(kafka("long-", "tail", "long-observations", "--from-beginning", "--max", "3"));
+        assertEquals(0, tail.exit(), tail.err());
+        assertEquals(List.of(
+                "{\"seriesId\":\"s1\",\"eventTime\":1704067200000,\"values\":[{\"double\":20.5},{\"double\":0.4}],"
+                        + "\"channels\":{\"array\":[\"temp\",\"hum\"]},\"tags\":null}",
+                "{\"seriesId\":\"s1\",\"eventTime\":1704067260000,\"values\":[null,{\"double\":0.5}],"
+                        + "\"channels\":{\"array\":[\"temp\",\"hum\"]},\"tags\":null}",
+                "{\"seriesId\":\"s1\",\"eventTime\":1704067320000,\"values\":[{\"double\":21.0},null],"
+                        + "\"channels\":{\"array\":[\"temp\",\"hum\"]},\"tags\":null}"),
+                tail.outLines(), "one key, so one partition, so file order");
+    }
+
+    @Test
+    void produceAWideCsvAtASpeedupAndTailStopsWhenIdle() throws Exception {
+        Path csv = Files.writeString(dir.resolve("wide.csv"), String.join("\n",
+                "series_id,timestamp,a,b",
+                "x,1000,1,",
+                "x,1200,,2",
+                "y,1400,3,4",
+                ""));
+        // 400 ms of event time at speedup 2: about 0.2 s of pacing
+        Run produce = odestream(kafka("wide-", "produce", "--csv", csv.toString(), "--no-progress",
+                "--speedup", "2", "--topic", "wide-in"));
+        assertEquals(0, produce.exit(), produce.err());
+        assertTrue(produce.out().contains("sent 3 observations") && produce.out().contains("wide layout"), produce.out());
+
+        Run tail = odestream(kafka("wide-", "tail", "wide-in", "--type", "Observation", "--from-beginning",
+                "--idle-timeout", "PT3S"));
+        assertEquals(0, tail.exit(), tail.err());
+        assertEquals(3, tail.outLines().size(), tail.out());
+        assertTrue(tail.out().contains("\"seriesId\":\"y\",\"eventTime\":1400,\"values\":[{\"double\":3.0},{\"double\":4.0}]"),
+                tail.out());
+    }
+
+    @Test
+    void errorsNameTheInputAndExitNonZero() {
+        Run missing = odestream(kafka("err-", "produce", "--csv", dir.resolve("nope.csv").toString(), "--no-progress"));
+        assertEquals(1, missing.exit());
+        assertTrue(missing.err().contains("nope.csv does not exist"), missing.err());
+
+        Run unknownTopic = odestream(kafka("err-", "tail", "whatever"));
+        assertEquals(1, unknownTopic.exit());
+        assertTrue(unknownTopic.err().contains("not an odestream topic") && unknownTopic.err().contains("--type"),
+                unknownTopic.err());
+
+        Run usage = odestream("produce");
+        assertEquals(2, usage.exit(), "missing --csv is a usage error");
+        assertTrue(usage.err().contains("--csv"), usage.err());
+
+        Run badSpeed = odestream(kafka("err-", "produce", "--csv", "x.csv", "--speedup", "fast"));
+        assertEquals(1, badSpeed.exit());
+        assertTrue(badSpeed.err().contains("--speedup 'fast' is not valid"), badSpeed.err());
+    }
+
+    @Test
+    void modelsKeygenPublishListPromoteRollback() throws Exception {
+        Path keys = dir.resolve("keys");
+        Run keygen = odestream("models", "keygen", "--out", keys.toString(), "--name", "ci");
+        assertEquals(0, keygen.exit(), keygen.err());
+        assertTrue(keygen.out().startsWith("key id ed25519:"), keygen.out());
+
+        for (long v = 1; v <= 3; v++) {
+            Path file = dir.resolve("m" + v + ".avro");
+            ModelArtifacts.write(ModelArtifacts.create("sensors", v, v == 1 ? null : v - 1, "neural-vector-field",
+                    "{\"specVersion\":1}", new double[] {v, -v}, Map.of("val_nll", 3.0 - v), Map.of()), file);
+            Run publish = odestream(kafka("m-", "models", "publish", file.toString(),
+                    "--signing-key", keys.resolve("ci.key").toString(), "--keys", keys.toString()));
+            assertEquals(0, publish.exit(), publish.err());
+            assertTrue(publish.out().contains("published model sensors version " + v), publish.out());
+        }
+        assertEquals(0, odestream(kafka("m-", "models", "promote", "2", "--keys", keys.toString())).exit());
+        assertEquals(0, odestream(kafka("m-", "models", "promote", "3", "--keys", keys.toString(), "--reason", "best")).exit());
+        Run rollback = odestream(kafka("m-", "models", "rollback", "--keys", keys.toString()));
+        assertEquals(0, rollback.exit(), rollback.err());
+        assertTrue(rollback.out().contains("rolled back to version 2"), rollback.out());
+
+        Run list = odestream(kafka("m-", "models", "list", "--keys", keys.toString()));
+        assertEquals(0, list.exit(), list.err());
+        assertTrue(list.out().contains("model sensors (serving version 2)"), list.out());
+        assertTrue(list.out().contains("PROMOTED 3 (was 2)  best"), list.out());
+        assertTrue(list.out().contains("ROLLED_BACK 2 (was 3)"), list.out());
+        assertTrue(list.out().lines().anyMatch(l -> l.matches("\\s+\\*\\s+2\\s+1\\s.*val_nll=1.0")), list.out());
+
+        Run show = odestream(kafka("m-", "models", "show", "serving", "--keys", keys.toString()));
+        assertEquals(0, show.exit(), show.err());
+        assertTrue(show.out().contains("version     2") && show.out().contains("parent      1"), show.out());
+
+        // a reader that trusts a different key sees nothing it may serve, and says why
+        Path otherKeys = dir.resolve("other");
+        assertEquals(0, odestream("models", "keygen", "--out", otherKeys.toString()).exit());
+        Run untrusted = odestream(kafka("m-", "models", "list", "--keys", otherKeys.toString()));
+        assertEquals(0, untrusted.exit());
+        assertTrue(untrusted.err().contains("UNKNOWN_KEY"), untrusted.err());
+        Run promoteUntrusted = odestream(kafka("m-", "models", "promote", "1", "--model", "sensors",
+                "--keys", otherKeys.toString()));
+        assertEquals(1, promoteUntrusted.exit());
+        assertTrue(promoteUntrusted.err().contains("no verified version 1"), promoteUntrusted.err());
+
+        Run noKeys = odestream(kafka("m-", "models", "list", "--keys", dir.resolve("absent").toString()));
+        assertEquals(1, noKeys.exit());
+        assertTrue(noKeys.err().contains("models keygen"), noKeys.err());
+    }
+}
