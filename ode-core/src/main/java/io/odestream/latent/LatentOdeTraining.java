@@ -1,0 +1,121 @@
+package io.odestream.latent;
+
+import io.odestream.train.Adam;
+import io.odestream.train.LearningRateSchedule;
+import io.odestream.train.Trainer;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a latent ODE on irregularly sampled series: the per-channel normalisation is learned
+ * from the data first, then minibatches of windows (a context of {@code split} observations and a
+ * horizon after it, cut at random places of randomly chosen series) drive Adam on the ELBO.
+ */
+public final class LatentOdeTraining {
+
+    /** One series: epoch-ms times (non-decreasing) and values[k][channel] in data units, NaN = missing. */
+    public record Series(long[] timesMillis, double[][] values) {
+        public Series {
+            if (timesMillis.length != values.length) {
+                throw new IllegalArgumentException("a series needs one value row per time: " + timesMillis.length
+                        + " times, " + values.length + " rows");
+            }
+        }
+    }
+
+    /**
+     * @param windowLength observations per training window
+     * @param split        context observations of a window (the rest is the horizon)
+     * @param batchSize    windows per iteration
+     * @param iterations   Adam iterations
+     * @param learningRate initial rate (decays tenfold over the run)
+     * @param klWeight     β of the KL term
+     * @param seed         windows and noise
+     */
+    public record Config(int windowLength, int split, int batchSize, int iterations, double learningRate,
+                         double klWeight, long seed) {
+    }
+
+    private LatentOdeTraining() {
+    }
+
+    /** {@code spec} with per-channel mean and std of the finite values in {@code data}. */
+    public static LatentOdeSpec normalisedFor(LatentOdeSpec spec, List<Series> data) {
+        int c = spec.channels();
+        double[] sum = new double[c];
+        double[] sumSq = new double[c];
+        long[] count = new long[c];
+        for (Series s : data) {
+            for (double[] row : s.values()) {
+                if (row.length != c) {
+                    throw new IllegalArgumentException("a series row has " + row.length + " values, the model has "
+                            + c + " channels");
+                }
+                for (int j = 0; j < c; j++) {
+                    if (Double.isFinite(row[j])) {
+                        sum[j] += row[j];
+                        sumSq[j] += row[j] * row[j];
+                        count[j]++;
+                    }
+                }
+            }
+        }
+        double[] mean = new double[c];
+        double[] std = new double[c];
+        for (int j = 0; j < c; j++) {
+            if (count[j] < 2) {
+                throw new IllegalArgumentException("channel " + j + " has " + count[j] + " observed values; "
+                        + "normalisation needs at least 2");
+            }
+            mean[j] = sum[j] / count[j];
+            std[j] = Math.sqrt(Math.max(sumSq[j] / count[j] - mean[j] * mean[j], 0));
+            if (!(std[j] > 0)) {
+                std[j] = 1; // a constant channel: centre it, leave its scale alone
+            }
+        }
+        return spec.withNormalisation(mean, std);
+    }
+
+    public static Trainer.Result train(LatentOdeModel model, List<Series> data, Config config,
+                                       Trainer.ProgressListener listener) {
+        LatentOdeElbo elbo = new LatentOdeElbo(model, config.klWeight());
+        SplittableRandom random = new SplittableRandom(config.seed());
+        List<Series> usable = data.stream().filter(s -> s.timesMillis().length >= config.windowLength()).toList();
+        if (usable.isEmpty()) {
+            throw new IllegalArgumentException("no series has " + config.windowLength() + " observations for a window");
+        }
+        Trainer trainer = new Trainer(new Trainer.Config(config.iterations(), Adam.defaults(),
+                LearningRateSchedule.exponential(config.learningRate(), 0.1, config.iterations()), 10.0, listener));
+        return trainer.train(model.parameters().values(), (iteration, gradient) -> {
+            model.parametersChanged();
+            LatentOdeElbo.Batch batch = sample(model.spec(), usable, config, random);
+            LatentOdeElbo.Result r = elbo.evaluate(batch, random.nextLong(), gradient);
+            return new Trainer.Evaluation(r.loss(), r.forwardEvaluations(), r.backwardEvaluations());
+        });
+    }
+
+    /** Random windows, in model time relative to each window's first observation, normalised. */
+    static LatentOdeElbo.Batch sample(LatentOdeSpec spec, List<Series> data, Config config, SplittableRandom random) {
+        int w = config.batchSize();
+        int n = config.windowLength();
+        int c = spec.channels();
+        double[][] times = new double[w][n];
+        double[][][] values = new double[w][n][c];
+        double[][][] mask = new double[w][n][c];
+        for (int r = 0; r < w; r++) {
+            Series s = data.get(random.nextInt(data.size()));
+            int start = random.nextInt(s.timesMillis().length - n + 1);
+            long origin = s.timesMillis()[start];
+            for (int k = 0; k < n; k++) {
+                times[r][k] = (s.timesMillis()[start + k] - origin) / spec.timeUnitMillis();
+                for (int j = 0; j < c; j++) {
+                    double v = s.values()[start + k][j];
+                    boolean observed = Double.isFinite(v);
+                    mask[r][k][j] = observed ? 1 : 0;
+                    values[r][k][j] = observed ? (v - spec.mean(j)) / spec.std(j) : 0;
+                }
+            }
+        }
+        return new LatentOdeElbo.Batch(times, values, mask, config.split());
+    }
+}
