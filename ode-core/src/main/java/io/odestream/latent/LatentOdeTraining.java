@@ -94,6 +94,26 @@ public final class LatentOdeTraining {
         });
     }
 
+    /**
+     * The mean loss over {@code batches} fixed minibatches of {@code data} (same windows and noise
+     * for the same seed): a validation score that is comparable between evaluations.
+     */
+    public static double validationLoss(LatentOdeModel model, List<Series> data, Config config, int batches, long seed) {
+        model.parametersChanged();
+        LatentOdeElbo elbo = new LatentOdeElbo(model, config.klWeight());
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Series> usable = data.stream().filter(s -> s.timesMillis().length >= config.windowLength()).toList();
+        if (usable.isEmpty()) {
+            throw new IllegalArgumentException("no validation series has " + config.windowLength() + " observations");
+        }
+        double[] scratch = new double[model.parameters().size()];
+        double sum = 0;
+        for (int b = 0; b < batches; b++) {
+            sum += elbo.evaluate(sample(model.spec(), usable, config, random), random.nextLong(), scratch).loss();
+        }
+        return sum / batches;
+    }
+
     /** Random windows, in model time relative to each window's first observation, normalised. */
     static LatentOdeElbo.Batch sample(LatentOdeSpec spec, List<Series> data, Config config, SplittableRandom random) {
         int w = config.batchSize();

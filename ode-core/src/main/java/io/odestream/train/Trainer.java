@@ -43,11 +43,11 @@ public final class Trainer {
     public interface ProgressListener {
         void report(Progress progress);
 
-        /** Prints a progress line every {@code every} iterations (and at the last). */
-        static ProgressListener printing(java.io.PrintStream out, int every) {
+        /** Hands a progress line to {@code sink} every {@code every} iterations (and at the last). */
+        static ProgressListener printing(java.util.function.Consumer<String> sink, int every) {
             return p -> {
                 if ((p.iteration() + 1) % every == 0 || p.iteration() + 1 == p.iterations()) {
-                    out.println(p.line());
+                    sink.accept(p.line());
                 }
             };
         }

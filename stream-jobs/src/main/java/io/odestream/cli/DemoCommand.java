@@ -46,12 +46,10 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         SpiralProblem data = SpiralProblem.generate();
         SpiralFit fit = new SpiralFit(data, seed);
-        Trainer.Result result = fit.train(iterations, p -> {
-            if ((p.iteration() + 1) % 100 == 0 || p.iteration() + 1 == p.iterations()) {
-                out.println("   " + p.line());
-                out.flush();
-            }
-        });
+        Trainer.Result result = fit.train(iterations, Trainer.ProgressListener.printing(line -> {
+            out.println("   " + line);
+            out.flush();
+        }, 100));
         out.printf(Locale.ROOT, "   trained in %.1f s; held-out mean absolute error %.4f five steps ahead, %.4f over "
                 + "the whole trajectory from z0 (a constant guess: 0.53)%n", result.seconds(),
                 fit.heldOutShortHorizonError(), fit.heldOutError());

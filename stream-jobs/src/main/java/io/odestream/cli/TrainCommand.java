@@ -1,0 +1,156 @@
+package io.odestream.cli;
+
+import io.odestream.cli.csv.CsvLayout;
+import io.odestream.cli.data.TrainingData;
+import io.odestream.latent.LatentOdeModel;
+import io.odestream.latent.LatentOdeSpec;
+import io.odestream.latent.LatentOdeTraining;
+import io.odestream.latent.LatentOdeTraining.Series;
+import io.odestream.model.ModelArtifacts;
+import io.odestream.schema.ModelArtifact;
+import io.odestream.train.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code odestream train}: fits a latent ODE (ODE-RNN encoder) to irregularly sampled series and
+ * writes a model artifact, with a progress line, a validation loss per epoch and early stopping.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a latent ODE on irregular series and write a model artifact (Avro).")
+public final class TrainCommand implements Callable<Integer> {
+    enum Format { LONG, WIDE, PHYSIONET2012 }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", required = true, description = "a CSV file, a directory of them, or a PhysioNet set-a directory")
+    Path data;
+
+    @Option(names = "--format", defaultValue = "long", description = "long | wide | physionet2012 (default ${DEFAULT-VALUE})")
+    Format format;
+
+    @Option(names = "--out", required = true, description = "where to write the model artifact")
+    Path out;
+
+    @Option(names = "--model-id", defaultValue = "latent-ode", description = "model lineage name (default ${DEFAULT-VALUE})")
+    String modelId;
+
+    @Option(names = "--latent", defaultValue = "4", description = "latent size L (default ${DEFAULT-VALUE})")
+    int latent;
+
+    @Option(names = "--hidden", defaultValue = "16", description = "encoder state size H (default ${DEFAULT-VALUE})")
+    int hidden;
+
+    @Option(names = "--units", defaultValue = "32", description = "hidden units of the dynamics networks (default ${DEFAULT-VALUE})")
+    int units;
+
+    @Option(names = "--time-unit-ms", defaultValue = "1000", description = "one model time unit in ms (default ${DEFAULT-VALUE})")
+    double timeUnitMillis;
+
+    @Option(names = "--window", defaultValue = "16", description = "observations per training window (default ${DEFAULT-VALUE})")
+    int window;
+
+    @Option(names = "--split", defaultValue = "10", description = "context observations of a window (default ${DEFAULT-VALUE})")
+    int split;
+
+    @Option(names = "--batch", defaultValue = "16", description = "windows per iteration (default ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "epochs (default ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--epoch-iterations", defaultValue = "50", description = "iterations per epoch (default ${DEFAULT-VALUE})")
+    int epochIterations;
+
+    @Option(names = "--lr", defaultValue = "0.01", description = "initial learning rate (default ${DEFAULT-VALUE})")
+    double learningRate;
+
+    @Option(names = "--patience", defaultValue = "3", description = "epochs without validation improvement before stopping (default ${DEFAULT-VALUE})")
+    int patience;
+
+    @Option(names = "--validation", defaultValue = "0.2", description = "fraction of series held out (default ${DEFAULT-VALUE})")
+    double validationFraction;
+
+    @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (window < 2 || split < 1 || split >= window) {
+            throw new IllegalArgumentException("--split must be between 1 and --window − 1 (window " + window + ", split " + split + ")");
+        }
+        TrainingData all = switch (format) {
+            case PHYSIONET2012 -> TrainingData.fromPhysioNet(data);
+            case LONG, WIDE -> TrainingData.fromCsv(data, format == Format.LONG ? CsvLayout.LONG : CsvLayout.WIDE,
+                    problem -> err.println("skipped: " + problem));
+        };
+        List<Series> shuffled = new ArrayList<>(all.series());
+        Collections.shuffle(shuffled, new Random(seed));
+        int held = Math.max(1, (int) Math.round(validationFraction * shuffled.size()));
+        if (held >= shuffled.size()) {
+            throw new IllegalArgumentException("only " + shuffled.size() + " series: nothing left to train on after "
+                    + "holding out " + held + " for validation; lower --validation or add data");
+        }
+        List<Series> validation = shuffled.subList(0, held);
+        List<Series> train = shuffled.subList(held, shuffled.size());
+        out.printf(Locale.ROOT, "%d series (%d train, %d validation), %d channels: %s%n", shuffled.size(), train.size(),
+                validation.size(), all.channels().size(), all.channels());
+        out.flush();
+
+        LatentOdeSpec modelSpec = LatentOdeTraining.normalisedFor(LatentOdeSpec.of(all.channels().size(), latent, hidden,
+                new int[] {units}, new int[] {units}, timeUnitMillis), train);
+        LatentOdeModel model = LatentOdeModel.create(modelSpec, seed);
+        LatentOdeTraining.Config config = new LatentOdeTraining.Config(window, split, batch, epochIterations,
+                learningRate, 1.0, seed);
+        double best = Double.POSITIVE_INFINITY;
+        double[] bestParameters = model.parameters().values().clone();
+        int sinceBest = 0;
+        long start = System.nanoTime();
+        int epoch = 0;
+        for (; epoch < epochs && sinceBest < patience; epoch++) {
+            LatentOdeTraining.Config epochConfig = new LatentOdeTraining.Config(window, split, batch, epochIterations,
+                    learningRate * Math.pow(0.5, epoch), 1.0, seed + epoch);
+            Trainer.Result r = LatentOdeTraining.train(model, train, epochConfig,
+                    Trainer.ProgressListener.printing(line -> {
+                        out.println("  " + line);
+                        out.flush();
+                    }, Math.max(1, epochIterations / 5)));
+            double val = LatentOdeTraining.validationLoss(model, validation, config, 4, seed);
+            boolean improved = val < best;
+            if (improved) {
+                best = val;
+                bestParameters = model.parameters().values().clone();
+                sinceBest = 0;
+            } else {
+                sinceBest++;
+            }
+            out.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  validation loss %.4f%s%n", epoch + 1, epochs,
+                    r.finalLoss(), val, improved ? "  (best)" : "");
+            out.flush();
+        }
+        System.arraycopy(bestParameters, 0, model.parameters().values(), 0, bestParameters.length);
+        model.parametersChanged();
+        ModelArtifact artifact = model.toArtifact(modelId, 1, null, Map.of("validation_loss", best),
+                Map.of("data", data.toString(), "format", format.name().toLowerCase(Locale.ROOT),
+                        "series", Integer.toString(train.size()), "epochs", Integer.toString(epoch)));
+        ModelArtifacts.write(artifact, this.out);
+        out.printf(Locale.ROOT, "%s after %d epoch(s) in %.1f s: best validation loss %.4f; wrote %s (sha256 %s)%n",
+                sinceBest >= patience ? "stopped early" : "done", epoch, (System.nanoTime() - start) / 1e9, best,
+                this.out, artifact.getChecksum());
+        return 0;
+    }
+}
