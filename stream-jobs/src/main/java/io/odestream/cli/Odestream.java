@@ -24,6 +24,7 @@ import picocli.CommandLine.HelpCommand;
         description = "Continuous-time latent state (neural ODEs) for every series in a Kafka stream.",
         subcommands = {
             DemoCommand.class,
+            TrainCommand.class,
             BrokerCommand.class,
             TopicsCommand.class,
             ProduceCommand.class,
