@@ -137,6 +137,23 @@ class LatentFilterTest {
     }
 
     @Test
+    void aSolverFailureThrowsAndLeavesTheStateAsItWas() {
+        LatentOdeModel model = LatentOdeModel.create(SPEC, 11);
+        // Blow the encoder dynamics up: huge weights make h explode within the gap.
+        var weights = model.parameters().slice("encoder.dynamics.1.weight");
+        java.util.Arrays.fill(model.parameters().values(), weights.offset(), weights.offset() + weights.size(), 1e200);
+        model.parametersChanged();
+        LatentFilter filter = new LatentFilter(model, "test", 1);
+        FilterState state = filter.update(filter.start(0), 0, new double[] {1, 1, 1}, null);
+        FilterState before = state;
+        io.odestream.ode.SolverException e = assertThrows(io.odestream.ode.SolverException.class,
+                () -> filter.update(before, 60_000, new double[] {1, 1, 1}, null));
+        assertTrue(e.getMessage().contains("What to try"), e.getMessage());
+        assertEquals(before, state, "the caller's state is untouched (states are immutable)");
+        assertEquals(0, state.timeMillis());
+    }
+
+    @Test
     void aFilterFromTheArtifactPredictsBitForBitTheSame() {
         LatentFilter filter = filter();
         ModelArtifact artifact = filter.model().toArtifact("test", 1, null, Map.of(), Map.of());
