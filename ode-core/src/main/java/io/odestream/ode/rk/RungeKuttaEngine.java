@@ -5,7 +5,6 @@ import io.odestream.ode.SolveOptions;
 import io.odestream.ode.SolverException;
 import io.odestream.ode.SolverException.Reason;
 import io.odestream.ode.SolverState;
-import io.odestream.ode.SolverStats;
 import io.odestream.ode.VectorField;
 import io.odestream.ode.control.AdaptiveStep;
 import io.odestream.ode.control.ErrorNorm;
@@ -13,13 +12,8 @@ import io.odestream.ode.control.FixedStep;
 import io.odestream.ode.control.PiStepController;
 import io.odestream.ode.control.StepControl;
 import io.odestream.ode.control.Tolerances;
-import io.odestream.ode.event.Event;
 import io.odestream.ode.event.EventOccurrence;
-import io.odestream.ode.event.RootBracket;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.List;
 
 /**
  * The one explicit Runge–Kutta stepping loop behind every method and both step-control modes.
@@ -76,7 +70,6 @@ final class RungeKuttaEngine {
     private int[] attempts;
     private int[] nonFinite;
     private int[] nextOutput;
-    private double[] gPrev;
     private final double[] weights;
     private double[] rowScratch;
 
@@ -84,23 +77,9 @@ final class RungeKuttaEngine {
     private int d;
     private int active;
     private boolean shared;
-    private long evaluations;
-    private int[] rowEvaluations;
-    private int[] rowAccepted;
-    private int[] rowRejected;
-    private double[][] outTimes;
-    private double[][] outputs;
-    private double[] finalTime;
-    private double[] finalState;
-    private double[] finalStep;
-    private double[] finalRatio;
-    private SolverException[] failures;
-    private List<Event> events;
-    private List<EventOccurrence> occurrences;
-    private DenseTrajectory dense;
-    private double t0OfFirstRow;
-    private double eventTolerance;
-    private final List<EventOccurrence> stepOccurrences = new ArrayList<>();
+    private final EventTracker events = new EventTracker();
+    private final EventTracker.StepInterpolant interpolant = this::interpolateAt;
+    private SolutionBuilder result;
 
     RungeKuttaEngine(ButcherTableau tableau, StepControl control) {
         this.tab = tableau;
@@ -128,7 +107,8 @@ final class RungeKuttaEngine {
 
     Solution run(VectorField f, double[] z0, int rows, double[] t0, double[][] times, boolean sharedControl,
                  SolveOptions options, SolverState resume) {
-        begin(f.dimension(), rows, times, sharedControl, options);
+        begin(f.dimension(), rows, t0, times, sharedControl, options);
+        result = new SolutionBuilder(tab, rows, d, t0, times, sharedControl, options.recordDense());
         for (int p = 0; p < rows; p++) {
             perm[p] = p;
             t[p] = t0[p];
@@ -143,7 +123,6 @@ final class RungeKuttaEngine {
             h[p] = Double.NaN;
         }
         System.arraycopy(z0, 0, z, 0, rows * d);
-        t0OfFirstRow = t0[0];
         active = rows;
         if (resume != null) {
             adoptResumeState(resume);
@@ -165,35 +144,18 @@ final class RungeKuttaEngine {
             completeAcceptedSteps(f);
             compact();
         }
-        return buildSolution(rows);
+        return buildSolution();
     }
 
-    private void begin(int dimension, int rows, double[][] times, boolean sharedControl, SolveOptions options) {
+    private void begin(int dimension, int rows, double[] t0, double[][] times, boolean sharedControl,
+                       SolveOptions options) {
         this.d = dimension;
         this.shared = sharedControl;
-        ensureCapacity(rows, dimension, options.events().size());
+        ensureCapacity(rows, dimension);
         if (adaptive != null) {
             adaptive.tolerances().checkDimension(dimension);
         }
-        this.evaluations = 0;
-        this.rowEvaluations = new int[rows];
-        this.rowAccepted = new int[rows];
-        this.rowRejected = new int[rows];
-        this.outTimes = times;
-        this.outputs = new double[rows][];
-        for (int r = 0; r < rows; r++) {
-            outputs[r] = new double[times[r].length * dimension];
-            Arrays.fill(outputs[r], Double.NaN);
-        }
-        this.finalTime = new double[rows];
-        this.finalState = new double[rows * dimension];
-        this.finalStep = new double[rows];
-        this.finalRatio = new double[rows];
-        this.failures = new SolverException[rows];
-        this.events = options.events();
-        this.occurrences = new ArrayList<>();
-        this.eventTolerance = options.eventTolerance();
-        this.dense = options.recordDense() ? new DenseTrajectory(tab, rows, dimension) : null;
+        events.begin(options.events(), options.eventTolerance(), rows, dimension);
     }
 
     private void adoptResumeState(SolverState resume) {
@@ -215,9 +177,9 @@ final class RungeKuttaEngine {
     private void emitOutputsAtStart() {
         for (int p = 0; p < active; p++) {
             int r = perm[p];
-            double[] times = outTimes[r];
+            double[] times = result.times[r];
             while (nextOutput[p] < times.length && times[nextOutput[p]] == t[p]) {
-                System.arraycopy(z, p * d, outputs[r], nextOutput[p] * d, d);
+                System.arraycopy(z, p * d, result.outputs[r], nextOutput[p] * d, d);
                 nextOutput[p]++;
             }
         }
@@ -320,11 +282,8 @@ final class RungeKuttaEngine {
     }
 
     private void initialiseEvents() {
-        int e = events.size();
         for (int p = 0; p < active; p++) {
-            for (int i = 0; i < e; i++) {
-                gPrev[p * e + i] = events.get(i).function().value(perm[p], t[p], z, p * d, d);
-            }
+            events.initialise(p, perm[p], t[p], z, p * d, d);
         }
     }
 
@@ -438,12 +397,12 @@ final class RungeKuttaEngine {
                 h[p] = hStep[p] * controller.afterAccept(r, prevRatio[p], lastRejected[p]);
                 prevRatio[p] = PiStepController.remember(r);
                 lastRejected[p] = false;
-                rowAccepted[perm[p]]++;
+                result.accepted(perm[p]);
             } else {
                 accepted[p] = false;
                 h[p] = hStep[p] * controller.afterReject(r);
                 lastRejected[p] = true;
-                rowRejected[perm[p]]++;
+                result.rejected(perm[p]);
                 if (Double.isNaN(r) || Double.isInfinite(r)) {
                     if (++nonFinite[p] > MAX_NON_FINITE_RETRIES) {
                         fail(p, Reason.NON_FINITE_STATE, hStep[p], "the state became NaN or infinite in "
@@ -507,7 +466,7 @@ final class RungeKuttaEngine {
             anyAccepted = true;
             if (fixed != null) {
                 stepIndex[p]++;
-                rowAccepted[perm[p]]++;
+                result.accepted(perm[p]);
             }
             needEndDerivative |= tNext[p] != tEnd[p] || hasOutputInside(p);
         }
@@ -517,7 +476,7 @@ final class RungeKuttaEngine {
         double[] kLast = k[lastStage];
         if (tab.interpolantNeedsEndDerivative()) {
             kLast = k[stages];
-            if (needEndDerivative || dense != null || !events.isEmpty()) {
+            if (needEndDerivative || result.dense != null || !events.isEmpty()) {
                 evaluate(f, tNext, y1, kLast);
             }
         }
@@ -528,8 +487,8 @@ final class RungeKuttaEngine {
         for (int p = 0; p < active; p++) {
             if (!finished[p] && accepted[p]) {
                 emitOutputs(p);
-                if (dense != null) {
-                    dense.record(perm[p], t[p], hStep[p], z, k, p * d);
+                if (result.dense != null) {
+                    result.dense.record(perm[p], t[p], hStep[p], z, k, p * d);
                 }
                 anyStopped |= !Double.isNaN(stopAt[p]);
             }
@@ -538,23 +497,23 @@ final class RungeKuttaEngine {
     }
 
     private boolean hasOutputInside(int p) {
-        double[] times = outTimes[perm[p]];
+        double[] times = result.times[perm[p]];
         int q = nextOutput[p];
         return q < times.length && (times[q] - tNext[p]) * (tNext[p] - t[p]) < 0;
     }
 
     private void emitOutputs(int p) {
         int r = perm[p];
-        double[] times = outTimes[r];
+        double[] times = result.times[r];
         double limit = Double.isNaN(stopAt[p]) ? tNext[p] : stopAt[p];
         double direction = hStep[p];
         while (nextOutput[p] < times.length && (times[nextOutput[p]] - limit) * direction <= 0) {
             double tq = times[nextOutput[p]];
             int dest = nextOutput[p] * d;
             if (tq == tNext[p]) {
-                System.arraycopy(y1, p * d, outputs[r], dest, d);
+                System.arraycopy(y1, p * d, result.outputs[r], dest, d);
             } else {
-                interpolate(p, tq, outputs[r], dest);
+                interpolate(p, tq, result.outputs[r], dest);
             }
             nextOutput[p]++;
         }
@@ -581,37 +540,17 @@ final class RungeKuttaEngine {
     // ------------------------------------------------------------------ events
 
     private void locateEvents() {
-        int e = events.size();
         double earliestShared = Double.NaN;
-        List<EventOccurrence> found = stepOccurrences;
-        found.clear();
+        events.startStep();
         for (int p = 0; p < active; p++) {
             stopAt[p] = Double.NaN;
             if (finished[p] || !accepted[p]) {
                 continue;
             }
-            int r = perm[p];
-            double direction = hStep[p];
-            for (int i = 0; i < e; i++) {
-                Event event = events.get(i);
-                double before = gPrev[p * e + i];
-                double after = event.function().value(r, tNext[p], y1, p * d, d);
-                gPrev[p * e + i] = after;
-                if (!event.direction().accepts(before, after)) {
-                    continue;
-                }
-                double root = locateRoot(p, event, before, after);
-                double[] state = new double[d];
-                interpolateOrEnd(p, root, state);
-                found.add(new EventOccurrence(i, r, root, state));
-                if (event.terminal()) {
-                    if (Double.isNaN(stopAt[p]) || (root - stopAt[p]) * direction < 0) {
-                        stopAt[p] = root;
-                    }
-                    if (Double.isNaN(earliestShared) || (root - earliestShared) * direction < 0) {
-                        earliestShared = root;
-                    }
-                }
+            double stop = events.check(p, perm[p], t[p], tNext[p], y1, p * d, d, interpolant);
+            stopAt[p] = stop;
+            if (!Double.isNaN(stop) && (Double.isNaN(earliestShared) || (stop - earliestShared) * hStep[p] < 0)) {
+                earliestShared = stop;
             }
         }
         if (shared && !Double.isNaN(earliestShared)) {
@@ -619,28 +558,20 @@ final class RungeKuttaEngine {
                 stopAt[p] = earliestShared;
             }
         }
-        for (EventOccurrence o : found) {
+        for (EventOccurrence o : events.found()) {
             int p = positionOf(o.row());
             if (Double.isNaN(stopAt[p]) || (o.time() - stopAt[p]) * hStep[p] <= 0) {
-                occurrences.add(o);
+                result.occurred(o);
             }
         }
     }
 
-    private double locateRoot(int p, Event event, double before, double after) {
-        int r = perm[p];
-        double[] probe = rowScratch;
-        return RootBracket.locate(time -> {
-            interpolate(p, time, probe, 0);
-            return event.function().value(r, time, probe, 0, d);
-        }, t[p], before, tNext[p], after, eventTolerance);
-    }
-
-    private void interpolateOrEnd(int p, double time, double[] out) {
+    /** Row p's state at {@code time} within the current step: y1 itself at the end, else the interpolant. */
+    private void interpolateAt(int p, double time, double[] out, int offset) {
         if (time == tNext[p]) {
-            System.arraycopy(y1, p * d, out, 0, d);
+            System.arraycopy(y1, p * d, out, offset, d);
         } else {
-            interpolate(p, time, out, 0);
+            interpolate(p, time, out, offset);
         }
     }
 
@@ -679,7 +610,7 @@ final class RungeKuttaEngine {
             }
             int base = p * d;
             if (!Double.isNaN(stopAt[p])) {
-                interpolateOrEnd(p, stopAt[p], rowScratch);
+                interpolateAt(p, stopAt[p], rowScratch, 0);
                 System.arraycopy(rowScratch, 0, z, base, d);
                 t[p] = stopAt[p];
                 finished[p] = true;
@@ -694,26 +625,22 @@ final class RungeKuttaEngine {
 
     /** Retires finished rows: records their final state, fills the gap with the last running row. */
     private void compact() {
-        int e = events.size();
         for (int p = active - 1; p >= 0; p--) {
             if (!finished[p]) {
                 continue;
             }
             int r = perm[p];
-            System.arraycopy(z, p * d, finalState, r * d, d);
-            finalTime[r] = t[p];
-            finalStep[r] = h[p];
-            finalRatio[r] = prevRatio[p];
+            result.retire(r, z, p * d, t[p], h[p], prevRatio[p]);
             int last = active - 1;
             if (p != last) {
-                moveRow(last, p, e);
+                moveRow(last, p);
             }
             finished[last] = false;
             active--;
         }
     }
 
-    private void moveRow(int from, int to, int e) {
+    private void moveRow(int from, int to) {
         System.arraycopy(z, from * d, z, to * d, d);
         System.arraycopy(y1, from * d, y1, to * d, d);
         for (double[] stage : k) {
@@ -737,9 +664,7 @@ final class RungeKuttaEngine {
         attempts[to] = attempts[from];
         nonFinite[to] = nonFinite[from];
         nextOutput[to] = nextOutput[from];
-        if (e > 0) {
-            System.arraycopy(gPrev, from * e, gPrev, to * e, e);
-        }
+        events.move(from, to);
     }
 
     private void fail(int p, Reason reason, double step, String detail) {
@@ -747,17 +672,14 @@ final class RungeKuttaEngine {
         if (shared) {
             throw failure;
         }
-        failures[perm[p]] = failure;
+        result.failed(perm[p], failure);
         finished[p] = true;
         accepted[p] = false;
     }
 
     private void evaluate(VectorField f, double[] times, double[] state, double[] out) {
         f.evaluate(times, state, out, active);
-        evaluations++;
-        for (int p = 0; p < active; p++) {
-            rowEvaluations[perm[p]]++;
-        }
+        result.evaluated(perm, active);
     }
 
     private static boolean allFinite(double[] v, int offset, int n) {
@@ -769,35 +691,14 @@ final class RungeKuttaEngine {
         return true;
     }
 
-    private Solution buildSolution(int rows) {
-        SolverState state = new SolverState(rows, d, finalTime, finalState, finalStep, finalRatio);
-        SolverStats stats = new SolverStats(evaluations, rowEvaluations, rowAccepted, rowRejected, shared);
-        List<EventOccurrence> sorted = new ArrayList<>(occurrences);
-        if (shared) {
-            // One clock for the batch: order by time in the direction of integration, then by row.
-            double direction = Math.signum(outTimes[0][outTimes[0].length - 1] - t0OfFirstRow);
-            sorted.sort(Comparator.comparingDouble((EventOccurrence o) -> direction * o.time())
-                    .thenComparingInt(EventOccurrence::row));
-        } else {
-            // Occurrences were found step by step: stable-sorting by row keeps each row's in time order.
-            sorted.sort(Comparator.comparingInt(EventOccurrence::row));
-        }
-        double[][] times = outTimes;
-        Solution solution = new Solution(rows, d, times, outputs, finalTime.clone(), state, stats, sorted,
-                failures, dense);
-        releasePerSolveReferences();
+    private Solution buildSolution() {
+        Solution solution = result.build();
+        result = null; // nothing of this solve is kept beyond it
+        events.end();
         return solution;
     }
 
-    private void releasePerSolveReferences() {
-        outputs = null;
-        outTimes = null;
-        occurrences = null;
-        dense = null;
-        events = null;
-    }
-
-    private void ensureCapacity(int rows, int dimension, int eventCount) {
+    private void ensureCapacity(int rows, int dimension) {
         if (rows * dimension > capacityRows * capacityD || rows > capacityRows || dimension > capacityD) {
             int n = rows * dimension;
             z = new double[n];
@@ -834,10 +735,6 @@ final class RungeKuttaEngine {
         }
         if (rowScratch == null || rowScratch.length < dimension) {
             rowScratch = new double[dimension];
-        }
-        int gSize = rows * eventCount;
-        if (gPrev == null || gPrev.length < gSize) {
-            gPrev = new double[gSize];
         }
         Arrays.fill(stopAt, 0, rows, Double.NaN);
         Arrays.fill(finished, 0, rows, false);
