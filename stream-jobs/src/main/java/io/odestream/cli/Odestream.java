@@ -30,6 +30,7 @@ import picocli.CommandLine.HelpCommand;
             ProduceCommand.class,
             TailCommand.class,
             ModelsCommand.class,
+            EvalCommand.class,
             HelpCommand.class,
         })
 public final class Odestream implements Runnable {
