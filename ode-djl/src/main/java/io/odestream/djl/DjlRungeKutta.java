@@ -1,0 +1,537 @@
+package io.odestream.djl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.odestream.ode.Solution;
+import io.odestream.ode.SolverException;
+import io.odestream.ode.SolverException.Reason;
+import io.odestream.ode.SolverState;
+import io.odestream.ode.SolverStats;
+import io.odestream.ode.control.AdaptiveStep;
+import io.odestream.ode.control.ErrorNorm;
+import io.odestream.ode.control.FixedStep;
+import io.odestream.ode.control.PiStepController;
+import io.odestream.ode.control.StepControl;
+import io.odestream.ode.control.Tolerances;
+import io.odestream.ode.rk.ButcherTableau;
+import java.lang.reflect.Field;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Batched explicit Runge–Kutta solves on DJL NDArrays with <b>shared</b> step control (one time
+ * and step size for the batch, the error norm over all B×D entries: torchdiffeq's way), for
+ * large-batch forecasting on a CPU or a GPU.
+ *
+ * <p>It runs ode-core's methods and control, not look-alikes: the coefficients come from the same
+ * {@link ButcherTableau} objects, the step-size factor from ode-core's {@link PiStepController},
+ * and the surrounding decisions mirror {@code RungeKuttaEngine} line by line: Hairer's initial step
+ * (one extra evaluation), DOPRI5's stretch to the end within 1 %, the fixed grid
+ * {@code t0 + k·h} with the last point moved to the end, FSAL reuse, the end derivative of
+ * non-FSAL methods evaluated only when the interpolant needs it, retries on a non-finite error,
+ * max-steps and min-step guards (thrown as {@link SolverException}, as in shared control there).
+ * So evaluation and step counts equal the {@code java} backend's, and states agree to round-off.
+ * Outputs at any sorted times come from the method's own interpolant (dense output).
+ *
+ * <p>Every tensor a step creates lives in a sub-manager closed at the end of the step; only the
+ * state, the first stage and the outputs outlive it. Not thread-safe per field (see the field).
+ *
+ * <p>Not here yet: per-row step control, events, dense recording, resuming from a
+ * {@link SolverState} (see the issue's notes).
+ */
+public final class DjlRungeKutta {
+    /** As in RungeKuttaEngine: consecutive non-finite error estimates before giving up. */
+    private static final int MAX_NON_FINITE_RETRIES = 30;
+    /** As in RungeKuttaEngine: a fixed-step remainder below this fraction of a step is absorbed. */
+    private static final double GRID_SLACK = 1e-9;
+
+    private final ButcherTableau tab;
+    private final FixedStep fixed;
+    private final AdaptiveStep adaptive;
+    private final PiStepController controller;
+    private final int stages;
+    private final double[][] a;
+    private final double[] b;
+    private final double[] c;
+    private final double[] errorWeights;
+    private final boolean rmsNorm;
+
+    public DjlRungeKutta(ButcherTableau method, StepControl control) {
+        if (method == null || control == null) {
+            throw new IllegalArgumentException("a solver needs a method and a step control");
+        }
+        this.tab = method;
+        this.stages = method.stages();
+        this.a = new double[stages][];
+        for (int i = 0; i < stages; i++) {
+            a[i] = new double[i];
+            for (int j = 0; j < i; j++) {
+                a[i][j] = method.a(i, j);
+            }
+        }
+        this.b = method.b();
+        this.c = method.c();
+        if (control instanceof FixedStep f) {
+            this.fixed = f;
+            this.adaptive = null;
+            this.controller = null;
+            this.errorWeights = null;
+            this.rmsNorm = false;
+        } else {
+            AdaptiveStep as = (AdaptiveStep) control;
+            if (!method.isAdaptive()) {
+                throw new IllegalArgumentException("method " + method.name() + " has no error estimate, so it "
+                        + "cannot adapt its step size; use StepControl.fixed(h) or an embedded pair such as "
+                        + "dopri5, tsit5 or bosh3");
+            }
+            this.fixed = null;
+            this.adaptive = as;
+            this.controller = new PiStepController(as, method.errorOrder());
+            this.errorWeights = errorWeightsOf(method);
+            this.rmsNorm = as.norm() == ErrorNorm.rms();
+        }
+    }
+
+    public ButcherTableau method() {
+        return tab;
+    }
+
+    // ------------------------------------------------------------------ host arrays in and out
+
+    /** As {@link #solve(TensorVectorField, DjlDevice, double[], int, double, double[])} on the field's own device. */
+    public Solution solve(DjlMlpField f, double[] z0, int rows, double t0, double[] outputTimes) {
+        return solve(f, f.device(), z0, rows, t0, outputTimes);
+    }
+
+    /**
+     * Solves from {@code t0} through the sorted {@code outputTimes} for the B×D batch {@code z0}
+     * (row-major), copying it to {@code device} and the outputs back: a drop-in for ode-core's
+     * {@code RungeKuttaSolver.solve} (shared control), with the same {@link Solution} shape.
+     */
+    public Solution solve(TensorVectorField f, DjlDevice device, double[] z0, int rows, double t0,
+                          double[] outputTimes) {
+        checkBatch(f, z0, rows);
+        checkTimes(t0, outputTimes);
+        int d = f.dimension();
+        try (NDManager scope = device.newManager()) {
+            NDArray z = DjlMlpField.upload(scope, z0, rows, d);
+            TensorSolution s = solve(f, z, t0, outputTimes);
+            double[][] outputs = new double[rows][outputTimes.length * d];
+            double[] batch = new double[rows * d];
+            for (int q = 0; q < outputTimes.length; q++) {
+                DjlMlpField.download(s.outputs()[q], batch, rows * d);
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(batch, r * d, outputs[r], q * d, d);
+                }
+            }
+            double[][] times = new double[rows][];
+            Arrays.fill(times, outputTimes.clone());
+            double tEnd = outputTimes[outputTimes.length - 1];
+            double[] endTimes = filled(rows, tEnd);
+            SolverState state = new SolverState(rows, d, endTimes, batch, filled(rows, s.nextStep()),
+                    filled(rows, s.previousRatio()));
+            return new Solution(rows, d, times, outputs, endTimes, state, s.stats(), List.of(),
+                    new SolverException[rows], null);
+        }
+    }
+
+    // ------------------------------------------------------------------ tensors
+
+    /**
+     * Solves the batch {@code z0} (B×D float64, left untouched) from {@code t0} through the sorted
+     * {@code outputTimes}; the outputs are attached to {@code z0}'s manager.
+     *
+     * @throws SolverException on step-size underflow, too many steps or a non-finite state
+     */
+    public TensorSolution solve(TensorVectorField f, NDArray z0, double t0, double[] outputTimes) {
+        checkTimes(t0, outputTimes);
+        Shape shape = z0.getShape();
+        if (shape.dimension() != 2 || shape.get(1) != f.dimension() || z0.getDataType() != DataType.FLOAT64) {
+            throw new IllegalArgumentException("z0 must be a B×" + f.dimension() + " float64 array, got " + shape + " "
+                    + z0.getDataType());
+        }
+        return new Run(f, z0, t0, outputTimes).run();
+    }
+
+    /** One solve's state; the loop mirrors RungeKuttaEngine for a single shared "row". */
+    private final class Run {
+        private final TensorVectorField f;
+        private final NDManager caller;
+        private final double[] times;
+        private final NDArray[] outputs;
+        private final int rows;
+        private final int d;
+        private final double tEnd;
+        private double t;
+        private double h = Double.NaN;
+        private double prevRatio = PiStepController.INITIAL_PREVIOUS_RATIO;
+        private boolean lastRejected;
+        private int attempts;
+        private int nonFinite;
+        private int stepIndex;
+        private int stepCount;
+        private double tStart;
+        private int nextOutput;
+        private long evaluations;
+        private int accepted;
+        private int rejected;
+        private NDArray z;
+        private NDArray k0;
+        private NDArray atol; // per-component tolerances as a row to broadcast, or null for a scalar
+
+        Run(TensorVectorField f, NDArray z0, double t0, double[] outputTimes) {
+            this.f = f;
+            this.caller = z0.getManager();
+            this.times = outputTimes.clone();
+            this.outputs = new NDArray[times.length];
+            this.rows = Math.toIntExact(z0.getShape().get(0));
+            this.d = f.dimension();
+            this.t = t0;
+            this.tStart = t0;
+            this.tEnd = times[times.length - 1];
+            this.z = z0;
+        }
+
+        TensorSolution run() {
+            try (NDManager solve = caller.newSubManager()) {
+                z = z.duplicate();
+                z.attach(solve);
+                if (adaptive != null) {
+                    adaptive.tolerances().checkDimension(d);
+                    if (adaptive.tolerances().isPerComponent()) {
+                        double[] v = new double[d];
+                        for (int j = 0; j < d; j++) {
+                            v[j] = adaptive.tolerances().atol(j);
+                        }
+                        atol = solve.create(v, new Shape(1, d));
+                    }
+                }
+                emitOutputsAtStart();
+                if (t != tEnd) {
+                    k0 = evaluate(t, z);
+                    initialiseStepSize();
+                    while (t != tEnd) {
+                        attemptStep(solve);
+                    }
+                }
+            }
+            int[] evals = new int[rows];
+            Arrays.fill(evals, (int) Math.min(Integer.MAX_VALUE, evaluations));
+            SolverStats stats = new SolverStats(evaluations, evals, filledInt(rows, accepted),
+                    filledInt(rows, rejected), true);
+            double nextStep = fixed != null ? Math.copySign(fixed.stepSize(), tEnd - tStart) : h;
+            return new TensorSolution(times.clone(), outputs, stats, nextStep, prevRatio);
+        }
+
+        private void emitOutputsAtStart() {
+            while (nextOutput < times.length && times[nextOutput] == t) {
+                outputs[nextOutput++] = keep(z);
+            }
+        }
+
+        private void initialiseStepSize() {
+            if (fixed != null) {
+                double span = Math.abs(tEnd - t);
+                stepCount = Math.max(1, (int) Math.ceil(span / fixed.stepSize() - GRID_SLACK));
+                stepIndex = 0;
+                tStart = t;
+                h = Math.copySign(fixed.stepSize(), tEnd - t);
+            } else if (adaptive.hasFirstStep()) {
+                h = Math.copySign(adaptive.firstStep(), tEnd - t);
+            } else {
+                h = hairerInitialStep();
+            }
+        }
+
+        /** Hairer, Nørsett &amp; Wanner I, II.4, exactly as RungeKuttaEngine computes it (one evaluation). */
+        private double hairerInitialStep() {
+            double rtol = adaptive.tolerances().rtol();
+            try (NDManager scope = z.getManager().newSubManager()) {
+                scope.tempAttachAll(z, k0);
+                NDArray denominator = addAtol(z.abs().mul(rtol));
+                double d0 = norm(z.div(denominator));
+                double d1 = norm(k0.div(denominator));
+                double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
+                double hSigned = Math.copySign(h0, tEnd - t);
+                NDArray y = z.add(k0.mul(hSigned));
+                NDArray f1 = evaluate(t + hSigned, y);
+                double d2 = norm(f1.sub(k0).div(denominator));
+                double dd2 = d2 / h0;
+                double h1 = (d1 <= 1e-15 && dd2 <= 1e-15)
+                        ? Math.max(1e-6, h0 * 1e-3)
+                        : Math.pow(0.01 / Math.max(d1, dd2), 1.0 / (tab.errorOrder() + 1));
+                double chosen = Math.min(100 * h0, h1);
+                if (!Double.isFinite(chosen) || chosen <= 0) {
+                    throw failure(Reason.NON_FINITE_STATE, hSigned,
+                            "the initial state or its derivative is not finite, so no first step can be chosen");
+                }
+                return Math.copySign(chosen, tEnd - t);
+            }
+        }
+
+        private void attemptStep(NDManager solve) {
+            double tNext;
+            double hStep;
+            if (fixed != null) {
+                int next = stepIndex + 1;
+                tNext = next == stepCount ? tEnd : tStart + next * h;
+                hStep = tNext - t;
+            } else {
+                if (attempts >= adaptive.maxSteps()) {
+                    throw failure(Reason.MAX_STEPS_EXCEEDED, h, "took " + attempts + " steps (maxSteps = "
+                            + adaptive.maxSteps() + ") and is still " + Math.abs(tEnd - t) + " from the end at " + tEnd);
+                }
+                double remaining = tEnd - t;
+                boolean reachesEnd = Math.abs(1.01 * h) >= Math.abs(remaining);
+                if (!reachesEnd && (Math.abs(h) < adaptive.minStep() || t + h == t)) {
+                    throw failure(nonFinite > 0 ? Reason.NON_FINITE_STATE : Reason.STEP_SIZE_UNDERFLOW, h,
+                            nonFinite > 0
+                                    ? "the state became NaN or infinite and smaller steps did not help"
+                                    : "step size " + Math.abs(h) + " is below minStep (" + adaptive.minStep()
+                                            + ") or too small to change t");
+                }
+                hStep = reachesEnd ? remaining : h;
+                tNext = reachesEnd ? tEnd : t + h;
+            }
+            NDArray newZ = null;
+            NDArray newK0 = null;
+            try (NDManager step = solve.newSubManager()) {
+                step.tempAttachAll(z, k0);
+                NDArray[] k = new NDArray[tab.interpolantStages()];
+                k[0] = k0;
+                NDArray y1 = null;
+                for (int s = 1; s < stages; s++) {
+                    NDArray target = combine(k, a[s], s, hStep);
+                    k[s] = evaluate(t + c[s] * hStep, target);
+                    if (tab.isFsal() && s == stages - 1) {
+                        y1 = target;
+                    }
+                }
+                if (!tab.isFsal()) {
+                    y1 = combine(k, b, stages, hStep);
+                }
+                if (!acceptable(k, y1, hStep)) {
+                    return;
+                }
+                NDArray kLast = k[stages - 1];
+                if (tab.interpolantNeedsEndDerivative()) {
+                    boolean needEnd = tNext != tEnd || hasOutputInside(tNext);
+                    kLast = needEnd ? evaluate(tNext, y1) : null;
+                    k[stages] = kLast;
+                }
+                emitOutputs(k, y1, hStep, tNext);
+                y1.attach(solve);
+                newZ = y1;
+                if (kLast != null) {
+                    kLast.attach(solve);
+                    newK0 = kLast;
+                }
+            }
+            // z and k0 went back to the solve scope when the step scope closed; replace them.
+            z.close();
+            k0.close();
+            z = newZ;
+            k0 = newK0;
+            t = tNext;
+            stepIndex++;
+            accepted++;
+        }
+
+        /** Accepts or rejects the step, updating the controller as RungeKuttaEngine.decideAcceptance. */
+        private boolean acceptable(NDArray[] k, NDArray y1, double hStep) {
+            if (fixed != null) {
+                if (!allFinite(y1)) {
+                    throw failure(Reason.NON_FINITE_STATE, hStep, "the state became NaN or infinite during the step");
+                }
+                return true;
+            }
+            double r = errorRatio(k, y1, hStep);
+            attempts++;
+            if (r <= 1.0) {
+                nonFinite = 0;
+                h = hStep * controller.afterAccept(r, prevRatio, lastRejected);
+                prevRatio = PiStepController.remember(r);
+                lastRejected = false;
+                return true;
+            }
+            h = hStep * controller.afterReject(r);
+            lastRejected = true;
+            rejected++;
+            if ((Double.isNaN(r) || Double.isInfinite(r)) && ++nonFinite > MAX_NON_FINITE_RETRIES) {
+                throw failure(Reason.NON_FINITE_STATE, hStep, "the state became NaN or infinite in " + nonFinite
+                        + " attempts with shrinking steps");
+            }
+            return false;
+        }
+
+        /** {@code norm(h Σ e_i k_i / (atol + rtol·max(|z|, |y1|)))}, the error ratio of the step. */
+        private double errorRatio(NDArray[] k, NDArray y1, double hStep) {
+            NDArray sum = null;
+            for (int i = 0; i < stages; i++) {
+                double w = errorWeights[i];
+                if (w == 0.0) {
+                    continue;
+                }
+                NDArray term = k[i].mul(w);
+                sum = sum == null ? term : sum.addi(term);
+            }
+            NDArray denominator = addAtol(z.abs().maximum(y1.abs()).mul(adaptive.tolerances().rtol()));
+            return norm(sum.mul(hStep).div(denominator));
+        }
+
+        private NDArray addAtol(NDArray scaledMagnitude) {
+            return atol == null ? scaledMagnitude.add(adaptive.tolerances().atol(0)) : scaledMagnitude.add(atol);
+        }
+
+        /** The step control's norm over the whole batch: RMS on the device, any other on the host. */
+        private double norm(NDArray scaled) {
+            if (rmsNorm) {
+                return Math.sqrt(scaled.square().mean().getDouble());
+            }
+            double[] host = scaled.toDoubleArray();
+            return adaptive.norm().of(host, 0, rows, d);
+        }
+
+        /** {@code z + h Σ_{i<count} coefficients[i] k_i}, summed in the engine's order. */
+        private NDArray combine(NDArray[] k, double[] coefficients, int count, double hStep) {
+            NDArray target = null;
+            for (int i = 0; i < count; i++) {
+                double w = hStep * coefficients[i];
+                if (w == 0.0) {
+                    continue;
+                }
+                NDArray term = k[i].mul(w);
+                target = target == null ? z.add(term) : target.addi(term);
+            }
+            return target == null ? z.duplicate() : target;
+        }
+
+        private boolean hasOutputInside(double tNext) {
+            return nextOutput < times.length && (times[nextOutput] - tNext) * (tNext - t) < 0;
+        }
+
+        private void emitOutputs(NDArray[] k, NDArray y1, double hStep, double tNext) {
+            while (nextOutput < times.length && (times[nextOutput] - tNext) * hStep <= 0) {
+                double tq = times[nextOutput];
+                outputs[nextOutput++] = tq == tNext ? keep(y1) : keep(interpolate(k, hStep, (tq - t) / hStep));
+            }
+        }
+
+        /** {@code z + h Σ_i w_i(θ) k_i} with the method's interpolant weights. */
+        private NDArray interpolate(NDArray[] k, double hStep, double theta) {
+            double[] w = new double[tab.interpolantStages()];
+            tab.interpolationWeights(theta, w);
+            NDArray out = null;
+            for (int i = 0; i < w.length; i++) {
+                double wi = hStep * w[i];
+                if (wi == 0.0) {
+                    continue;
+                }
+                NDArray term = k[i].mul(wi);
+                out = out == null ? z.add(term) : out.addi(term);
+            }
+            return out == null ? z.duplicate() : out;
+        }
+
+        /** A copy of {@code x} owned by the caller's manager. */
+        private NDArray keep(NDArray x) {
+            NDArray copy = x.duplicate();
+            copy.attach(caller);
+            return copy;
+        }
+
+        private NDArray evaluate(double time, NDArray state) {
+            evaluations++;
+            return f.evaluate(time, state);
+        }
+
+        private SolverException failure(Reason reason, double step, String detail) {
+            return new SolverException(reason, tab.name(), t, step, 0, detail);
+        }
+    }
+
+    private static boolean allFinite(NDArray x) {
+        return !x.isNaN().logicalOr(x.isInfinite()).any().getBoolean();
+    }
+
+    /**
+     * The tableau's error weights {@code b − b̂}. ode-core keeps them package-private (its engine is
+     * the only reader), with no public accessor; until ButcherTableau gains one we read the field
+     * itself, from this one place, failing clearly if it is ever renamed.
+     */
+    static double[] errorWeightsOf(ButcherTableau tableau) {
+        try {
+            Field field = ButcherTableau.class.getDeclaredField("errorWeights");
+            field.setAccessible(true);
+            double[] e = (double[]) field.get(tableau);
+            if (e == null || e.length != tableau.stages()) {
+                throw new IllegalStateException("tableau " + tableau.name() + " has no error weights for its "
+                        + tableau.stages() + " stages");
+            }
+            return e.clone();
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the error weights of tableau " + tableau.name()
+                    + " from ode-core's ButcherTableau (field 'errorWeights'); if ode-core renamed it or added a "
+                    + "public accessor, update DjlRungeKutta.errorWeightsOf", e);
+        }
+    }
+
+    private static void checkBatch(TensorVectorField f, double[] z0, int rows) {
+        if (f == null) {
+            throw new IllegalArgumentException("vector field f is null");
+        }
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be >= 1, got " + rows);
+        }
+        int d = f.dimension();
+        if (z0 == null || z0.length != rows * d) {
+            throw new IllegalArgumentException("z0 must hold rows × D = " + rows + " × " + d + " = " + rows * d
+                    + " values, has " + (z0 == null ? "none (null)" : z0.length)
+                    + "; check that D matches the vector field's dimension");
+        }
+        for (int i = 0; i < z0.length; i++) {
+            if (!Double.isFinite(z0[i])) {
+                throw new IllegalArgumentException("z0 is not finite at row " + i / d + ", component " + i % d
+                        + " (" + z0[i] + "); mask or replace missing values before solving");
+            }
+        }
+    }
+
+    /** Times must be finite, on one side of t0 and sorted in the direction of integration. */
+    private static void checkTimes(double t0, double[] times) {
+        if (!Double.isFinite(t0)) {
+            throw new IllegalArgumentException("start time t0 must be finite, got " + t0);
+        }
+        if (times == null || times.length == 0) {
+            throw new IllegalArgumentException("outputTimes must contain at least one time");
+        }
+        double direction = Math.signum(times[times.length - 1] - t0);
+        double previous = t0;
+        for (int i = 0; i < times.length; i++) {
+            double ti = times[i];
+            if (!Double.isFinite(ti)) {
+                throw new IllegalArgumentException("outputTimes[" + i + "] is not finite (" + ti + ")");
+            }
+            if ((ti - previous) * direction < 0 || (direction == 0 && ti != t0)) {
+                throw new IllegalArgumentException("outputTimes must be sorted in the direction of integration from "
+                        + "t0=" + t0 + " to " + times[times.length - 1] + ", but outputTimes[" + i + "] = " + ti
+                        + " comes after " + previous);
+            }
+            previous = ti;
+        }
+    }
+
+    private static double[] filled(int n, double v) {
+        double[] out = new double[n];
+        Arrays.fill(out, v);
+        return out;
+    }
+
+    private static int[] filledInt(int n, int v) {
+        int[] out = new int[n];
+        Arrays.fill(out, v);
+        return out;
+    }
+}
