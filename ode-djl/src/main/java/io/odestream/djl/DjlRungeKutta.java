@@ -16,7 +16,6 @@ import io.odestream.ode.control.PiStepController;
 import io.odestream.ode.control.StepControl;
 import io.odestream.ode.control.Tolerances;
 import io.odestream.ode.rk.ButcherTableau;
-import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.List;
 
@@ -89,7 +88,7 @@ public final class DjlRungeKutta {
             this.fixed = null;
             this.adaptive = as;
             this.controller = new PiStepController(as, method.errorOrder());
-            this.errorWeights = errorWeightsOf(method);
+            this.errorWeights = method.errorWeights();
             this.rmsNorm = as.norm() == ErrorNorm.rms();
         }
     }
@@ -454,28 +453,6 @@ public final class DjlRungeKutta {
 
     private static boolean allFinite(NDArray x) {
         return !x.isNaN().logicalOr(x.isInfinite()).any().getBoolean();
-    }
-
-    /**
-     * The tableau's error weights {@code b − b̂}. ode-core keeps them package-private (its engine is
-     * the only reader), with no public accessor; until ButcherTableau gains one we read the field
-     * itself, from this one place, failing clearly if it is ever renamed.
-     */
-    static double[] errorWeightsOf(ButcherTableau tableau) {
-        try {
-            Field field = ButcherTableau.class.getDeclaredField("errorWeights");
-            field.setAccessible(true);
-            double[] e = (double[]) field.get(tableau);
-            if (e == null || e.length != tableau.stages()) {
-                throw new IllegalStateException("tableau " + tableau.name() + " has no error weights for its "
-                        + tableau.stages() + " stages");
-            }
-            return e.clone();
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("cannot read the error weights of tableau " + tableau.name()
-                    + " from ode-core's ButcherTableau (field 'errorWeights'); if ode-core renamed it or added a "
-                    + "public accessor, update DjlRungeKutta.errorWeightsOf", e);
-        }
     }
 
     private static void checkBatch(TensorVectorField f, double[] z0, int rows) {

@@ -146,6 +146,14 @@ public final class ButcherTableau {
         return b.clone();
     }
 
+    /** The error weights {@code b − b̂} of an embedded pair (a copy); throws for a fixed-step method. */
+    public double[] errorWeights() {
+        if (errorWeights == null) {
+            throw new IllegalStateException("method " + name + " has no error estimate");
+        }
+        return errorWeights.clone();
+    }
+
     @Override
     public String toString() {
         return name + " (order " + order + (isAdaptive() ? "(" + embeddedOrder + ")" : "") + ", "
