@@ -42,7 +42,6 @@ final class RungeKuttaEngine {
 
     // Workspace (position-indexed: p < active is a running row, perm[p] its caller index).
     private int capacityRows;
-    private int capacityD;
     private double[] z;
     private double[] y1;
     private double[] ytmp;
@@ -699,14 +698,15 @@ final class RungeKuttaEngine {
     }
 
     private void ensureCapacity(int rows, int dimension) {
-        if (rows * dimension > capacityRows * capacityD || rows > capacityRows || dimension > capacityD) {
+        // The state buffers hold rows × dimension values: size them by that product, since one solver
+        // serves calls of different shapes (a filter's encoder, 1 × H, and decoder, K × L).
+        if (z == null || rows * dimension > z.length) {
             int n = rows * dimension;
             z = new double[n];
             y1 = new double[n];
             ytmp = new double[n];
             scaled = new double[n];
             k = new double[tab.interpolantStages][n];
-            capacityD = Math.max(capacityD, dimension);
         }
         if (rows > capacityRows) {
             t = new double[rows];
