@@ -1,0 +1,186 @@
+package io.odestream.alert;
+
+import java.util.Arrays;
+
+/**
+ * Turns one series' stream of raw anomaly scores (negative log predictive density; NaN = nothing
+ * observed) into a calibrated anomaly probability and alert decisions with hysteresis, so one
+ * incident is one alert, not a hundred.
+ *
+ * <p><b>Calibration.</b> A raw density score means different things on different series (a noisy
+ * series has high scores all the time), so each score is judged against the series' own recent
+ * scores: its tail probability among the last {@code window} of them,
+ * {@code p = (1 + #{recent ≥ score}) / (n + 1)}, the conformal p-value. If the scores are
+ * exchangeable (a stationary series) then {@code P(p ≤ alpha) ≤ alpha} exactly, whatever their
+ * distribution, so {@code alpha} is the false-alarm rate per score on a well-behaved series. The
+ * anomaly probability is {@code 1 − p}. The score is judged <i>before</i> it joins the sample, so the
+ * stream is processed strictly online.
+ *
+ * <p><b>Warm-up.</b> With fewer than {@code minHistory} scores the tail probability is too coarse
+ * (with n scores it is a multiple of 1/(n+1)); until then a raw score at or above the global
+ * {@code defaultThreshold} triggers instead.
+ *
+ * <p><b>Hysteresis.</b> A triggering score raises an alert only when the series has no open
+ * incident; the alert opens one. The incident closes once the scores have been at the clear level
+ * ({@code p > clearAlpha}, or below the default threshold during warm-up) for {@code cooldownMillis}
+ * of event time, counted from the first quiet score; any non-quiet score in between restarts the
+ * count. A stretch with no scores at all after a quiet score counts as quiet.
+ *
+ * <p>Cost per score: one pass over the ring (O(window)), no allocation besides the returned
+ * decision; the raw threshold (a quantile) is computed only when an alert is raised.
+ *
+ * @param window           how many recent scores of the series calibrate the next one (ring length)
+ * @param minHistory       scores needed before the calibrated rule replaces the default threshold
+ * @param alpha            a score triggers when its tail probability p ≤ alpha (the false-alarm rate)
+ * @param defaultThreshold raw-score trigger during warm-up, in the score's units (negative log density)
+ * @param clearAlpha       scores with p > clearAlpha count as back to normal; ≥ alpha
+ * @param cooldownMillis   event time the scores must stay normal before the incident closes
+ */
+public record AlertPolicy(int window, int minHistory, double alpha, double defaultThreshold, double clearAlpha,
+                          long cooldownMillis) implements java.io.Serializable {
+
+    public AlertPolicy {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be >= 1 score, got " + window);
+        }
+        if (minHistory < 1 || minHistory > window) {
+            throw new IllegalArgumentException("minHistory must be in [1, window=" + window + "], got " + minHistory);
+        }
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new IllegalArgumentException("alpha must be in (0, 1), got " + alpha);
+        }
+        // with n scores the smallest tail probability is 1/(n+1): below that alpha could never trigger
+        if (alpha * (minHistory + 1) < 1) {
+            throw new IllegalArgumentException("alpha=" + alpha + " can never trigger with minHistory=" + minHistory
+                    + " (the smallest tail probability is 1/(minHistory+1) = " + 1.0 / (minHistory + 1)
+                    + "); raise minHistory to at least " + (long) Math.ceil(1 / alpha - 1) + " or raise alpha");
+        }
+        if (Double.isNaN(defaultThreshold)) {
+            throw new IllegalArgumentException("defaultThreshold must be a number (a raw score), got NaN");
+        }
+        if (!(clearAlpha >= alpha && clearAlpha < 1)) {
+            throw new IllegalArgumentException("clearAlpha must be in [alpha=" + alpha + ", 1), got " + clearAlpha
+                    + " (scores less surprising than clearAlpha count as back to normal)");
+        }
+        if (cooldownMillis < 0) {
+            throw new IllegalArgumentException("cooldownMillis must be >= 0, got " + cooldownMillis);
+        }
+    }
+
+    /**
+     * The product's defaults: a 1024-score window (8 KiB per series), calibrated after 256 scores,
+     * alpha 0.004 (about one false alarm per 250 scores on stationary noise before hysteresis, the
+     * smallest alpha that 256 scores can resolve), normal again at p > 0.05 for 10 minutes, and a
+     * warm-up threshold of 12 nats (a 4.7σ miss of a unit-scale Gaussian channel).
+     */
+    public static AlertPolicy defaults() {
+        return new AlertPolicy(1024, 256, 0.004, 12.0, 0.05, 10 * 60_000L);
+    }
+
+    /** A fresh track for one series, its ring sized to {@link #window}. */
+    public AlertTrack newTrack() {
+        return new AlertTrack(window);
+    }
+
+    /**
+     * Judges {@code score} (observed at {@code timeMillis}) against the series' recent scores, advances
+     * the incident state, then adds the score to the series' sample. A NaN score changes nothing.
+     * Infinite scores are ordered like any other (+∞ is the most surprising).
+     */
+    public AlertDecision observe(AlertTrack track, long timeMillis, double score) {
+        if (Double.isNaN(score)) {
+            return new AlertDecision(false, track.open, Double.NaN, Double.NaN);
+        }
+        track.fitTo(window);
+        int n = track.size;
+        int atLeast = countAtLeast(track, score);
+        boolean calibrated = n >= minHistory;
+        // p ≤ alpha and p > clearAlpha, in counts so the raise rule and its reported threshold agree exactly
+        boolean triggers = calibrated ? atLeast <= maxExceedances(alpha, n) : score >= defaultThreshold;
+        boolean quiet = calibrated ? atLeast > maxExceedances(clearAlpha, n) : score < defaultThreshold;
+
+        // quiet for the whole cool-down before this score (a silent gap counts as quiet)
+        if (track.open && track.quietSinceMillis != AlertTrack.NOT_QUIET
+                && timeMillis - track.quietSinceMillis >= cooldownMillis) {
+            close(track);
+        }
+        boolean raise = false;
+        double threshold = Double.NaN;
+        if (!track.open) {
+            if (triggers) {
+                raise = true;
+                threshold = calibrated ? exceedanceThreshold(track) : defaultThreshold;
+                track.open = true;
+                track.raisedAtMillis = timeMillis;
+                track.quietSinceMillis = AlertTrack.NOT_QUIET;
+            }
+        } else if (quiet) {
+            if (track.quietSinceMillis == AlertTrack.NOT_QUIET) {
+                track.quietSinceMillis = timeMillis;
+            }
+            if (timeMillis - track.quietSinceMillis >= cooldownMillis) {
+                close(track);
+            }
+        } else {
+            track.quietSinceMillis = AlertTrack.NOT_QUIET;
+        }
+        track.push(score);
+        return new AlertDecision(raise, track.open, anomalyProbability(atLeast, n), threshold);
+    }
+
+    /**
+     * The anomaly probability {@code score} would get now, without changing the track (for a forecast
+     * or a what-if; {@link #observe} returns the same number).
+     */
+    public double anomalyProbability(AlertTrack track, double score) {
+        if (Double.isNaN(score)) {
+            return Double.NaN;
+        }
+        AlertTrack view = track;
+        if (track.recent.length != window) {
+            view = track.copy();
+            view.fitTo(window);
+        }
+        return anomalyProbability(countAtLeast(view, score), view.size);
+    }
+
+    /** 1 − p with p = (1 + #{recent ≥ score}) / (n + 1): 0 with no history. */
+    private static double anomalyProbability(int atLeast, int n) {
+        return (double) (n - atLeast) / (n + 1);
+    }
+
+    private static int countAtLeast(AlertTrack track, double score) {
+        double[] recent = track.recent;
+        int n = track.size;
+        int atLeast = 0;
+        for (int i = 0; i < n; i++) {
+            if (recent[i] >= score) {
+                atLeast++;
+            }
+        }
+        return atLeast;
+    }
+
+    /** The most recent scores that may be ≥ a score whose p ≤ level: p ≤ level ⇔ 1 + #{≥} ≤ level·(n+1). */
+    private static int maxExceedances(double level, int n) {
+        return (int) Math.floor(level * (n + 1)) - 1;
+    }
+
+    /**
+     * The raw score a new score must exceed to trigger, for the alert record: with n recent scores a
+     * score triggers iff at most k = ⌊alpha·(n+1)⌋ − 1 of them are ≥ it, i.e. iff it is above the
+     * (k+1)-th largest recent score. Sorting a copy is fine here: it runs once per incident.
+     */
+    private double exceedanceThreshold(AlertTrack track) {
+        int n = track.size;
+        int k = maxExceedances(alpha, n);
+        double[] sorted = Arrays.copyOf(track.recent, n);
+        Arrays.sort(sorted);
+        return sorted[n - 1 - k];
+    }
+
+    private static void close(AlertTrack track) {
+        track.open = false;
+        track.quietSinceMillis = AlertTrack.NOT_QUIET;
+    }
+}
