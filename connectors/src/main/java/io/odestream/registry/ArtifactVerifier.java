@@ -15,7 +15,9 @@ import java.util.Optional;
  * thing wrong (a modified parameter shows as CHECKSUM_MISMATCH, or as BAD_SIGNATURE when the
  * modifier also recomputed the checksum).
  */
-public final class ArtifactVerifier {
+public final class ArtifactVerifier implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final TrustedKeys trustedKeys;
 
     public ArtifactVerifier(TrustedKeys trustedKeys) {

@@ -12,7 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /** The public keys whose signatures are accepted, by key id ({@link SigningKeys#keyId}). */
-public final class TrustedKeys {
+public final class TrustedKeys implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Map<String, PublicKey> byId;
 
     private TrustedKeys(Map<String, PublicKey> byId) {

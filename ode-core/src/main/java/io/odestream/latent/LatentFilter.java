@@ -37,6 +37,7 @@ public final class LatentFilter {
     private final int l;
     private final int h;
     private final AtomicLong maskedNonFinite = new AtomicLong();
+    private long evaluations;
     private final double[] one = new double[1];
 
     public LatentFilter(LatentOdeModel model, String modelId, long modelVersion) {
@@ -67,6 +68,14 @@ public final class LatentFilter {
     /** Observation values that were NaN or infinite and were treated as missing, so far. */
     public long maskedNonFiniteValues() {
         return maskedNonFinite.get();
+    }
+
+    /**
+     * Vector-field evaluations of every solve this filter has run (encoder and decoder), so far:
+     * the caller's per-update cost metric is the difference across a call.
+     */
+    public long functionEvaluations() {
+        return evaluations;
     }
 
     /** The state of a new series whose first event is at {@code originMillis}: h = 0, nothing seen yet. */
@@ -228,6 +237,7 @@ public final class LatentFilter {
             return;
         }
         Solution s = solver.solve(model.decoderDynamics(), z0, samples, 0.0, Arrays.copyOf(relative, count));
+        evaluations += s.stats().evaluations();
         for (int n = 0; n < count; n++) {
             latentAt[index[n]] = s.state(n);
         }
@@ -241,6 +251,7 @@ public final class LatentFilter {
         }
         one[0] = gap / model.spec().timeUnitMillis();
         Solution s = solver.solve(model.encoderDynamics(), hidden, 1, 0.0, one);
+        evaluations += s.stats().evaluations();
         return s.rowFinal(0);
     }
 

@@ -1,0 +1,137 @@
+package io.odestream.job;
+
+import io.odestream.kafka.Decoded;
+import io.odestream.kafka.ForecastRequestValidator;
+import io.odestream.kafka.KafkaSinks;
+import io.odestream.kafka.KafkaSources;
+import io.odestream.kafka.ObservationValidator;
+import io.odestream.kafka.OdeTopic;
+import io.odestream.kafka.RawKafkaRecord;
+import io.odestream.kafka.RecordValidator;
+import io.odestream.schema.AnomalyAlert;
+import io.odestream.schema.DeadLetter;
+import io.odestream.schema.Forecast;
+import io.odestream.schema.ForecastRequest;
+import io.odestream.schema.ModelArtifact;
+import io.odestream.schema.Observation;
+import java.util.Optional;
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+
+/**
+ * The forecasting and alerting job (DESIGN.md, "Data flow"):
+ * <pre>
+ *  observations ─┐                                   ┌─► forecasts
+ *                ├─► union ─► watermarks ─► keyBy ─► PosteriorUpdater ─┼─► alerts
+ *  requests ─────┘                          models ─► broadcast ─┘     └─► late-observations
+ *  undecodable or invalid input of every source ──────────────────────────► dead-letters
+ * </pre>
+ * Operator uids are fixed so that a savepoint maps back onto a changed job.
+ */
+public final class ForecastJob {
+    private ForecastJob() {
+    }
+
+    /** Adds the job to {@code env} (checkpointing included); run it with {@code env.execute}. */
+    public static void build(StreamExecutionEnvironment env, ForecastJobConfig config) {
+        env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        KafkaSources sources = new KafkaSources(config.kafka());
+        Decoded<Observation> observations = read(env, sources, config, OdeTopic.OBSERVATIONS, Observation.class,
+                ObservationValidator.withDefaults());
+        Decoded<ForecastRequest> requests = read(env, sources, config, OdeTopic.FORECAST_REQUESTS,
+                ForecastRequest.class, new ForecastRequestValidator());
+        Decoded<ModelArtifact> models = read(env, sources, config, OdeTopic.MODELS, ModelArtifact.class,
+                artifact -> Optional.empty()); // artifacts are checked by the updater, which can say why
+
+        DataStream<Either<Observation, ForecastRequest>> inputs = observations.records()
+                .map(Either::<Observation, ForecastRequest>Left).returns(PosteriorUpdater.INPUT_TYPE).name("observation")
+                .union(requests.records()
+                        .map(Either::<Observation, ForecastRequest>Right).returns(PosteriorUpdater.INPUT_TYPE)
+                        .name("request"))
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<Either<Observation, ForecastRequest>>forBoundedOutOfOrderness(config.outOfOrderness())
+                        .withTimestampAssigner((record, previous) -> eventTime(record))
+                        .withIdleness(config.idleness()))
+                .name("event time");
+        BroadcastStream<ModelArtifact> modelUpdates = models.records()
+                .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator(context -> new NoEventTimeConstraint()))
+                .name("models: no event-time constraint")
+                .broadcast(PosteriorUpdater.SERVING_MODEL);
+
+        SingleOutputStreamOperator<Forecast> forecasts = inputs
+                .keyBy(new SeriesKey())
+                .connect(modelUpdates)
+                .process(new PosteriorUpdater(config.updater()), new AvroTypeInfo<>(Forecast.class))
+                .uid("posterior-updater")
+                .name("PosteriorUpdater");
+
+        KafkaSinks sinks = new KafkaSinks(config.kafka());
+        forecasts.sinkTo(sinks.sink(OdeTopic.FORECASTS, Forecast.class)).uid("sink-forecasts").name("forecasts");
+        forecasts.getSideOutput(PosteriorUpdater.ALERTS)
+                .sinkTo(sinks.sink(OdeTopic.ALERTS, AnomalyAlert.class)).uid("sink-alerts").name("alerts");
+        forecasts.getSideOutput(PosteriorUpdater.LATE)
+                .sinkTo(sinks.sink(OdeTopic.LATE_OBSERVATIONS, Observation.class)).uid("sink-late").name("late");
+        observations.deadLetters().union(requests.deadLetters(), models.deadLetters())
+                .sinkTo(sinks.sink(OdeTopic.DEAD_LETTERS, DeadLetter.class)).uid("sink-dead-letters")
+                .name("dead letters");
+    }
+
+    private static <T extends SpecificRecordBase> Decoded<T> read(StreamExecutionEnvironment env, KafkaSources sources,
+            ForecastJobConfig config, OdeTopic topic, Class<T> type, RecordValidator<T> validator) {
+        KafkaSourceBuilder<RawKafkaRecord> builder = sources.builder(topic, config.groupId());
+        if (config.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        String name = "kafka:" + config.kafka().topicName(topic);
+        DataStream<RawKafkaRecord> raw = env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), name)
+                .uid(name);
+        return KafkaSources.decode(raw, type, validator);
+    }
+
+    /** Observations at their event time; requests at their as-of time, or none (answered on arrival). */
+    static long eventTime(Either<Observation, ForecastRequest> record) {
+        if (record.isLeft()) {
+            return record.left().getEventTime().toEpochMilli();
+        }
+        return record.right().getAsOf() == null ? Long.MIN_VALUE : record.right().getAsOf().toEpochMilli();
+    }
+
+    /** The Flink key: the series id of an observation or a request. */
+    public static final class SeriesKey implements KeySelector<Either<Observation, ForecastRequest>, String> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getKey(Either<Observation, ForecastRequest> record) {
+            return record.isLeft() ? record.left().getSeriesId() : record.right().getSeriesId();
+        }
+    }
+
+    /**
+     * The models stream says nothing about event time: its watermark is the end of time, so the
+     * updater's watermark is the observations' alone (a broadcast input without watermarks would hold
+     * every event-time timer back forever).
+     */
+    private static final class NoEventTimeConstraint implements WatermarkGenerator<ModelArtifact> {
+        @Override
+        public void onEvent(ModelArtifact event, long eventTimestamp, WatermarkOutput output) {
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
+    }
+}

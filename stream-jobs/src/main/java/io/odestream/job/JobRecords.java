@@ -1,0 +1,110 @@
+package io.odestream.job;
+
+import io.odestream.latent.Prediction;
+import io.odestream.latent.Score;
+import io.odestream.schema.AlertKind;
+import io.odestream.schema.AnomalyAlert;
+import io.odestream.schema.Forecast;
+import io.odestream.schema.ForecastPoint;
+import io.odestream.schema.Observation;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The Avro records the job emits, built in one place so every field is filled the same way. */
+final class JobRecords {
+    private JobRecords() {
+    }
+
+    static AnomalyAlert anomaly(Observation o, Score score, Prediction expected, double threshold,
+                                double probability, long modelVersion) {
+        List<Double> zs = new ArrayList<>(score.zScores().length);
+        for (double z : score.zScores()) {
+            zs.add(z);
+        }
+        return AnomalyAlert.newBuilder()
+                .setSeriesId(o.getSeriesId())
+                .setEventTime(o.getEventTime())
+                .setKind(AlertKind.ANOMALY)
+                .setScore(score.negativeLogDensity())
+                .setThreshold(threshold)
+                .setObserved(o.getValues())
+                .setExpected(list(expected.mean()[0]))
+                .setExpectedStddev(list(expected.std()[0]))
+                .setChannelZScores(zs)
+                .setModelVersion(modelVersion)
+                .setAnomalyProbability(Double.isNaN(probability) ? null : probability)
+                .setMessage(null)
+                .build();
+    }
+
+    /** A MODEL_ERROR or MODEL_REJECTED notice: something the operator must know about, not an anomaly. */
+    static AnomalyAlert problem(AlertKind kind, String seriesId, long eventTimeMillis, long modelVersion,
+                                String message) {
+        return AnomalyAlert.newBuilder()
+                .setSeriesId(seriesId)
+                .setEventTime(Instant.ofEpochMilli(eventTimeMillis))
+                .setKind(kind)
+                .setScore(Double.NaN)
+                .setThreshold(Double.NaN)
+                .setObserved(List.of())
+                .setExpected(List.of())
+                .setModelVersion(modelVersion)
+                .setMessage(message)
+                .build();
+    }
+
+    static Forecast forecast(String requestId, String seriesId, long modelVersion, long stateMillis,
+                             Prediction p, List<String> channels) {
+        List<ForecastPoint> points = new ArrayList<>(p.times().length);
+        Integer[] order = new Integer[p.times().length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Long.compare(p.times()[a], p.times()[b]));
+        for (int i : order) {
+            points.add(ForecastPoint.newBuilder()
+                    .setTime(Instant.ofEpochMilli(p.times()[i]))
+                    .setMean(list(p.mean()[i]))
+                    .setStddev(list(p.std()[i]))
+                    .setQ05(list(p.q05()[i]))
+                    .setQ50(list(p.q50()[i]))
+                    .setQ95(list(p.q95()[i]))
+                    .build());
+        }
+        return Forecast.newBuilder()
+                .setRequestId(requestId)
+                .setSeriesId(seriesId)
+                .setModelVersion(modelVersion)
+                .setIssuedAt(Instant.now())
+                .setPoints(points)
+                .setSamples(p.samples())
+                .setChannels(channels)
+                .setStateTime(Instant.ofEpochMilli(stateMillis))
+                .setError(null)
+                .build();
+    }
+
+    /** The answer to a request that cannot be answered: no points, and why. */
+    static Forecast unanswered(String requestId, String seriesId, long modelVersion, String why) {
+        return Forecast.newBuilder()
+                .setRequestId(requestId)
+                .setSeriesId(seriesId)
+                .setModelVersion(modelVersion)
+                .setIssuedAt(Instant.now())
+                .setPoints(List.of())
+                .setSamples(0)
+                .setChannels(null)
+                .setStateTime(null)
+                .setError(why)
+                .build();
+    }
+
+    private static List<Double> list(double[] v) {
+        List<Double> out = new ArrayList<>(v.length);
+        for (double x : v) {
+            out.add(x);
+        }
+        return out;
+    }
+}

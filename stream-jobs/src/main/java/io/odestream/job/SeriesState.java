@@ -1,0 +1,59 @@
+package io.odestream.job;
+
+import io.odestream.alert.AlertTrack;
+import io.odestream.latent.FilterState;
+
+/**
+ * Everything the job keeps for one series (Flink keyed state, a POJO so that heap and RocksDB
+ * backends serialise it without Kryo): the latent-ODE filter state, the recent observations it can
+ * be rebuilt from, the alerting track and the bookkeeping for timers.
+ */
+public final class SeriesState {
+    public static final long NONE = Long.MIN_VALUE;
+
+    /** Model the filter state belongs to; null while no model has encoded this series. */
+    public String modelId;
+    public long modelVersion;
+    public long originMillis;
+    /** Time of the filter state (last observation it absorbed). */
+    public long stateMillis = NONE;
+    public double[] hidden;
+
+    /** Event time of the newest observation applied to this series (with or without a model). */
+    public long lastEventMillis = NONE;
+    public long observations;
+    public RecentObservations recent;
+    public AlertTrack alerts;
+
+    /** Processing time of the last record for this series: drives expiry. */
+    public long lastSeenProcessingMillis;
+    /** The registered expiry (processing-time) timer, or NONE. */
+    public long expiryTimer = NONE;
+    /** The registered periodic-forecast (event-time) timer, or NONE. */
+    public long periodicTimer = NONE;
+
+    public SeriesState() {
+    }
+
+    boolean encodedBy(String id, long version) {
+        return hidden != null && version == modelVersion && id.equals(modelId);
+    }
+
+    FilterState filterState() {
+        return new FilterState(modelId, modelVersion, originMillis, stateMillis, hidden);
+    }
+
+    void store(FilterState state) {
+        modelId = state.modelId();
+        modelVersion = state.modelVersion();
+        originMillis = state.originMillis();
+        stateMillis = state.timeMillis();
+        hidden = state.hidden();
+    }
+
+    void forgetFilterState() {
+        modelId = null;
+        hidden = null;
+        stateMillis = NONE;
+    }
+}
