@@ -35,9 +35,20 @@ import java.util.Arrays;
  * @param defaultThreshold raw-score trigger during warm-up, in the score's units (negative log density)
  * @param clearAlpha       scores with p > clearAlpha count as back to normal; ≥ alpha
  * @param cooldownMillis   event time the scores must stay normal before the incident closes
+ * @param floor            after warm-up, a score must also reach this raw level to trigger (and below it
+ *                         counts as quiet): the global part of "a global default plus per-series
+ *                         calibration". The tail-probability rule alone fires at rate alpha on any series,
+ *                         however well the model predicts it; with a floor, a series the model predicts
+ *                         well stays quiet. −∞ = calibration only.
  */
 public record AlertPolicy(int window, int minHistory, double alpha, double defaultThreshold, double clearAlpha,
-                          long cooldownMillis) implements java.io.Serializable {
+                          long cooldownMillis, double floor) implements java.io.Serializable {
+
+    /** Calibration only (no floor). */
+    public AlertPolicy(int window, int minHistory, double alpha, double defaultThreshold, double clearAlpha,
+                       long cooldownMillis) {
+        this(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, Double.NEGATIVE_INFINITY);
+    }
 
     public AlertPolicy {
         if (window < 1) {
@@ -64,6 +75,9 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         }
         if (cooldownMillis < 0) {
             throw new IllegalArgumentException("cooldownMillis must be >= 0, got " + cooldownMillis);
+        }
+        if (Double.isNaN(floor) || floor == Double.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("floor must be a raw score or -Infinity (no floor), got " + floor);
         }
     }
 
@@ -96,8 +110,8 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         int atLeast = countAtLeast(track, score);
         boolean calibrated = n >= minHistory;
         // p ≤ alpha and p > clearAlpha, in counts so the raise rule and its reported threshold agree exactly
-        boolean triggers = calibrated ? atLeast <= maxExceedances(alpha, n) : score >= defaultThreshold;
-        boolean quiet = calibrated ? atLeast > maxExceedances(clearAlpha, n) : score < defaultThreshold;
+        boolean triggers = calibrated ? atLeast <= maxExceedances(alpha, n) && score >= floor : score >= defaultThreshold;
+        boolean quiet = calibrated ? atLeast > maxExceedances(clearAlpha, n) || score < floor : score < defaultThreshold;
 
         // quiet for the whole cool-down before this score (a silent gap counts as quiet)
         if (track.open && track.quietSinceMillis != AlertTrack.NOT_QUIET
@@ -109,7 +123,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         if (!track.open) {
             if (triggers) {
                 raise = true;
-                threshold = calibrated ? exceedanceThreshold(track) : defaultThreshold;
+                threshold = calibrated ? Math.max(exceedanceThreshold(track), floor) : defaultThreshold;
                 track.open = true;
                 track.raisedAtMillis = timeMillis;
                 track.quietSinceMillis = AlertTrack.NOT_QUIET;

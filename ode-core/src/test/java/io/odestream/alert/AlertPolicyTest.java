@@ -261,4 +261,20 @@ class AlertPolicyTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build);
         assertTrue(e.getMessage().contains(expected), "message '" + e.getMessage() + "' should name " + expected);
     }
+
+    @Test
+    void withAFloorAWellPredictedSeriesStaysQuietAndOnlyScoresAboveTheFloorRaise() {
+        AlertPolicy floored = new AlertPolicy(500, 100, 0.01, 8.0, 0.10, 5 * MINUTE, 6.0);
+        AlertTrack calibratedOnly = POLICY.newTrack();
+        AlertTrack withFloor = floored.newTrack();
+        double[] scores = noise(new Random(3), 3000); // χ²/2 + log√2π: above 6 nats with probability ~0.2 %
+        List<Integer> without = raises(POLICY, calibratedOnly, scores, 0);
+        List<Integer> with = raises(floored, withFloor, scores, 0);
+        assertTrue(without.size() >= 10, "the tail-probability rule alone fires at rate alpha: " + without.size());
+        long aboveFloor = java.util.Arrays.stream(scores).filter(x -> x >= 6.0).count();
+        assertTrue(with.size() <= aboveFloor, with.size() + " alerts, " + aboveFloor + " scores above the floor");
+        AlertDecision spike = floored.observe(withFloor, 4000 * MINUTE, 30.0);
+        assertTrue(spike.raise());
+        assertTrue(spike.threshold() >= 6.0, "the reported threshold is at least the floor: " + spike.threshold());
+    }
 }
