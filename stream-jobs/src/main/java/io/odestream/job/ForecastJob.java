@@ -14,7 +14,9 @@ import io.odestream.schema.Forecast;
 import io.odestream.schema.ForecastRequest;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -47,6 +49,15 @@ public final class ForecastJob {
 
     /** Adds the job to {@code env} (checkpointing included); run it with {@code env.execute}. */
     public static void build(StreamExecutionEnvironment env, ForecastJobConfig config) {
+        build(env, config, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #build(StreamExecutionEnvironment, ForecastJobConfig)}, with {@code tap} applied to the
+     * timestamped input stream before it is keyed (tests inject failures there; benchmarks count).
+     */
+    public static void build(StreamExecutionEnvironment env, ForecastJobConfig config,
+                             UnaryOperator<DataStream<Either<Observation, ForecastRequest>>> tap) {
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         KafkaSources sources = new KafkaSources(config.kafka());
         Decoded<Observation> observations = read(env, sources, config, OdeTopic.OBSERVATIONS, Observation.class,
@@ -56,13 +67,15 @@ public final class ForecastJob {
         Decoded<ModelArtifact> models = read(env, sources, config, OdeTopic.MODELS, ModelArtifact.class,
                 artifact -> Optional.empty()); // artifacts are checked by the updater, which can say why
 
+        Duration outOfOrderness = config.outOfOrderness(); // the watermark strategy is serialised: no config in it
         DataStream<Either<Observation, ForecastRequest>> inputs = observations.records()
                 .map(Either::<Observation, ForecastRequest>Left).returns(PosteriorUpdater.INPUT_TYPE).name("observation")
                 .union(requests.records()
                         .map(Either::<Observation, ForecastRequest>Right).returns(PosteriorUpdater.INPUT_TYPE)
                         .name("request"))
                 .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<Either<Observation, ForecastRequest>>forBoundedOutOfOrderness(config.outOfOrderness())
+                        .<Either<Observation, ForecastRequest>>forGenerator(
+                                context -> new ObservationWatermarks(outOfOrderness))
                         .withTimestampAssigner((record, previous) -> eventTime(record))
                         .withIdleness(config.idleness()))
                 .name("event time");
@@ -71,7 +84,7 @@ public final class ForecastJob {
                 .name("models: no event-time constraint")
                 .broadcast(PosteriorUpdater.SERVING_MODEL);
 
-        SingleOutputStreamOperator<Forecast> forecasts = inputs
+        SingleOutputStreamOperator<Forecast> forecasts = tap.apply(inputs)
                 .keyBy(new SeriesKey())
                 .connect(modelUpdates)
                 .process(new PosteriorUpdater(config.updater()), new AvroTypeInfo<>(Forecast.class))

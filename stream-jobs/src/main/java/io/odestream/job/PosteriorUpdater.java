@@ -249,18 +249,15 @@ public final class PosteriorUpdater
         long start = System.nanoTime();
         long evaluations = filter.functionEvaluations();
         FilterState state = encoded(s, m, ctx, o.getSeriesId());
-        if (state == null) {
+        // A series' first observation has nothing to be surprising against: it is absorbed, not scored.
+        boolean firstObservation = state == null;
+        if (firstObservation) {
             state = filter.start(t);
         }
         long seed = seed(o.getSeriesId(), t);
         try {
-            Score score = filter.score(state, t, values, observed, settings.scoreSamples(), seed);
-            AlertDecision decision = settings.alertPolicy().observe(s.alerts, t, score.negativeLogDensity());
-            if (decision.raise()) {
-                Prediction expected = filter.predict(state, new long[] {t}, settings.scoreSamples(), seed);
-                metrics.anomalyAlerts.inc();
-                ctx.output(ALERTS, JobRecords.anomaly(o, score, expected, decision.threshold(),
-                        decision.anomalyProbability(), m.version()));
+            if (!firstObservation) {
+                alertIfSurprising(s, o, t, state, m, seed, ctx);
             }
             s.store(filter.update(state, t, values, observed));
         } catch (SolverException e) {
@@ -268,6 +265,20 @@ public final class PosteriorUpdater
         }
         metrics.updateMicros.update((System.nanoTime() - start) / 1000);
         metrics.evaluationsPerUpdate.update(filter.functionEvaluations() - evaluations);
+    }
+
+    /** Scores the observation against the state before it and raises an alert when the policy says so. */
+    private void alertIfSurprising(SeriesState s, Observation o, long t, FilterState state, ServingModel m, long seed,
+                                   ReadOnlyContext ctx) {
+        LatentFilter filter = m.filter;
+        Score score = filter.score(state, t, values, observed, settings.scoreSamples(), seed);
+        AlertDecision decision = settings.alertPolicy().observe(s.alerts, t, score.negativeLogDensity());
+        if (decision.raise()) {
+            Prediction expected = filter.predict(state, new long[] {t}, settings.scoreSamples(), seed);
+            metrics.anomalyAlerts.inc();
+            ctx.output(ALERTS, JobRecords.anomaly(o, score, expected, decision.threshold(),
+                    decision.anomalyProbability(), m.version()));
+        }
     }
 
     /**
