@@ -24,6 +24,9 @@ import picocli.CommandLine.HelpCommand;
         description = "Continuous-time latent state (neural ODEs) for every series in a Kafka stream.",
         subcommands = {
             DemoCommand.class,
+            RunCommand.class,
+            ForecastCommand.class,
+            SpiralCommand.class,
             TrainCommand.class,
             BrokerCommand.class,
             TopicsCommand.class,

@@ -16,16 +16,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code odestream demo}. Until the streaming job exists (broker + Flink + generated stream), the
- * demo runs the numerical core end to end: a neural ODE trained with adjoint gradients on
- * torchdiffeq's spiral, then a micro-batch of forecasts with different horizons solved in one
- * per-row solve.
+ * {@code odestream spiral}: the numerical core end to end, without Kafka or Flink — a neural ODE
+ * trained with adjoint gradients on torchdiffeq's spiral, then a micro-batch of forecasts with
+ * different horizons solved in one per-row solve.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "spiral", mixinStandardHelpOptions = true,
         description = "Train a neural ODE on the spiral with adjoint gradients, then forecast a micro-batch of "
-                + "series with different horizons in one per-row solve. (The streaming demo arrives with the "
-                + "Flink job.)")
-public final class DemoCommand implements Callable<Integer> {
+                + "series with different horizons in one per-row solve (the numerical core, no Kafka/Flink).")
+public final class SpiralCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
@@ -41,7 +39,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (iterations < 1) {
             throw new IllegalArgumentException("--iterations must be >= 1, got " + iterations);
         }
-        out.println("odestream demo: the numerical core (the Kafka + Flink streaming demo is not built yet)");
+        out.println("odestream spiral: the numerical core, no Kafka or Flink");
         out.println("1. Training a neural ODE (2 -> 50 tanh -> 2 on z^3) on the spiral dz/dt = z^3 A, adjoint gradients:");
         out.flush();
         SpiralProblem data = SpiralProblem.generate();

@@ -1,0 +1,109 @@
+package io.odestream.cli;
+
+import io.odestream.kafka.OdeTopic;
+import io.odestream.kafka.RecordPublisher;
+import io.odestream.kafka.TopicFollower;
+import io.odestream.schema.Forecast;
+import io.odestream.schema.ForecastPoint;
+import io.odestream.schema.ForecastRequest;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code odestream forecast}: sends one forecast request to the running job and prints its answer. */
+@Command(name = "forecast", mixinStandardHelpOptions = true,
+        description = "Ask the running job for a series' predictive distribution at any times and print the answer.")
+final class ForecastCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--series", required = true, description = "The series to forecast.")
+    String series;
+
+    @Option(names = "--at", required = true, split = ",", paramLabel = "TIME",
+            description = "Query times: ISO-8601 instants (2024-01-01T00:05:00Z), epoch milliseconds, or +DURATION "
+                    + "from now (+30s, +5m, +1h).")
+    List<String> at;
+
+    @Option(names = "--samples", description = "Monte-Carlo samples (default: the job's).")
+    Integer samples;
+
+    @Option(names = "--timeout", defaultValue = "PT30S", description = "How long to wait for the answer (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Instant> times = new ArrayList<>();
+        for (String t : at) {
+            times.add(parseTime(t, Instant.now()));
+        }
+        String id = "cli-" + UUID.randomUUID();
+        CompletableFuture<Forecast> answer = new CompletableFuture<>();
+        try (TopicFollower<Forecast> follower = new TopicFollower<>(kafka.settings(), OdeTopic.FORECASTS, Forecast.class,
+                f -> {
+                    if (f.getRequestId().equals(id)) {
+                        answer.complete(f);
+                    }
+                }, problem -> { }); RecordPublisher publisher = new RecordPublisher(kafka.settings())) {
+            publisher.sendNow(OdeTopic.FORECAST_REQUESTS, ForecastRequest.newBuilder().setRequestId(id).setSeriesId(series)
+                    .setQueryTimes(times).setSamples(samples).setRequestedAt(Instant.now()).build());
+            Forecast f;
+            try {
+                f = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new CommandFailedException("no answer to request " + id + " within " + timeout + " on topic "
+                        + kafka.topic(OdeTopic.FORECASTS) + "; is the job running (odestream run / demo --follow) and "
+                        + "reading " + kafka.topic(OdeTopic.FORECAST_REQUESTS) + "?");
+            }
+            if (f.getError() != null) {
+                throw new CommandFailedException("the job could not answer: " + f.getError());
+            }
+            out.printf(Locale.ROOT, "series %s, model v%d, state at %s, %d samples%n", f.getSeriesId(), f.getModelVersion(),
+                    f.getStateTime(), f.getSamples());
+            for (ForecastPoint p : f.getPoints()) {
+                StringBuilder line = new StringBuilder(p.getTime().toString());
+                for (int j = 0; j < p.getMean().size(); j++) {
+                    line.append(String.format(Locale.ROOT, "  ch%d %.3f ± %.3f [%.3f, %.3f]", j, p.getMean().get(j),
+                            p.getStddev().get(j), p.getQ05().get(j), p.getQ95().get(j)));
+                }
+                out.println(line);
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    static Instant parseTime(String text, Instant now) {
+        String t = text.trim();
+        try {
+            if (t.startsWith("+")) {
+                return now.plus(Duration.parse("PT" + t.substring(1).toUpperCase(Locale.ROOT)));
+            }
+            if (t.chars().allMatch(Character::isDigit)) {
+                return Instant.ofEpochMilli(Long.parseLong(t));
+            }
+            return Instant.parse(t);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new IllegalArgumentException("--at '" + text + "' is not a time: use an ISO-8601 instant "
+                    + "(2024-01-01T00:05:00Z), epoch milliseconds, or +DURATION such as +30s, +5m, +1h");
+        }
+    }
+}

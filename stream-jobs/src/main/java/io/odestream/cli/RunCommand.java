@@ -1,0 +1,106 @@
+package io.odestream.cli;
+
+import io.odestream.alert.AlertPolicy;
+import io.odestream.job.ForecastJob;
+import io.odestream.job.ForecastJobConfig;
+import io.odestream.job.UpdaterSettings;
+import io.odestream.registry.ArtifactVerifier;
+import io.odestream.registry.TrustedKeys;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code odestream run}: the forecasting job against a real Kafka cluster. Run from the command line
+ * it starts a local Flink MiniCluster; submitted with {@code flink run stream-jobs/target/odestream.jar
+ * run ...} it runs on that Flink cluster (Flink's context environment is picked up).
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the forecasting and alerting job against a Kafka cluster (locally, or on a Flink cluster "
+                + "when submitted with `flink run odestream.jar run ...`). The model comes from the models topic.")
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL_ID", description = "The model lineage to serve.")
+    String modelId;
+
+    @Option(names = "--keys", paramLabel = "DIR", defaultValue = "${env:ODESTREAM_TRUSTED_KEYS:-keys}",
+            description = "Directory of trusted public keys (*.pub): only models signed by them are served "
+                    + "(default: $ODESTREAM_TRUSTED_KEYS or ${DEFAULT-VALUE}).")
+    Path keys;
+
+    @Option(names = "--group-id", defaultValue = "odestream-forecast", description = "Consumer group (default ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--parallelism", description = "Flink parallelism (default: the environment's).")
+    Integer parallelism;
+
+    @Option(names = "--out-of-orderness", defaultValue = "PT5S",
+            description = "How late (event time) an observation may arrive and still be applied in order (default ${DEFAULT-VALUE}).")
+    Duration outOfOrderness;
+
+    @Option(names = "--idleness", defaultValue = "PT10S",
+            description = "A silent partition stops holding event time back after this (default ${DEFAULT-VALUE}).")
+    Duration idleness;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "PT10S",
+            description = "Exactly-once output is committed at checkpoints (default ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints go (file:// or any Flink file system).")
+    Path checkpointDir;
+
+    @Option(names = "--state-backend", defaultValue = "hashmap",
+            description = "hashmap (heap) or rocksdb for large key counts (default ${DEFAULT-VALUE}).")
+    String stateBackend;
+
+    @Option(names = "--ttl", defaultValue = "PT24H", description = "Forget a series silent this long (default ${DEFAULT-VALUE}).")
+    Duration ttl;
+
+    @Option(names = "--samples", defaultValue = "64", description = "Monte-Carlo samples per forecast (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--score-samples", defaultValue = "16", description = "Samples per anomaly score (default ${DEFAULT-VALUE}).")
+    int scoreSamples;
+
+    @Option(names = "--alert-floor", defaultValue = "8.0",
+            description = "Raw score (nats) an observation must reach to alert, besides its series' calibration (default ${DEFAULT-VALUE}).")
+    double alertFloor;
+
+    @Option(names = "--periodic-every", paramLabel = "DURATION", description = "Emit a forecast per active series every DURATION of event time.")
+    Duration periodicEvery;
+
+    @Option(names = "--horizons", split = ",", defaultValue = "PT1M,PT5M,PT15M",
+            description = "Horizons of periodic forecasts (default ${DEFAULT-VALUE}).")
+    Duration[] horizons;
+
+    @Option(names = "--prometheus-port", description = "Expose the job's metrics for Prometheus on this port.")
+    Integer prometheusPort;
+
+    @Override
+    public Integer call() throws Exception {
+        AlertPolicy defaults = AlertPolicy.defaults();
+        AlertPolicy policy = new AlertPolicy(defaults.window(), defaults.minHistory(), defaults.alpha(),
+                defaults.defaultThreshold(), defaults.clearAlpha(), defaults.cooldownMillis(), alertFloor);
+        UpdaterSettings updater = UpdaterSettings.defaults(modelId, new ArtifactVerifier(TrustedKeys.fromDirectory(keys)))
+                .withAlertPolicy(policy).withSamples(samples, scoreSamples).withKeyTtl(ttl);
+        if (periodicEvery != null) {
+            updater = updater.withPeriodicForecasts(periodicEvery, horizons);
+        }
+        ForecastJobConfig config = ForecastJobConfig.defaults(kafka.settings(), updater).withGroupId(groupId)
+                .withEventTime(outOfOrderness, idleness).withCheckpoints(checkpointInterval, checkpointDir)
+                .withStateBackend(stateBackend).withPrometheusPort(prometheusPort);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+        if (parallelism != null) {
+            env.setParallelism(parallelism);
+        }
+        ForecastJob.build(env, config);
+        env.execute("odestream forecast job (" + modelId + ")");
+        return 0;
+    }
+}
