@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -55,10 +57,18 @@ class PosteriorUpdaterTest {
 
     private KeyedBroadcastOperatorTestHarness<String, Either<Observation, ForecastRequest>, ModelArtifact, Forecast>
             harness(UpdaterSettings settings, OperatorSubtaskState restoreFrom) throws Exception {
+        return harness(settings, restoreFrom, null);
+    }
+
+    private KeyedBroadcastOperatorTestHarness<String, Either<Observation, ForecastRequest>, ModelArtifact, Forecast>
+            harness(UpdaterSettings settings, OperatorSubtaskState restoreFrom, StateBackend backend) throws Exception {
         var h = new KeyedBroadcastOperatorTestHarness<>(
                 new CoBroadcastWithKeyedOperator<>(new PosteriorUpdater(settings), List.of(PosteriorUpdater.SERVING_MODEL)),
                 new ForecastJob.SeriesKey(), Types.STRING, 1, 1, 0);
         harnesses.add(h);
+        if (backend != null) {
+            h.setStateBackend(backend);
+        }
         h.setup();
         if (restoreFrom != null) {
             h.initializeState(restoreFrom);
@@ -336,7 +346,17 @@ class PosteriorUpdaterTest {
 
     @Test
     void aRestoredOperatorContinuesWithEveryPosteriorIntact() throws Exception {
-        var h = harness();
+        restoreContinuesWithEveryPosteriorIntact(null);
+    }
+
+    @Test
+    void theSameHoldsOnTheRocksDbStateBackend() throws Exception {
+        // RocksDB serialises state on every access: the POJO state types must round-trip exactly.
+        restoreContinuesWithEveryPosteriorIntact(new EmbeddedRocksDBStateBackend());
+    }
+
+    private void restoreContinuesWithEveryPosteriorIntact(StateBackend backend) throws Exception {
+        var h = harness(settings(), null, backend);
         h.processBroadcastElement(V1, 0);
         Observation a = observation("s", 1_000, 1.0, 2.0);
         Observation b = observation("s", 2_000, 0.5, 1.0);
@@ -346,7 +366,7 @@ class PosteriorUpdaterTest {
         h.processWatermark(2_000);
         observe(h, c);
         OperatorSubtaskState snapshot = h.snapshot(1, 0);
-        var restored = harness(settings(), snapshot);
+        var restored = harness(settings(), snapshot, backend);
         restored.processWatermark(3_000);
         assertForecastFrom(reference(V1, a, b, c), V1, ask(restored, "s", 4_000), 4_000);
     }
