@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -133,9 +132,11 @@ public final class ForecastJob {
     }
 
     /**
-     * The models stream says nothing about event time: its watermark is the end of time, so the
-     * updater's watermark is the observations' alone (a broadcast input without watermarks would hold
-     * every event-time timer back forever).
+     * The models stream says nothing about event time, so it declares itself idle: the updater's
+     * watermark is then the observations' alone. (A broadcast input without watermarks would hold
+     * every event-time timer back forever; one at the end of time would take over whenever the
+     * observations go idle and flush every waiting record out of order.) A bounded models source
+     * still ends with the end-of-time watermark: bounded runs are replays, where that is harmless.
      */
     private static final class NoEventTimeConstraint implements WatermarkGenerator<ModelArtifact> {
         @Override
@@ -144,7 +145,7 @@ public final class ForecastJob {
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
-            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+            output.markIdle();
         }
     }
 }
