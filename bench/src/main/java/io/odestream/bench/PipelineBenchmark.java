@@ -1,0 +1,295 @@
+package io.odestream.bench;
+
+import io.odestream.job.DemoSetup;
+import io.odestream.job.ForecastJob;
+import io.odestream.job.ForecastJobConfig;
+import io.odestream.job.PosteriorUpdater;
+import io.odestream.job.UpdaterSettings;
+import io.odestream.kafka.KafkaSettings;
+import io.odestream.kafka.OdeTopic;
+import io.odestream.kafka.RecordPublisher;
+import io.odestream.kafka.TopicFollower;
+import io.odestream.kafka.broker.EmbeddedKafkaBroker;
+import io.odestream.schema.AlertKind;
+import io.odestream.schema.AnomalyAlert;
+import io.odestream.schema.Observation;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The forecasting job end to end, against a pass-through keyed job measured in the same run (issue
+ * 6, "Speed"): one JVM, one embedded Kafka broker (child JVM), Flink's local environment.
+ * <ol>
+ *   <li>A stream of {@code --keys} series and about {@code --events} observations ({@link BenchStream}: the
+ *   demo's three-channel sensor physics, irregular times, missing channels, injected jumps) is produced
+ *   to an observations topic.</li>
+ *   <li>Pass-through ({@link PassThroughJob}): the same source, decode, watermarks, keyBy and an
+ *   exactly-once sink around a keyed function that only counts; bounded, so it reads the topic and
+ *   ends. Run before and after the model job (the first run also warms the JVM up); the faster run is
+ *   the baseline, which makes the ratio conservative.</li>
+ *   <li>The model job ({@link ForecastJob}, bounded) over the same topic with its own consumer group:
+ *   every observation scored with 16 Monte-Carlo samples, checked against the alert policy and
+ *   absorbed by the latent-ODE filter ({@link DemoSetup#updaterSettings}).</li>
+ *   <li>Latency ({@link LatencyRun}): the unbounded job fed at a fixed share of its measured throughput
+ *   with event time = wall-clock time, event→alert latency per delivery guarantee.</li>
+ * </ol>
+ * Throughput is counted from the first record through the pipeline to the end of the job (its final
+ * checkpoint and commit included, the start-up not). Prints a Markdown table.
+ *
+ * <pre>
+ * mvn -B -q -pl bench -am package -DskipTests
+ * java -cp bench/target/benchmarks.jar io.odestream.bench.PipelineBenchmark --keys 10000 --events 200000
+ * java -cp bench/target/benchmarks.jar io.odestream.bench.PipelineBenchmark --keys 200 --events 5000 --latency-seconds 10
+ * </pre>
+ */
+public final class PipelineBenchmark {
+    /** A source split silent this long stops holding the watermark back (both jobs). */
+    static final Duration IDLENESS = Duration.ofSeconds(1);
+    /** Event time of the throughput stream: the demo's 2024-01-01. */
+    private static final long STREAM_START = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
+
+    /**
+     * One bounded run over the throughput topic.
+     *
+     * @param seconds    first record through the pipeline → end of the job
+     * @param jobSeconds {@code execute} → end of the job (start-up included)
+     */
+    record Throughput(String name, long events, double seconds, double jobSeconds) {
+        double perSecond() {
+            return events / seconds;
+        }
+    }
+
+    /** What the model job's operator reported through its metrics, and the alerts it committed. */
+    record ModelFigures(long late, long beforeModel, long solverFailures, long alerts,
+                        int alertsAtInjected, int injected, double[] updateMicros, double[] evaluations) {
+    }
+
+    private PipelineBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help")) {
+            System.out.println(PipelineOptions.usage());
+            return;
+        }
+        PipelineOptions o;
+        try {
+            o = PipelineOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println(PipelineOptions.usage());
+            System.exit(2);
+            return;
+        }
+        BenchModel model = BenchModel.load(o.modelFile());
+        System.out.printf(Locale.ROOT, "pipeline benchmark: %,d keys, ~%,d events, %d partitions, parallelism %d, "
+                        + "%s state, out-of-orderness %d ms, checkpoints every %d ms; %d cores, load %.2f%n",
+                o.keys(), o.events(), o.partitions(), o.parallelism(), o.stateBackend(), o.outOfOrderness().toMillis(),
+                o.checkpointInterval().toMillis(), Runtime.getRuntime().availableProcessors(), load());
+        System.out.println("model: " + model.description());
+        Path checkpoints = Files.createTempDirectory("odestream-pipeline-bench-");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            System.out.printf(Locale.ROOT, "embedded broker up in %.1f s at %s%n", broker.startupTime().toMillis() / 1e3,
+                    broker.bootstrapServers());
+            run(o, model, broker.bootstrapServers(), checkpoints);
+        } finally {
+            deleteRecursively(checkpoints);
+        }
+    }
+
+    private static void run(PipelineOptions o, BenchModel model, String bootstrap, Path checkpoints) throws Exception {
+        Duration span = Duration.ofMillis(Math.round(1000.0 * o.events() / o.keys()));
+        long generating = System.nanoTime();
+        BenchStream stream = BenchStream.generate(o.keys(), STREAM_START, span, Duration.ofSeconds(1), o.anomalyRate(),
+                o.seed());
+        System.out.printf(Locale.ROOT, "stream: %,d observations of %,d series over %s of event time, %d injected "
+                        + "jumps (generated in %.1f s)%n", stream.size(), o.keys(), span, stream.anomalies().size(),
+                (System.nanoTime() - generating) / 1e9);
+
+        String prefix = "tp-";
+        KafkaSettings data = KafkaSettings.builder(bootstrap).topicPrefix(prefix).transactionalIdPrefix("bench-model")
+                .build();
+        Topics.create(data, prefix, o.partitions());
+        long producing = System.nanoTime();
+        try (RecordPublisher publisher = new RecordPublisher(data)) {
+            publisher.send(OdeTopic.MODELS, model.artifact());
+            for (Observation obs : stream.observations()) {
+                publisher.send(OdeTopic.OBSERVATIONS, obs);
+            }
+        }
+        System.out.printf(Locale.ROOT, "produced in %.1f s%n", (System.nanoTime() - producing) / 1e9);
+
+        Throughput passBefore = null;
+        Throughput passAfter = null;
+        Throughput modelJob = null;
+        ModelFigures figures = null;
+        OfflineFilterCost offline = null;
+        if (!o.skipThroughput()) {
+            passBefore = passThrough(o, data, checkpoints, stream.size(), 1);
+            print(passBefore);
+            // also compiles the model code, so the model job does not pay for it
+            UpdaterSettings settings = DemoSetup.updaterSettings(model.modelId(), model.verifier());
+            offline = OfflineFilterCost.measure(model.artifact(), stream.observations(), settings.scoreSamples(),
+                    settings.alertPolicy(), 2000, 3000);
+            System.out.printf(Locale.ROOT, "model alone, one thread, no Flink: %.0f µs/event over %,d events%n",
+                    offline.micros(), offline.events());
+            modelJob = modelJob(o, data, model, checkpoints, stream.size());
+            print(modelJob);
+            figures = modelFigures(data, stream);
+            passAfter = passThrough(o, data, checkpoints, stream.size(), 2);
+            print(passAfter);
+        }
+
+        List<LatencyRun.Result> latencies = new ArrayList<>();
+        double rate = o.latencyRate() > 0 ? o.latencyRate() : o.latencyLoad() * modelJob.perSecond();
+        for (int i = 0; i < o.latencyModes().size(); i++) {
+            DeliveryGuarantee mode = o.latencyModes().get(i);
+            System.out.printf(Locale.ROOT, "paced run, %s: %.0f events/s for %d + %d s ...%n", label(mode), rate,
+                    o.latencyWarmupSeconds(), o.latencySeconds());
+            LatencyRun.Result r = LatencyRun.run(bootstrap, o, model, rate, mode, checkpoints.resolve("lat" + i), i);
+            System.out.printf(Locale.ROOT, "  %d keys, %,d events in the window (%.0f/s sent, worst send lag %d ms), "
+                            + "%d sent, %d applied; %d alerts matched (%d of %d injected jumps); latency p50 %.0f ms, "
+                            + "p99 %.0f ms%n", r.keys(), r.windowEvents(), r.sentRate(), r.maxSendLagMillis(), r.sent(),
+                    r.applied(), r.alerts(), r.atInjected(), r.injected(), r.quantile(0.5), r.quantile(0.99));
+            latencies.add(r);
+        }
+        Report.print(o, model, stream, passBefore, passAfter, modelJob, figures, offline, latencies, load());
+    }
+
+    private static Throughput passThrough(PipelineOptions o, KafkaSettings data, Path checkpoints, int events, int run)
+            throws Exception {
+        String prefix = "tp-pass" + run + "-";
+        KafkaSettings out = KafkaSettings.builder(data.bootstrapServers()).topicPrefix(prefix)
+                .transactionalIdPrefix("bench-pass" + run).build();
+        Topics.create(out, prefix, o.partitions());
+        StreamExecutionEnvironment env = environment(o, checkpoints.resolve("pass" + run));
+        PassThroughJob.build(env, data, "bench-pass-" + run, out, o.checkpointInterval(), o.outOfOrderness(), IDLENESS,
+                o.emitEvery());
+        FirstRecordClock.reset();
+        long start = System.nanoTime();
+        JobExecutionResult result = env.execute("pass-through " + run);
+        long end = System.nanoTime();
+        long seen = result.<Long>getAccumulatorResult(PassThroughJob.EVENTS);
+        if (seen != events) {
+            throw new IllegalStateException("the pass-through job counted " + seen + " of the " + events
+                    + " observations produced; the run is not comparable");
+        }
+        return new Throughput("pass-through keyed job, run " + run, seen, (end - FirstRecordClock.firstNanos()) / 1e9,
+                (end - start) / 1e9);
+    }
+
+    private static Throughput modelJob(PipelineOptions o, KafkaSettings data, BenchModel model, Path checkpoints,
+                                       int events) throws Exception {
+        ForecastJobConfig config = ForecastJobConfig.defaults(data,
+                        DemoSetup.updaterSettings(model.modelId(), model.verifier()))
+                .withGroupId("bench-model").withBounded(true)
+                .withEventTime(o.outOfOrderness(), IDLENESS)
+                .withCheckpoints(o.checkpointInterval(), checkpoints.resolve("model"))
+                .withStateBackend(o.stateBackend());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism(),
+                CapturedMetrics.install(config.flinkConfiguration()));
+        ForecastJob.build(env, config, in -> in.map(new FirstRecordClock<>()).returns(PosteriorUpdater.INPUT_TYPE)
+                .name("first-record clock"));
+        CapturedMetrics.reset();
+        FirstRecordClock.reset();
+        long start = System.nanoTime();
+        env.execute("forecast job, bounded");
+        long end = System.nanoTime();
+        long applied = CapturedMetrics.counter("observations");
+        long late = CapturedMetrics.counter("lateObservations");
+        long rejected = CapturedMetrics.counter("rejectedObservations");
+        if (applied < 0) {
+            throw new IllegalStateException("the updater's metrics were not captured (is META-INF/services of "
+                    + CapturedMetrics.Factory.class.getName() + " on the classpath?)");
+        }
+        if (applied + late + rejected != events) {
+            throw new IllegalStateException("the model job applied " + applied + ", sent " + late + " late and rejected "
+                    + rejected + " of the " + events + " observations produced; the run is not comparable");
+        }
+        return new Throughput("model job", events, (end - FirstRecordClock.firstNanos()) / 1e9, (end - start) / 1e9);
+    }
+
+    /** The updater's counters and histograms of the finished model job, and its committed alerts. */
+    private static ModelFigures modelFigures(KafkaSettings data, BenchStream stream) throws InterruptedException {
+        long alerts = CapturedMetrics.counter("anomalyAlerts");
+        ConcurrentLinkedQueue<AnomalyAlert> committed = new ConcurrentLinkedQueue<>();
+        try (TopicFollower<AnomalyAlert> follower = new TopicFollower<>(data, OdeTopic.ALERTS, AnomalyAlert.class,
+                committed::add, problem -> System.err.println("alerts follower: " + problem))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (committed.stream().filter(a -> a.getKind() == AlertKind.ANOMALY).count() < alerts
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        }
+        int atInjected = 0;
+        for (AnomalyAlert a : committed) {
+            if (a.getKind() == AlertKind.ANOMALY
+                    && stream.anomalies().contains(BenchStream.key(a.getSeriesId(), a.getEventTime().toEpochMilli()))) {
+                atInjected++;
+            }
+        }
+        return new ModelFigures(CapturedMetrics.counter("lateObservations"),
+                CapturedMetrics.counter("observationsBeforeAnyModel"), CapturedMetrics.counter("solverFailures"),
+                alerts, atInjected, stream.anomalies().size(), sorted(CapturedMetrics.histogramValues("updateLatencyMicros")),
+                sorted(CapturedMetrics.histogramValues("functionEvaluationsPerUpdate")));
+    }
+
+    /** The local environment of both throughput jobs: same state backend and checkpoint storage. */
+    private static StreamExecutionEnvironment environment(PipelineOptions o, Path checkpointDir) {
+        Configuration conf = new Configuration();
+        conf.set(StateBackendOptions.STATE_BACKEND, o.stateBackend());
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
+        return StreamExecutionEnvironment.createLocalEnvironment(o.parallelism(), conf);
+    }
+
+    private static void print(Throughput t) {
+        System.out.printf(Locale.ROOT, "%s: %,d events in %.2f s from the first record = %,.0f events/s "
+                + "(%.2f s with start-up)%n", t.name, t.events, t.seconds, t.perSecond(), t.jobSeconds);
+    }
+
+    static String label(DeliveryGuarantee mode) {
+        return mode == DeliveryGuarantee.EXACTLY_ONCE ? "exactly-once" : "at-least-once";
+    }
+
+    private static double[] sorted(long[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        Arrays.sort(out);
+        return out;
+    }
+
+    static double load() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.odestream.bench;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The pipeline benchmark's result table (Markdown, ready for bench/README.md) and notes on what each
+ * figure includes. The throughput rows are absent when the run skipped them ({@code --skip-throughput}).
+ */
+final class Report {
+    private Report() {
+    }
+
+    static void print(PipelineOptions o, BenchModel model, BenchStream stream, PipelineBenchmark.Throughput passBefore,
+                      PipelineBenchmark.Throughput passAfter, PipelineBenchmark.Throughput modelJob,
+                      PipelineBenchmark.ModelFigures f, OfflineFilterCost offline, List<LatencyRun.Result> latencies,
+                      double loadAtEnd) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "### %s: %,d keys, %,d events, %d partitions, parallelism %d, %s state, "
+                        + "load %.2f at the end%n%n", LocalDate.now(), o.keys(), stream.size(), o.partitions(),
+                o.parallelism(), o.stateBackend(), loadAtEnd);
+        System.out.println("| measure | value |");
+        System.out.println("|---|---|");
+        if (modelJob != null) {
+            throughputRows(o, passBefore, passAfter, modelJob, f, offline);
+        }
+        for (LatencyRun.Result r : latencies) {
+            System.out.printf(Locale.ROOT, "| event→alert latency, %s | p50 %.0f ms, p99 %.0f ms (%d alerts at %.0f "
+                            + "events/s, %,d keys) |%n", PipelineBenchmark.label(r.mode()), r.quantile(0.5),
+                    r.quantile(0.99), r.alerts(), r.sentRate(), r.keys());
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "- model: %s%n", model.description());
+        if (modelJob != null) {
+            System.out.printf(Locale.ROOT, "- model job: %,d alerts, %d of them at the %d injected jumps; %,d late "
+                            + "observations, %,d applied before the model arrived, %d solver failures%n", f.alerts(),
+                    f.alertsAtInjected(), f.injected(), f.late(), f.beforeModel(), f.solverFailures());
+            System.out.printf(Locale.ROOT, "- throughput: from the first record through the pipeline to the end of "
+                    + "the bounded job (final checkpoint and commit included, start-up not); checkpoints every %d ms; "
+                    + "the pass-through job writes one record per series every %d events%n",
+                    o.checkpointInterval().toMillis(), o.emitEvery());
+            System.out.printf(Locale.ROOT, "- per-event cost in the operator: the updater's histograms, the last "
+                    + "≤ 2048 updates of each subtask (%d samples)%n", f.updateMicros().length);
+        }
+        if (!latencies.isEmpty()) {
+            System.out.printf(Locale.ROOT, "- latency: from the producer's send to the alert at a read_committed "
+                            + "consumer, events sent in a %d s window after %d s of warm-up, event time = send time; "
+                            + "it includes the watermark wait (out-of-orderness %d ms + up to a 200 ms watermark "
+                            + "interval) and, exactly-once, the wait for the next checkpoint (every %d ms) and its "
+                            + "commit%n", o.latencySeconds(), o.latencyWarmupSeconds(), o.outOfOrderness().toMillis(),
+                    o.latencyCheckpoint().toMillis());
+        }
+        for (LatencyRun.Result r : latencies) {
+            if (r.quantile(0.5) < o.outOfOrderness().toMillis()) {
+                System.out.printf(Locale.ROOT, "- WARNING (%s): the median latency is below the out-of-orderness "
+                        + "bound (%d ms), so the job applied events before the watermark passed them: its "
+                        + "event-time ordering was not in force during this run (an idle observation input lets the "
+                        + "operator's watermark jump to the models stream's end-of-time watermark)%n",
+                        PipelineBenchmark.label(r.mode()), o.outOfOrderness().toMillis());
+            }
+        }
+    }
+
+    private static void throughputRows(PipelineOptions o, PipelineBenchmark.Throughput passBefore,
+                                       PipelineBenchmark.Throughput passAfter, PipelineBenchmark.Throughput modelJob,
+                                       PipelineBenchmark.ModelFigures f, OfflineFilterCost offline) {
+        // The faster pass-through run is the baseline: the ratio is then the conservative one.
+        double pass = Math.max(passBefore.perSecond(), passAfter.perSecond());
+        double ratio = modelJob.perSecond() / pass;
+        double operatorMicros = Stats.mean(f.updateMicros());
+        System.out.printf(Locale.ROOT, "| pass-through keyed job | %,.0f events/s (runs before / after the model job: "
+                + "%,.0f / %,.0f) |%n", pass, passBefore.perSecond(), passAfter.perSecond());
+        System.out.printf(Locale.ROOT, "| model job (score with 16 samples, then update, per event) | %,.0f events/s |%n",
+                modelJob.perSecond());
+        System.out.printf(Locale.ROOT, "| model / pass-through | **%.0f %%** (goal ≥ 50 %%: %s) |%n", 100 * ratio,
+                ratio >= 0.5 ? "met" : "not met");
+        System.out.printf(Locale.ROOT, "| model per event, in the operator (score + alert + update) | mean %.0f µs, "
+                        + "p50 %.0f µs, p99 %.0f µs; %.0f function evaluations (mean) |%n", operatorMicros,
+                Stats.quantile(f.updateMicros(), 0.5), Stats.quantile(f.updateMicros(), 0.99),
+                Stats.mean(f.evaluations()));
+        System.out.printf(Locale.ROOT, "| model per event, one thread, no Flink/Kafka | %.0f µs (%,d events) → at "
+                        + "most %,.0f events/s at parallelism %d |%n", offline.micros(), offline.events(),
+                o.parallelism() * 1e6 / offline.micros(), o.parallelism());
+        System.out.printf(Locale.ROOT, "| model time / model job time | %.0f %% of %d subtasks' wall time |%n",
+                100 * operatorMicros * 1e-6 * modelJob.events() / (modelJob.seconds() * o.parallelism()),
+                o.parallelism());
+    }
+}

@@ -1,0 +1,53 @@
+package io.odestream.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+
+class PipelineOptionsTest {
+
+    @Test
+    void defaultsAreTheIssuesSetup() {
+        PipelineOptions o = PipelineOptions.parse(new String[0]);
+        assertEquals(10_000, o.keys());
+        assertEquals(200_000, o.events());
+        assertEquals(2, o.parallelism());
+        assertEquals(List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE), o.latencyModes());
+        assertEquals(0.5, o.latencyLoad());
+    }
+
+    @Test
+    void optionsOverrideTheDefaults() {
+        PipelineOptions o = PipelineOptions.parse(new String[] {"--keys", "200", "--events", "5_000",
+                "--out-of-orderness-ms", "250", "--latency-modes", "exactly-once", "--state-backend", "rocksdb",
+                "--skip-throughput", "--latency-rate", "300"});
+        assertEquals(200, o.keys());
+        assertEquals(5000, o.events());
+        assertEquals(Duration.ofMillis(250), o.outOfOrderness());
+        assertEquals(List.of(DeliveryGuarantee.EXACTLY_ONCE), o.latencyModes());
+        assertEquals("rocksdb", o.stateBackend());
+        assertTrue(o.skipThroughput());
+        assertEquals(300, o.latencyRate());
+        assertEquals(List.of(), PipelineOptions.parse(new String[] {"--latency-modes", "none"}).latencyModes());
+    }
+
+    @Test
+    void badInputIsRejectedNamingTheOption() {
+        assertMessage("--events", "--keys", "1000", "--events", "1500");
+        assertMessage("--keyz", "--keyz", "10");
+        assertMessage("--keys", "--keys", "many");
+        assertMessage("--latency-modes", "--latency-modes", "twice");
+        assertMessage("--latency-rate", "--skip-throughput");
+        assertMessage("--partitions", "--partitions");
+    }
+
+    private static void assertMessage(String expected, String... args) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PipelineOptions.parse(args));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
