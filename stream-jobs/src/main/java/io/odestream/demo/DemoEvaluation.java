@@ -1,0 +1,207 @@
+package io.odestream.demo;
+
+import io.odestream.latent.FilterState;
+import io.odestream.latent.LatentFilter;
+import io.odestream.latent.Prediction;
+import io.odestream.schema.ModelArtifact;
+import io.odestream.schema.Observation;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Replays a {@link DemoStream} through a {@link LatentFilter} the way the streaming job does — per
+ * event: score it against the prediction from the state before it, then update — and measures what
+ * the demo promises: one-step-ahead forecast error against the noise-free truth (beside a
+ * last-observed-value baseline) and how the injected anomalies' scores stand out from normal events.
+ *
+ * <p>Statistics cover the events after the stream's warm-up (the filter settles there). Plain Java,
+ * single-threaded, deterministic for a given sample count.
+ */
+public final class DemoEvaluation {
+
+    /** The highest score any event of an injected anomaly got. */
+    public record AnomalyScore(DemoStream.InjectedAnomaly anomaly, double maxScore) {
+    }
+
+    /**
+     * @param events               events replayed (all of them, warm-up included)
+     * @param forecastMae          mean |one-step forecast mean − truth| over the channels of the forecast normal
+     *                             events after warm-up (channels seen at least once before; NaN when none)
+     * @param lastValueMae         the same for the last observed value of each channel (the naive forecast)
+     * @param normalScores         negative log predictive density of every normal event after warm-up (sorted)
+     * @param anomalyScores        per injected anomaly, the highest score of its events
+     * @param updateMicros         mean time of one {@link LatentFilter#update}, µs
+     * @param scoreMicros          mean time of one {@link LatentFilter#score}, µs
+     * @param predictMicros        mean time of one single-time {@link LatentFilter#predict}, µs
+     */
+    public record Result(int events, double forecastMae, double lastValueMae, double[] normalScores,
+                         List<AnomalyScore> anomalyScores, double updateMicros, double scoreMicros,
+                         double predictMicros) {
+        /** The normal events' score below which a share {@code p} of them lies. */
+        public double normalQuantile(double p) {
+            if (normalScores.length == 0) {
+                throw new IllegalStateException("no normal events were scored");
+            }
+            int i = (int) Math.min(normalScores.length - 1, Math.max(0, Math.ceil(p * normalScores.length) - 1));
+            return normalScores[i];
+        }
+
+        /** Share of injected anomalies with at least one event scoring above {@code threshold}. */
+        public double recall(double threshold) {
+            if (anomalyScores.isEmpty()) {
+                throw new IllegalStateException("the stream has no injected anomalies");
+            }
+            return (double) anomalyScores.stream().filter(a -> a.maxScore() > threshold).count() / anomalyScores.size();
+        }
+
+        /** Share of normal events after warm-up scoring above {@code threshold}. */
+        public double falsePositiveRate(double threshold) {
+            int above = normalScores.length - upperIndex(threshold);
+            return (double) above / normalScores.length;
+        }
+
+        private int upperIndex(double threshold) {
+            int i = Arrays.binarySearch(normalScores, threshold);
+            if (i < 0) {
+                return -i - 1;
+            }
+            while (i < normalScores.length && normalScores[i] <= threshold) {
+                i++;
+            }
+            return i;
+        }
+    }
+
+    private DemoEvaluation() {
+    }
+
+    /**
+     * Replays every observation of {@code stream} in order through a filter for {@code artifact},
+     * with {@code samples} posterior samples per score and forecast. Every event is scored; every
+     * {@code forecastStride}-th one is also forecast (a forecast summarises its samples into
+     * quantiles and costs several scores, so a test may thin them out).
+     */
+    public static Result replay(ModelArtifact artifact, DemoStream stream, int samples, int forecastStride) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+        }
+        if (forecastStride < 1) {
+            throw new IllegalArgumentException("forecastStride must be >= 1 (1 = forecast every event), got "
+                    + forecastStride);
+        }
+        LatentFilter filter = LatentFilter.init(artifact);
+        int c = stream.config().channels();
+        if (filter.model().spec().channels() != c) {
+            throw new IllegalArgumentException("the model has " + filter.model().spec().channels()
+                    + " channels but the stream has " + c + "; generate the stream with channels = "
+                    + filter.model().spec().channels());
+        }
+        long warmupEnd = stream.config().startMillis() + stream.config().warmup().toMillis();
+        Map<String, FilterState> states = new HashMap<>();
+        Map<String, double[]> lastValues = new HashMap<>();
+        List<DemoStream.InjectedAnomaly> anomalies = stream.anomalies();
+        Map<String, List<Integer>> anomaliesOf = new HashMap<>();
+        for (int a = 0; a < anomalies.size(); a++) {
+            anomaliesOf.computeIfAbsent(anomalies.get(a).seriesId(), k -> new ArrayList<>()).add(a);
+        }
+        double[] maxScore = new double[anomalies.size()];
+        Arrays.fill(maxScore, Double.NEGATIVE_INFINITY);
+
+        double[] values = new double[c];
+        boolean[] mask = new boolean[c];
+        long[] at = new long[1];
+        double[] normal = new double[stream.size()];
+        int normalCount = 0;
+        double forecastError = 0;
+        double baselineError = 0;
+        long errorTerms = 0;
+        long updateNanos = 0;
+        long scoreNanos = 0;
+        long predictNanos = 0;
+        long updates = 0;
+        long scores = 0;
+        long predictions = 0;
+        long seed = 0;
+        for (Observation o : stream.observations()) {
+            String id = o.getSeriesId().toString();
+            long t = o.getEventTime().toEpochMilli();
+            for (int j = 0; j < c; j++) {
+                Double v = o.getValues().get(j);
+                mask[j] = v != null;
+                values[j] = v == null ? Double.NaN : v;
+            }
+            FilterState state = states.get(id);
+            double[] last = lastValues.computeIfAbsent(id, k -> filled(c));
+            if (state == null) {
+                state = filter.start(t);
+            } else {
+                seed++;
+                long s0 = System.nanoTime();
+                double score = filter.score(state, t, values, mask, samples, seed).negativeLogDensity();
+                scoreNanos += System.nanoTime() - s0;
+                scores++;
+                int hit = anomalyIndex(anomalies, anomaliesOf.get(id), id, t);
+                if (hit >= 0) {
+                    maxScore[hit] = Math.max(maxScore[hit], score);
+                } else if (t >= warmupEnd) {
+                    normal[normalCount++] = score;
+                    if (seed % forecastStride == 0) {
+                        at[0] = t;
+                        long p0 = System.nanoTime();
+                        Prediction p = filter.predict(state, at, samples, seed);
+                        predictNanos += System.nanoTime() - p0;
+                        predictions++;
+                        double[] truth = stream.truth(id, t);
+                        for (int j = 0; j < c; j++) {
+                            if (!Double.isNaN(last[j])) {
+                                forecastError += Math.abs(p.mean()[0][j] - truth[j]);
+                                baselineError += Math.abs(last[j] - truth[j]);
+                                errorTerms++;
+                            }
+                        }
+                    }
+                }
+            }
+            long u0 = System.nanoTime();
+            states.put(id, filter.update(state, t, values, mask));
+            updateNanos += System.nanoTime() - u0;
+            updates++;
+            for (int j = 0; j < c; j++) {
+                if (mask[j]) {
+                    last[j] = values[j];
+                }
+            }
+        }
+        List<AnomalyScore> anomalyScores = new ArrayList<>(anomalies.size());
+        for (int a = 0; a < anomalies.size(); a++) {
+            anomalyScores.add(new AnomalyScore(anomalies.get(a), maxScore[a]));
+        }
+        double[] normalScores = Arrays.copyOf(normal, normalCount);
+        Arrays.sort(normalScores);
+        double terms = errorTerms == 0 ? Double.NaN : errorTerms;
+        return new Result(stream.size(), forecastError / terms, baselineError / terms, normalScores,
+                List.copyOf(anomalyScores), updateNanos / 1e3 / updates, scoreNanos / 1e3 / Math.max(1, scores),
+                predictNanos / 1e3 / Math.max(1, predictions));
+    }
+
+    private static int anomalyIndex(List<DemoStream.InjectedAnomaly> anomalies, List<Integer> ofSeries, String id,
+                                    long t) {
+        if (ofSeries != null) {
+            for (int a : ofSeries) {
+                if (anomalies.get(a).covers(id, t)) {
+                    return a;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static double[] filled(int c) {
+        double[] v = new double[c];
+        Arrays.fill(v, Double.NaN);
+        return v;
+    }
+}
