@@ -270,7 +270,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("5. Summary");
         out.printf(Locale.ROOT, "   events processed      %d observations of %d series in %.1f s of job time (%.1f s in all)%n",
                 stream.size(), stream.seriesIds().size(), jobSeconds, totalSeconds);
-        out.printf(Locale.ROOT, "   anomaly alerts        %d: %d of %d injected anomalies found, %d alerts where none was injected%n",
+        out.printf(Locale.ROOT, "   anomaly alerts        %d: %d of %d injected anomalies found, %d false alarms (no anomaly injected there)%n",
                 anomalyAlerts, found.size(), stream.anomalies().size(), falseAlarms);
         out.printf(Locale.ROOT, "   forecasts             %d of %d requests answered%n", forecasts.size(), requests.size());
         out.printf(Locale.ROOT, "   forecast error        mean |forecast - truth| %.3f over %d values (last observed value: %.3f)%n",

@@ -1,0 +1,342 @@
+package io.odestream.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.odestream.alert.AlertDecision;
+import io.odestream.alert.AlertPolicy;
+import io.odestream.alert.AlertTrack;
+import io.odestream.demo.DemoModel;
+import io.odestream.demo.DemoStream;
+import io.odestream.kafka.KafkaSettings;
+import io.odestream.kafka.OdeTopic;
+import io.odestream.kafka.RecordPublisher;
+import io.odestream.kafka.TopicFollower;
+import io.odestream.kafka.TopicSetup;
+import io.odestream.kafka.broker.EmbeddedKafkaBroker;
+import io.odestream.latent.FilterState;
+import io.odestream.latent.LatentFilter;
+import io.odestream.schema.AlertKind;
+import io.odestream.schema.AnomalyAlert;
+import io.odestream.schema.Forecast;
+import io.odestream.schema.ForecastRequest;
+import io.odestream.schema.ModelArtifact;
+import io.odestream.schema.Observation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The forecasting job end to end: a real Kafka broker (child process) and a Flink MiniCluster
+ * (parallelism 2), the demo's generated stream with injected anomalies, the bundled model.
+ */
+class ForecastJobIT {
+    static final AtomicInteger FAILURES = new AtomicInteger();
+    private static final ModelArtifact MODEL = TestModels.sign(DemoModel.bundled());
+    private static EmbeddedKafkaBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = EmbeddedKafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    private static KafkaSettings topics(String prefix) throws InterruptedException {
+        KafkaSettings settings = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix(prefix)
+                .transactionalIdPrefix(prefix + "job").build();
+        try (TopicSetup setup = new TopicSetup(settings)) {
+            assertTrue(setup.ensure(TopicSetup.defaultTopics(prefix, 2, (short) 1)).ok());
+        }
+        return settings;
+    }
+
+    private static StreamExecutionEnvironment environment(boolean restartOnFailure) {
+        Configuration conf = new Configuration();
+        if (restartOnFailure) {
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 3);
+            conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, conf);
+        return env;
+    }
+
+    @Test
+    void alertsForInjectedAnomaliesAndEveryForecastComeOutExactlyOnceThroughAFailureAndRestore() throws Exception {
+        KafkaSettings kafka = topics("e2e-");
+        DemoStream stream = DemoStream.generate(DemoStream.Config.defaults());
+        List<ForecastRequest> requests = DemoSetup.requests(stream);
+        try (RecordPublisher publisher = new RecordPublisher(kafka)) {
+            publisher.send(OdeTopic.MODELS, MODEL);
+            stream.observations().forEach(o -> publisher.send(OdeTopic.OBSERVATIONS, o));
+            requests.forEach(r -> publisher.send(OdeTopic.FORECAST_REQUESTS, r));
+        }
+        UpdaterSettings updater = DemoSetup.updaterSettings(DemoModel.MODEL_ID, TestModels.VERIFIER);
+        ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater).withBounded(true)
+                .withCheckpoints(Duration.ofMillis(300), null).withEventTime(Duration.ofSeconds(2), Duration.ofSeconds(1));
+        StreamExecutionEnvironment env = environment(true);
+        ForecastJob.build(env, config, in -> in.map(new FailOnceAfterACheckpoint(stream.size() / 4))
+                .returns(PosteriorUpdater.INPUT_TYPE).name("fail once"));
+        env.execute("forecast job with one failure");
+        assertTrue(FAILURES.get() >= 1, "the job must have failed and restored from a checkpoint");
+
+        List<AnomalyAlert> alerts = readAll(kafka, OdeTopic.ALERTS, AnomalyAlert.class, stream.size());
+        List<Forecast> forecasts = readAll(kafka, OdeTopic.FORECASTS, Forecast.class, requests.size());
+
+        // Exactly once: every alert of an offline replay of the same stream, none twice, none more.
+        List<String> expected = offlineAlerts(stream, updater.alertPolicy(), updater.scoreSamples());
+        List<String> got = alerts.stream().filter(a -> a.getKind() == AlertKind.ANOMALY)
+                .map(a -> a.getSeriesId() + "@" + a.getEventTime().toEpochMilli()).sorted().toList();
+        assertEquals(expected, got, "the job's alerts are the offline filter's, each once");
+        assertTrue(alerts.stream().allMatch(a -> a.getKind() == AlertKind.ANOMALY), "no model errors: " + alerts);
+
+        // Every request answered once, from the state as of its time, with the served version.
+        assertEquals(requests.stream().map(ForecastRequest::getRequestId).sorted().toList(),
+                forecasts.stream().map(Forecast::getRequestId).sorted().toList());
+        for (Forecast f : forecasts) {
+            assertEquals(null, f.getError(), f.getRequestId());
+            assertEquals(MODEL.getVersion(), f.getModelVersion());
+            assertEquals(DemoSetup.HORIZONS.length, f.getPoints().size());
+        }
+
+        // Detection quality on the injected anomalies. Measured: 29 of 36 found (the misses are mostly
+        // jumps on a channel missing at the anomaly's events, or small level shifts), 1 false alarm in
+        // ~7100 normal events. The bounds keep a margin for last-bit differences of Math.exp/tanh
+        // between JVMs and CPUs, which can flip a decision at the threshold.
+        Detection d = Detection.of(stream, alerts);
+        System.out.printf("e2e: %d events, %d anomalies injected, %d found, %d false alarms, %d alerts%n",
+                stream.size(), stream.anomalies().size(), d.found, d.falseAlarms, alerts.size());
+        assertTrue(d.found >= 0.7 * stream.anomalies().size(), "recall: " + d);
+        assertTrue(d.falseAlarms <= 3, "false alarms: " + d);
+    }
+
+    @Test
+    void aModelPublishedMidStreamIsServedWithoutRestartAndABadOneIsRejected() throws Exception {
+        KafkaSettings kafka = topics("swap-");
+        DemoStream stream = DemoStream.generate(DemoStream.Config.defaults().withSeries(3).withSeed(5));
+        UpdaterSettings updater = DemoSetup.updaterSettings(DemoModel.MODEL_ID, TestModels.VERIFIER);
+        ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater)
+                .withCheckpoints(Duration.ofMillis(200), null).withEventTime(Duration.ofSeconds(1), Duration.ofMillis(500));
+        StreamExecutionEnvironment env = environment(false);
+        ForecastJob.build(env, config);
+        ConcurrentLinkedQueue<Forecast> forecasts = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<AnomalyAlert> alerts = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Observation> late = new ConcurrentLinkedQueue<>();
+        JobClient job = env.executeAsync("forecast job, model swap");
+        try (RecordPublisher publisher = new RecordPublisher(kafka);
+             TopicFollower<Forecast> f = new TopicFollower<>(kafka, OdeTopic.FORECASTS, Forecast.class, forecasts::add,
+                     p -> { throw new AssertionError(p); });
+             TopicFollower<AnomalyAlert> a = new TopicFollower<>(kafka, OdeTopic.ALERTS, AnomalyAlert.class, alerts::add,
+                     p -> { throw new AssertionError(p); });
+             TopicFollower<Observation> l = new TopicFollower<>(kafka, OdeTopic.LATE_OBSERVATIONS, Observation.class,
+                     late::add, p -> { throw new AssertionError(p); })) {
+            publisher.sendNow(OdeTopic.MODELS, MODEL);
+            stream.observations().forEach(o -> publisher.send(OdeTopic.OBSERVATIONS, o));
+            publisher.flush();
+            awaitForecast(publisher, forecasts, stream.seriesIds().get(0), v -> v == 1);
+
+            ModelArtifact v2 = TestModels.sign(ModelArtifact.newBuilder(MODEL).setVersion(2).setParentVersion(1L)
+                    .setSignature(null).setSigningKeyId(null).build());
+            publisher.sendNow(OdeTopic.MODELS, v2);
+            awaitForecast(publisher, forecasts, stream.seriesIds().get(1), v -> v == 2);
+
+            ModelArtifact unsigned = ModelArtifact.newBuilder(v2).setVersion(3).setSignature(null)
+                    .setSigningKeyId(null).build();
+            publisher.sendNow(OdeTopic.MODELS, unsigned);
+            await(() -> alerts.stream().anyMatch(x -> x.getKind() == AlertKind.MODEL_REJECTED), "rejection alert");
+            awaitForecast(publisher, forecasts, stream.seriesIds().get(2), v -> v == 2);
+            AnomalyAlert rejection = alerts.stream().filter(x -> x.getKind() == AlertKind.MODEL_REJECTED).findFirst()
+                    .orElseThrow();
+            assertTrue(rejection.getMessage().contains("UNSIGNED"), rejection.getMessage());
+            assertEquals(3, rejection.getModelVersion());
+
+            // After a quiet spell longer than the idleness timeout, observations out of order within the
+            // bound (1 s) are still reordered; only one older than what the series already absorbed is late.
+            Thread.sleep(2_000);
+            String s0 = stream.seriesIds().get(0);
+            long end = stream.config().startMillis() + stream.config().span().toMillis();
+            publisher.send(OdeTopic.OBSERVATIONS, TestModels.observation(s0, end + 20_000, 0.1, 0.2, 0.3));
+            publisher.send(OdeTopic.OBSERVATIONS, TestModels.observation(s0, end + 19_600, 0.1, 0.2, 0.3));
+            publisher.sendNow(OdeTopic.OBSERVATIONS, TestModels.observation(s0, end + 25_000, 0.1, 0.2, 0.3));
+            Thread.sleep(1_500); // the watermark passes 20 s: both are applied, in event-time order
+            publisher.sendNow(OdeTopic.OBSERVATIONS, TestModels.observation(s0, end + 19_000, 0.1, 0.2, 0.3));
+            await(() -> !late.isEmpty(), "the late observation");
+            Thread.sleep(1_500);
+            assertEquals(List.of(end + 19_000), late.stream().map(o -> o.getEventTime().toEpochMilli()).toList());
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /** Asks for a forecast (answered at once) until one for {@code series} satisfies the version check. */
+    private static void awaitForecast(RecordPublisher publisher, ConcurrentLinkedQueue<Forecast> forecasts,
+                                      String series, Predicate<Long> version) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        int n = 0;
+        while (System.currentTimeMillis() < deadline) {
+            String id = series + "-probe-" + n++;
+            publisher.sendNow(OdeTopic.FORECAST_REQUESTS, ForecastRequest.newBuilder().setRequestId(id)
+                    .setSeriesId(series).setQueryTimes(List.of(java.time.Instant.ofEpochMilli(1_704_067_500_000L)))
+                    .build());
+            Thread.sleep(500);
+            if (forecasts.stream().anyMatch(f -> f.getSeriesId().equals(series) && f.getError() == null
+                    && version.test(f.getModelVersion()))) {
+                return;
+            }
+        }
+        throw new AssertionError("no forecast for " + series + " with the expected version; got " + forecasts);
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Everything committed to a topic, waiting until no new record arrived for a while. */
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> readAll(KafkaSettings kafka,
+            OdeTopic topic, Class<T> type, int atMost) throws InterruptedException {
+        List<T> out = Collections.synchronizedList(new ArrayList<>());
+        try (TopicFollower<T> follower = new TopicFollower<>(kafka, topic, type, out::add,
+                p -> { throw new AssertionError(p); })) {
+            long last = -1;
+            while (follower.received() != last || follower.received() == 0 && last == -1) {
+                last = follower.received();
+                Thread.sleep(1500);
+            }
+        }
+        assertTrue(out.size() <= atMost, topic + ": " + out.size());
+        return new ArrayList<>(out);
+    }
+
+    /**
+     * The alerts the job must raise, computed without Flink: each series' observations in event-time
+     * order through a LatentFilter and the alert policy — score before update, the job's seeds.
+     */
+    private static List<String> offlineAlerts(DemoStream stream, AlertPolicy policy, int samples) {
+        LatentFilter filter = LatentFilter.init(MODEL);
+        Map<String, FilterState> states = new HashMap<>();
+        Map<String, AlertTrack> tracks = new HashMap<>();
+        List<String> alerts = new ArrayList<>();
+        List<Observation> ordered = new ArrayList<>(stream.observations());
+        ordered.sort(java.util.Comparator.comparingLong(o -> o.getEventTime().toEpochMilli()));
+        for (Observation o : ordered) {
+            long t = o.getEventTime().toEpochMilli();
+            int c = o.getValues().size();
+            double[] x = new double[c];
+            boolean[] m = new boolean[c];
+            for (int j = 0; j < c; j++) {
+                Double v = o.getValues().get(j);
+                m[j] = v != null && Double.isFinite(v);
+                x[j] = m[j] ? v : 0;
+            }
+            FilterState s = states.get(o.getSeriesId());
+            if (s == null) { // a series' first observation is absorbed, not scored
+                states.put(o.getSeriesId(), filter.update(filter.start(t), t, x, m));
+                continue;
+            }
+            AlertTrack track = tracks.computeIfAbsent(o.getSeriesId(), k -> policy.newTrack());
+            double score = filter.score(s, t, x, m, samples, PosteriorUpdater.seed(o.getSeriesId(), t)).negativeLogDensity();
+            AlertDecision d = policy.observe(track, t, score);
+            if (d.raise()) {
+                alerts.add(o.getSeriesId() + "@" + t);
+            }
+            states.put(o.getSeriesId(), filter.update(s, t, x, m));
+        }
+        Collections.sort(alerts);
+        return alerts;
+    }
+
+    /** Anomalies with an alert inside them (or within 5 s after), and alerts outside every anomaly. */
+    record Detection(int found, int falseAlarms) {
+        static Detection of(DemoStream stream, List<AnomalyAlert> alerts) {
+            long grace = 5_000;
+            Set<Integer> found = new TreeSet<>();
+            int falseAlarms = 0;
+            for (AnomalyAlert a : alerts) {
+                if (a.getKind() != AlertKind.ANOMALY) {
+                    continue;
+                }
+                long t = a.getEventTime().toEpochMilli();
+                boolean hit = false;
+                for (int i = 0; i < stream.anomalies().size(); i++) {
+                    var an = stream.anomalies().get(i);
+                    if (an.seriesId().equals(a.getSeriesId()) && t >= an.fromMillis() && t <= an.toMillis() + grace) {
+                        found.add(i);
+                        hit = true;
+                    }
+                }
+                falseAlarms += hit ? 0 : 1;
+            }
+            return new Detection(found.size(), falseAlarms);
+        }
+    }
+
+    /**
+     * Passes records through; on the first attempt, once a checkpoint has completed and enough records
+     * passed, it throws, so the job restores from that checkpoint with open transactions behind it.
+     */
+    static final class FailOnceAfterACheckpoint
+            extends RichMapFunction<Either<Observation, ForecastRequest>, Either<Observation, ForecastRequest>>
+            implements CheckpointListener {
+        private final int failAfter;
+        private transient int seen;
+        private transient boolean checkpointCompleted;
+
+        FailOnceAfterACheckpoint(int failAfter) {
+            this.failAfter = failAfter;
+        }
+
+        @Override
+        public void open(OpenContext context) {
+            seen = 0;
+            checkpointCompleted = false;
+        }
+
+        @Override
+        public Either<Observation, ForecastRequest> map(Either<Observation, ForecastRequest> record) throws Exception {
+            boolean firstAttempt = getRuntimeContext().getTaskInfo().getAttemptNumber() == 0;
+            if (firstAttempt) {
+                Thread.sleep(1); // so that checkpoints complete while data still flows
+            }
+            seen++;
+            if (firstAttempt && checkpointCompleted && seen >= failAfter) {
+                FAILURES.incrementAndGet();
+                throw new IllegalStateException("injected failure after " + seen + " records (test)");
+            }
+            return record;
+        }
+
+        @Override
+        public void notifyCheckpointComplete(long checkpointId) {
+            checkpointCompleted = true;
+        }
+    }
+}
