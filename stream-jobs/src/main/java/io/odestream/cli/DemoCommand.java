@@ -34,7 +34,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.configuration.Configuration;
@@ -230,25 +229,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static void summary(PrintWriter out, DemoStream stream, List<AnomalyAlert> alerts,
                                 Map<String, Forecast> forecasts, List<ForecastRequest> requests, double jobSeconds,
                                 double totalSeconds) {
-        TreeSet<Integer> found = new TreeSet<>();
-        int falseAlarms = 0;
-        int anomalyAlerts = 0;
-        for (AnomalyAlert a : alerts) {
-            if (a.getKind() != AlertKind.ANOMALY) {
-                continue;
-            }
-            anomalyAlerts++;
-            long t = a.getEventTime().toEpochMilli();
-            boolean hit = false;
-            for (int i = 0; i < stream.anomalies().size(); i++) {
-                DemoStream.InjectedAnomaly an = stream.anomalies().get(i);
-                if (an.seriesId().equals(a.getSeriesId()) && t >= an.fromMillis() && t <= an.toMillis() + 5_000) {
-                    found.add(i);
-                    hit = true;
-                }
-            }
-            falseAlarms += hit ? 0 : 1;
-        }
+        DemoSetup.Detection d = DemoSetup.Detection.of(stream, alerts);
         double error = 0;
         double baseline = 0;
         int n = 0;
@@ -271,7 +252,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "   events processed      %d observations of %d series in %.1f s of job time (%.1f s in all)%n",
                 stream.size(), stream.seriesIds().size(), jobSeconds, totalSeconds);
         out.printf(Locale.ROOT, "   anomaly alerts        %d: %d of %d injected anomalies found, %d false alarms (no anomaly injected there)%n",
-                anomalyAlerts, found.size(), stream.anomalies().size(), falseAlarms);
+                d.alerts(), d.found(), d.injected(), d.falseAlarms());
         out.printf(Locale.ROOT, "   forecasts             %d of %d requests answered%n", forecasts.size(), requests.size());
         out.printf(Locale.ROOT, "   forecast error        mean |forecast - truth| %.3f over %d values (last observed value: %.3f)%n",
                 n == 0 ? Double.NaN : error / n, n, n == 0 ? Double.NaN : baseline / n);

@@ -3,11 +3,14 @@ package io.odestream.job;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.demo.DemoStream;
 import io.odestream.registry.ArtifactVerifier;
+import io.odestream.schema.AlertKind;
+import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.ForecastRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The job settings and forecast requests of {@code odestream demo} (and of the end-to-end test,
@@ -54,5 +57,38 @@ public final class DemoSetup {
             }
         }
         return out;
+    }
+
+    /**
+     * How anomaly alerts match the stream's injected anomalies: an alert inside an anomaly's window
+     * (or up to {@link #GRACE_MILLIS} after it: the next event of a sparse channel) finds it; any
+     * other anomaly alert is a false alarm.
+     */
+    public record Detection(int alerts, int found, int injected, int falseAlarms) {
+        public static final long GRACE_MILLIS = 5_000;
+
+        public static Detection of(DemoStream stream, List<AnomalyAlert> alerts) {
+            TreeSet<Integer> found = new TreeSet<>();
+            int falseAlarms = 0;
+            int count = 0;
+            List<DemoStream.InjectedAnomaly> injected = stream.anomalies();
+            for (AnomalyAlert a : alerts) {
+                if (a.getKind() != AlertKind.ANOMALY) {
+                    continue;
+                }
+                count++;
+                long t = a.getEventTime().toEpochMilli();
+                boolean hit = false;
+                for (int i = 0; i < injected.size(); i++) {
+                    DemoStream.InjectedAnomaly an = injected.get(i);
+                    if (an.seriesId().equals(a.getSeriesId()) && t >= an.fromMillis() && t <= an.toMillis() + GRACE_MILLIS) {
+                        found.add(i);
+                        hit = true;
+                    }
+                }
+                falseAlarms += hit ? 0 : 1;
+            }
+            return new Detection(count, found.size(), injected.size(), falseAlarms);
+        }
     }
 }

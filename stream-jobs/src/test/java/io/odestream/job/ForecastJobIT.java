@@ -28,8 +28,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -126,11 +124,11 @@ class ForecastJobIT {
         // jumps on a channel missing at the anomaly's events, or small level shifts), 1 false alarm in
         // ~7100 normal events. The bounds keep a margin for last-bit differences of Math.exp/tanh
         // between JVMs and CPUs, which can flip a decision at the threshold.
-        Detection d = Detection.of(stream, alerts);
+        DemoSetup.Detection d = DemoSetup.Detection.of(stream, alerts);
         System.out.printf("e2e: %d events, %d anomalies injected, %d found, %d false alarms, %d alerts%n",
-                stream.size(), stream.anomalies().size(), d.found, d.falseAlarms, alerts.size());
-        assertTrue(d.found >= 0.7 * stream.anomalies().size(), "recall: " + d);
-        assertTrue(d.falseAlarms <= 3, "false alarms: " + d);
+                stream.size(), d.injected(), d.found(), d.falseAlarms(), d.alerts());
+        assertTrue(d.found() >= 0.7 * d.injected(), "recall: " + d);
+        assertTrue(d.falseAlarms() <= 3, "false alarms: " + d);
     }
 
     @Test
@@ -272,31 +270,6 @@ class ForecastJobIT {
         }
         Collections.sort(alerts);
         return alerts;
-    }
-
-    /** Anomalies with an alert inside them (or within 5 s after), and alerts outside every anomaly. */
-    record Detection(int found, int falseAlarms) {
-        static Detection of(DemoStream stream, List<AnomalyAlert> alerts) {
-            long grace = 5_000;
-            Set<Integer> found = new TreeSet<>();
-            int falseAlarms = 0;
-            for (AnomalyAlert a : alerts) {
-                if (a.getKind() != AlertKind.ANOMALY) {
-                    continue;
-                }
-                long t = a.getEventTime().toEpochMilli();
-                boolean hit = false;
-                for (int i = 0; i < stream.anomalies().size(); i++) {
-                    var an = stream.anomalies().get(i);
-                    if (an.seriesId().equals(a.getSeriesId()) && t >= an.fromMillis() && t <= an.toMillis() + grace) {
-                        found.add(i);
-                        hit = true;
-                    }
-                }
-                falseAlarms += hit ? 0 : 1;
-            }
-            return new Detection(found.size(), falseAlarms);
-        }
     }
 
     /**
