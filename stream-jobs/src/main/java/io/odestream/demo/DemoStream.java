@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 
 /**
@@ -155,8 +158,11 @@ public final class DemoStream {
     /**
      * One injected anomaly: events of {@code seriesId} from {@code fromMillis} to {@code toMillis}
      * (inclusive; the first and last anomalous event) had {@code offset} added to {@code channel}.
+     * A filter absorbs part of the jump, so the first normal events after it (most of all the return
+     * from a level shift) can look surprising too: match alerts to anomalies with a few events' slack.
      *
-     * @param kind {@link #SPIKE} or {@link #LEVEL_SHIFT}
+     * @param kind   {@link #SPIKE} or {@link #LEVEL_SHIFT}
+     * @param offset what was added to the channel, data units (6–10 noise σ, either sign)
      */
     public record InjectedAnomaly(String seriesId, long fromMillis, long toMillis, int channel, String kind,
                                   double offset) {
@@ -170,8 +176,11 @@ public final class DemoStream {
     private record Signal(double[] amplitude, double[] omega, double[] phase) {
     }
 
-    /** One series as generated: event times, values (NaN = missing) and which value was made anomalous. */
-    private record GeneratedSeries(String id, Signal signal, long[] times, double[][] values, boolean[][] anomalous) {
+    /**
+     * One series as generated: event times, values (NaN = missing) and which value was made
+     * anomalous, both flat [event × channels + channel] (a benchmark holds thousands of series).
+     */
+    private record GeneratedSeries(String id, Signal signal, long[] times, double[] values, boolean[] anomalous) {
     }
 
     private final Config config;
@@ -232,20 +241,20 @@ public final class DemoStream {
 
         long[] times = eventTimes(config, random);
         int c = config.channels();
-        double[][] values = new double[times.length][c];
-        boolean[][] anomalous = new boolean[times.length][c];
+        double[] values = new double[times.length * c];
+        boolean[] anomalous = new boolean[times.length * c];
         double[] truth = new double[c];
         for (int k = 0; k < times.length; k++) {
             evaluate(signal, (times[k] - config.startMillis()) / 1000.0, truth);
             int observed = 0;
             for (int j = 0; j < c; j++) {
                 boolean missing = random.nextDouble() < config.missingProbability();
-                values[k][j] = missing ? Double.NaN : truth[j] + config.noiseSigma() * random.nextGaussian();
+                values[k * c + j] = missing ? Double.NaN : truth[j] + config.noiseSigma() * random.nextGaussian();
                 observed += missing ? 0 : 1;
             }
             if (observed == 0) {
                 int keep = random.nextInt(c);
-                values[k][keep] = truth[keep] + config.noiseSigma() * random.nextGaussian();
+                values[k * c + keep] = truth[keep] + config.noiseSigma() * random.nextGaussian();
             }
         }
         injectAnomalies(id, config, random, signal, times, values, anomalous, anomalies);
@@ -279,7 +288,7 @@ public final class DemoStream {
      * anomalies never overlap and the filter has normal events to settle on between two of them.
      */
     private static void injectAnomalies(String id, Config config, SplittableRandom random, Signal signal,
-                                        long[] times, double[][] values, boolean[][] anomalous,
+                                        long[] times, double[] values, boolean[] anomalous,
                                         List<InjectedAnomaly> out) {
         int count = config.anomaliesPerSeries();
         if (count == 0) {
@@ -309,13 +318,14 @@ public final class DemoStream {
             double offset = sign * uniform(random, MIN_JUMP_SIGMAS, MAX_JUMP_SIGMAS) * config.noiseSigma();
             double[] truth = new double[config.channels()];
             for (int k = start; k < start + length; k++) {
-                if (Double.isNaN(values[k][channel])) {
+                int at = k * config.channels() + channel;
+                if (Double.isNaN(values[at])) {
                     // An anomaly must be seen: observe the channel here (fresh noise on the true value).
                     evaluate(signal, (times[k] - config.startMillis()) / 1000.0, truth);
-                    values[k][channel] = truth[channel] + config.noiseSigma() * random.nextGaussian();
+                    values[at] = truth[channel] + config.noiseSigma() * random.nextGaussian();
                 }
-                values[k][channel] += offset;
-                anomalous[k][channel] = true;
+                values[at] += offset;
+                anomalous[at] = true;
             }
             out.add(new InjectedAnomaly(id, times[start], times[start + length - 1], channel,
                     levelShift ? LEVEL_SHIFT : SPIKE, offset));
@@ -390,43 +400,54 @@ public final class DemoStream {
     }
 
     private List<Observation> buildObservations() {
-        // k-way merge by (time, series index): series index order is id order (zero-padded ids).
-        int total = size();
-        long[] keys = new long[total];
-        int[] seriesOf = new int[total];
-        int[] eventOf = new int[total];
-        Integer[] order = new Integer[total];
-        int n = 0;
-        for (int s = 0; s < series.size(); s++) {
-            long[] times = series.get(s).times();
-            for (int k = 0; k < times.length; k++) {
-                keys[n] = times[k];
-                seriesOf[n] = s;
-                eventOf[n] = k;
-                order[n] = n;
-                n++;
-            }
-        }
-        Arrays.sort(order, (a, b) -> keys[a] != keys[b] ? Long.compare(keys[a], keys[b])
-                : Integer.compare(seriesOf[a], seriesOf[b]));
-        List<Observation> out = new ArrayList<>(total);
-        List<String> names = List.copyOf(channelNames);
-        for (int i = 0; i < total; i++) {
-            GeneratedSeries s = series.get(seriesOf[order[i]]);
-            int k = eventOf[order[i]];
-            List<Double> values = new ArrayList<>(config.channels());
-            for (double v : s.values()[k]) {
-                values.add(Double.isNaN(v) ? null : v);
-            }
-            out.add(Observation.newBuilder()
-                    .setSeriesId(s.id())
-                    .setEventTime(Instant.ofEpochMilli(s.times()[k]))
-                    .setValues(values)
-                    .setChannels(names)
-                    .setTags(null)
-                    .build());
-        }
+        List<Observation> out = new ArrayList<>(size());
+        inOrder().forEachRemaining(out::add);
         return out;
+    }
+
+    /**
+     * The same observations in the same order as {@link #observations()}, built one at a time as the
+     * iterator advances: for streams too large to hold as Avro records (a benchmark's 10 000 series).
+     */
+    public Iterator<Observation> inOrder() {
+        // k-way merge of the series by (time, series index); series index order is id order (zero-padded ids).
+        PriorityQueue<int[]> heads = new PriorityQueue<>(Math.max(1, series.size()), (a, b) -> {
+            long ta = series.get(a[0]).times()[a[1]];
+            long tb = series.get(b[0]).times()[b[1]];
+            return ta != tb ? Long.compare(ta, tb) : Integer.compare(a[0], b[0]);
+        });
+        for (int s = 0; s < series.size(); s++) {
+            if (series.get(s).times().length > 0) {
+                heads.add(new int[] {s, 0});
+            }
+        }
+        List<String> names = List.copyOf(channelNames);
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return !heads.isEmpty();
+            }
+
+            @Override
+            public Observation next() {
+                int[] head = heads.poll();
+                if (head == null) {
+                    throw new NoSuchElementException("the demo stream has no more observations");
+                }
+                GeneratedSeries s = series.get(head[0]);
+                int k = head[1];
+                if (k + 1 < s.times().length) {
+                    heads.add(new int[] {head[0], k + 1});
+                }
+                List<Double> values = new ArrayList<>(config.channels());
+                for (int j = 0; j < config.channels(); j++) {
+                    double v = s.values()[k * config.channels() + j];
+                    values.add(Double.isNaN(v) ? null : v);
+                }
+                // The all-fields constructor: the builder's per-field validation costs more than the rest.
+                return new Observation(s.id(), Instant.ofEpochMilli(s.times()[k]), values, names, null);
+            }
+        };
     }
 
     /** The injected anomalies, sorted by start time (ties by series id). */
@@ -441,8 +462,8 @@ public final class DemoStream {
         if (k < 0) {
             return false;
         }
-        for (boolean a : s.anomalous()[k]) {
-            if (a) {
+        for (int j = 0; j < config.channels(); j++) {
+            if (s.anomalous()[k * config.channels() + j]) {
                 return true;
             }
         }
@@ -466,13 +487,11 @@ public final class DemoStream {
     public List<LatentOdeTraining.Series> trainingSeries() {
         List<LatentOdeTraining.Series> out = new ArrayList<>(series.size());
         for (GeneratedSeries s : series) {
-            double[][] values = new double[s.values().length][];
+            int c = config.channels();
+            double[][] values = new double[s.times().length][c];
             for (int k = 0; k < values.length; k++) {
-                values[k] = s.values()[k].clone();
-                for (int j = 0; j < values[k].length; j++) {
-                    if (s.anomalous()[k][j]) {
-                        values[k][j] = Double.NaN;
-                    }
+                for (int j = 0; j < c; j++) {
+                    values[k][j] = s.anomalous()[k * c + j] ? Double.NaN : s.values()[k * c + j];
                 }
             }
             out.add(new LatentOdeTraining.Series(s.times().clone(), values));
