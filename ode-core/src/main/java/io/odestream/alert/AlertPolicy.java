@@ -16,6 +16,14 @@ import java.util.Arrays;
  * anomaly probability is {@code 1 − p}. The score is judged <i>before</i> it joins the sample, so the
  * stream is processed strictly online.
  *
+ * <p><b>Tail.</b> The empirical p cannot go below 1/(n+1), so alone it cannot tell a score just above
+ * the recent maximum from one far above it, nor support a false-alarm rate below 1/window. With
+ * {@code tailSize = k > 0}, a score above the k-th largest recent score u gets
+ * {@code p = min(p_empirical, k/(n+1) · exp(−(score − u)/β))}, β the mean excess of the top k over u:
+ * peaks over threshold with an exponential tail (the Gumbel-domain case of SPOT, Siffer et al.,
+ * KDD 2017). For negative log densities the exponential tail is also what a calibrated Gaussian
+ * predictive gives (P(z²/2 > u + Δ) ≈ P(z²/2 > u)·e^{−Δ}). So alpha can be far below 1/window.
+ *
  * <p><b>Warm-up.</b> With fewer than {@code minHistory} scores the tail probability is too coarse
  * (with n scores it is a multiple of 1/(n+1)); until then a raw score at or above the global
  * {@code defaultThreshold} triggers instead.
@@ -40,14 +48,22 @@ import java.util.Arrays;
  *                         calibration". The tail-probability rule alone fires at rate alpha on any series,
  *                         however well the model predicts it; with a floor, a series the model predicts
  *                         well stays quiet. −∞ = calibration only.
+ * @param tailSize         k of the exponential tail above the k-th largest recent score; 0 = empirical p only.
+ *                         At most minHistory / 2, so the tail is fitted on the top half at most.
  */
 public record AlertPolicy(int window, int minHistory, double alpha, double defaultThreshold, double clearAlpha,
-                          long cooldownMillis, double floor) implements java.io.Serializable {
+                          long cooldownMillis, double floor, int tailSize) implements java.io.Serializable {
 
-    /** Calibration only (no floor). */
+    /** Calibration only (no floor), empirical p only (no tail). */
     public AlertPolicy(int window, int minHistory, double alpha, double defaultThreshold, double clearAlpha,
                        long cooldownMillis) {
         this(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, Double.NEGATIVE_INFINITY);
+    }
+
+    /** Empirical p only (no tail). */
+    public AlertPolicy(int window, int minHistory, double alpha, double defaultThreshold, double clearAlpha,
+                       long cooldownMillis, double floor) {
+        this(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, floor, 0);
     }
 
     public AlertPolicy {
@@ -60,11 +76,16 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         if (!(alpha > 0 && alpha < 1)) {
             throw new IllegalArgumentException("alpha must be in (0, 1), got " + alpha);
         }
-        // with n scores the smallest tail probability is 1/(n+1): below that alpha could never trigger
-        if (alpha * (minHistory + 1) < 1) {
+        if (tailSize < 0 || 2 * tailSize > minHistory) {
+            throw new IllegalArgumentException("tailSize must be in [0, minHistory/2 = " + minHistory / 2 + "], got "
+                    + tailSize + " (0 = no fitted tail)");
+        }
+        // without a fitted tail the smallest p with n scores is 1/(n+1): below that alpha could never trigger
+        if (tailSize == 0 && alpha * (minHistory + 1) < 1) {
             throw new IllegalArgumentException("alpha=" + alpha + " can never trigger with minHistory=" + minHistory
                     + " (the smallest tail probability is 1/(minHistory+1) = " + 1.0 / (minHistory + 1)
-                    + "); raise minHistory to at least " + (long) Math.ceil(1 / alpha - 1) + " or raise alpha");
+                    + "); raise minHistory to at least " + (long) Math.ceil(1 / alpha - 1)
+                    + ", raise alpha, or fit a tail (tailSize > 0)");
         }
         if (Double.isNaN(defaultThreshold)) {
             throw new IllegalArgumentException("defaultThreshold must be a number (a raw score), got NaN");
@@ -109,9 +130,15 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         int n = track.size;
         int atLeast = countAtLeast(track, score);
         boolean calibrated = n >= minHistory;
-        // p ≤ alpha and p > clearAlpha, in counts so the raise rule and its reported threshold agree exactly
-        boolean triggers = calibrated ? atLeast <= maxExceedances(alpha, n) && score >= floor : score >= defaultThreshold;
-        boolean quiet = calibrated ? atLeast > maxExceedances(clearAlpha, n) || score < floor : score < defaultThreshold;
+        double tailP = calibrated ? tailProbability(track, score, atLeast) : 1.0;
+        // p ≤ alpha and p > clearAlpha: the empirical part in counts, so the raise rule and its reported
+        // threshold agree exactly
+        boolean triggers = calibrated
+                ? (atLeast <= maxExceedances(alpha, n) || tailP <= alpha) && score >= floor
+                : score >= defaultThreshold;
+        boolean quiet = calibrated
+                ? (atLeast > maxExceedances(clearAlpha, n) && tailP > clearAlpha) || score < floor
+                : score < defaultThreshold;
 
         // quiet for the whole cool-down before this score (a silent gap counts as quiet)
         if (track.open && track.quietSinceMillis != AlertTrack.NOT_QUIET
@@ -139,14 +166,23 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
             track.quietSinceMillis = AlertTrack.NOT_QUIET;
         }
         track.push(score);
-        return new AlertDecision(raise, track.open, anomalyProbability(atLeast, n), threshold);
+        return new AlertDecision(raise, track.open, anomalyProbability(atLeast, n, tailP), threshold);
     }
 
     /**
      * The anomaly probability {@code score} would get now, without changing the track (for a forecast
-     * or a what-if; {@link #observe} returns the same number).
+     * or a what-if; {@link #observe} returns the same number): 1 − {@link #tailProbability}.
      */
     public double anomalyProbability(AlertTrack track, double score) {
+        return 1 - tailProbability(track, score);
+    }
+
+    /**
+     * The tail probability p of {@code score} now, without changing the track, at full resolution
+     * (1 − p rounds to 1 below p ≈ 1e-16; an alert record may want "1 in 10⁹"). NaN for a NaN score,
+     * 1 with no history.
+     */
+    public double tailProbability(AlertTrack track, double score) {
         if (Double.isNaN(score)) {
             return Double.NaN;
         }
@@ -155,12 +191,41 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
             view = track.copy();
             view.fitTo(window);
         }
-        return anomalyProbability(countAtLeast(view, score), view.size);
+        int atLeast = countAtLeast(view, score);
+        double tailP = view.size >= minHistory ? tailProbability(view, score, atLeast) : 1.0;
+        return Math.min((1.0 + atLeast) / (view.size + 1), tailP);
     }
 
-    /** 1 − p with p = (1 + #{recent ≥ score}) / (n + 1): 0 with no history. */
-    private static double anomalyProbability(int atLeast, int n) {
-        return (double) (n - atLeast) / (n + 1);
+    /** 1 − p with p = min((1 + #{recent ≥ score}) / (n + 1), the fitted tail's p): 0 with no history. */
+    private static double anomalyProbability(int atLeast, int n, double tailP) {
+        double empirical = (double) (n - atLeast) / (n + 1);
+        return tailP < 1.0 ? Math.max(empirical, 1 - tailP) : empirical;
+    }
+
+    /**
+     * The fitted tail's p for a score above the k-th largest recent score (1 otherwise, or without a
+     * tail). Needs the top k: selected from a copy, which happens only for scores among the k largest
+     * (about k/window of the scores), so the common path stays one pass and allocation-free.
+     */
+    private double tailProbability(AlertTrack track, double score, int atLeast) {
+        if (tailSize == 0 || atLeast >= tailSize) {
+            return 1.0;
+        }
+        int n = track.size;
+        double[] sorted = Arrays.copyOf(track.recent, n);
+        Arrays.sort(sorted);
+        double u = sorted[n - tailSize];
+        return (double) tailSize / (n + 1) * Math.exp(-(score - u) / tailScale(sorted, u));
+    }
+
+    /** β: the mean excess of the top k sorted scores over the k-th largest, u. */
+    private double tailScale(double[] sorted, double u) {
+        double excess = 0;
+        for (int i = sorted.length - tailSize; i < sorted.length; i++) {
+            excess += sorted[i] - u;
+        }
+        // a flat top (all k equal) has no scale: keep a relative epsilon so the tail stays a tail, not a wall
+        return Math.max(excess / tailSize, 1e-9 * Math.max(1.0, Math.abs(u)));
     }
 
     private static int countAtLeast(AlertTrack track, double score) {
@@ -181,16 +246,25 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
     }
 
     /**
-     * The raw score a new score must exceed to trigger, for the alert record: with n recent scores a
-     * score triggers iff at most k = ⌊alpha·(n+1)⌋ − 1 of them are ≥ it, i.e. iff it is above the
-     * (k+1)-th largest recent score. Sorting a copy is fine here: it runs once per incident.
+     * The raw score a new score must exceed to trigger, for the alert record. Empirically, with n
+     * recent scores a score triggers iff at most e = ⌊alpha·(n+1)⌋ − 1 of them are ≥ it, i.e. iff it is
+     * above the (e+1)-th largest recent score; with a fitted tail, also from where the tail's p falls
+     * to alpha: u + β·ln(k / ((n+1)·alpha)). The lower of the two. Sorting a copy is fine here: it
+     * runs once per incident.
      */
     private double exceedanceThreshold(AlertTrack track) {
         int n = track.size;
-        int k = maxExceedances(alpha, n);
+        int e = maxExceedances(alpha, n);
         double[] sorted = Arrays.copyOf(track.recent, n);
         Arrays.sort(sorted);
-        return sorted[n - 1 - k];
+        double threshold = e >= 0 ? sorted[n - 1 - e] : Double.POSITIVE_INFINITY;
+        if (tailSize > 0) {
+            double u = sorted[n - tailSize];
+            double beta = tailScale(sorted, u);
+            double ratio = tailSize / ((n + 1) * alpha);
+            threshold = Math.min(threshold, ratio > 1 ? u + beta * Math.log(ratio) : u);
+        }
+        return threshold;
     }
 
     private static void close(AlertTrack track) {
