@@ -1,8 +1,12 @@
 package io.odestream.cli;
 
+import io.odestream.eval.detector.DetectorSettings;
+import io.odestream.eval.detector.LatentOdeDetector;
 import io.odestream.eval.nab.CostProfile;
+import io.odestream.eval.nab.NabDetectorRun;
 import io.odestream.eval.nab.NabInputException;
 import io.odestream.eval.nab.NabJsonReader;
+import io.odestream.eval.nab.NabReport;
 import io.odestream.eval.nab.NabResultsCorpus;
 import io.odestream.eval.nab.NabScorer;
 import io.odestream.eval.nab.NabScores;
@@ -10,8 +14,14 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -20,7 +30,7 @@ import picocli.CommandLine.Spec;
 /** {@code odestream eval}: measures anomaly detection against public benchmarks. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Measures anomaly detection against public benchmarks (the Numenta Anomaly Benchmark).",
-        subcommands = {EvalCommand.NabScore.class})
+        subcommands = {EvalCommand.NabScore.class, EvalCommand.Nab.class})
 final class EvalCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -90,12 +100,149 @@ final class EvalCommand implements Runnable {
         }
 
         private List<CostProfile> costProfiles(Path nabRoot) {
-            if (profiles != null) {
-                return NabJsonReader.readProfiles(profiles);
-            }
-            Path defaultFile = nabRoot.resolve("config/profiles.json");
-            return Files.isRegularFile(defaultFile) ? NabJsonReader.readProfiles(defaultFile)
-                    : List.of(CostProfile.STANDARD, CostProfile.REWARD_LOW_FP_RATE, CostProfile.REWARD_LOW_FN_RATE);
+            return EvalCommand.costProfiles(profiles, nabRoot);
         }
+    }
+
+    /** {@code odestream eval nab}: odestream's own detector over NAB's series, then NAB's scorer. */
+    @Command(name = "nab", mixinStandardHelpOptions = true,
+            description = {"Runs odestream's anomaly detector over every series of a NAB data folder, strictly online, "
+                    + "writes NAB-layout results and scores them with NAB's rules (as nab-score does).",
+                "Per series: a small latent ODE is fitted on the probationary rows (first 15 %%, at most 750) — no "
+                    + "scores there, no model exists yet; then the filter scores every row before absorbing it "
+                    + "(negative log predictive density), and the alert policy turns the score into a calibrated "
+                    + "anomaly probability (tail probability among the series' recent scores) with one alert per "
+                    + "incident. One set of hyper-parameters for all series; series run in parallel.",
+                "Results: OUT/<category>/odestream_<name>.csv with timestamp,value,anomaly_score,raw_score,label."})
+    static final class Nab implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", paramLabel = "DIR", required = true,
+                description = "NAB's data folder: <category>/<name>.csv with timestamp,value.")
+        Path data;
+
+        @Option(names = "--out", paramLabel = "DIR", required = true,
+                description = "Where the results files go (created; files of earlier runs are overwritten).")
+        Path out;
+
+        @Option(names = "--labels", paramLabel = "FILE",
+                description = "Label windows (default: DATA/../labels/combined_windows.json).")
+        Path labels;
+
+        @Option(names = "--profiles", paramLabel = "FILE",
+                description = "Cost profiles (default: DATA/../config/profiles.json if it exists, else NAB's three).")
+        Path profiles;
+
+        @Option(names = "--threads", paramLabel = "N",
+                description = "Series run in parallel (default: the number of cores). Results do not depend on it.")
+        int threads = Runtime.getRuntime().availableProcessors();
+
+        @Option(names = "--report", paramLabel = "FILE",
+                description = "Also write the NAB section of a results page (e.g. docs/RESULTS.md): the table beside "
+                        + "NAB's published scoreboard (DATA/../final_results.json), replacing the previous section.")
+        Path report;
+
+        @Option(names = "--no-progress", description = "No progress bar (for logs).")
+        boolean noProgress;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            Path nabRoot = data.toAbsolutePath().getParent();
+            Path labelsFile = labels != null ? labels : nabRoot.resolve("labels/combined_windows.json");
+            if (!Files.isRegularFile(labelsFile)) {
+                throw new CommandFailedException("no label windows at " + labelsFile + "; pass --labels FILE (NAB's "
+                        + "labels/combined_windows.json)");
+            }
+            if (threads < 1) {
+                throw new CommandFailedException("--threads must be >= 1, got " + threads);
+            }
+            try {
+                List<CostProfile> costProfiles = EvalCommand.costProfiles(profiles, nabRoot);
+                DetectorSettings settings = DetectorSettings.defaults();
+                var windows = NabJsonReader.readWindows(labelsFile);
+                int seriesCount = (int) NabDetectorRun.dataFiles(data).stream().filter(windows::containsKey).count();
+                NabDetectorRun.Result run;
+                try (ProgressBar progress = progressBar(seriesCount)) {
+                    run = NabDetectorRun.run(new LatentOdeDetector(settings), data, labelsFile, this.out, threads,
+                            series -> {
+                                if (progress != null) {
+                                    progress.setExtraMessage(series.name().substring(series.name().indexOf('/') + 1));
+                                    progress.step();
+                                }
+                            });
+                }
+                NabScores scores = NabScorer.score(run.corpus().series(), costProfiles);
+                out.print(scores.table());
+                List<String> runLines = runLines(run, settings);
+                out.println();
+                runLines.forEach(out::println);
+                if (report != null) {
+                    writeReport(nabRoot, scores, run, runLines);
+                    out.println("report section written to " + report);
+                }
+                out.flush();
+                return 0;
+            } catch (NabInputException | UncheckedIOException e) {
+                throw new CommandFailedException(e.getMessage(), e);
+            }
+        }
+
+        private List<String> runLines(NabDetectorRun.Result run, DetectorSettings settings) {
+            long rows = run.series().stream().mapToLong(NabDetectorRun.SeriesRun::rows).sum();
+            double fit = run.series().stream().mapToDouble(NabDetectorRun.SeriesRun::fitSeconds).sum();
+            long diverged = run.series().stream().filter(NabDetectorRun.SeriesRun::fitDiverged).count();
+            int failures = run.series().stream().mapToInt(NabDetectorRun.SeriesRun::solverFailures).sum();
+            List<String> lines = new ArrayList<>();
+            double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1000.0)
+                    .orElse(Double.NaN);
+            lines.add(String.format(Locale.ROOT, "%d series, %d rows: wall time %.0f s on %d thread(s) (%d cores seen), "
+                    + "process CPU time %.0f s; the per-series model fits took %.0f s of wall time summed over the "
+                    + "series (they run in parallel)", run.series().size(), rows, run.seconds(), threads,
+                    Runtime.getRuntime().availableProcessors(), cpu, fit));
+            lines.add(String.format(Locale.ROOT, "fits stopped early on a non-finite loss: %d; rows whose score or "
+                    + "update failed in the solver (filter restarted there): %d", diverged, failures));
+            lines.add("settings (the same for every series): " + settings);
+            return lines;
+        }
+
+        private void writeReport(Path nabRoot, NabScores scores, NabDetectorRun.Result run, List<String> runLines) {
+            Path finalResults = nabRoot.resolve("final_results.json");
+            List<NabReport.Row> published = Files.isRegularFile(finalResults) ? NabReport.readPublished(finalResults)
+                    : List.of();
+            int files = run.corpus().series().size();
+            List<String> lines = new ArrayList<>();
+            lines.add("command: `odestream eval nab --data " + data + " --out " + this.out + " --report " + report + "`");
+            lines.addAll(runLines);
+            lines.add("published figures are NAB's `final_results.json`, over all 58 NAB series; the like-for-like "
+                    + "rows are NAB's stored results of those detectors scored with NAB's rules on the same 39 series");
+            NabReport.Row ours = NabReport.ours("odestream (latent-ODE filter + alert policy)",
+                    "the " + files + " series under --data", scores);
+            NabReport.writeSection(report, NabReport.markdown(ours, files == 39 ? NabReport.SHARED_39 : List.of(),
+                    published, lines));
+        }
+
+        private ProgressBar progressBar(int series) {
+            if (noProgress) {
+                return null;
+            }
+            return new ProgressBarBuilder()
+                    .setTaskName("NAB")
+                    .setInitialMax(series)
+                    .setUnit(" series", 1)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                    .build();
+        }
+    }
+
+    private static List<CostProfile> costProfiles(Path profiles, Path nabRoot) {
+        if (profiles != null) {
+            return NabJsonReader.readProfiles(profiles);
+        }
+        Path defaultFile = nabRoot.resolve("config/profiles.json");
+        return Files.isRegularFile(defaultFile) ? NabJsonReader.readProfiles(defaultFile)
+                : List.of(CostProfile.STANDARD, CostProfile.REWARD_LOW_FP_RATE, CostProfile.REWARD_LOW_FN_RATE);
     }
 }

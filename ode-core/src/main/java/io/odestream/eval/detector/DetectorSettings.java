@@ -1,0 +1,86 @@
+package io.odestream.eval.detector;
+
+import io.odestream.alert.AlertPolicy;
+import io.odestream.latent.LatentOdeTraining;
+
+/**
+ * One set of hyper-parameters for {@link LatentOdeDetector}, the same for every series (NAB's
+ * rule: no per-file tuning). What is derived from a series' own fit rows is normalisation, not
+ * tuning: the channel mean and std and the model time unit (the median gap between rows).
+ *
+ * @param latent          latent state size L
+ * @param hidden          encoder (filter) state size H
+ * @param dynamicsHidden  hidden width of the encoder and decoder dynamics networks (one layer each)
+ * @param windowLength    observations per training window
+ * @param split           context observations of a training window (the rest is predicted)
+ * @param batchSize       windows per training iteration
+ * @param iterations      Adam iterations of the per-series fit
+ * @param learningRate    initial Adam rate (decays tenfold over the fit)
+ * @param klWeight        β of the ELBO's KL term
+ * @param samples         posterior samples of the predictive density per scored row
+ * @param maxGapSteps     gaps longer than this many typical steps are shortened to it (see LatentOdeDetector.modelClock)
+ * @param rtol            solver relative tolerance (absolute: rtol / 100, in normalised units)
+ * @param policy          calibration of the raw score and hysteresis (one incident, one alert)
+ * @param seed            model initialisation, training windows and predictive samples
+ */
+public record DetectorSettings(int latent, int hidden, int dynamicsHidden, int windowLength, int split,
+                               int batchSize, int iterations, double learningRate, double klWeight, int samples,
+                               int maxGapSteps, double rtol, AlertPolicy policy, long seed) {
+
+    public DetectorSettings {
+        positive("latent", latent);
+        positive("hidden", hidden);
+        positive("dynamicsHidden", dynamicsHidden);
+        positive("batchSize", batchSize);
+        positive("iterations", iterations);
+        positive("samples", samples);
+        positive("maxGapSteps", maxGapSteps);
+        if (windowLength < 2 || split < 1 || split >= windowLength) {
+            throw new IllegalArgumentException("windowLength must be >= 2 and split in [1, windowLength): got windowLength "
+                    + windowLength + ", split " + split + " (split = context rows, the rest of a window is predicted)");
+        }
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learningRate must be a finite number > 0, got " + learningRate);
+        }
+        if (!(klWeight >= 0) || !Double.isFinite(klWeight)) {
+            throw new IllegalArgumentException("klWeight must be a finite number >= 0, got " + klWeight);
+        }
+        if (!(rtol > 0 && rtol < 1)) {
+            throw new IllegalArgumentException("rtol must be in (0, 1), got " + rtol);
+        }
+        if (policy == null) {
+            throw new IllegalArgumentException("policy is required (AlertPolicy.defaults() or your own)");
+        }
+    }
+
+    /**
+     * The settings the NAB figures in docs/RESULTS.md were measured with: a small latent ODE (L = 4,
+     * H = 12, one hidden layer of 24) fitted in 150 Adam iterations on windows of 12 rows (8 context,
+     * 4 predicted), 16 posterior samples per score, solver rtol 1e-3, gaps capped at 12 steps; and
+     * {@link #nabPolicy()}.
+     */
+    public static DetectorSettings defaults() {
+        return new DetectorSettings(4, 12, 24, 12, 8, 16, 150, 0.01, 1.0, 16, 12, 1e-3, nabPolicy(), 7);
+    }
+
+    /**
+     * The alert policy of the NAB runs: a 1000-score window, an exponential tail on its top 25
+     * (so p resolves below 1/1000), alerts at p ≤ 0.001, normal again at p > 0.01 for 4 hours of
+     * event time (NAB's series mostly tick every 5 minutes: ~50 rows). No warm-up rule is needed:
+     * the fit rows (≥ 168 of them on NAB) fill the calibration sample before the first scored row.
+     */
+    public static AlertPolicy nabPolicy() {
+        return new AlertPolicy(1000, 100, 0.001, Double.POSITIVE_INFINITY, 0.01, 4 * 3_600_000L,
+                Double.NEGATIVE_INFINITY, 25);
+    }
+
+    LatentOdeTraining.Config trainingConfig() {
+        return new LatentOdeTraining.Config(windowLength, split, batchSize, iterations, learningRate, klWeight, seed);
+    }
+
+    private static void positive(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+        }
+    }
+}

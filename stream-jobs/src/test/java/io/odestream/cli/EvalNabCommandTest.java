@@ -1,0 +1,76 @@
+package io.odestream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.odestream.eval.nab.NabReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code odestream eval nab} end to end on a one-file NAB layout written here (a noisy daily sine
+ * with a spike in its one window): results files, the score table, the report section, and the
+ * error for a missing labels file. Runs the product's default settings (one fit, a few seconds).
+ */
+class EvalNabCommandTest {
+    static final DateTimeFormatter NAB_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run odestream(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Odestream.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return new Run(cli.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void runsTheDetectorWritesResultsScoresThemAndUpdatesTheReport(@TempDir Path nab) throws IOException {
+        int rows = 600;
+        int spike = 450;
+        Random random = new Random(8);
+        StringBuilder csv = new StringBuilder("timestamp,value\n");
+        for (int i = 0; i < rows; i++) {
+            double v = 20 + 5 * Math.sin(2 * Math.PI * i / 288.0) + 0.5 * random.nextGaussian() + (i == spike ? 10 : 0);
+            csv.append(time(i)).append(',').append(String.format(Locale.ROOT, "%.3f", v)).append('\n');
+        }
+        Files.createDirectories(nab.resolve("data/synthetic"));
+        Files.writeString(nab.resolve("data/synthetic/spike.csv"), csv);
+        Files.createDirectories(nab.resolve("labels"));
+        Files.writeString(nab.resolve("labels/combined_windows.json"), "{\"synthetic/spike.csv\": [[\""
+                + time(spike - 30) + ".000000\", \"" + time(spike + 29) + ".000000\"]]}");
+        Path report = nab.resolve("docs/RESULTS.md");
+
+        Run run = odestream("eval", "nab", "--data", nab.resolve("data").toString(), "--out", nab.resolve("out").toString(),
+                "--report", report.toString(), "--no-progress");
+
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(Files.isRegularFile(nab.resolve("out/synthetic/odestream_spike.csv")));
+        assertTrue(run.out().contains("NAB scores over 1 files, 1 windows"), run.out());
+        assertTrue(run.out().contains("1 series, 600 rows"), run.out());
+        String section = Files.readString(report);
+        assertTrue(section.contains(NabReport.BEGIN) && section.contains("odestream (latent-ODE filter"), section);
+
+        Run noLabels = odestream("eval", "nab", "--data", nab.resolve("data").toString(), "--out",
+                nab.resolve("out").toString(), "--labels", nab.resolve("missing.json").toString(), "--no-progress");
+        assertEquals(1, noLabels.exit());
+        assertTrue(noLabels.err().contains("missing.json") && noLabels.err().contains("--labels"), noLabels.err());
+    }
+
+    static String time(int row) {
+        return LocalDateTime.of(2024, 5, 1, 0, 0).plusMinutes(5L * row).format(NAB_TIME);
+    }
+}
