@@ -199,6 +199,14 @@ public final class LatentFilter {
         for (int k = 0; k < samples; k++) {
             for (int i = 0; i < l; i++) {
                 z0[k * l + i] = posterior[i] + Math.exp(posterior[l + i]) * random.nextGaussian();
+                if (!Double.isFinite(z0[k * l + i])) {
+                    // A hidden state driven to extremes (e.g. by a very long gap) gives a posterior that
+                    // overflows: a failure of the model at this state, reported like any solver failure.
+                    throw new SolverException(SolverException.Reason.NON_FINITE_STATE, "latent filter",
+                            0.0, Double.NaN, k, "posterior sample " + i + " is " + z0[k * l + i] + " (mean "
+                                    + posterior[i] + ", log sigma " + posterior[l + i] + ") at the state of "
+                                    + state);
+                }
             }
         }
         int q = queryTimesMillis.length;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.odestream.ode.SolverException;
 import io.odestream.ode.control.StepControl;
 import io.odestream.ode.rk.DormandPrince54;
 import io.odestream.ode.rk.RungeKuttaSolver;
@@ -167,5 +168,22 @@ class LatentFilterTest {
             assertArrayEquals(pa.mean()[i], pb.mean()[i], 0.0);
             assertArrayEquals(pa.q95()[i], pb.q95()[i], 0.0);
         }
+    }
+
+    @Test
+    void aPosteriorThatOverflowsIsReportedAsASolverFailureNotAnArgumentError() {
+        LatentOdeModel model = LatentOdeModel.create(SPEC, 11);
+        for (var slice : model.parameters().slices()) {
+            if (slice.name().startsWith("posterior")) {
+                java.util.Arrays.fill(model.parameters().values(), slice.offset(), slice.offset() + slice.size(), 1e3);
+            }
+        }
+        model.parametersChanged();
+        LatentFilter filter = new LatentFilter(model, "test", 1);
+        FilterState state = filter.update(filter.start(1_000), 1_000, new double[] {1, 1, 1}, null);
+        SolverException e = assertThrows(SolverException.class,
+                () -> filter.score(state, 2_000, new double[] {1, 1, 1}, null, 4, 1));
+        assertEquals(SolverException.Reason.NON_FINITE_STATE, e.reason());
+        assertTrue(e.getMessage().contains("posterior sample"), e.getMessage());
     }
 }

@@ -59,6 +59,12 @@ public final class PosteriorUpdater
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PosteriorUpdater.class);
     private static final String SERVING_KEY = "serving";
+    /**
+     * After this many failed updates in a row a series restarts from its newest observation: the
+     * failures usually come from the gap since its last good state, which only grows, so keeping that
+     * state forever would leave the series failing on every event.
+     */
+    static final int RESTART_AFTER_FAILURES = 3;
 
     public static final OutputTag<AnomalyAlert> ALERTS =
             new OutputTag<>("alerts", new AvroTypeInfo<>(AnomalyAlert.class));
@@ -260,8 +266,14 @@ public final class PosteriorUpdater
                 alertIfSurprising(s, o, t, state, m, seed, ctx);
             }
             s.store(filter.update(state, t, values, observed));
+            s.consecutiveFailures = 0;
         } catch (SolverException e) {
-            solverFailure(s, o.getSeriesId(), t, m, ctx, "update", e);
+            s.consecutiveFailures++;
+            if (s.consecutiveFailures < RESTART_AFTER_FAILURES) {
+                solverFailure(s, o.getSeriesId(), t, m, ctx, "update", e);
+            } else {
+                restart(s, o.getSeriesId(), t, m, ctx, e);
+            }
         }
         metrics.updateMicros.update((System.nanoTime() - start) / 1000);
         metrics.evaluationsPerUpdate.update(filter.functionEvaluations() - evaluations);
@@ -312,6 +324,19 @@ public final class PosteriorUpdater
         metrics.reencodedSeries.inc();
         s.store(state);
         return state;
+    }
+
+    /** Starts the series' filter afresh at this observation (its first update has no gap to solve). */
+    private void restart(SeriesState s, String seriesId, long t, ServingModel m, ReadOnlyContext ctx,
+                         SolverException e) {
+        metrics.solverFailures.inc();
+        s.store(m.filter.update(m.filter.start(t), t, values, observed));
+        s.consecutiveFailures = 0;
+        LOG.warn("series '{}': {} updates failed in a row; restarted from the observation at {}: {}", seriesId,
+                RESTART_AFTER_FAILURES, Instant.ofEpochMilli(t), e.getMessage());
+        ctx.output(ALERTS, JobRecords.problem(AlertKind.MODEL_ERROR, seriesId, t, m.version(),
+                "solver failed in " + RESTART_AFTER_FAILURES + " updates in a row; the series restarts from this "
+                        + "observation (its earlier history is forgotten): " + e.getMessage()));
     }
 
     private void solverFailure(SeriesState s, String seriesId, long t, ServingModel m, ReadOnlyContext ctx,

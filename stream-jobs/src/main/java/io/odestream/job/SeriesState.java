@@ -22,6 +22,8 @@ public final class SeriesState {
     /** Event time of the newest observation applied to this series (with or without a model). */
     public long lastEventMillis = NONE;
     public long observations;
+    /** Updates that failed in a row (solver failures); reset by a successful one. */
+    public int consecutiveFailures;
     public RecentObservations recent;
     public AlertTrack alerts;
 

@@ -309,6 +309,23 @@ class PosteriorUpdaterTest {
     }
 
     @Test
+    void aSeriesWhoseUpdatesKeepFailingRestartsFromItsNewestObservation() throws Exception {
+        var h = harness();
+        h.processBroadcastElement(TestModels.withParameters(1, 7, "encoder.dynamics", 1e200), 0);
+        observe(h, observation("s", 1_000, 1.0, 2.0));
+        for (int i = 1; i <= PosteriorUpdater.RESTART_AFTER_FAILURES; i++) {
+            observe(h, observation("s", 1_000 + i * 60_000L, 1.0, 2.0));
+        }
+        h.processWatermark(Long.MAX_VALUE - 1);
+        List<String> errors = alerts(h).stream().filter(x -> x.getKind() == AlertKind.MODEL_ERROR)
+                .map(AnomalyAlert::getMessage).toList();
+        assertEquals(PosteriorUpdater.RESTART_AFTER_FAILURES, errors.size(), errors.toString());
+        assertTrue(errors.get(errors.size() - 1).contains("restarts from this observation"), errors.toString());
+        long newest = 1_000 + PosteriorUpdater.RESTART_AFTER_FAILURES * 60_000L;
+        assertEquals(newest, ask(h, "s", newest + 1_000).getStateTime().toEpochMilli());
+    }
+
+    @Test
     void silentSeriesExpireWithTheirStateAndTimers() throws Exception {
         var h = harness(settings().withPeriodicForecasts(Duration.ofSeconds(10), Duration.ofSeconds(5)), null);
         h.setProcessingTime(0);
