@@ -131,7 +131,30 @@ public final class ModelRegistry implements AutoCloseable {
                     + "(topic " + config.modelsTopic() + "); publish the parent first or fix parentVersion");
         }
         inTransaction(p -> p.send(artifactRecord(artifact)));
+        awaitVisible(snapshot -> snapshot.version(artifact.getModelId(), artifact.getVersion()).isPresent(), what);
         return artifact;
+    }
+
+    /**
+     * Waits until a read of the registry shows what was just committed. A Kafka transaction's commit
+     * returns before its markers are written, so a read_committed read right after it (a promote right
+     * after a publish) could miss the new record: callers get read-your-writes instead.
+     */
+    private void awaitVisible(java.util.function.Predicate<RegistrySnapshot> visible, String what) {
+        long deadline = System.nanoTime() + config.timeout().toNanos();
+        while (!visible.test(snapshot())) {
+            if (System.nanoTime() > deadline) {
+                throw new RegistryException(what + " was committed but is not readable after "
+                        + config.timeout().toSeconds() + " s from " + config.bootstrapServers()
+                        + "; check the broker's health, then `odestream models list`");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RegistryException("interrupted while waiting for " + what + " to become readable", e);
+            }
+        }
     }
 
     /** Points serving at {@code version} (which must be in the registry) and republishes that artifact. */
@@ -210,6 +233,8 @@ public final class ModelRegistry implements AutoCloseable {
             p.send(artifactRecord(artifact));
             p.send(new ProducerRecord<>(config.servingTopic(), utf8(modelId), servingSerde.serialize(pointer)));
         });
+        awaitVisible(snapshot -> snapshot.serving(modelId).map(s -> s.getHistory().size() == history.size())
+                .orElse(false), "the serving change of model '" + modelId + "' to version " + artifact.getVersion());
         return pointer;
     }
 
