@@ -1,0 +1,293 @@
+package io.odestream.finetune;
+
+import io.odestream.latent.LatentOdeModel;
+import io.odestream.latent.LatentOdeTraining;
+import io.odestream.schema.ModelArtifact;
+import io.odestream.train.Trainer;
+import io.odestream.train.TrainingDivergedException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+
+/**
+ * One fine-tuning round: from the serving model, train a candidate on the training windows
+ * ({@link LatentOdeTraining#train}, Adam on the ELBO with adjoint gradients) for at most
+ * {@code training.iterations()} iterations and at most {@code budget} of wall-clock time, then
+ * judge it against the serving model on the held-out windows ({@link CandidateCheck}). A candidate
+ * that passes becomes artifact version parent + 1 with the parent version, the metrics and the
+ * lineage of the round.
+ */
+public final class FineTuneRound {
+
+    /** What a round decided. */
+    public enum Decision {
+        /** The candidate passed: publish {@link Result#candidate()}. */
+        PUBLISH,
+        /** The candidate was trained and failed the check (or training diverged): keep the serving model. */
+        REJECT,
+        /** Not enough windows for a round: nothing was trained. */
+        SKIP
+    }
+
+    /**
+     * @param training           windows (length, split), batch size, iterations, learning rate, β, seed
+     * @param budget             wall-clock limit of the training (checked after every iteration)
+     * @param check              margin and held-out evaluation
+     * @param minTrainingWindows fewer training windows: skip the round
+     * @param minHeldOutWindows  fewer held-out windows: skip the round (a check on a handful is noise)
+     */
+    public record Config(LatentOdeTraining.Config training, Duration budget, CandidateCheck.Config check,
+                         int minTrainingWindows, int minHeldOutWindows) {
+        public Config {
+            if (training == null || budget == null || check == null) {
+                throw new IllegalArgumentException("training, budget and check are required");
+            }
+            if (budget.isNegative() || budget.isZero()) {
+                throw new IllegalArgumentException("budget must be a positive duration, got " + budget);
+            }
+            if (training.iterations() < 1 || training.batchSize() < 1) {
+                throw new IllegalArgumentException("training.iterations and training.batchSize must be >= 1, got "
+                        + training.iterations() + " and " + training.batchSize());
+            }
+            if (minTrainingWindows < 1 || minHeldOutWindows < 1) {
+                throw new IllegalArgumentException("minTrainingWindows and minHeldOutWindows must be >= 1, got "
+                        + minTrainingWindows + " and " + minHeldOutWindows);
+            }
+        }
+    }
+
+    /**
+     * @param decision        what to do
+     * @param reason          why, in words with the numbers
+     * @param candidate       the artifact to publish (present only for {@link Decision#PUBLISH})
+     * @param parentLoss      serving model's held-out loss (NaN when not measured)
+     * @param candidateLoss   candidate's held-out loss (NaN when not measured)
+     * @param trainLoss       mean training loss of the last tenth of the iterations (NaN when none)
+     * @param iterations      iterations run
+     * @param budgetSpent     whether training stopped on the wall-clock budget before its iterations
+     * @param trainingSeconds time spent training
+     * @param seconds         time of the whole round (training and check)
+     * @param trainingWindows training windows available
+     * @param heldOutWindows  held-out windows the check used
+     */
+    public record Result(Decision decision, String reason, Optional<ModelArtifact> candidate, double parentLoss,
+                         double candidateLoss, double trainLoss, int iterations, boolean budgetSpent,
+                         double trainingSeconds, double seconds, int trainingWindows, int heldOutWindows) {
+        /** (parent − candidate) / |parent|. */
+        public double improvement() {
+            return (parentLoss - candidateLoss) / Math.abs(parentLoss);
+        }
+
+        /** Windows trained on per second: iterations × batch size / training time. */
+        public double windowsPerSecond(int batchSize) {
+            return iterations * (double) batchSize / Math.max(trainingSeconds, 1e-9);
+        }
+    }
+
+    private final Config config;
+    private final LongSupplier nanoClock;
+
+    public FineTuneRound(Config config) {
+        this(config, System::nanoTime);
+    }
+
+    /** With a clock for the budget (tests). */
+    public FineTuneRound(Config config, LongSupplier nanoClock) {
+        if (config == null || nanoClock == null) {
+            throw new IllegalArgumentException("config and nanoClock are required");
+        }
+        this.config = config;
+        this.nanoClock = nanoClock;
+    }
+
+    /** A round over the reservoir's current training and held-out windows. */
+    public Result run(ModelArtifact serving, WindowReservoir reservoir) {
+        return run(serving, reservoir.trainingWindows(), reservoir.heldOutWindows());
+    }
+
+    /** A round whose candidate, if published, is version serving + 1. */
+    public Result run(ModelArtifact serving, List<TrainingWindow> trainingWindows, List<TrainingWindow> heldOut) {
+        return run(serving, trainingWindows, heldOut, serving.getVersion() + 1);
+    }
+
+    /**
+     * A round whose candidate, if published, is {@code version} (> the serving version: when newer
+     * versions than the serving one exist, e.g. after a rollback, the next free one).
+     */
+    public Result run(ModelArtifact serving, List<TrainingWindow> trainingWindows, List<TrainingWindow> heldOut,
+                      long version) {
+        if (serving == null || trainingWindows == null || heldOut == null) {
+            throw new IllegalArgumentException("serving, trainingWindows and heldOut are required");
+        }
+        if (version <= serving.getVersion()) {
+            throw new IllegalArgumentException("the candidate's version must be above the serving version "
+                    + serving.getVersion() + ", got " + version);
+        }
+        long start = nanoClock.getAsLong();
+        LatentOdeTraining.Config tc = config.training();
+        requireShape(trainingWindows, tc, "training");
+        requireShape(heldOut, tc, "held-out");
+        if (trainingWindows.size() < config.minTrainingWindows() || heldOut.size() < config.minHeldOutWindows()) {
+            return new Result(Decision.SKIP, String.format(Locale.ROOT, "%d training and %d held-out windows; a round "
+                            + "needs at least %d and %d", trainingWindows.size(), heldOut.size(),
+                    config.minTrainingWindows(), config.minHeldOutWindows()), Optional.empty(), Double.NaN, Double.NaN,
+                    Double.NaN, 0, false, 0, seconds(start), trainingWindows.size(), heldOut.size());
+        }
+
+        LatentOdeModel parent = LatentOdeModel.fromArtifact(serving);
+        LatentOdeModel candidate = LatentOdeModel.fromArtifact(serving); // its own copy of the parameters
+        List<LatentOdeTraining.Series> series = new ArrayList<>(trainingWindows.size());
+        for (TrainingWindow w : trainingWindows) {
+            series.add(w.asSeries());
+        }
+        BudgetListener budget = new BudgetListener(tc.iterations(), start + config.budget().toNanos());
+        String diverged = null;
+        long trainStart = nanoClock.getAsLong();
+        try {
+            LatentOdeTraining.train(candidate, series, tc, budget);
+        } catch (BudgetSpent e) {
+            // the budget ran out: the parameters hold the last completed step
+        } catch (TrainingDivergedException e) {
+            diverged = e.getMessage();
+        }
+        double trainingSeconds = (nanoClock.getAsLong() - trainStart) / 1e9;
+        candidate.parametersChanged();
+        int iterations = budget.completed;
+        double trainLoss = budget.tailMean();
+        if (diverged != null) {
+            return new Result(Decision.REJECT, diverged, Optional.empty(), Double.NaN, Double.NaN, trainLoss,
+                    iterations, false, trainingSeconds, seconds(start), trainingWindows.size(), heldOut.size());
+        }
+
+        CandidateCheck.Verdict verdict = new CandidateCheck(config.check()).judge(parent, candidate, heldOut);
+        double seconds = seconds(start);
+        Optional<ModelArtifact> artifact = Optional.empty();
+        if (verdict.publish()) {
+            artifact = Optional.of(candidate.toArtifact(serving.getModelId(), version,
+                    serving.getVersion(), metrics(verdict, trainLoss, iterations, trainingSeconds, seconds,
+                            trainingWindows.size(), heldOut.size()),
+                    lineage(serving, trainingWindows, heldOut, iterations, budget.stopped)));
+        }
+        return new Result(verdict.publish() ? Decision.PUBLISH : Decision.REJECT, verdict.reason(), artifact,
+                verdict.parentLoss(), verdict.candidateLoss(), trainLoss, iterations, budget.stopped,
+                trainingSeconds, seconds, trainingWindows.size(), heldOut.size());
+    }
+
+    private Map<String, Double> metrics(CandidateCheck.Verdict verdict, double trainLoss, int iterations,
+                                        double trainingSeconds, double seconds, int trainingWindows, int heldOut) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("validation_loss", verdict.candidateLoss());
+        m.put("parent_validation_loss", verdict.parentLoss());
+        m.put("validation_improvement", verdict.improvement());
+        m.put("train_loss", trainLoss);
+        m.put("iterations", (double) iterations);
+        m.put("training_seconds", trainingSeconds);
+        m.put("round_seconds", seconds);
+        m.put("training_windows", (double) trainingWindows);
+        m.put("held_out_windows", (double) heldOut);
+        m.put("training_windows_per_second",
+                iterations * (double) config.training().batchSize() / Math.max(trainingSeconds, 1e-9));
+        return m;
+    }
+
+    private Map<String, String> lineage(ModelArtifact serving, List<TrainingWindow> trainingWindows,
+                                        List<TrainingWindow> heldOut, int iterations, boolean budgetStopped) {
+        long from = Long.MAX_VALUE;
+        long to = Long.MIN_VALUE;
+        Set<String> series = new HashSet<>();
+        for (List<TrainingWindow> part : List.of(trainingWindows, heldOut)) {
+            for (TrainingWindow w : part) {
+                from = Math.min(from, w.startMillis());
+                to = Math.max(to, w.endMillis());
+                series.add(w.seriesId());
+            }
+        }
+        LatentOdeTraining.Config tc = config.training();
+        Map<String, String> l = new LinkedHashMap<>();
+        l.put("trainer", FineTuneRound.class.getName());
+        l.put("parent_version", Long.toString(serving.getVersion()));
+        l.put("parent_checksum", serving.getChecksum());
+        l.put("data_from", Instant.ofEpochMilli(from).toString());
+        l.put("data_to", Instant.ofEpochMilli(to).toString());
+        l.put("series", Integer.toString(series.size()));
+        l.put("training_windows", Integer.toString(trainingWindows.size()));
+        l.put("held_out_windows", Integer.toString(heldOut.size()));
+        l.put("training", String.format(Locale.ROOT, "window %d, split %d, batch %d, %d of %d iterations%s, lr %.3g, "
+                        + "kl weight %.3g, seed %d", tc.windowLength(), tc.split(), tc.batchSize(), iterations,
+                tc.iterations(), budgetStopped ? " (wall-clock budget " + config.budget() + " spent)" : "",
+                tc.learningRate(), tc.klWeight(), tc.seed()));
+        l.put("check", String.format(Locale.ROOT, "margin %.3g, %d noise samples, seed %d", config.check().margin(),
+                config.check().samples(), config.check().seed()));
+        return l;
+    }
+
+    private static void requireShape(List<TrainingWindow> windows, LatentOdeTraining.Config tc, String what) {
+        for (TrainingWindow w : windows) {
+            if (w.length() != tc.windowLength() || w.split() != tc.split()) {
+                throw new IllegalArgumentException(what + " " + w + " does not match the training config (window "
+                        + tc.windowLength() + ", split " + tc.split() + "); cut windows with the round's config");
+            }
+        }
+    }
+
+    private double seconds(long startNanos) {
+        return (nanoClock.getAsLong() - startNanos) / 1e9;
+    }
+
+    /**
+     * Thrown from the progress listener to end training when the budget is spent: the
+     * {@link Trainer} has no stop hook, and the listener runs after each step, so the parameters
+     * are left at a completed step. No stack trace: it is control flow, not an error.
+     */
+    private static final class BudgetSpent extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BudgetSpent() {
+            super("fine-tuning budget spent", null, false, false);
+        }
+    }
+
+    /** Records the losses and stops training once the deadline has passed. */
+    private final class BudgetListener implements Trainer.ProgressListener {
+        private final double[] losses;
+        private final long deadlineNanos;
+        int completed;
+        boolean stopped;
+
+        BudgetListener(int iterations, long deadlineNanos) {
+            this.losses = new double[iterations];
+            this.deadlineNanos = deadlineNanos;
+        }
+
+        @Override
+        public void report(Trainer.Progress progress) {
+            losses[progress.iteration()] = progress.loss();
+            completed = progress.iteration() + 1;
+            if (completed < losses.length && nanoClock.getAsLong() - deadlineNanos >= 0) {
+                stopped = true;
+                throw new BudgetSpent();
+            }
+        }
+
+        /** Mean loss of the last tenth of the completed iterations (one minibatch's loss is noisy). */
+        double tailMean() {
+            if (completed == 0) {
+                return Double.NaN;
+            }
+            int n = Math.max(1, completed / 10);
+            double sum = 0;
+            for (int i = completed - n; i < completed; i++) {
+                sum += losses[i];
+            }
+            return sum / n;
+        }
+    }
+}
