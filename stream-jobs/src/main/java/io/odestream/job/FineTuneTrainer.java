@@ -1,0 +1,152 @@
+package io.odestream.job;
+
+import io.odestream.finetune.FineTuneRound;
+import io.odestream.finetune.TrainingWindow;
+import io.odestream.finetune.WindowReservoir;
+import io.odestream.schema.ModelArtifact;
+import java.util.Locale;
+import java.util.Optional;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one trainer subtask (keyed by a constant, for its processing-time timers): collects windows
+ * of every series in a {@link WindowReservoir}; every {@code roundInterval} of processing time runs a
+ * {@link FineTuneRound} from the model served now and deploys a candidate that passed; emits one
+ * line per round saying what was decided and why.
+ *
+ * <p>The reservoir lives in memory only: after a restart it refills from the stream (a round then
+ * waits for its minimum windows). It is cleared after every round that trained, so each round
+ * trains and validates on the windows since the previous one. A round blocks this operator for at
+ * most its budget plus the check; the windows stream back-pressures meanwhile (this job only).
+ */
+public final class FineTuneTrainer extends KeyedProcessFunction<Integer, TrainingWindow, String> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(FineTuneTrainer.class);
+
+    private final FineTuneSettings settings;
+    private final ModelDeployment.Factory deploymentFactory;
+    private transient WindowReservoir reservoir;
+    private transient ModelDeployment deployment;
+    private transient ValueState<Long> nextRound;
+    private transient long rounds;
+    private transient Counter published;
+    private transient Counter rejected;
+    private transient Counter skipped;
+    private transient volatile double lastImprovement;
+    private transient volatile double lastWindowsPerSecond;
+
+    public FineTuneTrainer(FineTuneSettings settings, ModelDeployment.Factory deploymentFactory) {
+        if (settings == null || deploymentFactory == null) {
+            throw new IllegalArgumentException("settings and deploymentFactory are required");
+        }
+        this.settings = settings;
+        this.deploymentFactory = deploymentFactory;
+    }
+
+    @Override
+    public void open(OpenContext context) {
+        reservoir = new WindowReservoir(settings.reservoir());
+        deployment = deploymentFactory.open();
+        nextRound = getRuntimeContext().getState(new ValueStateDescriptor<>("next-round", Types.LONG));
+        var metrics = getRuntimeContext().getMetricGroup();
+        published = metrics.counter("fineTunePublished");
+        rejected = metrics.counter("fineTuneRejected");
+        skipped = metrics.counter("fineTuneSkipped");
+        lastImprovement = Double.NaN;
+        lastWindowsPerSecond = Double.NaN;
+        metrics.gauge("fineTuneLastImprovement", () -> lastImprovement);
+        metrics.gauge("fineTuneWindowsPerSecond", () -> lastWindowsPerSecond);
+    }
+
+    @Override
+    public void processElement(TrainingWindow window, Context ctx, Collector<String> out) throws Exception {
+        reservoir.offer(window);
+        if (nextRound.value() == null) {
+            schedule(ctx.timerService().currentProcessingTime(), ctx);
+        }
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) throws Exception {
+        out.collect(runRound());
+        schedule(timestamp, ctx);
+    }
+
+    private void schedule(long now, Context ctx) throws Exception {
+        long at = now + settings.roundInterval().toMillis();
+        nextRound.update(at);
+        ctx.timerService().registerProcessingTimeTimer(at);
+    }
+
+    /** One round; never throws (a failed round is reported and the next one tries again). */
+    String runRound() {
+        long round = rounds++;
+        Optional<ModelArtifact> serving;
+        long version;
+        try {
+            serving = deployment.serving();
+            version = deployment.nextVersion();
+        } catch (RuntimeException e) {
+            skipped.inc(); // the registry is unreachable: keep the windows, try again next round
+            return report(round, "SKIP: the registry could not be read: " + e.getMessage());
+        }
+        if (serving.isEmpty()) {
+            skipped.inc();
+            return report(round, "SKIP: no model is served yet; promote one first");
+        }
+        ModelArtifact parent = serving.get();
+        FineTuneRound.Result result;
+        try {
+            result = new FineTuneRound(settings.round(round)).run(parent, reservoir.trainingWindows(),
+                    reservoir.heldOutWindows(), Math.max(parent.getVersion() + 1, version));
+        } catch (RuntimeException e) {
+            reservoir.clear(); // windows the serving model cannot take (e.g. another width) would fail again
+            rejected.inc();
+            return report(round, "REJECT: the round failed: " + e);
+        }
+        if (result.decision() == FineTuneRound.Decision.SKIP) {
+            skipped.inc();
+            return report(round, "SKIP: " + result.reason()); // keep collecting
+        }
+        reservoir.clear();
+        lastImprovement = result.improvement();
+        lastWindowsPerSecond = result.windowsPerSecond(settings.batchSize());
+        String stats = String.format(Locale.ROOT, " [v%d, %d iterations%s in %.1f s, %.0f windows/s, %d training / "
+                        + "%d held-out windows]", parent.getVersion(), result.iterations(),
+                result.budgetSpent() ? " (budget spent)" : "", result.trainingSeconds(),
+                lastWindowsPerSecond, result.trainingWindows(), result.heldOutWindows());
+        if (result.decision() == FineTuneRound.Decision.REJECT) {
+            rejected.inc();
+            return report(round, "REJECT: " + result.reason() + stats);
+        }
+        try {
+            String done = deployment.deploy(result.candidate().orElseThrow(), result.reason());
+            published.inc();
+            return report(round, "PUBLISH: " + done + ": " + result.reason() + stats);
+        } catch (RuntimeException e) {
+            rejected.inc();
+            return report(round, "REJECT: the candidate passed but could not be deployed: " + e.getMessage() + stats);
+        }
+    }
+
+    private static String report(long round, String line) {
+        String text = "fine-tune round " + round + ": " + line;
+        LOG.info(text);
+        return text;
+    }
+
+    @Override
+    public void close() {
+        if (deployment != null) {
+            deployment.close();
+        }
+    }
+}
