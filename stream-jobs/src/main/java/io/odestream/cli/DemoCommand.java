@@ -62,7 +62,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--series", defaultValue = "12", description = "series in the generated stream (default ${DEFAULT-VALUE})")
     int series;
 
-    @Option(names = "--minutes", defaultValue = "10", description = "event-time length of the stream (default ${DEFAULT-VALUE})")
+    @Option(names = "--minutes", defaultValue = "10", description = "event-time length of the stream, >= 6 (default ${DEFAULT-VALUE})")
     int minutes;
 
     @Option(names = "--seed", defaultValue = "20240101", description = "seed of the generated stream (default ${DEFAULT-VALUE})")
@@ -81,8 +81,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (series < 1 || minutes < 3 || parallelism < 1) {
-            throw new IllegalArgumentException("--series and --parallelism must be >= 1 and --minutes >= 3");
+        if (series < 1 || minutes < 6 || parallelism < 1) {
+            // 6 minutes: the 2-minute anomaly-free warm-up plus room for three anomalies per series
+            throw new IllegalArgumentException("--series and --parallelism must be >= 1 and --minutes >= 6");
         }
         DemoStream stream = DemoStream.generate(DemoStream.Config.defaults().withSeries(series)
                 .withSpan(Duration.ofMinutes(minutes)).withSeed(seed));
