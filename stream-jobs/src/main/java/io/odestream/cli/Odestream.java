@@ -26,6 +26,7 @@ import picocli.CommandLine.HelpCommand;
             DemoCommand.class,
             RunCommand.class,
             ForecastCommand.class,
+            FineTuneCommand.class,
             SpiralCommand.class,
             TrainCommand.class,
             BrokerCommand.class,

@@ -79,6 +79,13 @@ class OdestreamCliIT {
     }
 
     @Test
+    void fineTuningNeedsAnExistingSigningKey() {
+        Run run = odestream("finetune", "--model", "m", "--signing-key", dir.resolve("missing.key").toString());
+        assertEquals(1, run.exit());
+        assertTrue(run.err().contains("--signing-key") && run.err().contains("models keygen"), run.err());
+    }
+
+    @Test
     void produceALongCsvThenTailItAsJsonLines() throws Exception {
         Run topics = odestream(kafka("long-", "topics", "create", "--partitions", "2"));
         assertEquals(0, topics.exit(), topics.err());

@@ -1,0 +1,78 @@
+package io.odestream.cli;
+
+import io.odestream.job.FineTuneJob;
+import io.odestream.job.FineTuneSettings;
+import io.odestream.job.RegistryDeployment;
+import io.odestream.kafka.OdeTopic;
+import io.odestream.registry.RegistryConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code odestream finetune}: the fine-tuning job against a Kafka cluster — training windows from the
+ * observations topic, a round on a schedule from the served model, candidates that beat it on held-out
+ * windows signed and published (and promoted in auto mode).
+ */
+@Command(name = "finetune", mixinStandardHelpOptions = true,
+        description = "Run the fine-tuning job: learn from the observations topic, publish better signed versions "
+                + "to the model registry (promoted at once with --mode auto).")
+final class FineTuneCommand implements Callable<Integer> {
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL_ID", description = "The model lineage to fine-tune.")
+    String modelId;
+
+    @Option(names = "--keys", paramLabel = "DIR", defaultValue = "${env:ODESTREAM_TRUSTED_KEYS:-keys}",
+            description = "Directory of trusted public keys (*.pub) (default: $ODESTREAM_TRUSTED_KEYS or ${DEFAULT-VALUE}).")
+    Path keys;
+
+    @Option(names = "--signing-key", required = true, paramLabel = "DIR/NAME.key",
+            description = "The private key candidates are signed with (its .pub beside it).")
+    Path signingKey;
+
+    @Option(names = "--mode", defaultValue = "AUTO", description = "AUTO (publish and promote) or MANUAL (publish only; "
+            + "promote with `odestream models promote`) (default ${DEFAULT-VALUE}).")
+    RegistryDeployment.Mode mode;
+
+    @Option(names = "--every", defaultValue = "PT5M", description = "Time between rounds (default ${DEFAULT-VALUE}).")
+    Duration every;
+
+    @Option(names = "--budget", defaultValue = "PT60S", description = "Training time a round may take at most (default ${DEFAULT-VALUE}).")
+    Duration budget;
+
+    @Option(names = "--iterations", defaultValue = "200", description = "Training iterations per round at most (default ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--margin", defaultValue = "0.05",
+            description = "Relative held-out improvement a candidate needs to be published (default ${DEFAULT-VALUE}).")
+    double margin;
+
+    @Option(names = "--group-id", defaultValue = "odestream-fine-tune", description = "Consumer group (default ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Override
+    public Integer call() throws Exception {
+        String name = signingKey.getFileName().toString();
+        if (!name.endsWith(".key") || !Files.isRegularFile(signingKey)) {
+            throw new IllegalArgumentException("--signing-key " + signingKey + " must be an existing NAME.key file "
+                    + "(create a pair with `odestream models keygen --out DIR --name NAME`)");
+        }
+        FineTuneSettings settings = FineTuneSettings.defaults().withRounds(every, budget, iterations).withMargin(margin);
+        String prefix = kafka.topicPrefix();
+        var deployment = RegistryDeployment.factory(kafka.bootstrapServers(), kafka.topic(OdeTopic.MODELS),
+                prefix + RegistryConfig.DEFAULT_SERVING_TOPIC, signingKey.toAbsolutePath().getParent().toString(),
+                name.substring(0, name.length() - ".key".length()), keys.toAbsolutePath().toString(), modelId, mode);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        FineTuneJob.build(env, new FineTuneJob.Config(kafka.settings(), groupId, settings, deployment,
+                Duration.ofSeconds(30)));
+        env.execute("odestream fine-tune job (" + modelId + ")");
+        return 0;
+    }
+}
