@@ -61,24 +61,6 @@ class OdestreamCliIT {
     }
 
     @Test
-    void theDemoRunsTheStreamingJobOnItsOwnBrokerAndEndsWithASummary() {
-        Run demo = odestream("demo", "--series", "2", "--minutes", "6");
-        assertEquals(0, demo.exit(), demo.err());
-        assertTrue(demo.out().contains("Running the job (parallelism 2)"), demo.out());
-        assertTrue(demo.out().contains("FORECAST sensor-"), demo.out());
-        assertTrue(demo.out().contains("8 of 8 requests answered"), "2 series x 4 as-of times: " + demo.out());
-        assertTrue(demo.out().matches("(?s).*anomaly alerts +\\d+: \\d+ of 6 injected anomalies found.*"), demo.out());
-        assertTrue(demo.out().contains("(last observed value:"), demo.out());
-    }
-
-    @Test
-    void theDemoRefusesAStreamTooShortForItsAnomalies() {
-        Run demo = odestream("demo", "--minutes", "4");
-        assertEquals(1, demo.exit());
-        assertTrue(demo.err().contains("--minutes >= 6"), demo.err());
-    }
-
-    @Test
     void fineTuningNeedsAnExistingSigningKey() {
         Run run = odestream("finetune", "--model", "m", "--signing-key", dir.resolve("missing.key").toString());
         assertEquals(1, run.exit());
