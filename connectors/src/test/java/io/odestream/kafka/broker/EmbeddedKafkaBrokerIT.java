@@ -81,7 +81,15 @@ class EmbeddedKafkaBrokerIT {
                 "AAAAAAAAAAAAAAAAAAAAAA", props.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("out.log").toFile()).start();
         try {
-            Thread.sleep(3000); // long enough to be formatted and running
+            // Wait until it serves (a fixed sleep was too short on a loaded machine: closing stdin during
+            // start-up makes the child exit with a start-up failure instead of a clean shutdown).
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (!accepts(broker)) {
+                assertTrue(child.isAlive(), "the child died during start-up: " + Files.readString(dir.resolve("out.log")));
+                assertTrue(System.nanoTime() < deadline, "the child did not start serving within 90 s");
+                Thread.sleep(200);
+            }
+            Thread.sleep(500);
             assertTrue(child.isAlive(), "the child keeps running while its parent is there");
             child.getOutputStream().close();
             assertTrue(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the child exits once its parent is gone");
@@ -91,6 +99,15 @@ class EmbeddedKafkaBrokerIT {
             try (var files = Files.walk(dir)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
