@@ -154,18 +154,18 @@ class ForecastJobIT {
             publisher.sendNow(OdeTopic.MODELS, MODEL);
             stream.observations().forEach(o -> publisher.send(OdeTopic.OBSERVATIONS, o));
             publisher.flush();
-            awaitForecast(publisher, forecasts, stream.seriesIds().get(0), v -> v == 1);
+            awaitForecast(publisher, forecasts, stream.seriesIds().get(0), answer -> answer.getModelVersion() == 1);
 
             ModelArtifact v2 = TestModels.sign(ModelArtifact.newBuilder(MODEL).setVersion(2).setParentVersion(1L)
                     .setSignature(null).setSigningKeyId(null).build());
             publisher.sendNow(OdeTopic.MODELS, v2);
-            awaitForecast(publisher, forecasts, stream.seriesIds().get(1), v -> v == 2);
+            awaitForecast(publisher, forecasts, stream.seriesIds().get(1), answer -> answer.getModelVersion() == 2);
 
             ModelArtifact unsigned = ModelArtifact.newBuilder(v2).setVersion(3).setSignature(null)
                     .setSigningKeyId(null).build();
             publisher.sendNow(OdeTopic.MODELS, unsigned);
             await(() -> alerts.stream().anyMatch(x -> x.getKind() == AlertKind.MODEL_REJECTED), "rejection alert");
-            awaitForecast(publisher, forecasts, stream.seriesIds().get(2), v -> v == 2);
+            awaitForecast(publisher, forecasts, stream.seriesIds().get(2), answer -> answer.getModelVersion() == 2);
             AnomalyAlert rejection = alerts.stream().filter(x -> x.getKind() == AlertKind.MODEL_REJECTED).findFirst()
                     .orElseThrow();
             assertTrue(rejection.getMessage().contains("UNSIGNED"), rejection.getMessage());
@@ -179,7 +179,8 @@ class ForecastJobIT {
             publisher.send(OdeTopic.OBSERVATIONS, TestModels.observation(s0, end + 20_000, 0.1, 0.2, 0.3));
             publisher.send(OdeTopic.OBSERVATIONS, TestModels.observation(s0, end + 19_600, 0.1, 0.2, 0.3));
             publisher.sendNow(OdeTopic.OBSERVATIONS, TestModels.observation(s0, end + 25_000, 0.1, 0.2, 0.3));
-            Thread.sleep(1_500); // the watermark passes 20 s: both are applied, in event-time order
+            // the watermark passes 20 s: both are applied, in event-time order, and the state is at 20 s
+            awaitForecast(publisher, forecasts, s0, answer -> answer.getStateTime().toEpochMilli() == end + 20_000);
             publisher.sendNow(OdeTopic.OBSERVATIONS, TestModels.observation(s0, end + 19_000, 0.1, 0.2, 0.3));
             await(() -> !late.isEmpty(), "the late observation");
             Thread.sleep(1_500);
@@ -189,9 +190,9 @@ class ForecastJobIT {
         }
     }
 
-    /** Asks for a forecast (answered at once) until one for {@code series} satisfies the version check. */
+    /** Asks for a forecast (answered at once) until an answer for {@code series} satisfies {@code check}. */
     private static void awaitForecast(RecordPublisher publisher, ConcurrentLinkedQueue<Forecast> forecasts,
-                                      String series, Predicate<Long> version) throws InterruptedException {
+                                      String series, Predicate<Forecast> check) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         int n = 0;
         while (System.currentTimeMillis() < deadline) {
@@ -201,11 +202,11 @@ class ForecastJobIT {
                     .build());
             Thread.sleep(500);
             if (forecasts.stream().anyMatch(f -> f.getSeriesId().equals(series) && f.getError() == null
-                    && version.test(f.getModelVersion()))) {
+                    && check.test(f))) {
                 return;
             }
         }
-        throw new AssertionError("no forecast for " + series + " with the expected version; got " + forecasts);
+        throw new AssertionError("no forecast for " + series + " as expected; got " + forecasts);
     }
 
     private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
