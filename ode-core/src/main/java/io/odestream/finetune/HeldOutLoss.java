@@ -3,6 +3,7 @@ package io.odestream.finetune;
 import io.odestream.latent.LatentOdeElbo;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
+import io.odestream.latent.LatentOdeTraining;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -64,33 +65,10 @@ public final class HeldOutLoss {
         return sum / ((double) windows.size() * samples);
     }
 
-    /**
-     * The windows in model units, as {@code LatentOdeTraining} prepares its random windows: time
-     * relative to each window's first observation in the model's time unit, values normalised with
-     * the model's channel mean and std, mask 1 where observed.
-     */
+    /** The windows in model units, converted exactly as {@code LatentOdeTraining} converts its random windows. */
     static LatentOdeElbo.Batch batch(LatentOdeSpec spec, List<TrainingWindow> windows) {
-        int w = windows.size();
-        int n = windows.get(0).length();
-        int c = spec.channels();
-        double[] mean = spec.channelMean();
-        double[] std = spec.channelStd();
-        double[][] times = new double[w][n];
-        double[][][] values = new double[w][n][c];
-        double[][][] mask = new double[w][n][c];
-        for (int r = 0; r < w; r++) {
-            TrainingWindow window = windows.get(r);
-            long origin = window.startMillis();
-            for (int k = 0; k < n; k++) {
-                times[r][k] = (window.timeMillis(k) - origin) / spec.timeUnitMillis();
-                for (int j = 0; j < c; j++) {
-                    double v = window.value(k, j);
-                    boolean observed = Double.isFinite(v);
-                    mask[r][k][j] = observed ? 1 : 0;
-                    values[r][k][j] = observed ? (v - mean[j]) / std[j] : 0;
-                }
-            }
-        }
-        return new LatentOdeElbo.Batch(times, values, mask, windows.get(0).split());
+        List<LatentOdeTraining.Series> series = windows.stream().map(TrainingWindow::asSeries).toList();
+        return LatentOdeTraining.batchOf(spec, series, new int[windows.size()], windows.get(0).length(),
+                windows.get(0).split());
     }
 }

@@ -3,6 +3,7 @@ package io.odestream.latent;
 import io.odestream.train.Adam;
 import io.odestream.train.LearningRateSchedule;
 import io.odestream.train.Trainer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -118,15 +119,33 @@ public final class LatentOdeTraining {
     static LatentOdeElbo.Batch sample(LatentOdeSpec spec, List<Series> data, Config config, SplittableRandom random) {
         int w = config.batchSize();
         int n = config.windowLength();
-        int c = spec.channels();
-        double[][] times = new double[w][n];
-        double[][][] values = new double[w][n][c];
-        double[][][] mask = new double[w][n][c];
+        List<Series> chosen = new ArrayList<>(w);
+        int[] starts = new int[w];
         for (int r = 0; r < w; r++) {
             Series s = data.get(random.nextInt(data.size()));
-            int start = random.nextInt(s.timesMillis().length - n + 1);
+            chosen.add(s);
+            starts[r] = random.nextInt(s.timesMillis().length - n + 1);
+        }
+        return batchOf(spec, chosen, starts, n, config.split());
+    }
+
+    /**
+     * Stretches of {@code length} observations as an ELBO batch, row r from {@code series.get(r)} at
+     * {@code starts[r]}: time relative to the stretch's first observation in the model's time unit,
+     * values normalised with the spec's channel mean and std (NaN = not observed), mask 1 where observed.
+     */
+    public static LatentOdeElbo.Batch batchOf(LatentOdeSpec spec, List<Series> series, int[] starts, int length,
+                                              int split) {
+        int w = series.size();
+        int c = spec.channels();
+        double[][] times = new double[w][length];
+        double[][][] values = new double[w][length][c];
+        double[][][] mask = new double[w][length][c];
+        for (int r = 0; r < w; r++) {
+            Series s = series.get(r);
+            int start = starts[r];
             long origin = s.timesMillis()[start];
-            for (int k = 0; k < n; k++) {
+            for (int k = 0; k < length; k++) {
                 times[r][k] = (s.timesMillis()[start + k] - origin) / spec.timeUnitMillis();
                 for (int j = 0; j < c; j++) {
                     double v = s.values()[start + k][j];
@@ -136,6 +155,6 @@ public final class LatentOdeTraining {
                 }
             }
         }
-        return new LatentOdeElbo.Batch(times, values, mask, config.split());
+        return new LatentOdeElbo.Batch(times, values, mask, split);
     }
 }
