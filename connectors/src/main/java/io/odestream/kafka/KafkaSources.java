@@ -50,8 +50,21 @@ public final class KafkaSources {
     /** Reads {@code topic} from the environment and decodes it with {@code validator}. */
     public <T extends SpecificRecordBase> Decoded<T> read(StreamExecutionEnvironment env, OdeTopic topic, String groupId,
             Class<T> type, RecordValidator<T> validator) {
+        return read(env, topic, groupId, type, validator, false);
+    }
+
+    /**
+     * As {@link #read(StreamExecutionEnvironment, OdeTopic, String, Class, RecordValidator)}; with
+     * {@code bounded} the source stops at the topic's end offsets taken at start-up (replays, tests).
+     */
+    public <T extends SpecificRecordBase> Decoded<T> read(StreamExecutionEnvironment env, OdeTopic topic, String groupId,
+            Class<T> type, RecordValidator<T> validator, boolean bounded) {
+        KafkaSourceBuilder<RawKafkaRecord> builder = builder(topic, groupId);
+        if (bounded) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
         String name = "kafka:" + settings.topicName(topic);
-        DataStream<RawKafkaRecord> raw = env.fromSource(source(topic, groupId), WatermarkStrategy.noWatermarks(), name)
+        DataStream<RawKafkaRecord> raw = env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), name)
                 .uid(name); // the source's state (offsets) must map back after an upgrade
         return decode(raw, type, validator);
     }

@@ -6,8 +6,6 @@ import io.odestream.kafka.KafkaSinks;
 import io.odestream.kafka.KafkaSources;
 import io.odestream.kafka.ObservationValidator;
 import io.odestream.kafka.OdeTopic;
-import io.odestream.kafka.RawKafkaRecord;
-import io.odestream.kafka.RecordValidator;
 import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.DeadLetter;
 import io.odestream.schema.Forecast;
@@ -17,13 +15,10 @@ import io.odestream.schema.Observation;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
-import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.java.functions.KeySelector;
-import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -59,12 +54,12 @@ public final class ForecastJob {
                              UnaryOperator<DataStream<Either<Observation, ForecastRequest>>> tap) {
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         KafkaSources sources = new KafkaSources(config.kafka());
-        Decoded<Observation> observations = read(env, sources, config, OdeTopic.OBSERVATIONS, Observation.class,
-                ObservationValidator.withDefaults());
-        Decoded<ForecastRequest> requests = read(env, sources, config, OdeTopic.FORECAST_REQUESTS,
-                ForecastRequest.class, new ForecastRequestValidator());
-        Decoded<ModelArtifact> models = read(env, sources, config, OdeTopic.MODELS, ModelArtifact.class,
-                artifact -> Optional.empty()); // artifacts are checked by the updater, which can say why
+        Decoded<Observation> observations = sources.read(env, OdeTopic.OBSERVATIONS, config.groupId(),
+                Observation.class, ObservationValidator.withDefaults(), config.bounded());
+        Decoded<ForecastRequest> requests = sources.read(env, OdeTopic.FORECAST_REQUESTS, config.groupId(),
+                ForecastRequest.class, new ForecastRequestValidator(), config.bounded());
+        Decoded<ModelArtifact> models = sources.read(env, OdeTopic.MODELS, config.groupId(), ModelArtifact.class,
+                artifact -> Optional.empty(), config.bounded()); // the updater checks artifacts and can say why
 
         Duration outOfOrderness = config.outOfOrderness(); // the watermark strategy is serialised: no config in it
         DataStream<Either<Observation, ForecastRequest>> inputs = observations.records()
@@ -99,18 +94,6 @@ public final class ForecastJob {
         observations.deadLetters().union(requests.deadLetters(), models.deadLetters())
                 .sinkTo(sinks.sink(OdeTopic.DEAD_LETTERS, DeadLetter.class)).uid("sink-dead-letters")
                 .name("dead letters");
-    }
-
-    private static <T extends SpecificRecordBase> Decoded<T> read(StreamExecutionEnvironment env, KafkaSources sources,
-            ForecastJobConfig config, OdeTopic topic, Class<T> type, RecordValidator<T> validator) {
-        KafkaSourceBuilder<RawKafkaRecord> builder = sources.builder(topic, config.groupId());
-        if (config.bounded()) {
-            builder.setBounded(OffsetsInitializer.latest());
-        }
-        String name = "kafka:" + config.kafka().topicName(topic);
-        DataStream<RawKafkaRecord> raw = env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), name)
-                .uid(name);
-        return KafkaSources.decode(raw, type, validator);
     }
 
     /** Observations at their event time; requests at their as-of time, or none (answered on arrival). */
