@@ -1,6 +1,8 @@
 package io.odestream.kafka;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -11,11 +13,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Writes odestream records to their topics from outside a Flink job (demo, tools, tests): Avro
  * value, the topic's key ({@link OdeTopic#keyOf}), idempotent producer with acks=all, so a record
- * the broker acknowledged is in the log once.
+ * the broker acknowledged is in the log once. Not thread-safe (its encoders are reused).
  */
 public final class RecordPublisher implements AutoCloseable {
     private final KafkaSettings settings;
     private final KafkaProducer<byte[], byte[]> producer;
+    /** One encoder per record type, reused: building one per record would redo Avro's set-up each time. */
+    private final Map<Class<?>, AvroSerde<?>> serdes = new HashMap<>();
 
     public RecordPublisher(KafkaSettings settings) {
         this.settings = settings;
@@ -35,7 +39,8 @@ public final class RecordPublisher implements AutoCloseable {
             throw new IllegalArgumentException("topic " + topic + " carries " + topic.schemaFullName() + ", not "
                     + record.getSchema().getFullName());
         }
-        AvroSerde<T> serde = new AvroSerde<>((Class<T>) record.getClass());
+        AvroSerde<T> serde = (AvroSerde<T>) serdes.computeIfAbsent(record.getClass(),
+                type -> new AvroSerde<>((Class<T>) type));
         producer.send(new ProducerRecord<>(settings.topicName(topic), topic.keyOf(record), serde.serialize(record)));
     }
 
