@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -114,20 +113,20 @@ public final class PosteriorUpdater
                 && current.artifact.getChecksum().equals(artifact.getChecksum())) {
             return; // the same version again (a replay of the compacted topic): nothing changes
         }
-        Optional<String> rejection = ServingModel.check(artifact, current, settings.verifier());
-        if (rejection.isPresent()) {
+        ServingModel.Admission admission = ServingModel.admit(artifact, current, settings.verifier());
+        if (admission.rejection() != null) {
             metrics.rejectedModels.inc();
             String served = current == null ? "no model is served yet" : "version " + current.version() + " stays in service";
-            LOG.warn("model artifact rejected, {}: {}", served, rejection.get());
+            LOG.warn("model artifact rejected, {}: {}", served, admission.rejection());
             if (reportsModelEvents) {
                 ctx.output(ALERTS, JobRecords.problem(AlertKind.MODEL_REJECTED, "model:" + artifact.getModelId(),
                         ctx.currentWatermark() > 0 ? ctx.currentWatermark() : System.currentTimeMillis(),
-                        artifact.getVersion(), "rejected: " + rejection.get() + "; " + served));
+                        artifact.getVersion(), "rejected: " + admission.rejection() + "; " + served));
             }
             return;
         }
         state.put(SERVING_KEY, artifact);
-        model = ServingModel.of(artifact);
+        model = admission.model();
         metrics.modelVersion(artifact.getVersion());
         LOG.info("serving model '{}' version {} (was {}); series re-encode lazily", artifact.getModelId(),
                 artifact.getVersion(), current == null ? "none" : current.version());
@@ -168,7 +167,7 @@ public final class PosteriorUpdater
         if (answerNow) {
             answer(s, record.right(), ctx, out);
         } else {
-            long time = eventTime(record);
+            long time = ForecastJob.eventTime(record); // a request here has an as-of time
             if (time <= ctx.timerService().currentWatermark()) {
                 apply(s, record, ctx, out);
             } else {
@@ -440,10 +439,6 @@ public final class PosteriorUpdater
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static long eventTime(Either<Observation, ForecastRequest> record) {
-        return record.isLeft() ? record.left().getEventTime().toEpochMilli() : record.right().getAsOf().toEpochMilli();
-    }
 
     /** Observation values into the reused buffers; null and non-finite values become masked. */
     private void readValues(Observation o, int width) {

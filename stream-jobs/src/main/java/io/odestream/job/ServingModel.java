@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The model a subtask serves: the artifact (kept in broadcast state, so it survives a restore) and
- * the filter built from it (rebuilt after a restore). {@link #check} is the gate every artifact
+ * the filter built from it (rebuilt after a restore). {@link #admit} is the gate every artifact
  * passes before it is served.
  */
 final class ServingModel {
@@ -33,46 +33,54 @@ final class ServingModel {
         return filter.model().spec().channels();
     }
 
-    /** The filter for an artifact that already passed {@link #check}. */
+    /** The filter for an artifact that already passed {@link #admit} (after a restore). */
     static ServingModel of(ModelArtifact artifact) {
         return new ServingModel(artifact, LatentFilter.init(artifact));
     }
 
+    /** What the gate decided: the model to serve, or why {@code candidate} must not be served. */
+    record Admission(ServingModel model, String rejection) {
+        static Admission rejected(String why) {
+            return new Admission(null, why);
+        }
+    }
+
     /**
-     * Why {@code candidate} must not replace {@code current} (empty: serve it). Checked in order:
-     * signature and checksum, loadable with consistent shapes and finite parameters, same channel
-     * count as the model served now (the stream's observations have that width), immutable versions.
+     * The gate every artifact passes before it replaces {@code current}. Checked in order: signature
+     * and checksum, finite parameters, loadable with consistent shapes, same channel count as the
+     * model served now (the stream's observations have that width), immutable versions. An admitted
+     * artifact comes with its filter, built once here.
      */
-    static Optional<String> check(ModelArtifact candidate, ServingModel current, ArtifactVerifier verifier) {
+    static Admission admit(ModelArtifact candidate, ServingModel current, ArtifactVerifier verifier) {
         Optional<ArtifactRejection> rejection = verifier.check(candidate);
         if (rejection.isPresent()) {
-            return Optional.of(rejection.get().reason() + ": " + rejection.get().message());
+            return Admission.rejected(rejection.get().reason() + ": " + rejection.get().message());
         }
         for (double p : candidate.getParameters()) {
             if (!Double.isFinite(p)) {
-                return Optional.of(name(candidate) + " has non-finite parameters; it cannot be served");
+                return Admission.rejected(name(candidate) + " has non-finite parameters; it cannot be served");
             }
         }
         LatentFilter filter;
         try {
             filter = LatentFilter.init(candidate);
         } catch (InvalidArtifactException | IllegalArgumentException e) {
-            return Optional.of(name(candidate) + " cannot be loaded: " + e.getMessage());
+            return Admission.rejected(name(candidate) + " cannot be loaded: " + e.getMessage());
         }
         if (current != null) {
             int channels = filter.model().spec().channels();
             if (channels != current.channels()) {
-                return Optional.of(name(candidate) + " has " + channels + " channels but the served version "
+                return Admission.rejected(name(candidate) + " has " + channels + " channels but the served version "
                         + current.version() + " has " + current.channels() + "; the stream's observations have "
                         + current.channels() + " values, so a model of another width needs its own job");
             }
             if (candidate.getVersion() == current.version()
                     && !candidate.getChecksum().equals(current.artifact.getChecksum())) {
-                return Optional.of(name(candidate) + " differs from the served artifact of the same version; "
+                return Admission.rejected(name(candidate) + " differs from the served artifact of the same version; "
                         + "versions are immutable, publish it as a new version");
             }
         }
-        return Optional.empty();
+        return new Admission(new ServingModel(candidate, filter), null);
     }
 
     private static String name(ModelArtifact a) {
