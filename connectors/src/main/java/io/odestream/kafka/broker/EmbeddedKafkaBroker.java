@@ -185,6 +185,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
 
         public EmbeddedKafkaBroker start() {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return startOnce();
+                } catch (BrokerStartException e) {
+                    // The free ports are released before the broker binds them; another process on the
+                    // machine can take one in between. That is worth another try with new ports.
+                    boolean portTaken = e.getMessage() != null && e.getMessage().contains("Address already in use");
+                    if (!portTaken || attempt == 3) {
+                        throw e;
+                    }
+                }
+            }
+        }
+
+        private EmbeddedKafkaBroker startOnce() {
             long started = System.nanoTime();
             Path directory;
             try {
@@ -194,8 +209,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                         + "(java.io.tmpdir=" + System.getProperty("java.io.tmpdir") + "): " + e.getMessage()
                         + "; make the temporary directory writable or set -Djava.io.tmpdir", e);
             }
-            int brokerPort = freePort();
-            int controllerPort = freePort();
+            int[] ports = freePorts(2); // held open together, so the two listeners never get the same port
+            int brokerPort = ports[0];
+            int controllerPort = ports[1];
             Properties server = serverProperties(directory, brokerPort, controllerPort);
             Path serverFile = directory.resolve("server.properties");
             Path log4jFile = directory.resolve("log4j2.properties");
@@ -365,12 +381,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             "logger.server.level = info",
             "");
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
+    private static int[] freePorts(int count) {
+        List<ServerSocket> sockets = new ArrayList<>(count);
+        try {
+            int[] ports = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                sockets.add(socket);
+                socket.setReuseAddress(true);
+                ports[i] = socket.getLocalPort();
+            }
+            return ports;
         } catch (IOException e) {
             throw new BrokerStartException("cannot find a free port on 127.0.0.1: " + e.getMessage(), e);
+        } finally {
+            for (ServerSocket socket : sockets) {
+                try {
+                    socket.close();
+                } catch (IOException ignored) {
+                    // the port is released when the process exits at the latest
+                }
+            }
         }
     }
 
