@@ -48,7 +48,9 @@ import org.slf4j.LoggerFactory;
  * event-time timer, so records of a series are applied in event-time order however they arrived
  * within the watermark's out-of-orderness bound. A record behind the watermark is applied at once
  * when it is not older than the series' newest applied observation (nothing pending can be older
- * than the watermark), and goes to the {@link #LATE} side output otherwise. Nothing is dropped.
+ * than the watermark), and goes to the {@link #LATE} side output otherwise; an observation older than
+ * that newest one goes there at once, without waiting for the watermark (which starts afresh after a
+ * restore and may not pass it again until more data arrives). Nothing is dropped.
  *
  * <p>Expiry: a processing-time timer per series forgets a series silent for the configured time
  * (state and timers, so state size returns to zero); Flink's state TTL would leave the timers.
@@ -168,7 +170,10 @@ public final class PosteriorUpdater
             answer(s, record.right(), ctx, out);
         } else {
             long time = ForecastJob.eventTime(record); // a request here has an as-of time
-            if (time <= ctx.timerService().currentWatermark()) {
+            // An observation older than what the series already absorbed is late whatever the watermark
+            // says: reported at once, not after a wait (after a restore the watermark starts from scratch).
+            boolean late = record.isLeft() && s.lastEventMillis != SeriesState.NONE && time < s.lastEventMillis;
+            if (late || time <= ctx.timerService().currentWatermark()) {
                 apply(s, record, ctx, out);
             } else {
                 List<Either<Observation, ForecastRequest>> waiting = pending.get(time);

@@ -51,6 +51,8 @@ class ForecastJobIT {
     static final AtomicInteger FAILURES = new AtomicInteger();
     private static final ModelArtifact MODEL = TestModels.sign(DemoModel.bundled());
     private static EmbeddedKafkaBroker broker;
+    /** What the topic followers (background threads) could not decode or read; checked while waiting. */
+    private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
 
     @BeforeAll
     static void startBroker() {
@@ -146,11 +148,11 @@ class ForecastJobIT {
         JobClient job = env.executeAsync("forecast job, model swap");
         try (RecordPublisher publisher = new RecordPublisher(kafka);
              TopicFollower<Forecast> f = new TopicFollower<>(kafka, OdeTopic.FORECASTS, Forecast.class, forecasts::add,
-                     p -> { throw new AssertionError(p); });
+                     problems::add);
              TopicFollower<AnomalyAlert> a = new TopicFollower<>(kafka, OdeTopic.ALERTS, AnomalyAlert.class, alerts::add,
-                     p -> { throw new AssertionError(p); });
+                     problems::add);
              TopicFollower<Observation> l = new TopicFollower<>(kafka, OdeTopic.LATE_OBSERVATIONS, Observation.class,
-                     late::add, p -> { throw new AssertionError(p); })) {
+                     late::add, problems::add)) {
             publisher.sendNow(OdeTopic.MODELS, MODEL);
             stream.observations().forEach(o -> publisher.send(OdeTopic.OBSERVATIONS, o));
             publisher.flush();
@@ -191,11 +193,12 @@ class ForecastJobIT {
     }
 
     /** Asks for a forecast (answered at once) until an answer for {@code series} satisfies {@code check}. */
-    private static void awaitForecast(RecordPublisher publisher, ConcurrentLinkedQueue<Forecast> forecasts,
+    private void awaitForecast(RecordPublisher publisher, ConcurrentLinkedQueue<Forecast> forecasts,
                                       String series, Predicate<Forecast> check) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         int n = 0;
         while (System.currentTimeMillis() < deadline) {
+            assertTrue(problems.isEmpty(), "topic followers: " + problems);
             String id = series + "-probe-" + n++;
             publisher.sendNow(OdeTopic.FORECAST_REQUESTS, ForecastRequest.newBuilder().setRequestId(id)
                     .setSeriesId(series).setQueryTimes(List.of(java.time.Instant.ofEpochMilli(1_704_067_500_000L)))
@@ -209,9 +212,10 @@ class ForecastJobIT {
         throw new AssertionError("no forecast for " + series + " as expected; got " + forecasts);
     }
 
-    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    private void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         while (!condition.getAsBoolean()) {
+            assertTrue(problems.isEmpty(), "topic followers: " + problems);
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("timed out waiting for " + what);
             }
@@ -220,17 +224,18 @@ class ForecastJobIT {
     }
 
     /** Everything committed to a topic, waiting until no new record arrived for a while. */
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> readAll(KafkaSettings kafka,
+    private <T extends org.apache.avro.specific.SpecificRecord> List<T> readAll(KafkaSettings kafka,
             OdeTopic topic, Class<T> type, int atMost) throws InterruptedException {
         List<T> out = Collections.synchronizedList(new ArrayList<>());
         try (TopicFollower<T> follower = new TopicFollower<>(kafka, topic, type, out::add,
-                p -> { throw new AssertionError(p); })) {
+                problems::add)) {
             long last = -1;
             while (follower.received() != last || follower.received() == 0 && last == -1) {
                 last = follower.received();
                 Thread.sleep(1500);
             }
         }
+        assertTrue(problems.isEmpty(), "topic followers: " + problems);
         assertTrue(out.size() <= atMost, topic + ": " + out.size());
         return new ArrayList<>(out);
     }

@@ -188,6 +188,24 @@ class PosteriorUpdaterTest {
     }
 
     @Test
+    void afterARestoreAnObservationOlderThanTheSeriesStateIsLateAtOnceThoughTheWatermarkStartedAfresh()
+            throws Exception {
+        var h = harness();
+        h.processBroadcastElement(V1, 0);
+        Observation a = observation("s", 1_000, 1.0, 2.0);
+        Observation b = observation("s", 5_000, 1.5, 0.0);
+        observe(h, a);
+        observe(h, b);
+        h.processWatermark(5_000);
+        var restored = harness(settings(), h.snapshot(1, 0));
+        Observation late = observation("s", 4_000, 9.0, 9.0);
+        observe(restored, late); // no watermark yet after the restore: it must not wait for one
+        assertEquals(List.of(late),
+                restored.getSideOutput(PosteriorUpdater.LATE).stream().map(StreamRecord::getValue).toList());
+        assertEquals(0, restored.numEventTimeTimers(), "nothing left pending for it");
+    }
+
+    @Test
     void requestsWithAnAsOfTimeAreAnsweredInEventTimeOrderWithTheObservations() throws Exception {
         var h = harness();
         h.processBroadcastElement(V1, 0);
