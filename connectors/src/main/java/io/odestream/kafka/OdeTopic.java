@@ -6,6 +6,7 @@ import io.odestream.schema.Forecast;
 import io.odestream.schema.ForecastRequest;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
+import io.odestream.schema.RegistryServing;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
@@ -22,6 +23,11 @@ public enum OdeTopic {
     ALERTS("alerts", AnomalyAlert.class),
     /** Compacted; key = modelId + '/' + version, so every version stays readable. */
     MODELS("models", ModelArtifact.class),
+    /**
+     * Compacted; key = modelId. The model registry's serving pointer: which version is promoted
+     * (written by {@code io.odestream.registry.ModelRegistry}, followed by the forecasting job).
+     */
+    MODEL_SERVING("model-serving", RegistryServing.class),
     /** Key = the key of the record that was dead-lettered. */
     DEAD_LETTERS("dead-letters", DeadLetter.class);
 
@@ -63,6 +69,8 @@ public enum OdeTopic {
             return utf8(a.getSeriesId());
         } else if (record instanceof ModelArtifact m) {
             return utf8(modelKey(m.getModelId(), m.getVersion()));
+        } else if (record instanceof RegistryServing s) {
+            return utf8(s.getModelId());
         } else if (record instanceof DeadLetter d) {
             return d.getKey() == null ? null : bytes(d.getKey());
         }

@@ -18,17 +18,17 @@ public record TopicSpec(String name, int partitions, short replicationFactor, Ma
     }
 
     /**
-     * The default layout of an odestream topic: models compacted and kept forever (the registry
-     * is the topic), dead letters 30 days (time to inspect and replay), data topics 7 days.
+     * The default layout of an odestream topic: models and serving pointers compacted and kept
+     * forever (the registry is these topics), dead letters 30 days (time to inspect and replay), data topics 7 days.
      */
     public static TopicSpec defaultFor(OdeTopic topic, String prefix, int partitions, short replicationFactor) {
         Map<String, String> configs = switch (topic) {
-            case MODELS -> Map.of("cleanup.policy", "compact", "retention.ms", "-1");
+            case MODELS, MODEL_SERVING -> Map.of("cleanup.policy", "compact", "retention.ms", "-1");
             case DEAD_LETTERS -> Map.of("cleanup.policy", "delete", "retention.ms", millis(Duration.ofDays(30)));
             default -> Map.of("cleanup.policy", "delete", "retention.ms", millis(Duration.ofDays(7)));
         };
-        // one partition for models: the registry reads every version in order
-        int p = topic == OdeTopic.MODELS ? 1 : partitions;
+        // one partition for models and pointers: the registry reads every version in order
+        int p = topic == OdeTopic.MODELS || topic == OdeTopic.MODEL_SERVING ? 1 : partitions;
         return new TopicSpec(topic.name(prefix), p, replicationFactor, configs);
     }
 

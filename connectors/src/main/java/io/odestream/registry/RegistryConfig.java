@@ -13,7 +13,7 @@ import java.util.Map;
 public record RegistryConfig(String bootstrapServers, String modelsTopic, String servingTopic,
         Duration timeout, Map<String, String> clientProperties) {
 
-    public static final String DEFAULT_SERVING_TOPIC = "model-serving";
+    public static final String DEFAULT_SERVING_TOPIC = OdeTopic.MODEL_SERVING.defaultName();
 
     public RegistryConfig {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {

@@ -9,6 +9,9 @@ import io.odestream.schema.ForecastPoint;
 import io.odestream.schema.ForecastRequest;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
+import io.odestream.schema.RegistryServing;
+import io.odestream.schema.RegistryServingAction;
+import io.odestream.schema.RegistryServingChange;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
@@ -55,6 +58,10 @@ final class ExampleRecords {
                     .setParameters(List.of(0.25 * i, -1.0, 3.0e-7)).setMetrics(Map.of("val_elbo", -1.5 - i))
                     .setLineage(Map.of("steps", "100")).setChecksum("0".repeat(64))
                     .setSignature(ByteBuffer.wrap(new byte[] {(byte) i, 2})).setSigningKeyId("key-1").build();
+            case MODEL_SERVING -> RegistryServing.newBuilder().setModelId("m" + i).setServingVersion(i + 1)
+                    .setHistory(List.of(RegistryServingChange.newBuilder().setVersion(i + 1)
+                            .setAction(RegistryServingAction.PROMOTED).setFromVersion(null).setReason("test " + i)
+                            .setChangedAt(t).build())).build();
             case DEAD_LETTERS -> DeadLetter.newBuilder().setSourceTopic("observations").setPartition(0).setOffset(i)
                     .setTimestamp(t).setReason(DeadLetterReason.UNDECODABLE).setDetail("bad bytes " + i)
                     .setKey(ByteBuffer.wrap(new byte[] {1, (byte) i})).setValue(ByteBuffer.wrap(new byte[] {9, 9, (byte) i}))

@@ -1,8 +1,6 @@
 package io.odestream.cli;
 
 import io.odestream.kafka.OdeTopic;
-import io.odestream.registry.RegistryConfig;
-import io.odestream.schema.RegistryServing;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,7 +41,6 @@ final class TopicRecordTypes {
         for (OdeTopic t : OdeTopic.values()) {
             map.put(t.name(prefix), t.recordType());
         }
-        map.put(prefix + RegistryConfig.DEFAULT_SERVING_TOPIC, RegistryServing.class);
         return map;
     }
 
