@@ -70,6 +70,7 @@ final class LatencyRun {
         ForecastJobConfig config = ForecastJobConfig.defaults(kafka,
                         DemoSetup.updaterSettings(model.modelId(), model.verifier()))
                 .withGroupId("bench-" + prefix + "job")
+                .withModelSource(ForecastJobConfig.ModelSource.TOPIC)
                 .withEventTime(o.outOfOrderness(), PipelineBenchmark.IDLENESS)
                 .withCheckpoints(o.latencyCheckpoint(), checkpointDir)
                 .withStateBackend(o.stateBackend());

@@ -201,6 +201,7 @@ public final class PipelineBenchmark {
         ForecastJobConfig config = ForecastJobConfig.defaults(data,
                         DemoSetup.updaterSettings(model.modelId(), model.verifier()))
                 .withGroupId("bench-model").withBounded(true)
+                .withModelSource(ForecastJobConfig.ModelSource.TOPIC)
                 .withEventTime(o.outOfOrderness(), IDLENESS)
                 .withCheckpoints(o.checkpointInterval(), checkpoints.resolve("model"))
                 .withStateBackend(o.stateBackend());

@@ -125,6 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
                 ForecastJobConfig config = ForecastJobConfig.defaults(kafka,
                                 DemoSetup.updaterSettings(model.getModelId(), new ArtifactVerifier(TrustedKeys.of(keys.getPublic()))))
                         .withBounded(!follow)
+                        .withModelSource(ForecastJobConfig.ModelSource.TOPIC) // the demo publishes, no registry
                         .withCheckpoints(Duration.ofSeconds(1), null)
                         .withEventTime(Duration.ofSeconds(2), Duration.ofSeconds(2));
                 StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,

@@ -34,6 +34,12 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: $ODESTREAM_TRUSTED_KEYS or ${DEFAULT-VALUE}).")
     Path keys;
 
+    @Option(names = "--model-source", defaultValue = "REGISTRY", paramLabel = "REGISTRY|TOPIC",
+            description = "REGISTRY (default): serve the version the registry's serving pointer names, so publishing "
+                    + "does not deploy and `odestream models promote/rollback` do. TOPIC: every artifact on the models "
+                    + "topic that passes the gate is served (no registry).")
+    ForecastJobConfig.ModelSource modelSource;
+
     @Option(names = "--group-id", defaultValue = "odestream-forecast", description = "Consumer group (default ${DEFAULT-VALUE}).")
     String groupId;
 
@@ -94,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
         }
         ForecastJobConfig config = ForecastJobConfig.defaults(kafka.settings(), updater).withGroupId(groupId)
                 .withEventTime(outOfOrderness, idleness).withCheckpoints(checkpointInterval, checkpointDir)
-                .withStateBackend(stateBackend).withPrometheusPort(prometheusPort);
+                .withStateBackend(stateBackend).withPrometheusPort(prometheusPort).withModelSource(modelSource);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
         if (parallelism != null) {
             env.setParallelism(parallelism);

@@ -12,6 +12,7 @@ import io.odestream.schema.Forecast;
 import io.odestream.schema.ForecastRequest;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
+import io.odestream.schema.RegistryServing;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -35,6 +36,10 @@ import org.apache.flink.types.Either;
  *  requests ─────┘                          models ─► broadcast ─┘     └─► late-observations
  *  undecodable or invalid input of every source ──────────────────────────► dead-letters
  * </pre>
+ * "models" is every artifact on the models topic ({@link ForecastJobConfig.ModelSource#TOPIC}) or,
+ * by default, the version the registry's serving pointer names ({@link ServedVersionSelector}
+ * over the models and model-serving topics), so that publishing does not deploy, promoting does.
+ * The broadcast gate in the updater checks every artifact either way.
  * Operator uids are fixed so that a savepoint maps back onto a changed job.
  */
 public final class ForecastJob {
@@ -73,7 +78,20 @@ public final class ForecastJob {
                         .withTimestampAssigner((record, previous) -> eventTime(record))
                         .withIdleness(config.idleness()))
                 .name("event time");
-        BroadcastStream<ModelArtifact> modelUpdates = models.records()
+        DataStream<ModelArtifact> served = models.records();
+        DataStream<DeadLetter> deadLetters = observations.deadLetters().union(requests.deadLetters(),
+                models.deadLetters());
+        if (config.modelSource() == ForecastJobConfig.ModelSource.REGISTRY) {
+            Decoded<RegistryServing> pointers = sources.read(env, OdeTopic.MODEL_SERVING, config.groupId(),
+                    RegistryServing.class, pointer -> Optional.empty(), config.bounded());
+            served = models.records().keyBy(ModelArtifact::getModelId)
+                    .connect(pointers.records().keyBy(RegistryServing::getModelId))
+                    .process(new ServedVersionSelector(), new AvroTypeInfo<>(ModelArtifact.class))
+                    .uid("served-version-selector")
+                    .name("served version (registry pointer)");
+            deadLetters = deadLetters.union(pointers.deadLetters());
+        }
+        BroadcastStream<ModelArtifact> modelUpdates = served
                 .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator(context -> new NoEventTimeConstraint()))
                 .name("models: no event-time constraint")
                 .broadcast(PosteriorUpdater.SERVING_MODEL);
@@ -91,8 +109,7 @@ public final class ForecastJob {
                 .sinkTo(sinks.sink(OdeTopic.ALERTS, AnomalyAlert.class)).uid("sink-alerts").name("alerts");
         forecasts.getSideOutput(PosteriorUpdater.LATE)
                 .sinkTo(sinks.sink(OdeTopic.LATE_OBSERVATIONS, Observation.class)).uid("sink-late").name("late");
-        observations.deadLetters().union(requests.deadLetters(), models.deadLetters())
-                .sinkTo(sinks.sink(OdeTopic.DEAD_LETTERS, DeadLetter.class)).uid("sink-dead-letters")
+        deadLetters.sinkTo(sinks.sink(OdeTopic.DEAD_LETTERS, DeadLetter.class)).uid("sink-dead-letters")
                 .name("dead letters");
     }
 

@@ -23,11 +23,21 @@ import org.apache.flink.configuration.StateBackendOptions;
  * @param stateBackend       "hashmap" (heap, default) or "rocksdb" (large key counts)
  * @param checkpointDir      where checkpoints go (null: Flink's default, in memory of the JobManager)
  * @param prometheusPort     expose the job's metrics on this port for Prometheus; null = off
+ * @param modelSource        serve what the registry's pointer names (default) or every artifact on
+ *                           the models topic (the demo, a deployment without a registry)
  */
 public record ForecastJobConfig(KafkaSettings kafka, String groupId, UpdaterSettings updater,
                                 Duration outOfOrderness, Duration idleness, boolean bounded,
                                 Duration checkpointInterval, String stateBackend, Path checkpointDir,
-                                Integer prometheusPort) {
+                                Integer prometheusPort, ModelSource modelSource) {
+
+    /** Where the job takes the model it serves from. */
+    public enum ModelSource {
+        /** The version the registry's serving pointer names: `odestream models promote/rollback` decide. */
+        REGISTRY,
+        /** Every artifact on the models topic is a deployment (the demo, a job without a registry). */
+        TOPIC
+    }
 
     public ForecastJobConfig {
         require(kafka != null, "kafka settings are required");
@@ -41,46 +51,52 @@ public record ForecastJobConfig(KafkaSettings kafka, String groupId, UpdaterSett
                 "stateBackend must be 'hashmap' or 'rocksdb', got '" + stateBackend + "'");
         require(prometheusPort == null || (prometheusPort > 0 && prometheusPort < 65536),
                 "prometheusPort must be a TCP port or null");
+        require(modelSource != null, "modelSource is required (REGISTRY or TOPIC)");
     }
 
     public static ForecastJobConfig defaults(KafkaSettings kafka, UpdaterSettings updater) {
         return new ForecastJobConfig(kafka, "odestream-forecast", updater, Duration.ofSeconds(5),
-                Duration.ofSeconds(10), false, Duration.ofSeconds(10), "hashmap", null, null);
+                Duration.ofSeconds(10), false, Duration.ofSeconds(10), "hashmap", null, null, ModelSource.REGISTRY);
     }
 
     public ForecastJobConfig withGroupId(String id) {
         return new ForecastJobConfig(kafka, id, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort);
+                stateBackend, checkpointDir, prometheusPort, modelSource);
     }
 
     public ForecastJobConfig withUpdater(UpdaterSettings settings) {
         return new ForecastJobConfig(kafka, groupId, settings, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort);
+                stateBackend, checkpointDir, prometheusPort, modelSource);
     }
 
     public ForecastJobConfig withEventTime(Duration outOfOrder, Duration idle) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrder, idle, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort);
+                stateBackend, checkpointDir, prometheusPort, modelSource);
     }
 
     public ForecastJobConfig withBounded(boolean b) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, b, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort);
+                stateBackend, checkpointDir, prometheusPort, modelSource);
     }
 
     public ForecastJobConfig withCheckpoints(Duration interval, Path dir) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, interval,
-                stateBackend, dir, prometheusPort);
+                stateBackend, dir, prometheusPort, modelSource);
     }
 
     public ForecastJobConfig withStateBackend(String backend) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                backend, checkpointDir, prometheusPort);
+                backend, checkpointDir, prometheusPort, modelSource);
     }
 
     public ForecastJobConfig withPrometheusPort(Integer port) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, port);
+                stateBackend, checkpointDir, port, modelSource);
+    }
+
+    public ForecastJobConfig withModelSource(ModelSource source) {
+        return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
+                stateBackend, checkpointDir, prometheusPort, source);
     }
 
     /** The Flink configuration to create the execution environment (or the cluster) with. */

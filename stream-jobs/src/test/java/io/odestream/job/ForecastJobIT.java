@@ -8,6 +8,7 @@ import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
 import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoStream;
+import io.odestream.job.ForecastJobConfig.ModelSource;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.kafka.RecordPublisher;
@@ -95,7 +96,7 @@ class ForecastJobIT {
             requests.forEach(r -> publisher.send(OdeTopic.FORECAST_REQUESTS, r));
         }
         UpdaterSettings updater = DemoSetup.updaterSettings(DemoModel.MODEL_ID, TestModels.VERIFIER);
-        ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater).withBounded(true)
+        ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater).withBounded(true).withModelSource(ModelSource.TOPIC)
                 .withCheckpoints(Duration.ofMillis(300), null).withEventTime(Duration.ofSeconds(2), Duration.ofSeconds(1));
         StreamExecutionEnvironment env = environment(true);
         ForecastJob.build(env, config, in -> in.map(new FailOnceAfterACheckpoint(stream.size() / 4))
@@ -138,7 +139,7 @@ class ForecastJobIT {
         KafkaSettings kafka = topics("swap-");
         DemoStream stream = DemoStream.generate(DemoStream.Config.defaults().withSeries(3).withSeed(5));
         UpdaterSettings updater = DemoSetup.updaterSettings(DemoModel.MODEL_ID, TestModels.VERIFIER);
-        ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater)
+        ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater).withModelSource(ModelSource.TOPIC)
                 .withCheckpoints(Duration.ofMillis(200), null).withEventTime(Duration.ofSeconds(1), Duration.ofMillis(500));
         StreamExecutionEnvironment env = environment(false);
         ForecastJob.build(env, config);
