@@ -3,7 +3,11 @@ package io.odestream.cli;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.job.ForecastJob;
 import io.odestream.job.ForecastJobConfig;
+import io.odestream.job.RegistryPromoter;
+import io.odestream.job.ShadowPromoter;
+import io.odestream.job.ShadowSettings;
 import io.odestream.job.UpdaterSettings;
+import io.odestream.kafka.OdeTopic;
 import io.odestream.registry.ArtifactVerifier;
 import io.odestream.registry.TrustedKeys;
 import java.nio.file.Path;
@@ -21,7 +25,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the forecasting and alerting job against a Kafka cluster (locally, or on a Flink cluster "
-                + "when submitted with `flink run odestream.jar run ...`). The model comes from the models topic.")
+                + "when submitted with `flink run odestream.jar run ...`). The model is the version the registry's serving pointer names (or, with --model-source TOPIC, every "
+                + "artifact on the models topic).")
 final class RunCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -39,6 +44,24 @@ final class RunCommand implements Callable<Integer> {
                     + "does not deploy and `odestream models promote/rollback` do. TOPIC: every artifact on the models "
                     + "topic that passes the gate is served (no registry).")
     ForecastJobConfig.ModelSource modelSource;
+
+    @Option(names = "--shadow-fraction", paramLabel = "F",
+            description = "Shadow mode: score the newest published but unpromoted version beside the served one on "
+                    + "this share (0 < F <= 1) of the series; metrics shadow*; off unless given (needs REGISTRY).")
+    Double shadowFraction;
+
+    @Option(names = "--shadow-min-observations", defaultValue = "500",
+            description = "Scored live observations before a shadow verdict (default ${DEFAULT-VALUE}).")
+    int shadowMinObservations;
+
+    @Option(names = "--shadow-margin", defaultValue = "0.05", paramLabel = "NATS",
+            description = "How much lower the candidate's mean negative log predictive density must be to win "
+                    + "(default ${DEFAULT-VALUE}).")
+    double shadowMargin;
+
+    @Option(names = "--shadow-promote",
+            description = "Promote a shadow winner through the registry (otherwise the verdict says how to promote it).")
+    boolean shadowPromote;
 
     @Option(names = "--group-id", defaultValue = "odestream-forecast", description = "Consumer group (default ${DEFAULT-VALUE}).")
     String groupId;
@@ -101,6 +124,13 @@ final class RunCommand implements Callable<Integer> {
         ForecastJobConfig config = ForecastJobConfig.defaults(kafka.settings(), updater).withGroupId(groupId)
                 .withEventTime(outOfOrderness, idleness).withCheckpoints(checkpointInterval, checkpointDir)
                 .withStateBackend(stateBackend).withPrometheusPort(prometheusPort).withModelSource(modelSource);
+        if (shadowFraction != null) {
+            ShadowPromoter.Factory promoter = shadowPromote ? RegistryPromoter.factory(kafka.bootstrapServers(),
+                    kafka.topic(OdeTopic.MODELS), kafka.topic(OdeTopic.MODEL_SERVING), keys.toAbsolutePath().toString())
+                    : null;
+            config = config.withShadow(new ShadowSettings(shadowFraction, shadowMinObservations, shadowMargin,
+                    scoreSamples, promoter));
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
         if (parallelism != null) {
             env.setParallelism(parallelism);

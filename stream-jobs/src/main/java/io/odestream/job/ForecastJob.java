@@ -6,6 +6,7 @@ import io.odestream.kafka.KafkaSinks;
 import io.odestream.kafka.KafkaSources;
 import io.odestream.kafka.ObservationValidator;
 import io.odestream.kafka.OdeTopic;
+import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.DeadLetter;
 import io.odestream.schema.Forecast;
@@ -19,6 +20,7 @@ import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -39,7 +41,9 @@ import org.apache.flink.types.Either;
  * "models" is every artifact on the models topic ({@link ForecastJobConfig.ModelSource#TOPIC}) or,
  * by default, the version the registry's serving pointer names ({@link ServedVersionSelector}
  * over the models and model-serving topics), so that publishing does not deploy, promoting does.
- * The broadcast gate in the updater checks every artifact either way.
+ * The broadcast gate in the updater checks every artifact either way. With shadow mode on, the
+ * newest unpromoted version also runs beside the served one on a share of the series
+ * ({@link #shadow}).
  * Operator uids are fixed so that a savepoint maps back onto a changed job.
  */
 public final class ForecastJob {
@@ -81,15 +85,20 @@ public final class ForecastJob {
         DataStream<ModelArtifact> served = models.records();
         DataStream<DeadLetter> deadLetters = observations.deadLetters().union(requests.deadLetters(),
                 models.deadLetters());
+        DataStream<AnomalyAlert> shadowAlerts = null;
         if (config.modelSource() == ForecastJobConfig.ModelSource.REGISTRY) {
             Decoded<RegistryServing> pointers = sources.read(env, OdeTopic.MODEL_SERVING, config.groupId(),
                     RegistryServing.class, pointer -> Optional.empty(), config.bounded());
-            served = models.records().keyBy(ModelArtifact::getModelId)
+            SingleOutputStreamOperator<ModelArtifact> selected = models.records().keyBy(ModelArtifact::getModelId)
                     .connect(pointers.records().keyBy(RegistryServing::getModelId))
                     .process(new ServedVersionSelector(), new AvroTypeInfo<>(ModelArtifact.class))
                     .uid("served-version-selector")
                     .name("served version (registry pointer)");
+            served = selected;
             deadLetters = deadLetters.union(pointers.deadLetters());
+            if (config.shadow() != null) {
+                shadowAlerts = shadow(observations.records(), selected, config);
+            }
         }
         BroadcastStream<ModelArtifact> modelUpdates = served
                 .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator(context -> new NoEventTimeConstraint()))
@@ -105,12 +114,52 @@ public final class ForecastJob {
 
         KafkaSinks sinks = new KafkaSinks(config.kafka());
         forecasts.sinkTo(sinks.sink(OdeTopic.FORECASTS, Forecast.class)).uid("sink-forecasts").name("forecasts");
-        forecasts.getSideOutput(PosteriorUpdater.ALERTS)
-                .sinkTo(sinks.sink(OdeTopic.ALERTS, AnomalyAlert.class)).uid("sink-alerts").name("alerts");
+        DataStream<AnomalyAlert> alerts = forecasts.getSideOutput(PosteriorUpdater.ALERTS);
+        if (shadowAlerts != null) {
+            alerts = alerts.union(shadowAlerts);
+        }
+        alerts.sinkTo(sinks.sink(OdeTopic.ALERTS, AnomalyAlert.class)).uid("sink-alerts").name("alerts");
         forecasts.getSideOutput(PosteriorUpdater.LATE)
                 .sinkTo(sinks.sink(OdeTopic.LATE_OBSERVATIONS, Observation.class)).uid("sink-late").name("late");
         deadLetters.sinkTo(sinks.sink(OdeTopic.DEAD_LETTERS, DeadLetter.class)).uid("sink-dead-letters")
                 .name("dead letters");
+    }
+
+    /**
+     * Shadow mode: the shadowed share of the series' observations, scored by the served version and
+     * the newest unpromoted one ({@link ShadowEvaluator}); one subtask tallies the scores per
+     * candidate and decides, promoting a winner through the registry ({@link ShadowVerdicts}).
+     * Returns the evaluator's alerts (candidates that fail the gate).
+     */
+    private static DataStream<AnomalyAlert> shadow(DataStream<Observation> observations,
+                                                   SingleOutputStreamOperator<ModelArtifact> selected,
+                                                   ForecastJobConfig config) {
+        ShadowSettings settings = config.shadow();
+        BroadcastStream<ModelAssignment> assignments = selected
+                .map(ModelAssignment::serve).returns(ModelAssignment.class).name("served model")
+                .union(selected.getSideOutput(ServedVersionSelector.CANDIDATES)
+                        .map(ModelAssignment::shadow).returns(ModelAssignment.class).name("candidate model"))
+                .broadcast(ShadowEvaluator.MODELS);
+        SingleOutputStreamOperator<ShadowScore> scores = observations
+                .filter(o -> settings.shadows(o.getSeriesId())).name("shadowed series")
+                .keyBy(Observation::getSeriesId)
+                .connect(assignments)
+                .process(new ShadowEvaluator(settings, config.updater().verifier()), TypeInformation.of(ShadowScore.class))
+                .uid("shadow-evaluator")
+                .name("shadow evaluator");
+        SingleOutputStreamOperator<ShadowVerdict> verdicts = scores.keyBy(new ShadowVerdicts.CandidateVersion())
+                .process(new ShadowVerdicts(settings), TypeInformation.of(ShadowVerdict.class))
+                .setParallelism(1)
+                .uid("shadow-verdicts")
+                .name("shadow verdicts");
+        verdicts.print("shadow").setParallelism(1).name("shadow verdict log");
+        // A candidate that lost on live data is a rejected model: operators see it where they see the others.
+        DataStream<AnomalyAlert> losers = verdicts.filter(v -> v.decision == ShadowVerdict.Decision.REJECT)
+                .setParallelism(1).name("lost in shadow mode")
+                .map(v -> JobRecords.problem(AlertKind.MODEL_REJECTED, "model:" + v.modelId,
+                        System.currentTimeMillis(), v.version, "shadow mode: " + v.reason))
+                .returns(new AvroTypeInfo<>(AnomalyAlert.class)).setParallelism(1).name("shadow rejection alert");
+        return scores.getSideOutput(ShadowEvaluator.ALERTS).union(losers);
     }
 
     /** Observations at their event time; requests at their as-of time, or none (answered on arrival). */

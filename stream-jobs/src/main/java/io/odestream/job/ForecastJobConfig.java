@@ -25,11 +25,14 @@ import org.apache.flink.configuration.StateBackendOptions;
  * @param prometheusPort     expose the job's metrics on this port for Prometheus; null = off
  * @param modelSource        serve what the registry's pointer names (default) or every artifact on
  *                           the models topic (the demo, a deployment without a registry)
+ * @param shadow             shadow mode (null = off): the newest unpromoted version is scored beside
+ *                           the served one on a share of the series and promoted if it wins
  */
 public record ForecastJobConfig(KafkaSettings kafka, String groupId, UpdaterSettings updater,
                                 Duration outOfOrderness, Duration idleness, boolean bounded,
                                 Duration checkpointInterval, String stateBackend, Path checkpointDir,
-                                Integer prometheusPort, ModelSource modelSource) {
+                                Integer prometheusPort, ModelSource modelSource,
+                                ShadowSettings shadow) {
 
     /** Where the job takes the model it serves from. */
     public enum ModelSource {
@@ -52,51 +55,59 @@ public record ForecastJobConfig(KafkaSettings kafka, String groupId, UpdaterSett
         require(prometheusPort == null || (prometheusPort > 0 && prometheusPort < 65536),
                 "prometheusPort must be a TCP port or null");
         require(modelSource != null, "modelSource is required (REGISTRY or TOPIC)");
+        require(shadow == null || modelSource == ModelSource.REGISTRY,
+                "shadow mode needs modelSource REGISTRY: its candidates are the versions published but not promoted");
     }
 
     public static ForecastJobConfig defaults(KafkaSettings kafka, UpdaterSettings updater) {
         return new ForecastJobConfig(kafka, "odestream-forecast", updater, Duration.ofSeconds(5),
-                Duration.ofSeconds(10), false, Duration.ofSeconds(10), "hashmap", null, null, ModelSource.REGISTRY);
+                Duration.ofSeconds(10), false, Duration.ofSeconds(10), "hashmap", null, null, ModelSource.REGISTRY,
+                null);
     }
 
     public ForecastJobConfig withGroupId(String id) {
         return new ForecastJobConfig(kafka, id, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow);
     }
 
     public ForecastJobConfig withUpdater(UpdaterSettings settings) {
         return new ForecastJobConfig(kafka, groupId, settings, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow);
     }
 
     public ForecastJobConfig withEventTime(Duration outOfOrder, Duration idle) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrder, idle, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow);
     }
 
     public ForecastJobConfig withBounded(boolean b) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, b, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow);
     }
 
     public ForecastJobConfig withCheckpoints(Duration interval, Path dir) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, interval,
-                stateBackend, dir, prometheusPort, modelSource);
+                stateBackend, dir, prometheusPort, modelSource, shadow);
     }
 
     public ForecastJobConfig withStateBackend(String backend) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                backend, checkpointDir, prometheusPort, modelSource);
+                backend, checkpointDir, prometheusPort, modelSource, shadow);
     }
 
     public ForecastJobConfig withPrometheusPort(Integer port) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, port, modelSource);
+                stateBackend, checkpointDir, port, modelSource, shadow);
     }
 
     public ForecastJobConfig withModelSource(ModelSource source) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, source);
+                stateBackend, checkpointDir, prometheusPort, source, shadow);
+    }
+
+    public ForecastJobConfig withShadow(ShadowSettings settings) {
+        return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
+                stateBackend, checkpointDir, prometheusPort, modelSource, settings);
     }
 
     /** The Flink configuration to create the execution environment (or the cluster) with. */
