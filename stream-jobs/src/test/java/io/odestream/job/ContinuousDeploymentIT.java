@@ -71,50 +71,25 @@ class ContinuousDeploymentIT {
 
     @Test
     void fineTuningDeploysABetterModelTheJobSwapsToAndRollbackSwapsBack(@TempDir Path keys) throws Exception {
-        KafkaSettings serving = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix("cd-")
-                .transactionalIdPrefix("cd-serving").build();
-        KafkaSettings tuning = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix("cd-")
-                .transactionalIdPrefix("cd-tuning").build();
-        try (TopicSetup setup = new TopicSetup(serving)) {
-            assertTrue(setup.ensure(TopicSetup.defaultTopics("cd-", 2, (short) 1)).ok());
-        }
-        KeyPair pair = SigningKeys.generate();
-        SigningKeys.write(pair, keys, "fine-tune");
-        RegistryConfig registryConfig = RegistryConfig.defaults(broker.bootstrapServers())
-                .withTopics(serving.topicName(OdeTopic.MODELS), serving.topicName(OdeTopic.MODEL_SERVING));
-        ArtifactVerifier verifier = new ArtifactVerifier(TrustedKeys.of(pair.getPublic()));
-
+        Setup setup = Setup.of("cd-", keys);
         // The new regime, cut by event time: A is served by v1 (and trains v2), B by v2, C after the rollback.
         List<Observation> stream = RegimeChange.newRegimeObservations(4243);
-        long t0 = stream.get(0).getEventTime().toEpochMilli();
-        long span = stream.get(stream.size() - 1).getEventTime().toEpochMilli() - t0;
-        List<Observation> a = between(stream, t0, t0 + span / 2);
-        List<Observation> b = between(stream, t0 + span / 2, t0 + 3 * span / 4);
-        List<Observation> c = between(stream, t0 + 3 * span / 4, Long.MAX_VALUE);
+        Phases phases = Phases.of(stream);
+        List<Observation> a = phases.a();
+        List<Observation> b = phases.b();
+        List<Observation> c = phases.c();
         Map<String, double[][]> truth = new HashMap<>();
         List<ForecastRequest> requests = requests(stream, truth);
 
         ConcurrentLinkedQueue<Forecast> forecasts = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-        StreamExecutionEnvironment servingEnv = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
-        ForecastJob.build(servingEnv, ForecastJobConfig.defaults(serving,
-                        DemoSetup.updaterSettings(DemoModel.MODEL_ID, verifier))
-                .withGroupId("cd-serving").withCheckpoints(Duration.ofMillis(500), null)
-                .withEventTime(Duration.ofSeconds(1), Duration.ofMillis(500)));
-        StreamExecutionEnvironment tuningEnv = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
-        FineTuneSettings settings = FineTuneSettings.defaults()
-                .withRounds(Duration.ofSeconds(3), Duration.ofSeconds(30), 40).withMinimumWindows(64, 16);
-        FineTuneJob.build(tuningEnv, new FineTuneJob.Config(tuning, "cd-tuning", settings,
-                RegistryDeployment.factory(broker.bootstrapServers(), registryConfig.modelsTopic(),
-                        registryConfig.servingTopic(), keys.toString(), "fine-tune", keys.toString(),
-                        DemoModel.MODEL_ID, RegistryDeployment.Mode.AUTO), Duration.ofSeconds(1)));
-
-        try (ModelRegistry registry = ModelRegistry.connect(registryConfig, verifier);
-             RecordPublisher publisher = new RecordPublisher(serving);
-             TopicFollower<Forecast> follower = new TopicFollower<>(serving, OdeTopic.FORECASTS, Forecast.class,
+        StreamExecutionEnvironment servingEnv = setup.servingJob(null);
+        StreamExecutionEnvironment tuningEnv = setup.tuningJob(RegistryDeployment.Mode.AUTO);
+        KeyPair pair = setup.pair();
+        try (ModelRegistry registry = setup.registryServingTheBundledModel();
+             RecordPublisher publisher = new RecordPublisher(setup.serving());
+             TopicFollower<Forecast> follower = new TopicFollower<>(setup.serving(), OdeTopic.FORECASTS, Forecast.class,
                      forecasts::add, problems::add)) {
-            registry.publish(ArtifactSigner.of(pair).sign(DemoModel.bundled()));
-            registry.promote(DemoModel.MODEL_ID, DemoModel.VERSION, "the bundled model");
             JobClient servingJob = servingEnv.executeAsync("forecasting (registry pointer)");
             JobClient tuningJob = tuningEnv.executeAsync("fine-tuning (auto)");
             long start;
@@ -182,52 +157,30 @@ class ContinuousDeploymentIT {
     @Test
     void inShadowModeTheCandidateWinsOnLiveDataBeforeItIsPromotedAndACorruptedOneNeverIs(@TempDir Path keys)
             throws Exception {
-        KafkaSettings serving = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix("sh-")
-                .transactionalIdPrefix("sh-serving").build();
-        KafkaSettings tuning = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix("sh-")
-                .transactionalIdPrefix("sh-tuning").build();
-        try (TopicSetup setup = new TopicSetup(serving)) {
-            assertTrue(setup.ensure(TopicSetup.defaultTopics("sh-", 2, (short) 1)).ok());
-        }
-        KeyPair pair = SigningKeys.generate();
-        SigningKeys.write(pair, keys, "fine-tune");
-        RegistryConfig registryConfig = RegistryConfig.defaults(broker.bootstrapServers())
-                .withTopics(serving.topicName(OdeTopic.MODELS), serving.topicName(OdeTopic.MODEL_SERVING));
-        ArtifactVerifier verifier = new ArtifactVerifier(TrustedKeys.of(pair.getPublic()));
-        List<Observation> stream = RegimeChange.newRegimeObservations(4243);
-        long t0 = stream.get(0).getEventTime().toEpochMilli();
-        long span = stream.get(stream.size() - 1).getEventTime().toEpochMilli() - t0;
-        List<Observation> a = between(stream, t0, t0 + span / 2);
-        List<Observation> b = between(stream, t0 + span / 2, t0 + 3 * span / 4);
-        List<Observation> c = between(stream, t0 + 3 * span / 4, Long.MAX_VALUE);
+        Setup setup = Setup.of("sh-", keys);
+        Phases phases = Phases.of(RegimeChange.newRegimeObservations(4243));
+        List<Observation> a = phases.a();
+        List<Observation> b = phases.b();
+        List<Observation> c = phases.c();
 
         // A share of 0.7 shadows 3 of these 8 series (by their ids' hash); phase B has ~150 observations per
         // series, so 200 scored observations decide within the phase.
         ShadowSettings shadow = new ShadowSettings(0.7, 200, 0.05, 16, RegistryPromoter.factory(
-                broker.bootstrapServers(), registryConfig.modelsTopic(), registryConfig.servingTopic(), keys.toString()));
-        StreamExecutionEnvironment servingEnv = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
-        ForecastJob.build(servingEnv, ForecastJobConfig.defaults(serving,
-                        DemoSetup.updaterSettings(DemoModel.MODEL_ID, verifier))
-                .withGroupId("sh-serving").withCheckpoints(Duration.ofMillis(500), null)
-                .withEventTime(Duration.ofSeconds(1), Duration.ofMillis(500)).withShadow(shadow));
-        StreamExecutionEnvironment tuningEnv = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
-        FineTuneJob.build(tuningEnv, new FineTuneJob.Config(tuning, "sh-tuning", FineTuneSettings.defaults()
-                .withRounds(Duration.ofSeconds(3), Duration.ofSeconds(30), 40).withMinimumWindows(64, 16),
-                RegistryDeployment.factory(broker.bootstrapServers(), registryConfig.modelsTopic(),
-                        registryConfig.servingTopic(), keys.toString(), "fine-tune", keys.toString(),
-                        DemoModel.MODEL_ID, RegistryDeployment.Mode.MANUAL), Duration.ofSeconds(1)));
+                broker.bootstrapServers(), setup.registry().modelsTopic(), setup.registry().servingTopic(),
+                keys.toString()));
+        StreamExecutionEnvironment servingEnv = setup.servingJob(shadow);
+        StreamExecutionEnvironment tuningEnv = setup.tuningJob(RegistryDeployment.Mode.MANUAL);
+        KeyPair pair = setup.pair();
 
         ConcurrentLinkedQueue<Forecast> forecasts = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<AnomalyAlert> alerts = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
-        try (ModelRegistry registry = ModelRegistry.connect(registryConfig, verifier);
-             RecordPublisher publisher = new RecordPublisher(serving);
-             TopicFollower<Forecast> f = new TopicFollower<>(serving, OdeTopic.FORECASTS, Forecast.class,
+        try (ModelRegistry registry = setup.registryServingTheBundledModel();
+             RecordPublisher publisher = new RecordPublisher(setup.serving());
+             TopicFollower<Forecast> f = new TopicFollower<>(setup.serving(), OdeTopic.FORECASTS, Forecast.class,
                      forecasts::add, problems::add);
-             TopicFollower<AnomalyAlert> al = new TopicFollower<>(serving, OdeTopic.ALERTS, AnomalyAlert.class,
+             TopicFollower<AnomalyAlert> al = new TopicFollower<>(setup.serving(), OdeTopic.ALERTS, AnomalyAlert.class,
                      alerts::add, problems::add)) {
-            registry.publish(ArtifactSigner.of(pair).sign(DemoModel.bundled()));
-            registry.promote(DemoModel.MODEL_ID, DemoModel.VERSION, "the bundled model");
             JobClient servingJob = servingEnv.executeAsync("forecasting (registry pointer, shadow mode)");
             JobClient tuningJob = tuningEnv.executeAsync("fine-tuning (manual)");
             Runnable healthy = () -> {
@@ -254,7 +207,7 @@ class ContinuousDeploymentIT {
                 awaitServed(publisher, forecasts, healthy, probe, v -> v == candidate);
                 assertTrue(forecasts.stream().filter(x -> x.getModelVersion() == candidate).count() > 0);
 
-                ModelArtifact corrupted = ArtifactSigner.of(pair).sign(withScaledReadout(
+                ModelArtifact corrupted = ArtifactSigner.of(pair).sign(TestModels.withScaledReadout(
                         promoted.served(DemoModel.MODEL_ID).orElseThrow(), candidate + 1, 1.3));
                 registry.publish(corrupted);
                 send(publisher, c, List.of());
@@ -293,19 +246,67 @@ class ContinuousDeploymentIT {
         throw new AssertionError("the registry shows no " + what + " within 120 s");
     }
 
-    /** The same latent dynamics with every readout weight scaled: a deliberately worse candidate. */
-    private static ModelArtifact withScaledReadout(ModelArtifact served, long version, double scale) {
-        LatentOdeModel m = LatentOdeModel.fromArtifact(served);
-        double[] p = m.parameters().values();
-        for (var slice : m.parameters().slices()) {
-            if (slice.name().startsWith("readout")) {
-                for (int i = slice.offset(); i < slice.offset() + slice.size(); i++) {
-                    p[i] *= scale;
-                }
+    /**
+     * Topics under one prefix, a signing key pair written to {@code keys} (trusted by the job), the
+     * registry on the prefix's models and model-serving topics, and the two jobs' environments.
+     */
+    private record Setup(KafkaSettings serving, KafkaSettings tuning, KeyPair pair, RegistryConfig registry,
+                         ArtifactVerifier verifier, Path keys, String prefix) {
+        static Setup of(String prefix, Path keys) throws Exception {
+            KafkaSettings serving = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix(prefix)
+                    .transactionalIdPrefix(prefix + "serving").build();
+            KafkaSettings tuning = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix(prefix)
+                    .transactionalIdPrefix(prefix + "tuning").build();
+            try (TopicSetup setup = new TopicSetup(serving)) {
+                assertTrue(setup.ensure(TopicSetup.defaultTopics(prefix, 2, (short) 1)).ok());
             }
+            KeyPair pair = SigningKeys.generate();
+            SigningKeys.write(pair, keys, "fine-tune");
+            RegistryConfig registry = RegistryConfig.defaults(broker.bootstrapServers())
+                    .withTopics(serving.topicName(OdeTopic.MODELS), serving.topicName(OdeTopic.MODEL_SERVING));
+            return new Setup(serving, tuning, pair, registry, new ArtifactVerifier(TrustedKeys.of(pair.getPublic())),
+                    keys, prefix);
         }
-        m.parametersChanged();
-        return m.toArtifact(served.getModelId(), version, served.getVersion(), Map.of(), Map.of());
+
+        /** The forecasting job in registry mode, shadow mode on when {@code shadow} is given. */
+        StreamExecutionEnvironment servingJob(ShadowSettings shadow) {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
+            ForecastJobConfig config = ForecastJobConfig.defaults(serving,
+                            DemoSetup.updaterSettings(DemoModel.MODEL_ID, verifier))
+                    .withGroupId(prefix + "serving").withCheckpoints(Duration.ofMillis(500), null)
+                    .withEventTime(Duration.ofSeconds(1), Duration.ofMillis(500));
+            ForecastJob.build(env, shadow == null ? config : config.withShadow(shadow));
+            return env;
+        }
+
+        /** The fine-tuning job: a round every 3 s once 64 + 16 windows are in. */
+        StreamExecutionEnvironment tuningJob(RegistryDeployment.Mode mode) {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
+            FineTuneJob.build(env, new FineTuneJob.Config(tuning, prefix + "tuning", FineTuneSettings.defaults()
+                    .withRounds(Duration.ofSeconds(3), Duration.ofSeconds(30), 40).withMinimumWindows(64, 16),
+                    RegistryDeployment.factory(broker.bootstrapServers(), registry.modelsTopic(),
+                            registry.servingTopic(), keys.toString(), "fine-tune", keys.toString(),
+                            DemoModel.MODEL_ID, mode), Duration.ofSeconds(1)));
+            return env;
+        }
+
+        /** The registry with the bundled model published and promoted (version 1). */
+        ModelRegistry registryServingTheBundledModel() {
+            ModelRegistry r = ModelRegistry.connect(registry, verifier);
+            r.publish(ArtifactSigner.of(pair).sign(DemoModel.bundled()));
+            r.promote(DemoModel.MODEL_ID, DemoModel.VERSION, "the bundled model");
+            return r;
+        }
+    }
+
+    /** The stream cut by event time: the first half, the third quarter, the last quarter. */
+    private record Phases(List<Observation> a, List<Observation> b, List<Observation> c) {
+        static Phases of(List<Observation> stream) {
+            long t0 = stream.get(0).getEventTime().toEpochMilli();
+            long span = stream.get(stream.size() - 1).getEventTime().toEpochMilli() - t0;
+            return new Phases(between(stream, t0, t0 + span / 2), between(stream, t0 + span / 2, t0 + 3 * span / 4),
+                    between(stream, t0 + 3 * span / 4, Long.MAX_VALUE));
+        }
     }
 
     /** Cancels a job that may have ended already (its MiniCluster gone); never hides the test's own failure. */

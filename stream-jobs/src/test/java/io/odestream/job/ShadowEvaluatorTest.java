@@ -7,7 +7,6 @@ import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoStream;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
-import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.Score;
 import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
@@ -17,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -64,17 +62,7 @@ class ShadowEvaluatorTest {
 
     /** The bundled model with its readout weights scaled: wrong outputs from the same latent dynamics. */
     private static ModelArtifact corrupted(long version, double scale) {
-        LatentOdeModel m = LatentOdeModel.fromArtifact(BUNDLED);
-        double[] p = m.parameters().values();
-        for (var s : m.parameters().slices()) {
-            if (s.name().startsWith("readout")) {
-                for (int i = s.offset(); i < s.offset() + s.size(); i++) {
-                    p[i] *= scale;
-                }
-            }
-        }
-        m.parametersChanged();
-        return TestModels.sign(m.toArtifact(MODEL, version, 1L, Map.of(), Map.of()));
+        return TestModels.sign(TestModels.withScaledReadout(BUNDLED, version, scale));
     }
 
     private KeyedBroadcastOperatorTestHarness<String, Observation, ModelAssignment, ShadowScore> harness(

@@ -48,6 +48,24 @@ final class TestModels {
         return sign(m.toArtifact(MODEL_ID, version, null, Map.of(), Map.of()));
     }
 
+    /**
+     * An unsigned new version of {@code source} with every readout weight scaled: the same latent
+     * dynamics with wrong outputs, a deliberately worse candidate.
+     */
+    static ModelArtifact withScaledReadout(ModelArtifact source, long version, double scale) {
+        LatentOdeModel m = LatentOdeModel.fromArtifact(source);
+        double[] p = m.parameters().values();
+        for (var slice : m.parameters().slices()) {
+            if (slice.name().startsWith("readout")) {
+                for (int i = slice.offset(); i < slice.offset() + slice.size(); i++) {
+                    p[i] *= scale;
+                }
+            }
+        }
+        m.parametersChanged();
+        return m.toArtifact(source.getModelId(), version, source.getVersion(), Map.of(), Map.of());
+    }
+
     static Observation observation(String series, long timeMillis, Double... values) {
         return Observation.newBuilder().setSeriesId(series).setEventTime(Instant.ofEpochMilli(timeMillis))
                 .setValues(Arrays.asList(values)).build();
