@@ -8,6 +8,7 @@ import io.odestream.schema.RegistryServing;
 import io.odestream.schema.RegistryServingAction;
 import io.odestream.schema.RegistryServingChange;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -84,6 +85,18 @@ public final class ModelRegistry implements AutoCloseable {
     /** Connects, creating both topics (compacted, one partition) when they do not exist. */
     public static ModelRegistry connect(RegistryConfig config, ArtifactVerifier verifier) {
         return connect(config, verifier, Clock.systemUTC());
+    }
+
+    /**
+     * Connects from plain settings, as a job's operator does inside its task: the registry's two
+     * topics on {@code bootstrapServers}, artifacts verified against the public keys (*.pub) in
+     * {@code trustedKeysDir}.
+     */
+    public static ModelRegistry connect(String bootstrapServers, String modelsTopic, String servingTopic,
+                                        Path trustedKeysDir) {
+        RegistryConfig config = new RegistryConfig(bootstrapServers, modelsTopic, servingTopic,
+                Duration.ofSeconds(30), Map.of());
+        return connect(config, new ArtifactVerifier(TrustedKeys.fromDirectory(trustedKeysDir)));
     }
 
     public static ModelRegistry connect(RegistryConfig config, ArtifactVerifier verifier, Clock clock) {

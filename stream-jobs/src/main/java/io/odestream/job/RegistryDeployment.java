@@ -1,14 +1,9 @@
 package io.odestream.job;
 
 import io.odestream.registry.ArtifactSigner;
-import io.odestream.registry.ArtifactVerifier;
 import io.odestream.registry.ModelRegistry;
-import io.odestream.registry.RegistryConfig;
-import io.odestream.registry.TrustedKeys;
 import io.odestream.schema.ModelArtifact;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,13 +42,8 @@ public final class RegistryDeployment implements ModelDeployment {
      */
     public static Factory factory(String bootstrapServers, String modelsTopic, String servingTopic, String keyDir,
                                   String keyName, String trustedDir, String modelId, Mode mode) {
-        return () -> {
-            RegistryConfig config = new RegistryConfig(bootstrapServers, modelsTopic, servingTopic,
-                    Duration.ofSeconds(30), Map.of());
-            ArtifactVerifier verifier = new ArtifactVerifier(TrustedKeys.fromDirectory(Path.of(trustedDir)));
-            return new RegistryDeployment(ModelRegistry.connect(config, verifier),
-                    ArtifactSigner.fromFiles(Path.of(keyDir), keyName), modelId, mode);
-        };
+        return () -> new RegistryDeployment(ModelRegistry.connect(bootstrapServers, modelsTopic, servingTopic,
+                Path.of(trustedDir)), ArtifactSigner.fromFiles(Path.of(keyDir), keyName), modelId, mode);
     }
 
     @Override

@@ -1,13 +1,8 @@
 package io.odestream.job;
 
-import io.odestream.registry.ArtifactVerifier;
 import io.odestream.registry.ModelRegistry;
-import io.odestream.registry.RegistryConfig;
-import io.odestream.registry.TrustedKeys;
 import io.odestream.schema.RegistryServing;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
 
 /** Promotes shadow winners in the model registry (the candidate was published there before it was shadowed). */
 public final class RegistryPromoter implements ShadowPromoter {
@@ -26,12 +21,8 @@ public final class RegistryPromoter implements ShadowPromoter {
      */
     public static ShadowPromoter.Factory factory(String bootstrapServers, String modelsTopic, String servingTopic,
                                                  String trustedDir) {
-        return () -> {
-            RegistryConfig config = new RegistryConfig(bootstrapServers, modelsTopic, servingTopic,
-                    Duration.ofSeconds(30), Map.of());
-            ArtifactVerifier verifier = new ArtifactVerifier(TrustedKeys.fromDirectory(Path.of(trustedDir)));
-            return new RegistryPromoter(ModelRegistry.connect(config, verifier));
-        };
+        return () -> new RegistryPromoter(ModelRegistry.connect(bootstrapServers, modelsTopic, servingTopic,
+                Path.of(trustedDir)));
     }
 
     @Override
