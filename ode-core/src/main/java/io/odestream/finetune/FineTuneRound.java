@@ -92,6 +92,31 @@ public final class FineTuneRound {
         }
     }
 
+    /**
+     * What the training half of a round produced ({@link #train}).
+     *
+     * @param parameters      the trained parameters (the model's layout; owned by the caller)
+     * @param iterations      iterations run
+     * @param trainLoss       mean training loss of the last tenth of the iterations (NaN when none)
+     * @param budgetSpent     whether training stopped on the wall-clock budget before its iterations
+     * @param trainingSeconds time spent training
+     * @param diverged        why training diverged, null when it did not
+     * @param windows         training windows trained on
+     * @param fromMillis      earliest training window start (epoch ms)
+     * @param toMillis        latest training window end (epoch ms)
+     * @param series          ids of the series trained on (for the lineage)
+     */
+    public record Trained(double[] parameters, int iterations, double trainLoss, boolean budgetSpent,
+                          double trainingSeconds, String diverged, int windows, long fromMillis, long toMillis,
+                          Set<String> series) {
+        public Trained {
+            if (parameters == null || series == null) {
+                throw new IllegalArgumentException("parameters and series are required");
+            }
+            series = Set.copyOf(series);
+        }
+    }
+
     private final Config config;
     private final LongSupplier nanoClock;
 
@@ -141,12 +166,57 @@ public final class FineTuneRound {
                     config.minTrainingWindows(), config.minHeldOutWindows()), Optional.empty(), Double.NaN, Double.NaN,
                     Double.NaN, 0, false, 0, seconds(start), trainingWindows.size(), heldOut.size());
         }
-
-        LatentOdeModel parent = LatentOdeModel.fromArtifact(serving);
         LatentOdeModel candidate = LatentOdeModel.fromArtifact(serving); // its own copy of the parameters
+        Trained trained = train(candidate, trainingWindows, start);
+        return decide(serving, candidate, heldOut, version, trained, start);
+    }
+
+    /**
+     * The training half of a round (data-parallel trainers run it on their shard and a combiner
+     * averages the results): trains a copy of {@code serving} on {@code windows} for at most the
+     * config's iterations and budget. No minimum-window check: the caller decides when to train.
+     */
+    public Trained train(ModelArtifact serving, List<TrainingWindow> windows) {
+        if (serving == null || windows == null || windows.isEmpty()) {
+            throw new IllegalArgumentException("serving and a non-empty list of windows are required");
+        }
+        long start = nanoClock.getAsLong();
+        requireShape(windows, config.training(), "training");
+        return train(LatentOdeModel.fromArtifact(serving), windows, start);
+    }
+
+    /**
+     * The checking half of a round: judges {@code candidate} (trained from {@code serving}, e.g.
+     * the average of data-parallel trainers' parameters) against {@code serving} on
+     * {@code heldOut}; a candidate that passes becomes artifact {@code version} with the metrics
+     * and lineage of {@code trained}. A diverged training is a REJECT without a check.
+     */
+    public Result decide(ModelArtifact serving, LatentOdeModel candidate, List<TrainingWindow> heldOut, long version,
+                         Trained trained) {
+        if (serving == null || candidate == null || heldOut == null || trained == null) {
+            throw new IllegalArgumentException("serving, candidate, heldOut and trained are required");
+        }
+        if (version <= serving.getVersion()) {
+            throw new IllegalArgumentException("the candidate's version must be above the serving version "
+                    + serving.getVersion() + ", got " + version);
+        }
+        requireShape(heldOut, config.training(), "held-out");
+        // The round started when its training did: round_seconds covers training and check.
+        return decide(serving, candidate, heldOut, version, trained,
+                nanoClock.getAsLong() - (long) (trained.trainingSeconds() * 1e9));
+    }
+
+    private Trained train(LatentOdeModel candidate, List<TrainingWindow> trainingWindows, long start) {
+        LatentOdeTraining.Config tc = config.training();
         List<LatentOdeTraining.Series> series = new ArrayList<>(trainingWindows.size());
+        long from = Long.MAX_VALUE;
+        long to = Long.MIN_VALUE;
+        Set<String> ids = new HashSet<>();
         for (TrainingWindow w : trainingWindows) {
             series.add(w.asSeries());
+            from = Math.min(from, w.startMillis());
+            to = Math.max(to, w.endMillis());
+            ids.add(w.seriesId());
         }
         BudgetListener budget = new BudgetListener(tc.iterations(), start + config.budget().toNanos());
         String diverged = null;
@@ -160,25 +230,32 @@ public final class FineTuneRound {
         }
         double trainingSeconds = (nanoClock.getAsLong() - trainStart) / 1e9;
         candidate.parametersChanged();
-        int iterations = budget.completed;
-        double trainLoss = budget.tailMean();
-        if (diverged != null) {
-            return new Result(Decision.REJECT, diverged, Optional.empty(), Double.NaN, Double.NaN, trainLoss,
-                    iterations, false, trainingSeconds, seconds(start), trainingWindows.size(), heldOut.size());
-        }
+        return new Trained(candidate.parameters().values(), budget.completed, budget.tailMean(),
+                diverged == null && budget.stopped, trainingSeconds, diverged, trainingWindows.size(), from, to, ids);
+    }
 
+    private Result decide(ModelArtifact serving, LatentOdeModel candidate, List<TrainingWindow> heldOut, long version,
+                          Trained trained, long start) {
+        int iterations = trained.iterations();
+        double trainLoss = trained.trainLoss();
+        double trainingSeconds = trained.trainingSeconds();
+        if (trained.diverged() != null) {
+            return new Result(Decision.REJECT, trained.diverged(), Optional.empty(), Double.NaN, Double.NaN, trainLoss,
+                    iterations, false, trainingSeconds, seconds(start), trained.windows(), heldOut.size());
+        }
+        LatentOdeModel parent = LatentOdeModel.fromArtifact(serving);
         CandidateCheck.Verdict verdict = new CandidateCheck(config.check()).judge(parent, candidate, heldOut);
         double seconds = seconds(start);
         Optional<ModelArtifact> artifact = Optional.empty();
         if (verdict.publish()) {
             artifact = Optional.of(candidate.toArtifact(serving.getModelId(), version,
                     serving.getVersion(), metrics(verdict, trainLoss, iterations, trainingSeconds, seconds,
-                            trainingWindows.size(), heldOut.size()),
-                    lineage(serving, trainingWindows, heldOut, iterations, budget.stopped)));
+                            trained.windows(), heldOut.size()),
+                    lineage(serving, trained, heldOut)));
         }
         return new Result(verdict.publish() ? Decision.PUBLISH : Decision.REJECT, verdict.reason(), artifact,
-                verdict.parentLoss(), verdict.candidateLoss(), trainLoss, iterations, budget.stopped,
-                trainingSeconds, seconds, trainingWindows.size(), heldOut.size());
+                verdict.parentLoss(), verdict.candidateLoss(), trainLoss, iterations, trained.budgetSpent(),
+                trainingSeconds, seconds, trained.windows(), heldOut.size());
     }
 
     private Map<String, Double> metrics(CandidateCheck.Verdict verdict, double trainLoss, int iterations,
@@ -198,18 +275,17 @@ public final class FineTuneRound {
         return m;
     }
 
-    private Map<String, String> lineage(ModelArtifact serving, List<TrainingWindow> trainingWindows,
-                                        List<TrainingWindow> heldOut, int iterations, boolean budgetStopped) {
-        long from = Long.MAX_VALUE;
-        long to = Long.MIN_VALUE;
-        Set<String> series = new HashSet<>();
-        for (List<TrainingWindow> part : List.of(trainingWindows, heldOut)) {
-            for (TrainingWindow w : part) {
-                from = Math.min(from, w.startMillis());
-                to = Math.max(to, w.endMillis());
-                series.add(w.seriesId());
-            }
+    private Map<String, String> lineage(ModelArtifact serving, Trained trained, List<TrainingWindow> heldOut) {
+        long from = trained.windows() == 0 ? Long.MAX_VALUE : trained.fromMillis();
+        long to = trained.windows() == 0 ? Long.MIN_VALUE : trained.toMillis();
+        Set<String> series = new HashSet<>(trained.series());
+        for (TrainingWindow w : heldOut) {
+            from = Math.min(from, w.startMillis());
+            to = Math.max(to, w.endMillis());
+            series.add(w.seriesId());
         }
+        int iterations = trained.iterations();
+        boolean budgetStopped = trained.budgetSpent();
         LatentOdeTraining.Config tc = config.training();
         Map<String, String> l = new LinkedHashMap<>();
         l.put("trainer", FineTuneRound.class.getName());
@@ -218,7 +294,7 @@ public final class FineTuneRound {
         l.put("data_from", Instant.ofEpochMilli(from).toString());
         l.put("data_to", Instant.ofEpochMilli(to).toString());
         l.put("series", Integer.toString(series.size()));
-        l.put("training_windows", Integer.toString(trainingWindows.size()));
+        l.put("training_windows", Integer.toString(trained.windows()));
         l.put("held_out_windows", Integer.toString(heldOut.size()));
         l.put("training", String.format(Locale.ROOT, "window %d, split %d, batch %d, %d of %d iterations%s, lr %.3g, "
                         + "kl weight %.3g, seed %d", tc.windowLength(), tc.split(), tc.batchSize(), iterations,

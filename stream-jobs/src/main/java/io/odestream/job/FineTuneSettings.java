@@ -30,16 +30,22 @@ import java.time.Duration;
  * @param minTrainingWindows fewer and the round is skipped
  * @param minHeldOutWindows  fewer and the round is skipped
  * @param seed               sampling, training and evaluation noise (varied per round)
+ * @param trainers           training subtasks: 1 = one trainer ({@link FineTuneTrainer}); more = data-parallel
+ *                           shards ({@link ShardTrainer}) whose parameters a {@link RoundCombiner} averages
  */
 public record FineTuneSettings(int windowLength, int split, int stride, int batchSize, int iterations,
                                double learningRate, double klWeight, Duration roundBudget, Duration roundInterval,
                                double margin, int evaluationSamples, int capacity, int perSeriesCap,
                                int heldOutCapacity, double heldOutFraction, int minTrainingWindows,
-                               int minHeldOutWindows, long seed) implements Serializable {
+                               int minHeldOutWindows, long seed, int trainers) implements Serializable {
 
     public FineTuneSettings {
         if (stride < 1) {
             throw new IllegalArgumentException("stride must be >= 1 observation, got " + stride);
+        }
+        if (trainers < 1) {
+            throw new IllegalArgumentException("trainers must be >= 1 (1 = a single trainer subtask), got "
+                    + trainers);
         }
         if (roundInterval == null || roundInterval.toMillis() < 1) {
             throw new IllegalArgumentException("roundInterval must be a positive duration, got " + roundInterval);
@@ -54,11 +60,11 @@ public record FineTuneSettings(int windowLength, int split, int stride, int batc
     /**
      * The demo model's windows (16 observations, 10 of context, disjoint), 200 iterations at rate 0.005 per
      * round within 60 s, every 5 minutes, 5 % margin; 512 training and 64 held-out windows, at most
-     * 32 per series, a fifth held out.
+     * 32 per series, a fifth held out; one trainer subtask.
      */
     public static FineTuneSettings defaults() {
         return new FineTuneSettings(16, 10, 16, 16, 200, 0.005, 0.1, Duration.ofSeconds(60), Duration.ofMinutes(5),
-                0.05, 2, 512, 32, 64, 0.2, 64, 16, 20240601L);
+                0.05, 2, 512, 32, 64, 0.2, 64, 16, 20240601L, 1);
     }
 
     public WindowReservoir.Config reservoir() {
@@ -88,18 +94,25 @@ public record FineTuneSettings(int windowLength, int split, int stride, int batc
     public FineTuneSettings withRounds(Duration interval, Duration budget, int iterationsPerRound) {
         return new FineTuneSettings(windowLength, split, stride, batchSize, iterationsPerRound, learningRate, klWeight,
                 budget, interval, margin, evaluationSamples, capacity, perSeriesCap, heldOutCapacity, heldOutFraction,
-                minTrainingWindows, minHeldOutWindows, seed);
+                minTrainingWindows, minHeldOutWindows, seed, trainers);
     }
 
     public FineTuneSettings withMargin(double value) {
         return new FineTuneSettings(windowLength, split, stride, batchSize, iterations, learningRate, klWeight,
                 roundBudget, roundInterval, value, evaluationSamples, capacity, perSeriesCap, heldOutCapacity,
-                heldOutFraction, minTrainingWindows, minHeldOutWindows, seed);
+                heldOutFraction, minTrainingWindows, minHeldOutWindows, seed, trainers);
     }
 
     public FineTuneSettings withMinimumWindows(int training, int heldOut) {
         return new FineTuneSettings(windowLength, split, stride, batchSize, iterations, learningRate, klWeight,
                 roundBudget, roundInterval, margin, evaluationSamples, capacity, perSeriesCap, heldOutCapacity,
-                heldOutFraction, training, heldOut, seed);
+                heldOutFraction, training, heldOut, seed, trainers);
+    }
+
+    /** {@code count} training subtasks (data-parallel with parameter averaging when above 1). */
+    public FineTuneSettings withTrainers(int count) {
+        return new FineTuneSettings(windowLength, split, stride, batchSize, iterations, learningRate, klWeight,
+                roundBudget, roundInterval, margin, evaluationSamples, capacity, perSeriesCap, heldOutCapacity,
+                heldOutFraction, minTrainingWindows, minHeldOutWindows, seed, count);
     }
 }
