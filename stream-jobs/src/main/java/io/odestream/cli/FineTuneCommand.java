@@ -4,7 +4,6 @@ import io.odestream.job.FineTuneJob;
 import io.odestream.job.FineTuneSettings;
 import io.odestream.job.RegistryDeployment;
 import io.odestream.kafka.OdeTopic;
-import io.odestream.registry.RegistryConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,6 +53,10 @@ final class FineTuneCommand implements Callable<Integer> {
             description = "Relative held-out improvement a candidate needs to be published (default ${DEFAULT-VALUE}).")
     double margin;
 
+    @Option(names = "--trainers", defaultValue = "1", description = "Trainer subtasks: above 1, each trains on its "
+            + "share of the series and one subtask averages the parameters, checks and deploys (default ${DEFAULT-VALUE}).")
+    int trainers;
+
     @Option(names = "--group-id", defaultValue = "odestream-fine-tune", description = "Consumer group (default ${DEFAULT-VALUE}).")
     String groupId;
 
@@ -64,10 +67,10 @@ final class FineTuneCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--signing-key " + signingKey + " must be an existing NAME.key file "
                     + "(create a pair with `odestream models keygen --out DIR --name NAME`)");
         }
-        FineTuneSettings settings = FineTuneSettings.defaults().withRounds(every, budget, iterations).withMargin(margin);
-        String prefix = kafka.topicPrefix();
+        FineTuneSettings settings = FineTuneSettings.defaults().withRounds(every, budget, iterations).withMargin(margin)
+                .withTrainers(trainers);
         var deployment = RegistryDeployment.factory(kafka.bootstrapServers(), kafka.topic(OdeTopic.MODELS),
-                prefix + RegistryConfig.DEFAULT_SERVING_TOPIC, signingKey.toAbsolutePath().getParent().toString(),
+                kafka.topic(OdeTopic.MODEL_SERVING), signingKey.toAbsolutePath().getParent().toString(),
                 name.substring(0, name.length() - ".key".length()), keys.toAbsolutePath().toString(), modelId, mode);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         FineTuneJob.build(env, new FineTuneJob.Config(kafka.settings(), groupId, settings, deployment,

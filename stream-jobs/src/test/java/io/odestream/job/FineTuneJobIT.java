@@ -52,15 +52,24 @@ class FineTuneJobIT {
 
     @Test
     void aRoundOnTheChangedStreamPromotesABetterSignedVersion(@TempDir Path keys) throws Exception {
-        KafkaSettings kafka = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix("ft-")
-                .transactionalIdPrefix("ft-job").build();
+        promotesABetterVersion(keys, "ft-", 1);
+    }
+
+    @Test
+    void dataParallelRoundsOnTwoTrainerSubtasksPromoteABetterVersionToo(@TempDir Path keys) throws Exception {
+        promotesABetterVersion(keys, "ftp-", 2);
+    }
+
+    private void promotesABetterVersion(Path keys, String prefix, int trainers) throws Exception {
+        KafkaSettings kafka = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix(prefix)
+                .transactionalIdPrefix(prefix + "job").build();
         try (TopicSetup setup = new TopicSetup(kafka)) {
-            assertTrue(setup.ensure(TopicSetup.defaultTopics("ft-", 2, (short) 1)).ok());
+            assertTrue(setup.ensure(TopicSetup.defaultTopics(prefix, 2, (short) 1)).ok());
         }
         KeyPair pair = SigningKeys.generate();
         SigningKeys.write(pair, keys, "fine-tune");
         RegistryConfig registryConfig = RegistryConfig.defaults(broker.bootstrapServers())
-                .withTopics(kafka.topicName(OdeTopic.MODELS), "ft-" + RegistryConfig.DEFAULT_SERVING_TOPIC);
+                .withTopics(kafka.topicName(OdeTopic.MODELS), kafka.topicName(OdeTopic.MODEL_SERVING));
         ArtifactVerifier verifier = new ArtifactVerifier(TrustedKeys.of(pair.getPublic()));
 
         try (ModelRegistry registry = ModelRegistry.connect(registryConfig, verifier);
@@ -69,12 +78,13 @@ class FineTuneJobIT {
             registry.promote(DemoModel.MODEL_ID, DemoModel.VERSION, "the bundled model");
 
             FineTuneSettings settings = FineTuneSettings.defaults()
-                    .withRounds(Duration.ofSeconds(3), Duration.ofSeconds(30), 40).withMinimumWindows(64, 16);
+                    .withRounds(Duration.ofSeconds(3), Duration.ofSeconds(30), 40).withMinimumWindows(64, 16)
+                    .withTrainers(trainers);
             ModelDeployment.Factory deployment = RegistryDeployment.factory(broker.bootstrapServers(),
                     registryConfig.modelsTopic(), registryConfig.servingTopic(), keys.toString(), "fine-tune",
                     keys.toString(), DemoModel.MODEL_ID, RegistryDeployment.Mode.AUTO);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
-            FineTuneJob.build(env, new FineTuneJob.Config(kafka, "ft-group", settings, deployment,
+            FineTuneJob.build(env, new FineTuneJob.Config(kafka, prefix + "group", settings, deployment,
                     Duration.ofSeconds(1)));
             long start = System.nanoTime();
             JobClient job = env.executeAsync("fine-tune job");
@@ -97,7 +107,7 @@ class FineTuneJobIT {
                 double parent = v2.getMetrics().get("parent_validation_loss");
                 assertTrue(candidate <= parent - settings.margin() * Math.abs(parent), candidate + " vs " + parent);
                 assertTrue(v2.getLineage().get("data_from").startsWith("2024-01-01T00:"), v2.getLineage().toString());
-                System.out.printf("fine-tune job: v2 promoted %.1f s after the job started; held-out loss %.3f -> "
+                System.out.printf("fine-tune job (" + trainers + " trainer subtasks): v2 promoted %.1f s after the job started; held-out loss %.3f -> "
                                 + "%.3f, %.0f windows/s, lineage %s%n", (System.nanoTime() - start) / 1e9, parent,
                         candidate, v2.getMetrics().get("training_windows_per_second"), v2.getLineage());
             } finally {
