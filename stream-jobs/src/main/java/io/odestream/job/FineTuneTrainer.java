@@ -77,7 +77,9 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) throws Exception {
         out.collect(runRound());
-        schedule(timestamp, ctx);
+        // From the round's end, not its due time: after a long round, overdue rounds would otherwise fire
+        // back to back before the windows that arrived meanwhile reach the reservoir.
+        schedule(ctx.timerService().currentProcessingTime(), ctx);
     }
 
     private void schedule(long now, Context ctx) throws Exception {
@@ -89,6 +91,13 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
     /** One round; never throws (a failed round is reported and the next one tries again). */
     String runRound() {
         long round = rounds++;
+        if (reservoir.trainingSize() < settings.minTrainingWindows()
+                || reservoir.heldOutSize() < settings.minHeldOutWindows()) {
+            skipped.inc(); // not worth the registry reads
+            return report(round, String.format(Locale.ROOT, "SKIP: %d training and %d held-out windows; a round "
+                    + "needs at least %d and %d", reservoir.trainingSize(), reservoir.heldOutSize(),
+                    settings.minTrainingWindows(), settings.minHeldOutWindows()));
+        }
         Optional<ModelArtifact> serving;
         long version;
         try {

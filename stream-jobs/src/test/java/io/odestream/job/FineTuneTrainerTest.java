@@ -107,11 +107,25 @@ class FineTuneTrainerTest {
         InMemoryDeployment deployment = new InMemoryDeployment(null);
         var h = trainer(deployment);
         h.setProcessingTime(0);
-        h.processElement(RegimeChange.oldRegimeWindows(5, SETTINGS.round(0).training(), 6).get(0), 0);
+        for (TrainingWindow w : RegimeChange.newRegimeWindows(77, SETTINGS.round(0).training(), SETTINGS.stride())) {
+            h.processElement(w, 0); // enough windows: the registry is asked
+        }
         h.setProcessingTime(SETTINGS.roundInterval().toMillis());
         assertEquals(List.of("fine-tune round 0: SKIP: no model is served yet; promote one first"),
                 h.extractOutputValues());
         assertTrue(deployment.deployed.isEmpty());
+    }
+
+    @Test
+    void withTooFewWindowsARoundSkipsWithoutAskingTheRegistry() throws Exception {
+        InMemoryDeployment deployment = new InMemoryDeployment(DemoModel.bundled());
+        var h = trainer(deployment);
+        h.setProcessingTime(0);
+        h.processElement(RegimeChange.oldRegimeWindows(5, SETTINGS.round(0).training(), 6).get(0), 0);
+        h.setProcessingTime(SETTINGS.roundInterval().toMillis());
+        String line = h.extractOutputValues().get(0);
+        assertTrue(line.startsWith("fine-tune round 0: SKIP: ") && line.contains("needs at least"), line);
+        assertEquals(0, deployment.servingReads, "the registry was not read");
     }
 
     @Test
@@ -172,6 +186,7 @@ class FineTuneTrainerTest {
     private static final class InMemoryDeployment implements ModelDeployment, java.io.Serializable {
         private static final long serialVersionUID = 1L;
         final List<ModelArtifact> deployed = new ArrayList<>();
+        int servingReads;
         private final ModelArtifact initial;
 
         InMemoryDeployment(ModelArtifact initial) {
@@ -180,6 +195,7 @@ class FineTuneTrainerTest {
 
         @Override
         public Optional<ModelArtifact> serving() {
+            servingReads++;
             return deployed.isEmpty() ? Optional.ofNullable(initial) : Optional.of(deployed.get(deployed.size() - 1));
         }
 
