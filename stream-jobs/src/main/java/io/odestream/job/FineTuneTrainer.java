@@ -10,7 +10,6 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -37,9 +36,7 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
     private transient ModelDeployment deployment;
     private transient ValueState<Long> nextRound;
     private transient long rounds;
-    private transient Counter published;
-    private transient Counter rejected;
-    private transient Counter skipped;
+    private transient RoundOutcomes outcomes;
     private transient volatile double lastImprovement;
     private transient volatile double lastWindowsPerSecond;
 
@@ -57,9 +54,7 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
         deployment = deploymentFactory.open();
         nextRound = getRuntimeContext().getState(new ValueStateDescriptor<>("next-round", Types.LONG));
         var metrics = getRuntimeContext().getMetricGroup();
-        published = metrics.counter("fineTunePublished");
-        rejected = metrics.counter("fineTuneRejected");
-        skipped = metrics.counter("fineTuneSkipped");
+        outcomes = new RoundOutcomes(metrics);
         lastImprovement = Double.NaN;
         lastWindowsPerSecond = Double.NaN;
         metrics.gauge("fineTuneLastImprovement", () -> lastImprovement);
@@ -93,10 +88,10 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
         long round = rounds++;
         if (reservoir.trainingSize() < settings.minTrainingWindows()
                 || reservoir.heldOutSize() < settings.minHeldOutWindows()) {
-            skipped.inc(); // not worth the registry reads
-            return report(round, String.format(Locale.ROOT, "SKIP: %d training and %d held-out windows; a round "
-                    + "needs at least %d and %d", reservoir.trainingSize(), reservoir.heldOutSize(),
-                    settings.minTrainingWindows(), settings.minHeldOutWindows()));
+            // not worth the registry reads
+            return report(round, outcomes.skip(String.format(Locale.ROOT, "%d training and %d held-out windows; a "
+                    + "round needs at least %d and %d", reservoir.trainingSize(), reservoir.heldOutSize(),
+                    settings.minTrainingWindows(), settings.minHeldOutWindows())));
         }
         Optional<ModelArtifact> serving;
         long version;
@@ -104,12 +99,11 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
             serving = deployment.serving();
             version = deployment.nextVersion();
         } catch (RuntimeException e) {
-            skipped.inc(); // the registry is unreachable: keep the windows, try again next round
-            return report(round, "SKIP: the registry could not be read: " + e.getMessage());
+            // the registry is unreachable: keep the windows, try again next round
+            return report(round, outcomes.skip("the registry could not be read: " + e.getMessage()));
         }
         if (serving.isEmpty()) {
-            skipped.inc();
-            return report(round, "SKIP: no model is served yet; promote one first");
+            return report(round, outcomes.skip("no model is served yet; promote one first"));
         }
         ModelArtifact parent = serving.get();
         FineTuneRound.Result result;
@@ -118,12 +112,10 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
                     reservoir.heldOutWindows(), Math.max(parent.getVersion() + 1, version));
         } catch (RuntimeException e) {
             reservoir.clear(); // windows the serving model cannot take (e.g. another width) would fail again
-            rejected.inc();
-            return report(round, "REJECT: the round failed: " + e);
+            return report(round, outcomes.reject("the round failed: " + e));
         }
         if (result.decision() == FineTuneRound.Decision.SKIP) {
-            skipped.inc();
-            return report(round, "SKIP: " + result.reason()); // keep collecting
+            return report(round, outcomes.skip(result.reason())); // keep collecting
         }
         reservoir.clear();
         lastImprovement = result.improvement();
@@ -132,18 +124,7 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
                         + "%d held-out windows]", parent.getVersion(), result.iterations(),
                 result.budgetSpent() ? " (budget spent)" : "", result.trainingSeconds(),
                 lastWindowsPerSecond, result.trainingWindows(), result.heldOutWindows());
-        if (result.decision() == FineTuneRound.Decision.REJECT) {
-            rejected.inc();
-            return report(round, "REJECT: " + result.reason() + stats);
-        }
-        try {
-            String done = deployment.deploy(result.candidate().orElseThrow(), result.reason());
-            published.inc();
-            return report(round, "PUBLISH: " + done + ": " + result.reason() + stats);
-        } catch (RuntimeException e) {
-            rejected.inc();
-            return report(round, "REJECT: the candidate passed but could not be deployed: " + e.getMessage() + stats);
-        }
+        return report(round, outcomes.conclude(result, deployment, stats));
     }
 
     private static String report(long round, String line) {

@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -43,9 +42,7 @@ public final class RoundCombiner extends KeyedCoProcessFunction<Integer, Trainin
     private transient ModelDeployment deployment;
     private transient TreeMap<Long, List<ShardResult>> pending;
     private transient long lastDecided;
-    private transient Counter published;
-    private transient Counter rejected;
-    private transient Counter skipped;
+    private transient RoundOutcomes outcomes;
 
     public RoundCombiner(FineTuneSettings settings, ModelDeployment.Factory deploymentFactory) {
         if (settings == null || deploymentFactory == null) {
@@ -62,9 +59,7 @@ public final class RoundCombiner extends KeyedCoProcessFunction<Integer, Trainin
         pending = new TreeMap<>();
         lastDecided = Long.MIN_VALUE;
         var metrics = getRuntimeContext().getMetricGroup();
-        published = metrics.counter("fineTunePublished");
-        rejected = metrics.counter("fineTuneRejected");
-        skipped = metrics.counter("fineTuneSkipped");
+        outcomes = new RoundOutcomes(metrics);
     }
 
     @Override
@@ -133,9 +128,8 @@ public final class RoundCombiner extends KeyedCoProcessFunction<Integer, Trainin
         }
         Collections.sort(notTrained);
         if (trained.isEmpty()) {
-            skipped.inc();
-            return "SKIP: no shard trained" + (notTrained.isEmpty() ? "" : " (" + String.join("; ", notTrained) + ")")
-                    + shards(results.size(), 0, 0);
+            return outcomes.skip("no shard trained" + (notTrained.isEmpty() ? "" : " (" + String.join("; ",
+                    notTrained) + ")") + shards(results.size(), 0, 0));
         }
         List<ShardResult> current = new ArrayList<>();
         for (ShardResult r : trained) {
@@ -159,20 +153,18 @@ public final class RoundCombiner extends KeyedCoProcessFunction<Integer, Trainin
             serving = deployment.serving();
             nextVersion = deployment.nextVersion();
         } catch (RuntimeException e) {
-            skipped.inc();
-            return "SKIP: the registry could not be read: " + e.getMessage() + stats;
+            return outcomes.skip("the registry could not be read: " + e.getMessage() + stats);
         }
         if (serving.isEmpty() || serving.get().getVersion() != newest) {
-            skipped.inc();
-            return "SKIP: the shards trained from v" + newest + " but "
-                    + serving.map(a -> "v" + a.getVersion()).orElse("no model") + " is served now" + stats;
+            return outcomes.skip("the shards trained from v" + newest + " but "
+                    + serving.map(a -> "v" + a.getVersion()).orElse("no model") + " is served now" + stats);
         }
         ModelArtifact parent = serving.get();
         List<TrainingWindow> heldOut = reservoir.heldOutWindows();
         if (heldOut.size() < settings.minHeldOutWindows()) {
-            skipped.inc(); // keep collecting held-out windows; the shards' training of this round is lost
-            return String.format(Locale.ROOT, "SKIP: %d held-out windows; a round needs at least %d%s",
-                    heldOut.size(), settings.minHeldOutWindows(), stats);
+            // keep collecting held-out windows; the shards' training of this round is lost
+            return outcomes.skip(String.format(Locale.ROOT, "%d held-out windows; a round needs at least %d%s",
+                    heldOut.size(), settings.minHeldOutWindows(), stats));
         }
         FineTuneRound.Result result;
         try {
@@ -189,26 +181,14 @@ public final class RoundCombiner extends KeyedCoProcessFunction<Integer, Trainin
                     Math.max(parent.getVersion() + 1, nextVersion), combined(mean, current, windows));
         } catch (RuntimeException e) {
             reservoir.clear(); // held-out windows the serving model cannot take would fail again
-            rejected.inc();
-            return "REJECT: the round failed: " + e + stats;
+            return outcomes.reject("the round failed: " + e + stats);
         }
         reservoir.clear();
         String line = result.reason() + String.format(Locale.ROOT, " [v%d, %d iterations%s in %.1f s, %d held-out "
                         + "windows]", parent.getVersion(), result.iterations(),
                 result.budgetSpent() ? " (budget spent)" : "", result.trainingSeconds(), result.heldOutWindows())
                 + stats;
-        if (result.decision() != FineTuneRound.Decision.PUBLISH) {
-            rejected.inc();
-            return "REJECT: " + line;
-        }
-        try {
-            String done = deployment.deploy(result.candidate().orElseThrow(), result.reason());
-            published.inc();
-            return "PUBLISH: " + done + ": " + line;
-        } catch (RuntimeException e) {
-            rejected.inc();
-            return "REJECT: the candidate passed but could not be deployed: " + e.getMessage() + "; " + line;
-        }
+        return outcomes.conclude(result, deployment, line);
     }
 
     private String shards(int reported, int trained, int windows) {
