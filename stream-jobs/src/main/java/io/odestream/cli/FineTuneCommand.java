@@ -53,6 +53,10 @@ final class FineTuneCommand implements Callable<Integer> {
             description = "Relative held-out improvement a candidate needs to be published (default ${DEFAULT-VALUE}).")
     double margin;
 
+    @Option(names = "--every-windows", defaultValue = "0", paramLabel = "N", description = "Also start a round as soon "
+            + "as N new windows arrived since the last one (default ${DEFAULT-VALUE}: on the --every schedule only).")
+    int everyWindows;
+
     @Option(names = "--trainers", defaultValue = "1", description = "Trainer subtasks: above 1, each trains on its "
             + "share of the series and one subtask averages the parameters, checks and deploys (default ${DEFAULT-VALUE}).")
     int trainers;
@@ -68,7 +72,7 @@ final class FineTuneCommand implements Callable<Integer> {
                     + "(create a pair with `odestream models keygen --out DIR --name NAME`)");
         }
         FineTuneSettings settings = FineTuneSettings.defaults().withRounds(every, budget, iterations).withMargin(margin)
-                .withTrainers(trainers);
+                .withTrainers(trainers).withRoundEveryWindows(everyWindows);
         var deployment = RegistryDeployment.factory(kafka.bootstrapServers(), kafka.topic(OdeTopic.MODELS),
                 kafka.topic(OdeTopic.MODEL_SERVING), signingKey.toAbsolutePath().getParent().toString(),
                 name.substring(0, name.length() - ".key".length()), keys.toAbsolutePath().toString(), modelId, mode);

@@ -32,12 +32,15 @@ import java.time.Duration;
  * @param seed               sampling, training and evaluation noise (varied per round)
  * @param trainers           training subtasks: 1 = one trainer ({@link FineTuneTrainer}); more = data-parallel
  *                           shards ({@link ShardTrainer}) whose parameters a {@link RoundCombiner} averages
+ * @param everyWindows       also start a round once this many new windows arrived since the last one
+ *                           (0 = on the time schedule only; one trainer only: shards round on aligned ticks)
  */
 public record FineTuneSettings(int windowLength, int split, int stride, int batchSize, int iterations,
                                double learningRate, double klWeight, Duration roundBudget, Duration roundInterval,
                                double margin, int evaluationSamples, int capacity, int perSeriesCap,
                                int heldOutCapacity, double heldOutFraction, int minTrainingWindows,
-                               int minHeldOutWindows, long seed, int trainers) implements Serializable {
+                               int minHeldOutWindows, long seed, int trainers, int everyWindows)
+        implements Serializable {
 
     public FineTuneSettings {
         if (stride < 1) {
@@ -46,6 +49,11 @@ public record FineTuneSettings(int windowLength, int split, int stride, int batc
         if (trainers < 1) {
             throw new IllegalArgumentException("trainers must be >= 1 (1 = a single trainer subtask), got "
                     + trainers);
+        }
+        if (everyWindows < 0 || everyWindows > 0 && trainers > 1) {
+            throw new IllegalArgumentException("everyWindows must be >= 0 (0 = rounds on the time schedule only), and "
+                    + "needs a single trainer (data-parallel rounds run on aligned wall-clock ticks), got "
+                    + everyWindows + " with " + trainers + " trainers");
         }
         if (roundInterval == null || roundInterval.toMillis() < 1) {
             throw new IllegalArgumentException("roundInterval must be a positive duration, got " + roundInterval);
@@ -64,7 +72,7 @@ public record FineTuneSettings(int windowLength, int split, int stride, int batc
      */
     public static FineTuneSettings defaults() {
         return new FineTuneSettings(16, 10, 16, 16, 200, 0.005, 0.1, Duration.ofSeconds(60), Duration.ofMinutes(5),
-                0.05, 2, 512, 32, 64, 0.2, 64, 16, 20240601L, 1);
+                0.05, 2, 512, 32, 64, 0.2, 64, 16, 20240601L, 1, 0);
     }
 
     public WindowReservoir.Config reservoir() {
@@ -94,25 +102,32 @@ public record FineTuneSettings(int windowLength, int split, int stride, int batc
     public FineTuneSettings withRounds(Duration interval, Duration budget, int iterationsPerRound) {
         return new FineTuneSettings(windowLength, split, stride, batchSize, iterationsPerRound, learningRate, klWeight,
                 budget, interval, margin, evaluationSamples, capacity, perSeriesCap, heldOutCapacity, heldOutFraction,
-                minTrainingWindows, minHeldOutWindows, seed, trainers);
+                minTrainingWindows, minHeldOutWindows, seed, trainers, everyWindows);
     }
 
     public FineTuneSettings withMargin(double value) {
         return new FineTuneSettings(windowLength, split, stride, batchSize, iterations, learningRate, klWeight,
                 roundBudget, roundInterval, value, evaluationSamples, capacity, perSeriesCap, heldOutCapacity,
-                heldOutFraction, minTrainingWindows, minHeldOutWindows, seed, trainers);
+                heldOutFraction, minTrainingWindows, minHeldOutWindows, seed, trainers, everyWindows);
     }
 
     public FineTuneSettings withMinimumWindows(int training, int heldOut) {
         return new FineTuneSettings(windowLength, split, stride, batchSize, iterations, learningRate, klWeight,
                 roundBudget, roundInterval, margin, evaluationSamples, capacity, perSeriesCap, heldOutCapacity,
-                heldOutFraction, training, heldOut, seed, trainers);
+                heldOutFraction, training, heldOut, seed, trainers, everyWindows);
+    }
+
+    /** Also a round once {@code count} new windows arrived since the last round (0 = time schedule only). */
+    public FineTuneSettings withRoundEveryWindows(int count) {
+        return new FineTuneSettings(windowLength, split, stride, batchSize, iterations, learningRate, klWeight,
+                roundBudget, roundInterval, margin, evaluationSamples, capacity, perSeriesCap, heldOutCapacity,
+                heldOutFraction, minTrainingWindows, minHeldOutWindows, seed, trainers, count);
     }
 
     /** {@code count} training subtasks (data-parallel with parameter averaging when above 1). */
     public FineTuneSettings withTrainers(int count) {
         return new FineTuneSettings(windowLength, split, stride, batchSize, iterations, learningRate, klWeight,
                 roundBudget, roundInterval, margin, evaluationSamples, capacity, perSeriesCap, heldOutCapacity,
-                heldOutFraction, minTrainingWindows, minHeldOutWindows, seed, count);
+                heldOutFraction, minTrainingWindows, minHeldOutWindows, seed, count, everyWindows);
     }
 }

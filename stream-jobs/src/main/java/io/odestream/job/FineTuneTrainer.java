@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one trainer subtask (keyed by a constant, for its processing-time timers): collects windows
- * of every series in a {@link WindowReservoir}; every {@code roundInterval} of processing time runs a
+ * of every series in a {@link WindowReservoir}; every {@code roundInterval} of processing time (and,
+ * when {@code everyWindows} is set, as soon as that many new windows arrived) runs a
  * {@link FineTuneRound} from the model served now and deploys a candidate that passed; emits one
  * line per round saying what was decided and why.
  *
@@ -37,6 +38,8 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
     private transient ValueState<Long> nextRound;
     private transient long rounds;
     private transient RoundOutcomes outcomes;
+    /** The reservoir's offered-window count right after the last round (for rounds every N windows). */
+    private transient long offeredAtLastRound;
     private transient volatile double lastImprovement;
     private transient volatile double lastWindowsPerSecond;
 
@@ -64,7 +67,14 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
     @Override
     public void processElement(TrainingWindow window, Context ctx, Collector<String> out) throws Exception {
         reservoir.offer(window);
-        if (nextRound.value() == null) {
+        Long next = nextRound.value();
+        if (next == null) {
+            schedule(ctx.timerService().currentProcessingTime(), ctx);
+        } else if (settings.everyWindows() > 0
+                && reservoir.windowsOffered() - offeredAtLastRound >= settings.everyWindows()) {
+            // Enough new windows: a round now, and the timed one moves to an interval after it.
+            ctx.timerService().deleteProcessingTimeTimer(next);
+            out.collect(runRound());
             schedule(ctx.timerService().currentProcessingTime(), ctx);
         }
     }
@@ -85,6 +95,12 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
 
     /** One round; never throws (a failed round is reported and the next one tries again). */
     String runRound() {
+        String line = round();
+        offeredAtLastRound = reservoir.windowsOffered(); // 0 after a round that trained and cleared it
+        return line;
+    }
+
+    private String round() {
         long round = rounds++;
         if (reservoir.trainingSize() < settings.minTrainingWindows()
                 || reservoir.heldOutSize() < settings.minHeldOutWindows()) {

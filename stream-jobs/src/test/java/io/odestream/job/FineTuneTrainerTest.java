@@ -103,6 +103,32 @@ class FineTuneTrainerTest {
     }
 
     @Test
+    void withRoundsEveryNWindowsARoundRunsAsSoonAsNNewWindowsArrivedWithoutWaitingForTheTimer() throws Exception {
+        InMemoryDeployment deployment = new InMemoryDeployment(DemoModel.bundled());
+        FineTuneSettings every200 = SETTINGS.withRounds(Duration.ofHours(1), Duration.ofSeconds(40), 40)
+                .withRoundEveryWindows(200);
+        var h = trainer(every200, deployment);
+        h.setProcessingTime(0);
+        List<TrainingWindow> windows = RegimeChange.newRegimeWindows(77, SETTINGS.round(0).training(),
+                SETTINGS.stride());
+        assertTrue(windows.size() > 200 && windows.size() < 400, "one round's worth: " + windows.size());
+        for (int i = 0; i < windows.size(); i++) {
+            h.processElement(windows.get(i), 0);
+            assertEquals(i + 1 >= 200 ? 1 : 0, h.extractOutputValues().size(), "after window " + (i + 1));
+        }
+        assertTrue(h.extractOutputValues().get(0).startsWith("fine-tune round 0: PUBLISH: deployed v2"),
+                h.extractOutputValues().get(0));
+        assertEquals(1, h.numProcessingTimeTimers(), "the timed round moved to an interval after this one");
+    }
+
+    @Test
+    void roundsEveryNWindowsNeedASingleTrainer() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SETTINGS.withTrainers(2).withRoundEveryWindows(100));
+        assertTrue(e.getMessage().contains("single trainer"), e.getMessage());
+    }
+
+    @Test
     void withoutAServingModelARoundIsSkipped() throws Exception {
         InMemoryDeployment deployment = new InMemoryDeployment(null);
         var h = trainer(deployment);
@@ -174,8 +200,13 @@ class FineTuneTrainerTest {
 
     private KeyedOneInputStreamOperatorTestHarness<Integer, TrainingWindow, String> trainer(
             InMemoryDeployment deployment) throws Exception {
+        return trainer(SETTINGS, deployment);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<Integer, TrainingWindow, String> trainer(
+            FineTuneSettings settings, InMemoryDeployment deployment) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new FineTuneTrainer(SETTINGS, () -> deployment)),
+                new KeyedProcessOperator<>(new FineTuneTrainer(settings, () -> deployment)),
                 (TrainingWindow w) -> 0, Types.INT);
         harnesses.add(h);
         h.open();
