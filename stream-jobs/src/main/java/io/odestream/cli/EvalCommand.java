@@ -10,6 +10,7 @@ import io.odestream.eval.nab.NabReport;
 import io.odestream.eval.nab.NabResultsCorpus;
 import io.odestream.eval.nab.NabScorer;
 import io.odestream.eval.nab.NabScores;
+import io.odestream.eval.spiral.SpiralTable;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
 /** {@code odestream eval}: measures anomaly detection against public benchmarks. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Measures anomaly detection against public benchmarks (the Numenta Anomaly Benchmark).",
-        subcommands = {EvalCommand.NabScore.class, EvalCommand.Nab.class})
+        subcommands = {EvalCommand.NabScore.class, EvalCommand.Nab.class, EvalCommand.Spirals.class})
 final class EvalCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -101,6 +102,41 @@ final class EvalCommand implements Runnable {
 
         private List<CostProfile> costProfiles(Path nabRoot) {
             return EvalCommand.costProfiles(profiles, nabRoot);
+        }
+    }
+
+    /** {@code odestream eval spirals}: Chen et al. 2018's Table 2 (irregular spirals) with our models. */
+    @Command(name = "spirals", mixinStandardHelpOptions = true,
+            description = {"Reproduces Chen et al. 2018, Table 2 (predictive RMSE on irregularly sampled spirals, "
+                    + "30/50/100 observed points) with odestream's latent ODE and the RNN-Δt baseline: generates the "
+                    + "spirals as torchdiffeq's examples/latent_ode.py does, trains both models per column, prints "
+                    + "progress to stderr and the Markdown table (beside the paper's numbers) to stdout.",
+                "The protocol and where it differs from the paper: io.odestream.eval.spiral.SpiralTable, docs/RESULTS.md."})
+    static final class Spirals implements Callable<Integer> {
+        @Option(names = "--iterations", defaultValue = "2000", description = "Training iterations per model and "
+                + "column (default ${DEFAULT-VALUE}, the paper's; 1000 take ~27 min on 2 cores).")
+        int iterations;
+
+        @Option(names = "--spirals", defaultValue = "1000", description = "Spirals generated (default ${DEFAULT-VALUE}).")
+        int spirals;
+
+        @Option(names = "--counts", split = ",", defaultValue = "30,50,100",
+                description = "Observed points per spiral, one column each (default ${DEFAULT-VALUE}).")
+        int[] counts;
+
+        @Option(names = "--batch", defaultValue = "50", description = "Spirals per iteration (default ${DEFAULT-VALUE}).")
+        int batch;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Data, training and sampling seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() {
+            SpiralTable.Settings paper = SpiralTable.Settings.paper();
+            SpiralTable.Settings settings = new SpiralTable.Settings(spirals, counts, iterations, batch, paper.samples(),
+                    paper.rtol(), paper.atol(), paper.every(), seed);
+            System.out.print(SpiralTable.markdown(SpiralTable.run(settings, System.err)));
+            return 0;
         }
     }
 
