@@ -17,7 +17,6 @@ import io.odestream.schema.ModelArtifact;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -229,36 +228,5 @@ class RoundCombinerTest {
         r.dataToMillis = 1;
         r.seriesIds = new String[] {"s" + shard};
         return r;
-    }
-
-    /** Serves the last deployed artifact; a plain list, so the test can read what was deployed. */
-    static final class InMemoryDeployment implements ModelDeployment, java.io.Serializable {
-        private static final long serialVersionUID = 1L;
-        final List<ModelArtifact> deployed = new ArrayList<>();
-        private final ModelArtifact initial;
-
-        InMemoryDeployment(ModelArtifact initial) {
-            this.initial = initial;
-        }
-
-        @Override
-        public Optional<ModelArtifact> serving() {
-            return deployed.isEmpty() ? Optional.ofNullable(initial) : Optional.of(deployed.get(deployed.size() - 1));
-        }
-
-        @Override
-        public long nextVersion() {
-            return serving().map(a -> a.getVersion() + 1).orElse(1L);
-        }
-
-        @Override
-        public String deploy(ModelArtifact candidate, String reason) {
-            deployed.add(candidate);
-            return "deployed v" + candidate.getVersion();
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

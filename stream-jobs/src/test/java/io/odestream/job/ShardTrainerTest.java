@@ -11,7 +11,6 @@ import io.odestream.demo.DemoModel;
 import io.odestream.finetune.RegimeChange;
 import io.odestream.finetune.TrainingWindow;
 import io.odestream.finetune.WindowReservoir;
-import io.odestream.job.RoundCombinerTest.InMemoryDeployment;
 import io.odestream.latent.LatentOdeModel;
 import java.time.Duration;
 import java.util.ArrayList;
