@@ -162,6 +162,8 @@ public final class LatentFilter {
         double[][] decoded = decodeSamples(state, new long[] {eventTimeMillis}, samples, seed);
         double[] z = new double[c];
         Arrays.fill(z, Double.NaN);
+        double[] means = new double[c];
+        Arrays.fill(means, Double.NaN);
         double[] logDensity = new double[samples];
         int observed = 0;
         double[] centres = new double[samples];
@@ -185,9 +187,10 @@ public final class LatentFilter {
                 variance += (v - m) * (v - m) / samples;
             }
             z[j] = (x - m) / Math.sqrt(variance);
+            means[j] = model.spec().mean(j) + scale * m;
         }
         double nld = observed == 0 ? Double.NaN : -(logSumExp(logDensity) - Math.log(samples));
-        return new Score(nld, z, observed);
+        return new Score(nld, z, observed, means);
     }
 
     /** Readout of K posterior samples at every query time: [query][k*C + j], normalised units. */

@@ -7,6 +7,9 @@ package io.odestream.latent;
  * @param negativeLogDensity −log p(observed channels), in the data's units (NaN when nothing was observed)
  * @param zScores            per channel (x − predictive mean) / predictive std; NaN for missing channels
  * @param observedChannels   how many channels were observed (finite and unmasked)
+ * @param predictiveMeans    per channel the predictive mean at the observation's time, in data units
+ *                           (what {@link LatentFilter#predict} gives with the same seed); NaN for
+ *                           missing channels
  */
-public record Score(double negativeLogDensity, double[] zScores, int observedChannels) {
+public record Score(double negativeLogDensity, double[] zScores, int observedChannels, double[] predictiveMeans) {
 }

@@ -1,7 +1,6 @@
 package io.odestream.job;
 
 import io.odestream.latent.FilterState;
-import io.odestream.latent.LatentFilter;
 import io.odestream.latent.Score;
 import io.odestream.ode.SolverException;
 import io.odestream.registry.ArtifactVerifier;
@@ -66,7 +65,6 @@ public final class ShadowEvaluator
     private transient boolean reportsModelEvents;
     private transient double[] values;
     private transient boolean[] observed;
-    private transient long[] queryTime;
     private transient Counter scored;
     private transient Counter notShadowed;
     private transient Counter waitingForModels;
@@ -99,7 +97,6 @@ public final class ShadowEvaluator
         restarts = g.counter("shadowSeriesRestarts");
         solverFailures = g.counter("shadowSolverFailures");
         rejectedCandidates = g.counter("shadowRejectedCandidates");
-        queryTime = new long[1];
         // Every subtask sees every candidate; one of them speaks for all about rejecting it.
         reportsModelEvents = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
     }
@@ -259,8 +256,8 @@ public final class ShadowEvaluator
         try {
             Score servedScore = served.filter.score(before, t, values, observed, samples, seed);
             Score shadowScore = shadow.filter.score(candidateBefore, t, values, observed, samples, seed);
-            double servedError = absError(served.filter, before, t, samples, seed);
-            double shadowError = absError(shadow.filter, candidateBefore, t, samples, seed);
+            double servedError = absError(servedScore);
+            double shadowError = absError(shadowScore);
             s.store(served.filter.update(before, t, values, observed),
                     shadow.filter.update(candidateBefore, t, values, observed));
             if (servedScore.observedChannels() == 0) {
@@ -292,10 +289,12 @@ public final class ShadowEvaluator
         }
     }
 
-    /** Mean over the observed channels of |predictive mean at the observation's time - value|. */
-    private double absError(LatentFilter filter, FilterState state, long t, int samples, long seed) {
-        queryTime[0] = t; // predict copies the times, so one array serves every call
-        double[] mean = filter.predict(state, queryTime, samples, seed).mean()[0];
+    /**
+     * Mean over the observed channels of |predictive mean at the observation's time - value|; the
+     * score already decoded the samples the mean comes from.
+     */
+    private double absError(Score score) {
+        double[] mean = score.predictiveMeans();
         double sum = 0;
         int n = 0;
         for (int j = 0; j < mean.length; j++) {
