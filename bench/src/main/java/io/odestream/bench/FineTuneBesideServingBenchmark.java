@@ -4,9 +4,7 @@ import io.odestream.job.DemoSetup;
 import io.odestream.job.FineTuneJob;
 import io.odestream.job.FineTuneSettings;
 import io.odestream.job.ForecastJob;
-import io.odestream.job.ForecastJobConfig;
 import io.odestream.job.ModelDeployment;
-import io.odestream.job.PosteriorUpdater;
 import io.odestream.job.RegistryDeployment;
 import io.odestream.job.UpdaterSettings;
 import io.odestream.kafka.KafkaSettings;
@@ -28,17 +26,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -76,8 +71,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * </pre>
  */
 public final class FineTuneBesideServingBenchmark {
-    /** Event time of the stream: the demo's 2024-01-01. */
-    private static final long STREAM_START = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
     /** Both jobs' topic prefix: the fine-tuning job reads the serving job's observations topic. */
     private static final String PREFIX = "tp-";
     private static final String KEY_NAME = "bench-fine-tune";
@@ -141,14 +134,14 @@ public final class FineTuneBesideServingBenchmark {
                     broker.bootstrapServers());
             run(o, model, broker.bootstrapServers(), work);
         } finally {
-            deleteRecursively(work);
+            PipelineBenchmark.deleteRecursively(work);
         }
     }
 
     private static void run(Options o, BenchModel model, String bootstrap, Path work) throws Exception {
         PipelineOptions p = o.pipeline();
         Duration span = Duration.ofMillis(Math.round(1000.0 * p.events() / p.keys()));
-        BenchStream stream = BenchStream.generate(p.keys(), STREAM_START, span, Duration.ofSeconds(1), p.anomalyRate(),
+        BenchStream stream = BenchStream.generate(p.keys(), PipelineBenchmark.STREAM_START, span, Duration.ofSeconds(1), p.anomalyRate(),
                 p.seed());
         System.out.printf(Locale.ROOT, "stream: %,d observations of %,d series over %s of event time%n", stream.size(),
                 p.keys(), span);
@@ -188,7 +181,7 @@ public final class FineTuneBesideServingBenchmark {
         // the feed runs from the fine-tuning job's start, so that windows are waiting when the rounds
         // around the measured run fire (the topic's own windows are used up by the first round or two)
         double trainerCpuSeconds;
-        try (Feeder feeder = Feeder.start(data, p, STREAM_START + span.toMillis(), o.feedRate());
+        try (Feeder feeder = Feeder.start(data, p, PipelineBenchmark.STREAM_START + span.toMillis(), o.feedRate());
              TrainerCpu trainerCpu = TrainerCpu.start()) {
             try {
                 if (!rounds.awaitTrained(1, o.readyTimeout().toMillis())) {
@@ -243,38 +236,16 @@ public final class FineTuneBesideServingBenchmark {
      */
     private static Measured modelJob(PipelineOptions p, KafkaSettings data, BenchModel model, Path checkpoints, int run,
                                      long minEvents, LongSupplier maxEvents) throws Exception {
-        ForecastJobConfig config = ForecastJobConfig.defaults(data,
-                        DemoSetup.updaterSettings(model.modelId(), model.verifier()))
-                .withGroupId("bench-model-" + run).withBounded(true)
-                .withModelSource(ForecastJobConfig.ModelSource.TOPIC)
-                .withEventTime(p.outOfOrderness(), PipelineBenchmark.IDLENESS)
-                .withCheckpoints(p.checkpointInterval(), checkpoints)
-                .withStateBackend(p.stateBackend());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(p.parallelism(),
-                CapturedMetrics.install(config.flinkConfiguration()));
-        ForecastJob.build(env, config, in -> in.map(new FirstRecordClock<>()).returns(PosteriorUpdater.INPUT_TYPE)
-                .name("first-record clock"));
-        CapturedMetrics.reset();
-        FirstRecordClock.reset();
-        long start = System.nanoTime();
-        env.execute("forecast job, bounded, run " + run);
-        long end = System.nanoTime();
-        long applied = CapturedMetrics.counter("observations");
-        if (applied < 0) {
-            throw new IllegalStateException("the updater's metrics were not captured (is META-INF/services of "
-                    + CapturedMetrics.Factory.class.getName() + " on the classpath?)");
-        }
-        long events = applied + CapturedMetrics.counter("lateObservations")
-                + CapturedMetrics.counter("rejectedObservations");
+        PipelineBenchmark.ModelJobRun r = PipelineBenchmark.runModelJob(p, data, model, checkpoints,
+                "bench-model-" + run, "forecast job, bounded, run " + run);
         long max = maxEvents.getAsLong();
-        if (events < minEvents || events > max) {
-            throw new IllegalStateException("model job run " + run + " applied, sent late or rejected " + events
+        if (r.events() < minEvents || r.events() > max) {
+            throw new IllegalStateException("model job run " + run + " applied, sent late or rejected " + r.events()
                     + " observations; between " + minEvents + " and " + max + " were in the topic at its start-up: "
                     + "the run is not comparable");
         }
-        long first = FirstRecordClock.firstNanos();
-        return new Measured(new PipelineBenchmark.Throughput("model job, run " + run, events, (end - first) / 1e9,
-                (end - start) / 1e9), first, end);
+        return new Measured(new PipelineBenchmark.Throughput("model job, run " + run, r.events(),
+                r.secondsFromFirstRecord(), r.secondsWithStartUp()), r.firstRecordNanos(), r.endNanos());
     }
 
     private static void print(String what, Measured m) {
@@ -421,17 +392,6 @@ public final class FineTuneBesideServingBenchmark {
                 "  --partitions, --parallelism, --anomaly-rate, --out-of-orderness-ms, --checkpoint-ms,",
                 "  --state-backend, --model, --seed: as PipelineBenchmark (see its --help)",
                 "  --help                     this text");
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /**

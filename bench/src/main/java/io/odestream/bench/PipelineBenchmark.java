@@ -63,7 +63,7 @@ public final class PipelineBenchmark {
     /** A source split silent this long stops holding the watermark back (both jobs). */
     static final Duration IDLENESS = Duration.ofSeconds(1);
     /** Event time of the throughput stream: the demo's 2024-01-01. */
-    private static final long STREAM_START = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
+    static final long STREAM_START = Instant.parse("2024-01-01T00:00:00Z").toEpochMilli();
 
     /**
      * One bounded run over the throughput topic.
@@ -198,12 +198,39 @@ public final class PipelineBenchmark {
 
     private static Throughput modelJob(PipelineOptions o, KafkaSettings data, BenchModel model, Path checkpoints,
                                        int events) throws Exception {
+        ModelJobRun run = runModelJob(o, data, model, checkpoints.resolve("model"), "bench-model",
+                "forecast job, bounded");
+        if (run.events() != events) {
+            throw new IllegalStateException("the model job applied, sent late or rejected " + run.events() + " of the "
+                    + events + " observations produced; the run is not comparable");
+        }
+        return new Throughput("model job", events, run.secondsFromFirstRecord(), run.secondsWithStartUp());
+    }
+
+    /**
+     * One bounded run of the forecasting job over the throughput topic, clocked from the first record
+     * through the pipeline ({@link FirstRecordClock}).
+     *
+     * @param events observations the updater applied, sent late or rejected (its own counters)
+     */
+    record ModelJobRun(long events, long startNanos, long firstRecordNanos, long endNanos) {
+        double secondsFromFirstRecord() {
+            return (endNanos - firstRecordNanos) / 1e9;
+        }
+
+        double secondsWithStartUp() {
+            return (endNanos - startNanos) / 1e9;
+        }
+    }
+
+    static ModelJobRun runModelJob(PipelineOptions o, KafkaSettings data, BenchModel model, Path checkpoints,
+                                   String groupId, String jobName) throws Exception {
         ForecastJobConfig config = ForecastJobConfig.defaults(data,
                         DemoSetup.updaterSettings(model.modelId(), model.verifier()))
-                .withGroupId("bench-model").withBounded(true)
+                .withGroupId(groupId).withBounded(true)
                 .withModelSource(ForecastJobConfig.ModelSource.TOPIC)
                 .withEventTime(o.outOfOrderness(), IDLENESS)
-                .withCheckpoints(o.checkpointInterval(), checkpoints.resolve("model"))
+                .withCheckpoints(o.checkpointInterval(), checkpoints)
                 .withStateBackend(o.stateBackend());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism(),
                 CapturedMetrics.install(config.flinkConfiguration()));
@@ -212,20 +239,16 @@ public final class PipelineBenchmark {
         CapturedMetrics.reset();
         FirstRecordClock.reset();
         long start = System.nanoTime();
-        env.execute("forecast job, bounded");
+        env.execute(jobName);
         long end = System.nanoTime();
         long applied = CapturedMetrics.counter("observations");
-        long late = CapturedMetrics.counter("lateObservations");
-        long rejected = CapturedMetrics.counter("rejectedObservations");
         if (applied < 0) {
             throw new IllegalStateException("the updater's metrics were not captured (is META-INF/services of "
                     + CapturedMetrics.Factory.class.getName() + " on the classpath?)");
         }
-        if (applied + late + rejected != events) {
-            throw new IllegalStateException("the model job applied " + applied + ", sent " + late + " late and rejected "
-                    + rejected + " of the " + events + " observations produced; the run is not comparable");
-        }
-        return new Throughput("model job", events, (end - FirstRecordClock.firstNanos()) / 1e9, (end - start) / 1e9);
+        long events = applied + CapturedMetrics.counter("lateObservations")
+                + CapturedMetrics.counter("rejectedObservations");
+        return new ModelJobRun(events, start, FirstRecordClock.firstNanos(), end);
     }
 
     /** The updater's counters and histograms of the finished model job, and its committed alerts. */
@@ -283,7 +306,7 @@ public final class PipelineBenchmark {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
