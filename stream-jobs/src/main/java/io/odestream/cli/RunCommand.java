@@ -1,6 +1,7 @@
 package io.odestream.cli;
 
 import io.odestream.alert.AlertPolicy;
+import io.odestream.job.ForecastBatching;
 import io.odestream.job.ForecastJob;
 import io.odestream.job.ForecastJobConfig;
 import io.odestream.job.RegistryPromoter;
@@ -111,6 +112,25 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--prometheus-port", description = "Expose the job's metrics for Prometheus on this port.")
     Integer prometheusPort;
 
+    @Option(names = "--forecast-backend", paramLabel = "java|djl",
+            description = "Answer forecasts in micro-batches on this backend (djl: one batched PyTorch solve per "
+                    + "batch, for a GPU or thousands of series); off unless given: each forecast is computed in its "
+                    + "series' operator on the JVM.")
+    String forecastBackend;
+
+    @Option(names = "--forecast-device", defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:N",
+            description = "Device of the forecast backend; gpu = the GPU of the TaskManager's gpu external resource "
+                    + "(default ${DEFAULT-VALUE}).")
+    String forecastDevice;
+
+    @Option(names = "--forecast-batch-size", defaultValue = "1024",
+            description = "A micro-batch is answered when it holds this many forecasts (default ${DEFAULT-VALUE}).")
+    int forecastBatchSize;
+
+    @Option(names = "--forecast-batch-delay", defaultValue = "PT0.02S", paramLabel = "DURATION",
+            description = "... or when its oldest forecast has waited this long (default ${DEFAULT-VALUE}).")
+    Duration forecastBatchDelay;
+
     @Override
     public Integer call() throws Exception {
         AlertPolicy defaults = AlertPolicy.defaults();
@@ -130,6 +150,10 @@ final class RunCommand implements Callable<Integer> {
                     : null;
             config = config.withShadow(new ShadowSettings(shadowFraction, shadowMinObservations, shadowMargin,
                     scoreSamples, promoter));
+        }
+        if (forecastBackend != null) {
+            config = config.withForecastBatching(new ForecastBatching(forecastBackend, forecastDevice, forecastBatchSize,
+                    forecastBatchDelay));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
         if (parallelism != null) {

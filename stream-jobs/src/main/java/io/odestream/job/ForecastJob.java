@@ -38,6 +38,8 @@ import org.apache.flink.types.Either;
  *  requests ─────┘                          models ─► broadcast ─┘     └─► late-observations
  *  undecodable or invalid input of every source ──────────────────────────► dead-letters
  * </pre>
+ * With {@link ForecastJobConfig#forecastBatching()} on, the updater prepares forecasts instead of
+ * computing them and {@link ForecastBatcher} answers them many series at a time on a batch backend.
  * "models" is every artifact on the models topic ({@link ForecastJobConfig.ModelSource#TOPIC}) or,
  * by default, the version the registry's serving pointer names ({@link ServedVersionSelector}
  * over the models and model-serving topics), so that publishing does not deploy, promoting does.
@@ -108,12 +110,22 @@ public final class ForecastJob {
         SingleOutputStreamOperator<Forecast> forecasts = tap.apply(inputs)
                 .keyBy(new SeriesKey())
                 .connect(modelUpdates)
-                .process(new PosteriorUpdater(config.updater()), new AvroTypeInfo<>(Forecast.class))
+                .process(new PosteriorUpdater(config.updater(), config.forecastBatching() != null),
+                        new AvroTypeInfo<>(Forecast.class))
                 .uid("posterior-updater")
                 .name("PosteriorUpdater");
+        DataStream<Forecast> answered = forecasts;
+        if (config.forecastBatching() != null) {
+            answered = forecasts.union(forecasts.getSideOutput(PosteriorUpdater.PENDING_FORECASTS)
+                    .connect(served.broadcast())
+                    .transform("forecast micro-batches (" + config.forecastBatching().backend() + ")",
+                            new AvroTypeInfo<>(Forecast.class),
+                            new ForecastBatcher(config.updater().modelId(), config.forecastBatching()))
+                    .uid("forecast-batcher"));
+        }
 
         KafkaSinks sinks = new KafkaSinks(config.kafka());
-        forecasts.sinkTo(sinks.sink(OdeTopic.FORECASTS, Forecast.class)).uid("sink-forecasts").name("forecasts");
+        answered.sinkTo(sinks.sink(OdeTopic.FORECASTS, Forecast.class)).uid("sink-forecasts").name("forecasts");
         DataStream<AnomalyAlert> alerts = forecasts.getSideOutput(PosteriorUpdater.ALERTS);
         if (shadowAlerts != null) {
             alerts = alerts.union(shadowAlerts);

@@ -27,12 +27,14 @@ import org.apache.flink.configuration.StateBackendOptions;
  *                           the models topic (the demo, a deployment without a registry)
  * @param shadow             shadow mode (null = off): the newest unpromoted version is scored beside
  *                           the served one on a share of the series and promoted if it wins
+ * @param forecastBatching   answer forecast requests in micro-batches on a batch backend (null = off:
+ *                           each request is answered in the per-series operator, on the JVM)
  */
 public record ForecastJobConfig(KafkaSettings kafka, String groupId, UpdaterSettings updater,
                                 Duration outOfOrderness, Duration idleness, boolean bounded,
                                 Duration checkpointInterval, String stateBackend, Path checkpointDir,
                                 Integer prometheusPort, ModelSource modelSource,
-                                ShadowSettings shadow) {
+                                ShadowSettings shadow, ForecastBatching forecastBatching) {
 
     /** Where the job takes the model it serves from. */
     public enum ModelSource {
@@ -62,52 +64,57 @@ public record ForecastJobConfig(KafkaSettings kafka, String groupId, UpdaterSett
     public static ForecastJobConfig defaults(KafkaSettings kafka, UpdaterSettings updater) {
         return new ForecastJobConfig(kafka, "odestream-forecast", updater, Duration.ofSeconds(5),
                 Duration.ofSeconds(10), false, Duration.ofSeconds(10), "hashmap", null, null, ModelSource.REGISTRY,
-                null);
+                null, null);
     }
 
     public ForecastJobConfig withGroupId(String id) {
         return new ForecastJobConfig(kafka, id, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, shadow);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, forecastBatching);
     }
 
     public ForecastJobConfig withUpdater(UpdaterSettings settings) {
         return new ForecastJobConfig(kafka, groupId, settings, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, shadow);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, forecastBatching);
     }
 
     public ForecastJobConfig withEventTime(Duration outOfOrder, Duration idle) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrder, idle, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, shadow);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, forecastBatching);
     }
 
     public ForecastJobConfig withBounded(boolean b) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, b, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, shadow);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, forecastBatching);
     }
 
     public ForecastJobConfig withCheckpoints(Duration interval, Path dir) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, interval,
-                stateBackend, dir, prometheusPort, modelSource, shadow);
+                stateBackend, dir, prometheusPort, modelSource, shadow, forecastBatching);
     }
 
     public ForecastJobConfig withStateBackend(String backend) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                backend, checkpointDir, prometheusPort, modelSource, shadow);
+                backend, checkpointDir, prometheusPort, modelSource, shadow, forecastBatching);
     }
 
     public ForecastJobConfig withPrometheusPort(Integer port) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, port, modelSource, shadow);
+                stateBackend, checkpointDir, port, modelSource, shadow, forecastBatching);
     }
 
     public ForecastJobConfig withModelSource(ModelSource source) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, source, shadow);
+                stateBackend, checkpointDir, prometheusPort, source, shadow, forecastBatching);
     }
 
     public ForecastJobConfig withShadow(ShadowSettings settings) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, settings);
+                stateBackend, checkpointDir, prometheusPort, modelSource, settings, forecastBatching);
+    }
+
+    public ForecastJobConfig withForecastBatching(ForecastBatching batching) {
+        return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, batching);
     }
 
     /** The Flink configuration to create the execution environment (or the cluster) with. */

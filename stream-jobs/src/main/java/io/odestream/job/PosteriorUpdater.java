@@ -71,6 +71,9 @@ public final class PosteriorUpdater
             new OutputTag<>("alerts", new AvroTypeInfo<>(AnomalyAlert.class));
     public static final OutputTag<Observation> LATE =
             new OutputTag<>("late-observations", new AvroTypeInfo<>(Observation.class));
+    /** Forecasts prepared for {@link ForecastBatcher} when micro-batching is on. */
+    public static final OutputTag<PendingForecast> PENDING_FORECASTS =
+            new OutputTag<>("pending-forecasts", TypeInformation.of(PendingForecast.class));
     /** The served artifact, one entry; broadcast state survives restores and reaches new subtasks. */
     public static final MapStateDescriptor<String, ModelArtifact> SERVING_MODEL =
             new MapStateDescriptor<>("serving-model", Types.STRING, new AvroTypeInfo<>(ModelArtifact.class));
@@ -78,6 +81,7 @@ public final class PosteriorUpdater
             new EitherTypeInfo<>(new AvroTypeInfo<>(Observation.class), new AvroTypeInfo<>(ForecastRequest.class));
 
     private final UpdaterSettings settings;
+    private final boolean batchedForecasts;
     private transient ValueState<SeriesState> series;
     private transient MapState<Long, List<Either<Observation, ForecastRequest>>> pending;
     private transient ServingModel model;
@@ -87,7 +91,16 @@ public final class PosteriorUpdater
     private transient boolean[] observed;
 
     public PosteriorUpdater(UpdaterSettings settings) {
+        this(settings, false);
+    }
+
+    /**
+     * @param batchedForecasts hand forecasts to {@link #PENDING_FORECASTS} for {@link ForecastBatcher}
+     *                         instead of computing them here
+     */
+    public PosteriorUpdater(UpdaterSettings settings, boolean batchedForecasts) {
         this.settings = settings;
+        this.batchedForecasts = batchedForecasts;
     }
 
     @Override
@@ -375,8 +388,14 @@ public final class PosteriorUpdater
             times[i] = r.getQueryTimes().get(i).toEpochMilli();
         }
         int samples = r.getSamples() == null ? settings.forecastSamples() : r.getSamples();
+        long seed = seed(r.getRequestId(), state.timeMillis());
+        if (batchedForecasts) {
+            ctx.output(PENDING_FORECASTS, new PendingForecast(r.getRequestId(), seriesId, m.artifact.getChecksum(),
+                    state, times, samples, seed));
+            return;
+        }
         try {
-            Prediction p = m.filter.predict(state, times, samples, seed(r.getRequestId(), state.timeMillis()));
+            Prediction p = m.filter.predict(state, times, samples, seed);
             metrics.forecasts.inc();
             out.collect(JobRecords.forecast(r.getRequestId(), seriesId, version, state.timeMillis(), p, null));
         } catch (SolverException e) {
