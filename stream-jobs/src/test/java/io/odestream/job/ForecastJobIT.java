@@ -193,6 +193,66 @@ class ForecastJobIT {
         }
     }
 
+    /**
+     * Micro-batching changes where forecasts are computed, not what they are: the same bounded stream
+     * through the job without batching and through the job with batching (and a failure and restore
+     * in the middle) gives every request exactly one answer, and the same answer. The java backend
+     * computes each forecast exactly as the per-series operator does, so the answers are equal to the
+     * last bit; the as-of requests of all series fall due together, so the batcher sees bursts.
+     */
+    @Test
+    void forecastsAnsweredInMicroBatchesAreThePerSeriesOperatorsEachOnceThroughAFailure() throws Exception {
+        DemoStream stream = DemoStream.generate(DemoStream.Config.defaults());
+        List<ForecastRequest> requests = DemoSetup.requests(stream);
+        Map<String, Forecast> unbatched = answers(runBounded("unbatched-", stream, requests, null, false), requests);
+        int failuresBefore = FAILURES.get();
+        Map<String, Forecast> batched = answers(runBounded("batched-", stream, requests,
+                new ForecastBatching("java", "cpu", 64, Duration.ofMillis(50)), true), requests);
+        assertTrue(FAILURES.get() > failuresBefore, "the batched job must have failed and restored once");
+
+        for (ForecastRequest r : requests) {
+            Forecast expected = unbatched.get(r.getRequestId());
+            Forecast got = batched.get(r.getRequestId());
+            assertEquals(null, got.getError(), r.getRequestId());
+            assertEquals(expected.getStateTime(), got.getStateTime(), r.getRequestId());
+            assertEquals(expected.getPoints(), got.getPoints(), r.getRequestId());
+        }
+    }
+
+    /** Runs the bounded job over {@code stream} and {@code requests} on fresh topics; returns the forecasts. */
+    private List<Forecast> runBounded(String prefix, DemoStream stream, List<ForecastRequest> requests,
+                                      ForecastBatching batching, boolean failOnce) throws Exception {
+        KafkaSettings kafka = topics(prefix);
+        try (RecordPublisher publisher = new RecordPublisher(kafka)) {
+            publisher.send(OdeTopic.MODELS, MODEL);
+            stream.observations().forEach(o -> publisher.send(OdeTopic.OBSERVATIONS, o));
+            requests.forEach(r -> publisher.send(OdeTopic.FORECAST_REQUESTS, r));
+        }
+        UpdaterSettings updater = DemoSetup.updaterSettings(DemoModel.MODEL_ID, TestModels.VERIFIER);
+        ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater).withBounded(true)
+                .withModelSource(ModelSource.TOPIC).withCheckpoints(Duration.ofMillis(300), null)
+                .withEventTime(Duration.ofSeconds(2), Duration.ofSeconds(1)).withForecastBatching(batching);
+        StreamExecutionEnvironment env = environment(failOnce);
+        if (failOnce) {
+            ForecastJob.build(env, config, in -> in.map(new FailOnceAfterACheckpoint(stream.size() / 2))
+                    .returns(PosteriorUpdater.INPUT_TYPE).name("fail once"));
+        } else {
+            ForecastJob.build(env, config);
+        }
+        env.execute("forecast job " + prefix);
+        return readAll(kafka, OdeTopic.FORECASTS, Forecast.class, requests.size());
+    }
+
+    /** The forecasts by request id, checking that each request has exactly one. */
+    private static Map<String, Forecast> answers(List<Forecast> forecasts, List<ForecastRequest> requests) {
+        Map<String, Forecast> byId = new HashMap<>();
+        for (Forecast f : forecasts) {
+            assertEquals(null, byId.put(f.getRequestId(), f), "answered twice: " + f.getRequestId());
+        }
+        assertEquals(requests.size(), byId.size(), "every request answered");
+        return byId;
+    }
+
     /** Asks for a forecast (answered at once) until an answer for {@code series} satisfies {@code check}. */
     private void awaitForecast(RecordPublisher publisher, ConcurrentLinkedQueue<Forecast> forecasts,
                                       String series, Predicate<Forecast> check) throws InterruptedException {
