@@ -175,6 +175,29 @@ public final class RnnDeltaT {
     }
 
     /**
+     * Row k is the predicted mean of observation k from the observations before it (for
+     * k >= 1 exactly {@code predict} on the first k observations at t_k), in one O(n) pass; row 0
+     * is the readout of the zero state.
+     */
+    public double[][] oneStepAhead(long[] timesMillis, double[][] values) {
+        checkSeries(timesMillis, values, "timesMillis", "values");
+        int n = timesMillis.length;
+        double[][] mean = new double[n][channels];
+        if (n == 0) {
+            return mean;
+        }
+        runSequence(timesMillis, values);
+        readout.forward(zeroState, head, 1);
+        System.arraycopy(head, 0, mean[0], 0, channels);
+        for (int k = 1; k < n; k++) {
+            // states[2k] is the state after observation k−1's time step to t_k: what predict reads out at t_k
+            readout.forward(states[2 * k], head, 1);
+            System.arraycopy(head, 0, mean[k], 0, channels);
+        }
+        return mean;
+    }
+
+    /**
      * Masked Gaussian negative log-likelihood of every observed value of every observation k >= 1,
      * predicted one step ahead from the observations before k (teacher forcing), averaged over
      * those values. {@code gradient} (layout of {@link #parameters()}) receives dLoss/dθ by

@@ -140,6 +140,32 @@ class RnnDeltaTTest {
     }
 
     @Test
+    void oneStepAheadEqualsPredictOnEachPrefixAtTheNextTime() {
+        Random random = new Random(35);
+        RnnDeltaT model = RnnDeltaT.create(3, 6, MILLIS_PER_UNIT, 35);
+        // equal times (zero gaps) and missing channels included
+        Series series = randomSeries(random, 14, 3, 0.3);
+        long[] t = series.timesMillis();
+        double[][] rows = model.oneStepAhead(t, series.values());
+        assertEquals(t.length, rows.length);
+        assertArrayEquals(model.predict(new long[0], new double[0][], new long[] {t[0]})[0], rows[0], 0.0,
+                "row 0 is the readout of the zero state");
+        for (int k = 1; k < t.length; k++) {
+            double[] prefix = model.predict(Arrays.copyOf(t, k), Arrays.copyOf(series.values(), k),
+                    new long[] {t[k]})[0];
+            assertArrayEquals(prefix, rows[k], 0.0, "row " + k);
+        }
+        // not vacuous: the rows differ, and a changed earlier value changes a later row
+        assertFalse(Arrays.equals(rows[1], rows[t.length - 1]));
+        double[][] changed = Arrays.stream(series.values()).map(double[]::clone).toArray(double[][]::new);
+        changed[2][0] = 3.0;
+        assertFalse(Arrays.equals(rows[3], model.oneStepAhead(t, changed)[3]));
+        assertEquals(0, model.oneStepAhead(new long[0], new double[0][]).length);
+        expectNaming("non-decreasing", () -> model.oneStepAhead(new long[] {5, 1}, new double[][] {{1, 2, 3},
+                {1, 2, 3}}));
+    }
+
+    @Test
     void learnsAnIrregularlySampledNoisySineBetterThanCarryingTheLastValue() {
         List<Series> train = noisySines(new Random(41), 48, 40);
         List<Series> test = noisySines(new Random(42), 16, 40);
