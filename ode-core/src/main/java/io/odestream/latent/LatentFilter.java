@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * queried for the predictive distribution at any time — what the Flink operator calls per key.
  *
  * <ul>
- *   <li>{@link #update}: evolve h over the gap by the encoder ODE, then the masked GRU jump;</li>
+ *   <li>{@link #update}: ODE-RNN encoder: evolve h over the gap by the encoder ODE, then the masked
+ *       GRU jump; RNN encoder: h stays put, the GRU jump gets the gap as an extra input;</li>
  *   <li>{@link #predict}: sample z ~ q(z | x≤t) = N(μ(h), σ²(h)) K times, integrate the latent ODE to
  *       every query time in one batched solve (forwards, and backwards for times before the state),
  *       decode, and summarise the mixture with the learned observation noise;</li>
@@ -36,6 +37,7 @@ public final class LatentFilter {
     private final int c;
     private final int l;
     private final int h;
+    private final boolean encoderDynamics;
     private final AtomicLong maskedNonFinite = new AtomicLong();
     private long evaluations;
     private final double[] one = new double[1];
@@ -50,6 +52,7 @@ public final class LatentFilter {
         this.c = spec.channels();
         this.l = spec.latent();
         this.h = spec.hidden();
+        this.encoderDynamics = LatentOdeModel.hasEncoderDynamics(spec);
     }
 
     /** A filter for the model an artifact holds (type, checksum and shapes are checked). */
@@ -84,7 +87,11 @@ public final class LatentFilter {
     }
 
     /**
-     * Absorbs one observation: evolve to its time, then the masked GRU update.
+     * Absorbs one observation: evolve to its time (ODE-RNN), then the masked GRU update. The gap is measured
+     * from the state's time; for the first update after {@link #start} it is the time since the
+     * origin (0 when the first observation is at the origin, as {@link LatentOdeElbo} encodes a
+     * window's first observation). The RNN encoder feeds the gap, in model units, to the GRU instead
+     * of evolving h over it.
      *
      * @param values C values in the data's units; entries with {@code mask[j] = false} are ignored
      * @param mask   which channels were observed (null: all); non-finite values count as missing
@@ -94,9 +101,15 @@ public final class LatentFilter {
     public FilterState update(FilterState state, long eventTimeMillis, double[] values, boolean[] mask) {
         checkState(state);
         checkObservation(state, eventTimeMillis, values, mask);
-        double[] hidden = evolveEncoder(state, eventTimeMillis);
-        double[] x = new double[c];
-        double[] m = new double[c];
+        // The RNN encoder's state stays put between observations (the GRU only reads it: no copy needed).
+        double[] hidden = encoderDynamics ? evolveEncoder(state, eventTimeMillis) : state.hiddenView();
+        int inputs = model.encoderCell().inputSize();
+        double[] x = new double[inputs];
+        double[] m = new double[inputs];
+        if (!encoderDynamics) {
+            x[c] = (eventTimeMillis - state.timeMillis()) / model.spec().timeUnitMillis();
+            m[c] = 1.0;
+        }
         for (int j = 0; j < c; j++) {
             boolean observed = mask == null || mask[j];
             if (observed && !Double.isFinite(values[j])) {
@@ -254,6 +267,7 @@ public final class LatentFilter {
         }
     }
 
+    /** ODE-RNN encoder only: h evolved by the encoder ODE from the state's time to {@code eventTimeMillis}. */
     private double[] evolveEncoder(FilterState state, long eventTimeMillis) {
         double[] hidden = state.hidden();
         long gap = eventTimeMillis - state.timeMillis();

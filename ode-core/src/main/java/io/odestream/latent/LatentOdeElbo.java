@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
  * split into a context (encoded causally) and a horizon (predicted):
  * <pre>
  *   h      = ODE-RNN over the context observations      (encoder ODE between them, masked GRU at them)
+ *            or RNN encoder                             (masked GRU at them, with the gap Δt as input)
  *   μ, σ   = posterior(h)                               q(z | context) = N(μ, diag σ²)
  *   z(t_s) = μ + σ ⊙ ε,  ε ~ N(0, I)                    (reparameterised, at the last context time t_s)
  *   z(t_j) = latent ODE from t_s to each horizon time
@@ -21,7 +22,8 @@ import java.util.SplittableRandom;
  * </pre>
  * Gradients: through the decoder solve by the adjoint method; through the readout, the noise and
  * the posterior head by hand-written VJPs; through the encoder by the adjoint per ODE segment,
- * chained backwards through the GRU jumps (Rubanova et al. 2019; Chen et al. 2018). Memory is
+ * chained backwards through the GRU jumps (Rubanova et al. 2019; Chen et al. 2018); the RNN encoder
+ * is the GRU chain alone. Memory is
  * O(observations), never O(solver steps). Windows of a batch share their observation count and
  * split; their times are their own (per-row solves).
  */
@@ -103,25 +105,11 @@ public final class LatentOdeElbo {
         long forwardCost = 0;
         long backwardCost = 0;
 
-        // Encoder, forwards: keep every segment's solve and pre-jump state (O(observations)).
-        double[][] x = new double[split][w * c];
-        double[][] m = new double[split][w * c];
-        double[][] beforeJump = new double[split][];
-        Solution[] segments = new Solution[split];
-        double[] h = new double[w * hSize];
+        // Encoder, forwards (ODE-RNN or RNN), keeping what the backward pass needs.
+        EncoderPass encoded = encodeContext(batch);
+        forwardCost += encoded.evaluations();
+        double[] h = encoded.hidden();
         double[] zeros = new double[w];
-        for (int k = 0; k < split; k++) {
-            gather(batch, k, x[k], m[k], c);
-            if (k > 0) {
-                segments[k] = solver.solvePerRow(model.encoderDynamics(), h, w, zeros, gaps(batch, k));
-                forwardCost += segments[k].stats().evaluations();
-                h = finalStates(segments[k], hSize);
-            }
-            beforeJump[k] = h;
-            double[] next = new double[w * hSize];
-            model.encoderCell().forward(x[k], m[k], h, next, w);
-            h = next;
-        }
 
         // Posterior and the reparameterised sample at the last context time.
         double[] posterior = new double[w * 2 * l];
@@ -212,18 +200,27 @@ public final class LatentOdeElbo {
         double[] gh = new double[w * hSize];
         model.posterior().vjp(h, gPosterior, gh, gradient, w);
 
-        // Back through the encoder: GRU jump, then the segment before it (adjoint), observation by observation.
+        // Back through the encoder: GRU jump, then the segment before it (adjoint), observation by
+        // observation. The RNN encoder has no segments: the cotangent passes from jump to jump (Δt is data).
         double[] ghBefore = new double[w * hSize];
         for (int k = split - 1; k >= 0; k--) {
-            model.encoderCell().vjp(x[k], m[k], beforeJump[k], gh, null, ghBefore, gradient, w);
+            model.encoderCell().vjp(encoded.x()[k], encoded.m()[k], encoded.beforeJump()[k], gh, null, ghBefore,
+                    gradient, w);
             if (k == 0) {
                 break; // the initial state h = 0 is not learned
+            }
+            if (encoded.segments() == null) {
+                double[] swap = gh;
+                gh = ghBefore;
+                ghBefore = swap;
+                continue;
             }
             double[][] cotangent = new double[w][];
             for (int r = 0; r < w; r++) {
                 cotangent[r] = java.util.Arrays.copyOfRange(ghBefore, r * hSize, (r + 1) * hSize);
             }
-            Gradients segment = adjoint.gradientsPerRow(model.encoderDynamics(), segments[k], zeros, cotangent);
+            Gradients segment = adjoint.gradientsPerRow(model.encoderDynamics(), encoded.segments()[k], zeros,
+                    cotangent);
             backwardCost += segment.backward().evaluations();
             add(segment.parameters(), gradient);
             gh = segment.initialState();
@@ -232,12 +229,78 @@ public final class LatentOdeElbo {
         return new Result(loss, logLikelihood / w, kl / w, forwardCost, backwardCost);
     }
 
-    private static void gather(Batch batch, int k, double[] x, double[] m, int c) {
+    /**
+     * The encoder's forward pass over the context, keeping what its backward pass needs: the GRU
+     * inputs and pre-jump state of every observation and (ODE-RNN) every segment's solve —
+     * O(observations) memory.
+     *
+     * @param x           GRU inputs per context observation, W × (GRU input width)
+     * @param m           their masks
+     * @param beforeJump  the hidden states the GRU jumps from, W×H each
+     * @param segments    ODE-RNN: the solve before each observation k ≥ 1; RNN: null
+     * @param hidden      the final hidden states, W×H
+     * @param evaluations vector-field evaluations of the segment solves
+     */
+    private record EncoderPass(double[][] x, double[][] m, double[][] beforeJump, Solution[] segments,
+                               double[] hidden, long evaluations) {
+    }
+
+    /**
+     * The encoder's final hidden states over the context of {@code batch}, W×H: what the posterior
+     * head reads, and what a {@link LatentFilter} started at each window's first time reaches.
+     */
+    double[] encode(Batch batch) {
+        return encodeContext(batch).hidden();
+    }
+
+    /**
+     * Both encoders start from h = 0 at the first context observation (no evolution before it: the
+     * filter started at an observation's time has nothing to evolve over either). ODE-RNN: evolve h
+     * by the encoder ODE over each gap, then the masked GRU jump. RNN: h stays put, the GRU gets the
+     * gap Δt_k = t_k − t_{k−1} as an extra input, Δt_0 = 0 — the {@link LatentFilter}'s rule, where
+     * the gap is measured from the state's time, which is the start's origin for the first update.
+     */
+    private EncoderPass encodeContext(Batch batch) {
+        int w = batch.windows();
+        int split = batch.split();
+        int hSize = model.spec().hidden();
+        int inputs = model.encoderCell().inputSize();
+        boolean ode = LatentOdeModel.hasEncoderDynamics(model.spec());
+        double[][] x = new double[split][w * inputs];
+        double[][] m = new double[split][w * inputs];
+        double[][] beforeJump = new double[split][];
+        Solution[] segments = ode ? new Solution[split] : null;
+        double[] h = new double[w * hSize];
+        double[] zeros = new double[w];
+        long cost = 0;
+        for (int k = 0; k < split; k++) {
+            gather(batch, k, x[k], m[k], model.spec().channels(), inputs);
+            if (ode && k > 0) {
+                segments[k] = solver.solvePerRow(model.encoderDynamics(), h, w, zeros, gaps(batch, k));
+                cost += segments[k].stats().evaluations();
+                h = finalStates(segments[k], hSize);
+            }
+            if (!ode) {
+                for (int r = 0; r < w; r++) {
+                    x[k][r * inputs + inputs - 1] = k == 0 ? 0 : batch.times()[r][k] - batch.times()[r][k - 1];
+                    m[k][r * inputs + inputs - 1] = 1;
+                }
+            }
+            beforeJump[k] = h;
+            double[] next = new double[w * hSize];
+            model.encoderCell().forward(x[k], m[k], h, next, w);
+            h = next;
+        }
+        return new EncoderPass(x, m, beforeJump, segments, h, cost);
+    }
+
+    /** Observation k's channels into rows of {@code width} (≥ C; columns past C are the caller's). */
+    private static void gather(Batch batch, int k, double[] x, double[] m, int c, int width) {
         for (int r = 0; r < batch.windows(); r++) {
             for (int ch = 0; ch < c; ch++) {
                 boolean observed = batch.mask()[r][k][ch] != 0 && Double.isFinite(batch.values()[r][k][ch]);
-                x[r * c + ch] = observed ? batch.values()[r][k][ch] : 0;
-                m[r * c + ch] = observed ? 1 : 0;
+                x[r * width + ch] = observed ? batch.values()[r][k][ch] : 0;
+                m[r * width + ch] = observed ? 1 : 0;
             }
         }
     }

@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A latent ODE with an ODE-RNN encoder (Rubanova et al. 2019), as one flat parameter vector:
+ * A latent ODE with an ODE-RNN or an RNN encoder (Rubanova et al. 2019), as one flat parameter
+ * vector whose layout depends on the spec's {@link LatentOdeSpec.Encoder}:
  * <pre>
- *   encoder.gru        masked GRU cell, C observed channels (+ their mask) → H
- *   encoder.dynamics   dh/dt = f_enc(h), H → … → H, between observations
+ *   encoder.gru        masked GRU cell, C observed channels (+ their mask) → H;
+ *                      RNN encoder: C + 1 channels, the last the gap Δt (model units, always observed)
+ *   encoder.dynamics   ODE-RNN encoder only: dh/dt = f_enc(h), H → … → H, between observations
  *   posterior          h → [μ, log σ] of q(z | x≤t), H → 2L
  *   decoder.dynamics   dz/dt = f_θ(z), L → … → L
  *   readout            z → normalised observation mean, L → C
@@ -37,10 +39,10 @@ public final class LatentOdeModel {
     private LatentOdeModel(LatentOdeSpec spec, Parameters parameters) {
         this.spec = spec;
         this.parameters = parameters;
-        int c = spec.channels();
-        this.encoderCell = new GruCell(parameters, "encoder.gru", c, spec.hidden(), true);
-        this.encoderDynamics = new NeuralVectorField(
-                new Mlp(encoderSpec(spec), parameters, "encoder.dynamics"), false);
+        this.encoderCell = new GruCell(parameters, "encoder.gru", encoderInputs(spec), spec.hidden(), true);
+        this.encoderDynamics = hasEncoderDynamics(spec)
+                ? new NeuralVectorField(new Mlp(encoderSpec(spec), parameters, "encoder.dynamics"), false)
+                : null;
         this.posterior = new Mlp(posteriorSpec(spec), parameters, "posterior");
         this.decoderDynamics = new NeuralVectorField(
                 new Mlp(decoderSpec(spec), parameters, "decoder.dynamics"), false);
@@ -53,7 +55,9 @@ public final class LatentOdeModel {
         LatentOdeModel model = new LatentOdeModel(spec, layout(spec).build());
         Random random = new Random(seed);
         model.encoderCell.initialise(random);
-        model.encoderDynamics.mlp().initialise(random);
+        if (model.encoderDynamics != null) {
+            model.encoderDynamics.mlp().initialise(random);
+        }
         model.posterior.initialise(random);
         model.decoderDynamics.mlp().initialise(random);
         model.readout.initialise(random);
@@ -97,19 +101,33 @@ public final class LatentOdeModel {
     /** Refreshes what the layers derive from the parameters, after they were changed in place. */
     public void parametersChanged() {
         parameters.markChanged();
-        encoderDynamics.parametersChanged();
+        if (encoderDynamics != null) {
+            encoderDynamics.parametersChanged();
+        }
         decoderDynamics.parametersChanged();
     }
 
     static Parameters.Builder layout(LatentOdeSpec spec) {
         Parameters.Builder layout = Parameters.builder();
-        GruCell.declare(layout, "encoder.gru", spec.channels(), spec.hidden(), true);
-        Mlp.declare(layout, "encoder.dynamics", encoderSpec(spec));
+        GruCell.declare(layout, "encoder.gru", encoderInputs(spec), spec.hidden(), true);
+        if (hasEncoderDynamics(spec)) {
+            Mlp.declare(layout, "encoder.dynamics", encoderSpec(spec));
+        }
         Mlp.declare(layout, "posterior", posteriorSpec(spec));
         Mlp.declare(layout, "decoder.dynamics", decoderSpec(spec));
         Mlp.declare(layout, "readout", readoutSpec(spec));
         layout.add("noise.log_sigma", spec.channels());
         return layout;
+    }
+
+    /** Whether the hidden state evolves by an ODE between observations (ODE-RNN) or stays put (RNN). */
+    static boolean hasEncoderDynamics(LatentOdeSpec spec) {
+        return spec.encoder() == LatentOdeSpec.Encoder.ODE_RNN;
+    }
+
+    /** The GRU's input channels: the observed ones, plus the gap Δt for the RNN encoder. */
+    static int encoderInputs(LatentOdeSpec spec) {
+        return hasEncoderDynamics(spec) ? spec.channels() : spec.channels() + 1;
     }
 
     private static MlpSpec encoderSpec(LatentOdeSpec spec) {
@@ -148,7 +166,11 @@ public final class LatentOdeModel {
         return encoderCell;
     }
 
+    /** The encoder's ODE between observations; only an ODE-RNN-encoder model has one. */
     NeuralVectorField encoderDynamics() {
+        if (encoderDynamics == null) {
+            throw new IllegalStateException("an RNN-encoder model has no encoder dynamics (spec " + spec + ")");
+        }
         return encoderDynamics;
     }
 

@@ -1,5 +1,7 @@
 package io.odestream.latent;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.odestream.model.InvalidArtifactException;
@@ -7,15 +9,22 @@ import io.odestream.nn.Activation;
 import java.util.Arrays;
 
 /**
- * The architecture of a latent ODE with an ODE-RNN encoder (model type {@value #MODEL_TYPE}), the
- * solver it integrates with, its time unit and the per-channel normalisation learned from the
- * training data — everything besides the parameter vector that a model artifact must carry.
+ * The architecture of a latent ODE (model type {@value #MODEL_TYPE}) with an ODE-RNN or an RNN
+ * encoder, the solver it integrates with, its time unit and the per-channel normalisation learned
+ * from the training data — everything besides the parameter vector that a model artifact must carry.
+ *
+ * <p>The encoder kind is the last component so that specs written before it existed (JSON without
+ * an {@code encoder} field: every older artifact) read as {@link Encoder#ODE_RNN}, the only encoder
+ * there was; the spec version stays 1. The ODE-RNN is also written without the field, so its JSON
+ * (and so an artifact's checksum) is byte for byte what it was, and a job of an older odestream can
+ * still load the ODE-RNN models a newer one publishes; only RNN-encoder specs carry the field.
  *
  * @param specVersion           format version of this spec (1)
  * @param channels              C, observed channels
  * @param latent                L, latent state size
  * @param hidden                H, encoder (filter) state size
- * @param encoderDynamicsHidden hidden layer sizes of the encoder's ODE between observations
+ * @param encoderDynamicsHidden hidden layer sizes of the encoder's ODE between observations; empty for
+ *                              the RNN encoder, which has no dynamics between observations
  * @param decoderDynamicsHidden hidden layer sizes of the latent dynamics
  * @param activation            hidden activation of both dynamics networks
  * @param timeUnitMillis        one unit of model time in epoch milliseconds
@@ -24,14 +33,47 @@ import java.util.Arrays;
  * @param atol                  solver absolute tolerance
  * @param channelMean           per-channel mean of the training data (values are normalised with it)
  * @param channelStd            per-channel standard deviation of the training data (> 0)
+ * @param encoder               how the context is encoded (null: {@link Encoder#ODE_RNN})
  */
 public record LatentOdeSpec(int specVersion, int channels, int latent, int hidden, int[] encoderDynamicsHidden,
                             int[] decoderDynamicsHidden, Activation activation, double timeUnitMillis, String method,
-                            double rtol, double atol, double[] channelMean, double[] channelStd) {
+                            double rtol, double atol, double[] channelMean, double[] channelStd,
+                            @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OdeRnnIsOmitted.class)
+                            Encoder encoder) {
 
     public static final String MODEL_TYPE = "latent-ode";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The encoder of q(z | x≤t). Both are causal, run forwards over the observations with a masked
+     * GRU jump at each; they differ in what happens between observations.
+     */
+    public enum Encoder {
+        /** Rubanova et al.'s ODE-RNN: the hidden state evolves by a neural ODE over every gap. */
+        ODE_RNN,
+        /**
+         * A GRU that sees the gap instead: the hidden state stays put between observations and the
+         * GRU gets the model time elapsed since the previous update as one extra, always-observed
+         * input ("Latent ODE (RNN enc.)" of Rubanova et al. 2019, run causally).
+         */
+        RNN
+    }
+
+    /** Jackson's value filter for {@code encoder}: true means "leave the field out". */
+    static final class OdeRnnIsOmitted {
+        @Override
+        public boolean equals(Object value) {
+            return value == Encoder.ODE_RNN;
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
+
+    /** The canonical constructor; Jackson uses it, so a missing {@code encoder} field arrives as null. */
+    @JsonCreator
     public LatentOdeSpec {
         require(specVersion == 1, "spec version " + specVersion + " is not supported (this odestream reads 1)");
         require(channels >= 1 && latent >= 1 && hidden >= 1, "channels, latent and hidden sizes must be >= 1");
@@ -45,10 +87,24 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                     "channel " + c + " has mean " + channelMean[c] + " and std " + channelStd[c]
                             + "; the std must be a finite number > 0");
         }
+        if (encoder == null) {
+            encoder = Encoder.ODE_RNN;
+        }
+        require(encoder != Encoder.RNN || encoderDynamicsHidden.length == 0,
+                "the RNN encoder has no dynamics between observations, so encoderDynamicsHidden must be empty, got "
+                        + Arrays.toString(encoderDynamicsHidden) + " (withEncoder(RNN) drops them)");
         encoderDynamicsHidden = encoderDynamicsHidden.clone();
         decoderDynamicsHidden = decoderDynamicsHidden.clone();
         channelMean = channelMean.clone();
         channelStd = channelStd.clone();
+    }
+
+    /** The spec of the ODE-RNN encoder, the signature from before the encoder kind existed. */
+    public LatentOdeSpec(int specVersion, int channels, int latent, int hidden, int[] encoderDynamicsHidden,
+                         int[] decoderDynamicsHidden, Activation activation, double timeUnitMillis, String method,
+                         double rtol, double atol, double[] channelMean, double[] channelStd) {
+        this(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden, activation,
+                timeUnitMillis, method, rtol, atol, channelMean, channelStd, Encoder.ODE_RNN);
     }
 
     /** A spec with unit normalisation (for models whose data is already normalised). */
@@ -63,7 +119,26 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
 
     public LatentOdeSpec withNormalisation(double[] mean, double[] std) {
         return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, mean, std);
+                activation, timeUnitMillis, method, rtol, atol, mean, std, encoder);
+    }
+
+    /**
+     * This spec with another encoder. Switching to {@link Encoder#RNN} drops the encoder's dynamics
+     * sizes (it has none); switching an RNN spec to the ODE-RNN needs them, so it is refused.
+     */
+    public LatentOdeSpec withEncoder(Encoder kind) {
+        if (kind == null) {
+            throw new IllegalArgumentException("encoder must be ODE_RNN or RNN, got null");
+        }
+        if (kind == encoder) {
+            return this;
+        }
+        if (kind == Encoder.ODE_RNN) {
+            throw new IllegalArgumentException("an RNN-encoder spec has no encoder dynamics sizes to give an ODE-RNN; "
+                    + "build the ODE-RNN spec with its encoderDynamicsHidden instead");
+        }
+        return new LatentOdeSpec(specVersion, channels, latent, hidden, new int[0], decoderDynamicsHidden,
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, kind);
     }
 
     @Override
@@ -129,8 +204,10 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
 
     @Override
     public String toString() {
-        return "LatentOdeSpec[C=" + channels + ", L=" + latent + ", H=" + hidden + ", encoder "
-                + Arrays.toString(encoderDynamicsHidden) + ", decoder " + Arrays.toString(decoderDynamicsHidden) + ", "
+        String encoding = encoder == Encoder.RNN ? "encoder RNN"
+                : "encoder ODE_RNN " + Arrays.toString(encoderDynamicsHidden);
+        return "LatentOdeSpec[C=" + channels + ", L=" + latent + ", H=" + hidden + ", " + encoding + ", decoder "
+                + Arrays.toString(decoderDynamicsHidden) + ", "
                 + method + " rtol " + rtol + ", time unit " + timeUnitMillis + " ms]";
     }
 }

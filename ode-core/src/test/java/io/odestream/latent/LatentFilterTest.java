@@ -10,6 +10,7 @@ import io.odestream.ode.control.StepControl;
 import io.odestream.ode.rk.DormandPrince54;
 import io.odestream.ode.rk.RungeKuttaSolver;
 import io.odestream.schema.ModelArtifact;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,98 @@ class LatentFilterTest {
         double[] h = batch.encode(new double[SPEC.hidden()], gaps, x, m, 1);
         assertArrayEquals(h, state.hidden(), 1e-12);
         assertEquals(0, filter.maskedNonFiniteValues(), "masked NaNs are not counted as bad values");
+    }
+
+    /**
+     * The filter and the ELBO encode with the same rule, for both encoders: a filter started at a
+     * window's first time and updated observation by observation reaches the hidden state (hence
+     * the posterior) the ELBO's encoder computes for that window's context. The RNN encoder's
+     * difference is only the rounding of Δt (epoch-ms gaps vs differences of window times).
+     */
+    @Test
+    void updatingObservationByObservationReproducesTheElbosEncoderForBothEncoders() {
+        LatentOdeSpec rnn = LatentOdeSpec.of(3, 4, 8, new int[0], new int[] {16}, 1000.0)
+                .withEncoder(LatentOdeSpec.Encoder.RNN);
+        for (LatentOdeSpec spec : new LatentOdeSpec[] {SPEC, rnn}) {
+            LatentFilter filter = new LatentFilter(LatentOdeModel.create(spec, 11), "test", 1);
+            Random random = new Random(2);
+            int n = 20;
+            long origin = 1_700_000_000_000L;
+            double[][] times = new double[1][n + 1];
+            double[][][] x = new double[1][n + 1][3];
+            double[][][] m = new double[1][n + 1][3];
+            FilterState state = filter.start(origin);
+            long t = origin;
+            for (int k = 0; k < n; k++) {
+                t += k == 0 ? 0 : 100 + random.nextInt(3000); // the first observation at the origin
+                times[0][k] = (t - origin) / 1000.0;
+                boolean[] mask = new boolean[3];
+                double[] values = new double[3];
+                for (int j = 0; j < 3; j++) {
+                    mask[j] = random.nextDouble() < 0.7;
+                    values[j] = mask[j] ? random.nextGaussian() : Double.NaN;
+                    x[0][k][j] = mask[j] ? values[j] : 0;
+                    m[0][k][j] = mask[j] ? 1 : 0;
+                }
+                state = filter.update(state, t, values, mask);
+            }
+            times[0][n] = times[0][n - 1] + 1; // one horizon point: the batch needs it, the encoder ignores it
+            LatentOdeElbo elbo = new LatentOdeElbo(filter.model(), 1.0);
+            double[] h = elbo.encode(new LatentOdeElbo.Batch(times, x, m, n));
+            assertArrayEquals(h, state.hidden(), 1e-12, spec.encoder().name());
+            double[] fromElbo = new double[2 * spec.latent()];
+            double[] fromFilter = new double[2 * spec.latent()];
+            filter.model().posterior().forward(h, fromElbo, 1);
+            filter.model().posterior().forward(state.hidden(), fromFilter, 1);
+            assertArrayEquals(fromElbo, fromFilter, 1e-12, spec.encoder().name() + " posterior");
+        }
+    }
+
+    /**
+     * The RNN encoder's hidden state does not move between observations, but the gap reaches it
+     * through the GRU: the same observation after a longer gap gives another state, and it costs
+     * no solver work.
+     */
+    @Test
+    void theRnnEncoderSeesTheGapAsAnInputAndSolvesNothing() {
+        LatentOdeSpec spec = LatentOdeSpec.of(3, 4, 8, new int[0], new int[] {16}, 1000.0)
+                .withEncoder(LatentOdeSpec.Encoder.RNN);
+        LatentFilter filter = new LatentFilter(LatentOdeModel.create(spec, 11), "test", 1);
+        FilterState first = filter.update(filter.start(0), 0, new double[] {1, 0, -1}, null);
+        double[] values = {0.5, 0.2, 0.1};
+        FilterState soon = filter.update(first, 1_000, values, null);
+        FilterState later = filter.update(first, 4_000, values, null);
+        assertEquals(0, filter.functionEvaluations(), "no encoder ODE");
+        double difference = 0;
+        for (int i = 0; i < spec.hidden(); i++) {
+            difference += Math.abs(soon.hidden()[i] - later.hidden()[i]);
+        }
+        assertTrue(difference > 1e-3, "the gap changes the update: |Δh|₁ = " + difference);
+        // By hand: the masked GRU on [x, Δt = 4 units] (4000 ms after the state at 0), all inputs observed.
+        double[] expected = new double[spec.hidden()];
+        filter.model().encoderCell().forward(new double[] {0.5, 0.2, 0.1, 4.0}, new double[] {1, 1, 1, 1},
+                first.hidden(), expected, 1);
+        assertArrayEquals(expected, later.hidden(), 0.0);
+    }
+
+    /** Scoring and predicting work on a fresh state (h = 0, nothing seen) and after updates, with either encoder. */
+    @Test
+    void scoreAndPredictWorkBeforeTheFirstUpdateForTheRnnEncoder() {
+        LatentOdeSpec spec = LatentOdeSpec.of(3, 4, 8, new int[0], new int[] {16}, 1000.0)
+                .withEncoder(LatentOdeSpec.Encoder.RNN);
+        LatentFilter filter = new LatentFilter(LatentOdeModel.create(spec, 11), "test", 1);
+        FilterState fresh = filter.start(5_000);
+        Score before = filter.score(fresh, 6_000, new double[] {0.1, 0.2, 0.3}, null, 32, 1);
+        assertTrue(Double.isFinite(before.negativeLogDensity()), "score on a fresh state: " + before);
+        assertEquals(3, before.observedChannels());
+        FilterState updated = filter.update(fresh, 6_000, new double[] {0.1, 0.2, 0.3}, null);
+        assertEquals(6_000, updated.timeMillis());
+        assertEquals(5_000, updated.originMillis());
+        Prediction p = filter.predict(updated, new long[] {5_500, 6_000, 9_000}, 32, 2);
+        for (double[] row : p.mean()) {
+            assertTrue(Arrays.stream(row).allMatch(Double::isFinite));
+        }
+        assertTrue(filter.functionEvaluations() > 0, "predicting still solves the latent ODE");
     }
 
     @Test

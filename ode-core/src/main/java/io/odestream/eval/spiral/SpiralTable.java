@@ -15,20 +15,26 @@ import io.odestream.train.TrainingDivergedException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Chen et al. 2018, Table 2 (predictive RMSE on irregularly sampled spirals) reproduced with our
- * latent ODE and the RNN-Δt baseline.
+ * latent ODE (ODE-RNN encoder and RNN encoder) and the RNN-Δt baseline.
  *
  * <p>Usage:
  * <pre>
  *   java -cp ode-core.jar:deps io.odestream.eval.spiral.SpiralTable [--iterations 2000] [--batch 50]
  *        [--spirals 1000] [--counts 30,50,100] [--samples 20] [--rtol 1e-3] [--atol 1e-4]
- *        [--every 50] [--seed 1]
+ *        [--every 50] [--seed 1] [--models latent-ode,latent-ode-rnn,rnn]
  * </pre>
- * Progress lines (iteration, loss, it/s) go to stderr, the Markdown table to stdout.
+ * Progress lines (iteration, loss, it/s) go to stderr, the Markdown table to stdout. {@code --models}
+ * runs only the named rows ({@link Model}; default all), e.g. {@code --models latent-ode-rnn} to
+ * regenerate one row: data, split, subsamples and seeds do not depend on which rows run, so a row
+ * run alone reproduces the same row of a full run.
  *
  * <p>Protocol: {@link SpiralDataset#generate} (1000 spirals); a seeded 80/20 split into 800
  * training and 200 test spirals (the first 80 % of the generated order, whose orientations are
@@ -47,6 +53,12 @@ import java.util.Locale;
  *       (LatentOdeTraining's schedule). Minibatches of {@code batch} spirals, not the whole set.
  *       dopri5 at the given tolerances. Predictions: {@link LatentFilter} updated on the conditioning
  *       points, predictive mean over {@code samples} posterior samples.</li>
+ *   <li>Latent ODE, RNN encoder: the same model, settings, training loop and filter with
+ *       {@link LatentOdeSpec.Encoder#RNN}: no encoder ODE, the GRU (25 hidden) gets the gap since
+ *       the previous observation as an extra input. The paper's latent ODE also used an RNN encoder,
+ *       but run backwards over the whole sequence (Chen et al. 2018); ours runs forwards (causal, as
+ *       the stream's filter must), so this row is the closer architectural match to the paper's
+ *       model, not a reproduction of it ("Latent ODE (RNN enc.)" of Rubanova et al. 2019).</li>
  *   <li>RNN-Δt ({@link RnnDeltaT}): GRU 25 hidden, Δt in grid steps, trained one step ahead (teacher
  *       forcing) on the normalised training subsamples, Adam lr 0.01 constant. Two rows: its own
  *       prediction convention (one GRU step of Δt = query − last conditioning time) and an
@@ -73,9 +85,10 @@ public final class SpiralTable {
      * @param atol       dopri5 absolute tolerance
      * @param every      a progress line every this many iterations
      * @param seed       data, split, initialisation and minibatches
+     * @param models     the rows to train and score (the paper's rows are always shown)
      */
     public record Settings(int spirals, int[] counts, int iterations, int batchSize, int samples, double rtol,
-                           double atol, int every, long seed) {
+                           double atol, int every, long seed, Set<Model> models) {
         public Settings {
             if (spirals < 10 || spirals % 2 != 0) {
                 throw new IllegalArgumentException("spirals must be an even number >= 10, got " + spirals);
@@ -95,11 +108,26 @@ public final class SpiralTable {
             if (!(rtol > 0) || !(atol > 0)) {
                 throw new IllegalArgumentException("rtol and atol must be > 0");
             }
+            if (models == null || models.isEmpty()) {
+                throw new IllegalArgumentException("models must name at least one of "
+                        + Arrays.stream(Model.values()).map(Model::flag).toList());
+            }
             counts = counts.clone();
+            models = Collections.unmodifiableSet(EnumSet.copyOf(models));
+        }
+
+        /** Every row. */
+        public Settings(int spirals, int[] counts, int iterations, int batchSize, int samples, double rtol,
+                        double atol, int every, long seed) {
+            this(spirals, counts, iterations, batchSize, samples, rtol, atol, every, seed, EnumSet.allOf(Model.class));
         }
 
         public static Settings paper() {
             return new Settings(1000, PAPER_COUNTS, 2000, 50, 20, 1e-3, 1e-4, 50, 1L);
+        }
+
+        public Settings withModels(Set<Model> chosen) {
+            return new Settings(spirals, counts, iterations, batchSize, samples, rtol, atol, every, seed, chosen);
         }
     }
 
@@ -107,11 +135,47 @@ public final class SpiralTable {
     public record Cell(double rmse, double trainSeconds, int iterationsRun) {
     }
 
-    /** Row-wise results: latent ODE, RNN-Δt predicting directly and rolled out; one cell per count. */
-    public record Result(Settings settings, Cell[] latentOde, Cell[] rnn, Cell[] rnnRollout, double totalSeconds) {
+    /**
+     * Row-wise results, one cell per count: latent ODE (ODE-RNN encoder), latent ODE (RNN encoder),
+     * RNN-Δt predicting directly and rolled out. A row that was not chosen is null.
+     */
+    public record Result(Settings settings, Cell[] latentOde, Cell[] latentOdeRnn, Cell[] rnn, Cell[] rnnRollout,
+                         double totalSeconds) {
     }
 
     private SpiralTable() {
+    }
+
+    /** The table's trained rows, by their {@code --models} name. */
+    public enum Model {
+        /** Latent ODE with the ODE-RNN encoder. */
+        LATENT_ODE("latent-ode"),
+        /** Latent ODE with the RNN encoder. */
+        LATENT_ODE_RNN("latent-ode-rnn"),
+        /** RNN-Δt, both rows (one Δt step and rolled out): one trained model. */
+        RNN("rnn");
+
+        private final String flag;
+
+        Model(String flag) {
+            this.flag = flag;
+        }
+
+        public String flag() {
+            return flag;
+        }
+
+        /** The models a comma-separated list of flags names, e.g. {@code latent-ode,rnn}. */
+        public static Set<Model> parse(String list) {
+            Set<Model> models = EnumSet.noneOf(Model.class);
+            for (String name : list.split(",")) {
+                String trimmed = name.trim();
+                models.add(Arrays.stream(values()).filter(m -> m.flag.equals(trimmed)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("models: unknown model '" + trimmed
+                                + "'; name some of " + Arrays.stream(values()).map(Model::flag).toList())));
+            }
+            return models;
+        }
     }
 
     public static Result run(Settings settings, PrintStream progress) {
@@ -122,9 +186,11 @@ public final class SpiralTable {
         List<Spiral> test = spirals.subList(trainCount, spirals.size());
         progress.printf(Locale.ROOT, "spirals: %d train, %d test%n", train.size(), test.size());
         int k = settings.counts().length;
-        Cell[] latent = new Cell[k];
-        Cell[] rnn = new Cell[k];
-        Cell[] rnnRollout = new Cell[k];
+        Set<Model> models = settings.models();
+        Cell[] latent = models.contains(Model.LATENT_ODE) ? new Cell[k] : null;
+        Cell[] latentRnn = models.contains(Model.LATENT_ODE_RNN) ? new Cell[k] : null;
+        Cell[] rnn = models.contains(Model.RNN) ? new Cell[k] : null;
+        Cell[] rnnRollout = models.contains(Model.RNN) ? new Cell[k] : null;
         for (int c = 0; c < k; c++) {
             int n = settings.counts()[c];
             List<Series> series = new ArrayList<>(train.size());
@@ -132,12 +198,19 @@ public final class SpiralTable {
                 Subsample s = train.get(i).subsample(n, TRAIN_SUBSAMPLE_SEED + i);
                 series.add(new Series(s.timesMillis(), s.values()));
             }
-            latent[c] = latentOde(settings, n, series, test, progress);
-            Cell[] baseline = rnnDeltaT(settings, n, series, test, progress);
-            rnn[c] = baseline[0];
-            rnnRollout[c] = baseline[1];
+            if (latent != null) {
+                latent[c] = latentOde(settings, LatentOdeSpec.Encoder.ODE_RNN, n, series, test, progress);
+            }
+            if (latentRnn != null) {
+                latentRnn[c] = latentOde(settings, LatentOdeSpec.Encoder.RNN, n, series, test, progress);
+            }
+            if (rnn != null) {
+                Cell[] baseline = rnnDeltaT(settings, n, series, test, progress);
+                rnn[c] = baseline[0];
+                rnnRollout[c] = baseline[1];
+            }
         }
-        return new Result(settings, latent, rnn, rnnRollout, (System.nanoTime() - start) / 1e9);
+        return new Result(settings, latent, latentRnn, rnn, rnnRollout, (System.nanoTime() - start) / 1e9);
     }
 
     static LatentOdeSpec spec(Settings settings) {
@@ -146,13 +219,15 @@ public final class SpiralTable {
                 new double[] {0, 0}, new double[] {1, 1});
     }
 
-    private static Cell latentOde(Settings settings, int n, List<Series> series, List<Spiral> test,
-                                  PrintStream progress) {
-        LatentOdeSpec spec = LatentOdeTraining.normalisedFor(spec(settings), series);
+    /** The same latent ODE row for either encoder: same spec (but the encoder), seeds, training and filter. */
+    private static Cell latentOde(Settings settings, LatentOdeSpec.Encoder encoder, int n, List<Series> series,
+                                  List<Spiral> test, PrintStream progress) {
+        LatentOdeSpec spec = LatentOdeTraining.normalisedFor(spec(settings).withEncoder(encoder), series);
         LatentOdeModel model = LatentOdeModel.create(spec, settings.seed());
         LatentOdeTraining.Config config = new LatentOdeTraining.Config(n, PredictiveRmse.conditioningCount(n),
                 settings.batchSize(), settings.iterations(), LEARNING_RATE, 1.0, settings.seed());
-        String tag = "latent-ode n=" + n;
+        String tag = (encoder == LatentOdeSpec.Encoder.RNN ? Model.LATENT_ODE_RNN : Model.LATENT_ODE).flag()
+                + " n=" + n;
         long start = System.nanoTime();
         int[] done = {0};
         try {
@@ -279,6 +354,7 @@ public final class SpiralTable {
         row(out, "RNN-Δt, rolled out (ours)", result.rnnRollout(), s);
         row(out, "RNN (paper)", paper(PAPER_RNN, s), s);
         row(out, "Latent ODE (ours)", result.latentOde(), s);
+        row(out, "Latent ODE, RNN encoder (ours)", result.latentOdeRnn(), s);
         row(out, "Latent ODE (paper)", paper(PAPER_LATENT_ODE, s), s);
         out.append(String.format(Locale.ROOT,
                 "%nPredictive RMSE on %d test spirals (of %d; 80/20 split), conditioning on the first half of each "
@@ -303,7 +379,11 @@ public final class SpiralTable {
         return cells;
     }
 
+    /** One Markdown row; none for a row that was not run (null cells). */
     private static void row(StringBuilder out, String name, Cell[] cells, Settings s) {
+        if (cells == null) {
+            return;
+        }
         out.append("| ").append(name).append(" | ");
         for (Cell cell : cells) {
             if (Double.isNaN(cell.rmse())) {
@@ -330,6 +410,7 @@ public final class SpiralTable {
         double atol = d.atol();
         int every = d.every();
         long seed = d.seed();
+        Set<Model> models = d.models();
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             if (i + 1 >= args.length) {
@@ -346,11 +427,12 @@ public final class SpiralTable {
                 case "--atol" -> atol = Double.parseDouble(v);
                 case "--every" -> every = Integer.parseInt(v);
                 case "--seed" -> seed = Long.parseLong(v);
+                case "--models" -> models = Model.parse(v);
                 default -> throw new IllegalArgumentException("unknown option " + flag + "; options: --spirals "
-                        + "--counts --iterations --batch --samples --rtol --atol --every --seed");
+                        + "--counts --iterations --batch --samples --rtol --atol --every --seed --models");
             }
         }
-        Result result = run(new Settings(spirals, counts, iterations, batch, samples, rtol, atol, every, seed),
+        Result result = run(new Settings(spirals, counts, iterations, batch, samples, rtol, atol, every, seed, models),
                 System.err);
         System.out.print(markdown(result));
     }
