@@ -28,7 +28,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * the previous (immutable) state. Not thread-safe: one filter per operator instance.
  */
 public final class LatentFilter {
-    private static final double[] QUANTILES = {0.05, 0.5, 0.95};
 
     private final LatentOdeModel model;
     private final String modelId;
@@ -136,32 +135,7 @@ public final class LatentFilter {
             throw new IllegalArgumentException("predict needs at least one query time");
         }
         double[][] decoded = decodeSamples(state, queryTimesMillis, samples, seed);
-        int q = queryTimesMillis.length;
-        double[][] mean = new double[q][c];
-        double[][] std = new double[q][c];
-        double[][][] quantiles = new double[QUANTILES.length][q][c];
-        double[] centres = new double[samples];
-        for (int i = 0; i < q; i++) {
-            for (int j = 0; j < c; j++) {
-                for (int k = 0; k < samples; k++) {
-                    centres[k] = decoded[i][k * c + j];
-                }
-                double sigma = model.noiseSigma(j);
-                double m = average(centres);
-                double variance = sigma * sigma;
-                for (double v : centres) {
-                    variance += (v - m) * (v - m) / samples;
-                }
-                double scale = model.spec().std(j);
-                double shift = model.spec().mean(j);
-                mean[i][j] = shift + scale * m;
-                std[i][j] = scale * Math.sqrt(variance);
-                for (int p = 0; p < QUANTILES.length; p++) {
-                    quantiles[p][i][j] = shift + scale * GaussianMixture.quantile(centres, sigma, QUANTILES[p]);
-                }
-            }
-        }
-        return new Prediction(queryTimesMillis.clone(), mean, std, quantiles[0], quantiles[1], quantiles[2], samples);
+        return PredictiveSummary.of(model, queryTimesMillis, decoded, samples);
     }
 
     /**

@@ -37,6 +37,10 @@ import java.util.List;
  * <p>Every tensor a step creates lives in a sub-manager closed at the end of the step; only the
  * state, the first stage and the outputs outlive it. Not thread-safe per field (see the field).
  *
+ * <p>Outputs may also be asked per row ({@link #solveToRowTimes}: row r at its own times, by the
+ * interpolant at per-row θ), which is what {@link DjlRowSpanSolver}'s per-row spans build on. The
+ * error norm may be {@link WorstRowRmsNorm} (evaluated on the device) for independent rows.
+ *
  * <p>Not here yet: per-row step control, events, dense recording, resuming from a
  * {@link SolverState} (see the issue's notes).
  */
@@ -56,6 +60,7 @@ public final class DjlRungeKutta {
     private final double[] c;
     private final double[] errorWeights;
     private final boolean rmsNorm;
+    private final boolean worstRowRms;
 
     public DjlRungeKutta(ButcherTableau method, StepControl control) {
         if (method == null || control == null) {
@@ -78,6 +83,7 @@ public final class DjlRungeKutta {
             this.controller = null;
             this.errorWeights = null;
             this.rmsNorm = false;
+            this.worstRowRms = false;
         } else {
             AdaptiveStep as = (AdaptiveStep) control;
             if (!method.isAdaptive()) {
@@ -90,6 +96,7 @@ public final class DjlRungeKutta {
             this.controller = new PiStepController(as, method.errorOrder());
             this.errorWeights = method.errorWeights();
             this.rmsNorm = as.norm() == ErrorNorm.rms();
+            this.worstRowRms = as.norm() instanceof WorstRowRmsNorm;
         }
     }
 
@@ -151,7 +158,35 @@ public final class DjlRungeKutta {
             throw new IllegalArgumentException("z0 must be a B×" + f.dimension() + " float64 array, got " + shape + " "
                     + z0.getDataType());
         }
-        return new Run(f, z0, t0, outputTimes).run();
+        return new Run(f, z0, t0, outputTimes, null).run();
+    }
+
+    /**
+     * Solves the batch {@code z0} (B×D float64, left untouched) from {@code t0} to {@code tEnd} with
+     * shared step control and returns each row's state at its <b>own</b> times: {@code rowTimes[r]}
+     * sorted from t0 towards tEnd, inside [t0, tEnd] (closed), possibly empty. They come from the
+     * method's interpolant inside the steps (see {@link RowTimeOutputs}), so they do not change the
+     * step sequence: the steps are those of a solve to {@code tEnd} alone.
+     *
+     * @return [row][q·D + j], row r's state at rowTimes[r][q], and the solve's statistics
+     * @throws SolverException on step-size underflow, too many steps or a non-finite state
+     */
+    public RowTimeSolution solveToRowTimes(TensorVectorField f, NDArray z0, double t0, double tEnd,
+                                           double[][] rowTimes) {
+        checkTimes(t0, new double[] {tEnd});
+        Shape shape = z0.getShape();
+        if (shape.dimension() != 2 || shape.get(1) != f.dimension() || z0.getDataType() != DataType.FLOAT64) {
+            throw new IllegalArgumentException("z0 must be a B×" + f.dimension() + " float64 array, got " + shape + " "
+                    + z0.getDataType());
+        }
+        int rows = Math.toIntExact(shape.get(0));
+        checkRowTimes(t0, tEnd, rowTimes, rows);
+        RowTimeOutputs collector = new RowTimeOutputs(tab, rows, f.dimension(), rowTimes);
+        TensorSolution s = new Run(f, z0, t0, new double[] {tEnd}, collector).run();
+        for (NDArray out : s.outputs()) {
+            out.close(); // the end state itself is not asked for; the rows' own times are
+        }
+        return new RowTimeSolution(collector.states(), s.stats());
     }
 
     /** One solve's state; the loop mirrors RungeKuttaEngine for a single shared "row". */
@@ -179,8 +214,10 @@ public final class DjlRungeKutta {
         private NDArray z;
         private NDArray k0;
         private NDArray atol; // per-component tolerances as a row to broadcast, or null for a scalar
+        private final RowTimeOutputs rowOutputs; // per-row output times, or null
 
-        Run(TensorVectorField f, NDArray z0, double t0, double[] outputTimes) {
+        Run(TensorVectorField f, NDArray z0, double t0, double[] outputTimes, RowTimeOutputs rowOutputs) {
+            this.rowOutputs = rowOutputs;
             this.f = f;
             this.caller = z0.getManager();
             this.times = outputTimes.clone();
@@ -225,6 +262,9 @@ public final class DjlRungeKutta {
         }
 
         private void emitOutputsAtStart() {
+            if (rowOutputs != null) {
+                rowOutputs.emitAtStart(z, t);
+            }
             while (nextOutput < times.length && times[nextOutput] == t) {
                 outputs[nextOutput++] = keep(z);
             }
@@ -316,11 +356,15 @@ public final class DjlRungeKutta {
                 }
                 NDArray kLast = k[stages - 1];
                 if (tab.interpolantNeedsEndDerivative()) {
-                    boolean needEnd = tNext != tEnd || hasOutputInside(tNext);
+                    boolean needEnd = tNext != tEnd || hasOutputInside(tNext)
+                            || (rowOutputs != null && rowOutputs.anyIn(tNext, hStep));
                     kLast = needEnd ? evaluate(tNext, y1) : null;
                     k[stages] = kLast;
                 }
                 emitOutputs(k, y1, hStep, tNext);
+                if (rowOutputs != null) {
+                    rowOutputs.emitStep(z, k, t, hStep, tNext);
+                }
                 y1.attach(solve);
                 newZ = y1;
                 if (kLast != null) {
@@ -384,10 +428,13 @@ public final class DjlRungeKutta {
             return atol == null ? scaledMagnitude.add(adaptive.tolerances().atol(0)) : scaledMagnitude.add(atol);
         }
 
-        /** The step control's norm over the whole batch: RMS on the device, any other on the host. */
+        /** The step control's norm over the whole batch: RMS and worst-row RMS on the device, others on the host. */
         private double norm(NDArray scaled) {
             if (rmsNorm) {
                 return Math.sqrt(scaled.square().mean().getDouble());
+            }
+            if (worstRowRms) {
+                return Math.sqrt(scaled.square().mean(new int[] {1}).max().getDouble());
             }
             double[] host = scaled.toDoubleArray();
             return adaptive.norm().of(host, 0, rows, d);
@@ -497,6 +544,32 @@ public final class DjlRungeKutta {
                         + " comes after " + previous);
             }
             previous = ti;
+        }
+    }
+
+    /** Each row's times: finite, sorted from t0 towards tEnd and inside [t0, tEnd]. */
+    private static void checkRowTimes(double t0, double tEnd, double[][] rowTimes, int rows) {
+        if (rowTimes == null || rowTimes.length != rows) {
+            throw new IllegalArgumentException("rowTimes must have one array per row of z0 (" + rows + "), has "
+                    + (rowTimes == null ? "none (null)" : rowTimes.length));
+        }
+        double direction = Math.signum(tEnd - t0);
+        for (int r = 0; r < rows; r++) {
+            if (rowTimes[r] == null) {
+                throw new IllegalArgumentException("rowTimes[" + r + "] is null; use an empty array for a row "
+                        + "without output times");
+            }
+            double previous = t0;
+            for (int q = 0; q < rowTimes[r].length; q++) {
+                double tq = rowTimes[r][q];
+                if (!Double.isFinite(tq) || (tq - previous) * direction < 0 || (tq - tEnd) * direction > 0
+                        || (direction == 0 && tq != t0)) {
+                    throw new IllegalArgumentException("rowTimes[" + r + "][" + q + "] = " + tq + " is not finite, "
+                            + "out of order or outside [" + t0 + ", " + tEnd + "]; each row's times must be sorted "
+                            + "from t0 towards tEnd and lie between them");
+                }
+                previous = tq;
+            }
         }
     }
 

@@ -1,0 +1,293 @@
+package io.odestream.djl;
+
+import io.odestream.latent.FilterState;
+import io.odestream.latent.LatentOdeModel;
+import io.odestream.latent.LatentOdeSpec;
+import io.odestream.latent.Prediction;
+import io.odestream.latent.PredictiveSummary;
+import io.odestream.nn.Activation;
+import io.odestream.nn.Mlp;
+import io.odestream.nn.MlpSpec;
+import io.odestream.ode.SolverException;
+import io.odestream.ode.control.StepControl;
+import io.odestream.ode.rk.Tableaus;
+import io.odestream.schema.ModelArtifact;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The latent filter's {@code predict} for many series at once: K filter states × S posterior
+ * samples decoded in <b>one</b> batched solve on a {@link DjlDevice}, each state with its own time
+ * and query times (per-row spans, {@link DjlRowSpanSolver}). What the streaming job calls for a
+ * micro-batch of forecast requests on the djl backend.
+ *
+ * <p>Per state it does what {@code LatentFilter.predict} does, in the same order, so that the
+ * same seed gives the same posterior draws: μ, log σ = posterior(h) (ode-core's {@link Mlp} on the
+ * host), {@code z_k = μ + σ ⊙ ε_k} with ε from {@code new SplittableRandom(seed)} sample-major;
+ * the decoder ODE from the state's time to every query time (queries after the state forwards,
+ * before it backwards: two rows per sample when a state has both); readout, the observation noise
+ * and the mixture's mean/std/quantiles on the host. Only the ODE solve differs: one shared-step
+ * solve on rescaled time instead of one solve per state (its error norm the worst row's RMS,
+ * {@link WorstRowRmsNorm}, so that no state is solved less accurately than alone), so the forecasts agree with
+ * {@code LatentFilter.predict} within the solver's tolerance (see DjlLatentPredictorTest).
+ *
+ * <p>A solver failure fails the whole batch ({@link SolverException}); the caller may then fall
+ * back to per-key {@code LatentFilter.predict} to find the key at fault. Not thread-safe.
+ */
+public final class DjlLatentPredictor implements AutoCloseable {
+
+    private final LatentOdeModel model;
+    private final LatentOdeSpec spec;
+    private final String modelId;
+    private final long modelVersion;
+    private final int c;
+    private final int l;
+    private final int h;
+    private final Mlp posterior;
+    private final Mlp readout;
+    private final DjlMlpField decoder;
+    private final DjlRowSpanSolver solver;
+    private final DjlDevice device;
+    private final int maxRowsPerSolve;
+    private long evaluations;
+
+    /** Binds to {@code model}'s live parameters (the decoder's weights go to {@code device}); one solve per call. */
+    public DjlLatentPredictor(LatentOdeModel model, String modelId, long modelVersion, DjlDevice device) {
+        this(model, modelId, modelVersion, device, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As the other constructor, with the batch cut into solves of at most {@code maxRowsPerSolve}
+     * rows (S rows per key and side; a key's rows are never split). Why: on a CPU one solve of
+     * 262 144 rows cost 6.6× more per row and evaluation than one of 16 384 rows (DjlPredictBenchmark;
+     * its 16–67 MB tensors no longer fit the cache and are allocated afresh by every op; not profiled
+     * further), and every row of a solve takes the hardest row's steps, so smaller solves also spend
+     * fewer evaluations. On a GPU, one solve (the default).
+     */
+    public DjlLatentPredictor(LatentOdeModel model, String modelId, long modelVersion, DjlDevice device,
+                              int maxRowsPerSolve) {
+        if (maxRowsPerSolve < 1) {
+            throw new IllegalArgumentException("maxRowsPerSolve must be >= 1, got " + maxRowsPerSolve
+                    + "; use Integer.MAX_VALUE for one solve per call");
+        }
+        this.maxRowsPerSolve = maxRowsPerSolve;
+        if (model == null || modelId == null || device == null) {
+            throw new IllegalArgumentException("model, modelId and device are required (got model=" + model
+                    + ", modelId=" + modelId + ", device=" + device + ")");
+        }
+        this.model = model;
+        this.spec = model.spec();
+        this.modelId = modelId;
+        this.modelVersion = modelVersion;
+        this.c = spec.channels();
+        this.l = spec.latent();
+        this.h = spec.hidden();
+        // The layout is LatentOdeModel's (its layer accessors are package-private): same prefixes and specs.
+        this.posterior = new Mlp(MlpSpec.of(Activation.IDENTITY, Activation.IDENTITY, h, 2 * l), model.parameters(),
+                "posterior");
+        this.readout = new Mlp(MlpSpec.of(Activation.IDENTITY, Activation.IDENTITY, l, c), model.parameters(),
+                "readout");
+        int[] decoderHidden = spec.decoderDynamicsHidden();
+        int[] sizes = new int[decoderHidden.length + 2];
+        sizes[0] = l;
+        System.arraycopy(decoderHidden, 0, sizes, 1, decoderHidden.length);
+        sizes[sizes.length - 1] = l;
+        this.device = device;
+        this.decoder = new DjlMlpField(MlpSpec.of(spec.activation(), Activation.IDENTITY, sizes), model.parameters(),
+                "decoder.dynamics", false, device);
+        this.solver = new DjlRowSpanSolver(new DjlRungeKutta(Tableaus.byName(spec.method()),
+                // worst-row RMS, not batch RMS: each state's forecast as accurate as when solved alone
+                StepControl.adaptive(spec.rtol(), spec.atol()).norm(WorstRowRmsNorm.INSTANCE).build()));
+    }
+
+    /** A predictor for the model an artifact holds (type, checksum and shapes checked by ode-core); one solve per call. */
+    public static DjlLatentPredictor init(ModelArtifact artifact, DjlDevice device) {
+        return init(artifact, device, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #init(ModelArtifact, DjlDevice)}, with solves of at most {@code maxRowsPerSolve} rows. */
+    public static DjlLatentPredictor init(ModelArtifact artifact, DjlDevice device, int maxRowsPerSolve) {
+        return new DjlLatentPredictor(LatentOdeModel.fromArtifact(artifact), artifact.getModelId(),
+                artifact.getVersion(), device, maxRowsPerSolve);
+    }
+
+    public long modelVersion() {
+        return modelVersion;
+    }
+
+    public DjlDevice device() {
+        return device;
+    }
+
+    /** Vector-field evaluations of the batched solves so far (each one covers every row of its batch). */
+    public long functionEvaluations() {
+        return evaluations;
+    }
+
+    /**
+     * The predictive distribution of each state at its query times, as
+     * {@code LatentFilter.predict(states[k], queryTimesMillis[k], samples, seeds[k])} would give it.
+     *
+     * @param states           K filter states of this predictor's model
+     * @param queryTimesMillis per state, at least one query time (any order, before or after its time)
+     * @param samples          S posterior samples per state (≥ 1)
+     * @param seeds            per state, the seed of its posterior draws
+     * @throws IllegalArgumentException for mismatched lengths, an empty query list or a state of another model
+     * @throws SolverException          when a posterior sample is not finite or the batched solve fails
+     */
+    public Prediction[] predict(FilterState[] states, long[][] queryTimesMillis, int samples, long[] seeds) {
+        int keys = checkBatch(states, queryTimesMillis, samples, seeds);
+        double unit = spec.timeUnitMillis();
+        List<Side> sides = new ArrayList<>();
+        for (int k = 0; k < keys; k++) {
+            Side forward = Side.of(k, queryTimesMillis[k], states[k].timeMillis(), unit, true);
+            Side backward = Side.of(k, queryTimesMillis[k], states[k].timeMillis(), unit, false);
+            if (forward != null) {
+                sides.add(forward);
+            }
+            if (backward != null) {
+                sides.add(backward);
+            }
+        }
+        int rows = sides.size() * samples;
+        double[] z0 = new double[rows * l];
+        double[][] times = new double[rows][];
+        double[] sample = new double[samples * l];
+        int previousKey = -1;
+        for (int s = 0; s < sides.size(); s++) {
+            Side side = sides.get(s);
+            if (side.key != previousKey) {
+                drawPosteriorSamples(states[side.key], seeds[side.key], samples, sample);
+                previousKey = side.key;
+            }
+            System.arraycopy(sample, 0, z0, s * samples * l, samples * l);
+            Arrays.fill(times, s * samples, (s + 1) * samples, side.relative);
+        }
+        double[][] latentRows = new double[rows][];
+        // whole sides per solve (all of a key's samples together), at most maxRowsPerSolve rows unless one side is more
+        int sidesPerSolve = Math.max(1, maxRowsPerSolve / samples);
+        for (int first = 0; first < sides.size(); first += sidesPerSolve) {
+            int from = first * samples;
+            int to = Math.min(sides.size(), first + sidesPerSolve) * samples;
+            RowTimeSolution solution = solver.solve(decoder, device, Arrays.copyOfRange(z0, from * l, to * l),
+                    to - from, new double[to - from], Arrays.copyOfRange(times, from, to));
+            evaluations += solution.stats().evaluations();
+            System.arraycopy(solution.states(), 0, latentRows, from, to - from);
+        }
+
+        Prediction[] out = new Prediction[keys];
+        double[][][] latentAt = new double[keys][][];
+        for (int k = 0; k < keys; k++) {
+            latentAt[k] = new double[queryTimesMillis[k].length][samples * l];
+        }
+        for (int s = 0; s < sides.size(); s++) {
+            Side side = sides.get(s);
+            for (int n = 0; n < side.index.length; n++) {
+                double[] target = latentAt[side.key][side.index[n]];
+                for (int k = 0; k < samples; k++) {
+                    System.arraycopy(latentRows[s * samples + k], n * l, target, k * l, l);
+                }
+            }
+        }
+        for (int k = 0; k < keys; k++) {
+            out[k] = summarise(queryTimesMillis[k], latentAt[k], samples);
+        }
+        return out;
+    }
+
+    /** LatentFilter.decodeSamples' draws: z = μ + exp(log σ) ε, sample-major, from SplittableRandom(seed). */
+    private void drawPosteriorSamples(FilterState state, long seed, int samples, double[] z0) {
+        double[] moments = new double[2 * l];
+        posterior.forward(state.hidden(), moments, 1);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int k = 0; k < samples; k++) {
+            for (int i = 0; i < l; i++) {
+                z0[k * l + i] = moments[i] + Math.exp(moments[l + i]) * random.nextGaussian();
+                if (!Double.isFinite(z0[k * l + i])) {
+                    throw new SolverException(SolverException.Reason.NON_FINITE_STATE, "djl latent predictor",
+                            0.0, Double.NaN, k, "posterior sample " + i + " is " + z0[k * l + i] + " (mean "
+                                    + moments[i] + ", log sigma " + moments[l + i] + ") at the state of " + state);
+                }
+            }
+        }
+    }
+
+    /** Readout on the host, then the same mixture summaries as LatentFilter.predict. */
+    private Prediction summarise(long[] queryTimes, double[][] latentAt, int samples) {
+        int q = queryTimes.length;
+        double[][] decoded = new double[q][samples * c];
+        for (int i = 0; i < q; i++) {
+            readout.forward(latentAt[i], decoded[i], samples);
+        }
+        return PredictiveSummary.of(model, queryTimes, decoded, samples);
+    }
+
+    private int checkBatch(FilterState[] states, long[][] queryTimesMillis, int samples, long[] seeds) {
+        if (states == null || queryTimesMillis == null || seeds == null) {
+            throw new IllegalArgumentException("states, queryTimesMillis and seeds are required (one entry per key)");
+        }
+        int keys = states.length;
+        if (keys == 0 || queryTimesMillis.length != keys || seeds.length != keys) {
+            throw new IllegalArgumentException("states, queryTimesMillis and seeds need the same number (>= 1) of "
+                    + "entries, one per key; got " + keys + ", " + queryTimesMillis.length + ", " + seeds.length);
+        }
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+        }
+        for (int k = 0; k < keys; k++) {
+            FilterState state = states[k];
+            if (state == null) {
+                throw new IllegalArgumentException("states[" + k + "] is null");
+            }
+            if (state.modelVersion() != modelVersion || !state.modelId().equals(modelId)) {
+                throw new IllegalArgumentException("states[" + k + "] belongs to model " + state.modelId() + " v"
+                        + state.modelVersion() + " but this predictor runs " + modelId + " v" + modelVersion
+                        + "; re-encode the series' recent observations under the new model");
+            }
+            if (state.hidden().length != h) {
+                throw new IllegalArgumentException("states[" + k + "] has " + state.hidden().length
+                        + " hidden values, the model needs " + h);
+            }
+            if (queryTimesMillis[k] == null || queryTimesMillis[k].length == 0) {
+                throw new IllegalArgumentException("queryTimesMillis[" + k + "] is empty; predict needs at least one "
+                        + "query time per key");
+            }
+        }
+        return keys;
+    }
+
+    /** Closes the decoder's device weights. */
+    @Override
+    public void close() {
+        decoder.close();
+    }
+
+    /**
+     * One key's queries on one side of its state's time, as LatentFilter.solveSide orders them:
+     * forwards (dt ≥ 0) ascending, backwards (dt < 0) descending; relative times in model units.
+     */
+    private record Side(int key, double[] relative, int[] index) {
+        static Side of(int key, long[] times, long origin, double unit, boolean forward) {
+            Integer[] order = new Integer[times.length];
+            for (int i = 0; i < times.length; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> Long.compare(times[a], times[b]));
+            double[] relative = new double[times.length];
+            int[] index = new int[times.length];
+            int count = 0;
+            for (int n = 0; n < times.length; n++) {
+                int i = order[forward ? n : times.length - 1 - n];
+                long dt = times[i] - origin;
+                if (forward ? dt >= 0 : dt < 0) {
+                    relative[count] = dt / unit;
+                    index[count] = i;
+                    count++;
+                }
+            }
+            return count == 0 ? null : new Side(key, Arrays.copyOf(relative, count), Arrays.copyOf(index, count));
+        }
+    }
+}
