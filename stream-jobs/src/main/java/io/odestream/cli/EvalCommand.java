@@ -1,5 +1,6 @@
 package io.odestream.cli;
 
+import io.odestream.cli.data.TrainingData;
 import io.odestream.eval.detector.DetectorSettings;
 import io.odestream.eval.detector.LatentOdeDetector;
 import io.odestream.eval.nab.CostProfile;
@@ -10,6 +11,8 @@ import io.odestream.eval.nab.NabReport;
 import io.odestream.eval.nab.NabResultsCorpus;
 import io.odestream.eval.nab.NabScorer;
 import io.odestream.eval.nab.NabScores;
+import io.odestream.eval.physionet.PhysioNetReport;
+import io.odestream.eval.physionet.PhysioNetTable;
 import io.odestream.eval.spiral.SpiralTable;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -31,7 +34,8 @@ import picocli.CommandLine.Spec;
 /** {@code odestream eval}: measures anomaly detection against public benchmarks. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Measures anomaly detection against public benchmarks (the Numenta Anomaly Benchmark).",
-        subcommands = {EvalCommand.NabScore.class, EvalCommand.Nab.class, EvalCommand.Spirals.class})
+        subcommands = {EvalCommand.NabScore.class, EvalCommand.Nab.class, EvalCommand.Spirals.class,
+                EvalCommand.PhysioNet.class})
 final class EvalCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -108,9 +112,10 @@ final class EvalCommand implements Runnable {
     /** {@code odestream eval spirals}: Chen et al. 2018's Table 2 (irregular spirals) with our models. */
     @Command(name = "spirals", mixinStandardHelpOptions = true,
             description = {"Reproduces Chen et al. 2018, Table 2 (predictive RMSE on irregularly sampled spirals, "
-                    + "30/50/100 observed points) with odestream's latent ODE and the RNN-Δt baseline: generates the "
-                    + "spirals as torchdiffeq's examples/latent_ode.py does, trains both models per column, prints "
-                    + "progress to stderr and the Markdown table (beside the paper's numbers) to stdout.",
+                    + "30/50/100 observed points) with odestream's latent ODE (ODE-RNN and RNN encoders) and the "
+                    + "RNN-Δt baseline: generates the spirals as torchdiffeq's examples/latent_ode.py does, trains "
+                    + "every chosen model per column, prints progress to stderr and the Markdown table (beside the "
+                    + "paper's numbers) to stdout.",
                 "The protocol and where it differs from the paper: io.odestream.eval.spiral.SpiralTable, docs/RESULTS.md."})
     static final class Spirals implements Callable<Integer> {
         @Option(names = "--iterations", defaultValue = "2000", description = "Training iterations per model and "
@@ -130,13 +135,127 @@ final class EvalCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "1", description = "Data, training and sampling seed (default ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--models", defaultValue = "latent-ode,latent-ode-rnn,rnn", description = "The rows to train "
+                + "and score, comma-separated (default ${DEFAULT-VALUE}, every row); a row run alone gives the same "
+                + "numbers as in a full run, e.g. --models latent-ode-rnn to regenerate that row.")
+        String models;
+
         @Override
         public Integer call() {
             SpiralTable.Settings paper = SpiralTable.Settings.paper();
             SpiralTable.Settings settings = new SpiralTable.Settings(spirals, counts, iterations, batch, paper.samples(),
-                    paper.rtol(), paper.atol(), paper.every(), seed);
+                    paper.rtol(), paper.atol(), paper.every(), seed, SpiralTable.Model.parse(models));
             System.out.print(SpiralTable.markdown(SpiralTable.run(settings, System.err)));
             return 0;
+        }
+    }
+
+    /** {@code odestream eval physionet}: Rubanova et al. 2019's PhysioNet 2012 table with our models. */
+    @Command(name = "physionet", mixinStandardHelpOptions = true,
+            description = {"Reproduces Rubanova et al. 2019, Tables 4-5 (PhysioNet 2012 interpolation and extrapolation "
+                    + "MSE on min-max normalised values) on the shared 500 set-a stays: every 5th stay by RecordID is a "
+                    + "test stay (100), the rest train (400); trains the chosen models, scores the test stays, prints "
+                    + "progress to stderr and the Markdown table (beside the paper's numbers) to stdout.",
+                "Interpolation = one-step-ahead forecast of each observation from the ones before it; extrapolation = "
+                    + "condition on the first 24 h, forecast the rest. Protocol: io.odestream.eval.physionet.PhysioNetTable."})
+    static final class PhysioNet implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", paramLabel = "DIR", required = true,
+                description = "The set-a folder of <RecordID>.txt stays (e.g. ../shared/data/physionet2012/set-a).")
+        Path data;
+
+        @Option(names = "--models", split = ",", paramLabel = "NAME",
+                description = "Models to train, of rnn-dt, ode-rnn, latent-ode-rnn, latent-ode (default: all); the "
+                        + "last-value baseline always runs.")
+        List<String> models;
+
+        @Option(names = "--iterations",
+                description = "Adam iterations per model (default 1000: the whole run ~20 min on 2 cores).")
+        Integer iterations;
+
+        @Option(names = "--batch", description = "Windows (latent ODE) or stays per iteration (default 20).")
+        Integer batch;
+
+        @Option(names = "--latent", description = "Latent state size (default 16).")
+        Integer latent;
+
+        @Option(names = "--hidden", description = "GRU state size of every model (default 32).")
+        Integer hidden;
+
+        @Option(names = "--units", description = "Hidden width of every ODE's dynamics network (default 32).")
+        Integer units;
+
+        @Option(names = "--window", description = "Observations per latent-ODE training window (default 40).")
+        Integer window;
+
+        @Option(names = "--split", description = "Context observations of a window (default 20).")
+        Integer split;
+
+        @Option(names = "--samples", description = "Posterior samples per latent-ODE forecast (default 10).")
+        Integer samples;
+
+        @Option(names = "--time-unit-hours", description = "One unit of model time for every model (default 48, "
+                + "Rubanova's t / max t over the 48 h).")
+        Double timeUnitHours;
+
+        @Option(names = "--lr", description = "Adam's (initial) learning rate (default 0.01).")
+        Double lr;
+
+        @Option(names = "--every", description = "A progress line every N iterations (default 100).")
+        Integer every;
+
+        @Option(names = "--seed", description = "Initialisation, minibatch and sampling seed (default 1).")
+        Long seed;
+
+        @Option(names = "--report", paramLabel = "FILE",
+                description = "Also write the PhysioNet section of a results page (e.g. docs/RESULTS.md), replacing "
+                        + "the previous one (between <!-- physionet:begin/end --> markers).")
+        Path report;
+
+        @Override
+        public Integer call() {
+            PhysioNetTable.Settings d = PhysioNetTable.Settings.defaults();
+            PhysioNetTable.Settings settings;
+            try {
+                settings = new PhysioNetTable.Settings(models != null ? models : d.models(),
+                        or(iterations, d.iterations()), or(batch, d.batchSize()), or(latent, d.latent()),
+                        or(hidden, d.hidden()), or(units, d.units()), or(window, d.window()), or(split, d.split()),
+                        or(samples, d.samples()), d.rtol(), d.atol(), lr != null ? lr : d.learningRate(),
+                        timeUnitHours != null ? timeUnitHours : d.timeUnitHours(), or(every, d.every()),
+                        seed != null ? seed : d.seed());
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailedException(e.getMessage(), e);
+            }
+            TrainingData stays;
+            try {
+                stays = TrainingData.fromPhysioNet(data);
+            } catch (RuntimeException e) {
+                throw new CommandFailedException("cannot read the PhysioNet stays under " + data + ": " + e.getMessage(),
+                        e);
+            }
+            PhysioNetTable.Result result = PhysioNetTable.run(stays.ids(), stays.series(), stays.channels(), settings,
+                    System.err);
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(PhysioNetTable.markdown(result));
+            if (report != null) {
+                String command = "command: `odestream eval physionet --data " + data
+                        + (models != null ? " --models " + String.join(",", models) : "")
+                        + (iterations != null ? " --iterations " + iterations : "") + " --report " + report + "`";
+                double cpu = ProcessHandle.current().info().totalCpuDuration().map(t -> t.toMillis() / 1000.0)
+                        .orElse(Double.NaN);
+                String time = String.format(Locale.ROOT, "wall time %.0f s, process CPU time %.0f s (%d cores seen)",
+                        result.totalSeconds(), cpu, Runtime.getRuntime().availableProcessors());
+                PhysioNetReport.writeSection(report, PhysioNetReport.section(result, List.of(command, time)));
+                out.println("report section written to " + report);
+            }
+            out.flush();
+            return 0;
+        }
+
+        private static int or(Integer value, int fallback) {
+            return value != null ? value : fallback;
         }
     }
 

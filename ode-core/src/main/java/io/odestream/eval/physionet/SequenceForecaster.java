@@ -1,0 +1,28 @@
+package io.odestream.eval.physionet;
+
+/**
+ * A model as the PhysioNet harness scores it: causal point forecasts (predictive means) of one
+ * stay's channels from its own earlier observations. Values are in the harness's normalised units
+ * ([0, 1] per channel on the training stays), NaN = not observed; times are milliseconds since
+ * admission, strictly increasing.
+ */
+public interface SequenceForecaster {
+
+    /**
+     * Row k = the forecast of observation k at its exact time {@code timesMillis[k]} from
+     * observations 0..k−1 only; row 0 is the forecast from no observation at all (the harness
+     * does not score it).
+     *
+     * @return [observation][channel], one row per observation
+     */
+    double[][] oneStepAhead(long[] timesMillis, double[][] values);
+
+    /**
+     * The forecast at each query time from all the observations given (the harness gives those
+     * before a cut-off and queries times after it).
+     *
+     * @param timesMillis observations to condition on (may be empty)
+     * @return [query][channel]
+     */
+    double[][] predict(long[] timesMillis, double[][] values, long[] queryTimesMillis);
+}

@@ -1,0 +1,48 @@
+package io.odestream.eval.physionet;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.odestream.latent.LatentFilter;
+import io.odestream.latent.LatentOdeModel;
+import io.odestream.latent.LatentOdeSpec;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The latent-ODE adapter is causal: row k of the one-step-ahead forecasts is exactly the forecast
+ * at t_k from the first k observations, and no later observation changes it.
+ */
+class LatentOdeForecasterTest {
+    private static final long HOUR = 3_600_000L;
+
+    private static LatentOdeForecaster forecaster() {
+        PhysioNetTable.Settings s = new PhysioNetTable.Settings(List.of(), 1, 1, 3, 4, 5, 3, 1, 4, 1e-6, 1e-8, 0.01,
+                1.0, 1, 5L);
+        LatentOdeModel model = LatentOdeModel.create(PhysioNetTable.latentSpec(s, 2, false), 5L);
+        return new LatentOdeForecaster(new LatentFilter(model, "test", 1), 4, 11L);
+    }
+
+    @Test
+    void rowKIsTheForecastFromTheFirstKObservations() {
+        LatentOdeForecaster f = forecaster();
+        long[] t = {HOUR, 2 * HOUR, 5 * HOUR, 6 * HOUR};
+        double[][] x = {{0.1, Double.NaN}, {0.4, 0.2}, {Double.NaN, 0.9}, {0.3, 0.3}};
+
+        double[][] oneStep = f.oneStepAhead(t, x);
+
+        for (int k = 1; k < t.length; k++) {
+            double[][] fromPrefix = f.predict(Arrays.copyOf(t, k), Arrays.copyOf(x, k), new long[] {t[k]});
+            assertArrayEquals(fromPrefix[0], oneStep[k], 0.0, "row " + k);
+        }
+        // a different later observation leaves the earlier rows alone and changes the later ones
+        double[][] changed = x.clone();
+        changed[2] = new double[] {5.0, -3.0};
+        double[][] again = f.oneStepAhead(t, changed);
+        assertArrayEquals(oneStep[2], again[2], 0.0);
+        assertNotEquals(oneStep[3][0], again[3][0]);
+        assertEquals(t.length, oneStep.length);
+    }
+}

@@ -1,0 +1,70 @@
+package io.odestream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.odestream.cli.EvalNabCommandTest.Run;
+import io.odestream.eval.physionet.PhysioNetReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code odestream eval physionet} end to end on ten stays in PhysioNet's file format written here:
+ * the table on stdout (RNN-Δt only, two iterations) and the generated report section, twice, so
+ * the second run replaces the first between the markers.
+ */
+class EvalPhysioNetCommandTest {
+
+    private static void writeStays(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Random random = new Random(4);
+        for (int id = 132_001; id <= 132_010; id++) {
+            StringBuilder txt = new StringBuilder("Time,Parameter,Value\n00:00,RecordID," + id + "\n00:00,Age,60\n"
+                    + "00:00,Gender,1\n00:00,Height,-1\n00:00,ICUType,2\n00:00,Weight,80\n");
+            for (int minute = 7; minute < 48 * 60; minute += 60 + random.nextInt(60)) {
+                String time = String.format(Locale.ROOT, "%02d:%02d", minute / 60, minute % 60);
+                txt.append(time).append(",HR,").append(70 + random.nextInt(30)).append('\n');
+                if (random.nextBoolean()) {
+                    txt.append(time).append(",Temp,").append(36 + random.nextInt(3)).append('\n');
+                }
+            }
+            Files.writeString(dir.resolve(id + ".txt"), txt);
+        }
+    }
+
+    @Test
+    void printsTheTableAndRefreshesTheReportSection(@TempDir Path tmp) throws IOException {
+        writeStays(tmp.resolve("set-a"));
+        Path report = tmp.resolve("RESULTS.md");
+        Files.writeString(report, "# Results\n");
+        String[] args = {"eval", "physionet", "--data", tmp.resolve("set-a").toString(), "--models", "rnn-dt",
+            "--iterations", "2", "--batch", "3", "--window", "6", "--split", "3", "--report", report.toString()};
+
+        Run first = EvalNabCommandTest.odestream(args);
+        Run second = EvalNabCommandTest.odestream(args);
+
+        assertEquals(0, first.exit(), first.err());
+        assertEquals(0, second.exit(), second.err());
+        assertTrue(second.out().contains("| Last value carried forward (no training) | "), second.out());
+        assertTrue(second.out().contains("| RNN-Δt | "), second.out());
+        assertTrue(second.out().contains("2 test stays (every 5th by RecordID) of 10"), second.out());
+        String page = Files.readString(report);
+        assertTrue(page.startsWith("# Results\n"), page);
+        assertEquals(page.indexOf(PhysioNetReport.BEGIN), page.lastIndexOf(PhysioNetReport.BEGIN), page);
+        assertTrue(page.contains("--models rnn-dt --iterations 2"), page);
+    }
+
+    @Test
+    void anUnknownModelFailsWithTheList(@TempDir Path tmp) throws IOException {
+        writeStays(tmp.resolve("set-a"));
+        Run run = EvalNabCommandTest.odestream("eval", "physionet", "--data", tmp.resolve("set-a").toString(),
+                "--models", "lstm");
+        assertTrue(run.exit() != 0);
+        assertTrue(run.err().contains("unknown model 'lstm'"), run.err());
+    }
+}
