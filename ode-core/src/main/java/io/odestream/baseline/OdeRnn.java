@@ -16,13 +16,10 @@ import io.odestream.ode.rk.ButcherTableau;
 import io.odestream.ode.rk.RungeKuttaSolver;
 import io.odestream.ode.rk.Tableaus;
 import io.odestream.train.Adam;
-import io.odestream.train.LearningRateSchedule;
 import io.odestream.train.Trainer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.SplittableRandom;
 
 /**
  * The ODE-RNN baseline as a stand-alone predictive model (Rubanova et al. 2019, Alg. 1): a hidden
@@ -57,8 +54,6 @@ import java.util.SplittableRandom;
  */
 public final class OdeRnn {
     private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2.0 * Math.PI);
-    /** Gradient norm clip, as the latent ODE's and RNN-Δt's training use. */
-    private static final double MAX_GRADIENT_NORM = 10.0;
     private static final String METHOD = "dopri5";
 
     private final int channels;
@@ -224,7 +219,7 @@ public final class OdeRnn {
         double[][] mean = new double[queryTimesMillis.length][channels];
         for (int q = 0; q < queryTimesMillis.length; q++) {
             long t = queryTimesMillis[q];
-            int seen = countAtOrBefore(timesMillis, t);
+            int seen = OneStepAhead.countAtOrBefore(timesMillis, t);
             if (seen == 0) {
                 readout.forward(zeroState, head, 1);
             } else {
@@ -281,7 +276,7 @@ public final class OdeRnn {
                 throw new IllegalArgumentException("batch[" + b + "] is null");
             }
             checkSeries(s.timesMillis(), s.values(), "batch[" + b + "].timesMillis", "batch[" + b + "].values");
-            predicted += observedAfterFirst(s.values());
+            predicted += OneStepAhead.observedAfterFirst(s.values());
         }
         if (predicted == 0) {
             throw new IllegalArgumentException("batch has no observed value after a series' first observation, so "
@@ -312,69 +307,10 @@ public final class OdeRnn {
      */
     public static Trainer.Result train(OdeRnn model, List<Series> series, int iterations, int batchSize, double lr,
                                        long seed, Trainer.ProgressListener listener) {
-        if (model == null) {
-            throw new IllegalArgumentException("model must not be null");
-        }
-        if (series == null) {
-            throw new IllegalArgumentException("series must not be null; pass the training series");
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-        }
-        List<Series> usable = new ArrayList<>();
-        for (Series s : series) {
-            if (s != null && observedAfterFirst(s.values()) > 0) {
-                usable.add(s);
-            }
-        }
-        if (usable.isEmpty()) {
-            throw new IllegalArgumentException("series has no series with an observed value after its first "
-                    + "observation; one-step-ahead training needs at least two observations in a series");
-        }
-        Trainer trainer = new Trainer(new Trainer.Config(iterations, Adam.defaults(),
-                LearningRateSchedule.constant(lr), MAX_GRADIENT_NORM, listener));
-        SplittableRandom random = new SplittableRandom(seed);
-        List<Series> batch = new ArrayList<>(batchSize);
-        Trainer.Result result = trainer.train(model.parameters().values(), (iteration, gradient) -> {
-            // the optimiser wrote into the vector: the layers' cached weight copies are stale
-            model.parameters().markChanged();
-            batch.clear();
-            for (int b = 0; b < batchSize; b++) {
-                batch.add(usable.get(random.nextInt(usable.size())));
-            }
+        return OneStepAhead.train(model, model == null ? null : model.parameters(), (batch, gradient) -> {
             double loss = model.loss(batch, gradient);
             return new Trainer.Evaluation(loss, model.forwardEvaluations, model.backwardEvaluations);
-        });
-        // the last optimiser step wrote into the vector after the last evaluation
-        model.parameters().markChanged();
-        return result;
-    }
-
-    /** Number of observations of a non-decreasing series at or before t (upper bound). */
-    private static int countAtOrBefore(long[] times, long t) {
-        int lo = 0;
-        int hi = times.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (times[mid] <= t) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    private static long observedAfterFirst(double[][] values) {
-        long n = 0;
-        for (int k = 1; k < values.length; k++) {
-            for (double v : values[k]) {
-                if (!Double.isNaN(v)) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        }, series, iterations, batchSize, lr, seed, listener);
     }
 
     /**
@@ -496,30 +432,7 @@ public final class OdeRnn {
     }
 
     private void checkSeries(long[] times, double[][] values, String timesName, String valuesName) {
-        if (times == null || values == null) {
-            throw new IllegalArgumentException(timesName + " and " + valuesName + " must not be null");
-        }
-        if (times.length != values.length) {
-            throw new IllegalArgumentException(timesName + " has " + times.length + " entries but " + valuesName
-                    + " has " + values.length + " rows; give one value row per time");
-        }
-        for (int k = 0; k < times.length; k++) {
-            if (k > 0 && times[k] < times[k - 1]) {
-                throw new IllegalArgumentException(timesName + " must be non-decreasing, but [" + k + "] = " + times[k]
-                        + " < [" + (k - 1) + "] = " + times[k - 1] + "; sort the observations by time");
-            }
-            double[] row = values[k];
-            if (row == null || row.length != channels) {
-                throw new IllegalArgumentException(valuesName + "[" + k + "] has " + (row == null ? "no" : row.length)
-                        + " values but the model has " + channels + " channels; use NaN for a missing channel");
-            }
-            for (int j = 0; j < channels; j++) {
-                if (Double.isInfinite(row[j])) {
-                    throw new IllegalArgumentException(valuesName + "[" + k + "][" + j + "] is " + row[j]
-                            + "; values must be finite, or NaN for missing");
-                }
-            }
-        }
+        OneStepAhead.checkSeries(times, values, channels, timesName, valuesName);
     }
 
     private static MlpSpec dynamicsSpec(int hidden, int[] dynamicsHidden) {

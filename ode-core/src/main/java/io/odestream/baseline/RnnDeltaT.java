@@ -5,13 +5,10 @@ import io.odestream.nn.GruCell;
 import io.odestream.nn.Linear;
 import io.odestream.nn.Parameters;
 import io.odestream.train.Adam;
-import io.odestream.train.LearningRateSchedule;
 import io.odestream.train.Trainer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.SplittableRandom;
 
 /**
  * The RNN-Δt baseline (Chen et al. 2018; Rubanova et al. 2019): a GRU that reads a series'
@@ -43,8 +40,6 @@ import java.util.SplittableRandom;
  */
 public final class RnnDeltaT {
     private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2.0 * Math.PI);
-    /** Gradient norm clip, as the latent ODE's training uses: one bad minibatch cannot blow the GRU up. */
-    private static final double MAX_GRADIENT_NORM = 10.0;
 
     private final int channels;
     private final int hidden;
@@ -160,7 +155,7 @@ public final class RnnDeltaT {
         double[][] mean = new double[queryTimesMillis.length][channels];
         for (int q = 0; q < queryTimesMillis.length; q++) {
             long t = queryTimesMillis[q];
-            int seen = countAtOrBefore(timesMillis, t);
+            int seen = OneStepAhead.countAtOrBefore(timesMillis, t);
             if (seen == 0) {
                 readout.forward(zeroState, head, 1);
             } else {
@@ -221,7 +216,7 @@ public final class RnnDeltaT {
                 throw new IllegalArgumentException("batch[" + b + "] is null");
             }
             checkSeries(s.timesMillis(), s.values(), "batch[" + b + "].timesMillis", "batch[" + b + "].values");
-            predicted += observedAfterFirst(s.values());
+            predicted += OneStepAhead.observedAfterFirst(s.values());
         }
         if (predicted == 0) {
             throw new IllegalArgumentException("batch has no observed value after a series' first observation, so "
@@ -250,70 +245,11 @@ public final class RnnDeltaT {
      */
     public static Trainer.Result train(RnnDeltaT model, List<Series> series, int iterations, int batchSize,
                                        double lr, long seed, Trainer.ProgressListener listener) {
-        if (model == null) {
-            throw new IllegalArgumentException("model must not be null");
-        }
-        if (series == null) {
-            throw new IllegalArgumentException("series must not be null; pass the training series");
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
-        }
-        List<Series> usable = new ArrayList<>();
-        for (Series s : series) {
-            if (s != null && observedAfterFirst(s.values()) > 0) {
-                usable.add(s);
-            }
-        }
-        if (usable.isEmpty()) {
-            throw new IllegalArgumentException("series has no series with an observed value after its first "
-                    + "observation; one-step-ahead training needs at least two observations in a series");
-        }
-        Trainer trainer = new Trainer(new Trainer.Config(iterations, Adam.defaults(),
-                LearningRateSchedule.constant(lr), MAX_GRADIENT_NORM, listener));
-        SplittableRandom random = new SplittableRandom(seed);
-        List<Series> batch = new ArrayList<>(batchSize);
-        Trainer.Result result = trainer.train(model.parameters().values(), (iteration, gradient) -> {
-            // the optimiser wrote into the vector: the layers' cached weight copies are stale
-            model.parameters().markChanged();
-            batch.clear();
-            for (int b = 0; b < batchSize; b++) {
-                batch.add(usable.get(random.nextInt(usable.size())));
-            }
+        return OneStepAhead.train(model, model == null ? null : model.parameters(), (batch, gradient) -> {
             double loss = model.loss(batch, gradient);
             // cell steps stand in for the latent ODE's vector-field evaluations: comparable cost counters
             return new Trainer.Evaluation(loss, model.lastLossCellSteps, model.lastLossCellSteps);
-        });
-        // the last optimiser step wrote into the vector after the last evaluation
-        model.parameters().markChanged();
-        return result;
-    }
-
-    /** Number of observations of a non-decreasing series at or before t (upper bound). */
-    private static int countAtOrBefore(long[] times, long t) {
-        int lo = 0;
-        int hi = times.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (times[mid] <= t) {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    private static long observedAfterFirst(double[][] values) {
-        long n = 0;
-        for (int k = 1; k < values.length; k++) {
-            for (double v : values[k]) {
-                if (!Double.isNaN(v)) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        }, series, iterations, batchSize, lr, seed, listener);
     }
 
     /** Fills inputs and states for all 2n − 1 steps of a series of n >= 1 observations. */
@@ -404,30 +340,7 @@ public final class RnnDeltaT {
     }
 
     private void checkSeries(long[] times, double[][] values, String timesName, String valuesName) {
-        if (times == null || values == null) {
-            throw new IllegalArgumentException(timesName + " and " + valuesName + " must not be null");
-        }
-        if (times.length != values.length) {
-            throw new IllegalArgumentException(timesName + " has " + times.length + " entries but " + valuesName
-                    + " has " + values.length + " rows; give one value row per time");
-        }
-        for (int k = 0; k < times.length; k++) {
-            if (k > 0 && times[k] < times[k - 1]) {
-                throw new IllegalArgumentException(timesName + " must be non-decreasing, but [" + k + "] = " + times[k]
-                        + " < [" + (k - 1) + "] = " + times[k - 1] + "; sort the observations by time");
-            }
-            double[] row = values[k];
-            if (row == null || row.length != channels) {
-                throw new IllegalArgumentException(valuesName + "[" + k + "] has " + (row == null ? "no" : row.length)
-                        + " values but the model has " + channels + " channels; use NaN for a missing channel");
-            }
-            for (int j = 0; j < channels; j++) {
-                if (Double.isInfinite(row[j])) {
-                    throw new IllegalArgumentException(valuesName + "[" + k + "][" + j + "] is " + row[j]
-                            + "; values must be finite, or NaN for missing");
-                }
-            }
-        }
+        OneStepAhead.checkSeries(times, values, channels, timesName, valuesName);
     }
 
     @Override

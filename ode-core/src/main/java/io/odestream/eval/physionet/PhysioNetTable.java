@@ -196,13 +196,13 @@ public final class PhysioNetTable {
                 case RNN_DT -> {
                     RnnDeltaT m = RnnDeltaT.create(c, s.hidden(), s.timeUnitMillis(), s.seed());
                     RnnDeltaT.train(m, train, s.iterations(), s.batchSize(), s.learningRate(), s.seed(), listener);
-                    yield new RnnDeltaTForecaster(m);
+                    yield SequenceForecaster.of(m::oneStepAhead, m::predict);
                 }
                 case ODE_RNN -> {
                     OdeRnn m = OdeRnn.create(c, s.hidden(), new int[] {s.units()}, s.timeUnitMillis(), s.rtol(), s.atol(),
                             s.seed());
                     OdeRnn.train(m, train, s.iterations(), s.batchSize(), s.learningRate(), s.seed(), listener);
-                    yield new OdeRnnForecaster(m);
+                    yield SequenceForecaster.of(m::oneStepAhead, m::predict);
                 }
                 case LATENT_ODE, LATENT_ODE_RNN -> latentOde(name, s, train, c, listener, progress);
                 default -> throw new IllegalArgumentException("unknown model " + name);

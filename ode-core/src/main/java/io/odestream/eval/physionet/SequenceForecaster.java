@@ -25,4 +25,34 @@ public interface SequenceForecaster {
      * @return [query][channel]
      */
     double[][] predict(long[] timesMillis, double[][] values, long[] queryTimesMillis);
+
+    /** Row k of the one-step-ahead forecasts, as {@link #oneStepAhead}. */
+    @FunctionalInterface
+    interface OneStep {
+        double[][] forecast(long[] timesMillis, double[][] values);
+    }
+
+    /** Forecasts at query times, as {@link #predict}. */
+    @FunctionalInterface
+    interface AtTimes {
+        double[][] forecast(long[] timesMillis, double[][] values, long[] queryTimesMillis);
+    }
+
+    /**
+     * A model that already has both methods under these names (the baselines: {@code
+     * SequenceForecaster.of(model::oneStepAhead, model::predict)}).
+     */
+    static SequenceForecaster of(OneStep oneStep, AtTimes atTimes) {
+        return new SequenceForecaster() {
+            @Override
+            public double[][] oneStepAhead(long[] timesMillis, double[][] values) {
+                return oneStep.forecast(timesMillis, values);
+            }
+
+            @Override
+            public double[][] predict(long[] timesMillis, double[][] values, long[] queryTimesMillis) {
+                return atTimes.forecast(timesMillis, values, queryTimesMillis);
+            }
+        };
+    }
 }
