@@ -286,12 +286,13 @@ class ForecastJobIT {
             requests.forEach(r -> publisher.send(OdeTopic.FORECAST_REQUESTS, r));
         }
         UpdaterSettings updater = DemoSetup.updaterSettings(DemoModel.MODEL_ID, TestModels.VERIFIER);
+        // Checkpoints every 100 ms: the injected failure needs one completed before the input runs out.
         ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater).withBounded(true)
-                .withModelSource(ModelSource.TOPIC).withCheckpoints(Duration.ofMillis(300), null)
+                .withModelSource(ModelSource.TOPIC).withCheckpoints(Duration.ofMillis(100), null)
                 .withEventTime(Duration.ofSeconds(2), Duration.ofSeconds(1)).withForecastBatching(batching);
         StreamExecutionEnvironment env = environment(failOnce);
         if (failOnce) {
-            ForecastJob.build(env, config, in -> in.map(new FailOnceAfterACheckpoint(stream.size() / 4))
+            ForecastJob.build(env, config, in -> in.map(new FailOnceAfterACheckpoint(stream.size() / 10))
                     .returns(PosteriorUpdater.INPUT_TYPE).name("fail once"));
         } else {
             ForecastJob.build(env, config);
