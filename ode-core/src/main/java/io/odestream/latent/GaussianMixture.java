@@ -1,6 +1,6 @@
 package io.odestream.latent;
 
-import org.hipparchus.special.Erf;
+import org.apache.commons.numbers.gamma.Erfc;
 
 /**
  * Quantiles of an equal-weight mixture of Gaussians with common σ, {@code (1/K) Σ_k N(m_k, σ²)}:
@@ -47,6 +47,6 @@ final class GaussianMixture {
     }
 
     static double normalCdf(double x) {
-        return 0.5 * Erf.erfc(-x / Math.sqrt(2));
+        return 0.5 * Erfc.value(-x / Math.sqrt(2));
     }
 }
