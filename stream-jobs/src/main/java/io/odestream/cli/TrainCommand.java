@@ -86,6 +86,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--encoder", defaultValue = "ODE_RNN", description = "ODE_RNN (an ODE between observations, "
+            + "GRU at them) or RNN (a GRU with the elapsed time as input) (default ${DEFAULT-VALUE})")
+    LatentOdeSpec.Encoder encoder;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -111,8 +115,10 @@ public final class TrainCommand implements Callable<Integer> {
                 validation.size(), all.channels().size(), all.channels());
         out.flush();
 
-        LatentOdeSpec modelSpec = LatentOdeTraining.normalisedFor(LatentOdeSpec.of(all.channels().size(), latent, hidden,
-                new int[] {units}, new int[] {units}, timeUnitMillis), train);
+        LatentOdeSpec shape = LatentOdeSpec.of(all.channels().size(), latent, hidden, new int[] {units},
+                new int[] {units}, timeUnitMillis);
+        LatentOdeSpec modelSpec = LatentOdeTraining.normalisedFor(
+                encoder == LatentOdeSpec.Encoder.RNN ? shape.withEncoder(encoder) : shape, train);
         LatentOdeModel model = LatentOdeModel.create(modelSpec, seed);
         LatentOdeTraining.Config config = new LatentOdeTraining.Config(window, split, batch, epochIterations,
                 learningRate, 1.0, seed);

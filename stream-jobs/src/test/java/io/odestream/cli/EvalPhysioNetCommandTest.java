@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EvalPhysioNetCommandTest {
 
-    private static void writeStays(Path dir) throws IOException {
+    static void writeStays(Path dir) throws IOException {
         Files.createDirectories(dir);
         Random random = new Random(4);
         for (int id = 132_001; id <= 132_010; id++) {
