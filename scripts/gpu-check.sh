@@ -43,3 +43,8 @@ mvn -B -q -pl ode-djl dependency:build-classpath -Dmdep.includeScope=runtime -Dm
 java -Xmx8g -Dai.djl.offline=true \
   -cp "ode-djl/target/classes:$(cat ode-djl/target/runtime.classpath)" \
   io.odestream.djl.DjlVsJavaBenchmark "$DEVICE" 1 64 1024 16384 65536
+
+echo "== batched predict on $DEVICE (the job's micro-batched forecasts: java per key vs djl batched)"
+java -Xmx8g -Dai.djl.offline=true \
+  -cp "ode-djl/target/classes:$(cat ode-djl/target/runtime.classpath)" \
+  io.odestream.djl.DjlPredictBenchmark "$DEVICE"

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
  */
 class DjlBatchForecasterTest {
     private static final double RTOL = 1e-10;
+    /** cpu in CI; scripts/gpu-check.sh runs the same tests with -Dodestream.djl.device=gpu:N. */
+    private static final String DEVICE = System.getProperty(DjlDevice.DEVICE_PROPERTY, "cpu");
     private static final LatentOdeSpec SPEC = new LatentOdeSpec(1, 2, 3, 6, new int[] {8}, new int[] {8},
             Activation.TANH, 1000.0, "dopri5", RTOL, RTOL * 1e-2, new double[] {1.0, -2.0}, new double[] {2.0, 0.5});
     private static final ModelArtifact ARTIFACT =
@@ -44,7 +46,7 @@ class DjlBatchForecasterTest {
             // two sample counts in one batch: two device solves
             queries.add(new ForecastQuery(s, new long[] {t + 500, t + 4_000, t - 200}, k % 2 == 0 ? 8 : 16, 100 + k));
         }
-        try (BatchForecaster djl = BatchForecasterProvider.named("djl").create(ARTIFACT, "cpu")) {
+        try (BatchForecaster djl = BatchForecasterProvider.named("djl").create(ARTIFACT, DEVICE)) {
             assertInstanceOf(DjlBatchForecaster.class, djl);
             BatchForecaster.Outcome[] outcomes = djl.predict(queries);
             assertEquals(queries.size(), outcomes.length);
@@ -77,7 +79,7 @@ class DjlBatchForecasterTest {
         FilterState broken = new FilterState("m", 1, 0, 1_000, huge);
         List<ForecastQuery> queries = List.of(new ForecastQuery(good, new long[] {3_000}, 8, 1),
                 new ForecastQuery(broken, new long[] {3_000}, 8, 2));
-        try (BatchForecaster djl = BatchForecasterProvider.named("djl").create(ARTIFACT, "cpu")) {
+        try (BatchForecaster djl = BatchForecasterProvider.named("djl").create(ARTIFACT, DEVICE)) {
             BatchForecaster.Outcome[] outcomes = djl.predict(queries);
             assertNotNull(outcomes[0].prediction(), "the healthy series is still answered");
             assertNotNull(outcomes[1].failure(), "the broken one reports the solver's failure");
