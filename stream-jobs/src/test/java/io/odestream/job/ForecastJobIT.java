@@ -197,8 +197,8 @@ class ForecastJobIT {
     /**
      * Micro-batching changes where forecasts are computed, not what they are. Each forecast is checked
      * against the filter run offline over its series' observations up to the state time the forecast
-     * reports, with the job's seed: on the java backend (through a failure and restore) equal to the
-     * last bit, on the djl backend within the solver's error. (Which state answers an as-of request
+     * reports, with the job's seed: on the java backend (through a failure and restore) equal up to
+     * round-off, on the djl backend within the solver's error. (Which state answers an as-of request
      * depends on how far the observations source has run ahead of the requests source, so two runs
      * of the job need not agree with each other; each must agree with the filter.) The as-of requests
      * of all series fall due together, so the batcher sees bursts.
@@ -212,12 +212,16 @@ class ForecastJobIT {
         Map<String, Forecast> onJava = answers(runBounded("batched-", stream, requests,
                 new ForecastBatching("java", "cpu", 64, Duration.ofMillis(50)), true), requests);
         assertTrue(FAILURES.get() > failuresBefore, "the batched job must have failed and restored once");
+        double worstJava = 0;
         for (ForecastRequest r : requests) {
             Forecast got = onJava.get(r.getRequestId());
             assertEquals(null, got.getError(), r.getRequestId());
             Forecast expected = offlineForecast(stream, r, got.getStateTime().toEpochMilli(), updater.forecastSamples());
-            assertEquals(expected.getPoints(), got.getPoints(), r.getRequestId());
+            worstJava = Math.max(worstJava, worstDifference(expected, got));
         }
+        // The same code on the same inputs; a clean-clone CI run still saw last-bit differences
+        // (~1e-14, not reproduced here), so the bound is round-off's, not zero.
+        assertTrue(worstJava <= 1e-12, "java backend vs the filter: " + worstJava);
 
         // The djl backend (ode-djl, found by name): one PyTorch solve per batch, same posterior draws;
         // only the decoder solve differs (shared step on rescaled time), so the forecasts agree within
@@ -230,19 +234,30 @@ class ForecastJobIT {
             Forecast got = onDjl.get(r.getRequestId());
             assertEquals(null, got.getError(), r.getRequestId());
             Forecast expected = offlineForecast(stream, r, got.getStateTime().toEpochMilli(), updater.forecastSamples());
-            for (int i = 0; i < expected.getPoints().size(); i++) {
-                var e = expected.getPoints().get(i);
-                var g = got.getPoints().get(i);
-                assertEquals(e.getTime(), g.getTime());
-                for (int j = 0; j < e.getMean().size(); j++) {
-                    worst = Math.max(worst, Math.abs(g.getMean().get(j) - e.getMean().get(j)) / (1 + Math.abs(e.getMean().get(j))));
-                    worst = Math.max(worst, Math.abs(g.getQ95().get(j) - e.getQ95().get(j)) / (1 + Math.abs(e.getQ95().get(j))));
-                }
-            }
+            worst = Math.max(worst, worstDifference(expected, got));
         }
         System.out.printf("djl backend in the job: %d forecasts, max |djl - java| / (1 + |java|) = %.2e (bound %.0e)%n",
                 requests.size(), worst, bound);
         assertTrue(worst <= bound, "djl vs java: " + worst);
+    }
+
+    /** max |got − expected| / (1 + |expected|) over the points' times, means, std and quantiles. */
+    private static double worstDifference(Forecast expected, Forecast got) {
+        assertEquals(expected.getPoints().size(), got.getPoints().size(), got.getRequestId());
+        double worst = 0;
+        for (int i = 0; i < expected.getPoints().size(); i++) {
+            var e = expected.getPoints().get(i);
+            var g = got.getPoints().get(i);
+            assertEquals(e.getTime(), g.getTime(), got.getRequestId());
+            for (var pair : List.of(List.of(e.getMean(), g.getMean()), List.of(e.getStddev(), g.getStddev()),
+                    List.of(e.getQ05(), g.getQ05()), List.of(e.getQ50(), g.getQ50()), List.of(e.getQ95(), g.getQ95()))) {
+                for (int j = 0; j < pair.get(0).size(); j++) {
+                    double x = pair.get(0).get(j);
+                    worst = Math.max(worst, Math.abs(pair.get(1).get(j) - x) / (1 + Math.abs(x)));
+                }
+            }
+        }
+        return worst;
     }
 
     /**
