@@ -219,9 +219,11 @@ class ForecastJobIT {
             Forecast expected = offlineForecast(stream, r, got.getStateTime().toEpochMilli(), updater.forecastSamples());
             worstJava = Math.max(worstJava, worstDifference(expected, got));
         }
-        // The same code on the same inputs; a clean-clone CI run still saw last-bit differences
-        // (~1e-14, not reproduced here), so the bound is round-off's, not zero.
-        assertTrue(worstJava <= 1e-12, "java backend vs the filter: " + worstJava);
+        // The same code on the same inputs, yet clean-clone CI runs saw differences (not reproduced
+        // here): round-off in the state, which the quantiles' bisection (it stops at a bracket of
+        // 1e-12 of |centres| + 9σ) turns into up to ~1e-11. A wrong state or seed moves a forecast by
+        // ~1e-3 or more, so 1e-9 still tells them apart.
+        assertTrue(worstJava <= 1e-9, "java backend vs the filter: " + worstJava);
 
         // The djl backend (ode-djl, found by name): one PyTorch solve per batch, same posterior draws;
         // only the decoder solve differs (shared step on rescaled time), so the forecasts agree within
