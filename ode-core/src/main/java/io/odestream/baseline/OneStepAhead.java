@@ -70,6 +70,35 @@ final class OneStepAhead {
         return result;
     }
 
+    /**
+     * Checks a loss call's minibatch and gradient buffer; returns the number of values the loss
+     * predicts (observed values after each series' first observation), which is at least 1.
+     */
+    static long checkBatch(List<Series> batch, double[] gradient, int parameterCount, int channels) {
+        if (batch == null || batch.isEmpty()) {
+            throw new IllegalArgumentException("batch must hold at least one series");
+        }
+        if (gradient == null || gradient.length != parameterCount) {
+            throw new IllegalArgumentException("gradient must have the parameter vector's length " + parameterCount
+                    + ", got " + (gradient == null ? "null" : gradient.length));
+        }
+        long predicted = 0;
+        for (int b = 0; b < batch.size(); b++) {
+            Series s = batch.get(b);
+            if (s == null) {
+                throw new IllegalArgumentException("batch[" + b + "] is null");
+            }
+            checkSeries(s.timesMillis(), s.values(), channels, "batch[" + b + "].timesMillis",
+                    "batch[" + b + "].values");
+            predicted += observedAfterFirst(s.values());
+        }
+        if (predicted == 0) {
+            throw new IllegalArgumentException("batch has no observed value after a series' first observation, so "
+                    + "there is nothing to predict; give series with at least two observations");
+        }
+        return predicted;
+    }
+
     /** Number of observations of a non-decreasing series at or before t (upper bound). */
     static int countAtOrBefore(long[] times, long t) {
         int lo = 0;

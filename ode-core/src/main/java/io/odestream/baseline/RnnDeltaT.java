@@ -202,26 +202,7 @@ public final class RnnDeltaT {
      *                                  after a series' first observation
      */
     public double loss(List<Series> batch, double[] gradient) {
-        if (batch == null || batch.isEmpty()) {
-            throw new IllegalArgumentException("batch must hold at least one series");
-        }
-        if (gradient == null || gradient.length != parameters.size()) {
-            throw new IllegalArgumentException("gradient must have the parameter vector's length " + parameters.size()
-                    + ", got " + (gradient == null ? "null" : gradient.length));
-        }
-        long predicted = 0;
-        for (int b = 0; b < batch.size(); b++) {
-            Series s = batch.get(b);
-            if (s == null) {
-                throw new IllegalArgumentException("batch[" + b + "] is null");
-            }
-            checkSeries(s.timesMillis(), s.values(), "batch[" + b + "].timesMillis", "batch[" + b + "].values");
-            predicted += OneStepAhead.observedAfterFirst(s.values());
-        }
-        if (predicted == 0) {
-            throw new IllegalArgumentException("batch has no observed value after a series' first observation, so "
-                    + "there is nothing to predict; give series with at least two observations");
-        }
+        long predicted = OneStepAhead.checkBatch(batch, gradient, parameters.size(), channels);
         double weight = 1.0 / predicted;
         double total = 0;
         lastLossCellSteps = 0;

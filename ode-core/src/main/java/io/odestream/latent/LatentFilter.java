@@ -7,7 +7,6 @@ import io.odestream.ode.rk.RungeKuttaSolver;
 import io.odestream.ode.rk.Tableaus;
 import io.odestream.schema.ModelArtifact;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -184,32 +183,14 @@ public final class LatentFilter {
     private double[][] decodeSamples(FilterState state, long[] queryTimesMillis, int samples, long seed) {
         double[] posterior = new double[2 * l];
         model.posterior().forward(state.hiddenView(), posterior, 1);
-        SplittableRandom random = new SplittableRandom(seed);
         double[] z0 = new double[samples * l];
-        for (int k = 0; k < samples; k++) {
-            for (int i = 0; i < l; i++) {
-                z0[k * l + i] = posterior[i] + Math.exp(posterior[l + i]) * random.nextGaussian();
-                if (!Double.isFinite(z0[k * l + i])) {
-                    // A hidden state driven to extremes (e.g. by a very long gap) gives a posterior that
-                    // overflows: a failure of the model at this state, reported like any solver failure.
-                    throw new SolverException(SolverException.Reason.NON_FINITE_STATE, "latent filter",
-                            0.0, Double.NaN, k, "posterior sample " + i + " is " + z0[k * l + i] + " (mean "
-                                    + posterior[i] + ", log sigma " + posterior[l + i] + ") at the state of "
-                                    + state);
-                }
-            }
-        }
+        PosteriorDraws.draw(posterior, l, samples, seed, z0, state);
         int q = queryTimesMillis.length;
         double unit = model.spec().timeUnitMillis();
         double[][] latentAt = new double[q][];
-        Integer[] order = new Integer[q];
-        for (int i = 0; i < q; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Long.compare(queryTimesMillis[a], queryTimesMillis[b]));
         // After the state's time: one forward solve; before it: one backward solve.
-        solveSide(z0, samples, queryTimesMillis, order, state.timeMillis(), unit, true, latentAt);
-        solveSide(z0, samples, queryTimesMillis, order, state.timeMillis(), unit, false, latentAt);
+        solveSide(z0, samples, QuerySide.of(queryTimesMillis, state.timeMillis(), unit, true), latentAt);
+        solveSide(z0, samples, QuerySide.of(queryTimesMillis, state.timeMillis(), unit, false), latentAt);
         double[][] decoded = new double[q][samples * c];
         for (int i = 0; i < q; i++) {
             model.readout().forward(latentAt[i], decoded[i], samples);
@@ -217,27 +198,14 @@ public final class LatentFilter {
         return decoded;
     }
 
-    private void solveSide(double[] z0, int samples, long[] times, Integer[] order, long origin, double unit,
-                           boolean forward, double[][] latentAt) {
-        int count = 0;
-        double[] relative = new double[times.length];
-        int[] index = new int[times.length];
-        for (int n = 0; n < times.length; n++) {
-            int i = order[forward ? n : times.length - 1 - n];
-            long dt = times[i] - origin;
-            if (forward ? dt >= 0 : dt < 0) {
-                relative[count] = dt / unit;
-                index[count] = i;
-                count++;
-            }
-        }
-        if (count == 0) {
+    private void solveSide(double[] z0, int samples, QuerySide side, double[][] latentAt) {
+        if (side == null) {
             return;
         }
-        Solution s = solver.solve(model.decoderDynamics(), z0, samples, 0.0, Arrays.copyOf(relative, count));
+        Solution s = solver.solve(model.decoderDynamics(), z0, samples, 0.0, side.relative());
         evaluations += s.stats().evaluations();
-        for (int n = 0; n < count; n++) {
-            latentAt[index[n]] = s.state(n);
+        for (int n = 0; n < side.index().length; n++) {
+            latentAt[side.index()[n]] = s.state(n);
         }
     }
 

@@ -3,8 +3,10 @@ package io.odestream.djl;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
+import io.odestream.latent.PosteriorDraws;
 import io.odestream.latent.Prediction;
 import io.odestream.latent.PredictiveSummary;
+import io.odestream.latent.QuerySide;
 import io.odestream.nn.Activation;
 import io.odestream.nn.Mlp;
 import io.odestream.nn.MlpSpec;
@@ -15,7 +17,6 @@ import io.odestream.schema.ModelArtifact;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The latent filter's {@code predict} for many series at once: K filter states × S posterior
@@ -197,21 +198,11 @@ public final class DjlLatentPredictor implements AutoCloseable {
         return out;
     }
 
-    /** LatentFilter.decodeSamples' draws: z = μ + exp(log σ) ε, sample-major, from SplittableRandom(seed). */
+    /** The posterior head on the host, then the draws every backend shares (PosteriorDraws). */
     private void drawPosteriorSamples(FilterState state, long seed, int samples, double[] z0) {
         double[] moments = new double[2 * l];
         posterior.forward(state.hidden(), moments, 1);
-        SplittableRandom random = new SplittableRandom(seed);
-        for (int k = 0; k < samples; k++) {
-            for (int i = 0; i < l; i++) {
-                z0[k * l + i] = moments[i] + Math.exp(moments[l + i]) * random.nextGaussian();
-                if (!Double.isFinite(z0[k * l + i])) {
-                    throw new SolverException(SolverException.Reason.NON_FINITE_STATE, "djl latent predictor",
-                            0.0, Double.NaN, k, "posterior sample " + i + " is " + z0[k * l + i] + " (mean "
-                                    + moments[i] + ", log sigma " + moments[l + i] + ") at the state of " + state);
-                }
-            }
-        }
+        PosteriorDraws.draw(moments, l, samples, seed, z0, state);
     }
 
     /** Readout on the host, then the same mixture summaries as LatentFilter.predict. */
@@ -270,24 +261,8 @@ public final class DjlLatentPredictor implements AutoCloseable {
      */
     private record Side(int key, double[] relative, int[] index) {
         static Side of(int key, long[] times, long origin, double unit, boolean forward) {
-            Integer[] order = new Integer[times.length];
-            for (int i = 0; i < times.length; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, (a, b) -> Long.compare(times[a], times[b]));
-            double[] relative = new double[times.length];
-            int[] index = new int[times.length];
-            int count = 0;
-            for (int n = 0; n < times.length; n++) {
-                int i = order[forward ? n : times.length - 1 - n];
-                long dt = times[i] - origin;
-                if (forward ? dt >= 0 : dt < 0) {
-                    relative[count] = dt / unit;
-                    index[count] = i;
-                    count++;
-                }
-            }
-            return count == 0 ? null : new Side(key, Arrays.copyOf(relative, count), Arrays.copyOf(index, count));
+            QuerySide side = QuerySide.of(times, origin, unit, forward);
+            return side == null ? null : new Side(key, side.relative(), side.index());
         }
     }
 }
