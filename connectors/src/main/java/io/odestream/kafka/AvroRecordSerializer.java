@@ -5,7 +5,14 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Writes {@code T} to its topic: value = Avro binary, key = {@link OdeTopic#keyOf}. */
+/**
+ * Writes {@code T} to its topic: value = Avro binary, key = {@link OdeTopic#keyOf}, Kafka timestamp =
+ * the time of writing (left to the producer), not the Flink record's event time. Event time is in
+ * every record's payload; as the Kafka timestamp it made the broker's time-based retention delete
+ * the outputs of a replay of old data within minutes of writing them (a segment whose newest
+ * timestamp is older than {@code retention.ms} goes at the next retention check, and old timestamps
+ * also roll a segment at every append).
+ */
 public final class AvroRecordSerializer<T extends SpecificRecord> implements KafkaRecordSerializationSchema<T> {
     private static final long serialVersionUID = 1L;
 
@@ -33,6 +40,6 @@ public final class AvroRecordSerializer<T extends SpecificRecord> implements Kaf
         if (serde == null) {
             serde = new AvroSerde<>(type);
         }
-        return new ProducerRecord<>(topicName, null, timestamp, topic.keyOf(element), serde.serialize(element));
+        return new ProducerRecord<>(topicName, null, null, topic.keyOf(element), serde.serialize(element));
     }
 }
