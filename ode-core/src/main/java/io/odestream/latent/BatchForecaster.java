@@ -8,7 +8,7 @@ import java.util.List;
  * forecast requests of many series over a few milliseconds and hands them over together, so that a
  * backend that pays per call (DJL on a GPU) does useful work per call. Implementations: the JVM
  * loop ({@link FilterBatchForecaster}, backend {@code java}) and the DJL backend ({@code djl}, in
- * ode-djl), found through {@link BatchForecasterProvider}.
+ * ode-djl), found through {@link BatchBackend}.
  *
  * <p>Not thread-safe: one instance per operator subtask.
  */

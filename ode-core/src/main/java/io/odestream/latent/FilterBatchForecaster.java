@@ -29,21 +29,4 @@ public final class FilterBatchForecaster implements BatchForecaster {
         }
         return outcomes;
     }
-
-    /** Provider of backend {@code java}. */
-    public static final class Provider implements BatchForecasterProvider {
-        @Override
-        public String backend() {
-            return "java";
-        }
-
-        @Override
-        public BatchForecaster create(io.odestream.schema.ModelArtifact artifact, String device) {
-            if (device != null && !device.isBlank() && !device.equals("cpu")) {
-                throw new IllegalArgumentException("the java backend runs on the cpu only, not on '" + device
-                        + "'; use the djl backend for a GPU");
-            }
-            return new FilterBatchForecaster(LatentFilter.init(artifact));
-        }
-    }
 }

@@ -6,7 +6,6 @@ import io.odestream.ode.control.StepControl;
 import io.odestream.ode.rk.RungeKuttaSolver;
 import io.odestream.ode.rk.Tableaus;
 import io.odestream.schema.ModelArtifact;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -97,27 +96,15 @@ public final class LatentFilter {
      * @throws SolverException          when the encoder ODE cannot be solved (the old state stays valid)
      */
     public FilterState update(FilterState state, long eventTimeMillis, double[] values, boolean[] mask) {
-        checkState(state);
         checkObservation(state, eventTimeMillis, values, mask);
         // The RNN encoder's state stays put between observations (the GRU only reads it: no copy needed).
         double[] hidden = encoderDynamics ? evolveEncoder(state, eventTimeMillis) : state.hiddenView();
         int inputs = model.encoderCell().inputSize();
         double[] x = new double[inputs];
         double[] m = new double[inputs];
-        if (!encoderDynamics) {
-            x[c] = (eventTimeMillis - state.timeMillis()) / model.spec().timeUnitMillis();
-            m[c] = 1.0;
-        }
-        for (int j = 0; j < c; j++) {
-            boolean observed = mask == null || mask[j];
-            if (observed && !Double.isFinite(values[j])) {
-                maskedNonFinite.incrementAndGet();
-                observed = false;
-            }
-            if (observed) {
-                x[j] = (values[j] - model.spec().mean(j)) / model.spec().std(j);
-                m[j] = 1.0;
-            }
+        int nonFinite = EncoderInput.fill(model.spec(), eventTimeMillis - state.timeMillis(), values, mask, x, m, 0);
+        if (nonFinite > 0) {
+            maskedNonFinite.addAndGet(nonFinite);
         }
         double[] next = new double[h];
         model.encoderCell().forward(x, m, hidden, next, 1);
@@ -143,40 +130,9 @@ public final class LatentFilter {
      * per-channel z-scores.
      */
     public Score score(FilterState state, long eventTimeMillis, double[] values, boolean[] mask, int samples, long seed) {
-        checkState(state);
         checkObservation(state, eventTimeMillis, values, mask);
         double[][] decoded = decodeSamples(state, new long[] {eventTimeMillis}, samples, seed);
-        double[] z = new double[c];
-        Arrays.fill(z, Double.NaN);
-        double[] means = new double[c];
-        Arrays.fill(means, Double.NaN);
-        double[] logDensity = new double[samples];
-        int observed = 0;
-        double[] centres = new double[samples];
-        for (int j = 0; j < c; j++) {
-            if ((mask != null && !mask[j]) || !Double.isFinite(values[j])) {
-                continue;
-            }
-            observed++;
-            double scale = model.spec().std(j);
-            double x = (values[j] - model.spec().mean(j)) / scale;
-            double sigma = model.noiseSigma(j);
-            for (int k = 0; k < samples; k++) {
-                centres[k] = decoded[0][k * c + j];
-                double e = (x - centres[k]) / sigma;
-                // Gaussian log density in data units: normalised density / scale.
-                logDensity[k] += -0.5 * e * e - Math.log(sigma * scale) - 0.5 * Math.log(2 * Math.PI);
-            }
-            double m = average(centres);
-            double variance = sigma * sigma;
-            for (double v : centres) {
-                variance += (v - m) * (v - m) / samples;
-            }
-            z[j] = (x - m) / Math.sqrt(variance);
-            means[j] = model.spec().mean(j) + scale * m;
-        }
-        double nld = observed == 0 ? Double.NaN : -(logSumExp(logDensity) - Math.log(samples));
-        return new Score(nld, z, observed, means);
+        return ObservationScore.of(model, decoded[0], samples, values, mask);
     }
 
     /** Readout of K posterior samples at every query time: [query][k*C + j], normalised units. */
@@ -234,7 +190,15 @@ public final class LatentFilter {
         }
     }
 
-    private void checkObservation(FilterState state, long eventTimeMillis, double[] values, boolean[] mask) {
+    /**
+     * The checks {@link #update} and {@link #score} make before any work, for backends that absorb
+     * observations of this filter's model in batches: the state is of this model, the observation
+     * not older than it and {@code values} (and {@code mask}, when given) one per channel.
+     *
+     * @throws IllegalArgumentException naming what is wrong and what to do
+     */
+    public void checkObservation(FilterState state, long eventTimeMillis, double[] values, boolean[] mask) {
+        checkState(state);
         if (eventTimeMillis < state.timeMillis()) {
             throw new IllegalArgumentException("observation at " + eventTimeMillis + " is older than the filter state ("
                     + state.timeMillis() + "); order events before filtering (late events are the stream's job)");
@@ -246,25 +210,5 @@ public final class LatentFilter {
         if (mask != null && mask.length != c) {
             throw new IllegalArgumentException("mask has " + mask.length + " entries but the model has " + c + " channels");
         }
-    }
-
-    private static double average(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
-
-    private static double logSumExp(double[] v) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (double x : v) {
-            max = Math.max(max, x);
-        }
-        double s = 0;
-        for (double x : v) {
-            s += Math.exp(x - max);
-        }
-        return max + Math.log(s);
     }
 }

@@ -20,7 +20,7 @@ class FilterBatchForecasterTest {
 
     @Test
     void theJavaBackendIsFoundByNameAndAnswersEachQueryAsTheFilterDoes() {
-        BatchForecaster forecaster = BatchForecasterProvider.named("java").create(ARTIFACT, "cpu");
+        BatchForecaster forecaster = BatchBackend.named("java").forecaster(ARTIFACT, "cpu");
         assertInstanceOf(FilterBatchForecaster.class, forecaster);
         LatentFilter filter = LatentFilter.init(ARTIFACT);
         FilterState a = filter.update(filter.start(0), 1_000, new double[] {0.5, -1.0}, null);
@@ -44,16 +44,16 @@ class FilterBatchForecasterTest {
 
     @Test
     void aStateOfAnotherModelIsRefusedAndAnUnknownBackendNamesTheOnesThere() {
-        BatchForecaster forecaster = BatchForecasterProvider.named("java").create(ARTIFACT, "cpu");
+        BatchForecaster forecaster = BatchBackend.named("java").forecaster(ARTIFACT, "cpu");
         FilterState foreign = new FilterState("other", 3, 0, 0, new double[6]);
         assertThrows(IllegalArgumentException.class,
                 () -> forecaster.predict(List.of(new ForecastQuery(foreign, new long[] {1}, 1, 1))));
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BatchForecasterProvider.named("tpu"));
+                () -> BatchBackend.named("tpu"));
         assertTrue(e.getMessage().contains("'tpu'") && e.getMessage().contains("java"), e.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> BatchForecasterProvider.named("java").create(ARTIFACT, "gpu:0"));
-        assertNotNull(BatchForecasterProvider.named("java").create(ARTIFACT, null));
+                () -> BatchBackend.named("java").forecaster(ARTIFACT, "gpu:0"));
+        assertNotNull(BatchBackend.named("java").forecaster(ARTIFACT, null));
     }
 }

@@ -1,7 +1,6 @@
 package io.odestream.djl;
 
 import io.odestream.latent.BatchForecaster;
-import io.odestream.latent.BatchForecasterProvider;
 import io.odestream.latent.FilterBatchForecaster;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.ForecastQuery;
@@ -76,18 +75,5 @@ public final class DjlBatchForecaster implements BatchForecaster {
     @Override
     public void close() {
         predictor.close();
-    }
-
-    /** Provider of backend {@code djl}: devices {@code cpu}, {@code gpu}, {@code gpu:N}. */
-    public static final class Provider implements BatchForecasterProvider {
-        @Override
-        public String backend() {
-            return "djl";
-        }
-
-        @Override
-        public BatchForecaster create(ModelArtifact artifact, String device) {
-            return new DjlBatchForecaster(artifact, DjlDevice.parse(device == null ? "cpu" : device));
-        }
     }
 }

@@ -22,7 +22,8 @@ import java.util.List;
  * The latent filter's {@code predict} for many series at once: K filter states × S posterior
  * samples decoded in <b>one</b> batched solve on a {@link DjlDevice}, each state with its own time
  * and query times (per-row spans, {@link DjlRowSpanSolver}). What the streaming job calls for a
- * micro-batch of forecast requests on the djl backend.
+ * micro-batch of forecast requests on the djl backend; {@link #decode} stops before the summary and
+ * gives the decoded samples, which {@link DjlBatchUpdater} scores observations with.
  *
  * <p>Per state it does what {@code LatentFilter.predict} does, in the same order, so that the
  * same seed gives the same posterior draws: μ, log σ = posterior(h) (ode-core's {@link Mlp} on the
@@ -139,6 +140,25 @@ public final class DjlLatentPredictor implements AutoCloseable {
      * @throws SolverException          when a posterior sample is not finite or the batched solve fails
      */
     public Prediction[] predict(FilterState[] states, long[][] queryTimesMillis, int samples, long[] seeds) {
+        double[][][] decoded = decode(states, queryTimesMillis, samples, seeds);
+        Prediction[] out = new Prediction[decoded.length];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = PredictiveSummary.of(model, queryTimesMillis[k], decoded[k], samples);
+        }
+        return out;
+    }
+
+    /**
+     * The posterior samples of each state decoded at its query times, before any summary: what
+     * {@link #predict} summarises and what a batched score ({@code ObservationScore}) scores. Same
+     * draws, same solve and same readout as {@code predict}.
+     *
+     * @return {@code [key][query][k·C + j]}: channel j of sample k's readout at
+     *         {@code queryTimesMillis[key][query]}, in the model's normalised units
+     * @throws IllegalArgumentException as {@link #predict}
+     * @throws SolverException          as {@link #predict}
+     */
+    public double[][][] decode(FilterState[] states, long[][] queryTimesMillis, int samples, long[] seeds) {
         int keys = checkBatch(states, queryTimesMillis, samples, seeds);
         double unit = spec.timeUnitMillis();
         List<Side> sides = new ArrayList<>();
@@ -178,7 +198,7 @@ public final class DjlLatentPredictor implements AutoCloseable {
             System.arraycopy(solution.states(), 0, latentRows, from, to - from);
         }
 
-        Prediction[] out = new Prediction[keys];
+        double[][][] out = new double[keys][][];
         double[][][] latentAt = new double[keys][][];
         for (int k = 0; k < keys; k++) {
             latentAt[k] = new double[queryTimesMillis[k].length][samples * l];
@@ -193,7 +213,7 @@ public final class DjlLatentPredictor implements AutoCloseable {
             }
         }
         for (int k = 0; k < keys; k++) {
-            out[k] = summarise(queryTimesMillis[k], latentAt[k], samples);
+            out[k] = readout(latentAt[k], samples);
         }
         return out;
     }
@@ -205,14 +225,13 @@ public final class DjlLatentPredictor implements AutoCloseable {
         PosteriorDraws.draw(moments, l, samples, seed, z0, state);
     }
 
-    /** Readout on the host, then the same mixture summaries as LatentFilter.predict. */
-    private Prediction summarise(long[] queryTimes, double[][] latentAt, int samples) {
-        int q = queryTimes.length;
-        double[][] decoded = new double[q][samples * c];
-        for (int i = 0; i < q; i++) {
+    /** Readout on the host, as LatentFilter's: [query][k·C + j] from [query][k·L + i]. */
+    private double[][] readout(double[][] latentAt, int samples) {
+        double[][] decoded = new double[latentAt.length][samples * c];
+        for (int i = 0; i < latentAt.length; i++) {
             readout.forward(latentAt[i], decoded[i], samples);
         }
-        return PredictiveSummary.of(model, queryTimes, decoded, samples);
+        return decoded;
     }
 
     private int checkBatch(FilterState[] states, long[][] queryTimesMillis, int samples, long[] seeds) {

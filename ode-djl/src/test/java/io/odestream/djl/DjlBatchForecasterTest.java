@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.latent.BatchForecaster;
-import io.odestream.latent.BatchForecasterProvider;
+import io.odestream.latent.BatchBackend;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.ForecastQuery;
 import io.odestream.latent.LatentFilter;
@@ -46,7 +46,7 @@ class DjlBatchForecasterTest {
             // two sample counts in one batch: two device solves
             queries.add(new ForecastQuery(s, new long[] {t + 500, t + 4_000, t - 200}, k % 2 == 0 ? 8 : 16, 100 + k));
         }
-        try (BatchForecaster djl = BatchForecasterProvider.named("djl").create(ARTIFACT, DEVICE)) {
+        try (BatchForecaster djl = BatchBackend.named("djl").forecaster(ARTIFACT, DEVICE)) {
             assertInstanceOf(DjlBatchForecaster.class, djl);
             BatchForecaster.Outcome[] outcomes = djl.predict(queries);
             assertEquals(queries.size(), outcomes.length);
@@ -79,7 +79,7 @@ class DjlBatchForecasterTest {
         FilterState broken = new FilterState("m", 1, 0, 1_000, huge);
         List<ForecastQuery> queries = List.of(new ForecastQuery(good, new long[] {3_000}, 8, 1),
                 new ForecastQuery(broken, new long[] {3_000}, 8, 2));
-        try (BatchForecaster djl = BatchForecasterProvider.named("djl").create(ARTIFACT, DEVICE)) {
+        try (BatchForecaster djl = BatchBackend.named("djl").forecaster(ARTIFACT, DEVICE)) {
             BatchForecaster.Outcome[] outcomes = djl.predict(queries);
             assertNotNull(outcomes[0].prediction(), "the healthy series is still answered");
             assertNotNull(outcomes[1].failure(), "the broken one reports the solver's failure");

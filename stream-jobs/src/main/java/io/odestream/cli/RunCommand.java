@@ -1,7 +1,7 @@
 package io.odestream.cli;
 
 import io.odestream.alert.AlertPolicy;
-import io.odestream.job.ForecastBatching;
+import io.odestream.job.MicroBatching;
 import io.odestream.job.ForecastJob;
 import io.odestream.job.ForecastJobConfig;
 import io.odestream.job.RegistryPromoter;
@@ -112,24 +112,26 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--prometheus-port", description = "Expose the job's metrics for Prometheus on this port.")
     Integer prometheusPort;
 
-    @Option(names = "--forecast-backend", paramLabel = "java|djl",
-            description = "Answer forecasts in micro-batches on this backend (djl: one batched PyTorch solve per "
-                    + "batch, for a GPU or thousands of series); off unless given: each forecast is computed in its "
-                    + "series' operator on the JVM.")
-    String forecastBackend;
+    @Option(names = {"--batch-backend", "--forecast-backend"}, paramLabel = "java|djl",
+            description = "Micro-batch the model's work across series on this backend: each round of due observations "
+                    + "is scored and absorbed in one call, forecasts are answered many at a time (djl: one batched "
+                    + "PyTorch solve per call, for a GPU or thousands of series). Off unless given: each record is "
+                    + "handled in its series' operator on the JVM as it becomes due.")
+    String batchBackend;
 
-    @Option(names = "--forecast-device", defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:N",
-            description = "Device of the forecast backend; gpu = the GPU of the TaskManager's gpu external resource "
+    @Option(names = {"--batch-device", "--forecast-device"}, defaultValue = "cpu", paramLabel = "cpu|gpu|gpu:N",
+            description = "Device of the batch backend; gpu = the GPU of the TaskManager's gpu external resource "
                     + "(default ${DEFAULT-VALUE}).")
-    String forecastDevice;
+    String batchDevice;
 
-    @Option(names = "--forecast-batch-size", defaultValue = "1024",
-            description = "A micro-batch is answered when it holds this many forecasts (default ${DEFAULT-VALUE}).")
-    int forecastBatchSize;
+    @Option(names = {"--batch-size", "--forecast-batch-size"}, defaultValue = "1024",
+            description = "A micro-batch runs when it holds this many records (default ${DEFAULT-VALUE}), and "
+                    + "always before a watermark or checkpoint barrier is passed on.")
+    int batchSize;
 
-    @Option(names = "--forecast-batch-delay", defaultValue = "PT0.02S", paramLabel = "DURATION",
-            description = "... or when its oldest forecast has waited this long (default ${DEFAULT-VALUE}).")
-    Duration forecastBatchDelay;
+    @Option(names = {"--batch-delay", "--forecast-batch-delay"}, defaultValue = "PT0.02S", paramLabel = "DURATION",
+            description = "... or when its oldest record has waited this long (default ${DEFAULT-VALUE}).")
+    Duration batchDelay;
 
     @Override
     public Integer call() throws Exception {
@@ -151,9 +153,8 @@ final class RunCommand implements Callable<Integer> {
             config = config.withShadow(new ShadowSettings(shadowFraction, shadowMinObservations, shadowMargin,
                     scoreSamples, promoter));
         }
-        if (forecastBackend != null) {
-            config = config.withForecastBatching(new ForecastBatching(forecastBackend, forecastDevice, forecastBatchSize,
-                    forecastBatchDelay));
+        if (batchBackend != null) {
+            config = config.withMicroBatching(new MicroBatching(batchBackend, batchDevice, batchSize, batchDelay));
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
         if (parallelism != null) {

@@ -1,7 +1,7 @@
 package io.odestream.job;
 
 import io.odestream.latent.BatchForecaster;
-import io.odestream.latent.BatchForecasterProvider;
+import io.odestream.latent.BatchBackend;
 import io.odestream.latent.ForecastQuery;
 import io.odestream.schema.Forecast;
 import io.odestream.schema.ModelArtifact;
@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * micro-batches on a {@link BatchForecaster} backend; input 2 is the served models stream, sent to
  * every subtask, from which it builds one forecaster per model version.
  *
- * <p>A batch is answered when it holds {@link ForecastBatching#maxQueries()} forecasts, when its
- * oldest has waited {@link ForecastBatching#maxDelay()}, before every checkpoint barrier and at the
+ * <p>A batch is answered when it holds {@link MicroBatching#maxRows()} forecasts, when its
+ * oldest has waited {@link MicroBatching#maxDelay()}, before every checkpoint barrier and at the
  * end of a bounded input. Answering before the barrier is what keeps exactly-once: the updater's
  * checkpoint already counts these requests as handled, so their forecasts must be in the same
  * checkpoint's output, not in a buffer that a failure would lose. Forecasts whose model version has not
@@ -53,7 +53,7 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
     static final int HELD_VERSIONS = 4;
 
     private final String modelId;
-    private final ForecastBatching batching;
+    private final MicroBatching batching;
     private transient String device;
     private transient Map<Long, ModelArtifact> artifacts;
     private transient Map<Long, BatchForecaster> forecasters;
@@ -65,7 +65,7 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
     private transient Counter batches;
     private transient Histogram batchSizes;
 
-    public ForecastBatcher(String modelId, ForecastBatching batching) {
+    public ForecastBatcher(String modelId, MicroBatching batching) {
         this.modelId = modelId;
         this.batching = batching;
     }
@@ -100,7 +100,7 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
         batches = getMetricGroup().counter("forecastBatches");
         batchSizes = getMetricGroup().histogram("forecastBatchSize", new DescriptiveStatisticsHistogram(1000));
         LOG.info("answering forecasts in micro-batches on backend '{}', device {} (at most {} per batch, {} delay)",
-                batching.backend(), device, batching.maxQueries(), batching.maxDelay());
+                batching.backend(), device, batching.maxRows(), batching.maxDelay());
         if (!batch.isEmpty()) {
             scheduleFlush();
         }
@@ -125,7 +125,7 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
     @Override
     public void processElement1(StreamRecord<PendingForecast> record) throws Exception {
         batch.add(record.getValue());
-        if (batch.size() >= batching.maxQueries()) {
+        if (batch.size() >= batching.maxRows()) {
             flush();
         } else if (batch.size() == 1) {
             scheduleFlush();
@@ -234,7 +234,7 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
 
     private void answer(long version, List<PendingForecast> forecasts) {
         BatchForecaster forecaster = forecasters.computeIfAbsent(version,
-                v -> BatchForecasterProvider.named(batching.backend()).create(artifacts.get(v), device));
+                v -> BatchBackend.named(batching.backend()).forecaster(artifacts.get(v), device));
         List<ForecastQuery> queries = new ArrayList<>(forecasts.size());
         for (PendingForecast p : forecasts) {
             queries.add(p.query());

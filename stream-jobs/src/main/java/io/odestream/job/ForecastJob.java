@@ -38,8 +38,9 @@ import org.apache.flink.types.Either;
  *  requests ─────┘                          models ─► broadcast ─┘     └─► late-observations
  *  undecodable or invalid input of every source ──────────────────────────► dead-letters
  * </pre>
- * With {@link ForecastJobConfig#forecastBatching()} on, the updater prepares forecasts instead of
- * computing them and {@link ForecastBatcher} answers them many series at a time on a batch backend.
+ * With {@link ForecastJobConfig#microBatching()} on, the updater scores and absorbs the observations
+ * of many series per call of a batch backend, and prepares forecasts that {@link ForecastBatcher}
+ * answers many series at a time on the same backend.
  * "models" is every artifact on the models topic ({@link ForecastJobConfig.ModelSource#TOPIC}) or,
  * by default, the version the registry's serving pointer names ({@link ServedVersionSelector}
  * over the models and model-serving topics), so that publishing does not deploy, promoting does.
@@ -102,25 +103,26 @@ public final class ForecastJob {
                 shadowAlerts = shadow(observations.records(), selected, config);
             }
         }
-        BroadcastStream<ModelArtifact> modelUpdates = served
+        // Every subtask gets every artifact and keeps it in broadcast state (PosteriorUpdater).
+        DataStream<ModelArtifact> modelUpdates = served
                 .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator(context -> new NoEventTimeConstraint()))
                 .name("models: no event-time constraint")
-                .broadcast(PosteriorUpdater.SERVING_MODEL);
+                .broadcast();
 
+        MicroBatching batching = config.microBatching();
         SingleOutputStreamOperator<Forecast> forecasts = tap.apply(inputs)
                 .keyBy(new SeriesKey())
                 .connect(modelUpdates)
-                .process(new PosteriorUpdater(config.updater(), config.forecastBatching() != null),
-                        new AvroTypeInfo<>(Forecast.class))
-                .uid("posterior-updater")
-                .name("PosteriorUpdater");
+                .transform(batching == null ? "PosteriorUpdater" : "PosteriorUpdater (micro-batches, " + batching.backend() + ")",
+                        new AvroTypeInfo<>(Forecast.class), new PosteriorUpdater(config.updater(), batching))
+                .uid("posterior-updater");
         DataStream<Forecast> answered = forecasts;
-        if (config.forecastBatching() != null) {
+        if (config.microBatching() != null) {
             answered = forecasts.union(forecasts.getSideOutput(PosteriorUpdater.PENDING_FORECASTS)
                     .connect(served.broadcast())
-                    .transform("forecast micro-batches (" + config.forecastBatching().backend() + ")",
+                    .transform("forecast micro-batches (" + config.microBatching().backend() + ")",
                             new AvroTypeInfo<>(Forecast.class),
-                            new ForecastBatcher(config.updater().modelId(), config.forecastBatching()))
+                            new ForecastBatcher(config.updater().modelId(), config.microBatching()))
                     .uid("forecast-batcher"));
         }
 
@@ -198,6 +200,8 @@ public final class ForecastJob {
      * every event-time timer back forever; one at the end of time would take over whenever the
      * observations go idle and flush every waiting record out of order.) A bounded models source
      * still ends with the end-of-time watermark: bounded runs are replays, where that is harmless.
+     * (At a fresh start the updater itself holds event time until the first model arrives:
+     * {@link PosteriorUpdater#FIRST_MODEL_WAIT}.)
      */
     private static final class NoEventTimeConstraint implements WatermarkGenerator<ModelArtifact> {
         @Override

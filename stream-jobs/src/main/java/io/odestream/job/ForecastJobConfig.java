@@ -27,14 +27,15 @@ import org.apache.flink.configuration.StateBackendOptions;
  *                           the models topic (the demo, a deployment without a registry)
  * @param shadow             shadow mode (null = off): the newest unpromoted version is scored beside
  *                           the served one on a share of the series and promoted if it wins
- * @param forecastBatching   answer forecast requests in micro-batches on a batch backend (null = off:
- *                           each request is answered in the per-series operator, on the JVM)
+ * @param microBatching      score and absorb observations and answer forecasts in micro-batches across
+ *                           series on a batch backend (null = off: each record is handled in the
+ *                           per-series operator as it falls due, on the JVM)
  */
 public record ForecastJobConfig(KafkaSettings kafka, String groupId, UpdaterSettings updater,
                                 Duration outOfOrderness, Duration idleness, boolean bounded,
                                 Duration checkpointInterval, String stateBackend, Path checkpointDir,
                                 Integer prometheusPort, ModelSource modelSource,
-                                ShadowSettings shadow, ForecastBatching forecastBatching) {
+                                ShadowSettings shadow, MicroBatching microBatching) {
 
     /** Where the job takes the model it serves from. */
     public enum ModelSource {
@@ -69,50 +70,50 @@ public record ForecastJobConfig(KafkaSettings kafka, String groupId, UpdaterSett
 
     public ForecastJobConfig withGroupId(String id) {
         return new ForecastJobConfig(kafka, id, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, forecastBatching);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, microBatching);
     }
 
     public ForecastJobConfig withUpdater(UpdaterSettings settings) {
         return new ForecastJobConfig(kafka, groupId, settings, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, forecastBatching);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, microBatching);
     }
 
     public ForecastJobConfig withEventTime(Duration outOfOrder, Duration idle) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrder, idle, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, forecastBatching);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, microBatching);
     }
 
     public ForecastJobConfig withBounded(boolean b) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, b, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, forecastBatching);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, microBatching);
     }
 
     public ForecastJobConfig withCheckpoints(Duration interval, Path dir) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, interval,
-                stateBackend, dir, prometheusPort, modelSource, shadow, forecastBatching);
+                stateBackend, dir, prometheusPort, modelSource, shadow, microBatching);
     }
 
     public ForecastJobConfig withStateBackend(String backend) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                backend, checkpointDir, prometheusPort, modelSource, shadow, forecastBatching);
+                backend, checkpointDir, prometheusPort, modelSource, shadow, microBatching);
     }
 
     public ForecastJobConfig withPrometheusPort(Integer port) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, port, modelSource, shadow, forecastBatching);
+                stateBackend, checkpointDir, port, modelSource, shadow, microBatching);
     }
 
     public ForecastJobConfig withModelSource(ModelSource source) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, source, shadow, forecastBatching);
+                stateBackend, checkpointDir, prometheusPort, source, shadow, microBatching);
     }
 
     public ForecastJobConfig withShadow(ShadowSettings settings) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, settings, forecastBatching);
+                stateBackend, checkpointDir, prometheusPort, modelSource, settings, microBatching);
     }
 
-    public ForecastJobConfig withForecastBatching(ForecastBatching batching) {
+    public ForecastJobConfig withMicroBatching(MicroBatching batching) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
                 stateBackend, checkpointDir, prometheusPort, modelSource, shadow, batching);
     }

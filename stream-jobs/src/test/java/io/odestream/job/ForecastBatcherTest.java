@@ -38,7 +38,7 @@ class ForecastBatcherTest {
 
     @Test
     void aFullBatchIsAnsweredAtOnceWithTheFiltersOwnNumbers() throws Exception {
-        var h = harness(new ForecastBatching("java", "cpu", 3, Duration.ofHours(1)), null);
+        var h = harness(new MicroBatching("java", "cpu", 3, Duration.ofHours(1)), null);
         h.processElement2(V1, 0);
         List<PendingForecast> asked = List.of(pending("a", V1, 1_000), pending("b", V1, 2_000), pending("c", V1, 3_000));
         h.processElement1(asked.get(0), 0);
@@ -56,7 +56,7 @@ class ForecastBatcherTest {
 
     @Test
     void aPartialBatchIsAnsweredWhenItsOldestForecastHasWaitedTheDelay() throws Exception {
-        var h = harness(new ForecastBatching("java", "cpu", 100, Duration.ofMillis(50)), null);
+        var h = harness(new MicroBatching("java", "cpu", 100, Duration.ofMillis(50)), null);
         h.processElement2(V1, 0);
         h.setProcessingTime(1_000);
         h.processElement1(pending("a", V1, 1_000), 0);
@@ -70,7 +70,7 @@ class ForecastBatcherTest {
 
     @Test
     void everyForecastIsAnsweredBeforeTheCheckpointBarrier() throws Exception {
-        var h = harness(new ForecastBatching("java", "cpu", 100, Duration.ofHours(1)), null);
+        var h = harness(new MicroBatching("java", "cpu", 100, Duration.ofHours(1)), null);
         h.processElement2(V1, 0);
         h.processElement1(pending("a", V1, 1_000), 0);
         h.processElement1(pending("b", V1, 2_000), 0);
@@ -79,7 +79,7 @@ class ForecastBatcherTest {
         assertEquals(2, h.extractOutputValues().size(),
                 "the updater's checkpoint counts these requests as handled, so their answers go before the barrier");
         OperatorSubtaskState snapshot = h.snapshot(1, 1);
-        var restored = harness(new ForecastBatching("java", "cpu", 100, Duration.ofMillis(10)), snapshot);
+        var restored = harness(new MicroBatching("java", "cpu", 100, Duration.ofMillis(10)), snapshot);
         restored.setProcessingTime(100);
         restored.prepareSnapshotPreBarrier(2);
         assertEquals(0, restored.extractOutputValues().size(), "nothing answered twice after a restore");
@@ -87,7 +87,7 @@ class ForecastBatcherTest {
 
     @Test
     void aForecastWaitsForItsModelVersionAcrossARestore() throws Exception {
-        var h = harness(new ForecastBatching("java", "cpu", 100, Duration.ofMillis(10)), null);
+        var h = harness(new MicroBatching("java", "cpu", 100, Duration.ofMillis(10)), null);
         h.processElement2(V1, 0);
         PendingForecast forV2 = pending("a", V2, 1_000);
         h.processElement1(forV2, 0);
@@ -95,7 +95,7 @@ class ForecastBatcherTest {
         assertEquals(0, h.extractOutputValues().size(), "version 2 has not arrived on the models input yet");
         OperatorSubtaskState snapshot = h.snapshot(1, 1);
 
-        var restored = harness(new ForecastBatching("java", "cpu", 100, Duration.ofMillis(10)), snapshot);
+        var restored = harness(new MicroBatching("java", "cpu", 100, Duration.ofMillis(10)), snapshot);
         restored.setProcessingTime(5);
         restored.processElement2(V2, 0);
         restored.setProcessingTime(15);
@@ -106,7 +106,7 @@ class ForecastBatcherTest {
 
     @Test
     void anArtifactWithTheVersionButNotTheChecksumTheUpdaterAdmittedIsNotUsed() throws Exception {
-        var h = harness(new ForecastBatching("java", "cpu", 1, Duration.ofMillis(10)), null);
+        var h = harness(new MicroBatching("java", "cpu", 1, Duration.ofMillis(10)), null);
         ModelArtifact impostor = TestModels.signed(1, 99); // same version, other weights
         h.processElement2(impostor, 0);
         h.processElement1(pending("a", V1, 1_000), 0);
@@ -127,7 +127,7 @@ class ForecastBatcherTest {
     }
 
     private TwoInputStreamOperatorTestHarness<PendingForecast, ModelArtifact, Forecast> harness(
-            ForecastBatching batching, OperatorSubtaskState restoreFrom) throws Exception {
+            MicroBatching batching, OperatorSubtaskState restoreFrom) throws Exception {
         var h = new TwoInputStreamOperatorTestHarness<>(new ForecastBatcher(TestModels.MODEL_ID, batching));
         harnesses.add(h);
         h.setup();

@@ -27,9 +27,7 @@ import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.types.Either;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,8 +38,7 @@ class PosteriorUpdaterTest {
     private static final ModelArtifact V1 = TestModels.signed(1, 11);
     private static final ModelArtifact V2 = TestModels.signed(2, 22);
 
-    private final List<KeyedBroadcastOperatorTestHarness<String, Either<Observation, ForecastRequest>, ModelArtifact,
-            Forecast>> harnesses = new ArrayList<>();
+    private final List<PosteriorUpdaterHarness> harnesses = new ArrayList<>();
 
     @AfterEach
     void close() throws Exception {
@@ -55,16 +52,14 @@ class PosteriorUpdaterTest {
                 .withAlertPolicy(new AlertPolicy(64, 50, 0.02, 1e9, 0.2, 0));
     }
 
-    private KeyedBroadcastOperatorTestHarness<String, Either<Observation, ForecastRequest>, ModelArtifact, Forecast>
+    private PosteriorUpdaterHarness
             harness(UpdaterSettings settings, OperatorSubtaskState restoreFrom) throws Exception {
         return harness(settings, restoreFrom, null);
     }
 
-    private KeyedBroadcastOperatorTestHarness<String, Either<Observation, ForecastRequest>, ModelArtifact, Forecast>
+    private PosteriorUpdaterHarness
             harness(UpdaterSettings settings, OperatorSubtaskState restoreFrom, StateBackend backend) throws Exception {
-        var h = new KeyedBroadcastOperatorTestHarness<>(
-                new CoBroadcastWithKeyedOperator<>(new PosteriorUpdater(settings), List.of(PosteriorUpdater.SERVING_MODEL)),
-                new ForecastJob.SeriesKey(), Types.STRING, 1, 1, 0);
+        var h = new PosteriorUpdaterHarness(new PosteriorUpdater(settings));
         harnesses.add(h);
         if (backend != null) {
             h.setStateBackend(backend);
@@ -78,18 +73,16 @@ class PosteriorUpdaterTest {
         return h;
     }
 
-    private KeyedBroadcastOperatorTestHarness<String, Either<Observation, ForecastRequest>, ModelArtifact, Forecast>
+    private PosteriorUpdaterHarness
             harness() throws Exception {
         return harness(settings(), null);
     }
 
-    private static void observe(KeyedBroadcastOperatorTestHarness<String, Either<Observation, ForecastRequest>,
-            ModelArtifact, Forecast> h, Observation o) throws Exception {
+    private static void observe(PosteriorUpdaterHarness h, Observation o) throws Exception {
         h.processElement(Either.Left(o), o.getEventTime().toEpochMilli());
     }
 
-    private static Forecast ask(KeyedBroadcastOperatorTestHarness<String, Either<Observation, ForecastRequest>,
-            ModelArtifact, Forecast> h, String series, long... times) throws Exception {
+    private static Forecast ask(PosteriorUpdaterHarness h, String series, long... times) throws Exception {
         int before = h.extractOutputValues().size();
         ForecastRequest r = ForecastRequest.newBuilder().setRequestId("r" + before).setSeriesId(series)
                 .setQueryTimes(java.util.Arrays.stream(times).mapToObj(Instant::ofEpochMilli).toList()).build();
@@ -99,7 +92,7 @@ class PosteriorUpdaterTest {
         return out.get(out.size() - 1);
     }
 
-    private static List<AnomalyAlert> alerts(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> h) {
+    private static List<AnomalyAlert> alerts(PosteriorUpdaterHarness h) {
         return h.getSideOutput(PosteriorUpdater.ALERTS) == null ? List.of()
                 : h.getSideOutput(PosteriorUpdater.ALERTS).stream().map(StreamRecord::getValue).toList();
     }
@@ -153,6 +146,39 @@ class PosteriorUpdaterTest {
             assertTrue(p.getQ05().get(j) <= p.getQ50().get(j) && p.getQ50().get(j) <= p.getQ95().get(j));
             assertTrue(p.getStddev().get(j) > 0);
         }
+    }
+
+    @Test
+    void aFreshSubtaskHoldsEventTimeUntilItsFirstModelSoThatNothingIsAppliedWithoutOne() throws Exception {
+        var h = harness(); // no model yet, as at a fresh start when the observations' source is faster
+        h.setProcessingTime(0);
+        Observation a = observation("s", 1_000, 1.0, 2.0);
+        Observation b = observation("s", 2_000, 1.5, 0.0);
+        observe(h, a);
+        observe(h, b);
+        h.processWatermark(2_000);
+        assertEquals(2, h.numEventTimeTimers(), "the watermark is held: both still wait");
+        h.processBroadcastElement(V1, 0);
+        assertEquals(0, h.numEventTimeTimers(), "the model releases the held watermark");
+        assertForecastFrom(reference(V1, a, b), V1, ask(h, "s", 3_000), 3_000);
+    }
+
+    @Test
+    void withoutAModelForTheWaitEventTimeGoesOnAndARestoredSubtaskWithAModelHoldsNothing() throws Exception {
+        var h = harness();
+        h.setProcessingTime(0);
+        observe(h, observation("s", 1_000, 1.0, 2.0));
+        h.processWatermark(1_000);
+        assertEquals(1, h.numEventTimeTimers());
+        h.setProcessingTime(PosteriorUpdater.FIRST_MODEL_WAIT.toMillis());
+        assertEquals(0, h.numEventTimeTimers(), "applied without a model after the wait (kept for encoding)");
+
+        h.processBroadcastElement(V1, 0);
+        var restored = harness(settings(), h.snapshot(1, 0));
+        restored.setProcessingTime(0);
+        observe(restored, observation("s", 2_000, 1.5, 0.0));
+        restored.processWatermark(2_000);
+        assertEquals(0, restored.numEventTimeTimers(), "the model came back with the state: no hold");
     }
 
     @Test
@@ -416,8 +442,8 @@ class PosteriorUpdaterTest {
         assertForecastFrom(reference(V1, observation("s", 1_000, null, 2.0)), V1, ask(h, "s", 2_000), 2_000);
     }
 
-    private static int stateEntries(KeyedBroadcastOperatorTestHarness<?, ?, ?, ?> h) {
-        var operator = (org.apache.flink.streaming.api.operators.AbstractStreamOperator<?>) h.getTwoInputOperator();
+    private static int stateEntries(PosteriorUpdaterHarness h) {
+        var operator = h.updater();
         return ((HeapKeyedStateBackend<?>) operator.getKeyedStateBackend()).numKeyValueStateEntries();
     }
 }

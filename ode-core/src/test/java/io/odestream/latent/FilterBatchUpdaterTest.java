@@ -1,0 +1,121 @@
+package io.odestream.latent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.odestream.ode.SolverException;
+import io.odestream.schema.ModelArtifact;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code java} backend of the micro-batched updates: row by row exactly the unbatched path
+ * ({@link LatentFilter#score} on the state before the observation, then {@link LatentFilter#update}),
+ * first observations absorbed without a score, and a row the solver fails on costing only that row.
+ */
+class FilterBatchUpdaterTest {
+    private static final LatentOdeSpec SPEC = LatentOdeSpec.of(3, 4, 8, new int[] {16}, new int[] {16}, 1000.0)
+            .withNormalisation(new double[] {10.0, -2.0, 0.5}, new double[] {3.0, 0.5, 1.0});
+    private static final ModelArtifact ARTIFACT =
+            LatentOdeModel.create(SPEC, 5).toArtifact("m", 1, null, Map.of(), Map.of());
+
+    @Test
+    void theJavaBackendScoresThenAbsorbsEachRowBitForBitAsTheFilterDoes() {
+        BatchUpdater updater = BatchBackend.named("java").updater(ARTIFACT, "cpu");
+        assertInstanceOf(FilterBatchUpdater.class, updater);
+        LatentFilter filter = LatentFilter.init(ARTIFACT);
+        FilterState a = filter.update(filter.start(0), 1_000, new double[] {9.0, -2.5, 1.0}, null);
+        FilterState b = filter.update(a, 4_000, new double[] {11.0, Double.NaN, 0.0}, null);
+        List<ObservationUpdate> rows = List.of(
+                new ObservationUpdate(filter.start(7_000), 7_000, new double[] {10, -2, 0}, null, 0, 1), // first
+                new ObservationUpdate(a, 2_500, new double[] {12.0, -1.0, 0.3}, null, 16, 7),
+                new ObservationUpdate(b, 4_000, new double[] {8.0, -3.0, Double.POSITIVE_INFINITY}, // gap 0
+                        new boolean[] {true, false, true}, 8, 8),
+                new ObservationUpdate(b, 9_000, new double[] {Double.NaN, 0, 0}, new boolean[] {true, false, false}, 8, 9),
+                new ObservationUpdate(a, 3_000, new double[] {10, -2, 0.5}, null, 0, 3)); // a's series again: allowed
+
+        BatchUpdater.Outcome[] outcomes = updater.scoreAndUpdate(rows);
+
+        assertEquals(rows.size(), outcomes.length);
+        for (int i = 0; i < rows.size(); i++) {
+            ObservationUpdate u = rows.get(i);
+            assertNull(outcomes[i].failure());
+            FilterState expected = filter.update(u.state(), u.eventTimeMillis(), u.values(), u.mask());
+            assertEquals(expected, outcomes[i].next(), "row " + i + ": the next state, bit for bit");
+            if (!u.scored()) {
+                assertNull(outcomes[i].score(), "row " + i + " asked for no score");
+                continue;
+            }
+            Score want = filter.score(u.state(), u.eventTimeMillis(), u.values(), u.mask(), u.scoreSamples(), u.seed());
+            Score got = outcomes[i].score();
+            assertEquals(want.negativeLogDensity(), got.negativeLogDensity(), 0.0, "row " + i);
+            assertArrayEquals(want.zScores(), got.zScores(), 0.0, "row " + i);
+            assertArrayEquals(want.predictiveMeans(), got.predictiveMeans(), 0.0, "row " + i);
+            assertEquals(want.observedChannels(), got.observedChannels());
+        }
+        // the last scored row had every channel missing (one masked, one NaN): nothing to score
+        assertEquals(0, outcomes[3].score().observedChannels());
+        assertTrue(Double.isNaN(outcomes[3].score().negativeLogDensity()));
+        assertEquals(1, outcomes[2].score().observedChannels(), "mask and +Inf leave one channel");
+    }
+
+    /**
+     * A state whose posterior overflows fails in the score (a SolverException, LatentFilterTest):
+     * that row reports the failure with neither score nor next state, its neighbours are answered.
+     */
+    @Test
+    void aRowTheSolverFailsOnCostsOnlyThatRow() {
+        BatchUpdater updater = BatchBackend.named("java").updater(ARTIFACT, null);
+        LatentFilter filter = LatentFilter.init(ARTIFACT);
+        FilterState good = filter.update(filter.start(0), 1_000, new double[] {10, -2, 0.5}, null);
+        double[] huge = new double[SPEC.hidden()];
+        Arrays.fill(huge, 1e300);
+        FilterState broken = new FilterState("m", 1, 0, 1_000, huge);
+        List<ObservationUpdate> rows = new ArrayList<>();
+        rows.add(new ObservationUpdate(good, 2_000, new double[] {10, -2, 0.5}, null, 8, 1));
+        rows.add(new ObservationUpdate(broken, 2_000, new double[] {10, -2, 0.5}, null, 8, 2));
+        rows.add(new ObservationUpdate(good, 3_000, new double[] {11, -2, 0.5}, null, 8, 3));
+
+        BatchUpdater.Outcome[] outcomes = updater.scoreAndUpdate(rows);
+
+        assertNotNull(outcomes[0].next());
+        assertNotNull(outcomes[0].score());
+        assertNotNull(outcomes[2].next());
+        SolverException failure = outcomes[1].failure();
+        assertNotNull(failure, "the broken series reports the solver's failure");
+        assertEquals(SolverException.Reason.NON_FINITE_STATE, failure.reason());
+        assertNull(outcomes[1].next());
+        assertNull(outcomes[1].score());
+    }
+
+    @Test
+    void badInputIsRefusedAndAnUnknownBackendNamesTheOnesThere() {
+        BatchUpdater updater = BatchBackend.named("java").updater(ARTIFACT, "cpu");
+        LatentFilter filter = LatentFilter.init(ARTIFACT);
+        FilterState state = filter.update(filter.start(0), 1_000, new double[] {10, -2, 0.5}, null);
+        FilterState foreign = new FilterState("other", 3, 0, 0, new double[SPEC.hidden()]);
+        IllegalArgumentException model = assertThrows(IllegalArgumentException.class, () -> updater.scoreAndUpdate(
+                List.of(new ObservationUpdate(foreign, 1, new double[3], null, 0, 1))));
+        assertTrue(model.getMessage().contains("re-encode"), model.getMessage());
+        IllegalArgumentException older = assertThrows(IllegalArgumentException.class, () -> updater.scoreAndUpdate(
+                List.of(new ObservationUpdate(state, 999, new double[3], null, 4, 1))));
+        assertTrue(older.getMessage().contains("older than the filter state"), older.getMessage());
+        IllegalArgumentException width = assertThrows(IllegalArgumentException.class, () -> updater.scoreAndUpdate(
+                List.of(new ObservationUpdate(state, 2_000, new double[2], null, 0, 1))));
+        assertTrue(width.getMessage().contains("3 channels"), width.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ObservationUpdate(state, 2_000, new double[3], null, -1, 1));
+        assertEquals(0, updater.scoreAndUpdate(List.of()).length);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BatchBackend.named("nope"));
+        assertTrue(e.getMessage().contains("'nope'") && e.getMessage().contains("java"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> BatchBackend.named("java").updater(ARTIFACT, "gpu:0"));
+    }
+}
