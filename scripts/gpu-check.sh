@@ -48,3 +48,8 @@ echo "== batched predict on $DEVICE (the job's micro-batched forecasts: java per
 java -Xmx8g -Dai.djl.offline=true \
   -cp "ode-djl/target/classes:$(cat ode-djl/target/runtime.classpath)" \
   io.odestream.djl.DjlPredictBenchmark "$DEVICE"
+
+echo "== batched score + update on $DEVICE (the job's micro-batched updates: java per series vs djl batched)"
+java -Xmx8g -Dai.djl.offline=true \
+  -cp "ode-djl/target/classes:$(cat ode-djl/target/runtime.classpath)" \
+  io.odestream.djl.DjlUpdateBenchmark "$DEVICE" 1 64 1024 16384

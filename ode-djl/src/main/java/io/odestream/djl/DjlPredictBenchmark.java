@@ -39,7 +39,7 @@ public final class DjlPredictBenchmark {
     private static final long[] HORIZONS_MILLIS = {1_000, 5_000, 10_000, 20_000};
     private static final double MEASURE_SECONDS = 2.0;
     private static final int[] DEFAULT_KEYS = {1, 64, 1024, 16384};
-    private static final long NOW = 1_700_000_000_000L;
+    static final long NOW = 1_700_000_000_000L;
     /**
      * End to end, the host's mixture quantiles (bisection on erfc, the same code on both sides) cost
      * milliseconds per key and take minutes at K = 16384 on each side; above this K only the decoder
@@ -200,7 +200,7 @@ public final class DjlPredictBenchmark {
         printCrossover(crossover, lastLoss);
     }
 
-    private static void printCrossover(int crossover, int lastLoss) {
+    static void printCrossover(int crossover, int lastLoss) {
         if (crossover > 0) {
             System.out.printf(Locale.ROOT, "crossover: djl is faster from K = %d on (slower at K = %s)%n", crossover,
                     lastLoss < 0 ? "none measured" : String.valueOf(lastLoss));
@@ -210,7 +210,7 @@ public final class DjlPredictBenchmark {
     }
 
     /** K states with random hidden vectors (|h| ~ 0.5) and times spread over the 10 s before NOW. */
-    private static FilterState[] states(int keys, int hidden) {
+    static FilterState[] states(int keys, int hidden) {
         Random random = new Random(keys);
         FilterState[] states = new FilterState[keys];
         for (int k = 0; k < keys; k++) {
@@ -225,7 +225,7 @@ public final class DjlPredictBenchmark {
     }
 
     /** Mean seconds per call after an optional untimed call, repeated until MEASURE_SECONDS (at least once). */
-    private static double seconds(boolean warmUp, Runnable call) {
+    static double seconds(boolean warmUp, Runnable call) {
         if (warmUp) {
             call.run();
         }
