@@ -69,7 +69,35 @@ public final class TopicSetup implements AutoCloseable {
         if (!toCheck.isEmpty()) {
             check(toCheck, present, problems);
         }
+        if (!created.isEmpty()) {
+            awaitLeaders(created, problems);
+        }
         return new TopicSetupReport(created, present, problems);
+    }
+
+    /**
+     * Returns once every partition of the topics just created has a leader: a producer that writes
+     * before that gets NotLeaderOrFollower, and an idempotent one can then be stuck retrying
+     * OUT_OF_ORDER_SEQUENCE_NUMBER on that partition (seen on the embedded broker).
+     */
+    private void awaitLeaders(List<String> topics, List<String> problems) throws InterruptedException {
+        long deadline = System.nanoTime() + METADATA_PROPAGATION.toNanos();
+        while (true) {
+            Map<String, TopicDescription> descriptions = getWhenKnown(
+                    () -> admin.describeTopics(topics).allTopicNames(), "describe topics " + topics);
+            List<String> leaderless = new ArrayList<>();
+            descriptions.forEach((name, d) -> d.partitions().stream().filter(p -> p.leader() == null || p.leader().isEmpty())
+                    .forEach(p -> leaderless.add(name + "-" + p.partition())));
+            if (leaderless.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                problems.add("partitions " + leaderless + " have no leader " + METADATA_PROPAGATION
+                        + " after they were created; check the brokers' health");
+                return;
+            }
+            Thread.sleep(100);
+        }
     }
 
     private void check(List<TopicSpec> specs, List<String> present, List<String> problems) throws InterruptedException {
