@@ -53,17 +53,10 @@ public final class DjlPredictBenchmark {
     }
 
     public static void main(String[] args) {
-        DjlDevice device = DjlDevice.parse(args.length > 0 ? args[0] : System.getProperty(DjlDevice.DEVICE_PROPERTY,
-                "cpu"));
-        int[] keyCounts = DEFAULT_KEYS;
-        if (args.length > 1) {
-            keyCounts = new int[args.length - 1];
-            for (int i = 1; i < args.length; i++) {
-                keyCounts[i - 1] = Integer.parseInt(args[i]);
-            }
-        }
-        LatentOdeSpec spec = LatentOdeSpec.of(3, 8, 32, new int[] {32}, new int[] {32}, 1000.0);
-        LatentOdeModel model = LatentOdeModel.create(spec, 2024L);
+        DjlDevice device = device(args);
+        int[] keyCounts = keyCounts(args, DEFAULT_KEYS);
+        LatentOdeModel model = model();
+        LatentOdeSpec spec = model.spec();
         LatentFilter java = new LatentFilter(model, "bench", 1L);
         System.out.printf(Locale.ROOT, "latent-filter predict: C=%d L=%d H=%d, dynamics hidden 32 tanh, %s rtol %.0e "
                         + "atol %.0e, S=%d samples, Q=%d query times per key (now + 1/5/10/20 s, state times up to 10 s "
@@ -198,6 +191,28 @@ public final class DjlPredictBenchmark {
             }
         }
         printCrossover(crossover, lastLoss);
+    }
+
+    /** {@code args[0]}, else the device property, else cpu. */
+    static DjlDevice device(String[] args) {
+        return DjlDevice.parse(args.length > 0 ? args[0] : System.getProperty(DjlDevice.DEVICE_PROPERTY, "cpu"));
+    }
+
+    /** {@code args[1..]} as key counts, else {@code defaults}. */
+    static int[] keyCounts(String[] args, int[] defaults) {
+        if (args.length <= 1) {
+            return defaults;
+        }
+        int[] keys = new int[args.length - 1];
+        for (int i = 1; i < args.length; i++) {
+            keys[i - 1] = Integer.parseInt(args[i]);
+        }
+        return keys;
+    }
+
+    /** The benchmarks' demo-sized latent ODE, seeded. */
+    static LatentOdeModel model() {
+        return LatentOdeModel.create(LatentOdeSpec.of(3, 8, 32, new int[] {32}, new int[] {32}, 1000.0), 2024L);
     }
 
     static void printCrossover(int crossover, int lastLoss) {

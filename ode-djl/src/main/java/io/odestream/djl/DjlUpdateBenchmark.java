@@ -31,17 +31,10 @@ public final class DjlUpdateBenchmark {
     }
 
     public static void main(String[] args) {
-        DjlDevice device = DjlDevice.parse(args.length > 0 ? args[0] : System.getProperty(DjlDevice.DEVICE_PROPERTY,
-                "cpu"));
-        int[] keyCounts = DEFAULT_KEYS;
-        if (args.length > 1) {
-            keyCounts = new int[args.length - 1];
-            for (int i = 1; i < args.length; i++) {
-                keyCounts[i - 1] = Integer.parseInt(args[i]);
-            }
-        }
-        LatentOdeSpec spec = LatentOdeSpec.of(3, 8, 32, new int[] {32}, new int[] {32}, 1000.0);
-        LatentOdeModel model = LatentOdeModel.create(spec, 2024L);
+        DjlDevice device = DjlPredictBenchmark.device(args);
+        int[] keyCounts = DjlPredictBenchmark.keyCounts(args, DEFAULT_KEYS);
+        LatentOdeModel model = DjlPredictBenchmark.model();
+        LatentOdeSpec spec = model.spec();
         var artifact = model.toArtifact("bench", 1L, null, java.util.Map.of(), java.util.Map.of());
         BatchUpdater java = new FilterBatchUpdater(LatentFilter.init(artifact));
         System.out.printf(Locale.ROOT, "latent-filter score + update: C=%d L=%d H=%d, %s rtol %.0e, S=%d samples; "
