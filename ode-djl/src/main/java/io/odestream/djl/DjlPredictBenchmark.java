@@ -67,8 +67,7 @@ public final class DjlPredictBenchmark {
                 DjlDevice.engine(device.isGpu()).getVersion(), device);
         System.out.printf(Locale.ROOT, "%7s %12s %12s %13s %13s %9s %10s %9s%n", "K", "java ms", "djl ms", "java keys/s",
                 "djl keys/s", "djl/java", "djl NFE", "max|diff|");
-        int crossover = -1;
-        int lastLoss = -1;
+        Crossover crossover = new Crossover("K");
         try (DjlLatentPredictor djl = new DjlLatentPredictor(model, "bench", 1L, device, MAX_ROWS_PER_SOLVE)) {
             for (int keys : keyCounts) {
                 if (keys > END_TO_END_MAX_KEYS) {
@@ -102,15 +101,10 @@ public final class DjlPredictBenchmark {
                 double ratio = javaSeconds / djlSeconds;
                 System.out.printf(Locale.ROOT, "%7d %12.2f %12.2f %13.0f %13.0f %9.2f %10d %9.1e%n", keys,
                         javaSeconds * 1e3, djlSeconds * 1e3, keys / javaSeconds, keys / djlSeconds, ratio, nfe, diff);
-                if (ratio > 1 && crossover < 0) {
-                    crossover = keys;
-                } else if (ratio <= 1) {
-                    lastLoss = keys;
-                    crossover = -1;
-                }
+                crossover.measured(keys, ratio);
             }
         }
-        printCrossover(crossover, lastLoss);
+        crossover.print();
         solveOnly(model, device, keyCounts);
     }
 
@@ -134,8 +128,7 @@ public final class DjlPredictBenchmark {
                 + "rows per solve):%n", SAMPLES, HORIZONS_MILLIS.length, MAX_ROWS_PER_SOLVE);
         System.out.printf(Locale.ROOT, "%7s %12s %12s %13s %13s %9s %10s %10s%n", "K", "java ms", "djl ms", "java keys/s",
                 "djl keys/s", "djl/java", "java NFE", "djl NFE");
-        int crossover = -1;
-        int lastLoss = -1;
+        Crossover crossover = new Crossover("K");
         try (DjlMlpField djlField = new DjlMlpField(decoderSpec, model.parameters(), "decoder.dynamics", false,
                 device)) {
             for (int keys : keyCounts) {
@@ -182,15 +175,10 @@ public final class DjlPredictBenchmark {
                 System.out.printf(Locale.ROOT, "%7d %12.2f %12.2f %13.0f %13.0f %9.2f %10d %10d%n", keys,
                         javaSeconds * 1e3, djlSeconds * 1e3, keys / javaSeconds, keys / djlSeconds, ratio, javaNfe[0],
                         djlNfe[0]);
-                if (ratio > 1 && crossover < 0) {
-                    crossover = keys;
-                } else if (ratio <= 1) {
-                    lastLoss = keys;
-                    crossover = -1;
-                }
+                crossover.measured(keys, ratio);
             }
         }
-        printCrossover(crossover, lastLoss);
+        crossover.print();
     }
 
     /** {@code args[0]}, else the device property, else cpu. */
@@ -213,15 +201,6 @@ public final class DjlPredictBenchmark {
     /** The benchmarks' demo-sized latent ODE, seeded. */
     static LatentOdeModel model() {
         return LatentOdeModel.create(LatentOdeSpec.of(3, 8, 32, new int[] {32}, new int[] {32}, 1000.0), 2024L);
-    }
-
-    static void printCrossover(int crossover, int lastLoss) {
-        if (crossover > 0) {
-            System.out.printf(Locale.ROOT, "crossover: djl is faster from K = %d on (slower at K = %s)%n", crossover,
-                    lastLoss < 0 ? "none measured" : String.valueOf(lastLoss));
-        } else {
-            System.out.println("crossover: djl was not faster at the largest K measured");
-        }
     }
 
     /** K states with random hidden vectors (|h| ~ 0.5) and times spread over the 10 s before NOW. */

@@ -43,8 +43,7 @@ public final class DjlUpdateBenchmark {
                 DjlDevice.engine(device.isGpu()).getVersion(), device);
         System.out.printf(Locale.ROOT, "%7s %12s %12s %13s %13s %9s %12s%n", "K", "java ms", "djl ms", "java keys/s",
                 "djl keys/s", "djl/java", "max|diff|");
-        int crossover = -1;
-        int lastLoss = -1;
+        Crossover crossover = new Crossover("K");
         try (DjlBatchUpdater djl = new DjlBatchUpdater(artifact, device)) {
             for (int keys : keyCounts) {
                 List<ObservationUpdate> updates = updates(keys, spec.hidden());
@@ -71,15 +70,10 @@ public final class DjlUpdateBenchmark {
                 double ratio = javaSeconds / djlSeconds;
                 System.out.printf(Locale.ROOT, "%7d %12.2f %12.2f %13.0f %13.0f %9.2f %12.1e%n", keys,
                         javaSeconds * 1e3, djlSeconds * 1e3, keys / javaSeconds, keys / djlSeconds, ratio, diff);
-                if (ratio > 1 && crossover < 0) {
-                    crossover = keys;
-                } else if (ratio <= 1) {
-                    lastLoss = keys;
-                    crossover = -1;
-                }
+                crossover.measured(keys, ratio);
             }
         }
-        DjlPredictBenchmark.printCrossover(crossover, lastLoss);
+        crossover.print();
     }
 
     /** One scored observation per series at NOW, after its state's time. */

@@ -56,8 +56,7 @@ public final class DjlVsJavaBenchmark {
                 + "thread, float64%n", D, H, T1, DjlDevice.engine(device.isGpu()).getVersion(), device);
         System.out.printf(Locale.ROOT, "%7s %6s %14s %14s %16s %16s %9s %10s%n", "B", "NFE", "java ms/solve",
                 "djl ms/solve", "java rows·solve/s", "djl rows·solve/s", "djl/java", "max|diff|");
-        int crossover = -1;
-        int lastLoss = -1;
+        Crossover crossover = new Crossover("B");
         try (DjlMlpField djlField = DjlMlpField.of(javaField, device)) {
             for (int b : batches) {
                 double[] z0 = gaussian(b * D, b);
@@ -70,20 +69,10 @@ public final class DjlVsJavaBenchmark {
                 System.out.printf(Locale.ROOT, "%7d %6d %14.3f %14.3f %16.0f %16.0f %9.2f %10.1e%n", b,
                         javaResult.stats().evaluations(), javaSeconds * 1e3, djlSeconds * 1e3, b / javaSeconds,
                         b / djlSeconds, ratio, diff);
-                if (ratio > 1 && crossover < 0) {
-                    crossover = b;
-                } else if (ratio <= 1) {
-                    lastLoss = b;
-                    crossover = -1;
-                }
+                crossover.measured(b, ratio);
             }
         }
-        if (crossover > 0) {
-            System.out.printf(Locale.ROOT, "crossover: djl is faster from B = %d on (slower at B = %s)%n", crossover,
-                    lastLoss < 0 ? "none measured" : String.valueOf(lastLoss));
-        } else {
-            System.out.println("crossover: djl was not faster at the largest B measured");
-        }
+        crossover.print();
     }
 
     /** Mean seconds per solve after a warm-up, over repetitions filling MEASURE_SECONDS (at least one). */

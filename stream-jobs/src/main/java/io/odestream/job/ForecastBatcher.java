@@ -58,7 +58,7 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
     private transient Map<Long, ModelArtifact> artifacts;
     private transient Map<Long, BatchForecaster> forecasters;
     private transient List<PendingForecast> batch;
-    private transient long flushDue;
+    private transient BatchDeadline deadline;
     private transient ListState<PendingForecast> batchState;
     private transient ListState<ModelArtifact> artifactState;
     private transient Counter answered;
@@ -81,7 +81,6 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
         artifacts = new LinkedHashMap<>();
         forecasters = new HashMap<>();
         batch = new ArrayList<>();
-        flushDue = Long.MAX_VALUE;
         if (context.isRestored()) {
             for (ModelArtifact a : artifactState.get()) {
                 hold(a);
@@ -96,13 +95,14 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
     public void open() throws Exception {
         super.open();
         device = resolveDevice(batching.device(), getRuntimeContext().getExternalResourceInfos("gpu"));
+        deadline = new BatchDeadline(getProcessingTimeService(), batching.maxDelay(), this::flush);
         answered = getMetricGroup().counter("batchedForecasts");
         batches = getMetricGroup().counter("forecastBatches");
         batchSizes = getMetricGroup().histogram("forecastBatchSize", new DescriptiveStatisticsHistogram(1000));
         LOG.info("answering forecasts in micro-batches on backend '{}', device {} (at most {} per batch, {} delay)",
                 batching.backend(), device, batching.maxRows(), batching.maxDelay());
         if (!batch.isEmpty()) {
-            scheduleFlush();
+            deadline.waiting();
         }
     }
 
@@ -128,7 +128,7 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
         if (batch.size() >= batching.maxRows()) {
             flush();
         } else if (batch.size() == 1) {
-            scheduleFlush();
+            deadline.waiting();
         }
     }
 
@@ -138,7 +138,7 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
         if (modelId.equals(artifact.getModelId())) {
             hold(artifact);
             if (!batch.isEmpty()) {
-                scheduleFlush(); // forecasts may have been waiting for this version
+                deadline.waiting(); // forecasts may have been waiting for this version
             }
         }
     }
@@ -194,17 +194,6 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
             if (f != null) {
                 f.close();
             }
-        }
-    }
-
-    private void scheduleFlush() {
-        long due = getProcessingTimeService().getCurrentProcessingTime() + batching.maxDelay().toMillis();
-        if (due < flushDue) {
-            flushDue = due;
-            getProcessingTimeService().registerTimer(due, time -> {
-                flushDue = Long.MAX_VALUE;
-                flush();
-            });
         }
     }
 

@@ -131,7 +131,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
     private transient Histogram batchSizes;
     private transient boolean reportsModelEvents;
     private transient DueRecords due;
-    private transient long flushDue;
+    private transient BatchDeadline deadline;
     private transient ObservationRows rows;
     /** Flink timestamp of the record being handled; what its outputs carry. */
     private transient long outputTimestamp;
@@ -166,7 +166,6 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         reportsModelEvents = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
         due = new DueRecords();
         rows = new ObservationRows();
-        flushDue = Long.MAX_VALUE;
         outputTimestamp = NO_TIMESTAMP;
         if (servedModel() == null) {
             holding = true;
@@ -180,6 +179,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
             });
         }
         if (batching != null) {
+            deadline = new BatchDeadline(getProcessingTimeService(), batching.maxDelay(), this::flush);
             device = ForecastBatcher.resolveDevice(batching.device(), getRuntimeContext().getExternalResourceInfos("gpu"));
             batchSizes = getMetricGroup().addGroup("odestream").histogram("updateBatchSize",
                     new DescriptiveStatisticsHistogram(1000));
@@ -239,14 +239,13 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         return model;
     }
 
-    /** The batch backend's updater for the served model; the JVM filter itself without batching. */
+    /** The batch backend's updater for the served model (with batching only). */
     private BatchUpdater updaterFor(ServingModel m) {
         if (updaterModel != m) {
             if (updater != null) {
                 updater.close();
             }
-            updater = batching == null ? new FilterBatchUpdater(m.filter)
-                    : BatchBackend.named(batching.backend()).updater(m.artifact, device);
+            updater = BatchBackend.named(batching.backend()).updater(m.artifact, device);
             updaterModel = m;
         }
         return updater;
@@ -387,23 +386,17 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
 
     // ---------------------------------------------------------------- the micro-batch
 
+    /** A record of the current series is due: applied now without batching, else queued for the batch. */
     private void enqueue(DueRecords.Entry entry) throws Exception {
+        if (batching == null) {
+            applyNow(entry);
+            return;
+        }
         due.add(entry);
-        if (batching == null || due.size() >= batching.maxRows()) {
+        if (due.size() >= batching.maxRows()) {
             flush();
         } else if (due.size() == 1) {
-            scheduleFlush();
-        }
-    }
-
-    private void scheduleFlush() {
-        long dueAt = getProcessingTimeService().getCurrentProcessingTime() + batching.maxDelay().toMillis();
-        if (dueAt < flushDue) {
-            flushDue = dueAt;
-            getProcessingTimeService().registerTimer(dueAt, time -> {
-                flushDue = Long.MAX_VALUE;
-                flush();
-            });
+            deadline.waiting();
         }
     }
 
@@ -426,29 +419,14 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
 
     /** One record per series: forecasts answered at once, observations prepared, then absorbed in one call. */
     private void runRound(List<DueRecords.Entry> round) throws Exception {
-        List<PreparedUpdate> prepared = new ArrayList<>(round.size());
         rows.reset();
+        List<PreparedUpdate> prepared = new ArrayList<>(round.size());
         for (DueRecords.Entry e : round) {
             setCurrentKey(e.key());
-            outputTimestamp = e.timestamp();
-            SeriesState s = series.value();
-            if (s == null) { // cannot happen: a series is only forgotten after a flush; said loudly if it does
-                LOG.error("series '{}' has no state for a due record, which is dropped: {}", e.key(), e.record());
-                continue;
+            PreparedUpdate p = start(e);
+            if (p != null) {
+                prepared.add(p);
             }
-            if (e.record() == null) {
-                if (e.periodicAt() == s.periodicTimer) {
-                    periodicForecast(s, e.periodicAt());
-                }
-            } else if (e.isObservation()) {
-                PreparedUpdate p = observe(s, e);
-                if (p != null) {
-                    prepared.add(p);
-                }
-            } else {
-                answer(s, e.record().right());
-            }
-            series.update(s);
         }
         if (prepared.isEmpty()) {
             return;
@@ -458,27 +436,75 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         for (PreparedUpdate p : prepared) {
             updates.add(p.update);
         }
-        long start = System.nanoTime();
+        long startNanos = System.nanoTime();
         long evaluations = m.filter.functionEvaluations();
         BatchUpdater.Outcome[] outcomes = updaterFor(m).scoreAndUpdate(updates);
-        long perRowMicros = (System.nanoTime() - start) / 1000 / prepared.size();
-        long perRowEvaluations = (m.filter.functionEvaluations() - evaluations) / prepared.size();
-        if (batchSizes != null) {
-            batchSizes.update(prepared.size());
-        }
+        recordCost(m, prepared.size(), startNanos, evaluations);
+        batchSizes.update(prepared.size());
         for (int i = 0; i < outcomes.length; i++) {
             PreparedUpdate p = prepared.get(i);
             setCurrentKey(p.entry.key());
-            outputTimestamp = p.entry.timestamp();
-            absorbed(p, outcomes[i]);
+            finish(p, outcomes[i]);
+        }
+    }
+
+    /** Without batching: the record (of the current series) is applied at once, on the JVM filter. */
+    private void applyNow(DueRecords.Entry e) throws Exception {
+        rows.reset();
+        PreparedUpdate p = start(e);
+        if (p != null) {
+            long startNanos = System.nanoTime();
+            long evaluations = p.model.filter.functionEvaluations();
+            BatchUpdater.Outcome outcome = FilterBatchUpdater.scoreAndUpdate(p.model.filter, p.update);
+            recordCost(p.model, 1, startNanos, evaluations);
+            finish(p, outcome);
+        }
+    }
+
+    /**
+     * Everything a due record of the current series does before the model's update: a forecast is
+     * answered, an observation checked and prepared. The prepared update, or null when there is none.
+     */
+    private PreparedUpdate start(DueRecords.Entry e) throws Exception {
+        outputTimestamp = e.timestamp();
+        SeriesState s = series.value();
+        if (s == null) { // cannot happen: a series is only forgotten after a flush; said loudly if it does
+            LOG.error("series '{}' has no state for a due record, which is dropped: {}", e.key(), e.record());
+            return null;
+        }
+        PreparedUpdate p = null;
+        if (e.record() == null) {
+            if (e.periodicAt() == s.periodicTimer) {
+                periodicForecast(s, e.periodicAt());
+            }
+        } else if (e.isObservation()) {
+            p = observe(s, e);
+        } else {
+            answer(s, e.record().right());
+        }
+        series.update(s);
+        return p;
+    }
+
+    /** The update's outcome into the current series' state. */
+    private void finish(PreparedUpdate p, BatchUpdater.Outcome outcome) throws Exception {
+        outputTimestamp = p.entry.timestamp();
+        absorbed(p, outcome);
+        series.update(p.series);
+    }
+
+    /** Time and vector-field evaluations of an update call, each row's share (the JVM filter's count only). */
+    private void recordCost(ServingModel m, int rows, long startNanos, long evaluationsBefore) {
+        long perRowMicros = (System.nanoTime() - startNanos) / 1000 / rows;
+        long perRowEvaluations = (m.filter.functionEvaluations() - evaluationsBefore) / rows;
+        for (int i = 0; i < rows; i++) {
             metrics.updateMicros.update(perRowMicros);
             metrics.evaluationsPerUpdate.update(perRowEvaluations);
-            series.update(p.series);
         }
     }
 
     /** An observation of a round, checked and ready for the batch backend. */
-    private record PreparedUpdate(DueRecords.Entry entry, SeriesState series, ServingModel model, int row,
+    private record PreparedUpdate(DueRecords.Entry entry, SeriesState series, ServingModel model,
                                   ObservationUpdate update) {
         Observation observation() {
             return entry.record().left();
@@ -529,7 +555,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         if (first) {
             state = m.filter.start(t);
         }
-        return new PreparedUpdate(e, s, m, row, new ObservationUpdate(state, t, rows.values(row), rows.observed(row),
+        return new PreparedUpdate(e, s, m, new ObservationUpdate(state, t, rows.values(row), rows.observed(row),
                 first ? 0 : settings.scoreSamples(), seed(o.getSeriesId(), t)));
     }
 

@@ -323,14 +323,8 @@ class ForecastJobIT {
             if (!o.getSeriesId().equals(r.getSeriesId()) || t > stateMillis) {
                 continue;
             }
-            int c = o.getValues().size();
-            double[] x = new double[c];
-            boolean[] m = new boolean[c];
-            for (int j = 0; j < c; j++) {
-                Double v = o.getValues().get(j);
-                m[j] = v != null && Double.isFinite(v);
-                x[j] = m[j] ? v : 0;
-            }
+            double[] x = values(o);
+            boolean[] m = observed(o);
             s = filter.update(s == null ? filter.start(t) : s, t, x, m);
         }
         assertTrue(s != null && s.timeMillis() == stateMillis, r.getRequestId() + ": no observation at the state time "
@@ -437,6 +431,25 @@ class ForecastJobIT {
         return new ArrayList<>(out);
     }
 
+    /** The observation's values as the job reads them: null and non-finite ones as 0 (and missing). */
+    private static double[] values(Observation o) {
+        boolean[] m = observed(o);
+        double[] x = new double[m.length];
+        for (int j = 0; j < x.length; j++) {
+            x[j] = m[j] ? o.getValues().get(j) : 0;
+        }
+        return x;
+    }
+
+    private static boolean[] observed(Observation o) {
+        boolean[] m = new boolean[o.getValues().size()];
+        for (int j = 0; j < m.length; j++) {
+            Double v = o.getValues().get(j);
+            m[j] = v != null && Double.isFinite(v);
+        }
+        return m;
+    }
+
     /**
      * The alerts the job must raise, computed without Flink: each series' observations in event-time
      * order through a LatentFilter and the alert policy — score before update, the job's seeds.
@@ -450,14 +463,8 @@ class ForecastJobIT {
         ordered.sort(java.util.Comparator.comparingLong(o -> o.getEventTime().toEpochMilli()));
         for (Observation o : ordered) {
             long t = o.getEventTime().toEpochMilli();
-            int c = o.getValues().size();
-            double[] x = new double[c];
-            boolean[] m = new boolean[c];
-            for (int j = 0; j < c; j++) {
-                Double v = o.getValues().get(j);
-                m[j] = v != null && Double.isFinite(v);
-                x[j] = m[j] ? v : 0;
-            }
+            double[] x = values(o);
+            boolean[] m = observed(o);
             FilterState s = states.get(o.getSeriesId());
             if (s == null) { // a series' first observation is absorbed, not scored
                 states.put(o.getSeriesId(), filter.update(filter.start(t), t, x, m));

@@ -2,10 +2,8 @@ package io.odestream.eval.nab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.odestream.eval.ReportSection;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,22 +99,6 @@ public final class NabReport {
 
     /** Writes {@code section} into {@code file}: between the markers if present, else appended under a "## NAB" heading. */
     public static void writeSection(Path file, String section) {
-        try {
-            String text = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-            int begin = text.indexOf(BEGIN);
-            int end = text.indexOf(END);
-            String updated;
-            if (begin >= 0 && end > begin) {
-                updated = text.substring(0, begin) + section + text.substring(end + END.length()).replaceFirst("^\n", "");
-            } else {
-                updated = text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + "\n## NAB\n\n" + section;
-            }
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            Files.writeString(file, updated, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot update the report (" + e.getMessage() + ")", e);
-        }
+        ReportSection.write(file, BEGIN, END, "## NAB", section);
     }
 }

@@ -1,9 +1,6 @@
 package io.odestream.eval.physionet;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.odestream.eval.ReportSection;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -35,24 +32,6 @@ public final class PhysioNetReport {
 
     /** Replaces the section between the markers of {@code file}, or appends it under its heading. */
     public static void writeSection(Path file, String section) {
-        try {
-            String text = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-            int begin = text.indexOf(BEGIN);
-            int end = text.indexOf(END);
-            String updated;
-            if (begin >= 0 && end > begin) {
-                updated = text.substring(0, begin) + section
-                        + text.substring(end + END.length()).replaceFirst("^\n", "");
-            } else {
-                updated = text + (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + "\n" + HEADING + "\n\n"
-                        + section;
-            }
-            if (file.getParent() != null) {
-                Files.createDirectories(file.getParent());
-            }
-            Files.writeString(file, updated, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot update the report (" + e.getMessage() + ")", e);
-        }
+        ReportSection.write(file, BEGIN, END, HEADING, section);
     }
 }

@@ -2,11 +2,12 @@ package io.odestream.eval.physionet;
 
 import io.odestream.baseline.OdeRnn;
 import io.odestream.baseline.RnnDeltaT;
+import io.odestream.eval.TaggedProgress;
 import io.odestream.latent.LatentFilter;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
-import io.odestream.latent.LatentOdeTraining;
 import io.odestream.latent.LatentOdeTraining.Series;
+import io.odestream.latent.LatentOdeTraining;
 import io.odestream.nn.Activation;
 import io.odestream.ode.SolverException;
 import io.odestream.train.Trainer;
@@ -189,7 +190,7 @@ public final class PhysioNetTable {
                                      PrintStream progress) {
         long start = System.nanoTime();
         int[] done = {0};
-        Trainer.ProgressListener listener = listener(progress, name, s.every(), done);
+        Trainer.ProgressListener listener = TaggedProgress.of(progress, name, s.every(), done);
         SequenceForecaster forecaster;
         try {
             forecaster = switch (name) {
@@ -257,15 +258,6 @@ public final class PhysioNetTable {
                 scoreSeconds);
         return new Row(name, interpolation.mse(), interpolation.values(), extrapolation.mse(), extrapolation.values(),
                 trainSeconds, scoreSeconds, iterations, "");
-    }
-
-    private static Trainer.ProgressListener listener(PrintStream progress, String tag, int every, int[] done) {
-        Trainer.ProgressListener print = Trainer.ProgressListener.printing(line -> progress.println("[" + tag + "] "
-                + line), every);
-        return p -> {
-            done[0] = p.iteration() + 1;
-            print.report(p);
-        };
     }
 
     private static double seconds(long startNanos) {

@@ -1,16 +1,16 @@
 package io.odestream.eval.spiral;
 
 import io.odestream.baseline.RnnDeltaT;
+import io.odestream.eval.TaggedProgress;
 import io.odestream.eval.spiral.SpiralDataset.Spiral;
 import io.odestream.eval.spiral.SpiralDataset.Subsample;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
-import io.odestream.latent.LatentOdeTraining;
 import io.odestream.latent.LatentOdeTraining.Series;
+import io.odestream.latent.LatentOdeTraining;
 import io.odestream.nn.Activation;
-import io.odestream.train.Trainer;
 import io.odestream.train.TrainingDivergedException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -231,7 +231,7 @@ public final class SpiralTable {
         long start = System.nanoTime();
         int[] done = {0};
         try {
-            LatentOdeTraining.train(model, series, config, listener(progress, tag, settings.every(), done));
+            LatentOdeTraining.train(model, series, config, TaggedProgress.of(progress, tag, settings.every(), done));
         } catch (TrainingDivergedException e) {
             progress.println("[" + tag + "] training diverged: " + e.getMessage());
             return new Cell(Double.NaN, seconds(start), done[0]);
@@ -269,7 +269,7 @@ public final class SpiralTable {
         int[] done = {0};
         try {
             RnnDeltaT.train(model, scaled, settings.iterations(), settings.batchSize(), LEARNING_RATE,
-                    settings.seed(), listener(progress, tag, settings.every(), done));
+                    settings.seed(), TaggedProgress.of(progress, tag, settings.every(), done));
         } catch (TrainingDivergedException e) {
             progress.println("[" + tag + "] training diverged: " + e.getMessage());
             Cell failed = new Cell(Double.NaN, seconds(start), done[0]);
@@ -313,15 +313,6 @@ public final class SpiralTable {
             }
         }
         return z;
-    }
-
-    private static Trainer.ProgressListener listener(PrintStream progress, String tag, int every, int[] done) {
-        Trainer.ProgressListener print = Trainer.ProgressListener.printing(line -> progress.println("[" + tag + "] "
-                + line), every);
-        return p -> {
-            done[0] = p.iteration() + 1;
-            print.report(p);
-        };
     }
 
     private static double[][] normalise(double[][] values, double[] mean, double[] std) {
