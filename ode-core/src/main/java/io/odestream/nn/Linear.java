@@ -20,7 +20,9 @@ import java.util.Random;
  *   <li>{@link #backward}: {@code gx[r] = Σ_o gy[r,o]·W[o]}, {@code gW[o] += gy[r,o]·x[r]}.</li>
  * </ul>
  * Both forward kernels compute every output as {@code b[o] + W[o,0]x[0] + W[o,1]x[1] + …} in
- * index order, exactly the textbook loop, so a row's bits never depend on the batch.
+ * index order, one fused multiply–add per term, and both backward kernels every input cotangent
+ * as {@code Σ_o gy[o]·W[o,i]} likewise: the same operations as {@link VectorApiMlp}, so a row's
+ * bits depend neither on the batch nor on which kernel ran.
  *
  * <p>Not thread-safe (caches and scratch); use one instance per thread.
  */
@@ -93,7 +95,7 @@ public final class Linear {
                 double xi = x[xo + i];
                 double[] column = weightColumns[i];
                 for (int o = 0; o < out; o++) {
-                    acc[o] += xi * column[o];
+                    acc[o] = Math.fma(xi, column[o], acc[o]);
                 }
             }
             System.arraycopy(acc, 0, y, r * out, out);
@@ -117,7 +119,7 @@ public final class Linear {
                 double wi = w[i];
                 double[] xi = xT[i];
                 for (int c = 0; c < cols; c++) {
-                    acc[c] += wi * xi[c];
+                    acc[c] = Math.fma(wi, xi[c], acc[c]);
                 }
             }
         }
@@ -148,7 +150,7 @@ public final class Linear {
                     double a = gy[go + o];
                     double[] w = weightRows[o];
                     for (int i = 0; i < in; i++) {
-                        xr[i] += a * w[i];
+                        xr[i] = Math.fma(a, w[i], xr[i]);
                     }
                 }
                 System.arraycopy(xr, 0, gx, xo, in);
@@ -213,7 +215,7 @@ public final class Linear {
                     double wi = w[i];
                     double[] acc = gxT[i];
                     for (int c = 0; c < cols; c++) {
-                        acc[c] += wi * g[c];
+                        acc[c] = Math.fma(wi, g[c], acc[c]);
                     }
                 }
             }

@@ -21,6 +21,11 @@ public final class Mlp {
      */
     static final int COLUMN_KERNEL_MIN_ROWS = 16;
     static final int BLOCK_ROWS = 128;
+    /**
+     * Batches of at least this many rows (a register block) go to the Vector API kernel where it
+     * runs; it gives the same bits as the loops, so this is a speed choice only.
+     */
+    static final int VECTOR_KERNEL_MIN_ROWS = 8;
 
     private final MlpSpec spec;
     private final Parameters parameters;
@@ -35,6 +40,8 @@ public final class Mlp {
     private double[][][] blockPost;
     private double[][][] blockGrad;
     private double[][] blockInputGrad;
+    /** Null where the Vector API is off ({@link VectorKernels}) or the activations have no lane-wise form. */
+    private final VectorApiMlp vectorKernel;
 
     /** Declares the slices of {@code spec} under {@code prefix} in {@code layout}. */
     public static void declare(Parameters.Builder layout, String prefix, MlpSpec spec) {
@@ -52,8 +59,16 @@ public final class Mlp {
         return mlp;
     }
 
-    /** Binds {@code spec} to the slices under {@code prefix}, checking every shape. */
+    /**
+     * Binds {@code spec} to the slices under {@code prefix}, checking every shape; uses the Vector
+     * API kernel if {@link VectorKernels#enabled()} and the activations allow.
+     */
     public Mlp(MlpSpec spec, Parameters parameters, String prefix) {
+        this(spec, parameters, prefix, VectorKernels.enabled());
+    }
+
+    /** As the public constructor, choosing the kernel explicitly (tests compare the two). */
+    Mlp(MlpSpec spec, Parameters parameters, String prefix, boolean vectorApi) {
         this.spec = spec;
         this.parameters = parameters;
         int depth = spec.depth();
@@ -69,6 +84,12 @@ public final class Mlp {
         this.blockPre = new double[depth][][];
         this.blockPost = new double[depth][][];
         this.blockGrad = new double[depth][][];
+        this.vectorKernel = vectorApi && VectorApiMlp.supports(spec) ? new VectorApiMlp(spec, parameters, prefix) : null;
+    }
+
+    /** Whether batches of {@link #VECTOR_KERNEL_MIN_ROWS} rows or more run on the Vector API kernel. */
+    public boolean usesVectorApi() {
+        return vectorKernel != null;
     }
 
     public MlpSpec spec() {
@@ -104,6 +125,10 @@ public final class Mlp {
 
     /** {@code y = mlp(x)}; x is rows×in, y is rows×out. */
     public void forward(double[] x, double[] y, int rows) {
+        if (vectorKernel != null && rows >= VECTOR_KERNEL_MIN_ROWS) {
+            vectorKernel.forward(x, y, rows);
+            return;
+        }
         if (rows >= COLUMN_KERNEL_MIN_ROWS) {
             forwardInBlocks(x, y, rows);
             return;
@@ -134,8 +159,22 @@ public final class Mlp {
      * gradient array).
      */
     public void vjp(double[] x, double[] gy, double[] gx, double[] gTheta, int thetaBase, int rows) {
+        forwardAndVjp(x, gy, null, gx, gTheta, thetaBase, rows);
+    }
+
+    /**
+     * {@link #forward} and {@link #vjp} at the same x from one forward pass: {@code y = mlp(x)}
+     * (skipped when y is null), {@code gx} overwritten (skipped when null), {@code gTheta[thetaBase ..]}
+     * accumulated. The adjoint needs both at every stage of its backward solve.
+     */
+    public void forwardAndVjp(double[] x, double[] gy, double[] y, double[] gx, double[] gTheta, int thetaBase,
+            int rows) {
+        if (vectorKernel != null && rows >= VECTOR_KERNEL_MIN_ROWS) {
+            vectorKernel.vjp(x, gy, y, gx, gTheta, thetaBase, rows);
+            return;
+        }
         if (rows >= COLUMN_KERNEL_MIN_ROWS) {
-            vjpInBlocks(x, gy, gx, gTheta, thetaBase, rows);
+            vjpInBlocks(x, gy, y, gx, gTheta, thetaBase, rows);
             return;
         }
         int depth = layers.length;
@@ -147,6 +186,9 @@ public final class Mlp {
             input = post[k];
         }
         int last = depth - 1;
+        if (y != null) {
+            System.arraycopy(post[last], 0, y, 0, rows * outputSize());
+        }
         System.arraycopy(gy, 0, grad[last], 0, rows * outputSize());
         activations[last].backpropagate(pre[last], post[last], grad[last], rows * outputSize());
         for (int k = last; k >= 0; k--) {
@@ -160,27 +202,36 @@ public final class Mlp {
     }
 
     private void forwardInBlocks(double[] x, double[] y, int rows) {
-        int out = outputSize();
         for (int start = 0; start < rows; start += BLOCK_ROWS) {
             int cols = Math.min(BLOCK_ROWS, rows - start);
             forwardBlock(x, start, cols);
-            double[][] result = blockPost[layers.length - 1];
-            for (int c = 0; c < cols; c++) {
-                int yo = (start + c) * out;
-                for (int o = 0; o < out; o++) {
-                    y[yo + o] = result[o][c];
-                }
+            copyOutput(y, start, cols);
+        }
+    }
+
+    /** The block's outputs (feature-major) into rows start .. start+cols of y. */
+    private void copyOutput(double[] y, int start, int cols) {
+        int out = outputSize();
+        double[][] result = blockPost[layers.length - 1];
+        for (int c = 0; c < cols; c++) {
+            int yo = (start + c) * out;
+            for (int o = 0; o < out; o++) {
+                y[yo + o] = result[o][c];
             }
         }
     }
 
-    private void vjpInBlocks(double[] x, double[] gy, double[] gx, double[] gTheta, int thetaBase, int rows) {
+    private void vjpInBlocks(double[] x, double[] gy, double[] y, double[] gx, double[] gTheta, int thetaBase,
+            int rows) {
         int in = inputSize();
         int out = outputSize();
         int last = layers.length - 1;
         for (int start = 0; start < rows; start += BLOCK_ROWS) {
             int cols = Math.min(BLOCK_ROWS, rows - start);
             forwardBlock(x, start, cols);
+            if (y != null) {
+                copyOutput(y, start, cols);
+            }
             double[][] g = blockGrad[last];
             for (int c = 0; c < cols; c++) {
                 int go = (start + c) * out;

@@ -26,6 +26,7 @@ public final class NeuralVectorField implements DifferentiableVectorField {
     private final double[] rowInput;
     private final double[] rowCotangent;
     private final double[] rowInputGrad;
+    private final double[] rowOutput;
 
     /** Wraps {@code mlp}, which must map D (+1 if time-dependent) inputs to D outputs. */
     public NeuralVectorField(Mlp mlp, boolean timeDependent) {
@@ -42,6 +43,7 @@ public final class NeuralVectorField implements DifferentiableVectorField {
         this.rowInput = new double[expectedIn];
         this.rowCotangent = new double[out];
         this.rowInputGrad = new double[expectedIn];
+        this.rowOutput = new double[out];
     }
 
     /**
@@ -101,6 +103,21 @@ public final class NeuralVectorField implements DifferentiableVectorField {
         vjp(t, z, a, az, null, aTheta, rows);
     }
 
+    /** One forward pass for f and the VJP ({@link Mlp#forwardAndVjp}). */
+    @Override
+    public void evaluateAndVjp(double[] t, double[] z, double[] a, double[] dz, double[] az, double[] aTheta,
+            int rows) {
+        if (!timeDependent) {
+            mlp.forwardAndVjp(z, a, dz, az, aTheta, 0, rows);
+            return;
+        }
+        mlp.forwardAndVjp(withTime(t, z, rows), a, dz, inputGrad, aTheta, 0, rows);
+        int d = dimension;
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(inputGrad, r * (d + 1), az, r * d, d);
+        }
+    }
+
     /**
      * As {@link #vjp(double[], double[], double[], double[], double[], int)}, and also
      * {@code at[r] = a[r]ᵀ ∂f/∂t} (overwritten; zero for a time-independent field; skipped
@@ -133,6 +150,13 @@ public final class NeuralVectorField implements DifferentiableVectorField {
      */
     @Override
     public void vjpPerRow(double[] t, double[] z, double[] a, double[] az, double[] aThetaRows, int rows) {
+        evaluateAndVjpPerRow(t, z, a, null, az, aThetaRows, rows);
+    }
+
+    /** {@link #vjpPerRow} that also writes {@code dz = f(t, z)} (skipped when null), from one forward pass per row. */
+    @Override
+    public void evaluateAndVjpPerRow(double[] t, double[] z, double[] a, double[] dz, double[] az,
+            double[] aThetaRows, int rows) {
         int d = dimension;
         int p = parameterCount();
         for (int r = 0; r < rows; r++) {
@@ -141,8 +165,11 @@ public final class NeuralVectorField implements DifferentiableVectorField {
                 rowInput[d] = t[r];
             }
             System.arraycopy(a, r * d, rowCotangent, 0, d);
-            mlp.vjp(rowInput, rowCotangent, rowInputGrad, aThetaRows, r * p, 1);
+            mlp.forwardAndVjp(rowInput, rowCotangent, dz == null ? null : rowOutput, rowInputGrad, aThetaRows, r * p, 1);
             System.arraycopy(rowInputGrad, 0, az, r * d, d);
+            if (dz != null) {
+                System.arraycopy(rowOutput, 0, dz, r * d, d);
+            }
         }
     }
 

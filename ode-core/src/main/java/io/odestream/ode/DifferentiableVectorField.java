@@ -31,6 +31,24 @@ public interface DifferentiableVectorField extends VectorField {
     void vjp(double[] t, double[] z, double[] a, double[] az, double[] aTheta, int rows);
 
     /**
+     * {@code dz = f(t, z)} and {@link #vjp} at the same point, what the adjoint's backward solve
+     * needs at every stage. The default makes the two calls; a field whose VJP runs its forward pass
+     * anyway (a neural network) overrides it to run that pass once.
+     */
+    default void evaluateAndVjp(double[] t, double[] z, double[] a, double[] dz, double[] az, double[] aTheta,
+            int rows) {
+        evaluate(t, z, dz, rows);
+        vjp(t, z, a, az, aTheta, rows);
+    }
+
+    /** {@code dz = f(t, z)} and {@link #vjpPerRow} at the same point; see {@link #evaluateAndVjp}. */
+    default void evaluateAndVjpPerRow(double[] t, double[] z, double[] a, double[] dz, double[] az,
+            double[] aThetaRows, int rows) {
+        evaluate(t, z, dz, rows);
+        vjpPerRow(t, z, a, az, aThetaRows, rows);
+    }
+
+    /**
      * Like {@link #vjp}, but keeps each row's parameter cotangent apart:
      * {@code aThetaRows[r*P ..] += a[r]ᵀ ∂f/∂θ}. The per-row adjoint needs this, because rows
      * integrate over different time spans with their own step sizes. The default evaluates the rows

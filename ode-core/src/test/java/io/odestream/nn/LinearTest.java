@@ -21,7 +21,7 @@ class LinearTest {
 
     @ParameterizedTest
     @MethodSource("shapes")
-    void forwardIsTheTextbookSumInIndexOrderBitForBit(int rows, int in, int out, long seed) {
+    void forwardIsTheTextbookFusedSumInIndexOrderBitForBit(int rows, int in, int out, long seed) {
         Random random = new Random(seed);
         Parameters p = randomLayer(random, in, out);
         Linear layer = new Linear(p, "l", in, out);
@@ -33,7 +33,7 @@ class LinearTest {
             for (int o = 0; o < out; o++) {
                 double s = v[p.offset("l.bias") + o];
                 for (int i = 0; i < in; i++) {
-                    s += v[p.offset("l.weight") + o * in + i] * x[r * in + i];
+                    s = Math.fma(v[p.offset("l.weight") + o * in + i], x[r * in + i], s);
                 }
                 assertEquals(s, y[r * out + o], 0.0, "y[" + r + "," + o + "]");
             }

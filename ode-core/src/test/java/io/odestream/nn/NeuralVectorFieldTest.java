@@ -183,6 +183,41 @@ class NeuralVectorFieldTest {
     }
 
     @Test
+    void theFusedCallGivesTheSeparateCallsBits() {
+        for (boolean timeDependent : new boolean[] {false, true}) {
+            NeuralVectorField f = NeuralVectorField.create(16, new int[] {64}, Activation.TANH, Activation.IDENTITY,
+                    timeDependent, 13);
+            Random random = new Random(14);
+            for (int rows : new int[] {3, 64}) {
+                double[] t = FiniteDifferences.gaussian(random, rows, 1.0);
+                double[] z = FiniteDifferences.gaussian(random, rows * 16, 1.0);
+                double[] a = FiniteDifferences.gaussian(random, rows * 16, 1.0);
+                double[] dz = new double[rows * 16];
+                double[] az = new double[rows * 16];
+                double[] theta = new double[f.parameterCount()];
+                f.evaluate(t, z, dz, rows);
+                f.vjp(t, z, a, az, theta, rows);
+                double[] dzFused = new double[rows * 16];
+                double[] azFused = new double[rows * 16];
+                double[] thetaFused = new double[f.parameterCount()];
+                f.evaluateAndVjp(t, z, a, dzFused, azFused, thetaFused, rows);
+                String label = (timeDependent ? "time-dependent, " : "") + rows + " rows";
+                assertArrayEquals(dz, dzFused, 0.0, label);
+                assertArrayEquals(az, azFused, 0.0, label);
+                assertArrayEquals(theta, thetaFused, 0.0, label);
+
+                double[] thetaRows = new double[rows * f.parameterCount()];
+                double[] thetaRowsFused = new double[rows * f.parameterCount()];
+                f.vjpPerRow(t, z, a, az, thetaRows, rows);
+                f.evaluateAndVjpPerRow(t, z, a, dzFused, azFused, thetaRowsFused, rows);
+                assertArrayEquals(dz, dzFused, 0.0, "per row, " + label);
+                assertArrayEquals(az, azFused, 0.0, "per row, " + label);
+                assertArrayEquals(thetaRows, thetaRowsFused, 0.0, "per row, " + label);
+            }
+        }
+    }
+
+    @Test
     void writtenParametersTakeEffectOnceSignalled() {
         NeuralVectorField f = NeuralVectorField.create(2, new int[] {4}, Activation.TANH, Activation.IDENTITY, false,
                 12);

@@ -45,9 +45,8 @@ final class PerRowAdjointField implements VectorField {
             System.arraycopy(s, r * width, z, r * d, d);
             System.arraycopy(s, r * width + d, a, r * d, d);
         }
-        f.evaluate(t, z, dz, rows);
         Arrays.fill(aTheta, 0, rows * p, 0.0);
-        f.vjpPerRow(t, z, a, az, aTheta, rows);
+        f.evaluateAndVjpPerRow(t, z, a, dz, az, aTheta, rows);
         for (int r = 0; r < rows; r++) {
             int base = r * width;
             System.arraycopy(dz, r * d, ds, base, d);

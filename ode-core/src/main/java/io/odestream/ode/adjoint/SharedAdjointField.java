@@ -51,9 +51,8 @@ final class SharedAdjointField implements VectorField {
         Arrays.fill(times, t[0]);
         System.arraycopy(s, 0, z, 0, bd);
         System.arraycopy(s, bd, a, 0, bd);
-        f.evaluate(times, z, dz, rows);
         Arrays.fill(aTheta, 0.0);
-        f.vjp(times, z, a, az, aTheta, rows);
+        f.evaluateAndVjp(times, z, a, dz, az, aTheta, rows);
         System.arraycopy(dz, 0, ds, 0, bd);
         for (int i = 0; i < bd; i++) {
             ds[bd + i] = -az[i];

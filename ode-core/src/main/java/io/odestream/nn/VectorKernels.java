@@ -1,0 +1,43 @@
+package io.odestream.nn;
+
+/**
+ * Whether this JVM runs the MLP kernels on the Vector API ({@link VectorApiMlp}). It does when the
+ * incubator module {@code jdk.incubator.vector} is in the boot layer (the JVM was started with
+ * {@code --add-modules jdk.incubator.vector}; the {@code odestream} launcher, the build's tests
+ * and the benchmarks do) and the system property {@value #PROPERTY} is not {@code false}.
+ * Otherwise the plain loops run: the same outputs to the bit, ~3× slower on the adjoint's field.
+ * The choice is made when an {@link Mlp} is built.
+ */
+public final class VectorKernels {
+    /** Set to {@code false} to run the plain loops although the module is present (benchmark baselines). */
+    public static final String PROPERTY = "odestream.vectorApi";
+    private static final boolean MODULE_PRESENT = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static volatile boolean reported;
+
+    private VectorKernels() {
+    }
+
+    /** True when MLPs built now use the Vector API kernel (for the shapes it supports). */
+    public static boolean enabled() {
+        boolean enabled = MODULE_PRESENT && !"false".equalsIgnoreCase(System.getProperty(PROPERTY));
+        if (!reported) {
+            reported = true;
+            System.getLogger(VectorKernels.class.getName()).log(System.Logger.Level.INFO, describe(enabled));
+        }
+        return enabled;
+    }
+
+    /** One line for logs and benchmark reports: which kernels run, and why. */
+    public static String describe() {
+        return describe(MODULE_PRESENT && !"false".equalsIgnoreCase(System.getProperty(PROPERTY)));
+    }
+
+    private static String describe(boolean enabled) {
+        if (enabled) {
+            return "MLP kernels: Vector API (" + VectorApiMlp.lanes() + " doubles a vector)";
+        }
+        return MODULE_PRESENT ? "MLP kernels: plain loops (" + PROPERTY + "=false)"
+                : "MLP kernels: plain loops (start the JVM with --add-modules jdk.incubator.vector for the "
+                        + "Vector API kernels, the same results ~3× faster)";
+    }
+}

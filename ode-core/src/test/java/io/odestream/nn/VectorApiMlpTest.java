@@ -1,0 +1,163 @@
+package io.odestream.nn;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Vector API kernel is a faster route to the same numbers: outputs and input cotangents equal
+ * the loops' to the bit for any shape (register blocks, single-vector and scalar tails, rows not a
+ * multiple of the block), so results do not depend on the JVM's flags; parameter cotangents, sums
+ * over rows taken in another order, agree to 1e-13 of their largest entry.
+ */
+class VectorApiMlpTest {
+
+    @Test
+    void theBuildsTestsRunWithTheVectorApi() {
+        assertTrue(VectorKernels.enabled(), "the tests run with --add-modules jdk.incubator.vector "
+                + "(pom.xml, vector.api.jvm.arg): " + VectorKernels.describe());
+        assertTrue(Mlp.create(MlpSpec.of(Activation.TANH, Activation.IDENTITY, 2, 4, 2), 1).usesVectorApi());
+    }
+
+    @ParameterizedTest(name = "{0} rows, sizes {1}")
+    @CsvSource({
+        "64, 16 64 16", // the issue-4 field: register blocks only
+        "8, 16 64 16",
+        "9, 3 50 3", // the spiral's field: scalar output columns, one row past the block
+        "23, 17 33 40 5", // three layers, every kind of tail
+        "130, 4 32 32 4", // the latent dynamics' shape, more rows than Mlp's column blocks
+        "12, 7 7", // depth 1: a linear field, no tanh
+        "16, 5 9 1"})
+    void givesTheLoopsBitsForOutputsAndInputCotangents(int rows, String sizeList) {
+        int[] sizes = sizes(sizeList);
+        MlpSpec spec = new MlpSpec(sizes, Activation.TANH, Activation.IDENTITY);
+        Parameters parameters = parametersFor(spec, rows);
+        Mlp loops = new Mlp(spec, parameters, "mlp", false);
+        Mlp vector = new Mlp(spec, parameters, "mlp", true);
+        assertFalse(loops.usesVectorApi());
+        assertTrue(vector.usesVectorApi());
+
+        Random random = new Random(rows);
+        double[] x = gaussian(random, rows * spec.inputSize(), 2.0);
+        double[] gy = gaussian(random, rows * spec.outputSize(), 1.0);
+        double[] yLoops = new double[rows * spec.outputSize()];
+        double[] yVector = new double[rows * spec.outputSize()];
+        loops.forward(x, yLoops, rows);
+        vector.forward(x, yVector, rows);
+        assertArrayEquals(yLoops, yVector, "forward");
+
+        double[] gxLoops = new double[rows * spec.inputSize()];
+        double[] gxVector = new double[rows * spec.inputSize()];
+        double[] thetaLoops = new double[parameters.size()];
+        double[] thetaVector = new double[parameters.size()];
+        double[] yFused = new double[rows * spec.outputSize()];
+        loops.vjp(x, gy, gxLoops, thetaLoops, rows);
+        vector.forwardAndVjp(x, gy, yFused, gxVector, thetaVector, 0, rows);
+        assertArrayEquals(yLoops, yFused, "forward of the fused call");
+        assertArrayEquals(gxLoops, gxVector, "input cotangent");
+        assertClose(thetaLoops, thetaVector, 1e-13);
+    }
+
+    @Test
+    void accumulatesIntoItsSlotOfAPerRowGradientAndNothingElse() {
+        MlpSpec spec = MlpSpec.of(Activation.TANH, Activation.IDENTITY, 16, 64, 16);
+        int rows = 8;
+        Parameters parameters = parametersFor(spec, 3);
+        Mlp vector = new Mlp(spec, parameters, "mlp", true);
+        Mlp loops = new Mlp(spec, parameters, "mlp", false);
+        Random random = new Random(4);
+        double[] x = gaussian(random, rows * 16, 1.0);
+        double[] gy = gaussian(random, rows * 16, 1.0);
+        int p = parameters.size();
+        double[] slots = new double[3 * p];
+        java.util.Arrays.fill(slots, 0.5);
+        vector.vjp(x, gy, null, slots, p, rows);
+        double[] expected = new double[p];
+        java.util.Arrays.fill(expected, 0.5);
+        loops.vjp(x, gy, null, expected, 0, rows);
+        for (int i = 0; i < p; i++) {
+            assertEquals(0.5, slots[i], "before the slot");
+            assertEquals(0.5, slots[2 * p + i], "after the slot");
+        }
+        assertClose(expected, java.util.Arrays.copyOfRange(slots, p, 2 * p), 1e-13);
+    }
+
+    @Test
+    void seesParameterUpdatesOnceSignalled() {
+        MlpSpec spec = MlpSpec.of(Activation.TANH, Activation.IDENTITY, 16, 32, 16);
+        int rows = 16;
+        Parameters parameters = parametersFor(spec, 5);
+        Mlp vector = new Mlp(spec, parameters, "mlp", true);
+        Mlp loops = new Mlp(spec, parameters, "mlp", false);
+        double[] x = gaussian(new Random(6), rows * 16, 1.0);
+        double[] before = new double[rows * 16];
+        vector.forward(x, before, rows);
+        parameters.values()[parameters.offset("mlp.0.weight")] += 0.25;
+        parameters.markChanged();
+        double[] after = new double[rows * 16];
+        double[] expected = new double[rows * 16];
+        vector.forward(x, after, rows);
+        loops.forward(x, expected, rows);
+        assertArrayEquals(expected, after);
+        assertFalse(java.util.Arrays.equals(before, after), "the changed weight moved the output");
+    }
+
+    @Test
+    void otherActivationsKeepTheLoops() {
+        assertFalse(VectorApiMlp.supports(MlpSpec.of(Activation.SOFTPLUS, Activation.IDENTITY, 4, 8, 4)));
+        assertFalse(VectorApiMlp.supports(MlpSpec.of(Activation.TANH, Activation.TANH, 4, 8, 4)));
+        assertFalse(Mlp.create(MlpSpec.of(Activation.RELU, Activation.IDENTITY, 4, 8, 4), 1).usesVectorApi());
+    }
+
+    private static Parameters parametersFor(MlpSpec spec, long seed) {
+        Parameters.Builder layout = Parameters.builder();
+        Mlp.declare(layout, "mlp", spec);
+        Parameters parameters = layout.build();
+        Mlp init = new Mlp(spec, parameters, "mlp", false);
+        init.initialise(new Random(seed));
+        double[] theta = parameters.values();
+        Random random = new Random(seed + 1);
+        for (int k = 0; k < spec.depth(); k++) {
+            int bias = parameters.offset("mlp." + k + ".bias");
+            for (int o = 0; o < spec.layerOutput(k); o++) {
+                theta[bias + o] = 0.3 * random.nextGaussian(); // zero biases would hide a bias added twice
+            }
+        }
+        parameters.markChanged();
+        return parameters;
+    }
+
+    private static int[] sizes(String list) {
+        String[] parts = list.trim().split(" +");
+        int[] sizes = new int[parts.length];
+        for (int k = 0; k < parts.length; k++) {
+            sizes[k] = Integer.parseInt(parts[k]);
+        }
+        return sizes;
+    }
+
+    private static double[] gaussian(Random random, int n, double scale) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = scale * random.nextGaussian();
+        }
+        return v;
+    }
+
+    private static void assertClose(double[] expected, double[] actual, double relative) {
+        double scale = 0.0;
+        double worst = 0.0;
+        for (int i = 0; i < expected.length; i++) {
+            scale = Math.max(scale, Math.abs(expected[i]));
+            worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+        }
+        assertTrue(scale > 0.0, "a zero gradient checks nothing");
+        assertTrue(worst <= relative * scale, "parameter cotangent differs by " + worst + " of " + scale);
+    }
+}
