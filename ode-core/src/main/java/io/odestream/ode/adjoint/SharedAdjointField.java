@@ -54,11 +54,11 @@ final class SharedAdjointField implements VectorField {
         Arrays.fill(aTheta, 0.0);
         f.evaluateAndVjp(times, z, a, dz, az, aTheta, rows);
         System.arraycopy(dz, 0, ds, 0, bd);
-        for (int i = 0; i < bd; i++) {
-            ds[bd + i] = -az[i];
-        }
-        for (int i = 0; i < p; i++) {
-            ds[2 * bd + i] = -aTheta[i];
+        System.arraycopy(az, 0, ds, bd, bd);
+        System.arraycopy(aTheta, 0, ds, 2 * bd, p);
+        // negated in place: a loop reading and writing the same index is one C2 vectorises
+        for (int i = bd; i < 2 * bd + p; i++) {
+            ds[i] = -ds[i];
         }
     }
 }

@@ -70,6 +70,9 @@ final class RungeKuttaEngine {
     private int[] nonFinite;
     private int[] nextOutput;
     private final double[] weights;
+    /** The non-zero terms of a shared-control {@link #combine}: their weights h·coefficient and stage slopes. */
+    private final double[] termWeights;
+    private final double[][] termSlopes;
     private double[] rowScratch;
 
     // Per-solve state.
@@ -100,6 +103,8 @@ final class RungeKuttaEngine {
             this.controller = new PiStepController(a, tableau.errorOrder());
         }
         this.weights = new double[tableau.interpolantStages];
+        this.termWeights = new double[tableau.stages + 1];
+        this.termSlopes = new double[tableau.stages + 1][];
     }
 
     // ------------------------------------------------------------------ the loop
@@ -340,22 +345,13 @@ final class RungeKuttaEngine {
         }
     }
 
-    /** {@code target = z + h Σ_{i<count} coefficients[i] k_i}, per row with its own h. */
+    /**
+     * {@code target = z + h Σ_{i<count} coefficients[i] k_i}, per row with its own h; zero terms
+     * are skipped, the others added in stage order.
+     */
     private void combine(double[] target, double[] coefficients, int count) {
         if (shared) {
-            int n = active * d;
-            double hs = hStep[0];
-            System.arraycopy(z, 0, target, 0, n);
-            for (int i = 0; i < count; i++) {
-                double w = hs * coefficients[i];
-                if (w == 0.0) {
-                    continue;
-                }
-                double[] ki = k[i];
-                for (int j = 0; j < n; j++) {
-                    target[j] += w * ki[j];
-                }
-            }
+            combineShared(target, coefficients, count);
             return;
         }
         for (int p = 0; p < active; p++) {
@@ -371,6 +367,61 @@ final class RungeKuttaEngine {
                 for (int j = base; j < end; j++) {
                     target[j] += w * ki[j];
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #combine} for one step size: two terms per pass over the state (the adjoint's state is
+     * thousands of values, and a pass per term was most of its cost outside the field), summed in
+     * the same order as one term at a time, so the bits are the same.
+     */
+    private void combineShared(double[] target, double[] coefficients, int count) {
+        int n = active * d;
+        double hs = hStep[0];
+        int terms = 0;
+        for (int i = 0; i < count; i++) {
+            double w = hs * coefficients[i];
+            if (w != 0.0) {
+                termWeights[terms] = w;
+                termSlopes[terms] = k[i];
+                terms++;
+            }
+        }
+        if (terms == 0) {
+            System.arraycopy(z, 0, target, 0, n);
+            return;
+        }
+        int next;
+        double w0 = termWeights[0];
+        double[] k0 = termSlopes[0];
+        if (terms == 1) {
+            for (int j = 0; j < n; j++) {
+                target[j] = z[j] + w0 * k0[j];
+            }
+            next = 1;
+        } else {
+            double w1 = termWeights[1];
+            double[] k1 = termSlopes[1];
+            for (int j = 0; j < n; j++) {
+                target[j] = z[j] + w0 * k0[j] + w1 * k1[j];
+            }
+            next = 2;
+        }
+        for (; next + 1 < terms; next += 2) {
+            double wa = termWeights[next];
+            double wb = termWeights[next + 1];
+            double[] ka = termSlopes[next];
+            double[] kb = termSlopes[next + 1];
+            for (int j = 0; j < n; j++) {
+                target[j] = target[j] + wa * ka[j] + wb * kb[j];
+            }
+        }
+        if (next < terms) {
+            double w = termWeights[next];
+            double[] kn = termSlopes[next];
+            for (int j = 0; j < n; j++) {
+                target[j] += w * kn[j];
             }
         }
     }
