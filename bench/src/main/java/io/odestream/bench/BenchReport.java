@@ -58,20 +58,36 @@ public final class BenchReport {
     }
 
     private static void gradients() throws RunnerException {
-        Map<String, Double> ms = scores(run(GradientBenchmark.class.getSimpleName()));
+        Collection<RunResult> results = run(GradientBenchmark.class.getSimpleName());
         System.out.println();
-        System.out.println("| T | mode | fwd+bwd ms | tape MB | torchdiffeq ms | speed-up vs torchdiffeq |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("| T | mode | kernel | fwd+bwd ms | tape MB | torchdiffeq ms | speed-up vs torchdiffeq |"
+                + " Vector API vs loops |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (int t : new int[] {1, 10, 100}) {
             double tape = GradientBenchmark.tapeBytes(t) / 1e6;
-            double bp = ms.get("backprop:" + t);
-            double adj = ms.get("adjoint:" + t);
             double[] torch = TORCH_GRADIENT_MS.get(t);
-            System.out.printf(Locale.ROOT, "| %d | backprop | %.2f | %.1f | %.0f | %.1f× |%n", t, bp, tape, torch[0],
-                    torch[0] / bp);
-            System.out.printf(Locale.ROOT, "| %d | adjoint | %.2f | 0 | %.0f | %.1f× |%n", t, adj, torch[1],
-                    torch[1] / adj);
+            String[] modes = {"backprop", "adjoint"};
+            for (int m = 0; m < modes.length; m++) {
+                double loops = gradientScore(results, modes[m], t, "loops");
+                double vector = gradientScore(results, modes[m], t, "vectorApi");
+                String tapeMb = m == 0 ? String.format(Locale.ROOT, "%.1f", tape) : "0";
+                System.out.printf(Locale.ROOT, "| %d | %s | loops | %.2f | %s | %.1f | %.1f× | |%n", t, modes[m], loops,
+                        tapeMb, torch[m], torch[m] / loops);
+                System.out.printf(Locale.ROOT, "| %d | %s | Vector API | %.2f | %s | %.1f | **%.1f×** | %.2f× |%n", t,
+                        modes[m], vector, tapeMb, torch[m], torch[m] / vector, loops / vector);
+            }
         }
+    }
+
+    private static double gradientScore(Collection<RunResult> results, String mode, int span, String kernel) {
+        for (RunResult r : results) {
+            if (r.getParams().getBenchmark().endsWith("." + mode)
+                    && Integer.toString(span).equals(r.getParams().getParam("span"))
+                    && kernel.equals(r.getParams().getParam("kernel"))) {
+                return r.getPrimaryResult().getScore();
+            }
+        }
+        throw new IllegalStateException("no result for " + mode + " at T = " + span + " on " + kernel);
     }
 
     private static Collection<RunResult> run(String benchmark) throws RunnerException {

@@ -25,20 +25,25 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Forward + backward of L = Σ z(T)² for the MLP field, B = 64, torchdiffeq's "rk4" (the 3/8 rule)
  * with h = 0.05 — the setup of torchdiffeq's figures in {@code shared/anchors/README.md} — by the
- * adjoint method and by back-propagation through the steps, for T = 1, 10, 100.
+ * adjoint method and by back-propagation through the steps, for T = 1, 10, 100, on ode-core's
+ * Vector API kernel and on its loops.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
-@Fork(value = 1, jvmArgsAppend = "-Xmx3g")
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "--add-modules", "jdk.incubator.vector"})
 public class GradientBenchmark {
     static final int ROWS = 64;
     static final double STEP = 0.05;
 
     @Param({"1", "10", "100"})
     public int span;
+
+    /** ode-core's MLP kernel ({@link Kernels}): the loops are the same-run baseline. */
+    @Param({"vectorApi", "loops"})
+    public String kernel = "vectorApi";
 
     private NeuralVectorField field;
     private RungeKuttaSolver solver;
@@ -48,7 +53,7 @@ public class GradientBenchmark {
 
     @Setup
     public void setUp() {
-        field = MlpCaseField.load();
+        field = Kernels.load(kernel);
         solver = new RungeKuttaSolver(RungeKutta38.TABLEAU, StepControl.fixed(STEP));
         adjoint = new AdjointMethod(RungeKutta38.TABLEAU, StepControl.fixed(STEP), false);
         z0 = MlpCaseField.initialStates(ROWS, 1);
@@ -71,6 +76,7 @@ public class GradientBenchmark {
     static long tapeBytes(int span) {
         GradientBenchmark b = new GradientBenchmark();
         b.span = span;
+        b.kernel = "loops"; // the tape's size does not depend on the kernel, and the loops run on any JVM
         b.setUp();
         Solution forward = b.solver.solve(b.field, b.z0, ROWS, 0.0, b.times, SolveOptions.DEFAULT.withDenseRecording());
         return SolverBackprop.tapeBytes(forward);
