@@ -5,7 +5,7 @@ package io.odestream.nn;
  * incubator module {@code jdk.incubator.vector} is in the boot layer (the JVM was started with
  * {@code --add-modules jdk.incubator.vector}; the {@code odestream} launcher, the build's tests
  * and the benchmarks do) and the system property {@value #PROPERTY} is not {@code false}.
- * Otherwise the plain loops run: the same outputs to the bit, ~3× slower on the adjoint's field.
+ * Otherwise the plain loops run: the same outputs to the bit, 3–4× slower on a batch (bench/README.md).
  * The choice is made when an {@link Mlp} is built.
  */
 public final class VectorKernels {
@@ -38,6 +38,6 @@ public final class VectorKernels {
         }
         return MODULE_PRESENT ? "MLP kernels: plain loops (" + PROPERTY + "=false)"
                 : "MLP kernels: plain loops (start the JVM with --add-modules jdk.incubator.vector for the "
-                        + "Vector API kernels, the same results ~3× faster)";
+                        + "Vector API kernels: the same results, 3–4× faster on a batch)";
     }
 }
