@@ -60,23 +60,39 @@ public final class BenchReport {
     private static void gradients() throws RunnerException {
         Collection<RunResult> results = run(GradientBenchmark.class.getSimpleName());
         System.out.println();
-        System.out.println("| T | mode | kernel | fwd+bwd ms | tape MB | torchdiffeq ms | speed-up vs torchdiffeq |"
+        System.out.println("| T | mode | kernel | fwd+bwd ms | memory MB | torchdiffeq ms | speed-up vs torchdiffeq |"
                 + " Vector API vs loops |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         for (int t : new int[] {1, 10, 100}) {
-            double tape = GradientBenchmark.tapeBytes(t) / 1e6;
             double[] torch = TORCH_GRADIENT_MS.get(t);
-            String[] modes = {"backprop", "adjoint"};
+            long[] checkpointed = GradientBenchmark.checkpointedBytes(t);
+            String[] modes = {"backprop", "checkpointed", "adjoint"};
+            String[] memory = {String.format(Locale.ROOT, "%.1f (tape)", GradientBenchmark.tapeBytes(t) / 1e6),
+                String.format(Locale.ROOT, "%.2f (%d segments: one tape) + %.2f (checkpoints)", checkpointed[0] / 1e6,
+                        GradientBenchmark.segments(t), checkpointed[1] / 1e6), "0"};
+            double[] torchMs = {torch[0], Double.NaN, torch[1]};
             for (int m = 0; m < modes.length; m++) {
                 double loops = gradientScore(results, modes[m], t, "loops");
                 double vector = gradientScore(results, modes[m], t, "vectorApi");
-                String tapeMb = m == 0 ? String.format(Locale.ROOT, "%.1f", tape) : "0";
-                System.out.printf(Locale.ROOT, "| %d | %s | loops | %.2f | %s | %.1f | %.1f× | |%n", t, modes[m], loops,
-                        tapeMb, torch[m], torch[m] / loops);
-                System.out.printf(Locale.ROOT, "| %d | %s | Vector API | %.2f | %s | %.1f | **%.1f×** | %.2f× |%n", t,
-                        modes[m], vector, tapeMb, torch[m], torch[m] / vector, loops / vector);
+                System.out.printf(Locale.ROOT, "| %d | %s | loops | %.2f | %s | %s | %s | |%n", t, modes[m], loops,
+                        memory[m], torchColumn(torchMs[m]), ratioColumn(torchMs[m], loops, false));
+                System.out.printf(Locale.ROOT, "| %d | %s | Vector API | %.2f | %s | %s | %s | %.2f× |%n", t, modes[m],
+                        vector, memory[m], torchColumn(torchMs[m]), ratioColumn(torchMs[m], vector, true),
+                        loops / vector);
             }
         }
+    }
+
+    private static String torchColumn(double ms) {
+        return Double.isNaN(ms) ? "—" : String.format(Locale.ROOT, "%.1f", ms);
+    }
+
+    private static String ratioColumn(double torchMs, double ours, boolean bold) {
+        if (Double.isNaN(torchMs)) {
+            return "—";
+        }
+        String ratio = String.format(Locale.ROOT, "%.1f×", torchMs / ours);
+        return bold ? "**" + ratio + "**" : ratio;
     }
 
     private static double gradientScore(Collection<RunResult> results, String mode, int span, String kernel) {

@@ -4,6 +4,7 @@ import io.odestream.nn.NeuralVectorField;
 import io.odestream.ode.Solution;
 import io.odestream.ode.SolveOptions;
 import io.odestream.ode.adjoint.AdjointMethod;
+import io.odestream.ode.adjoint.CheckpointedBackprop;
 import io.odestream.ode.adjoint.Gradients;
 import io.odestream.ode.adjoint.SolverBackprop;
 import io.odestream.ode.control.StepControl;
@@ -48,6 +49,7 @@ public class GradientBenchmark {
     private NeuralVectorField field;
     private RungeKuttaSolver solver;
     private AdjointMethod adjoint;
+    private CheckpointedBackprop checkpointed;
     private double[] z0;
     private double[] times;
 
@@ -58,6 +60,7 @@ public class GradientBenchmark {
         adjoint = new AdjointMethod(RungeKutta38.TABLEAU, StepControl.fixed(STEP), false);
         z0 = MlpCaseField.initialStates(ROWS, 1);
         times = new double[] {span};
+        checkpointed = new CheckpointedBackprop(solver, segments(span));
     }
 
     @Benchmark
@@ -72,6 +75,32 @@ public class GradientBenchmark {
         return SolverBackprop.gradients(field, forward, cotangent(forward));
     }
 
+    /**
+     * Back-propagation with checkpoints: √N segments of the N = 20·T steps, one segment's tape at a
+     * time, one extra forward solve.
+     */
+    @Benchmark
+    public Gradients checkpointed() {
+        CheckpointedBackprop.Forward forward = checkpointed.forward(field, z0, ROWS, 0.0, times);
+        return checkpointed.gradients(field, forward, cotangent(forward.outputs())).gradients();
+    }
+
+    /** Segments for checkpointed back-propagation at this span: √(steps), rounded. */
+    static int segments(int span) {
+        return (int) Math.round(Math.sqrt(span / STEP));
+    }
+
+    /** The largest segment's tape and the checkpoints, in bytes, for checkpointed back-propagation at this span. */
+    static long[] checkpointedBytes(int span) {
+        GradientBenchmark b = new GradientBenchmark();
+        b.span = span;
+        b.kernel = "loops"; // as tapeBytes
+        b.setUp();
+        CheckpointedBackprop.Forward forward = b.checkpointed.forward(b.field, b.z0, ROWS, 0.0, b.times);
+        CheckpointedBackprop.Result result = b.checkpointed.gradients(b.field, forward, cotangent(forward.outputs()));
+        return new long[] {result.largestTapeBytes(), result.checkpointBytes()};
+    }
+
     /** Bytes the back-propagation tape holds for this span (the adjoint keeps none). */
     static long tapeBytes(int span) {
         GradientBenchmark b = new GradientBenchmark();
@@ -83,9 +112,18 @@ public class GradientBenchmark {
     }
 
     private static double[][] cotangent(Solution forward) {
-        double[][] cot = new double[forward.rows()][];
+        double[][] finals = new double[forward.rows()][];
         for (int r = 0; r < forward.rows(); r++) {
-            cot[r] = forward.rowFinal(r);
+            finals[r] = forward.rowFinal(r);
+        }
+        return cotangent(finals);
+    }
+
+    /** dL/dz(T) = 2 z(T) for every row's final state. */
+    private static double[][] cotangent(double[][] finals) {
+        double[][] cot = new double[finals.length][];
+        for (int r = 0; r < finals.length; r++) {
+            cot[r] = finals[r].clone();
             for (int j = 0; j < cot[r].length; j++) {
                 cot[r][j] *= 2;
             }
