@@ -40,16 +40,16 @@ mvn -B -pl ode-djl verify -Dodestream.djl.device="$DEVICE" -Ddjl.pytorch.flavor=
 
 echo "== benchmark on $DEVICE (java on one CPU thread vs djl on the GPU)"
 mvn -B -q -pl ode-djl dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime.classpath
-java -Xmx8g -Dai.djl.offline=true \
+java -Xmx8g --add-modules jdk.incubator.vector -Dai.djl.offline=true \
   -cp "ode-djl/target/classes:$(cat ode-djl/target/runtime.classpath)" \
   io.odestream.djl.DjlVsJavaBenchmark "$DEVICE" 1 64 1024 16384 65536
 
 echo "== batched predict on $DEVICE (the job's micro-batched forecasts: java per key vs djl batched)"
-java -Xmx8g -Dai.djl.offline=true \
+java -Xmx8g --add-modules jdk.incubator.vector -Dai.djl.offline=true \
   -cp "ode-djl/target/classes:$(cat ode-djl/target/runtime.classpath)" \
   io.odestream.djl.DjlPredictBenchmark "$DEVICE"
 
 echo "== batched score + update on $DEVICE (the job's micro-batched updates: java per series vs djl batched)"
-java -Xmx8g -Dai.djl.offline=true \
+java -Xmx8g --add-modules jdk.incubator.vector -Dai.djl.offline=true \
   -cp "ode-djl/target/classes:$(cat ode-djl/target/runtime.classpath)" \
   io.odestream.djl.DjlUpdateBenchmark "$DEVICE" 1 64 1024 16384
