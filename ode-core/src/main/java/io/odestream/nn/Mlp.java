@@ -11,6 +11,11 @@ import java.util.Random;
  * call for a batch size and reused; they grow only when a larger batch arrives, so forward and
  * VJP allocate nothing after warm-up. Not thread-safe: one instance per thread (several
  * instances may share one {@link Parameters}).
+ *
+ * <p>Three kernels, one set of numbers: row by row, feature-major blocks of rows, and — for tanh
+ * hidden layers, batches of {@link #VECTOR_KERNEL_MIN_ROWS} rows or more, where the JVM has the
+ * Vector API ({@link VectorKernels}) — {@link VectorApiMlp}'s register blocks. Outputs and input
+ * cotangents have the same bits whichever runs.
  */
 public final class Mlp {
     /**

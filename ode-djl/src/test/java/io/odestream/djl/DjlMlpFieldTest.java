@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * float64 and compute the same formula; they differ in the summation order of the two matrix
  * products (PyTorch's blocked GEMM vs ode-core's index-order loop, sums of 16 and 64 products,
  * each order within n·ε·Σ|terms| ≈ 64 · 1.1e-16 · O(1) ≈ 7e-15 of the exact sum) and in tanh
- * (ode-core's FastTanh and PyTorch's vectorised tanh are each within a few ulps). The VJP adds the
+ * (ode-core's BranchFreeTanh and PyTorch's vectorised tanh are each within a few ulps). The VJP adds the
  * transposed products of the backward pass: same order of error. Measured on CPU: at most 5.3e-16
  * (a few ulps), so 1e-14 leaves a margin of 20 without hiding a real defect (a float32 weight copy
  * would show up as ~1e-8).
