@@ -108,7 +108,10 @@ public class MlpFieldBenchmark {
         return dz;
     }
 
-    /** aᵀ∂f/∂z and aᵀ∂f/∂θ (includes the forward pass it needs), as the adjoint calls it. */
+    /**
+     * aᵀ∂f/∂z and aᵀ∂f/∂θ (includes the forward pass it needs), as back-propagation through the solver
+     * calls it; the adjoint's call, which also returns f, is {@code FieldKernelBenchmark.augmented}.
+     */
     @Benchmark
     public double[] neuralVectorFieldVjp() {
         field.vjp(t, z, a, az, aTheta, rows);

@@ -44,8 +44,8 @@ class VectorApiMlpTest {
         assertTrue(vector.usesVectorApi());
 
         Random random = new Random(rows);
-        double[] x = gaussian(random, rows * spec.inputSize(), 2.0);
-        double[] gy = gaussian(random, rows * spec.outputSize(), 1.0);
+        double[] x = FiniteDifferences.gaussian(random, rows * spec.inputSize(), 2.0);
+        double[] gy = FiniteDifferences.gaussian(random, rows * spec.outputSize(), 1.0);
         double[] yLoops = new double[rows * spec.outputSize()];
         double[] yVector = new double[rows * spec.outputSize()];
         loops.forward(x, yLoops, rows);
@@ -72,8 +72,8 @@ class VectorApiMlpTest {
         Mlp vector = new Mlp(spec, parameters, "mlp", true);
         Mlp loops = new Mlp(spec, parameters, "mlp", false);
         Random random = new Random(4);
-        double[] x = gaussian(random, rows * 16, 1.0);
-        double[] gy = gaussian(random, rows * 16, 1.0);
+        double[] x = FiniteDifferences.gaussian(random, rows * 16, 1.0);
+        double[] gy = FiniteDifferences.gaussian(random, rows * 16, 1.0);
         int p = parameters.size();
         double[] slots = new double[3 * p];
         java.util.Arrays.fill(slots, 0.5);
@@ -95,7 +95,7 @@ class VectorApiMlpTest {
         Parameters parameters = parametersFor(spec, 5);
         Mlp vector = new Mlp(spec, parameters, "mlp", true);
         Mlp loops = new Mlp(spec, parameters, "mlp", false);
-        double[] x = gaussian(new Random(6), rows * 16, 1.0);
+        double[] x = FiniteDifferences.gaussian(new Random(6), rows * 16, 1.0);
         double[] before = new double[rows * 16];
         vector.forward(x, before, rows);
         parameters.values()[parameters.offset("mlp.0.weight")] += 0.25;
@@ -140,14 +140,6 @@ class VectorApiMlpTest {
             sizes[k] = Integer.parseInt(parts[k]);
         }
         return sizes;
-    }
-
-    private static double[] gaussian(Random random, int n, double scale) {
-        double[] v = new double[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = scale * random.nextGaussian();
-        }
-        return v;
     }
 
     private static void assertClose(double[] expected, double[] actual, double relative) {

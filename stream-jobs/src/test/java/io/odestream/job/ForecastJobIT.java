@@ -259,11 +259,17 @@ class ForecastJobIT {
         Map<String, Forecast> djlForecasts = answers(onDjl.forecasts(), requests);
         double bound = 100 * LatentFilter.init(MODEL).model().spec().rtol();
         double worst = 0;
+        String worstAt = "";
         for (ForecastRequest r : requests) {
             Forecast got = djlForecasts.get(r.getRequestId());
             assertEquals(null, got.getError(), r.getRequestId());
             Forecast expected = offlineForecast(stream, r, got.getStateTime().toEpochMilli(), updater.forecastSamples());
-            worst = Math.max(worst, worstDifference(expected, got, true));
+            double difference = worstDifference(expected, got, true);
+            if (difference > worst) {
+                worst = difference;
+                worstAt = r.getRequestId() + " (state at " + got.getStateTime() + ")\n  java " + expected.getPoints()
+                        + "\n  djl  " + got.getPoints();
+            }
         }
         System.out.printf("djl backend in the job: %d alerts (offline %d, missed %s, extra %s); %d forecasts, "
                 + "max |djl - java| / (1 + |mean| + std) = %.2e (bound %.0e)%n", djlAlerts.size(), expectedAlerts.size(),
@@ -271,7 +277,9 @@ class ForecastJobIT {
         // a flipped decision needs a score within the solver's error of its threshold: rare, never many
         assertTrue(missed.size() + extra.size() <= Math.max(2, expectedAlerts.size() / 10),
                 "djl alerts vs the offline replay: missed " + missed + ", extra " + extra);
-        assertTrue(worst <= bound, "djl vs java: " + worst);
+        // one clean-clone-like run of 8 this session measured 0.34 (the others 8e-4–9e-4), not reproduced
+        // since; the message shows which forecast and how, for the next time
+        assertTrue(worst <= bound, "djl vs java: " + worst + " at " + worstAt);
     }
 
     private static List<String> anomalyKeys(List<AnomalyAlert> alerts) {

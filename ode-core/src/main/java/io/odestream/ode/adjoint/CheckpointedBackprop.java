@@ -81,19 +81,24 @@ public final class CheckpointedBackprop {
         int next = 0;
         for (int s = 1; s <= segments; s++) {
             double end = s == segments ? tEnd : t0 + (tEnd - t0) * s / segments;
-            List<Double> times = new ArrayList<>();
-            List<Integer> index = new ArrayList<>();
+            int first = next;
             while (next < outputTimes.length && outputTimes[next] <= end) {
-                times.add(outputTimes[next]);
-                index.add(next);
                 next++;
             }
-            if (times.isEmpty() || times.get(times.size() - 1) != end) {
-                times.add(end);
-                index.add(-1); // the segment's end, not an output of the caller's
+            boolean endIsOutput = next > first && outputTimes[next - 1] == end;
+            int count = next - first + (endIsOutput ? 0 : 1);
+            double[] times = new double[count];
+            int[] index = new int[count];
+            for (int q = 0; q < next - first; q++) {
+                times[q] = outputTimes[first + q];
+                index[q] = first + q;
             }
-            segmentTimes.add(times.stream().mapToDouble(Double::doubleValue).toArray());
-            outputIndex.add(index.stream().mapToInt(Integer::intValue).toArray());
+            if (!endIsOutput) {
+                times[count - 1] = end;
+                index[count - 1] = -1; // the segment's end, not an output of the caller's
+            }
+            segmentTimes.add(times);
+            outputIndex.add(index);
         }
         double[][] outputs = new double[rows][outputTimes.length * d];
         List<SolverState> checkpoints = new ArrayList<>();
