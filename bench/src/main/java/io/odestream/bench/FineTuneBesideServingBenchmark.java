@@ -1,6 +1,6 @@
 package io.odestream.bench;
 
-import io.odestream.job.DemoSetup;
+import io.odestream.demo.DemoSetup;
 import io.odestream.job.FineTuneJob;
 import io.odestream.job.FineTuneSettings;
 import io.odestream.job.ForecastJob;
@@ -155,7 +155,7 @@ public final class FineTuneBesideServingBenchmark {
             }
         }
         // compiles the model code before the first run, so run 1 does not pay for it alone
-        UpdaterSettings updater = DemoSetup.updaterSettings(model.modelId(), model.verifier());
+        UpdaterSettings updater = UpdaterSettings.defaults(model.modelId(), model.verifier()).withMonitor(DemoSetup.monitorSettings());
         OfflineFilterCost offline = OfflineFilterCost.measure(model.artifact(), stream.observations(),
                 updater.scoreSamples(), updater.alertPolicy(), 2000, 3000);
         System.out.printf(Locale.ROOT, "model alone, one thread, no Flink: %.0f µs/event over %,d events%n",

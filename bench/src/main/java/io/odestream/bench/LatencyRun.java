@@ -1,8 +1,9 @@
 package io.odestream.bench;
 
-import io.odestream.job.DemoSetup;
+import io.odestream.demo.DemoSetup;
 import io.odestream.job.ForecastJob;
 import io.odestream.job.ForecastJobConfig;
+import io.odestream.job.UpdaterSettings;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.kafka.RecordPublisher;
@@ -68,7 +69,7 @@ final class LatencyRun {
             publisher.sendNow(OdeTopic.MODELS, model.artifact());
         }
         ForecastJobConfig config = ForecastJobConfig.defaults(kafka,
-                        DemoSetup.updaterSettings(model.modelId(), model.verifier()))
+                        UpdaterSettings.defaults(model.modelId(), model.verifier()).withMonitor(DemoSetup.monitorSettings()))
                 .withGroupId("bench-" + prefix + "job")
                 .withModelSource(ForecastJobConfig.ModelSource.TOPIC)
                 .withEventTime(o.outOfOrderness(), PipelineBenchmark.IDLENESS)

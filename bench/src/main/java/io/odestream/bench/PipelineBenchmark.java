@@ -1,6 +1,6 @@
 package io.odestream.bench;
 
-import io.odestream.job.DemoSetup;
+import io.odestream.demo.DemoSetup;
 import io.odestream.job.ForecastJob;
 import io.odestream.job.ForecastJobConfig;
 import io.odestream.job.PosteriorUpdater;
@@ -27,8 +27,8 @@ import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -146,7 +146,7 @@ public final class PipelineBenchmark {
             passBefore = passThrough(o, data, checkpoints, stream.size(), 1);
             print(passBefore);
             // also compiles the model code, so the model job does not pay for it
-            UpdaterSettings settings = DemoSetup.updaterSettings(model.modelId(), model.verifier());
+            UpdaterSettings settings = UpdaterSettings.defaults(model.modelId(), model.verifier()).withMonitor(DemoSetup.monitorSettings());
             offline = OfflineFilterCost.measure(model.artifact(), stream.observations(), settings.scoreSamples(),
                     settings.alertPolicy(), 2000, 3000);
             System.out.printf(Locale.ROOT, "model alone, one thread, no Flink: %.0f µs/event over %,d events%n",
@@ -226,7 +226,7 @@ public final class PipelineBenchmark {
     static ModelJobRun runModelJob(PipelineOptions o, KafkaSettings data, BenchModel model, Path checkpoints,
                                    String groupId, String jobName) throws Exception {
         ForecastJobConfig config = ForecastJobConfig.defaults(data,
-                        DemoSetup.updaterSettings(model.modelId(), model.verifier()))
+                        UpdaterSettings.defaults(model.modelId(), model.verifier()).withMonitor(DemoSetup.monitorSettings()))
                 .withGroupId(groupId).withBounded(true)
                 .withModelSource(ForecastJobConfig.ModelSource.TOPIC)
                 .withEventTime(o.outOfOrderness(), IDLENESS)

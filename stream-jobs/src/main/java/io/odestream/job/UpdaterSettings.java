@@ -1,6 +1,7 @@
 package io.odestream.job;
 
 import io.odestream.alert.AlertPolicy;
+import io.odestream.latent.MonitorSettings;
 import io.odestream.registry.ArtifactVerifier;
 import java.io.Serializable;
 import java.time.Duration;
@@ -61,6 +62,12 @@ public record UpdaterSettings(String modelId, int recentCapacity, int forecastSa
     public UpdaterSettings withSamples(int forecast, int score) {
         return new UpdaterSettings(modelId, recentCapacity, forecast, score, alertPolicy, keyTtl,
                 periodicEvery, periodicHorizons, verifier);
+    }
+
+    /** The alert policy, sample counts and recent capacity of {@code monitor}; the rest unchanged. */
+    public UpdaterSettings withMonitor(MonitorSettings monitor) {
+        return new UpdaterSettings(modelId, monitor.recentCapacity(), monitor.forecastSamples(), monitor.scoreSamples(),
+                monitor.alertPolicy(), keyTtl, periodicEvery, periodicHorizons, verifier);
     }
 
     public UpdaterSettings withRecentCapacity(int capacity) {

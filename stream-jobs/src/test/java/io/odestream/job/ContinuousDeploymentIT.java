@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.demo.DemoModel;
+import io.odestream.demo.DemoSetup;
 import io.odestream.finetune.RegimeChange;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
@@ -272,7 +273,7 @@ class ContinuousDeploymentIT {
         StreamExecutionEnvironment servingJob(ShadowSettings shadow) {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
             ForecastJobConfig config = ForecastJobConfig.defaults(serving,
-                            DemoSetup.updaterSettings(DemoModel.MODEL_ID, verifier))
+                            UpdaterSettings.defaults(DemoModel.MODEL_ID, verifier).withMonitor(DemoSetup.monitorSettings()))
                     .withGroupId(prefix + "serving").withCheckpoints(Duration.ofMillis(500), null)
                     .withEventTime(Duration.ofSeconds(1), Duration.ofMillis(500));
             ForecastJob.build(env, shadow == null ? config : config.withShadow(shadow));

@@ -7,6 +7,7 @@ import io.odestream.alert.AlertDecision;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
 import io.odestream.demo.DemoModel;
+import io.odestream.demo.DemoSetup;
 import io.odestream.demo.DemoStream;
 import io.odestream.job.ForecastJobConfig.ModelSource;
 import io.odestream.kafka.KafkaSettings;
@@ -104,7 +105,7 @@ class ForecastJobIT {
             stream.observations().forEach(o -> publisher.send(OdeTopic.OBSERVATIONS, o));
             requests.forEach(r -> publisher.send(OdeTopic.FORECAST_REQUESTS, r));
         }
-        UpdaterSettings updater = DemoSetup.updaterSettings(DemoModel.MODEL_ID, TestModels.VERIFIER);
+        UpdaterSettings updater = UpdaterSettings.defaults(DemoModel.MODEL_ID, TestModels.VERIFIER).withMonitor(DemoSetup.monitorSettings());
         ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater).withBounded(true).withModelSource(ModelSource.TOPIC)
                 .withCheckpoints(Duration.ofMillis(300), null).withEventTime(Duration.ofSeconds(2), IDLENESS);
         StreamExecutionEnvironment env = environment(true);
@@ -148,7 +149,7 @@ class ForecastJobIT {
     void aModelPublishedMidStreamIsServedWithoutRestartAndABadOneIsRejected() throws Exception {
         KafkaSettings kafka = topics("swap-");
         DemoStream stream = DemoStream.generate(DemoStream.Config.defaults().withSeries(3).withSeed(5));
-        UpdaterSettings updater = DemoSetup.updaterSettings(DemoModel.MODEL_ID, TestModels.VERIFIER);
+        UpdaterSettings updater = UpdaterSettings.defaults(DemoModel.MODEL_ID, TestModels.VERIFIER).withMonitor(DemoSetup.monitorSettings());
         ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater).withModelSource(ModelSource.TOPIC)
                 .withCheckpoints(Duration.ofMillis(200), null).withEventTime(Duration.ofSeconds(1), Duration.ofMillis(500));
         StreamExecutionEnvironment env = environment(false);
@@ -221,7 +222,7 @@ class ForecastJobIT {
     void updatesAndForecastsInMicroBatchesAreTheFiltersEachOnce() throws Exception {
         DemoStream stream = DemoStream.generate(DemoStream.Config.defaults());
         List<ForecastRequest> requests = DemoSetup.requests(stream);
-        UpdaterSettings updater = DemoSetup.updaterSettings(DemoModel.MODEL_ID, TestModels.VERIFIER);
+        UpdaterSettings updater = UpdaterSettings.defaults(DemoModel.MODEL_ID, TestModels.VERIFIER).withMonitor(DemoSetup.monitorSettings());
         List<String> expectedAlerts = offlineAlerts(stream, updater.alertPolicy(), updater.scoreSamples());
 
         Outputs onJava = runBounded("batched-", stream, requests,
@@ -355,7 +356,7 @@ class ForecastJobIT {
             stream.observations().forEach(o -> publisher.send(OdeTopic.OBSERVATIONS, o));
             requests.forEach(r -> publisher.send(OdeTopic.FORECAST_REQUESTS, r));
         }
-        UpdaterSettings updater = DemoSetup.updaterSettings(DemoModel.MODEL_ID, TestModels.VERIFIER);
+        UpdaterSettings updater = UpdaterSettings.defaults(DemoModel.MODEL_ID, TestModels.VERIFIER).withMonitor(DemoSetup.monitorSettings());
         ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater).withBounded(true)
                 .withModelSource(ModelSource.TOPIC).withCheckpoints(Duration.ofMillis(300), null)
                 .withEventTime(Duration.ofSeconds(2), IDLENESS).withMicroBatching(batching);
