@@ -6,16 +6,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.odestream.ode.Solution;
 import io.odestream.ode.SolverException;
-import io.odestream.ode.SolverException.Reason;
 import io.odestream.ode.SolverState;
 import io.odestream.ode.SolverStats;
 import io.odestream.ode.control.AdaptiveStep;
 import io.odestream.ode.control.ErrorNorm;
-import io.odestream.ode.control.FixedStep;
-import io.odestream.ode.control.PiStepController;
 import io.odestream.ode.control.StepControl;
-import io.odestream.ode.control.Tolerances;
 import io.odestream.ode.rk.ButcherTableau;
+import io.odestream.ode.rk.StepPolicy;
 import java.util.Arrays;
 import java.util.List;
 
@@ -25,13 +22,14 @@ import java.util.List;
  * large-batch forecasting on a CPU or a GPU.
  *
  * <p>It runs ode-core's methods and control, not look-alikes: the coefficients come from the same
- * {@link ButcherTableau} objects, the step-size factor from ode-core's {@link PiStepController},
- * and the surrounding decisions mirror {@code RungeKuttaEngine} line by line: Hairer's initial step
- * (one extra evaluation), DOPRI5's stretch to the end within 1 %, the fixed grid
- * {@code t0 + k·h} with the last point moved to the end, FSAL reuse, the end derivative of
- * non-FSAL methods evaluated only when the interpolant needs it, retries on a non-finite error,
- * max-steps and min-step guards (thrown as {@link SolverException}, as in shared control there).
- * So evaluation and step counts equal the {@code java} backend's, and states agree to round-off.
+ * {@link ButcherTableau} objects and every step-size decision from ode-core's {@link StepPolicy},
+ * the one {@code RungeKuttaEngine} takes them from: Hairer's initial step (one extra evaluation),
+ * DOPRI5's stretch to the end within 1 %, the fixed grid {@code t0 + k·h} with the last point moved
+ * to the end, retries on a non-finite error, max-steps and min-step guards (thrown as
+ * {@link SolverException}, as in shared control there). This class keeps the tensor algebra: stages,
+ * FSAL reuse, the end derivative of non-FSAL methods evaluated only when the interpolant needs it,
+ * and the error norm. So evaluation and step counts equal the {@code java} backend's, and states
+ * agree to round-off.
  * Outputs at any sorted times come from the method's own interpolant (dense output).
  *
  * <p>Every tensor a step creates lives in a sub-manager closed at the end of the step; only the
@@ -45,15 +43,10 @@ import java.util.List;
  * {@link SolverState} (see the issue's notes).
  */
 public final class DjlRungeKutta {
-    /** As in RungeKuttaEngine: consecutive non-finite error estimates before giving up. */
-    private static final int MAX_NON_FINITE_RETRIES = 30;
-    /** As in RungeKuttaEngine: a fixed-step remainder below this fraction of a step is absorbed. */
-    private static final double GRID_SLACK = 1e-9;
-
     private final ButcherTableau tab;
-    private final FixedStep fixed;
+    private final StepControl control;
+    /** The adaptive configuration (tolerances and norm of the error estimate), or null for a fixed grid. */
     private final AdaptiveStep adaptive;
-    private final PiStepController controller;
     private final int stages;
     private final double[][] a;
     private final double[] b;
@@ -63,10 +56,9 @@ public final class DjlRungeKutta {
     private final boolean worstRowRms;
 
     public DjlRungeKutta(ButcherTableau method, StepControl control) {
-        if (method == null || control == null) {
-            throw new IllegalArgumentException("a solver needs a method and a step control");
-        }
+        this.adaptive = new StepPolicy(method, control).adaptive(); // also checks the pair
         this.tab = method;
+        this.control = control;
         this.stages = method.stages();
         this.a = new double[stages][];
         for (int i = 0; i < stages; i++) {
@@ -77,27 +69,9 @@ public final class DjlRungeKutta {
         }
         this.b = method.b();
         this.c = method.c();
-        if (control instanceof FixedStep f) {
-            this.fixed = f;
-            this.adaptive = null;
-            this.controller = null;
-            this.errorWeights = null;
-            this.rmsNorm = false;
-            this.worstRowRms = false;
-        } else {
-            AdaptiveStep as = (AdaptiveStep) control;
-            if (!method.isAdaptive()) {
-                throw new IllegalArgumentException("method " + method.name() + " has no error estimate, so it "
-                        + "cannot adapt its step size; use StepControl.fixed(h) or an embedded pair such as "
-                        + "dopri5, tsit5 or bosh3");
-            }
-            this.fixed = null;
-            this.adaptive = as;
-            this.controller = new PiStepController(as, method.errorOrder());
-            this.errorWeights = method.errorWeights();
-            this.rmsNorm = as.norm() == ErrorNorm.rms();
-            this.worstRowRms = as.norm() instanceof WorstRowRmsNorm;
-        }
+        this.errorWeights = adaptive == null ? null : method.errorWeights();
+        this.rmsNorm = adaptive != null && adaptive.norm() == ErrorNorm.rms();
+        this.worstRowRms = adaptive != null && adaptive.norm() instanceof WorstRowRmsNorm;
     }
 
     public ButcherTableau method() {
@@ -189,7 +163,7 @@ public final class DjlRungeKutta {
         return new RowTimeSolution(collector.states(), s.stats());
     }
 
-    /** One solve's state; the loop mirrors RungeKuttaEngine for a single shared "row". */
+    /** One solve's state: the step policy for a single batch-wide row (position 0) and the tensors. */
     private final class Run {
         private final TensorVectorField f;
         private final NDManager caller;
@@ -198,15 +172,9 @@ public final class DjlRungeKutta {
         private final int rows;
         private final int d;
         private final double tEnd;
+        private final double tStart;
+        private final StepPolicy policy;
         private double t;
-        private double h = Double.NaN;
-        private double prevRatio = PiStepController.INITIAL_PREVIOUS_RATIO;
-        private boolean lastRejected;
-        private int attempts;
-        private int nonFinite;
-        private int stepIndex;
-        private int stepCount;
-        private double tStart;
         private int nextOutput;
         private long evaluations;
         private int accepted;
@@ -228,6 +196,9 @@ public final class DjlRungeKutta {
             this.tStart = t0;
             this.tEnd = times[times.length - 1];
             this.z = z0;
+            this.policy = new StepPolicy(tab, control);
+            policy.ensureRows(1);
+            policy.start(0);
         }
 
         TensorSolution run() {
@@ -247,7 +218,9 @@ public final class DjlRungeKutta {
                 emitOutputsAtStart();
                 if (t != tEnd) {
                     k0 = evaluate(t, z);
-                    initialiseStepSize();
+                    if (policy.initialise(0, t, tEnd)) {
+                        hairerInitialStep();
+                    }
                     while (t != tEnd) {
                         attemptStep(solve);
                     }
@@ -257,8 +230,9 @@ public final class DjlRungeKutta {
             Arrays.fill(evals, (int) Math.min(Integer.MAX_VALUE, evaluations));
             SolverStats stats = new SolverStats(evaluations, evals, filledInt(rows, accepted),
                     filledInt(rows, rejected), true);
-            double nextStep = fixed != null ? Math.copySign(fixed.stepSize(), tEnd - tStart) : h;
-            return new TensorSolution(times.clone(), outputs, stats, nextStep, prevRatio);
+            double nextStep = adaptive == null ? Math.copySign(policy.fixedStepSize(), tEnd - tStart)
+                    : policy.nextStep(0);
+            return new TensorSolution(times.clone(), outputs, stats, nextStep, policy.previousRatio(0));
         }
 
         private void emitOutputsAtStart() {
@@ -270,70 +244,30 @@ public final class DjlRungeKutta {
             }
         }
 
-        private void initialiseStepSize() {
-            if (fixed != null) {
-                double span = Math.abs(tEnd - t);
-                stepCount = Math.max(1, (int) Math.ceil(span / fixed.stepSize() - GRID_SLACK));
-                stepIndex = 0;
-                tStart = t;
-                h = Math.copySign(fixed.stepSize(), tEnd - t);
-            } else if (adaptive.hasFirstStep()) {
-                h = Math.copySign(adaptive.firstStep(), tEnd - t);
-            } else {
-                h = hairerInitialStep();
-            }
-        }
-
-        /** Hairer, Nørsett &amp; Wanner I, II.4, exactly as RungeKuttaEngine computes it (one evaluation). */
-        private double hairerInitialStep() {
+        /** The norms of Hairer's initial-step heuristic, as RungeKuttaEngine computes them (one evaluation). */
+        private void hairerInitialStep() {
             double rtol = adaptive.tolerances().rtol();
             try (NDManager scope = z.getManager().newSubManager()) {
                 scope.tempAttachAll(z, k0);
                 NDArray denominator = addAtol(z.abs().mul(rtol));
                 double d0 = norm(z.div(denominator));
                 double d1 = norm(k0.div(denominator));
-                double h0 = (d0 < 1e-5 || d1 < 1e-5) ? 1e-6 : 0.01 * d0 / d1;
-                double hSigned = Math.copySign(h0, tEnd - t);
+                double hSigned = policy.initialTrialStep(0, d0, d1, t, tEnd);
                 NDArray y = z.add(k0.mul(hSigned));
                 NDArray f1 = evaluate(t + hSigned, y);
                 double d2 = norm(f1.sub(k0).div(denominator));
-                double dd2 = d2 / h0;
-                double h1 = (d1 <= 1e-15 && dd2 <= 1e-15)
-                        ? Math.max(1e-6, h0 * 1e-3)
-                        : Math.pow(0.01 / Math.max(d1, dd2), 1.0 / (tab.errorOrder() + 1));
-                double chosen = Math.min(100 * h0, h1);
-                if (!Double.isFinite(chosen) || chosen <= 0) {
-                    throw failure(Reason.NON_FINITE_STATE, hSigned,
-                            "the initial state or its derivative is not finite, so no first step can be chosen");
+                if (!policy.chooseInitialStep(0, d1, d2, t, tEnd)) {
+                    throw policy.failure(0, t, 0);
                 }
-                return Math.copySign(chosen, tEnd - t);
             }
         }
 
         private void attemptStep(NDManager solve) {
-            double tNext;
-            double hStep;
-            if (fixed != null) {
-                int next = stepIndex + 1;
-                tNext = next == stepCount ? tEnd : tStart + next * h;
-                hStep = tNext - t;
-            } else {
-                if (attempts >= adaptive.maxSteps()) {
-                    throw failure(Reason.MAX_STEPS_EXCEEDED, h, "took " + attempts + " steps (maxSteps = "
-                            + adaptive.maxSteps() + ") and is still " + Math.abs(tEnd - t) + " from the end at " + tEnd);
-                }
-                double remaining = tEnd - t;
-                boolean reachesEnd = Math.abs(1.01 * h) >= Math.abs(remaining);
-                if (!reachesEnd && (Math.abs(h) < adaptive.minStep() || t + h == t)) {
-                    throw failure(nonFinite > 0 ? Reason.NON_FINITE_STATE : Reason.STEP_SIZE_UNDERFLOW, h,
-                            nonFinite > 0
-                                    ? "the state became NaN or infinite and smaller steps did not help"
-                                    : "step size " + Math.abs(h) + " is below minStep (" + adaptive.minStep()
-                                            + ") or too small to change t");
-                }
-                hStep = reachesEnd ? remaining : h;
-                tNext = reachesEnd ? tEnd : t + h;
+            if (!policy.propose(0, t, tEnd)) {
+                throw policy.failure(0, t, 0);
             }
+            double tNext = policy.stepEnd(0);
+            double hStep = policy.step(0);
             NDArray newZ = null;
             NDArray newK0 = null;
             try (NDManager step = solve.newSubManager()) {
@@ -378,35 +312,23 @@ public final class DjlRungeKutta {
             z = newZ;
             k0 = newK0;
             t = tNext;
-            stepIndex++;
+            policy.advanced(0);
             accepted++;
         }
 
-        /** Accepts or rejects the step, updating the controller as RungeKuttaEngine.decideAcceptance. */
+        /** Whether the policy accepts the step, from the error ratio (adaptive) or the end state's finiteness (fixed). */
         private boolean acceptable(NDArray[] k, NDArray y1, double hStep) {
-            if (fixed != null) {
-                if (!allFinite(y1)) {
-                    throw failure(Reason.NON_FINITE_STATE, hStep, "the state became NaN or infinite during the step");
-                }
-                return true;
+            StepPolicy.Verdict verdict = adaptive != null
+                    ? policy.judge(0, errorRatio(k, y1, hStep))
+                    : policy.judgeFixed(0, allFinite(y1));
+            if (verdict == StepPolicy.Verdict.FAILED) {
+                throw policy.failure(0, t, 0);
             }
-            double r = errorRatio(k, y1, hStep);
-            attempts++;
-            if (r <= 1.0) {
-                nonFinite = 0;
-                h = hStep * controller.afterAccept(r, prevRatio, lastRejected);
-                prevRatio = PiStepController.remember(r);
-                lastRejected = false;
-                return true;
+            if (verdict == StepPolicy.Verdict.REJECTED) {
+                rejected++;
+                return false;
             }
-            h = hStep * controller.afterReject(r);
-            lastRejected = true;
-            rejected++;
-            if ((Double.isNaN(r) || Double.isInfinite(r)) && ++nonFinite > MAX_NON_FINITE_RETRIES) {
-                throw failure(Reason.NON_FINITE_STATE, hStep, "the state became NaN or infinite in " + nonFinite
-                        + " attempts with shrinking steps");
-            }
-            return false;
+            return true;
         }
 
         /** {@code norm(h Σ e_i k_i / (atol + rtol·max(|z|, |y1|)))}, the error ratio of the step. */
@@ -491,10 +413,6 @@ public final class DjlRungeKutta {
         private NDArray evaluate(double time, NDArray state) {
             evaluations++;
             return f.evaluate(time, state);
-        }
-
-        private SolverException failure(Reason reason, double step, String detail) {
-            return new SolverException(reason, tab.name(), t, step, 0, detail);
         }
     }
 

@@ -3,13 +3,10 @@ package io.odestream.ode.rk;
 import io.odestream.ode.Solution;
 import io.odestream.ode.SolveOptions;
 import io.odestream.ode.SolverException;
-import io.odestream.ode.SolverException.Reason;
 import io.odestream.ode.SolverState;
 import io.odestream.ode.VectorField;
 import io.odestream.ode.control.AdaptiveStep;
 import io.odestream.ode.control.ErrorNorm;
-import io.odestream.ode.control.FixedStep;
-import io.odestream.ode.control.PiStepController;
 import io.odestream.ode.control.StepControl;
 import io.odestream.ode.control.Tolerances;
 import io.odestream.ode.event.EventOccurrence;
@@ -24,19 +21,17 @@ import java.util.Arrays;
  * which all rows have the same time and step size and the error norm runs over the whole batch;
  * every per-row decision then comes out the same for all rows.
  *
+ * <p>Every step-size decision (first step, proposal, acceptance, when to give up) is the
+ * {@link StepPolicy}'s, taken per row position; this class does the algebra on double[] batches.
+ *
  * <p>Buffers are sized on first use and reused by later solves of the same or smaller shape: a
  * step allocates nothing. Not thread-safe; use one engine per thread.
  */
 final class RungeKuttaEngine {
-    /** Consecutive non-finite error estimates after which a row is declared failed. */
-    private static final int MAX_NON_FINITE_RETRIES = 30;
-    /** A fixed-step remainder below this fraction of a step is absorbed into the last step. */
-    private static final double GRID_SLACK = 1e-9;
-
     private final ButcherTableau tab;
-    private final FixedStep fixed;
+    private final StepPolicy policy;
+    /** The adaptive configuration, or null for a fixed grid. */
     private final AdaptiveStep adaptive;
-    private final PiStepController controller;
     private final int stages;
     private final int lastStage;
 
@@ -51,23 +46,15 @@ final class RungeKuttaEngine {
     private double[] tNext;
     private double[] tStage;
     private double[] hStep;
-    private double[] h;
     private double[] tEnd;
-    private double[] tStart;
-    private double[] prevRatio;
     private double[] ratio;
     private double[] stopAt;
     private double[] heuristicD0;
     private double[] heuristicD1;
     private double[] heuristicD2;
-    private boolean[] lastRejected;
     private boolean[] accepted;
     private boolean[] finished;
     private int[] perm;
-    private int[] stepIndex;
-    private int[] stepCount;
-    private int[] attempts;
-    private int[] nonFinite;
     private int[] nextOutput;
     private final double[] weights;
     /** The non-zero terms of a shared-control {@link #combine}: their weights h·coefficient and stage slopes. */
@@ -87,21 +74,8 @@ final class RungeKuttaEngine {
         this.tab = tableau;
         this.stages = tableau.stages;
         this.lastStage = stages - 1;
-        if (control instanceof FixedStep f) {
-            this.fixed = f;
-            this.adaptive = null;
-            this.controller = null;
-        } else {
-            AdaptiveStep a = (AdaptiveStep) control;
-            if (!tableau.isAdaptive()) {
-                throw new IllegalArgumentException("method " + tableau.name() + " has no error estimate, so it "
-                        + "cannot adapt its step size; use StepControl.fixed(h) or an embedded pair such as "
-                        + "dopri5, tsit5 or bosh3");
-            }
-            this.fixed = null;
-            this.adaptive = a;
-            this.controller = new PiStepController(a, tableau.errorOrder());
-        }
+        this.policy = new StepPolicy(tableau, control);
+        this.adaptive = policy.adaptive();
         this.weights = new double[tableau.interpolantStages];
         this.termWeights = new double[tableau.stages + 1];
         this.termSlopes = new double[tableau.stages + 1][];
@@ -116,15 +90,9 @@ final class RungeKuttaEngine {
         for (int p = 0; p < rows; p++) {
             perm[p] = p;
             t[p] = t0[p];
-            tStart[p] = t0[p];
             tEnd[p] = times[p][times[p].length - 1];
-            prevRatio[p] = PiStepController.INITIAL_PREVIOUS_RATIO;
-            lastRejected[p] = false;
-            attempts[p] = 0;
-            nonFinite[p] = 0;
-            stepIndex[p] = 0;
             nextOutput[p] = 0;
-            h[p] = Double.NaN;
+            policy.start(p);
         }
         System.arraycopy(z0, 0, z, 0, rows * d);
         active = rows;
@@ -166,13 +134,7 @@ final class RungeKuttaEngine {
         double[] nextStep = resume.nextStep();
         double[] previous = resume.previousRatio();
         for (int p = 0; p < active; p++) {
-            double proposal = nextStep[p];
-            double direction = tEnd[p] - t[p];
-            // A proposal pointing the other way (or none) is useless: choose a fresh first step.
-            if (Double.isFinite(proposal) && proposal != 0 && Math.signum(proposal) == Math.signum(direction)) {
-                h[p] = proposal;
-            }
-            prevRatio[p] = previous[p];
+            policy.resume(p, nextStep[p], previous[p], t[p], tEnd[p]);
         }
     }
 
@@ -203,25 +165,9 @@ final class RungeKuttaEngine {
     }
 
     private void initialiseStepSizes(VectorField f) {
-        if (fixed != null) {
-            for (int p = 0; p < active; p++) {
-                double span = Math.abs(tEnd[p] - t[p]);
-                stepCount[p] = Math.max(1, (int) Math.ceil(span / fixed.stepSize() - GRID_SLACK));
-                stepIndex[p] = 0;
-                tStart[p] = t[p];
-                h[p] = Math.copySign(fixed.stepSize(), tEnd[p] - t[p]);
-            }
-            return;
-        }
         boolean needHeuristic = false;
         for (int p = 0; p < active; p++) {
-            if (Double.isNaN(h[p])) {
-                if (adaptive.hasFirstStep()) {
-                    h[p] = Math.copySign(adaptive.firstStep(), tEnd[p] - t[p]);
-                } else {
-                    needHeuristic = true;
-                }
-            }
+            needHeuristic |= policy.initialise(p, t[p], tEnd[p]);
         }
         if (needHeuristic) {
             hairerInitialStep(f);
@@ -229,9 +175,9 @@ final class RungeKuttaEngine {
     }
 
     /**
-     * Hairer, Nørsett &amp; Wanner I, II.4 ("starting step size"), as torchdiffeq implements it,
-     * with the norm of the step control (per row, or over the batch in shared control). Costs one
-     * evaluation of the field.
+     * The norms of Hairer's initial-step heuristic ({@link StepPolicy#initialTrialStep}), with the
+     * norm of the step control (per row, or over the batch in shared control), for every running row
+     * (resumed rows keep their proposal). Costs one evaluation of the field.
      */
     private void hairerInitialStep(VectorField f) {
         Tolerances tol = adaptive.tolerances();
@@ -250,8 +196,7 @@ final class RungeKuttaEngine {
         }
         normsInto(norm, d1);
         for (int p = 0; p < active; p++) {
-            double h0 = (d0[p] < 1e-5 || d1[p] < 1e-5) ? 1e-6 : 0.01 * d0[p] / d1[p];
-            hStep[p] = Math.copySign(h0, tEnd[p] - t[p]);
+            hStep[p] = policy.initialTrialStep(p, d0[p], d1[p], t[p], tEnd[p]);
             tStage[p] = t[p] + hStep[p];
             int base = p * d;
             for (int j = 0; j < d; j++) {
@@ -265,23 +210,10 @@ final class RungeKuttaEngine {
         }
         double[] d2 = heuristicD2;
         normsInto(norm, d2);
-        double exponent = 1.0 / (tab.errorOrder() + 1);
         for (int p = 0; p < active; p++) {
-            if (!Double.isNaN(h[p])) {
-                continue; // came from a resumed state
+            if (!policy.chooseInitialStep(p, d1[p], d2[p], t[p], tEnd[p])) {
+                fail(p);
             }
-            double h0 = Math.abs(hStep[p]);
-            double dd2 = d2[p] / h0;
-            double h1 = (d1[p] <= 1e-15 && dd2 <= 1e-15)
-                    ? Math.max(1e-6, h0 * 1e-3)
-                    : Math.pow(0.01 / Math.max(d1[p], dd2), exponent);
-            double chosen = Math.min(100 * h0, h1);
-            if (!Double.isFinite(chosen) || chosen <= 0) {
-                fail(p, Reason.NON_FINITE_STATE, hStep[p],
-                        "the initial state or its derivative is not finite, so no first step can be chosen");
-                continue;
-            }
-            h[p] = Math.copySign(chosen, tEnd[p] - t[p]);
         }
     }
 
@@ -298,32 +230,12 @@ final class RungeKuttaEngine {
             if (finished[p]) {
                 continue;
             }
-            if (fixed != null) {
-                int next = stepIndex[p] + 1;
-                tNext[p] = next == stepCount[p] ? tEnd[p] : tStart[p] + next * h[p];
-                hStep[p] = tNext[p] - t[p];
+            if (!policy.propose(p, t[p], tEnd[p])) {
+                fail(p);
                 continue;
             }
-            if (attempts[p] >= adaptive.maxSteps()) {
-                fail(p, Reason.MAX_STEPS_EXCEEDED, h[p], "took " + attempts[p] + " steps (maxSteps = "
-                        + adaptive.maxSteps() + ") and is still " + Math.abs(tEnd[p] - t[p]) + " from the end at "
-                        + tEnd[p]);
-                continue;
-            }
-            double proposal = h[p];
-            double remaining = tEnd[p] - t[p];
-            // Like DOPRI5: stretch to the end when within 1 % of it, so no sliver of a step is left.
-            boolean reachesEnd = Math.abs(1.01 * proposal) >= Math.abs(remaining);
-            if (!reachesEnd && (Math.abs(proposal) < adaptive.minStep() || t[p] + proposal == t[p])) {
-                fail(p, nonFinite[p] > 0 ? Reason.NON_FINITE_STATE : Reason.STEP_SIZE_UNDERFLOW, proposal,
-                        nonFinite[p] > 0
-                                ? "the state became NaN or infinite and smaller steps did not help"
-                                : "step size " + Math.abs(proposal) + " is below minStep (" + adaptive.minStep()
-                                        + ") or too small to change t");
-                continue;
-            }
-            hStep[p] = reachesEnd ? remaining : proposal;
-            tNext[p] = reachesEnd ? tEnd[p] : t[p] + proposal;
+            hStep[p] = policy.step(p);
+            tNext[p] = policy.stepEnd(p);
         }
         compact();
     }
@@ -427,38 +339,22 @@ final class RungeKuttaEngine {
     }
 
     private void decideAcceptance() {
-        if (fixed != null) {
-            for (int p = 0; p < active; p++) {
-                accepted[p] = allFinite(y1, p * d, d);
-                if (!accepted[p]) {
-                    fail(p, Reason.NON_FINITE_STATE, hStep[p], "the state became NaN or infinite during the step");
-                }
-            }
-            return;
+        if (adaptive != null) {
+            scaleErrors();
+            normsInto(adaptive.norm(), ratio);
         }
-        scaleErrors();
-        normsInto(adaptive.norm(), ratio);
         for (int p = 0; p < active; p++) {
-            double r = ratio[p];
-            attempts[p]++;
-            if (r <= 1.0) {
-                accepted[p] = true;
-                nonFinite[p] = 0;
-                h[p] = hStep[p] * controller.afterAccept(r, prevRatio[p], lastRejected[p]);
-                prevRatio[p] = PiStepController.remember(r);
-                lastRejected[p] = false;
+            StepPolicy.Verdict verdict = adaptive != null
+                    ? policy.judge(p, ratio[p])
+                    : policy.judgeFixed(p, allFinite(y1, p * d, d));
+            accepted[p] = verdict == StepPolicy.Verdict.ACCEPTED;
+            if (accepted[p]) {
                 result.accepted(perm[p]);
-            } else {
-                accepted[p] = false;
-                h[p] = hStep[p] * controller.afterReject(r);
-                lastRejected[p] = true;
+            } else if (adaptive != null) {
                 result.rejected(perm[p]);
-                if (Double.isNaN(r) || Double.isInfinite(r)) {
-                    if (++nonFinite[p] > MAX_NON_FINITE_RETRIES) {
-                        fail(p, Reason.NON_FINITE_STATE, hStep[p], "the state became NaN or infinite in "
-                                + nonFinite[p] + " attempts with shrinking steps");
-                    }
-                }
+            }
+            if (verdict == StepPolicy.Verdict.FAILED) {
+                fail(p);
             }
         }
     }
@@ -514,10 +410,6 @@ final class RungeKuttaEngine {
                 continue;
             }
             anyAccepted = true;
-            if (fixed != null) {
-                stepIndex[p]++;
-                result.accepted(perm[p]);
-            }
             needEndDerivative |= tNext[p] != tEnd[p] || hasOutputInside(p);
         }
         if (!anyAccepted) {
@@ -650,6 +542,7 @@ final class RungeKuttaEngine {
             }
             for (int p = 0; p < active; p++) {
                 t[p] = tNext[p];
+                policy.advanced(p);
                 finished[p] = t[p] == tEnd[p];
             }
             return;
@@ -669,6 +562,7 @@ final class RungeKuttaEngine {
             System.arraycopy(y1, base, z, base, d);
             System.arraycopy(kLast, base, k[0], base, d);
             t[p] = tNext[p];
+            policy.advanced(p);
             finished[p] = t[p] == tEnd[p];
         }
     }
@@ -680,7 +574,7 @@ final class RungeKuttaEngine {
                 continue;
             }
             int r = perm[p];
-            result.retire(r, z, p * d, t[p], h[p], prevRatio[p]);
+            result.retire(r, z, p * d, t[p], policy.nextStep(p), policy.previousRatio(p));
             int last = active - 1;
             if (p != last) {
                 moveRow(last, p);
@@ -699,26 +593,20 @@ final class RungeKuttaEngine {
         t[to] = t[from];
         tNext[to] = tNext[from];
         hStep[to] = hStep[from];
-        h[to] = h[from];
         tEnd[to] = tEnd[from];
-        tStart[to] = tStart[from];
-        prevRatio[to] = prevRatio[from];
         ratio[to] = ratio[from];
         stopAt[to] = stopAt[from];
-        lastRejected[to] = lastRejected[from];
         accepted[to] = accepted[from];
         finished[to] = finished[from];
         perm[to] = perm[from];
-        stepIndex[to] = stepIndex[from];
-        stepCount[to] = stepCount[from];
-        attempts[to] = attempts[from];
-        nonFinite[to] = nonFinite[from];
         nextOutput[to] = nextOutput[from];
+        policy.move(from, to);
         events.move(from, to);
     }
 
-    private void fail(int p, Reason reason, double step, String detail) {
-        SolverException failure = new SolverException(reason, tab.name(), t[p], step, perm[p], detail);
+    /** Row p gave up (the policy says why): the whole solve in shared control, else only the row. */
+    private void fail(int p) {
+        SolverException failure = policy.failure(p, t[p], perm[p]);
         if (shared) {
             throw failure;
         }
@@ -764,26 +652,19 @@ final class RungeKuttaEngine {
             tNext = new double[rows];
             tStage = new double[rows];
             hStep = new double[rows];
-            h = new double[rows];
             tEnd = new double[rows];
-            tStart = new double[rows];
-            prevRatio = new double[rows];
             ratio = new double[rows];
             stopAt = new double[rows];
             heuristicD0 = new double[rows];
             heuristicD1 = new double[rows];
             heuristicD2 = new double[rows];
-            lastRejected = new boolean[rows];
             accepted = new boolean[rows];
             finished = new boolean[rows];
             perm = new int[rows];
-            stepIndex = new int[rows];
-            stepCount = new int[rows];
-            attempts = new int[rows];
-            nonFinite = new int[rows];
             nextOutput = new int[rows];
             capacityRows = rows;
         }
+        policy.ensureRows(rows);
         if (rowScratch == null || rowScratch.length < dimension) {
             rowScratch = new double[dimension];
         }
