@@ -82,6 +82,7 @@ final class EvalCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            requireNabData(data);
             Path nabRoot = data.toAbsolutePath().getParent();
             Path labelsFile = labels != null ? labels : nabRoot.resolve("labels/combined_windows.json");
             if (labels == null && !Files.isRegularFile(labelsFile)) {
@@ -163,7 +164,7 @@ final class EvalCommand implements Runnable {
         CommandSpec spec;
 
         @Option(names = "--data", paramLabel = "DIR", required = true,
-                description = "The set-a folder of <RecordID>.txt stays (e.g. ../shared/data/physionet2012/set-a).")
+                description = "The set-a folder of <RecordID>.txt stays (PhysioNet/CinC Challenge 2012, e.g. .../set-a).")
         Path data;
 
         @Option(names = "--models", split = ",", paramLabel = "NAME",
@@ -227,6 +228,11 @@ final class EvalCommand implements Runnable {
                         seed != null ? seed : d.seed());
             } catch (IllegalArgumentException e) {
                 throw new CommandFailedException(e.getMessage(), e);
+            }
+            if (!Files.isDirectory(data)) {
+                throw new CommandFailedException("no PhysioNet folder at " + data.toAbsolutePath() + "; pass --data DIR, "
+                        + "the set-a folder of <RecordID>.txt stays of the PhysioNet/CinC Challenge 2012 "
+                        + "(physionet.org/content/challenge-2012)");
             }
             TrainingData stays;
             try {
@@ -304,6 +310,7 @@ final class EvalCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            requireNabData(data);
             Path nabRoot = data.toAbsolutePath().getParent();
             Path labelsFile = labels != null ? labels : nabRoot.resolve("labels/combined_windows.json");
             if (!Files.isRegularFile(labelsFile)) {
@@ -389,6 +396,15 @@ final class EvalCommand implements Runnable {
                     .setStyle(ProgressBarStyle.ASCII)
                     .setConsumer(new ConsoleProgressBarConsumer(System.err))
                     .build();
+        }
+    }
+
+    /** A clear error when --data is not a folder: the data set is not in this repository. */
+    private static void requireNabData(Path data) {
+        if (!Files.isDirectory(data)) {
+            throw new CommandFailedException("no NAB data folder at " + data.toAbsolutePath() + "; pass --data DIR, "
+                    + "the data/ folder of a copy of the Numenta Anomaly Benchmark (github.com/numenta/NAB: "
+                    + "data/<category>/<name>.csv, with labels/ and config/ beside it)");
         }
     }
 

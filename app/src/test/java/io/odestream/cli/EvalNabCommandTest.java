@@ -70,6 +70,18 @@ class EvalNabCommandTest {
         assertTrue(noLabels.err().contains("missing.json") && noLabels.err().contains("--labels"), noLabels.err());
     }
 
+    @Test
+    void aMissingDataFolderSaysWhatToPass(@TempDir Path tmp) {
+        String missing = tmp.resolve("no-nab/data").toString();
+        for (Run run : new Run[] {
+            odestream("eval", "nab", "--data", missing, "--out", tmp.resolve("out").toString(), "--no-progress"),
+            odestream("eval", "nab-score", "--data", missing, "--results", tmp.toString())}) {
+            assertEquals(1, run.exit(), run.err());
+            assertTrue(run.err().contains("no NAB data folder at") && run.err().contains(missing)
+                    && run.err().contains("pass --data DIR"), run.err());
+        }
+    }
+
     static String time(int row) {
         return LocalDateTime.of(2024, 5, 1, 0, 0).plusMinutes(5L * row).format(NAB_TIME);
     }

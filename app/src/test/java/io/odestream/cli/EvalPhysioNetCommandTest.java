@@ -67,4 +67,13 @@ class EvalPhysioNetCommandTest {
         assertTrue(run.exit() != 0);
         assertTrue(run.err().contains("unknown model 'lstm'"), run.err());
     }
+
+    @Test
+    void aMissingDataFolderSaysWhatToPass(@TempDir Path tmp) {
+        String missing = tmp.resolve("set-a").toString();
+        Run run = EvalNabCommandTest.odestream("eval", "physionet", "--data", missing, "--models", "rnn-dt");
+        assertTrue(run.exit() != 0);
+        assertTrue(run.err().contains("no PhysioNet folder at " + missing) && run.err().contains("pass --data DIR"),
+                run.err());
+    }
 }

@@ -12,7 +12,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs a benchmark suite and prints the ratios that matter against baselines measured in the same
  * run (Hipparchus, one-by-one solves, back-propagation), plus the ratio to torchdiffeq's figures
- * measured on this kind of machine ({@code shared/anchors/README.md}; a different process, so
+ * measured on this kind of machine ({@code ode-core/src/test/resources/anchors/README.md}; a different process, so
  * indicative only).
  *
  * <pre>java -cp bench/target/benchmarks.jar io.odestream.bench.BenchReport solvers|gradients</pre>

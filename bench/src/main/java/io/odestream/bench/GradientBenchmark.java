@@ -25,7 +25,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Forward + backward of L = Σ z(T)² for the MLP field, B = 64, torchdiffeq's "rk4" (the 3/8 rule)
- * with h = 0.05 — the setup of torchdiffeq's figures in {@code shared/anchors/README.md} — by the
+ * with h = 0.05 — the setup of torchdiffeq's figures in {@code ode-core/src/test/resources/anchors/README.md} — by the
  * adjoint method and by back-propagation through the steps, for T = 1, 10, 100, on ode-core's
  * Vector API kernel and on its loops.
  */

@@ -6,14 +6,13 @@ import io.odestream.nn.Activation;
 import io.odestream.nn.NeuralVectorField;
 import io.odestream.nn.Parameters;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
 
 /**
- * The shared torchdiffeq case's field (D = 16, H = 64, tanh) with its weights, so our figures and
- * torchdiffeq's in {@code shared/anchors/README.md} are for the same dynamics.
+ * The torchdiffeq reference case's field (D = 16, H = 64, tanh) with its weights, so our figures and
+ * torchdiffeq's in {@code ode-core/src/test/resources/anchors/README.md} are for the same dynamics.
  */
 final class MlpCaseField {
     static final int D = 16;
@@ -62,19 +61,18 @@ final class MlpCaseField {
         }
     }
 
+    /** {@code anchors/mlp_case.json} from the classpath: ode-core's test-jar, packed into benchmarks.jar. */
     private static JsonNode read() {
-        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            Path candidate = d.resolve("shared/anchors/mlp_case.json");
-            if (Files.exists(candidate)) {
-                try {
-                    return new ObjectMapper().readTree(candidate.toFile());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+        String resource = "/anchors/mlp_case.json";
+        try (InputStream in = MlpCaseField.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is not on the classpath; it comes from ode-core's test-jar "
+                        + "(ode-core/src/test/resources/anchors): build with mvn -pl bench -am package -DskipTests "
+                        + "(not -Dmaven.test.skip, which skips that jar)");
             }
+            return new ObjectMapper().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + resource, e);
         }
-        throw new IllegalStateException("cannot find shared/anchors/mlp_case.json above " + dir
-                + "; run the benchmarks from the repository (the shared folder sits beside it)");
     }
 }

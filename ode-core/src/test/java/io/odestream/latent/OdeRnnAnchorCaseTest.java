@@ -3,18 +3,17 @@ package io.odestream.latent;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.odestream.nn.GruCell;
 import io.odestream.nn.Parameters;
 import io.odestream.ode.control.StepControl;
 import io.odestream.ode.rk.DormandPrince54;
 import io.odestream.ode.rk.RungeKuttaSolver;
+import io.odestream.ode.testing.Anchors;
 import io.odestream.ode.testing.MlpCase;
-import io.odestream.ode.testing.SharedFiles;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared reference case {@code anchors/odernn_case.json}: 4 sequences of 50 irregular
+ * The reference case {@code anchors/odernn_case.json} (a test resource): 4 sequences of 50 irregular
  * observations (4 channels) filtered by an ODE-RNN — the MLP field of mlp_case between
  * observations, torch's GRUCell(4, 16) at them — by torch + torchdiffeq. Our encoder with the same
  * weights reproduces the final hidden states.
@@ -23,7 +22,7 @@ class OdeRnnAnchorCaseTest {
 
     @Test
     void reproducesTorchdiffeqsFinalHiddenStates() throws Exception {
-        JsonNode json = new ObjectMapper().readTree(SharedFiles.resolve("anchors/odernn_case.json").toFile());
+        JsonNode json = Anchors.json("odernn_case.json");
         GruCell cell = GruCell.create(4, 16, false, 0);
         Parameters p = cell.parameters();
         copy(json.get("gru_weight_ih"), p, "gru.weight_ih");

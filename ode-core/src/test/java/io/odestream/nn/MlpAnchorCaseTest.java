@@ -5,22 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.odestream.ode.testing.Anchors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared torchdiffeq case ({@code shared/anchors/mlp_case.json}): its weights, stored in
+ * The torchdiffeq reference case ({@code anchors/mlp_case.json}, a test resource): its weights, stored in
  * torch's layout, load into an Mlp 16→64→16 (tanh, identity) as they are, and f(z0) agrees with
  * a plain nested-loop computation of {@code W2·tanh(W1·z + b1) + b2} using Math.tanh.
  */
 class MlpAnchorCaseTest {
 
     @Test
-    void torchWeightsLoadAsTheyAreAndGiveTheReferenceField() throws IOException {
-        JsonNode json = new ObjectMapper().readTree(anchor("mlp_case.json").toFile());
+    void torchWeightsLoadAsTheyAreAndGiveTheReferenceField() {
+        JsonNode json = Anchors.json("mlp_case.json");
         int d = json.get("D").asInt();
         int h = json.get("H").asInt();
         int b = json.get("B").asInt();
@@ -77,19 +74,6 @@ class MlpAnchorCaseTest {
         }
         System.out.println("mlp_case f(z0): worst difference from the Math.tanh reference " + worst
                 + " relative to Σ|W2·hidden|");
-    }
-
-    /** {@code shared/anchors/<name>}, found by walking up from the working directory. */
-    static Path anchor(String name) {
-        Path start = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path dir = start; dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared").resolve("anchors").resolve(name);
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("reference case shared/anchors/" + name + " not found in " + start
-                + " or any parent; the shared folder must sit beside the repository (../shared/anchors)");
     }
 
     private static double[][] matrix(JsonNode rows) {

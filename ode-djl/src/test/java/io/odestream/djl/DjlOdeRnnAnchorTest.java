@@ -4,20 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.odestream.nn.GruCell;
 import io.odestream.nn.Parameters;
 import io.odestream.ode.control.AdaptiveStep;
 import io.odestream.ode.control.StepControl;
 import io.odestream.ode.rk.DormandPrince54;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.odestream.ode.testing.Anchors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared anchor {@code anchors/odernn_case.json} on the djl backend: 4 sequences of 50
+ * The reference case {@code anchors/odernn_case.json} on the djl backend: 4 sequences of 50
  * irregular observations filtered by an ODE-RNN (mlp_case's field between observations, torch's
  * GRUCell(4, 16) at them), all four sequences batched with their own gaps by
  * {@link DjlRowSpanSolver} and jumped by {@link DjlGruCell}. torch computed the same batched,
@@ -37,7 +34,7 @@ class DjlOdeRnnAnchorTest {
 
     @Test
     void batchedRescaledOdeRnnReproducesTorchsFinalHiddenStates() throws Exception {
-        JsonNode json = new ObjectMapper().readTree(anchor());
+        JsonNode json = Anchors.json("odernn_case.json");
         GruCell cell = GruCell.create(4, 16, false, 0L);
         Parameters p = cell.parameters();
         for (String name : new String[] {"weight_ih", "weight_hh", "bias_ih", "bias_hh"}) {
@@ -98,17 +95,6 @@ class DjlOdeRnnAnchorTest {
             h = next;
         }
         return new Run(h, nfe);
-    }
-
-    private static File anchor() {
-        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/anchors/odernn_case.json");
-            if (Files.exists(candidate)) {
-                return candidate.toFile();
-            }
-        }
-        throw new IllegalStateException("cannot find shared/anchors/odernn_case.json in a parent of the working "
-                + "directory; the shared folder must sit beside the repository");
     }
 
     private static double maxDifference(double[] a, double[] b) {

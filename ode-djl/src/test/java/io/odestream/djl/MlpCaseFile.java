@@ -1,15 +1,11 @@
 package io.odestream.djl;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.odestream.nn.Activation;
 import io.odestream.nn.NeuralVectorField;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.odestream.ode.testing.Anchors;
 
-/** The shared torchdiffeq reference case {@code shared/anchors/mlp_case.json} (D=16, H=64, B=4, t ∈ [0, 5]). */
+/** The torchdiffeq reference case {@code anchors/mlp_case.json} (D=16, H=64, B=4, t ∈ [0, 5]), from ode-core's test-jar. */
 final class MlpCaseFile {
     final JsonNode json;
     final int b;
@@ -28,19 +24,7 @@ final class MlpCaseFile {
     }
 
     static MlpCaseFile load() {
-        Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath();
-        for (Path p = dir; p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/anchors/mlp_case.json");
-            if (Files.exists(candidate)) {
-                try {
-                    return new MlpCaseFile(new ObjectMapper().readTree(candidate.toFile()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-        throw new IllegalStateException("cannot find shared/anchors/mlp_case.json in any parent of " + dir
-                + "; the shared folder must sit beside the repository (../shared)");
+        return new MlpCaseFile(Anchors.json("mlp_case.json"));
     }
 
     /** ode-core's field {@code W2 tanh(W1 z + b1) + b2} with the case's weights (slices mlp.0.*, mlp.1.*). */

@@ -2,13 +2,13 @@ package io.odestream.eval.nab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -19,12 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The scorer on NAB's real series (the 39 shared in {@code shared/data/nab}) with its real
- * windows and profiles: detectors built from the windows must score exactly 100 and 0, and a
- * simple online baseline must get a finite score in between, through the same file readers the
- * command uses.
+ * The scorer on NAB's real series with their real windows and profiles — a slice of NAB bundled as
+ * test resources ({@code src/test/resources/nab}, provenance and license in its README: 2 series,
+ * 6 windows): detectors built from the windows must score exactly 100 and 0, and a simple online
+ * baseline must get a finite score in between, through the same file readers the command uses.
  */
 class NabRealDataTest {
+    /** Series and label windows in the bundled slice (all windows past the probationary rows). */
+    static final int SERIES = 2;
+    static final int WINDOWS = 6;
     static Path nab;
     static List<NabSeries> data;
     static Map<String, List<LabelWindow>> windows;
@@ -32,23 +35,19 @@ class NabRealDataTest {
 
     @BeforeAll
     static void readNab() throws IOException {
-        nab = findNab();
-        assumeTrue(nab != null, "shared/data/nab not found above " + Paths.get("").toAbsolutePath());
+        nab = bundledNab();
         windows = NabJsonReader.readWindows(nab.resolve("labels/combined_windows.json"));
         profiles = NabJsonReader.readProfiles(nab.resolve("config/profiles.json"));
         data = new ArrayList<>();
         for (String name : windows.keySet()) {
-            Path file = nab.resolve("data").resolve(name);
-            if (Files.exists(file)) {
-                data.add(SeriesCsvReader.readData(file, name));
-            }
+            data.add(SeriesCsvReader.readData(nab.resolve("data").resolve(name), name));
         }
     }
 
     @Test
-    void theSharedCorpusHas39SeriesWith76WindowsAndNabsThreeProfiles() {
-        assertEquals(39, data.size());
-        assertEquals(76, data.stream().mapToInt(s -> windows.get(s.name()).size()).sum());
+    void theSliceHas2SeriesWith6WindowsAndNabsThreeProfiles() {
+        assertEquals(SERIES, data.size());
+        assertEquals(WINDOWS, data.stream().mapToInt(s -> windows.get(s.name()).size()).sum());
         assertEquals(List.of(CostProfile.STANDARD, CostProfile.REWARD_LOW_FP_RATE, CostProfile.REWARD_LOW_FN_RATE), profiles);
     }
 
@@ -57,7 +56,7 @@ class NabRealDataTest {
         NabScores scores = NabScorer.score(corpus(NabRealDataTest::perfect), profiles);
         for (ProfileScore p : scores.profiles()) {
             assertEquals(100.0, p.normalizedScore(), 1e-9, p.profile().name());
-            assertEquals(76 * p.profile().tpWeight(), p.rawScore(), 1e-9);
+            assertEquals(WINDOWS * p.profile().tpWeight(), p.rawScore(), 1e-9);
         }
     }
 
@@ -66,7 +65,7 @@ class NabRealDataTest {
         NabScores scores = NabScorer.score(corpus(s -> new double[s.rows()]), profiles);
         for (ProfileScore p : scores.profiles()) {
             assertEquals(0.0, p.normalizedScore(), 1e-9, p.profile().name());
-            assertEquals(-76 * p.profile().fnWeight(), p.rawScore(), 1e-9); // NAB: −116/−232 over its 116 windows
+            assertEquals(-WINDOWS * p.profile().fnWeight(), p.rawScore(), 1e-9); // NAB: −116/−232 over its 116 windows
             assertEquals(NabScorer.NO_DETECTION, p.threshold(), 0.0);
         }
     }
@@ -78,7 +77,7 @@ class NabRealDataTest {
         }
         NabResultsCorpus loaded = NabResultsCorpus.load(nab.resolve("data"), results,
                 nab.resolve("labels/combined_windows.json"));
-        assertEquals(39, loaded.series().size());
+        assertEquals(SERIES, loaded.series().size());
         assertTrue(loaded.unmatched().isEmpty());
 
         NabScores scores = NabScorer.score(loaded.series(), profiles);
@@ -150,13 +149,17 @@ class NabRealDataTest {
         return s.timestamps()[i].getSecond() == 0 && s.timestamps()[i].getNano() == 0 ? ":00" : "";
     }
 
-    static Path findNab() {
-        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/data/nab");
-            if (Files.isDirectory(candidate.resolve("data"))) {
-                return candidate;
-            }
+    /** The bundled slice: {@code nab/} on the test classpath (a folder under target/test-classes). */
+    static Path bundledNab() {
+        URL root = NabRealDataTest.class.getResource("/nab/labels/combined_windows.json");
+        if (root == null) {
+            throw new IllegalStateException("the NAB slice is not on the test classpath; it lives in "
+                    + "eval/src/test/resources/nab");
         }
-        return null;
+        try {
+            return Path.of(root.toURI()).getParent().getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

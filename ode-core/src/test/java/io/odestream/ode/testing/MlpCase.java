@@ -1,11 +1,8 @@
 package io.odestream.ode.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
-/** The shared torchdiffeq reference case {@code anchors/mlp_case.json}. */
+/** The torchdiffeq reference case {@code anchors/mlp_case.json} (a test resource, see {@link Anchors}). */
 public final class MlpCase {
     public final JsonNode json;
     public final int b;
@@ -24,11 +21,7 @@ public final class MlpCase {
     }
 
     public static MlpCase load() {
-        try {
-            return new MlpCase(new ObjectMapper().readTree(SharedFiles.resolve("anchors/mlp_case.json").toFile()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new MlpCase(Anchors.json("mlp_case.json"));
     }
 
     public TanhMlpField field() {
