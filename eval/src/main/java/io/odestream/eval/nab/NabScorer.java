@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * NAB's scorer (numenta/NAB {@code sweeper.py}, {@code optimizer.py}, {@code scorer.py},
- * {@code runner.normalize}; rules in {@code shared/data/nab/SCORING_NOTES.md}).
+ * {@code runner.normalize}; rules in {@code eval/docs/NAB_SCORING.md}).
  *
  * <p>One threshold per profile for the whole corpus: the candidates are 1.1 (no detection) and
  * every distinct anomaly score of the corpus; a row is a detection when its score is ≥ the

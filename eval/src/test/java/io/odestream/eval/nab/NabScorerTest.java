@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * NAB's scoring rules on hand-worked cases (SCORING_NOTES.md). Numbers come from
+ * NAB's scoring rules on hand-worked cases (eval/docs/NAB_SCORING.md). Numbers come from
  * scaledSigmoid(y) = 2/(1+e^(5y)) − 1 = −tanh(2.5·y), so maxTP = tanh(2.5) = 0.9866142981514303.
  *
  * <p>The test file has 100 rows: probation = floor(0.15·100) = 15 rows (0..14), one window on
