@@ -39,17 +39,19 @@ echo "== agreement tests on $DEVICE"
 mvn -B -pl ode-djl verify -Dodestream.djl.device="$DEVICE" -Ddjl.pytorch.flavor=cu128
 
 echo "== benchmark on $DEVICE (java on one CPU thread vs djl on the GPU)"
-mvn -B -q -pl ode-djl dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime.classpath
+# the djl benchmarks live in bench/ (package io.odestream.djl); compiling in the reactor makes the class
+# path name the modules' target/classes, so nothing of bench's needs installing
+mvn -B -q -pl bench -am compile dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target/runtime.classpath
 java -Xmx8g --add-modules jdk.incubator.vector -Dai.djl.offline=true \
-  -cp "ode-djl/target/classes:$(cat ode-djl/target/runtime.classpath)" \
+  -cp "bench/target/classes:$(cat bench/target/runtime.classpath)" \
   io.odestream.djl.DjlVsJavaBenchmark "$DEVICE" 1 64 1024 16384 65536
 
 echo "== batched predict on $DEVICE (the job's micro-batched forecasts: java per key vs djl batched)"
 java -Xmx8g --add-modules jdk.incubator.vector -Dai.djl.offline=true \
-  -cp "ode-djl/target/classes:$(cat ode-djl/target/runtime.classpath)" \
+  -cp "bench/target/classes:$(cat bench/target/runtime.classpath)" \
   io.odestream.djl.DjlPredictBenchmark "$DEVICE"
 
 echo "== batched score + update on $DEVICE (the job's micro-batched updates: java per series vs djl batched)"
 java -Xmx8g --add-modules jdk.incubator.vector -Dai.djl.offline=true \
-  -cp "ode-djl/target/classes:$(cat ode-djl/target/runtime.classpath)" \
+  -cp "bench/target/classes:$(cat bench/target/runtime.classpath)" \
   io.odestream.djl.DjlUpdateBenchmark "$DEVICE" 1 64 1024 16384

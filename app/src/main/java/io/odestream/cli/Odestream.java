@@ -1,12 +1,11 @@
 package io.odestream.cli;
 
 import io.odestream.cli.csv.CsvInputException;
+import io.odestream.job.cli.FineTuneCommand;
+import io.odestream.job.cli.JobMain;
+import io.odestream.job.cli.RunCommand;
 import io.odestream.kafka.broker.BrokerStartException;
-import io.odestream.registry.ArtifactRejectedException;
-import io.odestream.registry.KeyFileException;
-import io.odestream.registry.RegistryException;
 import java.io.PrintWriter;
-import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -58,23 +57,16 @@ public final class Odestream implements Runnable {
     }
 
     /**
-     * Expected failures (bad input, unreachable broker, rejected artifact) print their message,
-     * which names the input and what to do; anything else prints its stack trace too.
+     * Failures of the command line's own inputs (CSV, embedded broker, a command's checks) print their
+     * message, which names the input and what to do; the rest are handled as the job jar handles them.
      */
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
-        PrintWriter err = cmd.getErr();
-        if (e instanceof CsvInputException || e instanceof RegistryException || e instanceof ArtifactRejectedException
-                || e instanceof KeyFileException || e instanceof BrokerStartException || e instanceof CommandFailedException
-                || e instanceof IllegalArgumentException) {
+        if (e instanceof CsvInputException || e instanceof BrokerStartException || e instanceof CommandFailedException) {
+            PrintWriter err = cmd.getErr();
             err.println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
-        } else if (e instanceof KafkaException) {
-            err.println(cmd.getColorScheme().errorText("error: Kafka: " + e.getMessage() + "; check that a broker "
-                    + "runs at --bootstrap-servers (or $ODESTREAM_BOOTSTRAP_SERVERS) and is reachable from here"));
-        } else {
-            err.println(cmd.getColorScheme().errorText("error: " + cmd.getCommandName() + " failed: " + e));
-            e.printStackTrace(err);
+            err.flush();
+            return 1;
         }
-        err.flush();
-        return 1;
+        return JobMain.handle(e, cmd, parseResult);
     }
 }

@@ -2,6 +2,7 @@ package io.odestream.cli;
 
 import io.odestream.cli.csv.CsvLayout;
 import io.odestream.cli.csv.ObservationCsvReader;
+import io.odestream.job.cli.KafkaOptions;
 import io.odestream.kafka.AvroSerde;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.schema.Observation;

@@ -1,5 +1,6 @@
 package io.odestream.cli;
 
+import io.odestream.job.cli.KafkaOptions;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.registry.ArtifactVerifier;
 import io.odestream.registry.ModelRegistry;

@@ -1,5 +1,6 @@
 package io.odestream.cli;
 
+import io.odestream.job.cli.KafkaOptions;
 import io.odestream.kafka.AvroSerde;
 import io.odestream.kafka.UndecodableRecordException;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package io.odestream.cli;
 
+import io.odestream.job.cli.KafkaOptions;
 import io.odestream.kafka.TopicSetup;
 import io.odestream.kafka.TopicSetupReport;
 import java.io.PrintWriter;

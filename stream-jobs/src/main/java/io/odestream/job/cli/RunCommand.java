@@ -1,4 +1,4 @@
-package io.odestream.cli;
+package io.odestream.job.cli;
 
 import io.odestream.alert.AlertPolicy;
 import io.odestream.job.MicroBatching;
@@ -21,14 +21,14 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code odestream run}: the forecasting job against a real Kafka cluster. Run from the command line
- * it starts a local Flink MiniCluster; submitted with {@code flink run stream-jobs/target/odestream.jar
- * run ...} it runs on that Flink cluster (Flink's context environment is picked up).
+ * it starts a local Flink MiniCluster; submitted with {@code flink run stream-jobs/target/odestream-job.jar
+ * run ...} ({@link JobMain}) it runs on that Flink cluster (Flink's context environment is picked up).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the forecasting and alerting job against a Kafka cluster (locally, or on a Flink cluster "
-                + "when submitted with `flink run odestream.jar run ...`). The model is the version the registry's serving pointer names (or, with --model-source TOPIC, every "
+                + "when submitted with `flink run odestream-job.jar run ...`). The model is the version the registry's serving pointer names (or, with --model-source TOPIC, every "
                 + "artifact on the models topic).")
-final class RunCommand implements Callable<Integer> {
+public final class RunCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 

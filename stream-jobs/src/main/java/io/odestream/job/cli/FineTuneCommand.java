@@ -1,4 +1,4 @@
-package io.odestream.cli;
+package io.odestream.job.cli;
 
 import io.odestream.job.FineTuneJob;
 import io.odestream.job.FineTuneSettings;
@@ -16,12 +16,13 @@ import picocli.CommandLine.Option;
 /**
  * {@code odestream finetune}: the fine-tuning job against a Kafka cluster — training windows from the
  * observations topic, a round on a schedule from the served model, candidates that beat it on held-out
- * windows signed and published (and promoted in auto mode).
+ * windows signed and published (and promoted in auto mode). The same command is {@code finetune} of
+ * {@link JobMain}, for {@code flink run stream-jobs/target/odestream-job.jar finetune ...}.
  */
 @Command(name = "finetune", mixinStandardHelpOptions = true,
         description = "Run the fine-tuning job: learn from the observations topic, publish better signed versions "
                 + "to the model registry (promoted at once with --mode auto).")
-final class FineTuneCommand implements Callable<Integer> {
+public final class FineTuneCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 

@@ -1,4 +1,4 @@
-package io.odestream.cli;
+package io.odestream.job.cli;
 
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;

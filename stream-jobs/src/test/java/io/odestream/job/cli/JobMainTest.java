@@ -1,0 +1,67 @@
+package io.odestream.job.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The job jar's main on stream-jobs' own classpath (no app, no demo, no eval): the commands parse and
+ * explain themselves, and a bad input fails before any job is built.
+ */
+class JobMainTest {
+    private record Result(int exit, String out, String err) {}
+
+    private static Result jobMain(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = JobMain.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        int exit = cmd.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void runHelpListsTheJobsOptions() {
+        Result r = jobMain("run", "--help");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("Usage: odestream-job run"), r.out());
+        assertTrue(r.out().contains("--model=MODEL_ID") && r.out().contains("--batch-backend")
+                && r.out().contains("--bootstrap-servers"), r.out());
+        assertTrue(r.out().contains("odestream-job.jar"), r.out());
+    }
+
+    @Test
+    void finetuneHelpListsTheJobsOptions() {
+        Result r = jobMain("finetune", "--help");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("Usage: odestream-job finetune") && r.out().contains("--signing-key"), r.out());
+    }
+
+    @Test
+    void withoutACommandPrintsTheCommands() {
+        Result r = jobMain();
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("run") && r.out().contains("finetune"), r.out());
+    }
+
+    @Test
+    void wrongUsageExitsWithTwo() {
+        Result r = jobMain("run");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--model"), r.err());
+    }
+
+    @Test
+    void aMissingSigningKeyIsAnErrorMessage(@TempDir Path dir) {
+        Result r = jobMain("finetune", "--model", "m", "--signing-key", dir.resolve("missing.key").toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("--signing-key") && r.err().contains("models keygen"), r.err());
+    }
+}
