@@ -30,7 +30,7 @@ import org.apache.avro.specific.SpecificDatumReader;
  * checks; the result is bit-for-bit the same parameters every time)
  * <pre>
  *   mvn -pl stream-jobs -am package -DskipTests
- *   java -cp stream-jobs/target/odestream.jar io.odestream.demo.DemoModel stream-jobs/src/main/resources/demo/demo-model.avro
+ *   java -cp app/target/odestream.jar io.odestream.demo.DemoModel demo/src/main/resources/demo/demo-model.avro
  * </pre>
  * which trains {@link #BUNDLED_ITERATIONS} iterations on {@link #trainingConfig()} and writes the file.
  */
@@ -203,7 +203,7 @@ public final class DemoModel {
     }
 
     private static String regenerateHint() {
-        return "regenerate it with `java -cp stream-jobs/target/odestream.jar " + DemoModel.class.getName()
+        return "regenerate it with `java -cp app/target/odestream.jar " + DemoModel.class.getName()
                 + " stream-jobs/src/main/resources" + RESOURCE + "` and rebuild";
     }
 
@@ -215,7 +215,7 @@ public final class DemoModel {
     public static void main(String[] args) throws IOException {
         int iterations = args.length == 2 ? parseIterations(args[1]) : BUNDLED_ITERATIONS;
         if (args.length < 1 || args.length > 2 || iterations < 1) {
-            System.err.println("usage: java -cp stream-jobs/target/odestream.jar " + DemoModel.class.getName()
+            System.err.println("usage: java -cp app/target/odestream.jar " + DemoModel.class.getName()
                     + " OUTPUT.avro [ITERATIONS >= 1, default " + BUNDLED_ITERATIONS + "]   (the bundled one: "
                     + "stream-jobs/src/main/resources" + RESOURCE + ")");
             System.exit(2);
