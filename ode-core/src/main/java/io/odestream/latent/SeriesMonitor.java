@@ -51,6 +51,8 @@ public final class SeriesMonitor {
      * @param failure    why re-encoding failed; null when it did not
      */
     public record Encoding(FilterState state, boolean reencoded, SolverException failure) {
+        /** A series with nothing to encode yet. */
+        static final Encoding NONE = new Encoding(null, false, null);
     }
 
     /** An observation ready for the numerical part, and how the series' state for it was found. */
@@ -174,7 +176,7 @@ public final class SeriesMonitor {
         series.forgetFilterState();
         SeriesHistory history = series.history();
         if (history == null || history.size() == 0) {
-            return new Encoding(null, false, null);
+            return Encoding.NONE;
         }
         int c = history.channels();
         if (x.length != c) {

@@ -78,11 +78,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
     private static final long NO_TIMESTAMP = UpdaterOutput.NO_TIMESTAMP;
     /** After this many failed updates in a row a series restarts from its newest observation. */
     static final int RESTART_AFTER_FAILURES = MonitorSettings.DEFAULT_RESTART_AFTER_FAILURES;
-    /**
-     * How long a subtask that starts without a model holds event time back for its first one
-     * ({@link ModelGate#holdForFirstModel}). Records wait in {@code pending} meanwhile, as they do for
-     * any watermark. A restored subtask has its model in broadcast state and holds nothing.
-     */
+    /** How long a subtask that starts without a model holds event time back for it; records wait in {@code pending}. */
     static final Duration FIRST_MODEL_WAIT = Duration.ofSeconds(10);
 
     public static final OutputTag<AnomalyAlert> ALERTS =
@@ -428,8 +424,6 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         pending.clear();
         metrics.expiredSeries.inc();
     }
-
-    // ---------------------------------------------------------------- helpers
 
     /** Monte-Carlo seed from what the sample is for, so a replay after a restore draws the same samples. */
     static long seed(String id, long time) {
