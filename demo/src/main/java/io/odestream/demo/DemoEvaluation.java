@@ -1,8 +1,16 @@
 package io.odestream.demo;
 
+import io.odestream.alert.AlertPolicy;
+import io.odestream.latent.BatchUpdater;
 import io.odestream.latent.FilterState;
+import io.odestream.latent.InMemorySeries;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.MonitorSettings;
+import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.Prediction;
+import io.odestream.latent.Score;
+import io.odestream.latent.SeriesMonitor;
+import io.odestream.ode.SolverException;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
 import java.util.ArrayList;
@@ -13,7 +21,7 @@ import java.util.Map;
 
 /**
  * Replays a {@link DemoStream} through a {@link LatentFilter} the way the streaming job does — per
- * event: score it against the prediction from the state before it, then update — and measures what
+ * event one {@link SeriesMonitor} step: score it from the state before it, then update — and measures what
  * the demo promises: one-step-ahead forecast error against the noise-free truth (beside a
  * last-observed-value baseline) and how the injected anomalies' scores stand out from normal events.
  *
@@ -100,7 +108,10 @@ public final class DemoEvaluation {
                     + filter.model().spec().channels());
         }
         long warmupEnd = stream.config().startMillis() + stream.config().warmup().toMillis();
-        Map<String, FilterState> states = new HashMap<>();
+        // The job's rules without its alerting: the replay measures scores, not alerts.
+        SeriesMonitor monitor = new SeriesMonitor(new MonitorSettings(AlertPolicy.defaults(), samples, samples, 1));
+        TimedRows rows = new TimedRows(filter);
+        Map<String, InMemorySeries> series = new HashMap<>();
         Map<String, double[]> lastValues = new HashMap<>();
         List<DemoStream.InjectedAnomaly> anomalies = stream.anomalies();
         Map<String, List<Integer>> anomaliesOf = new HashMap<>();
@@ -118,11 +129,7 @@ public final class DemoEvaluation {
         double forecastError = 0;
         double baselineError = 0;
         long errorTerms = 0;
-        long updateNanos = 0;
-        long scoreNanos = 0;
         long predictNanos = 0;
-        long updates = 0;
-        long scores = 0;
         long predictions = 0;
         long seed = 0;
         for (Observation o : stream.observations()) {
@@ -133,16 +140,17 @@ public final class DemoEvaluation {
                 mask[j] = v != null;
                 values[j] = v == null ? Double.NaN : v;
             }
-            FilterState state = states.get(id);
-            double[] last = lastValues.computeIfAbsent(id, k -> filled(c));
-            if (state == null) {
-                state = filter.start(t);
+            InMemorySeries s = series.get(id);
+            if (s == null) {
+                s = new InMemorySeries(null);
+                series.put(id, s);
             } else {
-                seed++;
-                long s0 = System.nanoTime();
-                double score = filter.score(state, t, values, mask, samples, seed).negativeLogDensity();
-                scoreNanos += System.nanoTime() - s0;
-                scores++;
+                seed++; // a new seed for every event that is scored
+            }
+            double[] last = lastValues.computeIfAbsent(id, k -> filled(c));
+            SeriesMonitor.Verdict verdict = monitor.step(s, filter, rows, t, values, mask, seed);
+            if (verdict.kind() == SeriesMonitor.Kind.SCORED) {
+                double score = verdict.score().negativeLogDensity();
                 int hit = anomalyIndex(anomalies, anomaliesOf.get(id), id, t);
                 if (hit >= 0) {
                     maxScore[hit] = Math.max(maxScore[hit], score);
@@ -151,7 +159,7 @@ public final class DemoEvaluation {
                     if (seed % forecastStride == 0) {
                         at[0] = t;
                         long p0 = System.nanoTime();
-                        Prediction p = filter.predict(state, at, samples, seed);
+                        Prediction p = filter.predict(verdict.update().state(), at, samples, seed);
                         predictNanos += System.nanoTime() - p0;
                         predictions++;
                         double[] truth = stream.truth(id, t);
@@ -165,10 +173,6 @@ public final class DemoEvaluation {
                     }
                 }
             }
-            long u0 = System.nanoTime();
-            states.put(id, filter.update(state, t, values, mask));
-            updateNanos += System.nanoTime() - u0;
-            updates++;
             for (int j = 0; j < c; j++) {
                 if (mask[j]) {
                     last[j] = values[j];
@@ -183,8 +187,43 @@ public final class DemoEvaluation {
         Arrays.sort(normalScores);
         double terms = errorTerms == 0 ? Double.NaN : errorTerms;
         return new Result(stream.size(), forecastError / terms, baselineError / terms, normalScores,
-                List.copyOf(anomalyScores), updateNanos / 1e3 / updates, scoreNanos / 1e3 / Math.max(1, scores),
+                List.copyOf(anomalyScores), rows.updateNanos / 1e3 / rows.updates,
+                rows.scoreNanos / 1e3 / Math.max(1, rows.scores),
                 predictNanos / 1e3 / Math.max(1, predictions));
+    }
+
+    /** The JVM filter's score and update, each timed: the replay reports what each costs. */
+    private static final class TimedRows implements SeriesMonitor.RowUpdater {
+        private final LatentFilter filter;
+        long scoreNanos;
+        long updateNanos;
+        long scores;
+        long updates;
+
+        TimedRows(LatentFilter filter) {
+            this.filter = filter;
+        }
+
+        @Override
+        public BatchUpdater.Outcome scoreAndUpdate(ObservationUpdate u) {
+            try {
+                Score score = null;
+                if (u.scored()) {
+                    long s0 = System.nanoTime();
+                    score = filter.score(u.state(), u.eventTimeMillis(), u.values(), u.mask(), u.scoreSamples(),
+                            u.seed());
+                    scoreNanos += System.nanoTime() - s0;
+                    scores++;
+                }
+                long u0 = System.nanoTime();
+                FilterState next = filter.update(u.state(), u.eventTimeMillis(), u.values(), u.mask());
+                updateNanos += System.nanoTime() - u0;
+                updates++;
+                return new BatchUpdater.Outcome(score, next, null);
+            } catch (SolverException e) {
+                return BatchUpdater.Outcome.failed(e);
+            }
+        }
     }
 
     private static int anomalyIndex(List<DemoStream.InjectedAnomaly> anomalies, List<Integer> ofSeries, String id,

@@ -61,6 +61,10 @@ public final class LatentFilter {
         return model;
     }
 
+    public String modelId() {
+        return modelId;
+    }
+
     public long modelVersion() {
         return modelVersion;
     }

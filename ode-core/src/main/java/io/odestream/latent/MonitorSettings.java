@@ -11,9 +11,17 @@ import java.io.Serializable;
  * @param scoreSamples    posterior samples for the anomaly score of each observation
  * @param forecastSamples posterior samples per forecast when the request does not say
  * @param recentCapacity  observations kept per series, to re-encode it under a new model
+ * @param restartAfterFailures after this many failed updates in a row a series restarts from the
+ *                        observation that failed; before that it keeps its last good state (1: restart
+ *                        at the first failure)
  */
-public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int forecastSamples, int recentCapacity)
-        implements Serializable {
+public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int forecastSamples, int recentCapacity,
+                              int restartAfterFailures) implements Serializable {
+    /**
+     * The stream job's rule: a failure usually comes from the gap since the last good state, which
+     * only grows, so after a few the series starts again rather than failing on every event.
+     */
+    public static final int DEFAULT_RESTART_AFTER_FAILURES = 3;
 
     public MonitorSettings {
         if (alertPolicy == null) {
@@ -26,6 +34,19 @@ public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int for
         if (recentCapacity < 1) {
             throw new IllegalArgumentException("recentCapacity must be >= 1, got " + recentCapacity);
         }
+        if (restartAfterFailures < 1) {
+            throw new IllegalArgumentException("restartAfterFailures must be >= 1 (1 = restart at the first failure), got "
+                    + restartAfterFailures);
+        }
+    }
+
+    /** Settings that restart a series after {@link #DEFAULT_RESTART_AFTER_FAILURES} failures in a row. */
+    public MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int forecastSamples, int recentCapacity) {
+        this(alertPolicy, scoreSamples, forecastSamples, recentCapacity, DEFAULT_RESTART_AFTER_FAILURES);
+    }
+
+    public MonitorSettings withRestartAfterFailures(int failures) {
+        return new MonitorSettings(alertPolicy, scoreSamples, forecastSamples, recentCapacity, failures);
     }
 
     /** The default policy, 16 samples per score, 64 per forecast, 64 recent observations. */

@@ -1,5 +1,6 @@
 package io.odestream.job;
 
+import io.odestream.latent.SeriesHistory;
 import java.util.Arrays;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Arrays;
  * primitive arrays, so the state serializer stays fast and schema-evolvable; missing channels are
  * stored as NaN.
  */
-public final class RecentObservations {
+public final class RecentObservations implements SeriesHistory {
     /** Event times, epoch ms; slot i holds the observation with values[i*channels ...]. */
     public long[] times;
     public double[] values;
@@ -34,7 +35,28 @@ public final class RecentObservations {
         return times.length;
     }
 
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public int channels() {
+        return channels;
+    }
+
+    @Override
+    public long timeOf(int i) {
+        return times[slot(i)];
+    }
+
+    @Override
+    public void readInto(int i, double[] x, boolean[] observed) {
+        read(slot(i), x, observed);
+    }
+
     /** Appends one observation; {@code observed[j] = false} stores channel j as missing. */
+    @Override
     public void add(long timeMillis, double[] x, boolean[] observed) {
         times[next] = timeMillis;
         int base = next * channels;

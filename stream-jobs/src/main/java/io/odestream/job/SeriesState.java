@@ -2,13 +2,15 @@ package io.odestream.job;
 
 import io.odestream.alert.AlertTrack;
 import io.odestream.latent.FilterState;
+import io.odestream.latent.MonitoredSeries;
+import io.odestream.latent.SeriesHistory;
 
 /**
  * Everything the job keeps for one series (Flink keyed state, a POJO so that heap and RocksDB
  * backends serialise it without Kryo): the latent-ODE filter state, the recent observations it can
  * be rebuilt from, the alerting track and the bookkeeping for timers.
  */
-public final class SeriesState {
+public final class SeriesState implements MonitoredSeries {
     public static final long NONE = Long.MIN_VALUE;
 
     /** Model the filter state belongs to; null while no model has encoded this series. */
@@ -41,11 +43,13 @@ public final class SeriesState {
         return hidden != null && version == modelVersion && id.equals(modelId);
     }
 
-    FilterState filterState() {
-        return new FilterState(modelId, modelVersion, originMillis, stateMillis, hidden);
+    @Override
+    public FilterState filterState(String id, long version) {
+        return encodedBy(id, version) ? new FilterState(modelId, modelVersion, originMillis, stateMillis, hidden) : null;
     }
 
-    void store(FilterState state) {
+    @Override
+    public void store(FilterState state) {
         modelId = state.modelId();
         modelVersion = state.modelVersion();
         originMillis = state.originMillis();
@@ -53,9 +57,30 @@ public final class SeriesState {
         hidden = state.hidden();
     }
 
-    void forgetFilterState() {
+    @Override
+    public void forgetFilterState() {
         modelId = null;
         hidden = null;
         stateMillis = NONE;
+    }
+
+    @Override
+    public int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+
+    @Override
+    public void consecutiveFailures(int failures) {
+        consecutiveFailures = failures;
+    }
+
+    @Override
+    public AlertTrack alerts() {
+        return alerts;
+    }
+
+    @Override
+    public SeriesHistory history() {
+        return recent;
     }
 }

@@ -1,7 +1,12 @@
 package io.odestream.job;
 
-import io.odestream.latent.FilterState;
+import io.odestream.alert.AlertPolicy;
+import io.odestream.latent.BatchUpdater;
+import io.odestream.latent.FilterBatchUpdater;
+import io.odestream.latent.MonitorSettings;
+import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.Score;
+import io.odestream.latent.SeriesMonitor;
 import io.odestream.ode.SolverException;
 import io.odestream.registry.ArtifactVerifier;
 import io.odestream.schema.AlertKind;
@@ -41,8 +46,9 @@ import org.slf4j.LoggerFactory;
  * not shadowed; a candidate not newer than the served version (promoted, or older) is ignored, and
  * a new served version retires a candidate it has caught up with.
  *
- * <p>When either model changes, both of a series' states restart at its next observation (absorbed,
- * not scored). A solver failure restarts them at that observation; the job never fails for it.
+ * <p>Each model's state moves by the {@link SeriesMonitor} step, the job's own. When either model
+ * changes, both of a series' states restart at its next observation (absorbed, not scored). A solver
+ * failure restarts them at that observation; the job never fails for it.
  */
 public final class ShadowEvaluator
         extends KeyedBroadcastProcessFunction<String, Observation, ModelAssignment, ShadowScore> {
@@ -63,6 +69,7 @@ public final class ShadowEvaluator
     private transient ServingModel servedModel;
     private transient ServingModel shadowModel;
     private transient boolean reportsModelEvents;
+    private transient SeriesMonitor monitor;
     private transient double[] values;
     private transient boolean[] observed;
     private transient Counter scored;
@@ -87,6 +94,9 @@ public final class ShadowEvaluator
     @Override
     public void open(OpenContext context) {
         series = getRuntimeContext().getState(new ValueStateDescriptor<>("shadow-series", ShadowSeriesState.class));
+        // Scored, never alerted on (the states keep no alert track); the pair restarts at its first failure.
+        monitor = new SeriesMonitor(new MonitorSettings(AlertPolicy.defaults(), settings.scoreSamples(),
+                settings.scoreSamples(), 1, 1));
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("odestream");
         scored = g.counter("shadowScoredObservations");
         notShadowed = g.counter("shadowIgnoredSeries");
@@ -239,54 +249,51 @@ public final class ShadowEvaluator
         }
         readValues(o.getValues(), served.channels());
         s.lastEventMillis = t;
-        if (s.belongsTo(served, shadow)) {
-            scoreAndUpdate(s, seriesId, t, served, shadow, out);
-        } else {
-            restart(s, seriesId, t, served, shadow);
+        if (!s.belongsTo(served, shadow)) {
+            s.forgetStates(); // a model changed: both start again at this observation
         }
+        scoreAndUpdate(s, seriesId, t, served, shadow, out);
         series.update(s);
     }
 
+    /**
+     * Both models' {@link SeriesMonitor} steps on the same observation with the same seed. The pair
+     * moves together: when either model's update fails, both restart at this observation, so that
+     * every later score compares two states that absorbed the same observations.
+     */
     private void scoreAndUpdate(ShadowSeriesState s, String seriesId, long t, ServingModel served,
                                 ServingModel shadow, Collector<ShadowScore> out) {
-        FilterState before = s.served(served);
-        FilterState candidateBefore = s.shadow(shadow);
         long seed = PosteriorUpdater.seed(seriesId, t); // the served job's seed: its scores are reproduced
-        int samples = settings.scoreSamples();
-        try {
-            Score servedScore = served.filter.score(before, t, values, observed, samples, seed);
-            Score shadowScore = shadow.filter.score(candidateBefore, t, values, observed, samples, seed);
-            double servedError = absError(servedScore);
-            double shadowError = absError(shadowScore);
-            s.store(served.filter.update(before, t, values, observed),
-                    shadow.filter.update(candidateBefore, t, values, observed));
-            if (servedScore.observedChannels() == 0) {
-                nothingObserved.inc(); // every value missing: nothing to compare, the states still moved on
-                return;
-            }
-            scored.inc();
-            out.collect(new ShadowScore(seriesId, served.modelId(), t, served.version(), shadow.version(),
-                    servedScore.negativeLogDensity(), shadowScore.negativeLogDensity(), servedError, shadowError));
-        } catch (SolverException e) {
+        ObservationUpdate servedUpdate = monitor.prepare(s.servedSeries, served.filter, t, values, observed, seed).update();
+        ObservationUpdate shadowUpdate = monitor.prepare(s.shadowSeries, shadow.filter, t, values, observed, seed).update();
+        BatchUpdater.Outcome servedOutcome = FilterBatchUpdater.scoreAndUpdate(served.filter, servedUpdate);
+        BatchUpdater.Outcome shadowOutcome = FilterBatchUpdater.scoreAndUpdate(shadow.filter, shadowUpdate);
+        SolverException failure = servedOutcome.failure() != null ? servedOutcome.failure() : shadowOutcome.failure();
+        if (failure != null) {
             solverFailures.inc();
             LOG.warn("shadow series '{}': solver failed at {} (served v{}, candidate v{}); both restart there: {}",
-                    seriesId, Instant.ofEpochMilli(t), served.version(), shadow.version(), e.getMessage());
-            restart(s, seriesId, t, served, shadow);
+                    seriesId, Instant.ofEpochMilli(t), served.version(), shadow.version(), failure.getMessage());
+            restarts.inc();
+            monitor.restart(s.servedSeries, served.filter, servedUpdate);
+            monitor.restart(s.shadowSeries, shadow.filter, shadowUpdate);
+            return;
         }
-    }
-
-    /** Both states start afresh at this observation, which they absorb unscored. */
-    private void restart(ShadowSeriesState s, String seriesId, long t, ServingModel served, ServingModel shadow) {
-        restarts.inc();
-        try {
-            s.store(served.filter.update(served.filter.start(t), t, values, observed),
-                    shadow.filter.update(shadow.filter.start(t), t, values, observed));
-        } catch (SolverException e) {
-            solverFailures.inc();
-            s.forgetStates(); // tried again at the next observation
-            LOG.warn("shadow series '{}': solver failed starting at {}: {}", seriesId, Instant.ofEpochMilli(t),
-                    e.getMessage());
+        SeriesMonitor.Verdict servedVerdict = monitor.absorb(s.servedSeries, served.filter, servedUpdate, servedOutcome);
+        SeriesMonitor.Verdict shadowVerdict = monitor.absorb(s.shadowSeries, shadow.filter, shadowUpdate, shadowOutcome);
+        if (servedVerdict.kind() != SeriesMonitor.Kind.SCORED) {
+            restarts.inc(); // both started at this observation, absorbed unscored
+            return;
         }
+        Score servedScore = servedVerdict.score();
+        Score shadowScore = shadowVerdict.score();
+        if (servedScore.observedChannels() == 0) {
+            nothingObserved.inc(); // every value missing: nothing to compare, the states still moved on
+            return;
+        }
+        scored.inc();
+        out.collect(new ShadowScore(seriesId, served.modelId(), t, served.version(), shadow.version(),
+                servedScore.negativeLogDensity(), shadowScore.negativeLogDensity(), absError(servedScore),
+                absError(shadowScore)));
     }
 
     /**

@@ -1,6 +1,9 @@
 package io.odestream.job;
 
+import io.odestream.alert.AlertTrack;
 import io.odestream.latent.FilterState;
+import io.odestream.latent.MonitoredSeries;
+import io.odestream.latent.SeriesHistory;
 
 /**
  * One shadowed series' two filter states, served and candidate (Flink keyed state, a POJO). Both
@@ -24,26 +27,14 @@ public final class ShadowSeriesState {
     public ShadowSeriesState() {
     }
 
+    /** The served model's state as the monitor sees it (not serialised: a view of the fields above). */
+    final transient MonitoredSeries servedSeries = new Side(true);
+    /** The candidate's state as the monitor sees it. */
+    final transient MonitoredSeries shadowSeries = new Side(false);
+
     boolean belongsTo(ServingModel served, ServingModel shadow) {
         return servedHidden != null && shadowHidden != null && servedVersion == served.version()
                 && shadowVersion == shadow.version();
-    }
-
-    FilterState served(ServingModel served) {
-        return new FilterState(served.modelId(), servedVersion, originMillis, stateMillis, servedHidden);
-    }
-
-    FilterState shadow(ServingModel shadow) {
-        return new FilterState(shadow.modelId(), shadowVersion, originMillis, stateMillis, shadowHidden);
-    }
-
-    void store(FilterState served, FilterState shadow) {
-        servedVersion = served.modelVersion();
-        shadowVersion = shadow.modelVersion();
-        originMillis = served.originMillis();
-        stateMillis = served.timeMillis();
-        servedHidden = served.hidden();
-        shadowHidden = shadow.hidden();
     }
 
     void forgetStates() {
@@ -52,5 +43,69 @@ public final class ShadowSeriesState {
         stateMillis = NONE;
         servedHidden = null;
         shadowHidden = null;
+    }
+
+    /**
+     * One model's half of the pair. Both halves share origin and time; neither keeps an alert track
+     * or history (shadow scores are compared, not alerted on), nor counts failures (the pair restarts
+     * at its first).
+     */
+    private final class Side implements MonitoredSeries {
+        private final boolean served;
+
+        Side(boolean served) {
+            this.served = served;
+        }
+
+        @Override
+        public FilterState filterState(String modelId, long modelVersion) {
+            double[] hidden = served ? servedHidden : shadowHidden;
+            long version = served ? servedVersion : shadowVersion;
+            return hidden == null || version != modelVersion ? null
+                    : new FilterState(modelId, version, originMillis, stateMillis, hidden);
+        }
+
+        @Override
+        public void store(FilterState state) {
+            originMillis = state.originMillis();
+            stateMillis = state.timeMillis();
+            if (served) {
+                servedVersion = state.modelVersion();
+                servedHidden = state.hidden();
+            } else {
+                shadowVersion = state.modelVersion();
+                shadowHidden = state.hidden();
+            }
+        }
+
+        @Override
+        public void forgetFilterState() {
+            if (served) {
+                servedVersion = NONE;
+                servedHidden = null;
+            } else {
+                shadowVersion = NONE;
+                shadowHidden = null;
+            }
+        }
+
+        @Override
+        public int consecutiveFailures() {
+            return 0;
+        }
+
+        @Override
+        public void consecutiveFailures(int failures) {
+        }
+
+        @Override
+        public AlertTrack alerts() {
+            return null;
+        }
+
+        @Override
+        public SeriesHistory history() {
+            return null;
+        }
     }
 }

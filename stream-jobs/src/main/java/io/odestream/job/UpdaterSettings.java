@@ -70,6 +70,11 @@ public record UpdaterSettings(String modelId, int recentCapacity, int forecastSa
                 monitor.alertPolicy(), keyTtl, periodicEvery, periodicHorizons, verifier);
     }
 
+    /** How the job watches each series; a series restarts after the default number of failures in a row. */
+    public MonitorSettings monitor() {
+        return new MonitorSettings(alertPolicy, scoreSamples, forecastSamples, recentCapacity);
+    }
+
     public UpdaterSettings withRecentCapacity(int capacity) {
         return new UpdaterSettings(modelId, capacity, forecastSamples, scoreSamples, alertPolicy, keyTtl,
                 periodicEvery, periodicHorizons, verifier);

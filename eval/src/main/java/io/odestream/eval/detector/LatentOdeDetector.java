@@ -2,12 +2,16 @@ package io.odestream.eval.detector;
 
 import io.odestream.alert.AlertDecision;
 import io.odestream.alert.AlertPolicy;
-import io.odestream.alert.AlertTrack;
-import io.odestream.latent.FilterState;
+import io.odestream.latent.BatchUpdater;
+import io.odestream.latent.FilterBatchUpdater;
+import io.odestream.latent.InMemorySeries;
 import io.odestream.latent.LatentFilter;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
 import io.odestream.latent.LatentOdeTraining;
+import io.odestream.latent.MonitorSettings;
+import io.odestream.latent.ObservationUpdate;
+import io.odestream.latent.SeriesMonitor;
 import io.odestream.nn.Activation;
 import io.odestream.ode.SolverException;
 import io.odestream.train.Trainer;
@@ -27,8 +31,9 @@ import java.util.List;
  *       at its time, the score goes through the alert policy (the fit rows' scores only seed the
  *       series' calibration sample), then the row updates the state.</li>
  * </ol>
- * A row whose score or update fails in the solver keeps the previous state and gets no score
- * (counted in {@link DetectorOutput#solverFailures()}), as in the stream job.
+ * Each row is one {@link SeriesMonitor} step, the stream job's own. A row whose score or update
+ * fails in the solver gets no score (counted in {@link DetectorOutput#solverFailures()}) and the
+ * filter restarts from it: unlike the job, the detector restarts at the first failure.
  */
 public final class LatentOdeDetector {
     private final DetectorSettings settings;
@@ -69,43 +74,44 @@ public final class LatentOdeDetector {
 
         LatentFilter filter = new LatentFilter(model, "detector", 1);
         AlertPolicy policy = settings.policy();
-        AlertTrack track = policy.newTrack();
+        // Restart at the first failure: the state left the range the model was fitted on, and a single
+        // series has no recent history to re-encode from.
+        SeriesMonitor monitor = new SeriesMonitor(new MonitorSettings(policy, settings.samples(), settings.samples(), 1, 1));
+        InMemorySeries series = new InMemorySeries(policy.newTrack());
+        SeriesMonitor.RowUpdater rows = u -> scoreAndUpdate(filter, u);
         double[] x = new double[1];
         // Workaround (notes/h2-bug-rk-capacity.md): the filter's shared solver can shrink its buffers when its
         // first solve is a decoder solve; a throw-away encoder solve first sizes them for both. No effect on results.
         x[0] = values[0];
         filter.update(filter.start(times[0] - 1), times[0], x, null);
-        FilterState state = filter.start(times[0]);
         int failures = 0;
         for (int i = 0; i < n; i++) {
             x[0] = values[i];
-            double score = Double.NaN;
-            if (i > 0) {
-                try {
-                    score = filter.score(state, times[i], x, null, settings.samples(), settings.seed() + i)
-                            .negativeLogDensity();
-                } catch (SolverException | IllegalArgumentException e) {
-                    // times and widths are valid here, so an IllegalArgumentException is the solver refusing a
-                    // non-finite posterior sample: the state left the range the model was fitted on. Restart the
-                    // filter at this row (a stream job would re-encode the key's recent history).
-                    failures++;
-                    state = filter.start(times[i]);
-                }
-            }
-            boolean inIncident = track.open;
-            AlertDecision decision = policy.observe(track, times[i], score);
-            raw[i] = score;
-            if (i >= fitRows) {
-                anomaly[i] = anomalyScore(decision, inIncident);
-            }
-            try {
-                state = filter.update(state, times[i], x, null);
-            } catch (SolverException e) {
+            boolean inIncident = series.alerts().open;
+            SeriesMonitor.Verdict v = monitor.step(series, filter, rows, times[i], x, null, settings.seed() + i);
+            if (v.failure() != null) {
                 failures++;
-                state = filter.start(times[i]);
+            }
+            raw[i] = v.score() == null ? Double.NaN : v.score().negativeLogDensity();
+            if (i >= fitRows && v.decision() != null) {
+                anomaly[i] = anomalyScore(v.decision(), inIncident);
             }
         }
         return new DetectorOutput(anomaly, raw, fitRows, fitSeconds, diverged[0], failures);
+    }
+
+    /**
+     * The JVM filter's score and update, where a score refused as out of range counts as the solver's
+     * failure: times and widths are valid here, so an IllegalArgumentException is the solver refusing a
+     * non-finite posterior sample.
+     */
+    private static BatchUpdater.Outcome scoreAndUpdate(LatentFilter filter, ObservationUpdate u) {
+        try {
+            return FilterBatchUpdater.scoreAndUpdate(filter, u);
+        } catch (IllegalArgumentException e) {
+            return BatchUpdater.Outcome.failed(new SolverException(SolverException.Reason.NON_FINITE_STATE, "score",
+                    u.eventTimeMillis(), 0, 0, e.getMessage()));
+        }
     }
 
     /**

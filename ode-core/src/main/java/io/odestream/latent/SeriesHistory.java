@@ -1,0 +1,22 @@
+package io.odestream.latent;
+
+/**
+ * A series' most recent observations, oldest first: what {@link SeriesMonitor} re-encodes a series
+ * from when the model changes. Implementations keep a bounded window and overwrite the oldest.
+ */
+public interface SeriesHistory {
+
+    /** Observations held, at most the capacity. */
+    int size();
+
+    int channels();
+
+    /** Event time of the i-th oldest observation, 0 ≤ i < size. */
+    long timeOf(int i);
+
+    /** Copies the i-th oldest observation into {@code x} and which channels it observed into {@code observed}. */
+    void readInto(int i, double[] x, boolean[] observed);
+
+    /** Appends an observation; {@code observed[j] = false} keeps channel j as missing. */
+    void add(long timeMillis, double[] x, boolean[] observed);
+}

@@ -1,0 +1,214 @@
+package io.odestream.latent;
+
+import io.odestream.alert.AlertDecision;
+import io.odestream.alert.AlertTrack;
+import io.odestream.ode.SolverException;
+
+/**
+ * The per-series step of watching a stream, written once for the stream job, shadow evaluation,
+ * the offline detectors and the demo: each observation is scored against the series' state before
+ * it, the score is judged by the alert policy, then the observation is absorbed. The rules:
+ *
+ * <ul>
+ *   <li>a series' first observation has nothing to be surprising against: it is absorbed, not scored;</li>
+ *   <li>after a model change the series is re-encoded from its recent observations (if it keeps any);</li>
+ *   <li>a solver failure keeps the last good state, and after {@link MonitorSettings#restartAfterFailures}
+ *       failures in a row the series restarts from the observation that failed;</li>
+ *   <li>every observation the step sees goes into the series' history.</li>
+ * </ul>
+ *
+ * <p>The numerical part (score and update) is separate so that a batch backend can do it for many
+ * series at once: {@link #prepare} gives the {@link ObservationUpdate} for the backend, {@link #absorb}
+ * judges its outcome. {@link #step} does both on the JVM for a single series.
+ *
+ * <p>One monitor serves many series; it is not thread-safe (its re-encoding buffers are reused).
+ */
+public final class SeriesMonitor {
+
+    /** The numerical part of one row, score then update: the JVM filter, or a caller's own (timed, say). */
+    @FunctionalInterface
+    public interface RowUpdater {
+        BatchUpdater.Outcome scoreAndUpdate(ObservationUpdate update);
+    }
+
+    /** What happened to an observation. */
+    public enum Kind {
+        /** Absorbed without a score: the series' first observation, or its first after a fresh start. */
+        ABSORBED,
+        /** Scored from the state before it, judged, then absorbed. */
+        SCORED,
+        /** The solver failed; the series keeps its last good state. */
+        KEPT_LAST_GOOD,
+        /** The solver failed once too often in a row; the series starts afresh from this observation. */
+        RESTARTED
+    }
+
+    /**
+     * The series' state under a model.
+     *
+     * @param state      null when the series has nothing to encode yet, or its re-encoding failed
+     * @param reencoded  whether the state was just rebuilt from the history under a new model
+     * @param failure    why re-encoding failed; null when it did not
+     */
+    public record Encoding(FilterState state, boolean reencoded, SolverException failure) {
+        /** A series with nothing to encode yet. */
+        static final Encoding NONE = new Encoding(null, false, null);
+    }
+
+    /** An observation ready for the numerical part, and how the series' state for it was found. */
+    public record Prepared(ObservationUpdate update, Encoding encoding) {
+        /** Whether this observation is absorbed without a score. */
+        public boolean first() {
+            return !update.scored();
+        }
+    }
+
+    /**
+     * The judgement of one observation.
+     *
+     * @param update   what was asked of the filter (the state before the observation, its seed)
+     * @param score    the score taken before the update; null unless {@link Kind#SCORED}
+     * @param decision the alert policy's decision; null unless scored and the series is alerted on
+     * @param failure  the solver's failure; null unless {@link Kind#KEPT_LAST_GOOD} or {@link Kind#RESTARTED}
+     */
+    public record Verdict(Kind kind, ObservationUpdate update, Score score, AlertDecision decision,
+                          SolverException failure) {
+        public boolean raisesAlert() {
+            return decision != null && decision.raise();
+        }
+    }
+
+    private final MonitorSettings settings;
+    private double[] x = new double[0];
+    private boolean[] observed = new boolean[0];
+
+    public MonitorSettings settings() {
+        return settings;
+    }
+
+    public SeriesMonitor(MonitorSettings settings) {
+        if (settings == null) {
+            throw new IllegalArgumentException("settings are required");
+        }
+        this.settings = settings;
+    }
+
+    /** Prepares, scores and updates on the JVM filter, and judges: the unbatched step. */
+    public Verdict step(MonitoredSeries series, LatentFilter filter, long t, double[] values, boolean[] mask,
+                        long seed) {
+        return step(series, filter, u -> FilterBatchUpdater.scoreAndUpdate(filter, u), t, values, mask, seed);
+    }
+
+    /** The unbatched step with the caller's numerical part. */
+    public Verdict step(MonitoredSeries series, LatentFilter filter, RowUpdater rows, long t, double[] values,
+                        boolean[] mask, long seed) {
+        Prepared p = prepare(series, filter, t, values, mask, seed);
+        return absorb(series, filter, p.update(), rows.scoreAndUpdate(p.update()));
+    }
+
+    /**
+     * The update an observation asks of the filter: from the series' state under {@code filter}'s
+     * model (re-encoded when it belonged to another), scored with the configured samples; from a
+     * fresh start at {@code t}, unscored, when the series has no state.
+     *
+     * @param values read while the update runs: keep them unchanged until {@link #absorb}
+     */
+    public Prepared prepare(MonitoredSeries series, LatentFilter filter, long t, double[] values, boolean[] mask,
+                            long seed) {
+        Encoding e = encode(series, filter);
+        boolean first = e.state() == null;
+        FilterState before = first ? filter.start(t) : e.state();
+        return new Prepared(new ObservationUpdate(before, t, values, mask, first ? 0 : settings.scoreSamples(), seed),
+                e);
+    }
+
+    /**
+     * Judges the outcome of a prepared update and moves the series on: the alert policy sees the
+     * score, the series keeps the next state, or the failure rule applies. The observation goes into
+     * the series' history either way.
+     */
+    public Verdict absorb(MonitoredSeries series, LatentFilter filter, ObservationUpdate u,
+                          BatchUpdater.Outcome outcome) {
+        Verdict verdict;
+        if (outcome.failure() == null) {
+            series.store(outcome.next());
+            series.consecutiveFailures(0);
+            verdict = u.scored() ? scored(series, u, outcome.score()) : new Verdict(Kind.ABSORBED, u, null, null, null);
+        } else {
+            int failures = series.consecutiveFailures() + 1;
+            series.consecutiveFailures(failures);
+            if (failures < settings.restartAfterFailures()) {
+                verdict = new Verdict(Kind.KEPT_LAST_GOOD, u, null, null, outcome.failure());
+            } else {
+                restart(series, filter, u);
+                verdict = new Verdict(Kind.RESTARTED, u, null, null, outcome.failure());
+            }
+        }
+        remember(series, u.eventTimeMillis(), u.values(), u.mask());
+        return verdict;
+    }
+
+    /**
+     * Starts the series afresh from this observation, its earlier history forgotten. The first update
+     * from a fresh start has no gap to solve over, so it does not fail in the solver; if it does, the
+     * series has no state and the next observation starts it.
+     */
+    public void restart(MonitoredSeries series, LatentFilter filter, ObservationUpdate u) {
+        long t = u.eventTimeMillis();
+        series.consecutiveFailures(0);
+        try {
+            series.store(filter.update(filter.start(t), t, u.values(), u.mask()));
+        } catch (SolverException e) {
+            series.forgetFilterState();
+        }
+    }
+
+    /**
+     * The series' filter state under {@code filter}'s model: as stored, or re-encoded from the
+     * history when it belongs to another version (the lazy half of a model swap). A failed
+     * re-encoding leaves the series without state, to start afresh at its next observation.
+     */
+    public Encoding encode(MonitoredSeries series, LatentFilter filter) {
+        FilterState stored = series.filterState(filter.modelId(), filter.modelVersion());
+        if (stored != null) {
+            return new Encoding(stored, false, null);
+        }
+        series.forgetFilterState();
+        SeriesHistory history = series.history();
+        if (history == null || history.size() == 0) {
+            return Encoding.NONE;
+        }
+        int c = history.channels();
+        if (x.length != c) {
+            x = new double[c];
+            observed = new boolean[c];
+        }
+        FilterState state = null;
+        try {
+            for (int i = 0; i < history.size(); i++) {
+                long t = history.timeOf(i);
+                history.readInto(i, x, observed);
+                state = filter.update(state == null ? filter.start(t) : state, t, x, observed);
+            }
+        } catch (SolverException e) {
+            return new Encoding(null, false, e);
+        }
+        series.store(state);
+        return new Encoding(state, true, null);
+    }
+
+    /** Adds an observation to the series' history (when it keeps one) without touching its state. */
+    public void remember(MonitoredSeries series, long t, double[] values, boolean[] mask) {
+        SeriesHistory history = series.history();
+        if (history != null) {
+            history.add(t, values, mask);
+        }
+    }
+
+    private Verdict scored(MonitoredSeries series, ObservationUpdate u, Score score) {
+        AlertTrack track = series.alerts();
+        AlertDecision decision = track == null ? null
+                : settings.alertPolicy().observe(track, u.eventTimeMillis(), score.negativeLogDensity());
+        return new Verdict(Kind.SCORED, u, score, decision, null);
+    }
+}

@@ -1,0 +1,237 @@
+package io.odestream.latent;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.odestream.alert.AlertPolicy;
+import io.odestream.alert.AlertTrack;
+import io.odestream.ode.SolverException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The rules of watching one series, as {@link SeriesMonitor} applies them for every caller. */
+class SeriesMonitorTest {
+    private static final LatentOdeSpec SPEC = LatentOdeSpec.of(3, 4, 8, new int[] {16}, new int[] {16}, 1000.0);
+    private static final LatentFilter FILTER = new LatentFilter(LatentOdeModel.create(SPEC, 11), "m", 1);
+    private static final SeriesMonitor.RowUpdater SOLVER_FAILS =
+            u -> BatchUpdater.Outcome.failed(new SolverException(SolverException.Reason.NON_FINITE_STATE, "test",
+                    0, 0, 0, "made to fail"));
+    private static final MonitorSettings SETTINGS = new MonitorSettings(AlertPolicy.defaults(), 8, 8, 16);
+
+    private final SeriesMonitor monitor = new SeriesMonitor(SETTINGS);
+    private final double[] x = {0.1, -0.2, 0.3};
+    private final boolean[] all = {true, true, true};
+
+    @Test
+    void theFirstObservationOfASeriesIsAbsorbedNotScored() {
+        InMemorySeries s = new InMemorySeries(SETTINGS.alertPolicy().newTrack());
+        SeriesMonitor.Verdict v = monitor.step(s, FILTER, 1_000, x, all, 7);
+        assertEquals(SeriesMonitor.Kind.ABSORBED, v.kind());
+        assertNull(v.score());
+        assertNull(v.decision(), "nothing for the alert policy to judge");
+        assertEquals(FILTER.update(FILTER.start(1_000), 1_000, x, all), s.state());
+    }
+
+    @Test
+    void laterObservationsAreScoredFromTheStateBeforeThemThenAbsorbed() {
+        InMemorySeries s = new InMemorySeries(null);
+        monitor.step(s, FILTER, 1_000, x, all, 7);
+        FilterState before = s.state();
+        SeriesMonitor.Verdict v = monitor.step(s, FILTER, 2_000, x, all, 9);
+        assertEquals(SeriesMonitor.Kind.SCORED, v.kind());
+        assertSame(before, v.update().state());
+        Score expected = FILTER.score(before, 2_000, x, all, SETTINGS.scoreSamples(), 9);
+        assertEquals(expected.negativeLogDensity(), v.score().negativeLogDensity(), 0.0);
+        assertEquals(FILTER.update(before, 2_000, x, all), s.state());
+    }
+
+    @Test
+    void theAlertPolicyJudgesEveryScoreOfASeriesThatIsAlertedOn() {
+        AlertTrack track = SETTINGS.alertPolicy().newTrack();
+        InMemorySeries alerted = new InMemorySeries(track);
+        InMemorySeries quiet = new InMemorySeries(null);
+        for (int i = 0; i < 4; i++) {
+            SeriesMonitor.Verdict a = monitor.step(alerted, FILTER, 1_000 + i * 1_000L, x, all, i);
+            SeriesMonitor.Verdict q = monitor.step(quiet, FILTER, 1_000 + i * 1_000L, x, all, i);
+            assertEquals(i > 0, a.decision() != null, "observation " + i);
+            assertNull(q.decision(), "a series without an alert track is scored only");
+        }
+        assertEquals(3, track.history(), "the three scores joined the series' calibration sample");
+    }
+
+    @Test
+    void aSolverFailureKeepsTheLastGoodState() {
+        InMemorySeries s = new InMemorySeries(null);
+        monitor.step(s, FILTER, 1_000, x, all, 1);
+        FilterState good = s.state();
+        SeriesMonitor.Verdict v = monitor.step(s, FILTER, SOLVER_FAILS, 2_000, x, all, 2);
+        assertEquals(SeriesMonitor.Kind.KEPT_LAST_GOOD, v.kind());
+        assertNotNull(v.failure());
+        assertNull(v.score(), "a failed observation has no score");
+        assertSame(good, s.state());
+        assertEquals(1, s.consecutiveFailures());
+    }
+
+    @Test
+    void afterTheConfiguredFailuresInARowTheSeriesRestartsFromTheFailingObservation() {
+        InMemorySeries s = new InMemorySeries(null);
+        monitor.step(s, FILTER, 1_000, x, all, 1);
+        List<SeriesMonitor.Kind> kinds = new ArrayList<>();
+        for (int i = 1; i <= SETTINGS.restartAfterFailures(); i++) {
+            kinds.add(monitor.step(s, FILTER, SOLVER_FAILS, 1_000 + i * 1_000L, x, all, i).kind());
+        }
+        assertEquals(List.of(SeriesMonitor.Kind.KEPT_LAST_GOOD, SeriesMonitor.Kind.KEPT_LAST_GOOD,
+                SeriesMonitor.Kind.RESTARTED), kinds);
+        long t = 1_000 + SETTINGS.restartAfterFailures() * 1_000L;
+        assertEquals(FILTER.update(FILTER.start(t), t, x, all), s.state(), "earlier history forgotten");
+        assertEquals(0, s.consecutiveFailures());
+    }
+
+    @Test
+    void restartingAfterOneFailureRestartsAtTheFirstFailure() {
+        SeriesMonitor eager = new SeriesMonitor(SETTINGS.withRestartAfterFailures(1));
+        InMemorySeries s = new InMemorySeries(null);
+        eager.step(s, FILTER, 1_000, x, all, 1);
+        assertEquals(SeriesMonitor.Kind.RESTARTED, eager.step(s, FILTER, SOLVER_FAILS, 2_000, x, all, 2).kind());
+        assertEquals(2_000, s.state().originMillis());
+    }
+
+    @Test
+    void aGoodUpdateClearsTheFailuresInARow() {
+        InMemorySeries s = new InMemorySeries(null);
+        monitor.step(s, FILTER, 1_000, x, all, 1);
+        monitor.step(s, FILTER, SOLVER_FAILS, 2_000, x, all, 2);
+        monitor.step(s, FILTER, SOLVER_FAILS, 3_000, x, all, 3);
+        assertEquals(SeriesMonitor.Kind.SCORED, monitor.step(s, FILTER, 4_000, x, all, 4).kind());
+        assertEquals(0, s.consecutiveFailures());
+        assertEquals(SeriesMonitor.Kind.KEPT_LAST_GOOD, monitor.step(s, FILTER, SOLVER_FAILS, 5_000, x, all, 5).kind());
+    }
+
+    @Test
+    void afterAModelChangeTheSeriesIsReencodedFromItsRecentObservations() {
+        HistorySeries s = new HistorySeries();
+        for (int i = 0; i < 3; i++) {
+            monitor.step(s, FILTER, 1_000 + i * 1_000L, x, all, i);
+        }
+        LatentFilter next = new LatentFilter(LatentOdeModel.create(SPEC, 12), "m", 2);
+        SeriesMonitor.Prepared p = monitor.prepare(s, next, 4_000, x, all, 4);
+        assertTrue(p.encoding().reencoded());
+        assertFalse(p.first(), "a re-encoded series is scored at once");
+        FilterState expected = next.start(1_000);
+        for (int i = 0; i < 3; i++) {
+            expected = next.update(expected, 1_000 + i * 1_000L, x, all);
+        }
+        assertEquals(expected, p.update().state());
+    }
+
+    @Test
+    void aSeriesWithoutHistoryStartsAfreshUnderANewModel() {
+        InMemorySeries s = new InMemorySeries(null);
+        monitor.step(s, FILTER, 1_000, x, all, 1);
+        LatentFilter next = new LatentFilter(LatentOdeModel.create(SPEC, 12), "m", 2);
+        SeriesMonitor.Verdict v = monitor.step(s, next, 2_000, x, all, 2);
+        assertEquals(SeriesMonitor.Kind.ABSORBED, v.kind());
+        assertEquals(2, s.state().modelVersion());
+    }
+
+    @Test
+    void everyObservationGoesIntoTheHistoryFailedOrNot() {
+        HistorySeries s = new HistorySeries();
+        monitor.step(s, FILTER, 1_000, x, all, 1);
+        monitor.step(s, FILTER, SOLVER_FAILS, 2_000, x, all, 2);
+        monitor.step(s, FILTER, 3_000, x, all, 3);
+        assertArrayEquals(new long[] {1_000, 2_000, 3_000}, s.times.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    @Test
+    void preparingAndAbsorbingSeparatelyIsTheOneCallStep() {
+        InMemorySeries one = new InMemorySeries(SETTINGS.alertPolicy().newTrack());
+        InMemorySeries two = new InMemorySeries(SETTINGS.alertPolicy().newTrack());
+        BatchUpdater batch = new FilterBatchUpdater(FILTER);
+        for (int i = 0; i < 3; i++) {
+            long t = 1_000 + i * 1_000L;
+            SeriesMonitor.Verdict a = monitor.step(one, FILTER, t, x, all, i);
+            SeriesMonitor.Prepared p = monitor.prepare(two, FILTER, t, x, all, i);
+            SeriesMonitor.Verdict b = monitor.absorb(two, FILTER, p.update(), batch.scoreAndUpdate(List.of(p.update()))[0]);
+            assertEquals(a.kind(), b.kind());
+            assertEquals(a.score() == null ? null : a.score().negativeLogDensity(),
+                    b.score() == null ? null : b.score().negativeLogDensity());
+            assertEquals(one.state(), two.state());
+        }
+    }
+
+    /** A series that keeps every observation, for the re-encoding rules. */
+    private static final class HistorySeries implements MonitoredSeries, SeriesHistory {
+        final InMemorySeries inner = new InMemorySeries(null);
+        final List<Long> times = new ArrayList<>();
+        final List<double[]> values = new ArrayList<>();
+
+        @Override
+        public FilterState filterState(String modelId, long modelVersion) {
+            return inner.filterState(modelId, modelVersion);
+        }
+
+        @Override
+        public void store(FilterState state) {
+            inner.store(state);
+        }
+
+        @Override
+        public void forgetFilterState() {
+            inner.forgetFilterState();
+        }
+
+        @Override
+        public int consecutiveFailures() {
+            return inner.consecutiveFailures();
+        }
+
+        @Override
+        public void consecutiveFailures(int failures) {
+            inner.consecutiveFailures(failures);
+        }
+
+        @Override
+        public AlertTrack alerts() {
+            return null;
+        }
+
+        @Override
+        public SeriesHistory history() {
+            return this;
+        }
+
+        @Override
+        public int size() {
+            return times.size();
+        }
+
+        @Override
+        public int channels() {
+            return 3;
+        }
+
+        @Override
+        public long timeOf(int i) {
+            return times.get(i);
+        }
+
+        @Override
+        public void readInto(int i, double[] into, boolean[] observed) {
+            System.arraycopy(values.get(i), 0, into, 0, 3);
+            java.util.Arrays.fill(observed, true);
+        }
+
+        @Override
+        public void add(long timeMillis, double[] x, boolean[] observed) {
+            times.add(timeMillis);
+            values.add(x.clone());
+        }
+    }
+}
