@@ -39,7 +39,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Serving throughput while fine-tuning runs beside it (issue 7, "Speed"): one JVM, one embedded
+ * Serving throughput while fine-tuning runs beside it (fine-tuning must not starve serving): one JVM, one embedded
  * Kafka broker (child JVM), Flink's local environments.
  * <ol>
  *   <li>A {@link BenchStream} of {@code --keys} series and about {@code --events} observations is produced

@@ -34,8 +34,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * The forecasting job end to end, against a pass-through keyed job measured in the same run (issue
- * 6, "Speed"): one JVM, one embedded Kafka broker (child JVM), Flink's local environment.
+ * The forecasting job end to end, against a pass-through keyed job measured in the same run, so the
+ * ratio says what the model costs on top of Flink and Kafka: one JVM, one embedded Kafka broker (child JVM), Flink's local environment.
  * <ol>
  *   <li>A stream of {@code --keys} series and about {@code --events} observations ({@link BenchStream}: the
  *   demo's three-channel sensor physics, irregular times, missing channels, injected jumps) is produced

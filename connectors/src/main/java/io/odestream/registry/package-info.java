@@ -17,6 +17,6 @@
  * partition. Promote and rollback republish the served artifact in the same transaction as the
  * pointer, so a job that swaps to each artifact it reads from the models topic swaps to the
  * promoted (or rolled-back-to) version; a plain publish is a candidate the job may validate and
- * take or refuse (DESIGN.md: continuous deployment), and the pointer records what was chosen.
+ * take or refuse (docs/ARCHITECTURE.md, "The model lifecycle"), and the pointer records what was chosen.
  */
 package io.odestream.registry;

@@ -80,8 +80,8 @@ public final class LatentOdeDetector {
         InMemorySeries series = new InMemorySeries(policy.newTrack());
         SeriesMonitor.RowUpdater rows = u -> scoreAndUpdate(filter, u);
         double[] x = new double[1];
-        // Workaround (notes/h2-bug-rk-capacity.md): the filter's shared solver can shrink its buffers when its
-        // first solve is a decoder solve; a throw-away encoder solve first sizes them for both. No effect on results.
+        // The filter's shared solver sizes its buffers at its first solve, and a decoder solve first has left them
+        // too small for the encoder's; a throw-away encoder solve first sizes them for both. No effect on results.
         x[0] = values[0];
         filter.update(filter.start(times[0] - 1), times[0], x, null);
         int failures = 0;

@@ -28,7 +28,7 @@ public final class NabReport {
 
     /**
      * NAB's stored results of two detectors re-scored with NAB's rules on exactly the 39 shared
-     * series (figures given in issue 9): the like-for-like comparison for a run on the shared data.
+     * series (NAB's own results files, re-scored here): the like-for-like comparison for a run on those series.
      */
     public static final List<Row> SHARED_39 = List.of(
             new Row("Numenta HTM (NAB's stored results)", "the 39 shared series", 71.14, 64.46, 75.50),
