@@ -1,10 +1,6 @@
 package io.odestream.cli;
 
-import io.odestream.cli.csv.CsvInputException;
-import io.odestream.kafka.broker.BrokerStartException;
-import io.odestream.registry.ArtifactRejectedException;
-import io.odestream.registry.KeyFileException;
-import io.odestream.registry.RegistryException;
+import io.odestream.UserFacingException;
 import java.io.PrintWriter;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
@@ -58,15 +54,20 @@ public final class Odestream implements Runnable {
     }
 
     /**
-     * Expected failures (bad input, unreachable broker, rejected artifact) print their message,
-     * which names the input and what to do; anything else prints its stack trace too.
+     * Expected failures ({@link UserFacingException}: bad input, unreachable broker, rejected
+     * artifact, diverged training) print their message, which names the input and what to do, and
+     * the messages of their causes; anything else is a bug and prints its stack trace too.
      */
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
-        if (e instanceof CsvInputException || e instanceof RegistryException || e instanceof ArtifactRejectedException
-                || e instanceof KeyFileException || e instanceof BrokerStartException || e instanceof CommandFailedException
-                || e instanceof IllegalArgumentException) {
+        if (e instanceof UserFacingException || e instanceof IllegalArgumentException) {
             err.println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
+            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                // most messages already quote their cause's; only say what they do not
+                if (c.getMessage() != null && !e.getMessage().contains(c.getMessage())) {
+                    err.println(cmd.getColorScheme().errorText("  because: " + c.getMessage()));
+                }
+            }
         } else if (e instanceof KafkaException) {
             err.println(cmd.getColorScheme().errorText("error: Kafka: " + e.getMessage() + "; check that a broker "
                     + "runs at --bootstrap-servers (or $ODESTREAM_BOOTSTRAP_SERVERS) and is reachable from here"));

@@ -1,7 +1,9 @@
 package io.odestream.registry;
 
+import io.odestream.UserFacingException;
+
 /** Thrown where an untrusted artifact was about to be published or served. */
-public final class ArtifactRejectedException extends RuntimeException {
+public final class ArtifactRejectedException extends UserFacingException {
     private static final long serialVersionUID = 1L;
     private final transient ArtifactRejection rejection;
 
