@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.kafka.AvroSerde;
 import io.odestream.kafka.OdeTopic;
+import io.odestream.kafka.Rejection;
 import io.odestream.kafka.broker.EmbeddedKafkaBroker;
 import io.odestream.schema.ArtifactDigest;
 import io.odestream.schema.ModelArtifact;
@@ -137,7 +138,7 @@ class ModelRegistryIT {
             // the registry itself refuses to publish what it cannot verify
             ArtifactRejectedException unsigned = assertThrows(ArtifactRejectedException.class,
                     () -> registry.publish(TestArtifacts.unsigned("m", 2, 1L)));
-            assertEquals(RejectionReason.UNSIGNED, unsigned.reason());
+            assertEquals(Rejection.Reason.UNSIGNED, unsigned.reason());
 
             // someone with write access but without the key writes straight to the topic
             ModelArtifact v1 = registry.snapshot().version("m", 1).orElseThrow();
@@ -159,11 +160,12 @@ class ModelRegistryIT {
             assertEquals(v1.getParameters(), s.version("m", 1).orElseThrow().getParameters(),
                     "the tampered copy does not replace the signed one");
             assertEquals(4, s.rejected().size(), s.rejected().toString());
-            assertEquals(RejectionReason.BAD_SIGNATURE, s.rejected().get(0).rejection().reason());
-            assertEquals(RejectionReason.UNSIGNED, s.rejected().get(1).rejection().reason());
-            assertEquals(RejectionReason.UNKNOWN_KEY, s.rejected().get(2).rejection().reason());
-            assertTrue(s.rejected().get(3).reason().startsWith("not a ModelArtifact"), s.rejected().get(3).reason());
-            assertEquals("m/2", s.rejected().get(1).key());
+            assertEquals(Rejection.Reason.BAD_SIGNATURE, s.rejected().get(0).reason());
+            assertEquals(Rejection.Reason.UNSIGNED, s.rejected().get(1).reason());
+            assertEquals(Rejection.Reason.UNKNOWN_KEY, s.rejected().get(2).reason());
+            assertEquals(Rejection.Reason.UNDECODABLE, s.rejected().get(3).reason());
+            assertTrue(s.rejected().get(3).detail().contains("not a ModelArtifact"), s.rejected().get(3).detail());
+            assertTrue(s.rejected().get(1).detail().contains("key 'm/2'"), s.rejected().get(1).detail());
 
             RegistryException e = assertThrows(RegistryException.class, () -> registry.promote("m", 2, "sneak"));
             assertTrue(e.getMessage().contains("UNSIGNED"), "the refusal reports why: " + e.getMessage());
