@@ -1,11 +1,11 @@
 package io.odestream.cli;
 
+import io.odestream.kafka.Rejection;
 import io.odestream.model.ModelArtifacts;
 import io.odestream.registry.ArtifactSigner;
 import io.odestream.registry.KeyFileException;
 import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.RegistrySnapshot;
-import io.odestream.registry.RejectedRecord;
 import io.odestream.registry.SigningKeys;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.RegistryServing;
@@ -266,7 +266,7 @@ final class ModelsCommand implements Runnable {
     }
 
     private static void reportRejected(RegistrySnapshot s, PrintWriter err) {
-        for (RejectedRecord r : s.rejected()) {
+        for (Rejection r : s.rejected()) {
             err.println("rejected " + r);
         }
         err.flush();

@@ -1,11 +1,8 @@
 package io.odestream.cli;
 
-import io.odestream.cli.csv.CsvInputException;
 import io.odestream.job.cli.FineTuneCommand;
 import io.odestream.job.cli.JobMain;
 import io.odestream.job.cli.RunCommand;
-import io.odestream.kafka.broker.BrokerStartException;
-import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -48,25 +45,11 @@ public final class Odestream implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new Odestream())
                 .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(Odestream::handle);
+                .setExecutionExceptionHandler(JobMain::handle); // one handler for every failure
     }
 
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /**
-     * Failures of the command line's own inputs (CSV, embedded broker, a command's checks) print their
-     * message, which names the input and what to do; the rest are handled as the job jar handles them.
-     */
-    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
-        if (e instanceof CsvInputException || e instanceof BrokerStartException || e instanceof CommandFailedException) {
-            PrintWriter err = cmd.getErr();
-            err.println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
-            err.flush();
-            return 1;
-        }
-        return JobMain.handle(e, cmd, parseResult);
     }
 }

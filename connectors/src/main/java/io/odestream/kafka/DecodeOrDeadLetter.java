@@ -58,7 +58,7 @@ public final class DecodeOrDeadLetter<T extends SpecificRecordBase> extends Proc
         try {
             record = serde.deserialize(raw.value);
         } catch (UndecodableRecordException e) {
-            deadLetter(raw, DeadLetterReason.UNDECODABLE, e.getMessage() + "; the topic " + raw.topic
+            deadLetter(raw, Rejection.Reason.UNDECODABLE, e.getMessage() + "; the topic " + raw.topic
                     + " carries " + type.getName() + " in Avro binary encoding", ctx);
             return;
         }
@@ -67,7 +67,7 @@ public final class DecodeOrDeadLetter<T extends SpecificRecordBase> extends Proc
             rejection = validator.validate(record);
         } catch (RuntimeException e) {
             // a validator bug must not take the job down either
-            rejection = Optional.of(new Rejection(DeadLetterReason.INVALID_RECORD, "validation of " + raw + " failed: " + e));
+            rejection = Optional.of(new Rejection(Rejection.Reason.INVALID_RECORD, "validation of " + raw + " failed: " + e));
         }
         if (rejection.isPresent()) {
             deadLetter(raw, rejection.get().reason(), rejection.get().detail(), ctx);
@@ -77,9 +77,10 @@ public final class DecodeOrDeadLetter<T extends SpecificRecordBase> extends Proc
         out.collect(record);
     }
 
-    private void deadLetter(RawKafkaRecord raw, DeadLetterReason reason, String detail, Context ctx) {
-        deadLetterCounters.get(reason).inc();
-        ctx.output(DEAD_LETTERS, toDeadLetter(raw, reason, detail, type.getName()));
+    private void deadLetter(RawKafkaRecord raw, Rejection.Reason reason, String detail, Context ctx) {
+        DeadLetterReason code = reason.deadLetterReason();
+        deadLetterCounters.get(code).inc();
+        ctx.output(DEAD_LETTERS, toDeadLetter(raw, code, detail, type.getName()));
     }
 
     static DeadLetter toDeadLetter(RawKafkaRecord raw, DeadLetterReason reason, String detail, String expectedType) {

@@ -1,6 +1,5 @@
 package io.odestream.kafka;
 
-import io.odestream.schema.DeadLetterReason;
 import io.odestream.schema.Observation;
 import java.time.Duration;
 import java.util.List;
@@ -35,30 +34,30 @@ public final class ObservationValidator implements RecordValidator<Observation> 
     public Optional<Rejection> validate(Observation o) {
         String seriesId = o.getSeriesId();
         if (seriesId == null || seriesId.isBlank()) {
-            return reject(DeadLetterReason.EMPTY_SERIES_ID,
+            return reject(Rejection.Reason.EMPTY_SERIES_ID,
                     "Observation.seriesId is empty; the producer must set the series identity");
         }
         long eventTime = o.getEventTime() == null ? 0 : o.getEventTime().toEpochMilli();
         if (eventTime <= 0) {
-            return reject(DeadLetterReason.INVALID_EVENT_TIME, "Observation.eventTime of series '" + seriesId
+            return reject(Rejection.Reason.INVALID_EVENT_TIME, "Observation.eventTime of series '" + seriesId
                     + "' is " + eventTime + " ms; it must be a positive epoch-millisecond time (UTC)");
         }
         long now = System.currentTimeMillis();
         if (eventTime > now + maxFutureSkewMillis) {
-            return reject(DeadLetterReason.EVENT_TIME_IN_FUTURE, "Observation.eventTime of series '" + seriesId
+            return reject(Rejection.Reason.EVENT_TIME_IN_FUTURE, "Observation.eventTime of series '" + seriesId
                     + "' is " + (eventTime - now) + " ms ahead of the wall clock (allowed " + maxFutureSkewMillis
                     + " ms); check the producer's clock and that it sends milliseconds, not microseconds");
         }
         List<Double> values = o.getValues();
         int expected = expectedChannels.forSeries(seriesId);
         if (expected != ExpectedChannels.ANY && values.size() != expected) {
-            return reject(DeadLetterReason.CHANNEL_COUNT_MISMATCH, "Observation of series '" + seriesId + "' has "
+            return reject(Rejection.Reason.CHANNEL_COUNT_MISMATCH, "Observation of series '" + seriesId + "' has "
                     + values.size() + " values but the model expects " + expected
                     + " channels; send one entry per channel, null for channels not observed");
         }
         List<String> channels = o.getChannels();
         if (channels != null && channels.size() != values.size()) {
-            return reject(DeadLetterReason.CHANNEL_COUNT_MISMATCH, "Observation of series '" + seriesId + "' names "
+            return reject(Rejection.Reason.CHANNEL_COUNT_MISMATCH, "Observation of series '" + seriesId + "' names "
                     + channels.size() + " channels but has " + values.size() + " values; they must match");
         }
         for (Double v : values) {
@@ -66,11 +65,11 @@ public final class ObservationValidator implements RecordValidator<Observation> 
                 return Optional.empty();
             }
         }
-        return reject(DeadLetterReason.NOTHING_OBSERVED, "Observation of series '" + seriesId + "' at " + eventTime
+        return reject(Rejection.Reason.NOTHING_OBSERVED, "Observation of series '" + seriesId + "' at " + eventTime
                 + " has no finite value (all " + values.size() + " null/NaN/Inf); send at least one observed channel");
     }
 
-    private static Optional<Rejection> reject(DeadLetterReason reason, String detail) {
+    private static Optional<Rejection> reject(Rejection.Reason reason, String detail) {
         return Optional.of(new Rejection(reason, detail));
     }
 }

@@ -1,20 +1,23 @@
 package io.odestream.registry;
 
-/** Thrown where an untrusted artifact was about to be published or served. */
-public final class ArtifactRejectedException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final transient ArtifactRejection rejection;
+import io.odestream.UserFacingException;
+import io.odestream.kafka.Rejection;
 
-    public ArtifactRejectedException(ArtifactRejection rejection) {
-        super(rejection.message());
+/** Thrown where an untrusted artifact was about to be published or served. */
+public final class ArtifactRejectedException extends UserFacingException {
+    private static final long serialVersionUID = 1L;
+    private final transient Rejection rejection;
+
+    public ArtifactRejectedException(Rejection rejection) {
+        super(rejection.detail());
         this.rejection = rejection;
     }
 
-    public ArtifactRejection rejection() {
+    public Rejection rejection() {
         return rejection;
     }
 
-    public RejectionReason reason() {
+    public Rejection.Reason reason() {
         return rejection.reason();
     }
 }

@@ -1,5 +1,6 @@
 package io.odestream.registry;
 
+import io.odestream.kafka.Rejection;
 import io.odestream.schema.ArtifactDigest;
 import io.odestream.schema.ModelArtifact;
 import java.nio.ByteBuffer;
@@ -30,28 +31,28 @@ public final class ArtifactVerifier implements java.io.Serializable {
 
     /** Throws {@link ArtifactRejectedException} unless the artifact is trustworthy. */
     public void verify(ModelArtifact artifact) {
-        Optional<ArtifactRejection> rejection = check(artifact);
+        Optional<Rejection> rejection = check(artifact);
         if (rejection.isPresent()) {
             throw new ArtifactRejectedException(rejection.get());
         }
     }
 
     /** Empty when the artifact is trustworthy, otherwise why not. */
-    public Optional<ArtifactRejection> check(ModelArtifact a) {
+    public Optional<Rejection> check(ModelArtifact a) {
         String what = "model '" + a.getModelId() + "' version " + a.getVersion();
         if (a.getSignature() == null || a.getSigningKeyId() == null) {
-            return reject(a, RejectionReason.UNSIGNED, what + " is not signed (signature or signingKeyId is "
+            return reject(a, Rejection.Reason.UNSIGNED, what + " is not signed (signature or signingKeyId is "
                     + "missing); sign it with a trusted key (ArtifactSigner) before publishing it");
         }
         String actual = ArtifactDigest.sha256Hex(a);
         if (!actual.equals(a.getChecksum())) {
-            return reject(a, RejectionReason.CHECKSUM_MISMATCH, what + " is corrupt or was modified: its spec and "
+            return reject(a, Rejection.Reason.CHECKSUM_MISMATCH, what + " is corrupt or was modified: its spec and "
                     + "parameters hash to " + actual + " but its checksum says " + a.getChecksum()
                     + "; republish it from the original artifact file");
         }
         Optional<PublicKey> key = trustedKeys.get(a.getSigningKeyId());
         if (key.isEmpty()) {
-            return reject(a, RejectionReason.UNKNOWN_KEY, what + " is signed by key " + a.getSigningKeyId()
+            return reject(a, Rejection.Reason.UNKNOWN_KEY, what + " is signed by key " + a.getSigningKeyId()
                     + ", which is not trusted here (trusted: " + trustedKeys.ids() + "); add that signer's .pub file "
                     + "to the trusted keys if you trust it, or re-sign the artifact with a trusted key");
         }
@@ -65,15 +66,15 @@ public final class ArtifactVerifier implements java.io.Serializable {
             valid = false; // a malformed signature is a wrong signature
         }
         if (!valid) {
-            return reject(a, RejectionReason.BAD_SIGNATURE, what + " has a signature that does not match its "
+            return reject(a, Rejection.Reason.BAD_SIGNATURE, what + " has a signature that does not match its "
                     + "fields under key " + a.getSigningKeyId() + ": it was modified after signing or signed by "
                     + "someone else; do not serve it, republish the original signed artifact");
         }
         return Optional.empty();
     }
 
-    private static Optional<ArtifactRejection> reject(ModelArtifact a, RejectionReason reason, String message) {
-        return Optional.of(new ArtifactRejection(a.getModelId(), a.getVersion(), reason, message));
+    private static Optional<Rejection> reject(ModelArtifact a, Rejection.Reason reason, String message) {
+        return Optional.of(new Rejection(reason, message));
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

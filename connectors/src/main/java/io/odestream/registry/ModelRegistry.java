@@ -2,6 +2,7 @@ package io.odestream.registry;
 
 import io.odestream.kafka.AvroSerde;
 import io.odestream.kafka.OdeTopic;
+import io.odestream.kafka.Rejection;
 import io.odestream.kafka.UndecodableRecordException;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.RegistryServing;
@@ -113,7 +114,7 @@ public final class ModelRegistry implements AutoCloseable {
     public RegistrySnapshot snapshot() {
         Map<String, NavigableMap<Long, ModelArtifact>> versions = new TreeMap<>();
         Map<String, RegistryServing> serving = new HashMap<>();
-        List<RejectedRecord> rejected = new ArrayList<>();
+        List<Rejection> rejected = new ArrayList<>();
         for (ConsumerRecord<byte[], byte[]> r : readAll(config.modelsTopic())) {
             readArtifact(r, versions, rejected);
         }
@@ -260,7 +261,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private void readArtifact(ConsumerRecord<byte[], byte[]> r, Map<String, NavigableMap<Long, ModelArtifact>> versions,
-            List<RejectedRecord> rejected) {
+            List<Rejection> rejected) {
         String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
         if (r.value() == null) {
             return; // a tombstone: compaction removes the version; nothing to serve from it
@@ -269,29 +270,28 @@ public final class ModelRegistry implements AutoCloseable {
         try {
             artifact = artifactSerde.deserialize(r.value());
         } catch (UndecodableRecordException e) {
-            rejected.add(new RejectedRecord(r.topic(), r.partition(), r.offset(), key,
-                    "not a ModelArtifact: " + e.getMessage(), null));
+            rejected.add(new Rejection(Rejection.Reason.UNDECODABLE, where(r, key) + "not a ModelArtifact: "
+                    + e.getMessage()));
             return;
         }
         String expectedKey = OdeTopic.modelKey(artifact.getModelId(), artifact.getVersion());
         if (!expectedKey.equals(key)) {
-            rejected.add(new RejectedRecord(r.topic(), r.partition(), r.offset(), key, "model '" + artifact.getModelId()
+            rejected.add(new Rejection(Rejection.Reason.WRONG_KEY, where(r, key) + "model '" + artifact.getModelId()
                     + "' version " + artifact.getVersion() + " sits under key '" + key + "' instead of '"
-                    + expectedKey + "'; it is ignored so it cannot shadow another version", null));
+                    + expectedKey + "'; it is ignored so it cannot shadow another version"));
             return;
         }
-        Optional<ArtifactRejection> rejection = verifier.check(artifact);
+        Optional<Rejection> rejection = verifier.check(artifact);
         if (rejection.isPresent()) {
             // an earlier, verified record of the same version stays in the snapshot
-            rejected.add(new RejectedRecord(r.topic(), r.partition(), r.offset(), key,
-                    rejection.get().reason() + ": " + rejection.get().message(), rejection.get()));
+            rejected.add(new Rejection(rejection.get().reason(), where(r, key) + rejection.get().detail()));
             return;
         }
         versions.computeIfAbsent(artifact.getModelId(), id -> new TreeMap<>()).put(artifact.getVersion(), artifact);
     }
 
     private void readServing(ConsumerRecord<byte[], byte[]> r, Map<String, RegistryServing> serving,
-            List<RejectedRecord> rejected) {
+            List<Rejection> rejected) {
         String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
         if (r.value() == null) {
             serving.remove(key);
@@ -300,15 +300,20 @@ public final class ModelRegistry implements AutoCloseable {
         try {
             RegistryServing pointer = servingSerde.deserialize(r.value());
             if (!pointer.getModelId().equals(key)) {
-                rejected.add(new RejectedRecord(r.topic(), r.partition(), r.offset(), key, "serving pointer of model '"
-                        + pointer.getModelId() + "' under key '" + key + "'; ignored", null));
+                rejected.add(new Rejection(Rejection.Reason.WRONG_KEY, where(r, key) + "serving pointer of model '"
+                        + pointer.getModelId() + "' under key '" + key + "'; ignored"));
                 return;
             }
             serving.put(key, pointer);
         } catch (UndecodableRecordException e) {
-            rejected.add(new RejectedRecord(r.topic(), r.partition(), r.offset(), key,
-                    "not a RegistryServing: " + e.getMessage(), null));
+            rejected.add(new Rejection(Rejection.Reason.UNDECODABLE, where(r, key) + "not a RegistryServing: "
+                    + e.getMessage()));
         }
+    }
+
+    /** Where a rejected record sits, as the start of its rejection's detail: {@code topic-partition@offset key 'k': }. */
+    private static String where(ConsumerRecord<byte[], byte[]> r, String key) {
+        return r.topic() + "-" + r.partition() + "@" + r.offset() + " key '" + key + "': ";
     }
 
     private ProducerRecord<byte[], byte[]> artifactRecord(ModelArtifact artifact) {

@@ -1,5 +1,6 @@
 package io.odestream.registry;
 
+import io.odestream.kafka.Rejection;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.RegistryServing;
 import java.util.ArrayList;
@@ -20,10 +21,10 @@ import java.util.TreeSet;
 public final class RegistrySnapshot {
     private final Map<String, NavigableMap<Long, ModelArtifact>> versions;
     private final Map<String, RegistryServing> serving;
-    private final List<RejectedRecord> rejected;
+    private final List<Rejection> rejected;
 
     RegistrySnapshot(Map<String, NavigableMap<Long, ModelArtifact>> versions, Map<String, RegistryServing> serving,
-            List<RejectedRecord> rejected) {
+            List<Rejection> rejected) {
         Map<String, NavigableMap<Long, ModelArtifact>> copy = new TreeMap<>();
         versions.forEach((id, v) -> copy.put(id, Collections.unmodifiableNavigableMap(new TreeMap<>(v))));
         this.versions = Collections.unmodifiableMap(copy);
@@ -65,7 +66,7 @@ public final class RegistrySnapshot {
     }
 
     /** Records that were ignored, in topic order. */
-    public List<RejectedRecord> rejected() {
+    public List<Rejection> rejected() {
         return rejected;
     }
 }

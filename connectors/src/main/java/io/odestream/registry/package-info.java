@@ -7,7 +7,7 @@
  * public key ({@code ed25519:} + 16 hex digits of its SHA-256). {@link io.odestream.registry.ArtifactSigner}
  * signs {@link io.odestream.registry.SignedArtifactBytes} (every field but the signature, with the
  * content covered through the recomputed checksum of {@link io.odestream.schema.ArtifactDigest});
- * {@link io.odestream.registry.ArtifactVerifier} rejects with a {@link io.odestream.registry.RejectionReason}:
+ * {@link io.odestream.registry.ArtifactVerifier} rejects with a {@link io.odestream.kafka.Rejection} whose reason is:
  * UNSIGNED, CHECKSUM_MISMATCH, UNKNOWN_KEY, BAD_SIGNATURE. A job that consumes the models topic
  * directly should call {@code ArtifactVerifier.check} on every artifact before it swaps.
  *

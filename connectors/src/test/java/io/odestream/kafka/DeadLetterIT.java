@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.odestream.kafka.broker.EmbeddedKafkaBroker;
+import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
 import io.odestream.schema.DeadLetter;
 import io.odestream.schema.DeadLetterReason;
 import io.odestream.schema.Observation;
@@ -26,8 +26,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -42,26 +40,13 @@ class DeadLetterIT {
             .setConfiguration(CollectingMetricReporter.enable(new Configuration()))
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @Test
     void everyBadRecordIsDeadLetteredWithItsReasonAndEveryGoodOnePassesThrough() throws Exception {
         String prefix = "dl-";
-        KafkaSettings settings = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix(prefix)
-                .transactionalIdPrefix("dl-test").build();
-        try (TopicSetup setup = new TopicSetup(settings)) {
-            assertTrue(setup.ensure(TopicSetup.defaultTopics(prefix, 2, (short) 1)).ok());
-        }
+        KafkaSettings settings = KAFKA.topics(prefix, "dl-test");
         String observations = settings.topicName(OdeTopic.OBSERVATIONS);
         AvroSerde<Observation> serde = new AvroSerde<>(Observation.class);
         long now = System.currentTimeMillis();
@@ -120,7 +105,7 @@ class DeadLetterIT {
         }
         input.add(new ProducerRecord<>(observations, "tomb".getBytes(StandardCharsets.UTF_8), null));
         bad.put("null", DeadLetterReason.UNDECODABLE);
-        TopicIO.produce(broker.bootstrapServers(), input);
+        TopicIO.produce(KAFKA.bootstrapServers(), input);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
@@ -135,7 +120,7 @@ class DeadLetterIT {
         env.execute("dead letters");
 
         List<String> passed = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicIO.readAll(broker.bootstrapServers(),
+        for (ConsumerRecord<byte[], byte[]> r : TopicIO.readAll(KAFKA.bootstrapServers(),
                 settings.topicName(OdeTopic.LATE_OBSERVATIONS), "read_committed")) {
             passed.add(serde.deserialize(r.value()).toString());
         }
@@ -143,7 +128,7 @@ class DeadLetterIT {
 
         AvroSerde<DeadLetter> deadLetters = new AvroSerde<>(DeadLetter.class);
         Map<String, DeadLetterReason> seen = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicIO.readAll(broker.bootstrapServers(),
+        for (ConsumerRecord<byte[], byte[]> r : TopicIO.readAll(KAFKA.bootstrapServers(),
                 settings.topicName(OdeTopic.DEAD_LETTERS), "read_committed")) {
             DeadLetter d = deadLetters.deserialize(r.value());
             String value = d.getValue() == null ? "null" : Arrays.toString(bytes(d.getValue()));

@@ -3,7 +3,7 @@ package io.odestream.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.odestream.kafka.broker.EmbeddedKafkaBroker;
+import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
 import io.odestream.schema.Observation;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +21,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,22 +39,13 @@ class ExactlyOnceIT {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @Test
     void aJobThatFailsOnceAndRecoversWritesEveryRecordExactlyOnce() throws Exception {
-        KafkaSettings in = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix("eos-in-").build();
-        KafkaSettings out = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix("eos-out-")
+        KafkaSettings in = KafkaSettings.builder(KAFKA.bootstrapServers()).topicPrefix("eos-in-").build();
+        KafkaSettings out = KafkaSettings.builder(KAFKA.bootstrapServers()).topicPrefix("eos-out-")
                 .transactionalIdPrefix("eos-test").build();
         try (TopicSetup setup = new TopicSetup(in)) {
             assertTrue(setup.ensure(List.of(
@@ -71,7 +60,7 @@ class ExactlyOnceIT {
             input.add(new ProducerRecord<>(in.topicName(OdeTopic.OBSERVATIONS), OdeTopic.OBSERVATIONS.keyOf(o), serde.serialize(o)));
             expected.add(o.toString());
         }
-        TopicIO.produce(broker.bootstrapServers(), input);
+        TopicIO.produce(KAFKA.bootstrapServers(), input);
 
         Configuration conf = new Configuration();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -91,13 +80,13 @@ class ExactlyOnceIT {
         assertTrue(FAILURES.get() >= 1, "the job must have failed and recovered at least once");
         AvroSerde<Observation> reader = new AvroSerde<>(Observation.class);
         List<String> committed = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : TopicIO.readAll(broker.bootstrapServers(), out.topicName(OdeTopic.OBSERVATIONS), "read_committed")) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicIO.readAll(KAFKA.bootstrapServers(), out.topicName(OdeTopic.OBSERVATIONS), "read_committed")) {
             committed.add(reader.deserialize(r.value()).toString());
         }
         assertEquals(RECORDS, committed.size(), "exactly as many records as went in");
         assertEquals(expected.stream().sorted().toList(), committed.stream().sorted().toList(), "each exactly once");
 
-        int everything = TopicIO.readAll(broker.bootstrapServers(), out.topicName(OdeTopic.OBSERVATIONS), "read_uncommitted").size();
+        int everything = TopicIO.readAll(KAFKA.bootstrapServers(), out.topicName(OdeTopic.OBSERVATIONS), "read_uncommitted").size();
         assertTrue(everything > RECORDS, "the failed attempt wrote records that were aborted: " + everything);
     }
 

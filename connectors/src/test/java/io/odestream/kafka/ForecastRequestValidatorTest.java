@@ -3,7 +3,6 @@ package io.odestream.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.odestream.schema.DeadLetterReason;
 import io.odestream.schema.ForecastRequest;
 import java.time.Instant;
 import java.util.List;
@@ -26,15 +25,15 @@ class ForecastRequestValidatorTest {
 
     @Test
     void incompleteRequestsAreRejectedWithTheirReason() {
-        assertEquals(DeadLetterReason.EMPTY_SERIES_ID,
+        assertEquals(Rejection.Reason.EMPTY_SERIES_ID,
                 validator.validate(request("r", "", List.of(Instant.ofEpochMilli(5)), null)).orElseThrow().reason());
-        assertEquals(DeadLetterReason.INVALID_RECORD,
+        assertEquals(Rejection.Reason.INVALID_RECORD,
                 validator.validate(request("", "s", List.of(Instant.ofEpochMilli(5)), null)).orElseThrow().reason());
-        assertEquals(DeadLetterReason.INVALID_RECORD,
+        assertEquals(Rejection.Reason.INVALID_RECORD,
                 validator.validate(request("r", "s", List.of(), null)).orElseThrow().reason());
-        assertEquals(DeadLetterReason.INVALID_EVENT_TIME,
+        assertEquals(Rejection.Reason.INVALID_EVENT_TIME,
                 validator.validate(request("r", "s", List.of(Instant.ofEpochMilli(0)), null)).orElseThrow().reason());
-        assertEquals(DeadLetterReason.INVALID_RECORD,
+        assertEquals(Rejection.Reason.INVALID_RECORD,
                 validator.validate(request("r", "s", List.of(Instant.ofEpochMilli(5)), 0)).orElseThrow().reason());
     }
 }

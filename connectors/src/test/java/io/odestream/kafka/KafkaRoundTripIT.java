@@ -2,20 +2,18 @@ package io.odestream.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.odestream.kafka.broker.EmbeddedKafkaBroker;
+import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecordBase;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,23 +28,14 @@ class KafkaRoundTripIT {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
             .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @Test
     @SuppressWarnings({"unchecked", "rawtypes"})
     void everyRecordTypeCrossesKafkaAndFlinkUnchanged() throws Exception {
-        KafkaSettings in = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix("in-").build();
-        KafkaSettings out = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix("out-")
+        KafkaSettings in = KafkaSettings.builder(KAFKA.bootstrapServers()).topicPrefix("in-").build();
+        KafkaSettings out = KafkaSettings.builder(KAFKA.bootstrapServers()).topicPrefix("out-")
                 .transactionalIdPrefix("round-trip").build();
         try (TopicSetup setup = new TopicSetup(in)) {
             List<TopicSpec> specs = new ArrayList<>(TopicSetup.defaultTopics("in-", 2, (short) 1));
@@ -61,7 +50,7 @@ class KafkaRoundTripIT {
                 input.add(new ProducerRecord<>(in.topicName(topic), topic.keyOf(r), serde.serialize(r)));
             }
         }
-        TopicIO.produce(broker.bootstrapServers(), input);
+        TopicIO.produce(KAFKA.bootstrapServers(), input);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
@@ -80,7 +69,7 @@ class KafkaRoundTripIT {
         for (OdeTopic topic : OdeTopic.values()) {
             AvroSerde serde = new AvroSerde(topic.recordType());
             List<String> expected = ExampleRecords.of(topic, perTopic).stream().map(Object::toString).sorted().toList();
-            List<ConsumerRecord<byte[], byte[]>> read = TopicIO.readAll(broker.bootstrapServers(), out.topicName(topic),
+            List<ConsumerRecord<byte[], byte[]>> read = TopicIO.readAll(KAFKA.bootstrapServers(), out.topicName(topic),
                     "read_committed");
             List<String> actual = new ArrayList<>();
             for (ConsumerRecord<byte[], byte[]> r : read) {

@@ -4,7 +4,6 @@ import static io.odestream.kafka.ExampleRecords.observation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.odestream.schema.DeadLetterReason;
 import io.odestream.schema.Observation;
 import java.time.Duration;
 import java.util.List;
@@ -23,31 +22,31 @@ class ObservationValidatorTest {
 
     @Test
     void anEmptySeriesIdIsRejected() {
-        assertReason(DeadLetterReason.EMPTY_SERIES_ID, observation("", now, 1.0, 2.0, 3.0));
-        assertReason(DeadLetterReason.EMPTY_SERIES_ID, observation("  ", now, 1.0, 2.0, 3.0));
+        assertReason(Rejection.Reason.EMPTY_SERIES_ID, observation("", now, 1.0, 2.0, 3.0));
+        assertReason(Rejection.Reason.EMPTY_SERIES_ID, observation("  ", now, 1.0, 2.0, 3.0));
     }
 
     @Test
     void aNonPositiveEventTimeIsRejected() {
-        assertReason(DeadLetterReason.INVALID_EVENT_TIME, observation("s", 0, 1.0, 2.0, 3.0));
-        assertReason(DeadLetterReason.INVALID_EVENT_TIME, observation("s", -5, 1.0, 2.0, 3.0));
+        assertReason(Rejection.Reason.INVALID_EVENT_TIME, observation("s", 0, 1.0, 2.0, 3.0));
+        assertReason(Rejection.Reason.INVALID_EVENT_TIME, observation("s", -5, 1.0, 2.0, 3.0));
     }
 
     @Test
     void anEventTimeBeyondTheAllowedSkewIsRejectedAndOneWithinIsNot() {
-        assertReason(DeadLetterReason.EVENT_TIME_IN_FUTURE, observation("s", now + Duration.ofHours(2).toMillis(), 1.0, 2.0, 3.0));
+        assertReason(Rejection.Reason.EVENT_TIME_IN_FUTURE, observation("s", now + Duration.ofHours(2).toMillis(), 1.0, 2.0, 3.0));
         assertTrue(threeChannels.validate(observation("s", now + Duration.ofMinutes(30).toMillis(), 1.0, 2.0, 3.0)).isEmpty());
         // microseconds by mistake: 1000x too far ahead
-        assertReason(DeadLetterReason.EVENT_TIME_IN_FUTURE, observation("s", now * 1000, 1.0, 2.0, 3.0));
+        assertReason(Rejection.Reason.EVENT_TIME_IN_FUTURE, observation("s", now * 1000, 1.0, 2.0, 3.0));
     }
 
     @Test
     void theWrongNumberOfChannelsIsRejected() {
-        assertReason(DeadLetterReason.CHANNEL_COUNT_MISMATCH, observation("s", now, 1.0, 2.0));
-        assertReason(DeadLetterReason.CHANNEL_COUNT_MISMATCH, observation("s", now, 1.0, 2.0, 3.0, 4.0));
+        assertReason(Rejection.Reason.CHANNEL_COUNT_MISMATCH, observation("s", now, 1.0, 2.0));
+        assertReason(Rejection.Reason.CHANNEL_COUNT_MISMATCH, observation("s", now, 1.0, 2.0, 3.0, 4.0));
         Observation namesDisagree = observation("s", now, 1.0, 2.0, 3.0);
         namesDisagree.setChannels(List.of("a", "b"));
-        assertReason(DeadLetterReason.CHANNEL_COUNT_MISMATCH, namesDisagree);
+        assertReason(Rejection.Reason.CHANNEL_COUNT_MISMATCH, namesDisagree);
     }
 
     @Test
@@ -59,9 +58,9 @@ class ObservationValidatorTest {
 
     @Test
     void anObservationWithNothingObservedIsRejected() {
-        assertReason(DeadLetterReason.NOTHING_OBSERVED, observation("s", now, Double.NaN, Double.NaN, Double.NaN));
-        assertReason(DeadLetterReason.NOTHING_OBSERVED, observation("s", now, null, Double.NEGATIVE_INFINITY, null));
-        assertEquals(DeadLetterReason.NOTHING_OBSERVED,
+        assertReason(Rejection.Reason.NOTHING_OBSERVED, observation("s", now, Double.NaN, Double.NaN, Double.NaN));
+        assertReason(Rejection.Reason.NOTHING_OBSERVED, observation("s", now, null, Double.NEGATIVE_INFINITY, null));
+        assertEquals(Rejection.Reason.NOTHING_OBSERVED,
                 ObservationValidator.withDefaults().validate(observation("s", now)).orElseThrow().reason());
     }
 
@@ -71,7 +70,7 @@ class ObservationValidatorTest {
         assertTrue(detail.contains("pump-7") && detail.contains("expects 3"), detail);
     }
 
-    private void assertReason(DeadLetterReason expected, Observation o) {
+    private void assertReason(Rejection.Reason expected, Observation o) {
         assertEquals(expected, threeChannels.validate(o).map(Rejection::reason).orElse(null), o.toString());
     }
 }

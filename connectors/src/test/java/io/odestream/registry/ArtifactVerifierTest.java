@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.odestream.kafka.Rejection;
 import io.odestream.schema.ArtifactDigest;
 import io.odestream.schema.ModelArtifact;
 import java.nio.ByteBuffer;
@@ -35,9 +36,9 @@ class ArtifactVerifierTest {
 
     @Test
     void anUnsignedArtifactIsRejected() {
-        assertRejected(TestArtifacts.unsigned("m", 2, 1L), RejectionReason.UNSIGNED, "is not signed");
+        assertRejected(TestArtifacts.unsigned("m", 2, 1L), Rejection.Reason.UNSIGNED, "is not signed");
         ModelArtifact keyIdWithoutSignature = ModelArtifact.newBuilder(signed).setSignature(null).build();
-        assertRejected(keyIdWithoutSignature, RejectionReason.UNSIGNED, "is not signed");
+        assertRejected(keyIdWithoutSignature, Rejection.Reason.UNSIGNED, "is not signed");
     }
 
     @Test
@@ -46,7 +47,7 @@ class ArtifactVerifierTest {
         List<Double> p = new ArrayList<>(tampered.getParameters());
         p.set(1, p.get(1) + 1e-12);
         tampered.setParameters(p);
-        assertRejected(tampered, RejectionReason.CHECKSUM_MISMATCH, "corrupt or was modified");
+        assertRejected(tampered, Rejection.Reason.CHECKSUM_MISMATCH, "corrupt or was modified");
     }
 
     @Test
@@ -56,32 +57,32 @@ class ArtifactVerifierTest {
         p.set(0, 99.0);
         tampered.setParameters(p);
         tampered.setChecksum(ArtifactDigest.sha256Hex(tampered));
-        assertRejected(tampered, RejectionReason.BAD_SIGNATURE, "does not match");
+        assertRejected(tampered, Rejection.Reason.BAD_SIGNATURE, "does not match");
     }
 
     @Test
     void relabellingIdentityOrMetricsBreaksTheSignature() {
-        assertRejected(ModelArtifact.newBuilder(signed).setVersion(3).build(), RejectionReason.BAD_SIGNATURE, "version 3");
-        assertRejected(ModelArtifact.newBuilder(signed).setParentVersion(null).build(), RejectionReason.BAD_SIGNATURE, "");
-        assertRejected(ModelArtifact.newBuilder(signed).setModelId("other").build(), RejectionReason.BAD_SIGNATURE, "'other'");
+        assertRejected(ModelArtifact.newBuilder(signed).setVersion(3).build(), Rejection.Reason.BAD_SIGNATURE, "version 3");
+        assertRejected(ModelArtifact.newBuilder(signed).setParentVersion(null).build(), Rejection.Reason.BAD_SIGNATURE, "");
+        assertRejected(ModelArtifact.newBuilder(signed).setModelId("other").build(), Rejection.Reason.BAD_SIGNATURE, "'other'");
         Map<String, Double> metrics = new HashMap<>(signed.getMetrics());
         metrics.put("val_nll", 0.0001);
-        assertRejected(ModelArtifact.newBuilder(signed).setMetrics(metrics).build(), RejectionReason.BAD_SIGNATURE, "");
+        assertRejected(ModelArtifact.newBuilder(signed).setMetrics(metrics).build(), Rejection.Reason.BAD_SIGNATURE, "");
     }
 
     @Test
     void aSignatureByAnUntrustedKeyIsAnUnknownKey() {
         ModelArtifact bySomeoneElse = ArtifactSigner.of(stranger).sign(TestArtifacts.unsigned("m", 2, 1L));
-        assertRejected(bySomeoneElse, RejectionReason.UNKNOWN_KEY, SigningKeys.keyId(stranger.getPublic()));
+        assertRejected(bySomeoneElse, Rejection.Reason.UNKNOWN_KEY, SigningKeys.keyId(stranger.getPublic()));
     }
 
     @Test
     void aForeignSignatureClaimingTheTrustedKeyIdIsABadSignature() {
         ModelArtifact forged = ArtifactSigner.of(stranger).sign(TestArtifacts.unsigned("m", 2, 1L));
         forged.setSigningKeyId(signed.getSigningKeyId());
-        assertRejected(forged, RejectionReason.BAD_SIGNATURE, "does not match");
+        assertRejected(forged, Rejection.Reason.BAD_SIGNATURE, "does not match");
         ModelArtifact garbage = ModelArtifact.newBuilder(signed).setSignature(ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
-        assertRejected(garbage, RejectionReason.BAD_SIGNATURE, "does not match");
+        assertRejected(garbage, Rejection.Reason.BAD_SIGNATURE, "does not match");
     }
 
     @Test
@@ -115,7 +116,7 @@ class ArtifactVerifierTest {
         assertTrue(assertThrows(KeyFileException.class, () -> TrustedKeys.fromDirectory(empty)).getMessage().contains("no *.pub"));
     }
 
-    private void assertRejected(ModelArtifact artifact, RejectionReason reason, String messagePart) {
+    private void assertRejected(ModelArtifact artifact, Rejection.Reason reason, String messagePart) {
         ArtifactRejectedException e = assertThrows(ArtifactRejectedException.class, () -> verifier.verify(artifact));
         assertEquals(reason, e.reason(), e.getMessage());
         assertTrue(e.getMessage().contains("model '" + artifact.getModelId() + "' version " + artifact.getVersion()),

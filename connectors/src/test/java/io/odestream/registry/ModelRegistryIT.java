@@ -6,13 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.kafka.AvroSerde;
 import io.odestream.kafka.OdeTopic;
-import io.odestream.kafka.broker.EmbeddedKafkaBroker;
+import io.odestream.kafka.Rejection;
+import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
+import io.odestream.registry.testing.TestRegistry;
 import io.odestream.schema.ArtifactDigest;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.RegistryServing;
 import io.odestream.schema.RegistryServingAction;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,32 +33,20 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Against one real broker; every test uses its own pair of topics. */
 class ModelRegistryIT {
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     private static final AtomicInteger TOPICS = new AtomicInteger();
 
-    private final KeyPair key = SigningKeys.generate();
-    private final ArtifactSigner signer = ArtifactSigner.of(key);
-    private final ArtifactVerifier verifier = new ArtifactVerifier(TrustedKeys.of(key.getPublic()));
-    private final RegistryConfig config = RegistryConfig.defaults(broker.bootstrapServers())
-            .withTopics("models-" + TOPICS.incrementAndGet(), "serving-" + TOPICS.get());
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    private final TestRegistry signed = TestRegistry.on(KAFKA.bootstrapServers(), "models-" + TOPICS.incrementAndGet(),
+            "serving-" + TOPICS.get());
+    private final ArtifactSigner signer = signed.signer();
+    private final ArtifactVerifier verifier = signed.verifier();
+    private final RegistryConfig config = signed.config();
 
     @Test
     void publishListFetchPromoteAndRollBack() throws Exception {
@@ -100,7 +89,7 @@ class ModelRegistryIT {
             List<String> keys = modelsTopicKeys();
             assertEquals(List.of("m/1", "m/2", "m/3", "other/1", "m/1", "m/2", "m/3", "m/2", "m/1", "m/3"), keys);
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
             for (String topic : List.of(config.modelsTopic(), config.servingTopic())) {
                 ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
                 assertEquals(TopicConfig.CLEANUP_POLICY_COMPACT, admin.describeConfigs(List.of(r)).all().get().get(r)
@@ -137,7 +126,7 @@ class ModelRegistryIT {
             // the registry itself refuses to publish what it cannot verify
             ArtifactRejectedException unsigned = assertThrows(ArtifactRejectedException.class,
                     () -> registry.publish(TestArtifacts.unsigned("m", 2, 1L)));
-            assertEquals(RejectionReason.UNSIGNED, unsigned.reason());
+            assertEquals(Rejection.Reason.UNSIGNED, unsigned.reason());
 
             // someone with write access but without the key writes straight to the topic
             ModelArtifact v1 = registry.snapshot().version("m", 1).orElseThrow();
@@ -159,11 +148,12 @@ class ModelRegistryIT {
             assertEquals(v1.getParameters(), s.version("m", 1).orElseThrow().getParameters(),
                     "the tampered copy does not replace the signed one");
             assertEquals(4, s.rejected().size(), s.rejected().toString());
-            assertEquals(RejectionReason.BAD_SIGNATURE, s.rejected().get(0).rejection().reason());
-            assertEquals(RejectionReason.UNSIGNED, s.rejected().get(1).rejection().reason());
-            assertEquals(RejectionReason.UNKNOWN_KEY, s.rejected().get(2).rejection().reason());
-            assertTrue(s.rejected().get(3).reason().startsWith("not a ModelArtifact"), s.rejected().get(3).reason());
-            assertEquals("m/2", s.rejected().get(1).key());
+            assertEquals(Rejection.Reason.BAD_SIGNATURE, s.rejected().get(0).reason());
+            assertEquals(Rejection.Reason.UNSIGNED, s.rejected().get(1).reason());
+            assertEquals(Rejection.Reason.UNKNOWN_KEY, s.rejected().get(2).reason());
+            assertEquals(Rejection.Reason.UNDECODABLE, s.rejected().get(3).reason());
+            assertTrue(s.rejected().get(3).detail().contains("not a ModelArtifact"), s.rejected().get(3).detail());
+            assertTrue(s.rejected().get(1).detail().contains("key 'm/2'"), s.rejected().get(1).detail());
 
             RegistryException e = assertThrows(RegistryException.class, () -> registry.promote("m", 2, "sneak"));
             assertTrue(e.getMessage().contains("UNSIGNED"), "the refusal reports why: " + e.getMessage());
@@ -188,11 +178,11 @@ class ModelRegistryIT {
 
     @Test
     void refusesAnExistingTopicThatIsNotCompacted() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(config.modelsTopic(), 1, (short) 1))).all().get();
         }
         RegistryException e = assertThrows(RegistryException.class, () -> ModelRegistry.connect(config, verifier));
-        assertTrue(e.getMessage().contains(config.modelsTopic() + " at " + broker.bootstrapServers()
+        assertTrue(e.getMessage().contains(config.modelsTopic() + " at " + KAFKA.bootstrapServers()
                 + " has cleanup.policy=delete"), e.getMessage());
     }
 
@@ -204,7 +194,7 @@ class ModelRegistryIT {
     }
 
     private KafkaProducer<byte[], byte[]> rawProducer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
     }
@@ -212,7 +202,7 @@ class ModelRegistryIT {
     private List<String> modelsTopicKeys() {
         List<String> keys = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {

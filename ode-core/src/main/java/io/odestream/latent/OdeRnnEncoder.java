@@ -41,7 +41,6 @@ public final class OdeRnnEncoder {
         int n = gaps[0].length;
         double[] h = h0.clone();
         double[] next = new double[rows * hidden];
-        double[] t0 = new double[rows];
         double[] t1 = new double[rows];
         double[] xk = new double[rows * inputs];
         double[] mk = masks == null ? null : new double[rows * inputs];
@@ -53,25 +52,47 @@ public final class OdeRnnEncoder {
                     System.arraycopy(masks[r][k], 0, mk, r * inputs, inputs);
                 }
             }
-            Solution s = solver.solvePerRow(dynamics, h, rows, t0, t1);
-            for (int r = 0; r < rows; r++) {
-                if (s.failure(r) != null) {
-                    throw s.failure(r);
-                }
-                System.arraycopy(s.rowFinal(r), 0, h, r * hidden, hidden);
-            }
-            evaluations += s.stats().evaluations();
-            rowEvaluations += s.stats().rowEvaluations();
-            if (mk == null) {
-                cell.forward(xk, h, next, rows);
-            } else {
-                cell.forward(xk, mk, h, next, rows);
-            }
+            evolve(h, t1, h, rows);
+            jump(xk, mk, h, next, rows);
             double[] swap = h;
             h = next;
             next = swap;
         }
         return h;
+    }
+
+    /**
+     * The ODE half of one step: evolves each of {@code rows} hidden states ({@code h}, rows×H)
+     * over its own gap {@code gaps[r]} (model time) in one per-row solve and writes them to
+     * {@code out} (may be {@code h}). Returns the solve, which a caller that differentiates the
+     * segment hands to the adjoint (start times 0).
+     *
+     * @throws io.odestream.ode.SolverException if a row's solve fails
+     */
+    public Solution evolve(double[] h, double[] gaps, double[] out, int rows) {
+        int hidden = cell.hiddenSize();
+        Solution s = solver.solvePerRow(dynamics, h, rows, new double[rows], gaps);
+        for (int r = 0; r < rows; r++) {
+            if (s.failure(r) != null) {
+                throw s.failure(r);
+            }
+            System.arraycopy(s.rowFinal(r), 0, out, r * hidden, hidden);
+        }
+        evaluations += s.stats().evaluations();
+        rowEvaluations += s.stats().rowEvaluations();
+        return s;
+    }
+
+    /**
+     * The GRU half of one step: {@code out = cell(x, h)} for {@code rows} observations
+     * ({@code x}, rows×I); with {@code masks} (rows×I, 1 = observed) the masked update.
+     */
+    public void jump(double[] x, double[] masks, double[] h, double[] out, int rows) {
+        if (masks == null) {
+            cell.forward(x, h, out, rows);
+        } else {
+            cell.forward(x, masks, h, out, rows);
+        }
     }
 
     /** Vector-field calls (batched) so far. */

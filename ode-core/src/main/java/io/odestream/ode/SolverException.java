@@ -1,12 +1,13 @@
 package io.odestream.ode;
 
+import io.odestream.UserFacingException;
 import java.util.Locale;
 
 /**
  * A solve that could not continue. Carries where it stopped (time, step size, row) and why,
  * and its message says what to try — the opposite of torchdiffeq's bare "underflow in dt".
  */
-public final class SolverException extends RuntimeException {
+public final class SolverException extends UserFacingException {
     private static final long serialVersionUID = 1L;
 
     /** Why a solve stopped. */

@@ -1,7 +1,9 @@
 package io.odestream.train;
 
+import io.odestream.UserFacingException;
+
 /** Training stopped because the loss or its gradient stopped being a finite number. */
-public final class TrainingDivergedException extends RuntimeException {
+public final class TrainingDivergedException extends UserFacingException {
     private static final long serialVersionUID = 1L;
     private final int iteration;
 

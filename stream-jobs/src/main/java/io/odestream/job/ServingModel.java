@@ -1,8 +1,8 @@
 package io.odestream.job;
 
+import io.odestream.kafka.Rejection;
 import io.odestream.latent.LatentFilter;
 import io.odestream.model.InvalidArtifactException;
-import io.odestream.registry.ArtifactRejection;
 import io.odestream.registry.ArtifactVerifier;
 import io.odestream.schema.ModelArtifact;
 import java.util.Optional;
@@ -52,9 +52,9 @@ final class ServingModel {
      * artifact comes with its filter, built once here.
      */
     static Admission admit(ModelArtifact candidate, ServingModel current, ArtifactVerifier verifier) {
-        Optional<ArtifactRejection> rejection = verifier.check(candidate);
+        Optional<Rejection> rejection = verifier.check(candidate);
         if (rejection.isPresent()) {
-            return Admission.rejected(rejection.get().reason() + ": " + rejection.get().message());
+            return Admission.rejected(rejection.get().toString());
         }
         for (double p : candidate.getParameters()) {
             if (!Double.isFinite(p)) {

@@ -10,16 +10,14 @@ import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.kafka.RecordPublisher;
 import io.odestream.kafka.TopicFollower;
-import io.odestream.kafka.TopicSetup;
-import io.odestream.kafka.broker.EmbeddedKafkaBroker;
+import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.registry.ArtifactSigner;
 import io.odestream.registry.ArtifactVerifier;
 import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.RegistryConfig;
 import io.odestream.registry.RegistrySnapshot;
-import io.odestream.registry.SigningKeys;
-import io.odestream.registry.TrustedKeys;
+import io.odestream.registry.testing.TestRegistry;
 import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.Forecast;
@@ -41,9 +39,8 @@ import java.util.function.LongPredicate;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -56,19 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ContinuousDeploymentIT {
     /** Each request asks, as of one observation, for the next {@value} observations' times. */
     private static final int LOOK_AHEAD = 5;
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @Test
     void fineTuningDeploysABetterModelTheJobSwapsToAndRollbackSwapsBack(@TempDir Path keys) throws Exception {
@@ -167,7 +153,7 @@ class ContinuousDeploymentIT {
         // A share of 0.7 shadows 3 of these 8 series (by their ids' hash); phase B has ~150 observations per
         // series, so 200 scored observations decide within the phase.
         ShadowSettings shadow = new ShadowSettings(0.7, 200, 0.05, 16, RegistryPromoter.factory(
-                broker.bootstrapServers(), setup.registry().modelsTopic(), setup.registry().servingTopic(),
+                KAFKA.bootstrapServers(), setup.registry().modelsTopic(), setup.registry().servingTopic(),
                 keys.toString()));
         StreamExecutionEnvironment servingEnv = setup.servingJob(shadow);
         StreamExecutionEnvironment tuningEnv = setup.tuningJob(RegistryDeployment.Mode.MANUAL);
@@ -254,19 +240,11 @@ class ContinuousDeploymentIT {
     private record Setup(KafkaSettings serving, KafkaSettings tuning, KeyPair pair, RegistryConfig registry,
                          ArtifactVerifier verifier, Path keys, String prefix) {
         static Setup of(String prefix, Path keys) throws Exception {
-            KafkaSettings serving = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix(prefix)
-                    .transactionalIdPrefix(prefix + "serving").build();
-            KafkaSettings tuning = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix(prefix)
+            KafkaSettings serving = KAFKA.topics(prefix, prefix + "serving");
+            KafkaSettings tuning = KafkaSettings.builder(KAFKA.bootstrapServers()).topicPrefix(prefix)
                     .transactionalIdPrefix(prefix + "tuning").build();
-            try (TopicSetup setup = new TopicSetup(serving)) {
-                assertTrue(setup.ensure(TopicSetup.defaultTopics(prefix, 2, (short) 1)).ok());
-            }
-            KeyPair pair = SigningKeys.generate();
-            SigningKeys.write(pair, keys, "fine-tune");
-            RegistryConfig registry = RegistryConfig.defaults(broker.bootstrapServers())
-                    .withTopics(serving.topicName(OdeTopic.MODELS), serving.topicName(OdeTopic.MODEL_SERVING));
-            return new Setup(serving, tuning, pair, registry, new ArtifactVerifier(TrustedKeys.of(pair.getPublic())),
-                    keys, prefix);
+            TestRegistry signed = TestRegistry.on(serving).writeKeys(keys, "fine-tune");
+            return new Setup(serving, tuning, signed.pair(), signed.config(), signed.verifier(), keys, prefix);
         }
 
         /** The forecasting job in registry mode, shadow mode on when {@code shadow} is given. */
@@ -285,7 +263,7 @@ class ContinuousDeploymentIT {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration());
             FineTuneJob.build(env, new FineTuneJob.Config(tuning, prefix + "tuning", FineTuneSettings.defaults()
                     .withRounds(Duration.ofSeconds(3), Duration.ofSeconds(30), 40).withMinimumWindows(64, 16),
-                    RegistryDeployment.factory(broker.bootstrapServers(), registry.modelsTopic(),
+                    RegistryDeployment.factory(KAFKA.bootstrapServers(), registry.modelsTopic(),
                             registry.servingTopic(), keys.toString(), "fine-tune", keys.toString(),
                             DemoModel.MODEL_ID, mode), Duration.ofSeconds(1)));
             return env;

@@ -8,25 +8,20 @@ import io.odestream.finetune.RegimeChange;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.kafka.RecordPublisher;
-import io.odestream.kafka.TopicSetup;
-import io.odestream.kafka.broker.EmbeddedKafkaBroker;
-import io.odestream.registry.ArtifactSigner;
+import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
 import io.odestream.registry.ArtifactVerifier;
 import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.RegistryConfig;
-import io.odestream.registry.SigningKeys;
-import io.odestream.registry.TrustedKeys;
+import io.odestream.registry.testing.TestRegistry;
 import io.odestream.schema.ModelArtifact;
 import java.nio.file.Path;
-import java.security.KeyPair;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,19 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * held-out loss beats version 1's by the margin.
  */
 class FineTuneJobIT {
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @Test
     void aRoundOnTheChangedStreamPromotesABetterSignedVersion(@TempDir Path keys) throws Exception {
@@ -61,26 +45,20 @@ class FineTuneJobIT {
     }
 
     private void promotesABetterVersion(Path keys, String prefix, int trainers) throws Exception {
-        KafkaSettings kafka = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix(prefix)
-                .transactionalIdPrefix(prefix + "job").build();
-        try (TopicSetup setup = new TopicSetup(kafka)) {
-            assertTrue(setup.ensure(TopicSetup.defaultTopics(prefix, 2, (short) 1)).ok());
-        }
-        KeyPair pair = SigningKeys.generate();
-        SigningKeys.write(pair, keys, "fine-tune");
-        RegistryConfig registryConfig = RegistryConfig.defaults(broker.bootstrapServers())
-                .withTopics(kafka.topicName(OdeTopic.MODELS), kafka.topicName(OdeTopic.MODEL_SERVING));
-        ArtifactVerifier verifier = new ArtifactVerifier(TrustedKeys.of(pair.getPublic()));
+        KafkaSettings kafka = KAFKA.topics(prefix, prefix + "job");
+        TestRegistry signed = TestRegistry.on(kafka).writeKeys(keys, "fine-tune");
+        RegistryConfig registryConfig = signed.config();
+        ArtifactVerifier verifier = signed.verifier();
 
-        try (ModelRegistry registry = ModelRegistry.connect(registryConfig, verifier);
+        try (ModelRegistry registry = signed.connect();
              RecordPublisher publisher = new RecordPublisher(kafka)) {
-            registry.publish(ArtifactSigner.of(pair).sign(DemoModel.bundled()));
+            registry.publish(signed.signer().sign(DemoModel.bundled()));
             registry.promote(DemoModel.MODEL_ID, DemoModel.VERSION, "the bundled model");
 
             FineTuneSettings settings = FineTuneSettings.defaults()
                     .withRounds(Duration.ofSeconds(3), Duration.ofSeconds(30), 40).withMinimumWindows(64, 16)
                     .withTrainers(trainers);
-            ModelDeployment.Factory deployment = RegistryDeployment.factory(broker.bootstrapServers(),
+            ModelDeployment.Factory deployment = RegistryDeployment.factory(KAFKA.bootstrapServers(),
                     registryConfig.modelsTopic(), registryConfig.servingTopic(), keys.toString(), "fine-tune",
                     keys.toString(), DemoModel.MODEL_ID, RegistryDeployment.Mode.AUTO);
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());

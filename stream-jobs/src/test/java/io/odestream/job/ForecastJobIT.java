@@ -14,8 +14,7 @@ import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.kafka.RecordPublisher;
 import io.odestream.kafka.TopicFollower;
-import io.odestream.kafka.TopicSetup;
-import io.odestream.kafka.broker.EmbeddedKafkaBroker;
+import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
 import io.odestream.schema.AlertKind;
@@ -41,9 +40,8 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The forecasting job end to end: a real Kafka broker (child process) and a Flink MiniCluster
@@ -52,27 +50,13 @@ import org.junit.jupiter.api.Test;
 class ForecastJobIT {
     static final AtomicInteger FAILURES = new AtomicInteger();
     private static final ModelArtifact MODEL = TestModels.sign(DemoModel.bundled());
-    private static EmbeddedKafkaBroker broker;
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
     /** What the topic followers (background threads) could not decode or read; checked while waiting. */
     private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        broker.close();
-    }
-
     private static KafkaSettings topics(String prefix) throws InterruptedException {
-        KafkaSettings settings = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix(prefix)
-                .transactionalIdPrefix(prefix + "job").build();
-        try (TopicSetup setup = new TopicSetup(settings)) {
-            assertTrue(setup.ensure(TopicSetup.defaultTopics(prefix, 2, (short) 1)).ok());
-        }
-        return settings;
+        return KAFKA.topics(prefix, prefix + "job");
     }
 
     private static StreamExecutionEnvironment environment(boolean restartOnFailure) {

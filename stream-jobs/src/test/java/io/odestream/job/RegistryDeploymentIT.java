@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.odestream.kafka.broker.EmbeddedKafkaBroker;
+import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.registry.ArtifactSigner;
 import io.odestream.registry.ModelRegistry;
@@ -12,9 +12,8 @@ import io.odestream.registry.RegistryConfig;
 import io.odestream.registry.RegistrySnapshot;
 import io.odestream.schema.ModelArtifact;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The fine-tuning job's way into the real registry (embedded broker): it reads the served version,
@@ -22,23 +21,12 @@ import org.junit.jupiter.api.Test;
  * promotes it; in manual mode it only publishes.
  */
 class RegistryDeploymentIT {
-    private static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     @Test
     void autoPromotesManualOnlyPublishesAndBothSign() {
-        RegistryConfig config = RegistryConfig.defaults(broker.bootstrapServers())
+        RegistryConfig config = RegistryConfig.defaults(KAFKA.bootstrapServers())
                 .withTopics("models-deployment", "serving-deployment");
         ModelArtifact v1 = TestModels.signed(1, 11);
         try (ModelRegistry registry = ModelRegistry.connect(config, TestModels.VERIFIER)) {

@@ -1,6 +1,7 @@
 package io.odestream.eval.baseline;
 
 import io.odestream.latent.LatentOdeTraining.Series;
+import io.odestream.latent.OdeRnnEncoder;
 import io.odestream.nn.Activation;
 import io.odestream.nn.GruCell;
 import io.odestream.nn.Linear;
@@ -25,6 +26,10 @@ import java.util.Random;
  * The ODE-RNN baseline as a stand-alone predictive model (Rubanova et al. 2019, Alg. 1): a hidden
  * state that evolves by a neural ODE between observations and jumps by a masked GRU update at
  * each one, with a linear readout of a Gaussian (mean and log-std per channel) for the values.
+ *
+ * <p>The recurrence itself (evolve over the gap, then jump) is ode-core's {@link OdeRnnEncoder},
+ * the latent ODE's encoder, run one row at a time; what is the baseline's own is the readout, the
+ * loss and the backward pass through both.
  *
  * <p><b>Parts.</b> {@code dynamics.*}: the MLP {@code dh/dt = f(h)}, H → dynamicsHidden… → H,
  * tanh hidden layers, identity output, autonomous. {@code gru.*}: a masked {@link GruCell} over
@@ -66,7 +71,7 @@ public final class OdeRnn {
     private final DynamicsField dynamics;
     private final GruCell cell;
     private final Linear readout;
-    private final RungeKuttaSolver solver;
+    private final OdeRnnEncoder encoder;
     private final AdjointMethod adjoint;
 
     /** before[k]: the state just before observation k's GRU jump (before[0] = 0). */
@@ -107,7 +112,7 @@ public final class OdeRnn {
         this.readout = new Linear(parameters, "readout", hidden, 2 * channels);
         ButcherTableau method = Tableaus.byName(METHOD);
         StepControl control = StepControl.adaptive(rtol, atol).build();
-        this.solver = new RungeKuttaSolver(method, control);
+        this.encoder = new OdeRnnEncoder(dynamics, cell, new RungeKuttaSolver(method, control));
         this.adjoint = new AdjointMethod(method, control, true);
         this.head = new double[2 * channels];
         this.mask = new double[channels];
@@ -306,7 +311,7 @@ public final class OdeRnn {
                 segments[k] = evolve(after[k - 1], times[k] - times[k - 1], before[k]);
             }
             fillMask(values[k]);
-            cell.forward(values[k], mask, before[k], after[k], 1);
+            encoder.jump(values[k], mask, before[k], after[k], 1);
         }
     }
 
@@ -322,12 +327,8 @@ public final class OdeRnn {
         if (deltaMillis < 0) {
             throw new IllegalStateException("negative gap " + deltaMillis + " ms; times were checked to be sorted");
         }
-        Solution s = solver.solve(dynamics, h, 1, 0.0, new double[] {deltaMillis / timeScaleMillis});
-        if (s.failure(0) != null) {
-            throw s.failure(0);
-        }
+        Solution s = encoder.evolve(h, new double[] {deltaMillis / timeScaleMillis}, out, 1);
         forwardEvaluations += s.stats().evaluations();
-        System.arraycopy(s.rowFinal(0), 0, out, 0, hidden);
         return s;
     }
 

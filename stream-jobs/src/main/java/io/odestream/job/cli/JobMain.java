@@ -1,8 +1,6 @@
 package io.odestream.job.cli;
 
-import io.odestream.registry.ArtifactRejectedException;
-import io.odestream.registry.KeyFileException;
-import io.odestream.registry.RegistryException;
+import io.odestream.UserFacingException;
 import java.io.PrintWriter;
 import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine;
@@ -53,15 +51,21 @@ public final class JobMain implements Runnable {
     }
 
     /**
-     * Expected failures (bad option value, rejected artifact, unreadable key, unreachable broker) print
-     * their message, which names the input and what to do; anything else prints its stack trace too.
-     * The {@code odestream} command line falls back on this for the failures it shares with the jobs.
+     * The one handler of failures, for the job jar and the {@code odestream} command line alike.
+     * Expected failures ({@link UserFacingException}: bad input, unreadable key, rejected artifact,
+     * diverged training; and bad arguments) print their message, which names the input and what to
+     * do, and the messages of their causes; anything else is a bug and prints its stack trace too.
      */
     public static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
         PrintWriter err = cmd.getErr();
-        if (e instanceof RegistryException || e instanceof ArtifactRejectedException || e instanceof KeyFileException
-                || e instanceof IllegalArgumentException) {
+        if (e instanceof UserFacingException || e instanceof IllegalArgumentException) {
             err.println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
+            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                // most messages already quote their cause's; only say what they do not
+                if (c.getMessage() != null && !e.getMessage().contains(c.getMessage())) {
+                    err.println(cmd.getColorScheme().errorText("  because: " + c.getMessage()));
+                }
+            }
         } else if (e instanceof KafkaException) {
             err.println(cmd.getColorScheme().errorText("error: Kafka: " + e.getMessage() + "; check that a broker "
                     + "runs at --bootstrap-servers (or $ODESTREAM_BOOTSTRAP_SERVERS) and is reachable from here"));
