@@ -59,7 +59,7 @@ final class ForecastAnswerer {
             times[i] = r.getQueryTimes().get(i).toEpochMilli();
         }
         int samples = r.getSamples() == null ? settings.forecastSamples() : r.getSamples();
-        long seed = PosteriorUpdater.seed(r.getRequestId(), state.timeMillis());
+        long seed = SampleSeed.of(r.getRequestId(), state.timeMillis());
         if (batching) {
             out.emit(PosteriorUpdater.PENDING_FORECASTS, new PendingForecast(r.getRequestId(), seriesId,
                     m.artifact.getChecksum(), state, times, samples, seed));

@@ -84,7 +84,7 @@ final class ObservationApplier {
             return null;
         }
         SeriesMonitor.Prepared p = monitor.prepare(s, m.filter, t, values, observed,
-                PosteriorUpdater.seed(o.getSeriesId(), t));
+                SampleSeed.of(o.getSeriesId(), t));
         out.encoded(p.encoding(), s, o.getSeriesId(), m);
         return new PreparedUpdate(e, s, m, p.update());
     }

@@ -64,8 +64,7 @@ import org.slf4j.LoggerFactory;
  * are then handed to {@link ForecastBatcher} as {@link PendingForecast}s. Without batching every
  * record is applied as it becomes due, on the JVM filter.
  *
- * <p>Expiry: a processing-time timer per series forgets a series silent for the configured time
- * (state and timers, so state size returns to zero); Flink's state TTL would leave the timers.
+ * <p>Expiry: {@link SeriesExpiry} forgets a series silent for the configured time.
  *
  * <p>An operator rather than a {@code KeyedBroadcastProcessFunction} because a batch reads and
  * writes the keyed state of many series: only an operator can switch the current key.
@@ -109,6 +108,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
     private transient DueRecords due;
     private transient BatchDeadline deadline;
     private transient ObservationRows rows;
+    private transient SeriesExpiry expiry;
 
     public PosteriorUpdater(UpdaterSettings settings) {
         this(settings, null);
@@ -141,6 +141,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         observations = new ObservationApplier(settings, monitor, gate, forecasts, out, metrics);
         due = new DueRecords();
         rows = new ObservationRows();
+        expiry = new SeriesExpiry(settings.keyTtl().toMillis(), timers, series, pending, metrics);
         gate.holdForFirstModel(getProcessingTimeService(), FIRST_MODEL_WAIT, this::stopHolding);
         if (batching == null) {
             updates = new RoundUpdater(null, null, metrics, getMetricGroup());
@@ -187,7 +188,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         if (s == null) {
             s = new SeriesState();
         }
-        touch(s);
+        expiry.touch(s);
         boolean dueNow = answerNow;
         if (!answerNow) {
             long time = ForecastJob.eventTime(record); // a request here has an as-of time
@@ -238,7 +239,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         flush(); // nothing of the series may still wait in a batch when it is forgotten
         SeriesState s = series.value();
         if (s != null) {
-            expireIfSilent(s, timer.getTimestamp());
+            expiry.expireIfSilent(s, timer.getTimestamp());
         }
     }
 
@@ -394,39 +395,8 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         series.update(p.series());
     }
 
-    // ---------------------------------------------------------------- expiry
-
-    private void touch(SeriesState s) {
-        long now = timers.currentProcessingTime();
-        s.lastSeenProcessingMillis = now;
-        if (s.expiryTimer == SeriesState.NONE) {
-            s.expiryTimer = now + settings.keyTtl().toMillis();
-            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, s.expiryTimer);
-        }
-    }
-
-    private void expireIfSilent(SeriesState s, long timestamp) throws Exception {
-        if (timestamp != s.expiryTimer) {
-            return;
-        }
-        long dueAt = s.lastSeenProcessingMillis + settings.keyTtl().toMillis();
-        if (dueAt > timestamp || !pending.isEmpty()) {
-            // Touched since the timer was set, or records still wait for the watermark: look again later.
-            s.expiryTimer = Math.max(dueAt, timestamp + 1);
-            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, s.expiryTimer);
-            series.update(s);
-            return;
-        }
-        if (s.periodicTimer != SeriesState.NONE) {
-            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, s.periodicTimer);
-        }
-        series.clear();
-        pending.clear();
-        metrics.expiredSeries.inc();
-    }
-
-    /** Monte-Carlo seed from what the sample is for, so a replay after a restore draws the same samples. */
+    /** The job's Monte-Carlo seed ({@link SampleSeed}), under the name the job's tests reproduce it by. */
     static long seed(String id, long time) {
-        return id.hashCode() * 0x9E3779B97F4A7C15L ^ time;
+        return SampleSeed.of(id, time);
     }
 }

@@ -263,7 +263,7 @@ public final class ShadowEvaluator
      */
     private void scoreAndUpdate(ShadowSeriesState s, String seriesId, long t, ServingModel served,
                                 ServingModel shadow, Collector<ShadowScore> out) {
-        long seed = PosteriorUpdater.seed(seriesId, t); // the served job's seed: its scores are reproduced
+        long seed = SampleSeed.of(seriesId, t); // the served job's seed: its scores are reproduced
         ObservationUpdate servedUpdate = monitor.prepare(s.servedSeries, served.filter, t, values, observed, seed).update();
         ObservationUpdate shadowUpdate = monitor.prepare(s.shadowSeries, shadow.filter, t, values, observed, seed).update();
         BatchUpdater.Outcome servedOutcome = FilterBatchUpdater.scoreAndUpdate(served.filter, servedUpdate);

@@ -116,7 +116,7 @@ class PosteriorUpdaterTest {
 
     private static void assertForecastFrom(FilterState expected, ModelArtifact artifact, Forecast got, long... times) {
         Prediction p = LatentFilter.init(artifact).predict(expected, times, 32,
-                PosteriorUpdater.seed(got.getRequestId(), expected.timeMillis()));
+                SampleSeed.of(got.getRequestId(), expected.timeMillis()));
         assertNull(got.getError());
         assertEquals(artifact.getVersion(), got.getModelVersion());
         assertEquals(expected.timeMillis(), got.getStateTime().toEpochMilli());

@@ -122,7 +122,7 @@ class ShadowEvaluatorTest {
                 state = f.update(f.start(t), t, x, m);
                 continue;
             }
-            long seed = PosteriorUpdater.seed(o.getSeriesId(), t);
+            long seed = SampleSeed.of(o.getSeriesId(), t);
             Score score = f.score(state, t, x, m, SAMPLES, seed);
             double[] mean = f.predict(state, new long[] {t}, SAMPLES, seed).mean()[0];
             double err = 0;
