@@ -1,12 +1,12 @@
 package io.odestream.bench;
 
 import io.odestream.demo.DemoSetup;
-import io.odestream.job.FineTuneJob;
-import io.odestream.job.FineTuneSettings;
-import io.odestream.job.ForecastJob;
-import io.odestream.job.ModelDeployment;
-import io.odestream.job.RegistryDeployment;
-import io.odestream.job.UpdaterSettings;
+import io.odestream.job.deploy.ModelDeployment;
+import io.odestream.job.deploy.RegistryDeployment;
+import io.odestream.job.finetune.FineTuneJob;
+import io.odestream.job.finetune.FineTuneSettings;
+import io.odestream.job.forecast.ForecastJob;
+import io.odestream.job.forecast.UpdaterSettings;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.kafka.RecordPublisher;
@@ -39,7 +39,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Serving throughput while fine-tuning runs beside it (issue 7, "Speed"): one JVM, one embedded
+ * Serving throughput while fine-tuning runs beside it: one JVM, one embedded
  * Kafka broker (child JVM), Flink's local environments.
  * <ol>
  *   <li>A {@link BenchStream} of {@code --keys} series and about {@code --events} observations is produced
