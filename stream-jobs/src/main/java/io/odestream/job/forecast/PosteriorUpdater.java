@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * answered from the same state by {@link ForecastAnswerer}. Model artifacts arrive on input 2 (sent to
  * every subtask, kept in broadcast state) and pass the {@link ModelGate}; each series is re-encoded
  * under a new model the next time it is touched. This class keeps what needs the operator: ordering,
- * micro-batching and expiry.
+ * micro-batching and the timers of {@link SeriesExpiry}, which forgets a series silent for the key TTL.
  *
  * <p>Ordering: a record whose timestamp is ahead of the watermark waits in {@code pending} for an
  * event-time timer, so records of a series are applied in event-time order however they arrived
@@ -236,10 +236,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         flush(); // nothing of the series may still wait in a batch when it is forgotten
-        SeriesState s = series.value();
-        if (s != null) {
-            expiry.expireIfSilent(s, timer.getTimestamp());
-        }
+        expiry.expireIfSilent(timer.getTimestamp());
     }
 
     @Override

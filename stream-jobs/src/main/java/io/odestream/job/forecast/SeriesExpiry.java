@@ -40,9 +40,10 @@ final class SeriesExpiry {
         }
     }
 
-    /** The current series' processing-time timer fired at {@code timestamp}: forgets it if it stayed silent. */
-    void expireIfSilent(SeriesState s, long timestamp) throws Exception {
-        if (timestamp != s.expiryTimer) {
+    /** A processing-time timer of the current series fired at {@code timestamp}: forgets it if it stayed silent. */
+    void expireIfSilent(long timestamp) throws Exception {
+        SeriesState s = series.value();
+        if (s == null || timestamp != s.expiryTimer) {
             return;
         }
         long dueAt = s.lastSeenProcessingMillis + ttlMillis;
