@@ -1,12 +1,12 @@
 package io.odestream.bench;
 
 import io.odestream.demo.DemoSetup;
-import io.odestream.job.FineTuneJob;
-import io.odestream.job.FineTuneSettings;
-import io.odestream.job.ForecastJob;
-import io.odestream.job.ModelDeployment;
-import io.odestream.job.RegistryDeployment;
-import io.odestream.job.UpdaterSettings;
+import io.odestream.job.deploy.ModelDeployment;
+import io.odestream.job.deploy.RegistryDeployment;
+import io.odestream.job.finetune.FineTuneJob;
+import io.odestream.job.finetune.FineTuneSettings;
+import io.odestream.job.forecast.ForecastJob;
+import io.odestream.job.forecast.UpdaterSettings;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.kafka.RecordPublisher;

@@ -1,10 +1,10 @@
 package io.odestream.bench;
 
 import io.odestream.demo.DemoSetup;
-import io.odestream.job.ForecastJob;
-import io.odestream.job.ForecastJobConfig;
-import io.odestream.job.PosteriorUpdater;
-import io.odestream.job.UpdaterSettings;
+import io.odestream.job.forecast.ForecastJob;
+import io.odestream.job.forecast.ForecastJobConfig;
+import io.odestream.job.forecast.PosteriorUpdater;
+import io.odestream.job.forecast.UpdaterSettings;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.kafka.RecordPublisher;

@@ -11,7 +11,7 @@ public interface SeriesHistory {
 
     int channels();
 
-    /** Event time of the i-th oldest observation, 0 ≤ i < size. */
+    /** Event time of the i-th oldest observation, {@code 0 <= i < size}. */
     long timeOf(int i);
 
     /** Copies the i-th oldest observation into {@code x} and which channels it observed into {@code observed}. */

@@ -12,12 +12,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The Avro records the job emits, built in one place so every field is filled the same way. */
-final class JobRecords {
+public final class JobRecords {
     private JobRecords() {
     }
 
-    static AnomalyAlert anomaly(Observation o, Score score, Prediction expected, double threshold,
-                                double probability, long modelVersion) {
+    public static AnomalyAlert anomaly(Observation o, Score score, Prediction expected, double threshold,
+                                       double probability, long modelVersion) {
         List<Double> zs = new ArrayList<>(score.zScores().length);
         for (double z : score.zScores()) {
             zs.add(z);
@@ -39,8 +39,8 @@ final class JobRecords {
     }
 
     /** A MODEL_ERROR or MODEL_REJECTED notice: something the operator must know about, not an anomaly. */
-    static AnomalyAlert problem(AlertKind kind, String seriesId, long eventTimeMillis, long modelVersion,
-                                String message) {
+    public static AnomalyAlert problem(AlertKind kind, String seriesId, long eventTimeMillis, long modelVersion,
+                                       String message) {
         return AnomalyAlert.newBuilder()
                 .setSeriesId(seriesId)
                 .setEventTime(Instant.ofEpochMilli(eventTimeMillis))
@@ -54,8 +54,8 @@ final class JobRecords {
                 .build();
     }
 
-    static Forecast forecast(String requestId, String seriesId, long modelVersion, long stateMillis,
-                             Prediction p, List<String> channels) {
+    public static Forecast forecast(String requestId, String seriesId, long modelVersion, long stateMillis,
+                                    Prediction p, List<String> channels) {
         List<ForecastPoint> points = new ArrayList<>(p.times().length);
         Integer[] order = new Integer[p.times().length];
         for (int i = 0; i < order.length; i++) {
@@ -86,7 +86,7 @@ final class JobRecords {
     }
 
     /** The answer to a request that cannot be answered: no points, and why. */
-    static Forecast unanswered(String requestId, String seriesId, long modelVersion, String why) {
+    public static Forecast unanswered(String requestId, String seriesId, long modelVersion, String why) {
         return Forecast.newBuilder()
                 .setRequestId(requestId)
                 .setSeriesId(seriesId)

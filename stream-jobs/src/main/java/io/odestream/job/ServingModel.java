@@ -12,34 +12,34 @@ import java.util.Optional;
  * the filter built from it (rebuilt after a restore). {@link #admit} is the gate every artifact
  * passes before it is served.
  */
-final class ServingModel {
-    final ModelArtifact artifact;
-    final LatentFilter filter;
+public final class ServingModel {
+    public final ModelArtifact artifact;
+    public final LatentFilter filter;
 
     private ServingModel(ModelArtifact artifact, LatentFilter filter) {
         this.artifact = artifact;
         this.filter = filter;
     }
 
-    String modelId() {
+    public String modelId() {
         return artifact.getModelId();
     }
 
-    long version() {
+    public long version() {
         return artifact.getVersion();
     }
 
-    int channels() {
+    public int channels() {
         return filter.model().spec().channels();
     }
 
     /** The filter for an artifact that already passed {@link #admit} (after a restore). */
-    static ServingModel of(ModelArtifact artifact) {
+    public static ServingModel of(ModelArtifact artifact) {
         return new ServingModel(artifact, LatentFilter.init(artifact));
     }
 
     /** What the gate decided: the model to serve, or why {@code candidate} must not be served. */
-    record Admission(ServingModel model, String rejection) {
+    public record Admission(ServingModel model, String rejection) {
         static Admission rejected(String why) {
             return new Admission(null, why);
         }
@@ -51,7 +51,7 @@ final class ServingModel {
      * model served now (the stream's observations have that width), immutable versions. An admitted
      * artifact comes with its filter, built once here.
      */
-    static Admission admit(ModelArtifact candidate, ServingModel current, ArtifactVerifier verifier) {
+    public static Admission admit(ModelArtifact candidate, ServingModel current, ArtifactVerifier verifier) {
         Optional<Rejection> rejection = verifier.check(candidate);
         if (rejection.isPresent()) {
             return Admission.rejected(rejection.get().toString());

@@ -1,8 +1,8 @@
 package io.odestream.job.cli;
 
-import io.odestream.job.FineTuneJob;
-import io.odestream.job.FineTuneSettings;
-import io.odestream.job.RegistryDeployment;
+import io.odestream.job.deploy.RegistryDeployment;
+import io.odestream.job.finetune.FineTuneJob;
+import io.odestream.job.finetune.FineTuneSettings;
 import io.odestream.kafka.OdeTopic;
 import java.nio.file.Files;
 import java.nio.file.Path;

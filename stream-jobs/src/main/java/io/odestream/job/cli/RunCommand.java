@@ -1,13 +1,13 @@
 package io.odestream.job.cli;
 
 import io.odestream.alert.AlertPolicy;
-import io.odestream.job.MicroBatching;
-import io.odestream.job.ForecastJob;
-import io.odestream.job.ForecastJobConfig;
-import io.odestream.job.RegistryPromoter;
-import io.odestream.job.ShadowPromoter;
-import io.odestream.job.ShadowSettings;
-import io.odestream.job.UpdaterSettings;
+import io.odestream.job.deploy.RegistryPromoter;
+import io.odestream.job.forecast.ForecastJob;
+import io.odestream.job.forecast.ForecastJobConfig;
+import io.odestream.job.forecast.MicroBatching;
+import io.odestream.job.forecast.UpdaterSettings;
+import io.odestream.job.shadow.ShadowPromoter;
+import io.odestream.job.shadow.ShadowSettings;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.registry.ArtifactVerifier;
 import io.odestream.registry.TrustedKeys;

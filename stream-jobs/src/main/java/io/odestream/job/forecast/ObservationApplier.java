@@ -1,0 +1,160 @@
+package io.odestream.job.forecast;
+
+import io.odestream.job.JobRecords;
+import io.odestream.job.SampleSeed;
+import io.odestream.job.ServingModel;
+import io.odestream.latent.BatchUpdater;
+import io.odestream.latent.ObservationUpdate;
+import io.odestream.latent.Prediction;
+import io.odestream.latent.SeriesMonitor;
+import io.odestream.ode.SolverException;
+import io.odestream.schema.AlertKind;
+import io.odestream.schema.Observation;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How {@link PosteriorUpdater} applies an observation to its series: the job's checks (late, of the
+ * wrong width, before any model) and then the {@link SeriesMonitor} step in its two halves, so that a
+ * batch backend can score and absorb many series' observations in between: {@link #prepare} before
+ * the model's update, {@link #finish} after it, which turns the monitor's verdict into alerts.
+ */
+final class ObservationApplier {
+    private static final Logger LOG = LoggerFactory.getLogger(PosteriorUpdater.class);
+
+    /** An observation checked and ready for the batch backend. */
+    record PreparedUpdate(DueRecords.Entry entry, SeriesState series, ServingModel model, ObservationUpdate update) {
+        Observation observation() {
+            return entry.record().left();
+        }
+    }
+
+    private final UpdaterSettings settings;
+    private final SeriesMonitor monitor;
+    private final ModelGate gate;
+    private final ForecastAnswerer forecasts;
+    private final UpdaterOutput out;
+    private final UpdaterMetrics metrics;
+
+    ObservationApplier(UpdaterSettings settings, SeriesMonitor monitor, ModelGate gate, ForecastAnswerer forecasts,
+                       UpdaterOutput out, UpdaterMetrics metrics) {
+        this.settings = settings;
+        this.monitor = monitor;
+        this.gate = gate;
+        this.forecasts = forecasts;
+        this.out = out;
+        this.metrics = metrics;
+    }
+
+    /**
+     * The checks and bookkeeping of an observation before its update; the update itself when it can be
+     * prepared (null when the observation is late, malformed or waits for a model). Its values go into
+     * a row of {@code rows}, which must stay untouched until {@link #finish}.
+     */
+    PreparedUpdate prepare(SeriesState s, DueRecords.Entry e, ObservationRows rows) throws Exception {
+        Observation o = e.record().left();
+        long t = o.getEventTime().toEpochMilli();
+        if (s.lastEventMillis != SeriesState.NONE && t < s.lastEventMillis) {
+            metrics.lateObservations.inc();
+            out.emit(PosteriorUpdater.LATE, o);
+            return null;
+        }
+        ServingModel m = gate.served();
+        int width = m != null ? m.channels() : s.recent != null ? s.recent.channels : o.getValues().size();
+        if (o.getValues().size() != width) {
+            metrics.rejectedObservations.inc();
+            out.emit(PosteriorUpdater.ALERTS, JobRecords.problem(AlertKind.MODEL_ERROR, o.getSeriesId(), t,
+                    m == null ? -1 : m.version(), "observation at " + Instant.ofEpochMilli(t) + " has "
+                            + o.getValues().size() + " values but the series has " + width
+                            + " channels; it was not applied (fix the producer's channel order/width)"));
+            return null;
+        }
+        int row = rows.next(width);
+        double[] values = rows.values(row);
+        boolean[] observed = rows.observed(row);
+        readValues(o, values, observed);
+        if (s.recent == null) {
+            s.recent = new RecentObservations(settings.recentCapacity(), width);
+            s.alerts = settings.alertPolicy().newTrack();
+        }
+        metrics.observations.inc();
+        if (m == null) {
+            metrics.waitingForModel.inc(); // kept in the recent observations; encoded when a model arrives
+            monitor.remember(s, t, values, observed);
+            recorded(s, t);
+            return null;
+        }
+        SeriesMonitor.Prepared p = monitor.prepare(s, m.filter, t, values, observed,
+                SampleSeed.of(o.getSeriesId(), t));
+        out.encoded(p.encoding(), s, o.getSeriesId(), m);
+        return new PreparedUpdate(e, s, m, p.update());
+    }
+
+    /** The outcome of a prepared observation's update judged: an alert, the failure reported, bookkeeping. */
+    void finish(PreparedUpdate p, BatchUpdater.Outcome outcome) {
+        SeriesState s = p.series();
+        SeriesMonitor.Verdict v = monitor.absorb(s, p.model().filter, p.update(), outcome);
+        String seriesId = p.observation().getSeriesId();
+        long t = p.update().eventTimeMillis();
+        switch (v.kind()) {
+            case SCORED -> {
+                if (v.raisesAlert()) {
+                    alert(p, v);
+                }
+            }
+            case KEPT_LAST_GOOD -> out.solverFailure(seriesId, t, p.model(), "update", v.failure());
+            case RESTARTED -> restarted(seriesId, t, p.model(), v.failure());
+            case ABSORBED -> {
+            }
+        }
+        recorded(s, t);
+    }
+
+    /** What every applied observation leaves in the series, with or without a model. */
+    private void recorded(SeriesState s, long t) {
+        s.lastEventMillis = t;
+        s.observations++;
+        forecasts.schedulePeriodic(s, t);
+    }
+
+    /** The anomaly alert, with the values the series was expected to have (the score's samples again). */
+    private void alert(PreparedUpdate p, SeriesMonitor.Verdict v) {
+        ObservationUpdate u = v.update();
+        long t = u.eventTimeMillis();
+        Prediction expected;
+        try {
+            expected = p.model().filter.predict(u.state(), new long[] {t}, settings.scoreSamples(), u.seed());
+        } catch (SolverException e) {
+            out.solverFailure(p.observation().getSeriesId(), t, p.model(), "the alert's expected values", e);
+            return;
+        }
+        metrics.anomalyAlerts.inc();
+        out.emit(PosteriorUpdater.ALERTS, JobRecords.anomaly(p.observation(), v.score(), expected,
+                v.decision().threshold(), v.decision().anomalyProbability(), p.model().version()));
+    }
+
+    private void restarted(String seriesId, long t, ServingModel m, SolverException e) {
+        int failures = monitor.settings().restartAfterFailures();
+        metrics.solverFailures.inc();
+        LOG.warn("series '{}': {} updates failed in a row; restarted from the observation at {}: {}", seriesId,
+                failures, Instant.ofEpochMilli(t), e.getMessage());
+        out.emit(PosteriorUpdater.ALERTS, JobRecords.problem(AlertKind.MODEL_ERROR, seriesId, t, m.version(),
+                "solver failed in " + failures + " updates in a row; the series restarts from this "
+                        + "observation (its earlier history is forgotten): " + e.getMessage()));
+    }
+
+    /** Observation values into a row's buffers; null and non-finite values become masked. */
+    private void readValues(Observation o, double[] values, boolean[] observed) {
+        List<Double> v = o.getValues();
+        for (int j = 0; j < values.length; j++) {
+            Double x = v.get(j);
+            observed[j] = x != null && Double.isFinite(x);
+            values[j] = observed[j] ? x : 0.0;
+            if (x != null && !observed[j]) {
+                metrics.maskedValues.inc();
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.odestream.job.forecast;
+
+import io.odestream.latent.FilterState;
+import io.odestream.latent.ForecastQuery;
+
+/**
+ * A forecast the per-series operator has prepared but not computed: the series' filter state, the
+ * query and the model version (with its checksum, so that the batcher uses exactly the artifact the
+ * updater admitted). A Flink POJO: public fields, a no-argument constructor.
+ */
+public class PendingForecast {
+    public String requestId;
+    public String seriesId;
+    public String modelId;
+    public long modelVersion;
+    public String modelChecksum;
+    public long originMillis;
+    public long stateMillis;
+    public double[] hidden;
+    public long[] queryTimesMillis;
+    public int samples;
+    public long seed;
+
+    public PendingForecast() {
+    }
+
+    PendingForecast(String requestId, String seriesId, String modelChecksum, FilterState state, long[] queryTimesMillis,
+                    int samples, long seed) {
+        this.requestId = requestId;
+        this.seriesId = seriesId;
+        this.modelId = state.modelId();
+        this.modelVersion = state.modelVersion();
+        this.modelChecksum = modelChecksum;
+        this.originMillis = state.originMillis();
+        this.stateMillis = state.timeMillis();
+        this.hidden = state.hidden();
+        this.queryTimesMillis = queryTimesMillis.clone();
+        this.samples = samples;
+        this.seed = seed;
+    }
+
+    ForecastQuery query() {
+        return new ForecastQuery(new FilterState(modelId, modelVersion, originMillis, stateMillis, hidden),
+                queryTimesMillis, samples, seed);
+    }
+}

@@ -1,0 +1,398 @@
+package io.odestream.job.forecast;
+
+import io.odestream.job.SampleSeed;
+import io.odestream.latent.BatchUpdater;
+import io.odestream.latent.MonitorSettings;
+import io.odestream.latent.SeriesMonitor;
+import io.odestream.schema.AnomalyAlert;
+import io.odestream.schema.Forecast;
+import io.odestream.schema.ForecastRequest;
+import io.odestream.schema.ModelArtifact;
+import io.odestream.schema.Observation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedMultiInput;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-series heart of the forecasting job (DESIGN.md, "Data flow"). Keyed by series id (input 1),
+ * it keeps each series' latent-ODE filter state and applies every observation in event-time order
+ * through {@link ObservationApplier} (the {@link io.odestream.latent.SeriesMonitor} step: scored
+ * <em>before</em> it is absorbed, judged by the alert policy, then absorbed). Forecast requests are
+ * answered from the same state by {@link ForecastAnswerer}. Model artifacts arrive on input 2 (sent to
+ * every subtask, kept in broadcast state) and pass the {@link ModelGate}; each series is re-encoded
+ * under a new model the next time it is touched. This class keeps what needs the operator: ordering,
+ * micro-batching and the timers of {@link SeriesExpiry}, which forgets a series silent for the key TTL.
+ *
+ * <p>Ordering: a record whose timestamp is ahead of the watermark waits in {@code pending} for an
+ * event-time timer, so records of a series are applied in event-time order however they arrived
+ * within the watermark's out-of-orderness bound. A record behind the watermark is applied at once
+ * when it is not older than the series' newest applied observation (nothing pending can be older
+ * than the watermark), and goes to the {@link #LATE} side output otherwise; an observation older than
+ * that newest one goes there at once, without waiting for the watermark (which starts afresh after a
+ * restore and may not pass it again until more data arrives). Nothing is dropped.
+ *
+ * <p>Micro-batching ({@link MicroBatching}; off by default): records that are due are not applied one
+ * by one but gathered across series in {@link DueRecords} and applied round by round, one record per
+ * series per round, each round's observations scored and absorbed in one {@link BatchUpdater} call
+ * (the {@code djl} backend: one batched device solve). A batch runs when it holds {@code maxRows}
+ * records, when its oldest has waited {@code maxDelay}, after every watermark's timers and before the
+ * watermark is passed on, before every checkpoint barrier (so a checkpoint never holds a half-applied
+ * batch: exactly-once needs no batch in state), before a model swap and at the end of input. Forecasts
+ * are then handed to {@link ForecastBatcher} as {@link PendingForecast}s. Without batching every
+ * record is applied as it becomes due, on the JVM filter.
+ *
+ * <p>An operator rather than a {@code KeyedBroadcastProcessFunction} because a batch reads and
+ * writes the keyed state of many series: only an operator can switch the current key.
+ */
+public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
+        implements TwoInputStreamOperator<Either<Observation, ForecastRequest>, ModelArtifact, Forecast>,
+        Triggerable<String, VoidNamespace>, BoundedMultiInput {
+    private static final long serialVersionUID = 2L;
+    private static final Logger LOG = LoggerFactory.getLogger(PosteriorUpdater.class);
+    private static final long NO_TIMESTAMP = UpdaterOutput.NO_TIMESTAMP;
+    /** After this many failed updates in a row a series restarts from its newest observation. */
+    static final int RESTART_AFTER_FAILURES = MonitorSettings.DEFAULT_RESTART_AFTER_FAILURES;
+    /** How long a subtask that starts without a model holds event time back for it; records wait in {@code pending}. */
+    static final Duration FIRST_MODEL_WAIT = Duration.ofSeconds(10);
+
+    public static final OutputTag<AnomalyAlert> ALERTS =
+            new OutputTag<>("alerts", new AvroTypeInfo<>(AnomalyAlert.class));
+    public static final OutputTag<Observation> LATE =
+            new OutputTag<>("late-observations", new AvroTypeInfo<>(Observation.class));
+    /** Forecasts prepared for {@link ForecastBatcher} when micro-batching is on. */
+    public static final OutputTag<PendingForecast> PENDING_FORECASTS =
+            new OutputTag<>("pending-forecasts", TypeInformation.of(PendingForecast.class));
+    /** The served artifact, one entry; broadcast state survives restores and reaches new subtasks. */
+    public static final MapStateDescriptor<String, ModelArtifact> SERVING_MODEL =
+            new MapStateDescriptor<>("serving-model", Types.STRING, new AvroTypeInfo<>(ModelArtifact.class));
+    public static final TypeInformation<Either<Observation, ForecastRequest>> INPUT_TYPE =
+            new EitherTypeInfo<>(new AvroTypeInfo<>(Observation.class), new AvroTypeInfo<>(ForecastRequest.class));
+
+    private final UpdaterSettings settings;
+    private final MicroBatching batching;
+    private transient ValueState<SeriesState> series;
+    private transient MapState<Long, List<Either<Observation, ForecastRequest>>> pending;
+    private transient BroadcastState<String, ModelArtifact> serving;
+    private transient InternalTimerService<VoidNamespace> timers;
+    private transient ModelGate gate;
+    private transient ForecastAnswerer forecasts;
+    private transient ObservationApplier observations;
+    private transient UpdaterOutput out;
+    private transient RoundUpdater updates;
+    private transient UpdaterMetrics metrics;
+    private transient DueRecords due;
+    private transient BatchDeadline deadline;
+    private transient ObservationRows rows;
+    private transient SeriesExpiry expiry;
+
+    public PosteriorUpdater(UpdaterSettings settings) {
+        this(settings, null);
+    }
+
+    /** @param batching micro-batching of updates and forecasts; null for none */
+    public PosteriorUpdater(UpdaterSettings settings, MicroBatching batching) {
+        this.settings = settings;
+        this.batching = batching;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        serving = context.getOperatorStateStore().getBroadcastState(SERVING_MODEL);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        series = getPartitionedState(new ValueStateDescriptor<>("series", SeriesState.class));
+        pending = getPartitionedState(new MapStateDescriptor<>("pending", Types.LONG, Types.LIST(INPUT_TYPE)));
+        timers = getInternalTimerService("series-timers", VoidNamespaceSerializer.INSTANCE, this);
+        metrics = new UpdaterMetrics(getMetricGroup());
+        out = new UpdaterOutput(output, metrics);
+        gate = new ModelGate(settings, serving, metrics, out,
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
+        SeriesMonitor monitor = new SeriesMonitor(settings.monitor());
+        forecasts = new ForecastAnswerer(settings, batching != null, gate, monitor, out, metrics, timers);
+        observations = new ObservationApplier(settings, monitor, gate, forecasts, out, metrics);
+        due = new DueRecords();
+        rows = new ObservationRows();
+        expiry = new SeriesExpiry(settings.keyTtl().toMillis(), timers, series, pending, metrics);
+        gate.holdForFirstModel(getProcessingTimeService(), FIRST_MODEL_WAIT, this::stopHolding);
+        if (batching == null) {
+            updates = new RoundUpdater(null, null, metrics, getMetricGroup());
+        } else {
+            deadline = new BatchDeadline(getProcessingTimeService(), batching.maxDelay(), this::flush);
+            String device = ForecastBatcher.resolveDevice(batching.device(),
+                    getRuntimeContext().getExternalResourceInfos("gpu"));
+            updates = new RoundUpdater(batching.backend(), device, metrics, getMetricGroup());
+            LOG.info("scoring and absorbing observations in micro-batches on backend '{}', device {} (at most {} "
+                    + "per batch, {} delay)", batching.backend(), device, batching.maxRows(), batching.maxDelay());
+        }
+    }
+
+    // ---------------------------------------------------------------- model swaps (input 2)
+
+    @Override
+    public void processElement2(StreamRecord<ModelArtifact> record) throws Exception {
+        ModelArtifact artifact = record.getValue();
+        if (!gate.concerns(artifact)) {
+            return;
+        }
+        flush(); // what became due before the artifact arrived is applied under the model it became due under
+        out.stampWith(record.hasTimestamp() ? record.getTimestamp() : NO_TIMESTAMP);
+        if (gate.admit(artifact, timers.currentWatermark())) {
+            stopHolding();
+        }
+    }
+
+    // ---------------------------------------------------------------- records of a series (input 1)
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void processElement1(StreamRecord<Either<Observation, ForecastRequest>> element) throws Exception {
+        Either<Observation, ForecastRequest> record = element.getValue();
+        long timestamp = element.hasTimestamp() ? element.getTimestamp() : NO_TIMESTAMP;
+        String key = (String) getCurrentKey();
+        SeriesState s = series.value();
+        boolean answerNow = record.isRight() && record.right().getAsOf() == null;
+        if (s == null && answerNow) {
+            out.stampWith(timestamp);
+            forecasts.answer(new SeriesState(), record.right()); // an unknown series: answered, nothing kept
+            return;
+        }
+        if (s == null) {
+            s = new SeriesState();
+        }
+        expiry.touch(s);
+        boolean dueNow = answerNow;
+        if (!answerNow) {
+            long time = ForecastJob.eventTime(record); // a request here has an as-of time
+            // An observation older than what the series already absorbed is late whatever the watermark
+            // says: reported at once, not after a wait (after a restore the watermark starts from scratch).
+            boolean late = record.isLeft() && s.lastEventMillis != SeriesState.NONE && time < s.lastEventMillis;
+            dueNow = late || time <= timers.currentWatermark();
+            if (!dueNow) {
+                List<Either<Observation, ForecastRequest>> waiting = pending.get(time);
+                if (waiting == null) {
+                    waiting = new ArrayList<>(1);
+                    timers.registerEventTimeTimer(VoidNamespace.INSTANCE, time);
+                }
+                waiting.add(record);
+                pending.put(time, waiting);
+            }
+        }
+        series.update(s); // before the record is queued: a batch run reads the series from state
+        if (dueNow) {
+            enqueue(DueRecords.Entry.of(key, record, timestamp));
+        }
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        SeriesState s = series.value();
+        if (s == null) {
+            return;
+        }
+        long timestamp = timer.getTimestamp();
+        List<Either<Observation, ForecastRequest>> records = pending.get(timestamp);
+        if (records != null) {
+            pending.remove(timestamp);
+        }
+        boolean periodic = timestamp == s.periodicTimer;
+        if (records != null) {
+            for (Either<Observation, ForecastRequest> record : records) {
+                enqueue(DueRecords.Entry.of(timer.getKey(), record, timestamp));
+            }
+        }
+        if (periodic) {
+            enqueue(DueRecords.Entry.periodic(timer.getKey(), timestamp));
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        flush(); // nothing of the series may still wait in a batch when it is forgotten
+        expiry.expireIfSilent(timer.getTimestamp());
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        if (!gate.holds(mark)) {
+            advance(mark);
+        }
+    }
+
+    /**
+     * Flink's own order (fire the timers, pass the watermark on) with the batch run in between, so
+     * that what the watermark made due leaves before the watermark does.
+     */
+    private void advance(Watermark mark) throws Exception {
+        if (timeServiceManager != null) {
+            timeServiceManager.advanceWatermark(mark);
+        }
+        flush();
+        output.emitWatermark(mark);
+    }
+
+    /** Ends the start-up hold: the newest watermark that arrived meanwhile takes effect. */
+    private void stopHolding() throws Exception {
+        Watermark mark = gate.release();
+        if (mark != null) {
+            advance(mark);
+        }
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        flush();
+    }
+
+    @Override
+    public void endInput(int inputId) throws Exception {
+        if (inputId == 1) {
+            stopHolding(); // a bounded run without a model: what waited is handled as without one
+        }
+        flush();
+    }
+
+    @Override
+    public void finish() throws Exception {
+        stopHolding();
+        flush();
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (updates != null) {
+            updates.close();
+        }
+        super.close();
+    }
+
+    // ---------------------------------------------------------------- the micro-batch
+
+    /** A record of the current series is due: applied now without batching, else queued for the batch. */
+    private void enqueue(DueRecords.Entry entry) throws Exception {
+        if (batching == null) {
+            applyNow(entry);
+            return;
+        }
+        due.add(entry);
+        if (due.size() >= batching.maxRows()) {
+            flush();
+        } else if (due.size() == 1) {
+            deadline.waiting();
+        }
+    }
+
+    /** Applies every due record, round by round; leaves the current key as it found it. */
+    private void flush() throws Exception {
+        if (due.isEmpty()) {
+            return;
+        }
+        Object key = getCurrentKey();
+        try {
+            while (!due.isEmpty()) {
+                runRound(due.nextRound());
+            }
+        } finally {
+            if (key != null) {
+                setCurrentKey(key);
+            }
+        }
+    }
+
+    /** One record per series: forecasts answered at once, observations prepared, then absorbed in one call. */
+    private void runRound(List<DueRecords.Entry> round) throws Exception {
+        rows.reset();
+        List<ObservationApplier.PreparedUpdate> prepared = new ArrayList<>(round.size());
+        for (DueRecords.Entry e : round) {
+            setCurrentKey(e.key());
+            ObservationApplier.PreparedUpdate p = start(e);
+            if (p != null) {
+                prepared.add(p);
+            }
+        }
+        if (prepared.isEmpty()) {
+            return;
+        }
+        BatchUpdater.Outcome[] outcomes = updates.inBatch(prepared);
+        for (int i = 0; i < outcomes.length; i++) {
+            ObservationApplier.PreparedUpdate p = prepared.get(i);
+            setCurrentKey(p.entry().key());
+            finish(p, outcomes[i]);
+        }
+    }
+
+    /** Without batching: the record (of the current series) is applied at once, on the JVM filter. */
+    private void applyNow(DueRecords.Entry e) throws Exception {
+        rows.reset();
+        ObservationApplier.PreparedUpdate p = start(e);
+        if (p != null) {
+            finish(p, updates.alone(p));
+        }
+    }
+
+    /**
+     * Everything a due record of the current series does before the model's update: a forecast is
+     * answered, an observation checked and prepared. The prepared update, or null when there is none.
+     */
+    private ObservationApplier.PreparedUpdate start(DueRecords.Entry e) throws Exception {
+        out.stampWith(e.timestamp());
+        SeriesState s = series.value();
+        if (s == null) { // cannot happen: a series is only forgotten after a flush; said loudly if it does
+            LOG.error("series '{}' has no state for a due record, which is dropped: {}", e.key(), e.record());
+            return null;
+        }
+        ObservationApplier.PreparedUpdate p = null;
+        if (e.record() == null) {
+            if (e.periodicAt() == s.periodicTimer) {
+                forecasts.periodic(s, e.key(), e.periodicAt());
+            }
+        } else if (e.isObservation()) {
+            p = observations.prepare(s, e, rows);
+        } else {
+            forecasts.answer(s, e.record().right());
+        }
+        series.update(s);
+        return p;
+    }
+
+    /** The update's outcome into the current series' state. */
+    private void finish(ObservationApplier.PreparedUpdate p, BatchUpdater.Outcome outcome) throws Exception {
+        out.stampWith(p.entry().timestamp());
+        observations.finish(p, outcome);
+        series.update(p.series());
+    }
+
+    /** The job's Monte-Carlo seed ({@link SampleSeed}), under the name the job's tests reproduce it by. */
+    static long seed(String id, long time) {
+        return SampleSeed.of(id, time);
+    }
+}

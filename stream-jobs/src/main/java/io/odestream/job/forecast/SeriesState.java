@@ -1,0 +1,86 @@
+package io.odestream.job.forecast;
+
+import io.odestream.alert.AlertTrack;
+import io.odestream.latent.FilterState;
+import io.odestream.latent.MonitoredSeries;
+import io.odestream.latent.SeriesHistory;
+
+/**
+ * Everything the job keeps for one series (Flink keyed state, a POJO so that heap and RocksDB
+ * backends serialise it without Kryo): the latent-ODE filter state, the recent observations it can
+ * be rebuilt from, the alerting track and the bookkeeping for timers.
+ */
+public final class SeriesState implements MonitoredSeries {
+    public static final long NONE = Long.MIN_VALUE;
+
+    /** Model the filter state belongs to; null while no model has encoded this series. */
+    public String modelId;
+    public long modelVersion;
+    public long originMillis;
+    /** Time of the filter state (last observation it absorbed). */
+    public long stateMillis = NONE;
+    public double[] hidden;
+
+    /** Event time of the newest observation applied to this series (with or without a model). */
+    public long lastEventMillis = NONE;
+    public long observations;
+    /** Updates that failed in a row (solver failures); reset by a successful one. */
+    public int consecutiveFailures;
+    public RecentObservations recent;
+    public AlertTrack alerts;
+
+    /** Processing time of the last record for this series: drives expiry. */
+    public long lastSeenProcessingMillis;
+    /** The registered expiry (processing-time) timer, or NONE. */
+    public long expiryTimer = NONE;
+    /** The registered periodic-forecast (event-time) timer, or NONE. */
+    public long periodicTimer = NONE;
+
+    public SeriesState() {
+    }
+
+    boolean encodedBy(String id, long version) {
+        return hidden != null && version == modelVersion && id.equals(modelId);
+    }
+
+    @Override
+    public FilterState filterState(String id, long version) {
+        return encodedBy(id, version) ? new FilterState(modelId, modelVersion, originMillis, stateMillis, hidden) : null;
+    }
+
+    @Override
+    public void store(FilterState state) {
+        modelId = state.modelId();
+        modelVersion = state.modelVersion();
+        originMillis = state.originMillis();
+        stateMillis = state.timeMillis();
+        hidden = state.hidden();
+    }
+
+    @Override
+    public void forgetFilterState() {
+        modelId = null;
+        hidden = null;
+        stateMillis = NONE;
+    }
+
+    @Override
+    public int consecutiveFailures() {
+        return consecutiveFailures;
+    }
+
+    @Override
+    public void consecutiveFailures(int failures) {
+        consecutiveFailures = failures;
+    }
+
+    @Override
+    public AlertTrack alerts() {
+        return alerts;
+    }
+
+    @Override
+    public SeriesHistory history() {
+        return recent;
+    }
+}
