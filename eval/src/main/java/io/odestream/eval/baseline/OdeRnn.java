@@ -4,7 +4,6 @@ import io.odestream.latent.LatentOdeTraining.Series;
 import io.odestream.latent.OdeRnnEncoder;
 import io.odestream.nn.Activation;
 import io.odestream.nn.GruCell;
-import io.odestream.nn.Linear;
 import io.odestream.nn.Mlp;
 import io.odestream.nn.MlpSpec;
 import io.odestream.nn.Parameters;
@@ -16,7 +15,6 @@ import io.odestream.ode.control.StepControl;
 import io.odestream.ode.rk.ButcherTableau;
 import io.odestream.ode.rk.RungeKuttaSolver;
 import io.odestream.ode.rk.Tableaus;
-import io.odestream.train.Adam;
 import io.odestream.train.Trainer;
 import java.util.Arrays;
 import java.util.List;
@@ -28,8 +26,8 @@ import java.util.Random;
  * each one, with a linear readout of a Gaussian (mean and log-std per channel) for the values.
  *
  * <p>The recurrence itself (evolve over the gap, then jump) is ode-core's {@link OdeRnnEncoder},
- * the latent ODE's encoder, run one row at a time; what is the baseline's own is the readout, the
- * loss and the backward pass through both.
+ * the latent ODE's encoder, run one row at a time; what is the baseline's own is the backward pass
+ * through it (the readout and the loss are {@link SequenceBaseline}'s).
  *
  * <p><b>Parts.</b> {@code dynamics.*}: the MLP {@code dh/dt = f(h)}, H → dynamicsHidden… → H,
  * tanh hidden layers, identity output, autonomous. {@code gru.*}: a masked {@link GruCell} over
@@ -38,14 +36,10 @@ import java.util.Random;
  * {@code Δt / timeScaleMillis}; the solver is adaptive dopri5 with the tolerances given at
  * creation, in both directions (the adjoint with the seminorm).
  *
- * <p><b>The prediction convention</b> (the same as {@link RnnDeltaT}'s). The state starts at 0
- * and the first observation updates it directly (there is no earlier time to evolve from). The
- * prediction at a query time t is the readout of the state after the last observation at or
- * before t, evolved by the ODE from that observation's time to t; with no observation at or
- * before t it is the readout of the zero state. The one-step-ahead prediction of observation k
- * (k >= 1) is therefore the readout of the state evolved from t_{k−1} to t_k — the state the
- * sequence passes through anyway just before its GRU jump, so training and prediction read out
- * the same solve and cannot drift apart.
+ * <p><b>The prediction convention</b> is {@link SequenceBaseline}'s: the first observation updates
+ * the zero state directly (there is no earlier time to evolve from), the state after an
+ * observation is carried to a later time by the ODE, and the one-step-ahead prediction of
+ * observation k is the readout of the state evolved from t_{k−1} to t_k, just before its GRU jump.
  *
  * <p><b>Gradient.</b> Back-propagation through the readout and the GRU jumps by their VJPs, and
  * through every ODE segment by the adjoint method, chained backwards observation by observation
@@ -53,24 +47,16 @@ import java.util.Random;
  * dynamics' slices come first in the parameter vector so the adjoint integrates only their
  * cotangent, not the GRU's and the readout's (which would be zero but cost as much per step).
  *
- * <p>Series are processed one at a time (one-row solves). Values are used in data units; scale
- * channels far from unit size beforehand. Scratch buffers grow to the longest series seen. Not
- * thread-safe.
+ * <p>Series are processed one at a time (one-row solves).
  */
-public final class OdeRnn {
-    private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2.0 * Math.PI);
+public final class OdeRnn extends SequenceBaseline {
     private static final String METHOD = "dopri5";
 
-    private final int channels;
-    private final int hidden;
     private final int[] dynamicsHidden;
-    private final double timeScaleMillis;
     private final double rtol;
     private final double atol;
-    private final Parameters parameters;
     private final DynamicsField dynamics;
     private final GruCell cell;
-    private final Linear readout;
     private final OdeRnnEncoder encoder;
     private final AdjointMethod adjoint;
 
@@ -80,47 +66,41 @@ public final class OdeRnn {
     private double[][] after = new double[0][];
     /** segments[k] (k >= 1): the solve from t_{k−1} to t_k, or null when the gap is 0. */
     private Solution[] segments = new Solution[0];
-    /** Cotangent of the readout output of the prediction of observation k (row k, k >= 1). */
-    private double[][] headCotangents = new double[0][];
-    private final double[] head;
     private final double[] mask;
-    private final double[] zeroState;
-    private final double[] queryState;
     private final double[] stateCotangent;
     private final double[] jumpCotangent;
-    private final double[] readoutCotangent;
     private long forwardEvaluations;
     private long backwardEvaluations;
 
     private OdeRnn(int channels, int hidden, int[] dynamicsHidden, double timeScaleMillis, double rtol, double atol) {
-        this.channels = channels;
-        this.hidden = hidden;
+        super(channels, hidden, timeScaleMillis, recurrenceLayout(channels, hidden, dynamicsSpec(hidden, dynamicsHidden)));
         this.dynamicsHidden = dynamicsHidden.clone();
-        this.timeScaleMillis = timeScaleMillis;
         this.rtol = rtol;
         this.atol = atol;
-        MlpSpec dynamicsSpec = dynamicsSpec(hidden, dynamicsHidden);
-        Parameters.Builder layout = Parameters.builder();
-        // first, so that the dynamics own the leading [0, P_dynamics) of the vector (see DynamicsField)
-        Mlp.declare(layout, "dynamics", dynamicsSpec);
-        int dynamicsCount = layout.size();
-        GruCell.declare(layout, "gru", channels, hidden, true);
-        Linear.declare(layout, "readout", hidden, 2 * channels);
-        this.parameters = layout.build();
-        this.dynamics = new DynamicsField(new Mlp(dynamicsSpec, parameters, "dynamics"), parameters, dynamicsCount);
+        int dynamicsCount = 0;
+        for (Parameters.Slice s : parameters.slices()) {
+            if (s.name().startsWith("dynamics.")) {
+                dynamicsCount += s.size();
+            }
+        }
+        Mlp mlp = new Mlp(dynamicsSpec(hidden, dynamicsHidden), parameters, "dynamics");
+        this.dynamics = new DynamicsField(mlp, parameters, dynamicsCount);
         this.cell = new GruCell(parameters, "gru", channels, hidden, true);
-        this.readout = new Linear(parameters, "readout", hidden, 2 * channels);
         ButcherTableau method = Tableaus.byName(METHOD);
         StepControl control = StepControl.adaptive(rtol, atol).build();
         this.encoder = new OdeRnnEncoder(dynamics, cell, new RungeKuttaSolver(method, control));
         this.adjoint = new AdjointMethod(method, control, true);
-        this.head = new double[2 * channels];
         this.mask = new double[channels];
-        this.zeroState = new double[hidden];
-        this.queryState = new double[hidden];
         this.stateCotangent = new double[hidden];
         this.jumpCotangent = new double[hidden];
-        this.readoutCotangent = new double[hidden];
+    }
+
+    private static Parameters.Builder recurrenceLayout(int channels, int hidden, MlpSpec dynamicsSpec) {
+        Parameters.Builder layout = Parameters.builder();
+        // first, so that the dynamics own the leading [0, P_dynamics) of the vector (see DynamicsField)
+        Mlp.declare(layout, "dynamics", dynamicsSpec);
+        GruCell.declare(layout, "gru", channels, hidden, true);
+        return layout;
     }
 
     /**
@@ -134,12 +114,7 @@ public final class OdeRnn {
      */
     public static OdeRnn create(int channels, int hidden, int[] dynamicsHidden, double timeScaleMillis, double rtol,
                                 double atol, long seed) {
-        if (channels < 1) {
-            throw new IllegalArgumentException("channels must be >= 1, got " + channels);
-        }
-        if (hidden < 1) {
-            throw new IllegalArgumentException("hidden must be >= 1, got " + hidden);
-        }
+        checkSizes(channels, hidden);
         if (dynamicsHidden == null) {
             throw new IllegalArgumentException("dynamicsHidden must not be null; pass the dynamics MLP's hidden layer "
                     + "sizes, e.g. {32} (an empty array gives a linear field)");
@@ -149,10 +124,7 @@ public final class OdeRnn {
                 throw new IllegalArgumentException("dynamicsHidden[" + i + "] must be >= 1, got " + dynamicsHidden[i]);
             }
         }
-        if (!(timeScaleMillis > 0) || !Double.isFinite(timeScaleMillis)) {
-            throw new IllegalArgumentException("timeScaleMillis must be a finite number > 0 (the typical gap between "
-                    + "observations), got " + timeScaleMillis);
-        }
+        checkTimeScale(timeScaleMillis);
         if (!(rtol > 0) || !Double.isFinite(rtol)) {
             throw new IllegalArgumentException("rtol must be a finite number > 0 (e.g. 1e-3), got " + rtol);
         }
@@ -163,32 +135,12 @@ public final class OdeRnn {
         Random random = new Random(seed);
         model.dynamics.mlp.initialise(random);
         model.cell.initialise(random);
-        double bound = 1.0 / Math.sqrt(hidden);
-        double[] p = model.parameters.values();
-        for (String name : new String[] {"readout.weight", "readout.bias"}) {
-            Parameters.Slice s = model.parameters.slice(name);
-            for (int k = 0; k < s.size(); k++) {
-                p[s.offset() + k] = (2.0 * random.nextDouble() - 1.0) * bound;
-            }
-        }
-        model.parameters.markChanged();
+        model.initialiseReadout(random);
         return model;
-    }
-
-    public int channels() {
-        return channels;
-    }
-
-    public int hidden() {
-        return hidden;
     }
 
     public int[] dynamicsHidden() {
         return dynamicsHidden.clone();
-    }
-
-    public double timeScaleMillis() {
-        return timeScaleMillis;
     }
 
     public double rtol() {
@@ -197,89 +149,6 @@ public final class OdeRnn {
 
     public double atol() {
         return atol;
-    }
-
-    /** The live parameter vector; call {@link Parameters#markChanged()} after writing into it. */
-    public Parameters parameters() {
-        return parameters;
-    }
-
-    /**
-     * The predicted mean at each query time from the observations at or before it (causal).
-     *
-     * @param timesMillis      observation times, non-decreasing
-     * @param values           values[k][channel], NaN = missing
-     * @param queryTimesMillis any times, in any order
-     * @return mean[query][channel]
-     */
-    public double[][] predict(long[] timesMillis, double[][] values, long[] queryTimesMillis) {
-        if (queryTimesMillis == null) {
-            throw new IllegalArgumentException("queryTimesMillis must not be null; pass the times to predict at");
-        }
-        checkSeries(timesMillis, values, "timesMillis", "values");
-        int n = timesMillis.length;
-        if (n > 0) {
-            runSequence(timesMillis, values, n);
-        }
-        double[][] mean = new double[queryTimesMillis.length][channels];
-        for (int q = 0; q < queryTimesMillis.length; q++) {
-            long t = queryTimesMillis[q];
-            int seen = OneStepAhead.countAtOrBefore(timesMillis, t);
-            if (seen == 0) {
-                readout.forward(zeroState, head, 1);
-            } else {
-                evolve(after[seen - 1], t - timesMillis[seen - 1], queryState);
-                readout.forward(queryState, head, 1);
-            }
-            System.arraycopy(head, 0, mean[q], 0, channels);
-        }
-        return mean;
-    }
-
-    /**
-     * Row k is the predicted mean of observation k from the observations before it (for
-     * k >= 1 exactly {@code predict} on the first k observations at t_k), in one O(n) pass; row 0
-     * is the readout of the zero state.
-     */
-    public double[][] oneStepAhead(long[] timesMillis, double[][] values) {
-        checkSeries(timesMillis, values, "timesMillis", "values");
-        int n = timesMillis.length;
-        double[][] mean = new double[n][channels];
-        if (n == 0) {
-            return mean;
-        }
-        runSequence(timesMillis, values, n);
-        for (int k = 0; k < n; k++) {
-            readout.forward(before[k], head, 1);
-            System.arraycopy(head, 0, mean[k], 0, channels);
-        }
-        return mean;
-    }
-
-    /**
-     * Masked Gaussian negative log-likelihood of every observed value of every observation k >= 1,
-     * predicted one step ahead from the observations before k, averaged over those values.
-     * {@code gradient} (layout of {@link #parameters()}) receives dLoss/dθ — adjoint through the
-     * ODE segments, VJPs through the GRU jumps and the readout; it is accumulated into, as
-     * everywhere in io.odestream.nn.
-     *
-     * @throws IllegalArgumentException if a series is malformed or the batch has no observed value
-     *                                  after a series' first observation
-     */
-    public double loss(List<Series> batch, double[] gradient) {
-        long predicted = OneStepAhead.checkBatch(batch, gradient, parameters.size(), channels);
-        double weight = 1.0 / predicted;
-        double total = 0;
-        forwardEvaluations = 0;
-        backwardEvaluations = 0;
-        for (Series s : batch) {
-            int n = s.timesMillis().length;
-            if (n >= 2) {
-                total += forwardWithLoss(s.timesMillis(), s.values(), weight);
-                backward(s.values(), n, gradient);
-            }
-        }
-        return total * weight;
     }
 
     /**
@@ -293,17 +162,27 @@ public final class OdeRnn {
      */
     public static Trainer.Result train(OdeRnn model, List<Series> series, int iterations, int batchSize, double lr,
                                        long seed, Trainer.ProgressListener listener) {
-        return OneStepAhead.train(model, model == null ? null : model.parameters(), (batch, gradient) -> {
-            double loss = model.loss(batch, gradient);
-            return new Trainer.Evaluation(loss, model.forwardEvaluations, model.backwardEvaluations);
-        }, series, iterations, batchSize, lr, seed, listener);
+        return OneStepAhead.train(model, series, iterations, batchSize, lr, seed, listener);
+    }
+
+    @Override
+    void resetCost() {
+        forwardEvaluations = 0;
+        backwardEvaluations = 0;
+    }
+
+    @Override
+    Trainer.Evaluation evaluation(double loss) {
+        return new Trainer.Evaluation(loss, forwardEvaluations, backwardEvaluations);
     }
 
     /**
-     * Fills before[0..n) and after[0..n) (and segments[1..n)) for the first n observations:
-     * evolve over the gap, then jump.
+     * Fills before[0..n) and after[0..n) (and segments[1..n)) for the n observations: evolve over
+     * the gap, then jump.
      */
-    private void runSequence(long[] times, double[][] values, int n) {
+    @Override
+    void runSequence(long[] times, double[][] values) {
+        int n = times.length;
         ensureCapacity(n);
         Arrays.fill(before[0], 0.0);
         for (int k = 0; k < n; k++) {
@@ -313,6 +192,17 @@ public final class OdeRnn {
             fillMask(values[k]);
             encoder.jump(values[k], mask, before[k], after[k], 1);
         }
+    }
+
+    @Override
+    void carryForward(int observation, long deltaMillis, double[] out) {
+        evolve(after[observation], deltaMillis, out);
+    }
+
+    /** The state evolved from t_{k−1} to t_k, just before observation k's GRU jump. */
+    @Override
+    double[] predictionState(int k) {
+        return before[k];
     }
 
     /**
@@ -333,40 +223,12 @@ public final class OdeRnn {
     }
 
     /**
-     * Runs the sequence and returns the summed NLL of its observed values k >= 1, storing each
-     * prediction's readout cotangent (already multiplied by {@code weight}) for {@link #backward}.
-     */
-    private double forwardWithLoss(long[] times, double[][] values, double weight) {
-        runSequence(times, values, times.length);
-        double sum = 0;
-        for (int k = 1; k < times.length; k++) {
-            readout.forward(before[k], head, 1);
-            double[] g = headCotangents[k];
-            double[] x = values[k];
-            for (int j = 0; j < channels; j++) {
-                if (Double.isNaN(x[j])) {
-                    g[j] = 0.0;
-                    g[channels + j] = 0.0;
-                    continue;
-                }
-                double mean = head[j];
-                double logStd = head[channels + j];
-                double invStd = Math.exp(-logStd);
-                double z = (x[j] - mean) * invStd;
-                sum += HALF_LOG_TWO_PI + logStd + 0.5 * z * z;
-                g[j] = -weight * z * invStd;
-                g[channels + j] = weight * (1.0 - z * z);
-            }
-        }
-        return sum;
-    }
-
-    /**
-     * Backwards over what {@link #forwardWithLoss} left in the buffers: for k = n−1 … 1, the GRU
+     * Backwards over what the loss's forward pass left in the buffers: for k = n−1 … 1, the GRU
      * jump k, plus the readout of before[k] (its cotangent enters at the END of segment k), then
      * the adjoint of segment k; finally jump 0. The last jump feeds no prediction and is skipped.
      */
-    private void backward(double[][] values, int n, double[] gradient) {
+    @Override
+    void backward(double[][] values, int n, double[] gradient) {
         int dynamicsCount = dynamics.parameterCount();
         Arrays.fill(stateCotangent, 0.0); // dLoss/d after[n−1]: nothing reads it
         for (int k = n - 1; k >= 1; k--) {
@@ -376,10 +238,7 @@ public final class OdeRnn {
             } else {
                 Arrays.fill(jumpCotangent, 0.0);
             }
-            readout.backward(before[k], headCotangents[k], readoutCotangent, gradient, 1);
-            for (int j = 0; j < hidden; j++) {
-                jumpCotangent[j] += readoutCotangent[j];
-            }
+            addReadoutCotangent(k, jumpCotangent, gradient);
             if (segments[k] == null) {
                 System.arraycopy(jumpCotangent, 0, stateCotangent, 0, hidden);
                 continue;
@@ -410,11 +269,6 @@ public final class OdeRnn {
         before = new double[observations][hidden];
         after = new double[observations][hidden];
         segments = new Solution[observations];
-        headCotangents = new double[observations][2 * channels];
-    }
-
-    private void checkSeries(long[] times, double[][] values, String timesName, String valuesName) {
-        OneStepAhead.checkSeries(times, values, channels, timesName, valuesName);
     }
 
     private static MlpSpec dynamicsSpec(int hidden, int[] dynamicsHidden) {

@@ -10,18 +10,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * What the one-step-ahead baselines ({@link RnnDeltaT}, {@link OdeRnn}) share: the input checks,
- * the prediction bookkeeping and the training loop, so that both are trained and validated the
- * same way and differ only in their model.
+ * The static half of what the one-step-ahead baselines ({@link RnnDeltaT}, {@link OdeRnn}) share:
+ * the input checks, the prediction bookkeeping and the training loop, so that both are trained and
+ * validated the same way; the model half (prediction, loss, readout) is {@link SequenceBaseline}.
  */
 final class OneStepAhead {
     /** Gradient norm clip, as the latent ODE's training uses: one bad minibatch cannot blow a GRU up. */
     static final double MAX_GRADIENT_NORM = 10.0;
-
-    /** A model's loss on a minibatch, its gradient ADDED to {@code gradient}, with what it cost. */
-    interface Loss {
-        Trainer.Evaluation evaluate(List<Series> batch, double[] gradient);
-    }
 
     private OneStepAhead() {
     }
@@ -31,8 +26,8 @@ final class OneStepAhead {
      * ODE (gradient norm clipped at 10). Each iteration draws {@code batchSize} whole series with
      * replacement from those with an observed value after their first observation.
      */
-    static Trainer.Result train(Object model, Parameters parameters, Loss loss, List<Series> series, int iterations,
-                                int batchSize, double lr, long seed, Trainer.ProgressListener listener) {
+    static Trainer.Result train(SequenceBaseline model, List<Series> series, int iterations, int batchSize, double lr,
+                                long seed, Trainer.ProgressListener listener) {
         if (model == null) {
             throw new IllegalArgumentException("model must not be null");
         }
@@ -52,6 +47,7 @@ final class OneStepAhead {
             throw new IllegalArgumentException("series has no series with an observed value after its first "
                     + "observation; one-step-ahead training needs at least two observations in a series");
         }
+        Parameters parameters = model.parameters();
         Trainer trainer = new Trainer(new Trainer.Config(iterations, Adam.defaults(),
                 LearningRateSchedule.constant(lr), MAX_GRADIENT_NORM, listener));
         SplittableRandom random = new SplittableRandom(seed);
@@ -63,7 +59,7 @@ final class OneStepAhead {
             for (int b = 0; b < batchSize; b++) {
                 batch.add(usable.get(random.nextInt(usable.size())));
             }
-            return loss.evaluate(batch, gradient);
+            return model.evaluation(model.loss(batch, gradient));
         });
         // the last optimiser step wrote into the vector after the last evaluation
         parameters.markChanged();
