@@ -69,11 +69,9 @@ public final class OdeRnn extends SequenceBaseline {
     private final double[] mask;
     private final double[] stateCotangent;
     private final double[] jumpCotangent;
-    private long forwardEvaluations;
-    private long backwardEvaluations;
 
     private OdeRnn(int channels, int hidden, int[] dynamicsHidden, double timeScaleMillis, double rtol, double atol) {
-        super(channels, hidden, timeScaleMillis, recurrenceLayout(channels, hidden, dynamicsSpec(hidden, dynamicsHidden)));
+        super(channels, hidden, timeScaleMillis, recurrenceLayout(channels, hidden, dynamicsHidden));
         this.dynamicsHidden = dynamicsHidden.clone();
         this.rtol = rtol;
         this.atol = atol;
@@ -95,10 +93,10 @@ public final class OdeRnn extends SequenceBaseline {
         this.jumpCotangent = new double[hidden];
     }
 
-    private static Parameters.Builder recurrenceLayout(int channels, int hidden, MlpSpec dynamicsSpec) {
+    private static Parameters.Builder recurrenceLayout(int channels, int hidden, int[] dynamicsHidden) {
         Parameters.Builder layout = Parameters.builder();
         // first, so that the dynamics own the leading [0, P_dynamics) of the vector (see DynamicsField)
-        Mlp.declare(layout, "dynamics", dynamicsSpec);
+        Mlp.declare(layout, "dynamics", dynamicsSpec(hidden, dynamicsHidden));
         GruCell.declare(layout, "gru", channels, hidden, true);
         return layout;
     }
@@ -165,17 +163,6 @@ public final class OdeRnn extends SequenceBaseline {
         return OneStepAhead.train(model, series, iterations, batchSize, lr, seed, listener);
     }
 
-    @Override
-    void resetCost() {
-        forwardEvaluations = 0;
-        backwardEvaluations = 0;
-    }
-
-    @Override
-    Trainer.Evaluation evaluation(double loss) {
-        return new Trainer.Evaluation(loss, forwardEvaluations, backwardEvaluations);
-    }
-
     /**
      * Fills before[0..n) and after[0..n) (and segments[1..n)) for the n observations: evolve over
      * the gap, then jump.
@@ -218,7 +205,7 @@ public final class OdeRnn extends SequenceBaseline {
             throw new IllegalStateException("negative gap " + deltaMillis + " ms; times were checked to be sorted");
         }
         Solution s = encoder.evolve(h, new double[] {deltaMillis / timeScaleMillis}, out, 1);
-        forwardEvaluations += s.stats().evaluations();
+        forwardCost += s.stats().evaluations();
         return s;
     }
 
@@ -244,7 +231,7 @@ public final class OdeRnn extends SequenceBaseline {
                 continue;
             }
             Gradients g = adjoint.gradients(dynamics, segments[k], 0.0, new double[][] {jumpCotangent.clone()});
-            backwardEvaluations += g.backward().evaluations();
+            backwardCost += g.backward().evaluations();
             double[] dTheta = g.parameters();
             for (int i = 0; i < dynamicsCount; i++) {
                 gradient[i] += dTheta[i];

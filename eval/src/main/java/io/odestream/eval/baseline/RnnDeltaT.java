@@ -42,8 +42,6 @@ public final class RnnDeltaT extends SequenceBaseline {
     private final double[] queryInput;
     private final double[] stateCotangent;
     private final double[] previousCotangent;
-    /** GRU steps of the last {@link #loss}, counted as its backward pass takes their VJPs (as many as forward steps). */
-    private long lastLossCellSteps;
 
     private RnnDeltaT(int channels, int hidden, double timeScaleMillis) {
         super(channels, hidden, timeScaleMillis, recurrenceLayout(channels, hidden));
@@ -90,17 +88,6 @@ public final class RnnDeltaT extends SequenceBaseline {
         return OneStepAhead.train(model, series, iterations, batchSize, lr, seed, listener);
     }
 
-    @Override
-    void resetCost() {
-        lastLossCellSteps = 0;
-    }
-
-    /** Cell steps stand in for the latent ODE's vector-field evaluations: comparable cost counters. */
-    @Override
-    Trainer.Evaluation evaluation(double loss) {
-        return new Trainer.Evaluation(loss, lastLossCellSteps, lastLossCellSteps);
-    }
-
     /** Fills inputs and states for all 2n − 1 steps of a series of n >= 1 observations. */
     @Override
     void runSequence(long[] times, double[][] values) {
@@ -134,7 +121,9 @@ public final class RnnDeltaT extends SequenceBaseline {
     @Override
     void backward(double[][] values, int n, double[] gradient) {
         int steps = 2 * n - 1;
-        lastLossCellSteps += steps;
+        // cell steps stand in for the latent ODE's vector-field evaluations; the forward took as many
+        forwardCost += steps;
+        backwardCost += steps;
         Arrays.fill(stateCotangent, 0.0);
         for (int i = steps - 1; i >= 0; i--) {
             int after = i + 1;

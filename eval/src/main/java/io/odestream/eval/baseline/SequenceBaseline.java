@@ -39,6 +39,12 @@ abstract class SequenceBaseline {
     private final double[] zeroState;
     private final double[] queryState;
     private final double[] readoutCotangent;
+    /**
+     * What the last {@link #loss} cost, in units the subclass picks and adds as it goes (vector-field
+     * calls, cell steps), so the trainer can compare models by cost.
+     */
+    long forwardCost;
+    long backwardCost;
 
     /**
      * @param recurrence the layout with the recurrence's parts already declared; the readout is
@@ -60,7 +66,7 @@ abstract class SequenceBaseline {
     /** Runs the whole series through the recurrence, keeping what the predictions and the backward pass read. */
     abstract void runSequence(long[] timesMillis, double[][] values);
 
-    /** The state after observation {@code observation} of the last run, carried {@code deltaMillis} (>= 0) on, into out. */
+    /** The state after the given observation of the last run, carried {@code deltaMillis} (>= 0) on, into out. */
     abstract void carryForward(int observation, long deltaMillis, double[] out);
 
     /** The state of the last run that is read out as the one-step-ahead prediction of observation k >= 1. */
@@ -72,11 +78,10 @@ abstract class SequenceBaseline {
      */
     abstract void backward(double[][] values, int n, double[] gradient);
 
-    /** Forgets the cost counted so far: the next {@link #loss} counts afresh. */
-    abstract void resetCost();
-
     /** The last {@link #loss} and what it cost, in the trainer's forward and backward counters. */
-    abstract Trainer.Evaluation evaluation(double loss);
+    final Trainer.Evaluation evaluation(double loss) {
+        return new Trainer.Evaluation(loss, forwardCost, backwardCost);
+    }
 
     /** Rejects sizes no model can have, naming the argument; before any layout is built. */
     static void checkSizes(int channels, int hidden) {
@@ -194,7 +199,8 @@ abstract class SequenceBaseline {
         long predicted = OneStepAhead.checkBatch(batch, gradient, parameters.size(), channels);
         double weight = 1.0 / predicted;
         double total = 0;
-        resetCost();
+        forwardCost = 0;
+        backwardCost = 0;
         for (Series s : batch) {
             int n = s.timesMillis().length;
             if (n >= 2) {
