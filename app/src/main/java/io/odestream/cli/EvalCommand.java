@@ -27,6 +27,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -61,36 +62,21 @@ final class EvalCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data", paramLabel = "DIR", required = true,
-                description = "NAB's data folder: <category>/<name>.csv with timestamp,value.")
-        Path data;
+        @Mixin
+        NabInputs nab;
 
         @Option(names = "--results", paramLabel = "DIR", required = true,
                 description = "The detector's results folder, e.g. NAB's results/<detector>.")
         Path results;
 
-        @Option(names = "--labels", paramLabel = "FILE",
-                description = "Label windows (default: DATA/../labels/combined_windows.json).")
-        Path labels;
-
-        @Option(names = "--profiles", paramLabel = "FILE",
-                description = "Cost profiles (default: DATA/../config/profiles.json if it exists, else NAB's three: "
-                        + "standard, reward_low_FP_rate, reward_low_FN_rate).")
-        Path profiles;
-
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            requireNabData(data);
-            Path nabRoot = data.toAbsolutePath().getParent();
-            Path labelsFile = labels != null ? labels : nabRoot.resolve("labels/combined_windows.json");
-            if (labels == null && !Files.isRegularFile(labelsFile)) {
-                throw new CommandFailedException("no label windows at " + labelsFile + " (the default inside --data's "
-                        + "parent); pass --labels FILE (NAB's labels/combined_windows.json)");
-            }
+            Path data = nab.data();
+            Path labelsFile = nab.labelsFile();
             try {
-                List<CostProfile> costProfiles = costProfiles(nabRoot);
+                List<CostProfile> costProfiles = nab.costProfiles();
                 NabResultsCorpus corpus = NabResultsCorpus.load(data, results, labelsFile);
                 for (Path skipped : corpus.unmatched()) {
                     err.println("skipped " + skipped + ": no data file of that name under " + data);
@@ -103,10 +89,6 @@ final class EvalCommand implements Runnable {
             } catch (NabInputException | UncheckedIOException e) {
                 throw new CommandFailedException(e.getMessage(), e);
             }
-        }
-
-        private List<CostProfile> costProfiles(Path nabRoot) {
-            return EvalCommand.costProfiles(profiles, nabRoot);
         }
     }
 
@@ -279,21 +261,12 @@ final class EvalCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data", paramLabel = "DIR", required = true,
-                description = "NAB's data folder: <category>/<name>.csv with timestamp,value.")
-        Path data;
+        @Mixin
+        NabInputs nab;
 
         @Option(names = "--out", paramLabel = "DIR", required = true,
                 description = "Where the results files go (created; files of earlier runs are overwritten).")
         Path out;
-
-        @Option(names = "--labels", paramLabel = "FILE",
-                description = "Label windows (default: DATA/../labels/combined_windows.json).")
-        Path labels;
-
-        @Option(names = "--profiles", paramLabel = "FILE",
-                description = "Cost profiles (default: DATA/../config/profiles.json if it exists, else NAB's three).")
-        Path profiles;
 
         @Option(names = "--threads", paramLabel = "N",
                 description = "Series run in parallel (default: the number of cores). Results do not depend on it.")
@@ -310,18 +283,13 @@ final class EvalCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            requireNabData(data);
-            Path nabRoot = data.toAbsolutePath().getParent();
-            Path labelsFile = labels != null ? labels : nabRoot.resolve("labels/combined_windows.json");
-            if (!Files.isRegularFile(labelsFile)) {
-                throw new CommandFailedException("no label windows at " + labelsFile + "; pass --labels FILE (NAB's "
-                        + "labels/combined_windows.json)");
-            }
+            Path data = nab.data();
+            Path labelsFile = nab.labelsFile();
             if (threads < 1) {
                 throw new CommandFailedException("--threads must be >= 1, got " + threads);
             }
             try {
-                List<CostProfile> costProfiles = EvalCommand.costProfiles(profiles, nabRoot);
+                List<CostProfile> costProfiles = nab.costProfiles();
                 DetectorSettings settings = DetectorSettings.defaults();
                 var windows = NabJsonReader.readWindows(labelsFile);
                 int seriesCount = (int) NabDetectorRun.dataFiles(data).stream().filter(windows::containsKey).count();
@@ -341,7 +309,7 @@ final class EvalCommand implements Runnable {
                 out.println();
                 runLines.forEach(out::println);
                 if (report != null) {
-                    writeReport(nabRoot, scores, run, runLines);
+                    writeReport(scores, run, runLines);
                     out.println("report section written to " + report);
                 }
                 out.flush();
@@ -369,13 +337,13 @@ final class EvalCommand implements Runnable {
             return lines;
         }
 
-        private void writeReport(Path nabRoot, NabScores scores, NabDetectorRun.Result run, List<String> runLines) {
-            Path finalResults = nabRoot.resolve("final_results.json");
+        private void writeReport(NabScores scores, NabDetectorRun.Result run, List<String> runLines) {
+            Path finalResults = nab.nabRoot().resolve("final_results.json");
             List<NabReport.Row> published = Files.isRegularFile(finalResults) ? NabReport.readPublished(finalResults)
                     : List.of();
             int files = run.corpus().series().size();
             List<String> lines = new ArrayList<>();
-            lines.add("command: `odestream eval nab --data " + data + " --out " + this.out + " --report " + report + "`");
+            lines.add("command: `odestream eval nab --data " + nab.data + " --out " + this.out + " --report " + report + "`");
             lines.addAll(runLines);
             lines.add("published figures are NAB's `final_results.json`, over all 58 NAB series; the like-for-like "
                     + "rows are NAB's stored results of those detectors scored with NAB's rules on the same 39 series");
@@ -397,23 +365,5 @@ final class EvalCommand implements Runnable {
                     .setConsumer(new ConsoleProgressBarConsumer(System.err))
                     .build();
         }
-    }
-
-    /** A clear error when --data is not a folder: the data set is not in this repository. */
-    private static void requireNabData(Path data) {
-        if (!Files.isDirectory(data)) {
-            throw new CommandFailedException("no NAB data folder at " + data.toAbsolutePath() + "; pass --data DIR, "
-                    + "the data/ folder of a copy of the Numenta Anomaly Benchmark (github.com/numenta/NAB: "
-                    + "data/<category>/<name>.csv, with labels/ and config/ beside it)");
-        }
-    }
-
-    private static List<CostProfile> costProfiles(Path profiles, Path nabRoot) {
-        if (profiles != null) {
-            return NabJsonReader.readProfiles(profiles);
-        }
-        Path defaultFile = nabRoot.resolve("config/profiles.json");
-        return Files.isRegularFile(defaultFile) ? NabJsonReader.readProfiles(defaultFile)
-                : List.of(CostProfile.STANDARD, CostProfile.REWARD_LOW_FP_RATE, CostProfile.REWARD_LOW_FN_RATE);
     }
 }

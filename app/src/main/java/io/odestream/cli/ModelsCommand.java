@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -188,12 +189,7 @@ final class ModelsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (ModelRegistry r = registry.connect()) {
-                String modelId = registry.modelId(r.snapshot());
-                RegistryServing p = r.promote(modelId, version, reason);
-                spec.commandLine().getOut().println("model " + modelId + " now serves version " + p.getServingVersion());
-            }
-            return 0;
+            return changeServing(spec, registry, "now serves", (r, modelId) -> r.promote(modelId, version, reason));
         }
     }
 
@@ -214,13 +210,19 @@ final class ModelsCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (ModelRegistry r = registry.connect()) {
-                String modelId = registry.modelId(r.snapshot());
-                RegistryServing p = r.rollback(modelId, to, reason);
-                spec.commandLine().getOut().println("model " + modelId + " rolled back to version " + p.getServingVersion());
-            }
-            return 0;
+            return changeServing(spec, registry, "rolled back to", (r, modelId) -> r.rollback(modelId, to, reason));
         }
+    }
+
+    /** Promote and rollback differ only in the serving change they ask for and the verb that reports it. */
+    private static Integer changeServing(CommandSpec spec, RegistryOptions registry, String verb,
+            BiFunction<ModelRegistry, String, RegistryServing> change) {
+        try (ModelRegistry r = registry.connect()) {
+            String modelId = registry.modelId(r.snapshot());
+            RegistryServing p = change.apply(r, modelId);
+            spec.commandLine().getOut().println("model " + modelId + " " + verb + " version " + p.getServingVersion());
+        }
+        return 0;
     }
 
     @Command(name = "keygen", mixinStandardHelpOptions = true,

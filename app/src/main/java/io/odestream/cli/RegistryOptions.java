@@ -1,13 +1,12 @@
 package io.odestream.cli;
 
 import io.odestream.job.cli.KafkaOptions;
+import io.odestream.job.cli.TrustedKeysOption;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.registry.ArtifactVerifier;
 import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.RegistryConfig;
 import io.odestream.registry.RegistrySnapshot;
-import io.odestream.registry.TrustedKeys;
-import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -16,10 +15,8 @@ final class RegistryOptions {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--keys", paramLabel = "DIR", defaultValue = "${env:ODESTREAM_TRUSTED_KEYS:-keys}",
-            description = "Directory of trusted public keys (*.pub); artifacts signed by others are rejected "
-                    + "(default: $ODESTREAM_TRUSTED_KEYS or ${DEFAULT-VALUE}).")
-    Path keys;
+    @Mixin
+    TrustedKeysOption keys;
 
     @Option(names = "--model", paramLabel = "MODEL_ID",
             description = "The model (default: the only model in the registry).")
@@ -28,7 +25,7 @@ final class RegistryOptions {
     ModelRegistry connect() {
         RegistryConfig config = RegistryConfig.defaults(kafka.bootstrapServers())
                 .withTopics(kafka.topic(OdeTopic.MODELS), kafka.topicPrefix() + RegistryConfig.DEFAULT_SERVING_TOPIC);
-        return ModelRegistry.connect(config, new ArtifactVerifier(TrustedKeys.fromDirectory(keys)));
+        return ModelRegistry.connect(config, new ArtifactVerifier(keys.load()));
     }
 
     /** --model, or the only model there is. */

@@ -29,9 +29,8 @@ public final class FineTuneCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL_ID", description = "The model lineage to fine-tune.")
     String modelId;
 
-    @Option(names = "--keys", paramLabel = "DIR", defaultValue = "${env:ODESTREAM_TRUSTED_KEYS:-keys}",
-            description = "Directory of trusted public keys (*.pub) (default: $ODESTREAM_TRUSTED_KEYS or ${DEFAULT-VALUE}).")
-    Path keys;
+    @Mixin
+    TrustedKeysOption keys;
 
     @Option(names = "--signing-key", required = true, paramLabel = "DIR/NAME.key",
             description = "The private key candidates are signed with (its .pub beside it).")
@@ -76,7 +75,7 @@ public final class FineTuneCommand implements Callable<Integer> {
                 .withTrainers(trainers).withRoundEveryWindows(everyWindows);
         var deployment = RegistryDeployment.factory(kafka.bootstrapServers(), kafka.topic(OdeTopic.MODELS),
                 kafka.topic(OdeTopic.MODEL_SERVING), signingKey.toAbsolutePath().getParent().toString(),
-                name.substring(0, name.length() - ".key".length()), keys.toAbsolutePath().toString(), modelId, mode);
+                name.substring(0, name.length() - ".key".length()), keys.directory().toAbsolutePath().toString(), modelId, mode);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         FineTuneJob.build(env, new FineTuneJob.Config(kafka.settings(), groupId, settings, deployment,
                 Duration.ofSeconds(30)));

@@ -10,7 +10,6 @@ import io.odestream.job.shadow.ShadowPromoter;
 import io.odestream.job.shadow.ShadowSettings;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.registry.ArtifactVerifier;
-import io.odestream.registry.TrustedKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -35,10 +34,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "MODEL_ID", description = "The model lineage to serve.")
     String modelId;
 
-    @Option(names = "--keys", paramLabel = "DIR", defaultValue = "${env:ODESTREAM_TRUSTED_KEYS:-keys}",
-            description = "Directory of trusted public keys (*.pub): only models signed by them are served "
-                    + "(default: $ODESTREAM_TRUSTED_KEYS or ${DEFAULT-VALUE}).")
-    Path keys;
+    @Mixin
+    TrustedKeysOption keys;
 
     @Option(names = "--model-source", defaultValue = "REGISTRY", paramLabel = "REGISTRY|TOPIC",
             description = "REGISTRY (default): serve the version the registry's serving pointer names, so publishing "
@@ -138,7 +135,7 @@ public final class RunCommand implements Callable<Integer> {
         AlertPolicy defaults = AlertPolicy.defaults();
         AlertPolicy policy = new AlertPolicy(defaults.window(), defaults.minHistory(), defaults.alpha(),
                 defaults.defaultThreshold(), defaults.clearAlpha(), defaults.cooldownMillis(), alertFloor);
-        UpdaterSettings updater = UpdaterSettings.defaults(modelId, new ArtifactVerifier(TrustedKeys.fromDirectory(keys)))
+        UpdaterSettings updater = UpdaterSettings.defaults(modelId, new ArtifactVerifier(keys.load()))
                 .withAlertPolicy(policy).withSamples(samples, scoreSamples).withKeyTtl(ttl);
         if (periodicEvery != null) {
             updater = updater.withPeriodicForecasts(periodicEvery, horizons);
@@ -148,7 +145,7 @@ public final class RunCommand implements Callable<Integer> {
                 .withStateBackend(stateBackend).withPrometheusPort(prometheusPort).withModelSource(modelSource);
         if (shadowFraction != null) {
             ShadowPromoter.Factory promoter = shadowPromote ? RegistryPromoter.factory(kafka.bootstrapServers(),
-                    kafka.topic(OdeTopic.MODELS), kafka.topic(OdeTopic.MODEL_SERVING), keys.toAbsolutePath().toString())
+                    kafka.topic(OdeTopic.MODELS), kafka.topic(OdeTopic.MODEL_SERVING), keys.directory().toAbsolutePath().toString())
                     : null;
             config = config.withShadow(new ShadowSettings(shadowFraction, shadowMinObservations, shadowMargin,
                     scoreSamples, promoter));
