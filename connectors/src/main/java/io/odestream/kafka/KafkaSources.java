@@ -26,20 +26,39 @@ public final class KafkaSources {
         this.settings = settings;
     }
 
+    /** Where a source starts when it has no checkpoint to restore its offsets from. */
+    public enum Start {
+        /** A stream (observations, requests): where the consumer group left off, else the earliest. */
+        COMMITTED_ELSE_EARLIEST,
+        /**
+         * A compacted state topic (the models, the registry's serving pointer): always the earliest,
+         * whatever the group committed. Its state is the whole topic, not what came after the last
+         * commit: from the committed offsets, a job restarted without a checkpoint would never see
+         * the model it must serve.
+         */
+        EARLIEST
+    }
+
     /**
      * A source builder for {@code topic}, ready to build: consumer group {@code groupId},
      * read_committed (only committed output of exactly-once producers), starts from the group's
      * committed offsets or else the earliest. Callers may adjust it (e.g. {@code setBounded}).
      */
-    @SuppressWarnings("deprecation") // the connector's committedOffsets still takes Kafka's OffsetResetStrategy
     public KafkaSourceBuilder<RawKafkaRecord> builder(OdeTopic topic, String groupId) {
+        return builder(topic, groupId, Start.COMMITTED_ELSE_EARLIEST);
+    }
+
+    /** As {@link #builder(OdeTopic, String)}, starting at {@code start}. */
+    @SuppressWarnings("deprecation") // the connector's committedOffsets still takes Kafka's OffsetResetStrategy
+    public KafkaSourceBuilder<RawKafkaRecord> builder(OdeTopic topic, String groupId, Start start) {
         return KafkaSource.<RawKafkaRecord>builder()
                 .setProperties(settings.clientProperties())
                 .setBootstrapServers(settings.bootstrapServers())
                 .setTopics(settings.topicName(topic))
                 .setGroupId(groupId)
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setStartingOffsets(start == Start.EARLIEST ? OffsetsInitializer.earliest()
+                        : OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new RawKafkaRecordDeserializer());
     }
 
@@ -59,7 +78,21 @@ public final class KafkaSources {
      */
     public <T extends SpecificRecordBase> Decoded<T> read(StreamExecutionEnvironment env, OdeTopic topic, String groupId,
             Class<T> type, RecordValidator<T> validator, boolean bounded) {
-        KafkaSourceBuilder<RawKafkaRecord> builder = builder(topic, groupId);
+        return read(env, topic, groupId, type, validator, bounded, Start.COMMITTED_ELSE_EARLIEST);
+    }
+
+    /**
+     * Reads a compacted state topic ({@link Start#EARLIEST}): from its beginning on every start
+     * without a checkpoint, whatever offsets {@code groupId} committed.
+     */
+    public <T extends SpecificRecordBase> Decoded<T> readState(StreamExecutionEnvironment env, OdeTopic topic,
+            String groupId, Class<T> type, RecordValidator<T> validator, boolean bounded) {
+        return read(env, topic, groupId, type, validator, bounded, Start.EARLIEST);
+    }
+
+    private <T extends SpecificRecordBase> Decoded<T> read(StreamExecutionEnvironment env, OdeTopic topic,
+            String groupId, Class<T> type, RecordValidator<T> validator, boolean bounded, Start start) {
+        KafkaSourceBuilder<RawKafkaRecord> builder = builder(topic, groupId, start);
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }

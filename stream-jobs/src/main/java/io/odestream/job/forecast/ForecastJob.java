@@ -78,7 +78,8 @@ public final class ForecastJob {
                 Observation.class, ObservationValidator.withDefaults(), config.bounded());
         Decoded<ForecastRequest> requests = sources.read(env, OdeTopic.FORECAST_REQUESTS, config.groupId(),
                 ForecastRequest.class, new ForecastRequestValidator(), config.bounded());
-        Decoded<ModelArtifact> models = sources.read(env, OdeTopic.MODELS, config.groupId(), ModelArtifact.class,
+        // Models and the serving pointer are state, not streams: read whole on every start (KafkaSources.Start).
+        Decoded<ModelArtifact> models = sources.readState(env, OdeTopic.MODELS, config.groupId(), ModelArtifact.class,
                 artifact -> Optional.empty(), config.bounded()); // the updater checks artifacts and can say why
 
         Duration outOfOrderness = config.outOfOrderness(); // the watermark strategy is serialised: no config in it
@@ -98,7 +99,7 @@ public final class ForecastJob {
                 models.deadLetters());
         DataStream<AnomalyAlert> shadowAlerts = null;
         if (config.modelSource() == ForecastJobConfig.ModelSource.REGISTRY) {
-            Decoded<RegistryServing> pointers = sources.read(env, OdeTopic.MODEL_SERVING, config.groupId(),
+            Decoded<RegistryServing> pointers = sources.readState(env, OdeTopic.MODEL_SERVING, config.groupId(),
                     RegistryServing.class, pointer -> Optional.empty(), config.bounded());
             SingleOutputStreamOperator<ModelArtifact> selected = models.records().keyBy(ModelArtifact::getModelId)
                     .connect(pointers.records().keyBy(RegistryServing::getModelId))

@@ -18,6 +18,8 @@ import io.odestream.kafka.RecordPublisher;
 import io.odestream.kafka.TopicFollower;
 import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
 import io.odestream.latent.FilterState;
+import io.odestream.registry.ModelRegistry;
+import io.odestream.registry.testing.TestRegistry;
 import io.odestream.latent.LatentFilter;
 import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
@@ -31,6 +33,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -42,6 +45,11 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -129,6 +137,70 @@ class ForecastJobIT {
                 stream.size(), d.injected(), d.found(), d.falseAlarms(), d.alerts());
         assertTrue(d.found() >= 0.7 * d.injected(), "recall: " + d);
         assertTrue(d.falseAlarms() <= 3, "false alarms: " + d);
+    }
+
+    /**
+     * A restart without a checkpoint, under the same consumer group: the group's committed offsets
+     * on the models and model-serving topics are at their ends (the previous run read them), yet the
+     * job serves the promoted model, because those topics are state and are read whole every time.
+     */
+    @Test
+    void aRestartWithoutACheckpointServesTheModelThoughItsGroupCommittedTheEndOfTheModelTopics() throws Exception {
+        KafkaSettings kafka = topics("restart-");
+        TestRegistry registry = TestRegistry.on(kafka);
+        try (ModelRegistry r = registry.connect()) {
+            r.publish(registry.signer().sign(DemoModel.bundled()));
+            r.promote(DemoModel.MODEL_ID, DemoModel.VERSION, "served before the restart");
+        }
+        DemoStream stream = DemoStream.generate(DemoStream.Config.defaults().withSeries(2).withSeed(11));
+        List<ForecastRequest> requests = DemoSetup.requests(stream);
+        try (RecordPublisher publisher = new RecordPublisher(kafka)) {
+            stream.observations().forEach(o -> publisher.send(OdeTopic.OBSERVATIONS, o));
+            requests.forEach(r -> publisher.send(OdeTopic.FORECAST_REQUESTS, r));
+        }
+        String group = "restart-job";
+        commitEndOffsets(kafka, group, OdeTopic.MODELS, OdeTopic.MODEL_SERVING); // what the previous run left
+
+        UpdaterSettings updater = UpdaterSettings.defaults(DemoModel.MODEL_ID, registry.verifier())
+                .withMonitor(DemoSetup.monitorSettings());
+        ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater).withGroupId(group).withBounded(true)
+                .withCheckpoints(Duration.ofMillis(300), null).withEventTime(Duration.ofSeconds(2), IDLENESS);
+        StreamExecutionEnvironment env = environment(false);
+        ForecastJob.build(env, config);
+        env.execute("forecast job, restarted without a checkpoint");
+
+        List<Forecast> forecasts = readAll(kafka, OdeTopic.FORECASTS, Forecast.class, requests.size(),
+                requests.size());
+        assertEquals(requests.size(), forecasts.size(), "every request answered");
+        for (Forecast f : forecasts) {
+            assertEquals(null, f.getError(), f.getRequestId());
+            assertEquals(DemoModel.VERSION, f.getModelVersion());
+        }
+    }
+
+    /** Commits, for consumer group {@code group}, the end offsets of {@code topics} (read_committed). */
+    private static void commitEndOffsets(KafkaSettings kafka, String group, OdeTopic... topics) {
+        Properties p = new Properties();
+        p.putAll(kafka.clientProperties());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+            for (OdeTopic topic : topics) {
+                String name = kafka.topicName(topic);
+                List<TopicPartition> partitions = consumer.partitionsFor(name, Duration.ofSeconds(30)).stream()
+                        .map(info -> new TopicPartition(name, info.partition())).toList();
+                consumer.endOffsets(partitions, Duration.ofSeconds(30)).forEach((tp, end) -> {
+                    assertTrue(end > 0, "nothing on " + tp);
+                    commits.put(tp, new OffsetAndMetadata(end));
+                });
+            }
+            consumer.commitSync(commits, Duration.ofSeconds(30));
+        }
     }
 
     @Test
