@@ -83,6 +83,7 @@ public final class ForecastJob {
                 artifact -> Optional.empty(), config.bounded()); // the updater checks artifacts and can say why
 
         Duration outOfOrderness = config.outOfOrderness(); // the watermark strategy is serialised: no config in it
+        Duration idleness = config.idleness();
         DataStream<Either<Observation, ForecastRequest>> inputs = observations.records()
                 .map(Either::<Observation, ForecastRequest>Left).returns(PosteriorUpdater.INPUT_TYPE).name("observation")
                 .union(requests.records()
@@ -90,9 +91,9 @@ public final class ForecastJob {
                         .name("request"))
                 .assignTimestampsAndWatermarks(WatermarkStrategy
                         .<Either<Observation, ForecastRequest>>forGenerator(
-                                context -> new ObservationWatermarks(outOfOrderness))
-                        .withTimestampAssigner((record, previous) -> eventTime(record))
-                        .withIdleness(config.idleness()))
+                                context -> new ObservationWatermarks(outOfOrderness, idleness,
+                                        context.getInputActivityClock()))
+                        .withTimestampAssigner((record, previous) -> eventTime(record)))
                 .name("event time");
         DataStream<ModelArtifact> served = models.records();
         DataStream<DeadLetter> deadLetters = observations.deadLetters().union(requests.deadLetters(),

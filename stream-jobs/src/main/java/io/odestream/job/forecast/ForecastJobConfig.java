@@ -18,7 +18,8 @@ import org.apache.flink.configuration.StateBackendOptions;
  * @param updater            the per-series settings
  * @param outOfOrderness     how far behind the newest event time an event may arrive and still be
  *                           applied in event-time order
- * @param idleness           a source partition silent this long stops holding the watermark back
+ * @param idleness           a source subtask without observations this long (requests do not count) stops
+ *                           holding the watermark back
  * @param bounded            read each input topic up to its end at start-up, then finish (demo, tests)
  * @param checkpointInterval exactly-once sinks commit at checkpoints, so this bounds output latency
  * @param stateBackend       "hashmap" (heap, default) or "rocksdb" (large key counts)

@@ -7,31 +7,59 @@ import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.types.Either;
+import org.apache.flink.util.clock.RelativeClock;
 
 /**
  * Bounded out-of-orderness over the observations only. A forecast request's as-of time says when
  * the caller wants the answer from, not how far the stream has got: letting it advance the
  * watermark would answer requests before the observations they must see (and make those
  * observations late).
+ * <p>
+ * Idleness is judged on the observations alone, too: a subtask that has seen no observation for
+ * the idleness period (since its start, or since its last one) declares itself idle, however many
+ * requests it reads. Flink's {@code withIdleness} counts every record, so a subtask fed only
+ * requests would never go idle and would hold the job's event time at its minimum forever. The
+ * first wait counts from the start so that a subtask whose partitions are slow to deliver does not
+ * let the others' watermark pass observations it is about to read.
  */
 final class ObservationWatermarks implements WatermarkGenerator<Either<Observation, ForecastRequest>> {
     private final long outOfOrderness;
+    private final long idleness;
+    private final RelativeClock clock;
     private long maxObserved;
+    private long lastObservationAt;
+    private boolean idle;
 
-    ObservationWatermarks(Duration outOfOrderness) {
+    /** {@code clock} is processing time (the input activity clock of the operator). */
+    ObservationWatermarks(Duration outOfOrderness, Duration idleness, RelativeClock clock) {
         this.outOfOrderness = outOfOrderness.toMillis();
+        this.idleness = idleness.toMillis();
+        this.clock = clock;
         this.maxObserved = Long.MIN_VALUE + this.outOfOrderness + 1;
+        this.lastObservationAt = clock.relativeTimeMillis();
     }
 
     @Override
     public void onEvent(Either<Observation, ForecastRequest> record, long timestamp, WatermarkOutput output) {
         if (record.isLeft()) {
             maxObserved = Math.max(maxObserved, timestamp);
+            lastObservationAt = clock.relativeTimeMillis();
+            if (idle) { // the observation goes downstream now: its subtask must count again
+                idle = false;
+                output.markActive();
+            }
         }
     }
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
+        if (clock.relativeTimeMillis() - lastObservationAt >= idleness) {
+            if (!idle) {
+                idle = true;
+                output.markIdle();
+            }
+            return;
+        }
         output.emitWatermark(new Watermark(maxObserved - outOfOrderness - 1));
     }
 }
