@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -175,6 +176,62 @@ class ForecastJobIT {
         for (Forecast f : forecasts) {
             assertEquals(null, f.getError(), f.getRequestId());
             assertEquals(DemoModel.VERSION, f.getModelVersion());
+        }
+    }
+
+    /**
+     * Parallelism 2, one series: its observations are all on one partition, so one event-time
+     * subtask reads observations and the other only requests, which keep coming far more often than
+     * the idleness period. The requests-only subtask must go idle, or the updater's event time stays
+     * at its minimum and a request with an as-of time is never answered. (The requests start before
+     * the job and the idleness, 5 s, is longer than a source's start-up: a subtask idle before its
+     * first request stayed idle under Flink's own idleness, and the test would not see the bug.)
+     */
+    @Test
+    void aSubtaskThatReadsOnlyRequestsDoesNotHoldEventTimeBack() throws Exception {
+        KafkaSettings kafka = topics("requests-only-");
+        DemoStream stream = DemoStream.generate(DemoStream.Config.defaults().withSeries(1).withSeed(3));
+        ForecastRequest asOf = DemoSetup.requests(stream).get(0);
+        UpdaterSettings updater = UpdaterSettings.defaults(DemoModel.MODEL_ID, TestModels.VERIFIER)
+                .withMonitor(DemoSetup.monitorSettings());
+        ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater).withModelSource(ModelSource.TOPIC)
+                .withCheckpoints(Duration.ofMillis(200), null).withEventTime(Duration.ofSeconds(1), Duration.ofSeconds(5));
+        StreamExecutionEnvironment env = environment(false);
+        ForecastJob.build(env, config);
+        ConcurrentLinkedQueue<Forecast> forecasts = new ConcurrentLinkedQueue<>();
+        // From before the job starts, requests for other series on both partitions, every 200 ms
+        // (answered on arrival: no as-of time), far more often than the idleness period.
+        AtomicBoolean requesting = new AtomicBoolean(true);
+        Thread others = new Thread(() -> {
+            try (RecordPublisher p = new RecordPublisher(kafka)) {
+                for (int n = 0; requesting.get(); n++) {
+                    p.sendNow(OdeTopic.FORECAST_REQUESTS, ForecastRequest.newBuilder().setRequestId("other-" + n)
+                            .setSeriesId("other-" + n).setQueryTimes(asOf.getQueryTimes()).build());
+                    Thread.sleep(200);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "other requests");
+        others.start();
+        JobClient job = env.executeAsync("forecast job, a subtask with requests only");
+        try (RecordPublisher publisher = new RecordPublisher(kafka);
+             TopicFollower<Forecast> f = new TopicFollower<>(kafka, OdeTopic.FORECASTS, Forecast.class, forecasts::add,
+                     problems::add)) {
+            publisher.sendNow(OdeTopic.MODELS, MODEL);
+            stream.observations().forEach(o -> publisher.send(OdeTopic.OBSERVATIONS, o));
+            publisher.sendNow(OdeTopic.FORECAST_REQUESTS, asOf);
+            await(() -> forecasts.stream().anyMatch(x -> x.getRequestId().equals(asOf.getRequestId())),
+                    "the answer to " + asOf.getRequestId());
+            Forecast answer = forecasts.stream().filter(x -> x.getRequestId().equals(asOf.getRequestId()))
+                    .findFirst().orElseThrow();
+            assertEquals(null, answer.getError());
+            assertTrue(!answer.getStateTime().isAfter(asOf.getAsOf()),
+                    "answered from the state as of its time, no later: " + answer.getStateTime());
+        } finally {
+            requesting.set(false);
+            others.join();
+            job.cancel().get();
         }
     }
 
