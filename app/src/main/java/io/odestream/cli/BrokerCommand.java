@@ -36,6 +36,9 @@ final class BrokerCommand implements Callable<Integer> {
             stopping.set(true);
             broker.close();
         }, "odestream-broker-stop"));
+        // The broker's address first, its topics next, "ready" last: a script may wait for that line.
+        out.println("Kafka broker at " + broker.bootstrapServers() + " (started in "
+                + broker.startupTime().toMillis() + " ms, data in " + broker.directory() + ")");
         if (createTopics) {
             try (TopicSetup setup = new TopicSetup(KafkaSettings.builder(broker.bootstrapServers())
                     .topicPrefix(topicPrefix).build())) {
@@ -44,8 +47,7 @@ final class BrokerCommand implements Callable<Integer> {
                 report.problems().forEach(p -> spec.commandLine().getErr().println("warning: " + p));
             }
         }
-        out.println("Kafka broker ready at " + broker.bootstrapServers() + " (started in "
-                + broker.startupTime().toMillis() + " ms, data in " + broker.directory() + ")");
+        out.println("Kafka broker ready at " + broker.bootstrapServers());
         out.println("export ODESTREAM_BOOTSTRAP_SERVERS=" + broker.bootstrapServers());
         out.println("Ctrl-C stops it and deletes its data.");
         out.flush();

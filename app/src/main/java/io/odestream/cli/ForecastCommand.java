@@ -18,6 +18,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,6 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "forecast", mixinStandardHelpOptions = true,
         description = "Ask the running job for a series' predictive distribution at any times and print the answer.")
 final class ForecastCommand implements Callable<Integer> {
+    private static final Pattern OFFSET_PART = Pattern.compile("(\\d+)(ms|[dhms])");
+
     @Spec
     CommandSpec spec;
 
@@ -39,8 +43,8 @@ final class ForecastCommand implements Callable<Integer> {
     String series;
 
     @Option(names = "--at", required = true, split = ",", paramLabel = "TIME",
-            description = "Query times: ISO-8601 instants (2024-01-01T00:05:00Z), epoch milliseconds, or +DURATION "
-                    + "from now (+30s, +5m, +1h).")
+            description = "Query times: ISO-8601 instants (2024-01-01T00:05:00Z), epoch milliseconds, or ±DURATION "
+                    + "from now (+30s, -5m, +1h30m, +1d, +250ms).")
     List<String> at;
 
     @Option(names = "--samples", description = "Monte-Carlo samples (default: the job's).")
@@ -95,16 +99,43 @@ final class ForecastCommand implements Callable<Integer> {
     static Instant parseTime(String text, Instant now) {
         String t = text.trim();
         try {
-            if (t.startsWith("+")) {
-                return now.plus(Duration.parse("PT" + t.substring(1).toUpperCase(Locale.ROOT)));
+            if (t.startsWith("+") || t.startsWith("-")) {
+                Duration offset = offset(t.substring(1).toLowerCase(Locale.ROOT));
+                return t.startsWith("+") ? now.plus(offset) : now.minus(offset);
             }
             if (t.chars().allMatch(Character::isDigit)) {
                 return Instant.ofEpochMilli(Long.parseLong(t));
             }
             return Instant.parse(t);
-        } catch (DateTimeParseException | NumberFormatException e) {
+        } catch (DateTimeParseException | ArithmeticException | NumberFormatException e) {
             throw new IllegalArgumentException("--at '" + text + "' is not a time: use an ISO-8601 instant "
-                    + "(2024-01-01T00:05:00Z), epoch milliseconds, or +DURATION such as +30s, +5m, +1h");
+                    + "(2024-01-01T00:05:00Z), epoch milliseconds, or ±DURATION from now such as +30s, -5m, +1h30m, "
+                    + "+1d, +250ms");
         }
+    }
+
+    /**
+     * An offset such as {@code 1h30m}, {@code 1d} or {@code 250ms}; anything else goes to ISO-8601's
+     * time part ({@code 1.5s} as {@code PT1.5S}), so fractional seconds keep working.
+     */
+    private static Duration offset(String body) {
+        Matcher part = OFFSET_PART.matcher(body);
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (part.find() && part.start() == end) {
+            long n = Long.parseLong(part.group(1));
+            total = total.plus(switch (part.group(2)) {
+                case "d" -> Duration.ofDays(n);
+                case "h" -> Duration.ofHours(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "ms" -> Duration.ofMillis(n);
+                default -> Duration.ofSeconds(n);
+            });
+            end = part.end();
+        }
+        if (end > 0 && end == body.length()) {
+            return total;
+        }
+        return Duration.parse("PT" + body.toUpperCase(Locale.ROOT));
     }
 }

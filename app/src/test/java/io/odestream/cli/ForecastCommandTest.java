@@ -20,9 +20,21 @@ class ForecastCommandTest {
     }
 
     @Test
+    void offsetsMayPointBackAndMixUnitsFromMillisecondsToDays() {
+        assertEquals(NOW.minusSeconds(30), ForecastCommand.parseTime("-30s", NOW));
+        assertEquals(NOW.plusSeconds(86_400), ForecastCommand.parseTime("+1d", NOW));
+        assertEquals(NOW.plusSeconds(5_400), ForecastCommand.parseTime("+1h30m", NOW));
+        assertEquals(NOW.plusMillis(250), ForecastCommand.parseTime("+250ms", NOW));
+        assertEquals(NOW.plusMillis(1_500), ForecastCommand.parseTime("+1.5s", NOW));
+    }
+
+    @Test
     void anythingElseIsRejectedWithTheFormatsThatWork() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ForecastCommand.parseTime("tomorrow", NOW));
         assertTrue(e.getMessage().contains("'tomorrow'") && e.getMessage().contains("+30s"), e.getMessage());
+        for (String bad : new String[] {"+", "-1x", "+1d2", "+m5"}) {
+            assertThrows(IllegalArgumentException.class, () -> ForecastCommand.parseTime(bad, NOW), bad);
+        }
     }
 }
