@@ -33,6 +33,11 @@ public final class ServingModel {
         return filter.model().spec().channels();
     }
 
+    /** The channels' names in model order; null for a model without names (taken by position). */
+    public java.util.List<String> channelNames() {
+        return filter.model().spec().channelNames();
+    }
+
     /** The filter for an artifact that already passed {@link #admit} (after a restore). */
     public static ServingModel of(ModelArtifact artifact) {
         return new ServingModel(artifact, LatentFilter.init(artifact));

@@ -5,6 +5,7 @@ import io.odestream.latent.BatchUpdater;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.schema.AnomalyAlert;
+import io.odestream.schema.DeadLetter;
 import io.odestream.schema.Forecast;
 import io.odestream.schema.ForecastRequest;
 import io.odestream.schema.ModelArtifact;
@@ -83,6 +84,9 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
             new OutputTag<>("alerts", new AvroTypeInfo<>(AnomalyAlert.class));
     public static final OutputTag<Observation> LATE =
             new OutputTag<>("late-observations", new AvroTypeInfo<>(Observation.class));
+    /** Observations that cannot be applied to their series (wrong width or channels), with their values. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("rejected-observations", new AvroTypeInfo<>(DeadLetter.class));
     /** Forecasts prepared for {@link ForecastBatcher} when micro-batching is on. */
     public static final OutputTag<PendingForecast> PENDING_FORECASTS =
             new OutputTag<>("pending-forecasts", TypeInformation.of(PendingForecast.class));

@@ -2,12 +2,20 @@ package io.odestream.job.forecast;
 
 import io.odestream.job.JobRecords;
 import io.odestream.job.ServingModel;
+import io.odestream.kafka.AvroSerde;
+import io.odestream.kafka.OdeTopic;
+import io.odestream.kafka.Rejection;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.ode.SolverException;
 import io.odestream.schema.AlertKind;
+import io.odestream.schema.DeadLetter;
 import io.odestream.schema.Forecast;
+import io.odestream.schema.Observation;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -25,6 +33,7 @@ final class UpdaterOutput {
 
     private final Output<StreamRecord<Forecast>> output;
     private final UpdaterMetrics metrics;
+    private final AvroSerde<Observation> observationBytes = new AvroSerde<>(Observation.class);
     private long timestamp = NO_TIMESTAMP;
 
     UpdaterOutput(Output<StreamRecord<Forecast>> output, UpdaterMetrics metrics) {
@@ -62,6 +71,63 @@ final class UpdaterOutput {
             solverFailure(seriesId, s.lastEventMillis, m, "re-encoding of the recent observations", e.failure());
         }
         return e.state();
+    }
+
+    /**
+     * An observation that passed decoding but cannot be applied to its series (the wrong width or
+     * channels): a dead letter with its values intact, re-encoded, so that it can be fixed and replayed.
+     * The per-series operator does not know where the record was read: partition and offset are -1 and
+     * the topic is filled in by the job ({@link ForecastJob}).
+     */
+    void deadLetter(Observation o, Rejection why) {
+        metrics.rejectedObservations.inc();
+        long t = o.getEventTime().toEpochMilli();
+        emit(PosteriorUpdater.DEAD_LETTERS, DeadLetter.newBuilder()
+                .setSourceTopic("")
+                .setPartition(-1)
+                .setOffset(-1)
+                .setTimestamp(Instant.ofEpochMilli(Math.max(0, t)))
+                .setReason(why.reason().deadLetterReason())
+                .setDetail("series '" + o.getSeriesId() + "' at " + Instant.ofEpochMilli(t) + ": " + why.detail())
+                .setKey(ByteBuffer.wrap(OdeTopic.OBSERVATIONS.keyOf(o)))
+                .setValue(ByteBuffer.wrap(observationBytes.serialize(o)))
+                .setExpectedType(OdeTopic.OBSERVATIONS.schemaFullName())
+                .setDeadLetteredAt(Instant.now())
+                .build());
+    }
+
+    /**
+     * A series that buffered its observations before any model arrived, at another width than the
+     * model that now serves it, cannot be encoded from them: each buffered observation becomes a dead
+     * letter (its values as kept, a missing channel as null) and the series starts afresh under the model.
+     * True when that happened.
+     */
+    boolean dropHistoryOfOtherWidth(SeriesState s, String seriesId, ServingModel m) {
+        RecentObservations recent = s.recent;
+        if (recent == null || recent.channels == m.channels()) {
+            return false;
+        }
+        LOG.warn("series '{}': its {} observations buffered before the first model have {} values but model {} "
+                + "version {} has {} channels; they are dead-lettered and the series starts afresh", seriesId,
+                recent.size, recent.channels, m.modelId(), m.version(), m.channels());
+        Rejection why = new Rejection(Rejection.Reason.CHANNEL_COUNT_MISMATCH, "buffered before any model was served "
+                + "with " + recent.channels + " values, but model '" + m.modelId() + "' version " + m.version()
+                + " has " + m.channels() + " channels" + (m.channelNames() == null ? "" : " " + m.channelNames())
+                + "; it was not applied (fix the producer's width, then replay it)");
+        double[] x = new double[recent.channels];
+        boolean[] observed = new boolean[recent.channels];
+        for (int i = 0; i < recent.size; i++) {
+            recent.readInto(i, x, observed);
+            List<Double> values = new ArrayList<>(x.length);
+            for (int j = 0; j < x.length; j++) {
+                values.add(observed[j] ? x[j] : null);
+            }
+            deadLetter(Observation.newBuilder().setSeriesId(seriesId).setEventTime(Instant.ofEpochMilli(
+                    recent.timeOf(i))).setValues(values).build(), why);
+        }
+        s.recent = null;
+        s.forgetFilterState();
+        return true;
     }
 
     private <T> StreamRecord<T> record(T value) {
