@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.odestream.cli.EvalNabCommandTest.Run;
+import io.odestream.schema.Forecast;
+import io.odestream.schema.ForecastPoint;
+import java.net.ServerSocket;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ForecastCommandTest {
@@ -36,5 +41,48 @@ class ForecastCommandTest {
         for (String bad : new String[] {"+", "-1x", "+1d2", "+m5"}) {
             assertThrows(IllegalArgumentException.class, () -> ForecastCommand.parseTime(bad, NOW), bad);
         }
+    }
+
+    @Test
+    void columnsAreNamedByTheModelsChannelsAndPositionalOnlyWithoutNames() {
+        ForecastPoint p = ForecastPoint.newBuilder().setTime(NOW).setMean(List.of(20.0, 1013.0))
+                .setStddev(List.of(0.5, 2.0)).setQ05(List.of(19.0, 1010.0)).setQ50(List.of(20.0, 1013.0))
+                .setQ95(List.of(21.0, 1016.0)).build();
+        Forecast f = Forecast.newBuilder().setRequestId("r").setSeriesId("s").setModelVersion(3).setIssuedAt(NOW)
+                .setPoints(List.of(p)).setSamples(64).setChannels(List.of("temp", "pressure")).setStateTime(NOW).build();
+        String line = ForecastCommand.lines(f).get(1);
+        assertTrue(line.contains("temp 20.000 ± 0.500") && line.contains("pressure 1013.000 ± 2.000"), line);
+        f.setChannels(null);
+        String unnamed = ForecastCommand.lines(f).get(1);
+        assertTrue(unnamed.contains("ch0 20.000") && unnamed.contains("ch1 1013.000"), unnamed);
+    }
+
+    @Test
+    void samplesOutsideTheJobsBoundAreRefusedAtOnceWithTheBound() {
+        for (String bad : new String[] {"0", "-1", Integer.toString(ForecastCommand.MAX_SAMPLES + 1)}) {
+            long start = System.nanoTime();
+            Run r = EvalNabCommandTest.odestream("forecast", "--series", "s", "--at", "+1m", "--samples", bad,
+                    "--bootstrap-servers", "127.0.0.1:1");
+            assertEquals(1, r.exit(), r.err());
+            assertTrue(r.err().contains("--samples " + bad) && r.err().contains("1 to " + ForecastCommand.MAX_SAMPLES),
+                    r.err());
+            assertTrue((System.nanoTime() - start) / 1e9 < 2, "refused before any Kafka client is made");
+        }
+    }
+
+    @Test
+    void aDeadBrokerFailsWithinSecondsInOneLineWithoutAStackTrace() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort(); // nobody listens there once closed
+        }
+        long start = System.nanoTime();
+        Run r = EvalNabCommandTest.odestream("forecast", "--series", "s", "--at", "+1m", "--bootstrap-servers",
+                "127.0.0.1:" + port);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(seconds < 10, "failed after " + seconds + " s");
+        assertTrue(r.err().contains("no Kafka broker answered at 127.0.0.1:" + port), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 }
