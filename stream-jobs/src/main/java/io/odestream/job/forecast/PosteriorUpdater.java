@@ -192,6 +192,11 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
             s = new SeriesState();
         }
         expiry.touch(s);
+        // without a model the answer is "no model" whatever waits: no reason to hold it
+        if (answerNow && gate.served() != null && waitBehindPending(record)) {
+            series.update(s);
+            return;
+        }
         boolean dueNow = answerNow;
         if (!answerNow) {
             long time = ForecastJob.eventTime(record); // a request here has an as-of time
@@ -213,6 +218,25 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         if (dueNow) {
             enqueue(DueRecords.Entry.of(key, record, timestamp));
         }
+    }
+
+    /**
+     * A request to be answered now for a series whose observations still wait for the watermark (the
+     * out-of-orderness bound): it waits behind the newest of them, so that a request sent right after
+     * a series' first points is answered from them, not with "never seen". True when it waits.
+     */
+    private boolean waitBehindPending(Either<Observation, ForecastRequest> request) throws Exception {
+        long newest = Long.MIN_VALUE;
+        for (Long time : pending.keys()) {
+            newest = Math.max(newest, time);
+        }
+        if (newest == Long.MIN_VALUE) {
+            return false;
+        }
+        List<Either<Observation, ForecastRequest>> waiting = pending.get(newest);
+        waiting.add(request);
+        pending.put(newest, waiting);
+        return true;
     }
 
     @Override
