@@ -42,13 +42,16 @@ public final class KafkaPreflight {
         int millis = (int) Math.min(Integer.MAX_VALUE, wait.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
-        try (Admin admin = Admin.create(props)) {
+        Admin admin = Admin.create(props);
+        try {
             return admin.listTopics().names().get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
             throw noBroker(kafka, wait);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Failure("interrupted while asking the broker at " + kafka.bootstrapServers() + " for its topics");
+        } finally {
+            admin.close(Duration.ZERO); // nothing left to wait for: the answer came, or it is too late
         }
     }
 
