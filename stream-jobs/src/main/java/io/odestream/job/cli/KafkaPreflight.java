@@ -21,8 +21,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  * with what to do ({@link Failure}, a {@link UserFacingException}).
  */
 public final class KafkaPreflight {
-    /** How long a command waits for a broker's answer before it says there is none. */
-    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long a command waits for a broker's answer before it says there is none: a reachable broker
+     * answers a topic listing in milliseconds.
+     */
+    public static final Duration DEFAULT_WAIT = Duration.ofSeconds(3);
 
     private KafkaPreflight() {
     }
