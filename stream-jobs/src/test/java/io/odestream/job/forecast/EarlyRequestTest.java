@@ -50,7 +50,7 @@ class EarlyRequestTest {
     }
 
     @Test
-    void aRequestRightAfterTheFirstPointsIsAnsweredFromThemOnceTheyAreApplied() throws Exception {
+    void aRequestRightAfterAnUnknownSeriesFirstPointsIsAnsweredFromThemOnceTheyAreApplied() throws Exception {
         observe(observation("s", 1_000, 1.0, 2.0));
         observe(observation("s", 2_000, 1.5, 2.5));
         ask("s");
@@ -60,6 +60,34 @@ class EarlyRequestTest {
         assertEquals(1, out.size());
         assertNull(out.get(0).getError(), out.get(0).getError());
         assertEquals(2_000, out.get(0).getStateTime().toEpochMilli(), "answered from both points");
+    }
+
+    @Test
+    void aRequestWaitsNoLongerThanItsBoundWhenTheWatermarkDoesNotCome() throws Exception {
+        h.setProcessingTime(0);
+        observe(observation("s", 1_000, 1.0, 2.0));
+        ask("s");
+        h.setProcessingTime(PosteriorUpdater.EARLY_REQUEST_WAIT.toMillis() - 1);
+        assertTrue(h.extractOutputValues().isEmpty());
+        h.setProcessingTime(PosteriorUpdater.EARLY_REQUEST_WAIT.toMillis());
+        List<Forecast> out = h.extractOutputValues();
+        assertEquals(1, out.size(), "answered when the wait is over, from what the series has");
+        assertTrue(out.get(0).getError().contains("no observations"), out.get(0).getError());
+        h.processWatermark(1_000);
+        assertEquals(1, h.extractOutputValues().size(), "answered once; the point is applied when due");
+        ask("s");
+        assertNull(h.extractOutputValues().get(1).getError(), "then answered from it");
+    }
+
+    @Test
+    void aSeriesWithAStateIsAnsweredFromItAtOnceWhilePointsWait() throws Exception {
+        observe(observation("s", 1_000, 1.0, 2.0));
+        h.processWatermark(1_000);
+        observe(observation("s", 2_000, 1.5, 2.5)); // waits for the watermark
+        ask("s");
+        List<Forecast> out = h.extractOutputValues();
+        assertEquals(1, out.size(), "no wait: the request is answered from the state it has");
+        assertEquals(1_000, out.get(0).getStateTime().toEpochMilli());
     }
 
     @Test
