@@ -1,6 +1,7 @@
 package io.odestream.job.forecast;
 
 import io.odestream.alert.AlertPolicy;
+import io.odestream.job.ChannelContract;
 import io.odestream.job.JobRecords;
 import io.odestream.job.SampleSeed;
 import io.odestream.job.ServingModel;

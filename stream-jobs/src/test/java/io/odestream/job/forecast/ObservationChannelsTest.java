@@ -54,8 +54,12 @@ class ObservationChannelsTest {
     }
 
     private static ModelArtifact named(long version, long seed) {
+        return named(version, seed, NAMES);
+    }
+
+    private static ModelArtifact named(long version, long seed, List<String> names) {
         LatentOdeModel m = TestModels.model(2, seed);
-        LatentOdeModel named = LatentOdeModel.create(m.spec().withChannelNames(NAMES), seed);
+        LatentOdeModel named = LatentOdeModel.create(m.spec().withChannelNames(names), seed);
         System.arraycopy(m.parameters().values(), 0, named.parameters().values(), 0, m.parameters().size());
         named.parametersChanged();
         return TestModels.sign(named.toArtifact(TestModels.MODEL_ID, version, null, Map.of(), Map.of()));
@@ -222,6 +226,22 @@ class ObservationChannelsTest {
         Forecast f = ask(h, "s", 4_000);
         assertArrayEquals(referenceMean(NAMED, f.getRequestId(), 3_000, 4_000, new double[] {1, 2}), mean(f), 0.0,
                 "the series starts afresh under the model from its first observation of the model's width");
+    }
+
+    @Test
+    void aNewVersionWithOtherChannelNamesOrOrderIsRejectedBecauseHistoryIsKeptInTheServedOrder() throws Exception {
+        var h = harness();
+        h.processBroadcastElement(UNNAMED, 0);
+        h.processBroadcastElement(named(2, 22), 0); // names after none: adopted
+        h.processBroadcastElement(named(3, 33, List.of("pressure", "temp")), 0);
+        List<AnomalyAlert> rejected = alerts(h).stream().filter(a -> a.getKind() == AlertKind.MODEL_REJECTED).toList();
+        assertEquals(1, rejected.size(), rejected.toString());
+        assertEquals(3, rejected.get(0).getModelVersion());
+        assertTrue(rejected.get(0).getMessage().contains("[pressure, temp]")
+                && rejected.get(0).getMessage().contains("[temp, pressure]"), rejected.get(0).getMessage());
+        observe(h, observation("s", 1_000, 1.0, 2.0));
+        h.processWatermark(1_000);
+        assertEquals(2, ask(h, "s", 2_000).getModelVersion(), "version 2 stays served");
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.odestream.job.forecast;
+package io.odestream.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,4 +1,4 @@
-package io.odestream.job.forecast;
+package io.odestream.job;
 
 import io.odestream.kafka.Rejection;
 import java.util.ArrayList;
@@ -16,9 +16,10 @@ import java.util.List;
  *   <li>anything else (a channel the model does not know, one it lacks, a name twice):
  *       {@code CHANNEL_NAMES_MISMATCH}, naming the unknown and the missing channels.</li>
  * </ol>
- * The mapping {@link #sourceOf} stays valid until the next {@link #match}; one instance per operator.
+ * The mapping {@link #sourceOf} stays valid until the next {@link #match}; one instance per operator
+ * (the forecasting job's per-series operator and the shadow evaluator).
  */
-final class ChannelContract {
+public final class ChannelContract {
     private int[] sourceOf = new int[0];
     private int width;
 
@@ -26,7 +27,7 @@ final class ChannelContract {
      * Matches an observation against the model's channels; null when it matches (the mapping is then
      * ready), else why not. {@code modelNames} is null for a model without names.
      */
-    Rejection match(List<String> modelNames, int modelWidth, List<Double> values, List<String> names) {
+    public Rejection match(List<String> modelNames, int modelWidth, List<Double> values, List<String> names) {
         if (values.size() != modelWidth) {
             return new Rejection(Rejection.Reason.CHANNEL_COUNT_MISMATCH, "the observation has " + values.size()
                     + " values but the served model has " + modelWidth + " channels"
@@ -58,12 +59,12 @@ final class ChannelContract {
     }
 
     /** Index in the observation's values of model channel {@code j}, after a successful {@link #match}. */
-    int sourceOf(int j) {
+    public int sourceOf(int j) {
         return sourceOf[j];
     }
 
     /** Whether the last match maps values in their own order (no reordering needed). */
-    boolean inOrder() {
+    public boolean inOrder() {
         for (int j = 0; j < width; j++) {
             if (sourceOf[j] != j) {
                 return false;
@@ -73,7 +74,7 @@ final class ChannelContract {
     }
 
     /** The observation's values in model order, after a successful {@link #match}. */
-    List<Double> inModelOrder(List<Double> values) {
+    public List<Double> inModelOrder(List<Double> values) {
         if (inOrder()) {
             return values;
         }
