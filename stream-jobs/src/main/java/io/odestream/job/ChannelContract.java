@@ -58,6 +58,29 @@ public final class ChannelContract {
         return null; // every model name found among as many observation names: a permutation (model names are unique)
     }
 
+    /**
+     * Matches names alone (a history's channels against a model's): null when {@code names} are the
+     * model's in some order (the mapping is then ready), else why not. Both lists must be non-null.
+     */
+    public Rejection matchNames(List<String> modelNames, List<String> names) {
+        if (names.size() != modelNames.size()) {
+            return new Rejection(Rejection.Reason.CHANNEL_COUNT_MISMATCH, "the channels " + names
+                    + " are not as many as the model's " + modelNames);
+        }
+        if (sourceOf.length < modelNames.size()) {
+            sourceOf = new int[modelNames.size()];
+        }
+        width = modelNames.size();
+        for (int j = 0; j < width; j++) {
+            int source = names.indexOf(modelNames.get(j));
+            if (source < 0) {
+                return namesMismatch(modelNames, names);
+            }
+            sourceOf[j] = source;
+        }
+        return null;
+    }
+
     /** Index in the observation's values of model channel {@code j}, after a successful {@link #match}. */
     public int sourceOf(int j) {
         return sourceOf[j];

@@ -51,7 +51,7 @@ final class ForecastAnswerer {
                     "no model has been received yet; publish one to the models topic"));
             return;
         }
-        out.dropHistoryOfOtherWidth(s, seriesId, m); // buffered before any model at another width
+        out.fitHistoryTo(s, seriesId, m); // what was buffered before any model, in its order or dead-lettered
         FilterState state = out.encoded(monitor.encode(s, m.filter), s, seriesId, m);
         if (state == null) {
             out.emit(JobRecords.unanswered(r.getRequestId(), seriesId, version, "series '" + seriesId

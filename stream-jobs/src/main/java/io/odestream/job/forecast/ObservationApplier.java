@@ -72,11 +72,14 @@ final class ObservationApplier {
         }
         ServingModel m = gate.served();
         if (m != null) {
-            out.dropHistoryOfOtherWidth(s, o.getSeriesId(), m);
+            out.fitHistoryTo(s, o.getSeriesId(), m);
         }
         // Without a model the series' first observation fixes the width its buffered history has.
         int width = m != null ? m.channels() : s.recent != null ? s.recent.channels : o.getValues().size();
-        Rejection wrong = contract.match(m == null ? null : m.channelNames(), width, o.getValues(), o.getChannels());
+        // Without a model the series' first observation's names, if any, fix the order of its buffered history.
+        List<String> names = m != null ? m.channelNames()
+                : s.recent != null && s.recentChannels != null ? List.of(s.recentChannels) : null;
+        Rejection wrong = contract.match(names, width, o.getValues(), o.getChannels());
         if (wrong != null) {
             out.deadLetter(o, wrong);
             return null;
@@ -88,6 +91,9 @@ final class ObservationApplier {
         if (s.recent == null) {
             s.recent = new RecentObservations(settings.recentCapacity(), width);
             s.alerts = settings.alertPolicy().newTrack();
+            if (m == null && o.getChannels() != null) {
+                s.recentChannels = o.getChannels().toArray(new String[0]);
+            }
         }
         metrics.observations.inc();
         if (m == null) {

@@ -1,6 +1,7 @@
 package io.odestream.job.forecast;
 
 import io.odestream.job.JobRecords;
+import io.odestream.job.ChannelContract;
 import io.odestream.job.ServingModel;
 import io.odestream.kafka.AvroSerde;
 import io.odestream.kafka.OdeTopic;
@@ -97,23 +98,39 @@ final class UpdaterOutput {
     }
 
     /**
-     * A series that buffered its observations before any model arrived, at another width than the
-     * model that now serves it, cannot be encoded from them: each buffered observation becomes a dead
-     * letter (its values as kept, a missing channel as null) and the series starts afresh under the model.
-     * True when that happened.
+     * Fits the history a series buffered before any model was served to the model that serves it now:
+     * at the model's width and with its channels (by name, when both the history and the model have
+     * names) it is kept, reordered into the model's order when needed; otherwise each buffered
+     * observation becomes a dead letter (its values as kept, a missing channel as null) and the series
+     * starts afresh under the model. Without this, re-encoding would fail on every touch, or worse,
+     * encode the channels in the wrong order.
      */
-    boolean dropHistoryOfOtherWidth(SeriesState s, String seriesId, ServingModel m) {
+    void fitHistoryTo(SeriesState s, String seriesId, ServingModel m) {
         RecentObservations recent = s.recent;
-        if (recent == null || recent.channels == m.channels()) {
-            return false;
+        String[] names = s.recentChannels;
+        s.recentChannels = null; // from now on the history is in the model's order
+        if (recent == null) {
+            return;
         }
-        LOG.warn("series '{}': its {} observations buffered before the first model have {} values but model {} "
-                + "version {} has {} channels; they are dead-lettered and the series starts afresh", seriesId,
-                recent.size, recent.channels, m.modelId(), m.version(), m.channels());
-        Rejection why = new Rejection(Rejection.Reason.CHANNEL_COUNT_MISMATCH, "buffered before any model was served "
-                + "with " + recent.channels + " values, but model '" + m.modelId() + "' version " + m.version()
-                + " has " + m.channels() + " channels" + (m.channelNames() == null ? "" : " " + m.channelNames())
-                + "; it was not applied (fix the producer's width, then replay it)");
+        Rejection misfit = null;
+        if (recent.channels != m.channels()) {
+            misfit = new Rejection(Rejection.Reason.CHANNEL_COUNT_MISMATCH, "buffered before any model was served "
+                    + "with " + recent.channels + " values, but model '" + m.modelId() + "' version " + m.version()
+                    + " has " + m.channels() + " channels" + (m.channelNames() == null ? "" : " " + m.channelNames())
+                    + "; it was not applied (fix the producer's width, then replay it)");
+        } else if (names != null && m.channelNames() != null) {
+            ChannelContract contract = new ChannelContract();
+            misfit = contract.matchNames(m.channelNames(), List.of(names));
+            if (misfit == null && !contract.inOrder()) {
+                reorder(recent, contract);
+            }
+        }
+        if (misfit == null) {
+            return;
+        }
+        LOG.warn("series '{}': its {} observations buffered before the first model do not fit model {} version {}; "
+                + "they are dead-lettered and the series starts afresh: {}", seriesId, recent.size, m.modelId(),
+                m.version(), misfit.detail());
         double[] x = new double[recent.channels];
         boolean[] observed = new boolean[recent.channels];
         for (int i = 0; i < recent.size; i++) {
@@ -123,11 +140,23 @@ final class UpdaterOutput {
                 values.add(observed[j] ? x[j] : null);
             }
             deadLetter(Observation.newBuilder().setSeriesId(seriesId).setEventTime(Instant.ofEpochMilli(
-                    recent.timeOf(i))).setValues(values).build(), why);
+                    recent.timeOf(i))).setValues(values).setChannels(names == null ? null : List.of(names)).build(),
+                    misfit);
         }
         s.recent = null;
         s.forgetFilterState();
-        return true;
+    }
+
+    /** Every kept observation's values into the model's channel order. */
+    private static void reorder(RecentObservations recent, ChannelContract contract) {
+        int c = recent.channels;
+        double[] row = new double[c];
+        for (int slot = 0; slot < recent.capacity(); slot++) {
+            System.arraycopy(recent.values, slot * c, row, 0, c);
+            for (int j = 0; j < c; j++) {
+                recent.values[slot * c + j] = row[contract.sourceOf(j)];
+            }
+        }
     }
 
     private <T> StreamRecord<T> record(T value) {

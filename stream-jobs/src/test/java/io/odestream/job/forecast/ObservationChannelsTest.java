@@ -245,6 +245,33 @@ class ObservationChannelsTest {
     }
 
     @Test
+    void namedHistoryBufferedBeforeTheFirstModelIsReorderedIntoTheModelsOrder() throws Exception {
+        var h = harness();
+        observe(h, named("s", 1_000, List.of("pressure", "temp"), 2.0, 1.0)); // fixes the buffer's order
+        observe(h, named("s", 2_000, NAMES, 3.0, 4.0)); // mapped into that order
+        h.processWatermark(2_000);
+        h.processBroadcastElement(NAMED, 0);
+        Forecast f = ask(h, "s", 3_000);
+        assertTrue(deadLetters(h).isEmpty());
+        assertArrayEquals(referenceMean(NAMED, f.getRequestId(), 3_000, new double[] {1, 2}, new double[] {3, 4}),
+                mean(f), 0.0, "encoded as temp, pressure whatever order was buffered");
+    }
+
+    @Test
+    void namedHistoryBufferedBeforeTheFirstModelWithChannelsItLacksIsDeadLettered() throws Exception {
+        var h = harness();
+        Observation o = named("s", 1_000, List.of("temp", "wind"), 1.0, 2.0);
+        observe(h, o);
+        h.processWatermark(1_000);
+        h.processBroadcastElement(NAMED, 0);
+        assertTrue(ask(h, "s", 2_000).getError().contains("no observations"));
+        List<DeadLetter> dead = deadLetters(h);
+        assertEquals(1, dead.size());
+        assertEquals(DeadLetterReason.CHANNEL_NAMES_MISMATCH, dead.get(0).getReason());
+        assertEquals(o, decoded(dead.get(0)), "its names and values as buffered");
+    }
+
+    @Test
     void alertsNameTheirChannelsInModelOrderAndHaveNoProbabilityDuringWarmUp() throws Exception {
         // every score raises during warm-up (default threshold -inf), and 50 scores are needed to calibrate
         var h = harness(new AlertPolicy(64, 50, 0.02, Double.NEGATIVE_INFINITY, 0.2, 0));
