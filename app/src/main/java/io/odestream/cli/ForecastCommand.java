@@ -1,6 +1,7 @@
 package io.odestream.cli;
 
 import io.odestream.job.cli.KafkaOptions;
+import io.odestream.job.cli.KafkaPreflight;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.kafka.RecordPublisher;
 import io.odestream.kafka.TopicFollower;
@@ -32,6 +33,12 @@ import picocli.CommandLine.Spec;
         description = "Ask the running job for a series' predictive distribution at any times and print the answer.")
 final class ForecastCommand implements Callable<Integer> {
     private static final Pattern OFFSET_PART = Pattern.compile("(\\d+)(ms|[dhms])");
+    /**
+     * The most posterior samples a request may ask for: the job's bound (the input branch's
+     * {@code RecordLimits.MAX_SAMPLES}), checked here so that a bad value fails at once, not after the
+     * timeout behind a dead-lettered request.
+     */
+    static final int MAX_SAMPLES = 4096;
 
     @Spec
     CommandSpec spec;
@@ -47,7 +54,7 @@ final class ForecastCommand implements Callable<Integer> {
                     + "from now (+30s, -5m, +1h30m, +1d, +250ms).")
     List<String> at;
 
-    @Option(names = "--samples", description = "Monte-Carlo samples (default: the job's).")
+    @Option(names = "--samples", description = "Monte-Carlo samples, 1 to " + MAX_SAMPLES + " (default: the job's).")
     Integer samples;
 
     @Option(names = "--timeout", defaultValue = "PT30S", description = "How long to wait for the answer (default ${DEFAULT-VALUE}).")
@@ -56,10 +63,17 @@ final class ForecastCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (samples != null && (samples < 1 || samples > MAX_SAMPLES)) {
+            throw new IllegalArgumentException("--samples " + samples + " is out of range: ask for 1 to " + MAX_SAMPLES
+                    + " posterior samples, or leave it out for the job's default");
+        }
         List<Instant> times = new ArrayList<>();
         for (String t : at) {
             times.add(parseTime(t, Instant.now()));
         }
+        // a dead broker or missing topics: one line within seconds, not a minute of retries and a stack trace
+        KafkaPreflight.requireTopics(kafka.settings(), List.of(OdeTopic.FORECAST_REQUESTS, OdeTopic.FORECASTS),
+                KafkaPreflight.DEFAULT_WAIT);
         String id = "cli-" + UUID.randomUUID();
         CompletableFuture<Forecast> answer = new CompletableFuture<>();
         try (TopicFollower<Forecast> follower = new TopicFollower<>(kafka.settings(), OdeTopic.FORECASTS, Forecast.class,
@@ -81,19 +95,31 @@ final class ForecastCommand implements Callable<Integer> {
             if (f.getError() != null) {
                 throw new CommandFailedException("the job could not answer: " + f.getError());
             }
-            out.printf(Locale.ROOT, "series %s, model v%d, state at %s, %d samples%n", f.getSeriesId(), f.getModelVersion(),
-                    f.getStateTime(), f.getSamples());
-            for (ForecastPoint p : f.getPoints()) {
-                StringBuilder line = new StringBuilder(p.getTime().toString());
-                for (int j = 0; j < p.getMean().size(); j++) {
-                    line.append(String.format(Locale.ROOT, "  ch%d %.3f ± %.3f [%.3f, %.3f]", j, p.getMean().get(j),
-                            p.getStddev().get(j), p.getQ05().get(j), p.getQ95().get(j)));
-                }
-                out.println(line);
-            }
+            lines(f).forEach(out::println);
             out.flush();
         }
         return 0;
+    }
+
+    /**
+     * The answer as printed: a header, then one line per query time with each channel's mean ± stddev
+     * and 90 % interval, under the channel's name (ch0, ch1, ... when the model names none).
+     */
+    static List<String> lines(Forecast f) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "series %s, model v%d, state at %s, %d samples", f.getSeriesId(),
+                f.getModelVersion(), f.getStateTime(), f.getSamples()));
+        List<String> names = f.getChannels();
+        for (ForecastPoint p : f.getPoints()) {
+            StringBuilder line = new StringBuilder(p.getTime().toString());
+            for (int j = 0; j < p.getMean().size(); j++) {
+                String name = names != null && j < names.size() ? names.get(j) : "ch" + j;
+                line.append(String.format(Locale.ROOT, "  %s %.3f ± %.3f [%.3f, %.3f]", name, p.getMean().get(j),
+                        p.getStddev().get(j), p.getQ05().get(j), p.getQ95().get(j)));
+            }
+            lines.add(line.toString());
+        }
+        return lines;
     }
 
     static Instant parseTime(String text, Instant now) {

@@ -115,8 +115,9 @@ public final class TrainCommand implements Callable<Integer> {
                 validation.size(), all.channels().size(), all.channels());
         out.flush();
 
+        // the names are the model's data contract: the job maps named observations into this order
         LatentOdeSpec shape = LatentOdeSpec.of(all.channels().size(), latent, hidden, new int[] {units},
-                new int[] {units}, timeUnitMillis);
+                new int[] {units}, timeUnitMillis).withChannelNames(all.channels());
         LatentOdeSpec modelSpec = LatentOdeTraining.normalisedFor(
                 encoder == LatentOdeSpec.Encoder.RNN ? shape.withEncoder(encoder) : shape, train);
         LatentOdeModel model = LatentOdeModel.create(modelSpec, seed);

@@ -15,6 +15,31 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainCommandTest {
 
     @Test
+    void aModelTrainedOnACsvNamesTheFilesChannelsInTheOrderProduceSendsThem(@TempDir Path tmp) throws IOException {
+        StringBuilder csv = new StringBuilder("series_id,timestamp,channel,value\n");
+        for (int s = 0; s < 6; s++) {
+            for (int k = 0; k < 12; k++) {
+                long t = 1_000L * (k + 1);
+                // series 0 names pressure first; the file's order is still temp, pressure
+                String temp = "s" + s + "," + t + ",temp," + (20 + Math.sin(k + s)) + "\n";
+                String pressure = "s" + s + "," + t + ",pressure," + (1000 + k) + "\n";
+                csv.append(s == 1 && k == 0 ? pressure + temp : temp + pressure);
+            }
+        }
+        Path data = java.nio.file.Files.writeString(tmp.resolve("train.csv"), csv);
+        Path out = tmp.resolve("m.avro");
+        Run run = EvalNabCommandTest.odestream("train", "--data", data.toString(), "--out", out.toString(),
+                "--epochs", "1", "--epoch-iterations", "2", "--window", "6", "--split", "3", "--batch", "4");
+        assertEquals(0, run.exit(), run.err());
+        LatentOdeSpec spec = LatentOdeSpec.fromJson(ModelArtifacts.read(out).getSpecJson());
+        assertEquals(java.util.List.of("temp", "pressure"), spec.channelNames());
+        java.util.List<java.util.List<String>> sent = new java.util.ArrayList<>();
+        new io.odestream.cli.csv.ObservationCsvReader(data, null, null).read((o, line) -> sent.add(o.getChannels()),
+                problem -> { });
+        assertTrue(sent.stream().allMatch(spec.channelNames()::equals), "produce sends every series in that order");
+    }
+
+    @Test
     void theEncoderOptionChoosesTheLatentOdesEncoder(@TempDir Path tmp) throws IOException {
         EvalPhysioNetCommandTest.writeStays(tmp.resolve("set-a"));
         for (String encoder : new String[] {"RNN", "ODE_RNN"}) {
@@ -27,6 +52,8 @@ class TrainCommandTest {
             LatentOdeSpec spec = LatentOdeSpec.fromJson(ModelArtifacts.read(out).getSpecJson());
             assertEquals(LatentOdeSpec.Encoder.valueOf(encoder), spec.encoder());
             assertEquals(3, spec.channels(), "Weight, HR and Temp");
+            assertEquals(3, spec.channelNames().size(), "the artifact names its channels");
+            assertTrue(spec.channelNames().containsAll(java.util.List.of("Weight", "HR", "Temp")), spec.toString());
         }
         Run bad = EvalNabCommandTest.odestream("train", "--data", tmp.resolve("set-a").toString(), "--format",
                 "physionet2012", "--out", tmp.resolve("x.avro").toString(), "--encoder", "LSTM");

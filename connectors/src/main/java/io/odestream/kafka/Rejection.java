@@ -27,6 +27,8 @@ public record Rejection(Reason reason, String detail) {
         NOTHING_OBSERVED,
         /** Any other invalid field, or a validator that failed. */
         INVALID_RECORD,
+        /** The observation's channel names are not the served model's (nor a permutation of them). */
+        CHANNEL_NAMES_MISMATCH,
 
         // a record on a registry topic, which the registry ignores
         /** The record sits under another key than its content's, so it could shadow another record. */

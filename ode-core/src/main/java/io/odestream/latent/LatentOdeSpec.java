@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.odestream.model.InvalidArtifactException;
 import io.odestream.nn.Activation;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 
 /**
  * The architecture of a latent ODE (model type {@value #MODEL_TYPE}) with an ODE-RNN or an RNN
@@ -34,12 +36,21 @@ import java.util.Arrays;
  * @param channelMean           per-channel mean of the training data (values are normalised with it)
  * @param channelStd            per-channel standard deviation of the training data (> 0)
  * @param encoder               how the context is encoded (null: {@link Encoder#ODE_RNN})
+ * @param channelNames          the channels' names in model order, unique and non-blank; null for a model
+ *                              whose channels have no names (every artifact written before names existed):
+ *                              such a model takes observations by position, whatever names they carry
+ *
+ * <p>Channel names are the data contract of the stream: the job checks each observation's names
+ * against them (a permutation is mapped into model order, anything else is refused). Like the
+ * encoder, a spec without names is written without the field, so older artifacts keep their JSON and
+ * checksum and older readers load newer unnamed specs.
  */
 public record LatentOdeSpec(int specVersion, int channels, int latent, int hidden, int[] encoderDynamicsHidden,
                             int[] decoderDynamicsHidden, Activation activation, double timeUnitMillis, String method,
                             double rtol, double atol, double[] channelMean, double[] channelStd,
                             @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OdeRnnIsOmitted.class)
-                            Encoder encoder) {
+                            Encoder encoder,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> channelNames) {
 
     public static final String MODEL_TYPE = "latent-ode";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -93,10 +104,28 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
         require(encoder != Encoder.RNN || encoderDynamicsHidden.length == 0,
                 "the RNN encoder has no dynamics between observations, so encoderDynamicsHidden must be empty, got "
                         + Arrays.toString(encoderDynamicsHidden) + " (withEncoder(RNN) drops them)");
+        if (channelNames != null) {
+            require(channelNames.size() == channels, "channelNames names " + channelNames.size() + " channels but the "
+                    + "model has " + channels + "; name each channel once, in model order");
+            for (String name : channelNames) {
+                require(name != null && !name.isBlank(), "channelNames " + channelNames + " has an empty name");
+            }
+            require(new HashSet<>(channelNames).size() == channels, "channelNames " + channelNames
+                    + " names a channel twice; names must be unique to map observations by name");
+            channelNames = List.copyOf(channelNames);
+        }
         encoderDynamicsHidden = encoderDynamicsHidden.clone();
         decoderDynamicsHidden = decoderDynamicsHidden.clone();
         channelMean = channelMean.clone();
         channelStd = channelStd.clone();
+    }
+
+    /** A spec without channel names, the signature from before names existed. */
+    public LatentOdeSpec(int specVersion, int channels, int latent, int hidden, int[] encoderDynamicsHidden,
+                         int[] decoderDynamicsHidden, Activation activation, double timeUnitMillis, String method,
+                         double rtol, double atol, double[] channelMean, double[] channelStd, Encoder encoder) {
+        this(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden, activation,
+                timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, null);
     }
 
     /** The spec of the ODE-RNN encoder, the signature from before the encoder kind existed. */
@@ -119,7 +148,18 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
 
     public LatentOdeSpec withNormalisation(double[] mean, double[] std) {
         return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, mean, std, encoder);
+                activation, timeUnitMillis, method, rtol, atol, mean, std, encoder, channelNames);
+    }
+
+    /** This spec with its channels named, in model order ({@code null}: unnamed, taken by position). */
+    public LatentOdeSpec withChannelNames(List<String> names) {
+        return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, names);
+    }
+
+    /** Whether the channels have names (artifacts written before names existed have none). */
+    public boolean namesChannels() {
+        return channelNames != null;
     }
 
     /**
@@ -138,7 +178,7 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                     + "build the ODE-RNN spec with its encoderDynamicsHidden instead");
         }
         return new LatentOdeSpec(specVersion, channels, latent, hidden, new int[0], decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, kind);
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, kind, channelNames);
     }
 
     @Override
@@ -208,6 +248,7 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                 : "encoder ODE_RNN " + Arrays.toString(encoderDynamicsHidden);
         return "LatentOdeSpec[C=" + channels + ", L=" + latent + ", H=" + hidden + ", " + encoding + ", decoder "
                 + Arrays.toString(decoderDynamicsHidden) + ", "
-                + method + " rtol " + rtol + ", time unit " + timeUnitMillis + " ms]";
+                + method + " rtol " + rtol + ", time unit " + timeUnitMillis + " ms"
+                + (channelNames == null ? "" : ", channels " + channelNames) + "]";
     }
 }

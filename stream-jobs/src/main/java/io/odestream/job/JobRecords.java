@@ -18,6 +18,15 @@ public final class JobRecords {
 
     public static AnomalyAlert anomaly(Observation o, Score score, Prediction expected, double threshold,
                                        double probability, long modelVersion) {
+        return anomaly(o, o.getValues(), o.getChannels(), score, expected, threshold, probability, modelVersion);
+    }
+
+    /**
+     * An anomaly alert whose per-channel arrays are in the model's order: {@code observed} the
+     * observation's values in that order, {@code channels} the model's names (null: unnamed).
+     */
+    public static AnomalyAlert anomaly(Observation o, List<Double> observed, List<String> channels, Score score,
+                                       Prediction expected, double threshold, double probability, long modelVersion) {
         List<Double> zs = new ArrayList<>(score.zScores().length);
         for (double z : score.zScores()) {
             zs.add(z);
@@ -28,7 +37,8 @@ public final class JobRecords {
                 .setKind(AlertKind.ANOMALY)
                 .setScore(score.negativeLogDensity())
                 .setThreshold(threshold)
-                .setObserved(o.getValues())
+                .setObserved(observed)
+                .setChannels(channels)
                 .setExpected(list(expected.mean()[0]))
                 .setExpectedStddev(list(expected.std()[0]))
                 .setChannelZScores(zs)

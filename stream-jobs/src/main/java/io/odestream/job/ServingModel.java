@@ -33,6 +33,11 @@ public final class ServingModel {
         return filter.model().spec().channels();
     }
 
+    /** The channels' names in model order; null for a model without names (taken by position). */
+    public java.util.List<String> channelNames() {
+        return filter.model().spec().channelNames();
+    }
+
     /** The filter for an artifact that already passed {@link #admit} (after a restore). */
     public static ServingModel of(ModelArtifact artifact) {
         return new ServingModel(artifact, LatentFilter.init(artifact));
@@ -48,7 +53,9 @@ public final class ServingModel {
     /**
      * The gate every artifact passes before it replaces {@code current}. Checked in order: signature
      * and checksum, finite parameters, loadable with consistent shapes, same channel count as the
-     * model served now (the stream's observations have that width), immutable versions. An admitted
+     * model served now (the stream's observations have that width), the same channel names in the same
+     * order when the served model names them (a model without names may be followed by one with names),
+     * immutable versions. An admitted
      * artifact comes with its filter, built once here.
      */
     public static Admission admit(ModelArtifact candidate, ServingModel current, ArtifactVerifier verifier) {
@@ -73,6 +80,13 @@ public final class ServingModel {
                 return Admission.rejected(name(candidate) + " has " + channels + " channels but the served version "
                         + current.version() + " has " + current.channels() + "; the stream's observations have "
                         + current.channels() + " values, so a model of another width needs its own job");
+            }
+            java.util.List<String> names = filter.model().spec().channelNames();
+            if (current.channelNames() != null && !current.channelNames().equals(names)) {
+                // the series' recent observations are kept in the served model's order and re-encoded from it
+                return Admission.rejected(name(candidate) + " names its channels " + names + " but the served version "
+                        + current.version() + " names " + current.channelNames() + "; the series' history is kept in "
+                        + "the served order, so a model with other channels or another order needs its own job");
             }
             if (candidate.getVersion() == current.version()
                     && !candidate.getChecksum().equals(current.artifact.getChecksum())) {

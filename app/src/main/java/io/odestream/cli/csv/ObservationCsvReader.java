@@ -25,8 +25,10 @@ import java.util.function.Consumer;
  * fails only when it has no usable header ({@link CsvInputException}).
  *
  * <p>Two passes over the file: {@link #plan()} counts the rows (for the progress bar) and, for
- * the long layout without fixed channels, learns every series' channels in order of first
- * appearance, so each Observation of a series has the same channel list from its first row on.
+ * the long layout without fixed channels, learns the file's channels in order of first appearance,
+ * so every Observation of the file has the same channel list, in the same order (a channel a series
+ * never has is null in it), as {@code odestream train} orders a model trained on the file. (Per
+ * series orders would send the same CSV's series as [temp, pressure] and [pressure, temp].)
  * {@link #read} then emits Observations in file order.
  *
  * <p>Long layout: rows with the same series_id and timestamp become one Observation when they
@@ -43,7 +45,8 @@ public final class ObservationCsvReader {
 
     /**
      * @param layout   null = detect from the header
-     * @param channels null = per series by first appearance (long) / the header's columns (wide);
+     * @param channels null = the file's channels in order of first appearance (long) / the header's
+     *                 columns (wide);
      *                 otherwise the channels and their order in every Observation
      */
     public ObservationCsvReader(Path file, CsvLayout layout, List<String> channels) {
@@ -56,8 +59,11 @@ public final class ObservationCsvReader {
         }
     }
 
-    /** What pass 1 found: the layout, the header, the number of data rows, the channels of each series. */
-    public record Plan(CsvLayout layout, List<String> header, long dataRows, Map<String, List<String>> seriesChannels) {
+    /**
+     * What pass 1 found: the layout, the header, the number of data rows, and for the long layout
+     * without fixed channels the file's channels in order of first appearance (else empty).
+     */
+    public record Plan(CsvLayout layout, List<String> header, long dataRows, List<String> channels) {
     }
 
     /** Receives Observations in file order with the line number of their last row. */
@@ -126,7 +132,7 @@ public final class ObservationCsvReader {
             if (layout == CsvLayout.WIDE) {
                 checkWideHeader(header);
             }
-            Map<String, LinkedHashSet<String>> channels = new LinkedHashMap<>();
+            LinkedHashSet<String> channels = new LinkedHashSet<>();
             boolean learnChannels = layout == CsvLayout.LONG && fixedChannels == null;
             long rows = 0;
             String line;
@@ -139,16 +145,14 @@ public final class ObservationCsvReader {
                     try {
                         List<String> cells = CsvLines.cells(line);
                         if (cells.size() == 4 && !cells.get(0).isEmpty() && !cells.get(2).isEmpty()) {
-                            channels.computeIfAbsent(cells.get(0), s -> new LinkedHashSet<>()).add(cells.get(2));
+                            channels.add(cells.get(2));
                         }
                     } catch (CsvLines.MalformedLineException reportedInPass2) {
                         // read() reports it with its line number
                     }
                 }
             }
-            Map<String, List<String>> seriesChannels = new LinkedHashMap<>();
-            channels.forEach((series, set) -> seriesChannels.put(series, List.copyOf(set)));
-            return new Plan(layout, List.copyOf(header), rows, seriesChannels);
+            return new Plan(layout, List.copyOf(header), rows, List.copyOf(channels));
         } catch (IOException e) {
             throw new CsvInputException("cannot read " + source + ": " + e.getMessage(), e);
         }
@@ -296,7 +300,7 @@ public final class ObservationCsvReader {
     }
 
     private final class LongPass extends Pass {
-        private final Map<String, List<String>> seriesChannels;
+        private final List<String> fileChannels;
         /** Observations being assembled for the current block of equal timestamps, by series. */
         private final Map<String, Group> open = new LinkedHashMap<>();
         /** Event times already sent, per series: exact duplicate detection, ~50 bytes per observation. */
@@ -305,7 +309,7 @@ public final class ObservationCsvReader {
 
         LongPass(Plan plan, ObservationSink sink, Consumer<CsvProblem> problems) {
             super(sink, problems);
-            this.seriesChannels = plan.seriesChannels();
+            this.fileChannels = fixedChannels != null ? fixedChannels : plan.channels();
         }
 
         private final class Group {
@@ -341,8 +345,8 @@ public final class ObservationCsvReader {
                 problem(line, "channel is empty; name the channel this value belongs to");
                 return;
             }
-            List<String> channels = fixedChannels != null ? fixedChannels : seriesChannels.get(seriesId);
-            int index = channels == null ? -1 : channels.indexOf(channel);
+            List<String> channels = fileChannels;
+            int index = channels.indexOf(channel);
             if (index < 0) {
                 problem(line, "channel '" + channel + "' is not in --channels " + fixedChannels
                         + "; add it there or drop the row");

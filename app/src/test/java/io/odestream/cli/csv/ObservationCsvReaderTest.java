@@ -24,7 +24,7 @@ class ObservationCsvReaderTest {
     private final List<CsvProblem> problems = new ArrayList<>();
 
     @Test
-    void longRowsOfOneSeriesAndTimestampBecomeOneObservationInFirstAppearanceChannelOrder() throws IOException {
+    void longRowsOfOneSeriesAndTimestampBecomeOneObservationInTheFilesFirstAppearanceChannelOrder() throws IOException {
         ObservationCsvReader.Summary s = read(null, null,
                 "series_id,timestamp,channel,value",
                 "a,1000,temp,20.5",
@@ -37,10 +37,22 @@ class ObservationCsvReaderTest {
         assertEquals(4, s.observations());
         assertEquals(0, s.problems());
         assertObservation(0, "a", 1000, List.of("temp", "hum"), 20.5, 0.4);
-        assertObservation(1, "b", 1000, List.of("hum"), 0.7);
+        assertObservation(1, "b", 1000, List.of("temp", "hum"), null, 0.7);
         assertObservation(2, "a", 2000, List.of("temp", "hum"), null, 0.5);
         assertObservation(3, "a", 3000, List.of("temp", "hum"), 21.0, null);
         assertEquals(List.of(3L, 4L, 5L, 6L), lines, "line of each observation's last row");
+    }
+
+    @Test
+    void everySeriesOfAFileSendsItsChannelsInOneOrderWhateverOrderItsRowsCameIn() throws IOException {
+        read(null, null,
+                "series_id,timestamp,channel,value",
+                "a,1000,temp,20",
+                "a,1000,pressure,1013",
+                "b,1000,pressure,990",   // b's first row names pressure first: its order is still the file's
+                "b,1000,temp,15");
+        assertObservation(0, "a", 1000, List.of("temp", "pressure"), 20.0, 1013.0);
+        assertObservation(1, "b", 1000, List.of("temp", "pressure"), 15.0, 990.0);
     }
 
     @Test
@@ -170,7 +182,7 @@ class ObservationCsvReaderTest {
         Path f = write("series_id,timestamp,channel,value", "a,1,x,1", "", "b,1,y,2", "b,2,z,3");
         ObservationCsvReader.Plan plan = new ObservationCsvReader(f, null, null).plan();
         assertEquals(3, plan.dataRows());
-        assertEquals(List.of("y", "z"), plan.seriesChannels().get("b"));
+        assertEquals(List.of("x", "y", "z"), plan.channels());
     }
 
     private ObservationCsvReader.Summary read(CsvLayout layout, List<String> channels, String... csvLines) throws IOException {

@@ -4,15 +4,23 @@ import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
 import picocli.CommandLine.Option;
 
-/** Where the Kafka cluster is; shared by every command that talks to it. */
+/**
+ * Where the Kafka cluster is; shared by every command that talks to it. The help texts name the
+ * built-in defaults literally: picocli's default-value variable would print whatever the current
+ * environment variable holds, as if it were the default.
+ */
 public final class KafkaOptions {
+    /** Where a broker is when neither the option nor $ODESTREAM_BOOTSTRAP_SERVERS says. */
+    public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
+
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            defaultValue = "${env:ODESTREAM_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-            description = "Kafka bootstrap servers (default: $ODESTREAM_BOOTSTRAP_SERVERS or ${DEFAULT-VALUE}).")
+            defaultValue = "${env:ODESTREAM_BOOTSTRAP_SERVERS:-" + DEFAULT_BOOTSTRAP_SERVERS + "}",
+            description = "Kafka bootstrap servers (default: $ODESTREAM_BOOTSTRAP_SERVERS if set, else "
+                    + DEFAULT_BOOTSTRAP_SERVERS + ").")
     String bootstrapServers;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:ODESTREAM_TOPIC_PREFIX:-}",
-            description = "Prefix of every odestream topic name (default: $ODESTREAM_TOPIC_PREFIX or none).")
+            description = "Prefix of every odestream topic name (default: $ODESTREAM_TOPIC_PREFIX if set, else none).")
     String topicPrefix;
 
     public String bootstrapServers() {

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,6 +29,9 @@ import picocli.CommandLine.Option;
                 + "when submitted with `flink run odestream-job.jar run ...`). The model is the version the registry's serving pointer names (or, with --model-source TOPIC, every "
                 + "artifact on the models topic).")
 public final class RunCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -135,7 +139,8 @@ public final class RunCommand implements Callable<Integer> {
         AlertPolicy defaults = AlertPolicy.defaults();
         AlertPolicy policy = new AlertPolicy(defaults.window(), defaults.minHistory(), defaults.alpha(),
                 defaults.defaultThreshold(), defaults.clearAlpha(), defaults.cooldownMillis(), alertFloor);
-        UpdaterSettings updater = UpdaterSettings.defaults(modelId, new ArtifactVerifier(keys.load()))
+        ArtifactVerifier verifier = new ArtifactVerifier(keys.load());
+        UpdaterSettings updater = UpdaterSettings.defaults(modelId, verifier)
                 .withAlertPolicy(policy).withSamples(samples, scoreSamples).withKeyTtl(ttl);
         if (periodicEvery != null) {
             updater = updater.withPeriodicForecasts(periodicEvery, horizons);
@@ -157,6 +162,12 @@ public final class RunCommand implements Callable<Integer> {
         if (parallelism != null) {
             env.setParallelism(parallelism);
         }
+        // before the job: missing topics fail here in one line, and the user sees what will be served
+        for (String line : RunStart.check(kafka.settings(), modelId, modelSource, groupId, env.getParallelism(),
+                verifier, KafkaPreflight.DEFAULT_WAIT)) {
+            spec.commandLine().getOut().println(line);
+        }
+        spec.commandLine().getOut().flush();
         ForecastJob.build(env, config);
         env.execute("odestream forecast job (" + modelId + ")");
         return 0;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 public final class TrustedKeysOption {
     @Option(names = "--keys", paramLabel = "DIR", defaultValue = "${env:ODESTREAM_TRUSTED_KEYS:-keys}",
             description = "Directory of trusted public keys (*.pub): models signed by others are rejected "
-                    + "(default: $ODESTREAM_TRUSTED_KEYS or ${DEFAULT-VALUE}).")
+                    + "(default: $ODESTREAM_TRUSTED_KEYS if set, else keys).")
     Path keys;
 
     /** The directory as given (relative paths stay relative). */

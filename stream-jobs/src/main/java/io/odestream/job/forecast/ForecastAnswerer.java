@@ -51,6 +51,7 @@ final class ForecastAnswerer {
                     "no model has been received yet; publish one to the models topic"));
             return;
         }
+        out.fitHistoryTo(s, seriesId, m); // what was buffered before any model, in its order or dead-lettered
         FilterState state = out.encoded(monitor.encode(s, m.filter), s, seriesId, m);
         if (state == null) {
             out.emit(JobRecords.unanswered(r.getRequestId(), seriesId, version, "series '" + seriesId
@@ -71,7 +72,7 @@ final class ForecastAnswerer {
         try {
             Prediction p = m.filter.predict(state, times, samples, seed);
             metrics.forecasts.inc();
-            out.emit(JobRecords.forecast(r.getRequestId(), seriesId, version, state.timeMillis(), p, null));
+            out.emit(JobRecords.forecast(r.getRequestId(), seriesId, version, state.timeMillis(), p, m.channelNames()));
         } catch (SolverException e) {
             out.solverFailure(seriesId, state.timeMillis(), m, "forecast " + r.getRequestId(), e);
             out.emit(JobRecords.unanswered(r.getRequestId(), seriesId, version, "the solver failed: " + e.getMessage()));

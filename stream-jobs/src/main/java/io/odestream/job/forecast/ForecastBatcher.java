@@ -4,6 +4,7 @@ import io.odestream.job.JobRecords;
 import io.odestream.latent.BatchBackend;
 import io.odestream.latent.BatchForecaster;
 import io.odestream.latent.ForecastQuery;
+import io.odestream.latent.LatentOdeSpec;
 import io.odestream.schema.Forecast;
 import io.odestream.schema.ModelArtifact;
 import java.util.ArrayList;
@@ -230,13 +231,15 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
             queries.add(p.query());
         }
         BatchForecaster.Outcome[] outcomes = forecaster.predict(queries);
+        List<String> channels = LatentOdeSpec.fromJson(artifacts.get(version).getSpecJson())
+                .channelNames(); // once per batch: forecasts name their channels
         batches.inc();
         batchSizes.update(forecasts.size());
         for (int i = 0; i < outcomes.length; i++) {
             PendingForecast p = forecasts.get(i);
             Forecast f;
             if (outcomes[i].prediction() != null) {
-                f = JobRecords.forecast(p.requestId, p.seriesId, version, p.stateMillis, outcomes[i].prediction(), null);
+                f = JobRecords.forecast(p.requestId, p.seriesId, version, p.stateMillis, outcomes[i].prediction(), channels);
                 answered.inc();
             } else {
                 LOG.warn("forecast {} of series '{}' failed in the solver: {}", p.requestId, p.seriesId,

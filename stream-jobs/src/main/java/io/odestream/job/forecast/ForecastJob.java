@@ -145,6 +145,12 @@ public final class ForecastJob {
         alerts.sinkTo(sinks.sink(OdeTopic.ALERTS, AnomalyAlert.class)).uid("sink-alerts").name("alerts");
         forecasts.getSideOutput(PosteriorUpdater.LATE)
                 .sinkTo(sinks.sink(OdeTopic.LATE_OBSERVATIONS, Observation.class)).uid("sink-late").name("late");
+        String observationsTopic = config.kafka().topicName(OdeTopic.OBSERVATIONS);
+        deadLetters = deadLetters.union(forecasts.getSideOutput(PosteriorUpdater.DEAD_LETTERS)
+                .map(d -> { // the per-series operator does not know where its records were read
+                    d.setSourceTopic(observationsTopic);
+                    return d;
+                }).returns(new AvroTypeInfo<>(DeadLetter.class)).name("rejected observations"));
         deadLetters.sinkTo(sinks.sink(OdeTopic.DEAD_LETTERS, DeadLetter.class)).uid("sink-dead-letters")
                 .name("dead letters");
     }

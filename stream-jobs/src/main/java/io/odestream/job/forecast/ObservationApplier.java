@@ -1,8 +1,11 @@
 package io.odestream.job.forecast;
 
+import io.odestream.alert.AlertPolicy;
+import io.odestream.job.ChannelContract;
 import io.odestream.job.JobRecords;
 import io.odestream.job.SampleSeed;
 import io.odestream.job.ServingModel;
+import io.odestream.kafka.Rejection;
 import io.odestream.latent.BatchUpdater;
 import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.Prediction;
@@ -24,8 +27,13 @@ import org.slf4j.LoggerFactory;
 final class ObservationApplier {
     private static final Logger LOG = LoggerFactory.getLogger(PosteriorUpdater.class);
 
-    /** An observation checked and ready for the batch backend. */
-    record PreparedUpdate(DueRecords.Entry entry, SeriesState series, ServingModel model, ObservationUpdate update) {
+    /**
+     * An observation checked and ready for the batch backend; {@code observed} is its values in the
+     * model's channel order (the observation's own list when it was in that order); {@code calibrated}
+     * whether the series had enough scores before this one for a calibrated anomaly probability.
+     */
+    record PreparedUpdate(DueRecords.Entry entry, SeriesState series, ServingModel model, ObservationUpdate update,
+                          List<Double> observed, boolean calibrated) {
         Observation observation() {
             return entry.record().left();
         }
@@ -37,6 +45,7 @@ final class ObservationApplier {
     private final ForecastAnswerer forecasts;
     private final UpdaterOutput out;
     private final UpdaterMetrics metrics;
+    private final ChannelContract contract = new ChannelContract();
 
     ObservationApplier(UpdaterSettings settings, SeriesMonitor monitor, ModelGate gate, ForecastAnswerer forecasts,
                        UpdaterOutput out, UpdaterMetrics metrics) {
@@ -62,13 +71,17 @@ final class ObservationApplier {
             return null;
         }
         ServingModel m = gate.served();
+        if (m != null) {
+            out.fitHistoryTo(s, o.getSeriesId(), m);
+        }
+        // Without a model the series' first observation fixes the width its buffered history has.
         int width = m != null ? m.channels() : s.recent != null ? s.recent.channels : o.getValues().size();
-        if (o.getValues().size() != width) {
-            metrics.rejectedObservations.inc();
-            out.emit(PosteriorUpdater.ALERTS, JobRecords.problem(AlertKind.MODEL_ERROR, o.getSeriesId(), t,
-                    m == null ? -1 : m.version(), "observation at " + Instant.ofEpochMilli(t) + " has "
-                            + o.getValues().size() + " values but the series has " + width
-                            + " channels; it was not applied (fix the producer's channel order/width)"));
+        // Without a model the series' first observation's names, if any, fix the order of its buffered history.
+        List<String> names = m != null ? m.channelNames()
+                : s.recent != null && s.recentChannels != null ? List.of(s.recentChannels) : null;
+        Rejection wrong = contract.match(names, width, o.getValues(), o.getChannels());
+        if (wrong != null) {
+            out.deadLetter(o, wrong);
             return null;
         }
         int row = rows.next(width);
@@ -78,6 +91,9 @@ final class ObservationApplier {
         if (s.recent == null) {
             s.recent = new RecentObservations(settings.recentCapacity(), width);
             s.alerts = settings.alertPolicy().newTrack();
+            if (m == null && o.getChannels() != null) {
+                s.recentChannels = o.getChannels().toArray(new String[0]);
+            }
         }
         metrics.observations.inc();
         if (m == null) {
@@ -89,7 +105,9 @@ final class ObservationApplier {
         SeriesMonitor.Prepared p = monitor.prepare(s, m.filter, t, values, observed,
                 SampleSeed.of(o.getSeriesId(), t));
         out.encoded(p.encoding(), s, o.getSeriesId(), m);
-        return new PreparedUpdate(e, s, m, p.update());
+        AlertPolicy policy = settings.alertPolicy();
+        boolean calibrated = Math.min(s.alerts.size, policy.window()) >= policy.minHistory();
+        return new PreparedUpdate(e, s, m, p.update(), contract.inModelOrder(o.getValues()), calibrated);
     }
 
     /** The outcome of a prepared observation's update judged: an alert, the failure reported, bookkeeping. */
@@ -131,8 +149,11 @@ final class ObservationApplier {
             return;
         }
         metrics.anomalyAlerts.inc();
-        out.emit(PosteriorUpdater.ALERTS, JobRecords.anomaly(p.observation(), v.score(), expected,
-                v.decision().threshold(), v.decision().anomalyProbability(), p.model().version()));
+        out.emit(PosteriorUpdater.ALERTS, JobRecords.anomaly(p.observation(), p.observed(), p.model().channelNames() != null
+                ? p.model().channelNames() : p.observation().getChannels(),
+                v.score(), expected, v.decision().threshold(),
+                // the schema's rule: no probability until the series' scores can calibrate one (warm-up)
+                p.calibrated() ? v.decision().anomalyProbability() : Double.NaN, p.model().version()));
     }
 
     private void restarted(String seriesId, long t, ServingModel m, SolverException e) {
@@ -145,11 +166,11 @@ final class ObservationApplier {
                         + "observation (its earlier history is forgotten): " + e.getMessage()));
     }
 
-    /** Observation values into a row's buffers; null and non-finite values become masked. */
+    /** Observation values into a row's buffers in model order; null and non-finite values become masked. */
     private void readValues(Observation o, double[] values, boolean[] observed) {
         List<Double> v = o.getValues();
         for (int j = 0; j < values.length; j++) {
-            Double x = v.get(j);
+            Double x = v.get(contract.sourceOf(j));
             observed[j] = x != null && Double.isFinite(x);
             values[j] = observed[j] ? x : 0.0;
             if (x != null && !observed[j]) {

@@ -5,6 +5,7 @@ import io.odestream.latent.BatchUpdater;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.schema.AnomalyAlert;
+import io.odestream.schema.DeadLetter;
 import io.odestream.schema.Forecast;
 import io.odestream.schema.ForecastRequest;
 import io.odestream.schema.ModelArtifact;
@@ -78,11 +79,19 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
     static final int RESTART_AFTER_FAILURES = MonitorSettings.DEFAULT_RESTART_AFTER_FAILURES;
     /** How long a subtask that starts without a model holds event time back for it; records wait in {@code pending}. */
     static final Duration FIRST_MODEL_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long a request (no as-of time) for a series with nothing absorbed yet waits, in processing
+     * time, for the series' first points to pass the watermark before it is answered without them.
+     */
+    static final Duration EARLY_REQUEST_WAIT = Duration.ofSeconds(10);
 
     public static final OutputTag<AnomalyAlert> ALERTS =
             new OutputTag<>("alerts", new AvroTypeInfo<>(AnomalyAlert.class));
     public static final OutputTag<Observation> LATE =
             new OutputTag<>("late-observations", new AvroTypeInfo<>(Observation.class));
+    /** Observations that cannot be applied to their series (wrong width or channels), with their values. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("rejected-observations", new AvroTypeInfo<>(DeadLetter.class));
     /** Forecasts prepared for {@link ForecastBatcher} when micro-batching is on. */
     public static final OutputTag<PendingForecast> PENDING_FORECASTS =
             new OutputTag<>("pending-forecasts", TypeInformation.of(PendingForecast.class));
@@ -188,6 +197,16 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
             s = new SeriesState();
         }
         expiry.touch(s);
+        // A series that has absorbed nothing yet but whose first points wait for the watermark: the request
+        // waits behind them (at most EARLY_REQUEST_WAIT), not answered "never seen". A series with a state is
+        // answered from it at once, as before; without a model the answer is "no model" whatever waits.
+        if (answerNow && s.lastEventMillis == SeriesState.NONE && gate.served() != null
+                && waitBehindPending(record)) {
+            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE,
+                    timers.currentProcessingTime() + EARLY_REQUEST_WAIT.toMillis());
+            series.update(s);
+            return;
+        }
         boolean dueNow = answerNow;
         if (!answerNow) {
             long time = ForecastJob.eventTime(record); // a request here has an as-of time
@@ -209,6 +228,25 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         if (dueNow) {
             enqueue(DueRecords.Entry.of(key, record, timestamp));
         }
+    }
+
+    /**
+     * A request to be answered now for a series whose observations still wait for the watermark (the
+     * out-of-orderness bound): it waits behind the newest of them, so that a request sent right after
+     * a series' first points is answered from them, not with "never seen". True when it waits.
+     */
+    private boolean waitBehindPending(Either<Observation, ForecastRequest> request) throws Exception {
+        long newest = Long.MIN_VALUE;
+        for (Long time : pending.keys()) {
+            newest = Math.max(newest, time);
+        }
+        if (newest == Long.MIN_VALUE) {
+            return false;
+        }
+        List<Either<Observation, ForecastRequest>> waiting = pending.get(newest);
+        waiting.add(request);
+        pending.put(newest, waiting);
+        return true;
     }
 
     @Override
@@ -235,8 +273,50 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
 
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        releaseWaitingRequests();
         flush(); // nothing of the series may still wait in a batch when it is forgotten
         expiry.expireIfSilent(timer.getTimestamp());
+    }
+
+    /**
+     * Requests without an as-of time still waiting behind the current series' first points when their
+     * wait is over (the points' watermark did not come: a stream that stopped): answered from what the
+     * series has.
+     */
+    private void releaseWaitingRequests() throws Exception {
+        List<Either<Observation, ForecastRequest>> released = null;
+        List<Long> emptied = null;
+        for (var entry : pending.entries()) {
+            List<Either<Observation, ForecastRequest>> kept = new ArrayList<>(entry.getValue().size());
+            for (Either<Observation, ForecastRequest> r : entry.getValue()) {
+                if (r.isRight() && r.right().getAsOf() == null) {
+                    released = released == null ? new ArrayList<>() : released;
+                    released.add(r);
+                } else {
+                    kept.add(r);
+                }
+            }
+            if (kept.size() < entry.getValue().size()) {
+                if (kept.isEmpty()) {
+                    emptied = emptied == null ? new ArrayList<>() : emptied;
+                    emptied.add(entry.getKey()); // its event-time timer finds nothing and does nothing
+                } else {
+                    entry.setValue(kept);
+                }
+            }
+        }
+        if (released == null) {
+            return;
+        }
+        if (emptied != null) {
+            for (Long time : emptied) {
+                pending.remove(time);
+            }
+        }
+        String key = (String) getCurrentKey();
+        for (Either<Observation, ForecastRequest> r : released) {
+            enqueue(DueRecords.Entry.of(key, r, NO_TIMESTAMP));
+        }
     }
 
     @Override

@@ -27,6 +27,12 @@ public final class SeriesState implements MonitoredSeries {
     /** Updates that failed in a row (solver failures); reset by a successful one. */
     public int consecutiveFailures;
     public RecentObservations recent;
+    /**
+     * The channel names of {@code recent} while it was filled before any model was served (the series'
+     * first observation's names, null when it had none); null once a model serves the series, whose
+     * order the history then has.
+     */
+    public String[] recentChannels;
     public AlertTrack alerts;
 
     /** Processing time of the last record for this series: drives expiry. */

@@ -1,13 +1,22 @@
 package io.odestream.job.forecast;
 
 import io.odestream.job.JobRecords;
+import io.odestream.job.ChannelContract;
 import io.odestream.job.ServingModel;
+import io.odestream.kafka.AvroSerde;
+import io.odestream.kafka.OdeTopic;
+import io.odestream.kafka.Rejection;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.ode.SolverException;
 import io.odestream.schema.AlertKind;
+import io.odestream.schema.DeadLetter;
 import io.odestream.schema.Forecast;
+import io.odestream.schema.Observation;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.streaming.api.operators.Output;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
@@ -25,6 +34,7 @@ final class UpdaterOutput {
 
     private final Output<StreamRecord<Forecast>> output;
     private final UpdaterMetrics metrics;
+    private final AvroSerde<Observation> observationBytes = new AvroSerde<>(Observation.class);
     private long timestamp = NO_TIMESTAMP;
 
     UpdaterOutput(Output<StreamRecord<Forecast>> output, UpdaterMetrics metrics) {
@@ -62,6 +72,91 @@ final class UpdaterOutput {
             solverFailure(seriesId, s.lastEventMillis, m, "re-encoding of the recent observations", e.failure());
         }
         return e.state();
+    }
+
+    /**
+     * An observation that passed decoding but cannot be applied to its series (the wrong width or
+     * channels): a dead letter with its values intact, re-encoded, so that it can be fixed and replayed.
+     * The per-series operator does not know where the record was read: partition and offset are -1 and
+     * the topic is filled in by the job ({@link ForecastJob}).
+     */
+    void deadLetter(Observation o, Rejection why) {
+        metrics.rejectedObservations.inc();
+        long t = o.getEventTime().toEpochMilli();
+        emit(PosteriorUpdater.DEAD_LETTERS, DeadLetter.newBuilder()
+                .setSourceTopic("")
+                .setPartition(-1)
+                .setOffset(-1)
+                .setTimestamp(Instant.ofEpochMilli(Math.max(0, t)))
+                .setReason(why.reason().deadLetterReason())
+                .setDetail("series '" + o.getSeriesId() + "' at " + Instant.ofEpochMilli(t) + ": " + why.detail())
+                .setKey(ByteBuffer.wrap(OdeTopic.OBSERVATIONS.keyOf(o)))
+                .setValue(ByteBuffer.wrap(observationBytes.serialize(o)))
+                .setExpectedType(OdeTopic.OBSERVATIONS.schemaFullName())
+                .setDeadLetteredAt(Instant.now())
+                .build());
+    }
+
+    /**
+     * Fits the history a series buffered before any model was served to the model that serves it now:
+     * at the model's width and with its channels (by name, when both the history and the model have
+     * names) it is kept, reordered into the model's order when needed; otherwise each buffered
+     * observation becomes a dead letter (its values as kept, a missing channel as null) and the series
+     * starts afresh under the model. Without this, re-encoding would fail on every touch, or worse,
+     * encode the channels in the wrong order.
+     */
+    void fitHistoryTo(SeriesState s, String seriesId, ServingModel m) {
+        RecentObservations recent = s.recent;
+        String[] names = s.recentChannels;
+        s.recentChannels = null; // from now on the history is in the model's order
+        if (recent == null) {
+            return;
+        }
+        Rejection misfit = null;
+        if (recent.channels != m.channels()) {
+            misfit = new Rejection(Rejection.Reason.CHANNEL_COUNT_MISMATCH, "buffered before any model was served "
+                    + "with " + recent.channels + " values, but model '" + m.modelId() + "' version " + m.version()
+                    + " has " + m.channels() + " channels" + (m.channelNames() == null ? "" : " " + m.channelNames())
+                    + "; it was not applied (fix the producer's width, then replay it)");
+        } else if (names != null && m.channelNames() != null) {
+            ChannelContract contract = new ChannelContract();
+            misfit = contract.matchNames(m.channelNames(), List.of(names));
+            if (misfit == null && !contract.inOrder()) {
+                reorder(recent, contract);
+            }
+        }
+        if (misfit == null) {
+            return;
+        }
+        LOG.warn("series '{}': its {} observations buffered before the first model do not fit model {} version {}; "
+                + "they are dead-lettered and the series starts afresh: {}", seriesId, recent.size, m.modelId(),
+                m.version(), misfit.detail());
+        double[] x = new double[recent.channels];
+        boolean[] observed = new boolean[recent.channels];
+        for (int i = 0; i < recent.size; i++) {
+            recent.readInto(i, x, observed);
+            List<Double> values = new ArrayList<>(x.length);
+            for (int j = 0; j < x.length; j++) {
+                values.add(observed[j] ? x[j] : null);
+            }
+            deadLetter(Observation.newBuilder().setSeriesId(seriesId).setEventTime(Instant.ofEpochMilli(
+                    recent.timeOf(i))).setValues(values).setChannels(names == null ? null : List.of(names)).build(),
+                    misfit);
+        }
+        s.recent = null;
+        s.forgetFilterState();
+    }
+
+    /** Every kept observation's values into the model's channel order. */
+    private static void reorder(RecentObservations recent, ChannelContract contract) {
+        int c = recent.channels;
+        double[] row = new double[c];
+        for (int slot = 0; slot < recent.capacity(); slot++) {
+            System.arraycopy(recent.values, slot * c, row, 0, c);
+            for (int j = 0; j < c; j++) {
+                recent.values[slot * c + j] = row[contract.sourceOf(j)];
+            }
+        }
     }
 
     private <T> StreamRecord<T> record(T value) {

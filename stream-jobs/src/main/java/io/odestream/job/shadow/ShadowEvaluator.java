@@ -1,6 +1,7 @@
 package io.odestream.job.shadow;
 
 import io.odestream.alert.AlertPolicy;
+import io.odestream.job.ChannelContract;
 import io.odestream.job.JobRecords;
 import io.odestream.job.SampleSeed;
 import io.odestream.job.ServingModel;
@@ -80,6 +81,7 @@ public final class ShadowEvaluator
     private transient Counter waitingForModels;
     private transient Counter late;
     private transient Counter wrongWidth;
+    private transient ChannelContract contract;
     private transient Counter nothingObserved;
     private transient Counter restarts;
     private transient Counter solverFailures;
@@ -106,6 +108,7 @@ public final class ShadowEvaluator
         waitingForModels = g.counter("shadowObservationsWithoutBothModels");
         late = g.counter("shadowLateObservations");
         wrongWidth = g.counter("shadowWrongWidthObservations");
+        contract = new ChannelContract();
         nothingObserved = g.counter("shadowObservationsWithoutValues");
         restarts = g.counter("shadowSeriesRestarts");
         solverFailures = g.counter("shadowSolverFailures");
@@ -246,8 +249,9 @@ public final class ShadowEvaluator
             late.inc(); // the filters only move forwards; the served job reports late data
             return;
         }
-        if (o.getValues().size() != served.channels()) {
-            wrongWidth.inc(); // the forecasting job alerts on it; a second alert would say nothing new
+        if (contract.match(served.channelNames(), served.channels(), o.getValues(), o.getChannels()) != null) {
+            // another width or other channel names: the forecasting job dead-letters it; counted here
+            wrongWidth.inc();
             return;
         }
         readValues(o.getValues(), served.channels());
@@ -323,7 +327,7 @@ public final class ShadowEvaluator
             observed = new boolean[width];
         }
         for (int j = 0; j < width; j++) {
-            Double x = v.get(j);
+            Double x = v.get(contract.sourceOf(j)); // in the models' channel order
             observed[j] = x != null && Double.isFinite(x);
             values[j] = observed[j] ? x : 0.0;
         }

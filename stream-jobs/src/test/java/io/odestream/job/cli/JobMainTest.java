@@ -38,6 +38,15 @@ class JobMainTest {
     }
 
     @Test
+    void helpTextsNameTheBuiltInDefaultsNotTheCurrentEnvironmentsValues() {
+        // picocli's default-value variable would print $ODESTREAM_BOOTSTRAP_SERVERS' value as "the default"
+        String help = jobMain("run", "--help").out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("(default: $ODESTREAM_BOOTSTRAP_SERVERS if set, else 127.0.0.1:9092)"), help);
+        assertTrue(help.contains("(default: $ODESTREAM_TRUSTED_KEYS if set, else keys)"), help);
+        assertTrue(help.contains("(default: $ODESTREAM_TOPIC_PREFIX if set, else none)"), help);
+    }
+
+    @Test
     void finetuneHelpListsTheJobsOptions() {
         Result r = jobMain("finetune", "--help");
         assertEquals(0, r.exit(), r.err());
