@@ -64,6 +64,30 @@ public record PhysioNetSplit(List<String> trainIds, List<Series> train, List<Str
         return new PhysioNetSplit(trainIds, train, testIds, test);
     }
 
+    /**
+     * At most {@code count} of the stays, evenly spread over the RecordID order (every
+     * ⌈size/count⌉-th), for training-set-size curves that do not depend on file order.
+     */
+    public static List<Series> evenlySpread(List<String> ids, List<Series> series, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, got " + count);
+        }
+        if (ids == null || series == null || ids.size() != series.size()) {
+            throw new IllegalArgumentException("ids and series must be non-null and aligned");
+        }
+        List<Integer> order = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingLong(i -> recordId(ids.get(i))));
+        int stride = Math.max(1, (series.size() + count - 1) / count);
+        List<Series> out = new ArrayList<>();
+        for (int n = 0; n < order.size() && out.size() < count; n += stride) {
+            out.add(series.get(order.get(n)));
+        }
+        return out;
+    }
+
     private static long recordId(String id) {
         try {
             return Long.parseLong(id.trim());

@@ -67,6 +67,17 @@ class PhysioNetSplitTest {
     }
 
     @Test
+    void aTrainingSubsetIsEvenlySpreadByRecordIdWhateverTheFileOrder() {
+        List<String> ids = List.of("10", "9", "8", "7", "6", "5", "4", "3", "2", "1");
+        List<Series> series = ids.stream().map(id -> stay(Integer.parseInt(id))).toList();
+        // every 3rd of 1..10 in id order: 1, 4, 7, 10 would be 4 stays; at most 3 are asked for, so every 4th
+        List<Series> three = PhysioNetSplit.evenlySpread(ids, series, 3);
+        assertEquals(List.of(1.0, 5.0, 9.0), three.stream().map(s -> s.values()[0][0]).toList());
+        assertEquals(10, PhysioNetSplit.evenlySpread(ids, series, 50).size());
+        assertThrows(IllegalArgumentException.class, () -> PhysioNetSplit.evenlySpread(ids, series, 0));
+    }
+
+    @Test
     void badIdsAreRejectedWithTheReason() {
         Series s = stay(1);
         IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
