@@ -162,12 +162,12 @@ final class EvalCommand implements Runnable {
         Path testData;
 
         @Option(names = "--train-stays", paramLabel = "N",
-                description = "Train on at most N of the training stays, evenly spread by RecordID (with --train; "
+                description = "Train on N of the training stays (all when fewer), evenly spread by RecordID (with --train; "
                         + "for MSE against training-set size at a fixed budget).")
         Integer trainStays;
 
         @Option(names = "--test-stays", paramLabel = "N",
-                description = "Score at most N of the --test stays, evenly spread by RecordID (default: all).")
+                description = "Score N of the --test stays (all when fewer), evenly spread by RecordID (default: all).")
         Integer testStays;
 
         @Option(names = "--models", split = ",", paramLabel = "NAME",

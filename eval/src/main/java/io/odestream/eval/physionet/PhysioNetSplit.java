@@ -65,8 +65,9 @@ public record PhysioNetSplit(List<String> trainIds, List<Series> train, List<Str
     }
 
     /**
-     * At most {@code count} of the stays, evenly spread over the RecordID order (every
-     * ⌈size/count⌉-th), for training-set-size curves that do not depend on file order.
+     * {@code count} of the stays (all of them when there are fewer), evenly spread over the RecordID
+     * order (position ⌊i·size/count⌋ for i = 0..count−1), for training-set-size curves that do not
+     * depend on file order.
      */
     public static List<Series> evenlySpread(List<String> ids, List<Series> series, int count) {
         if (count < 1) {
@@ -80,10 +81,10 @@ public record PhysioNetSplit(List<String> trainIds, List<Series> train, List<Str
             order.add(i);
         }
         order.sort(Comparator.comparingLong(i -> recordId(ids.get(i))));
-        int stride = Math.max(1, (series.size() + count - 1) / count);
-        List<Series> out = new ArrayList<>();
-        for (int n = 0; n < order.size() && out.size() < count; n += stride) {
-            out.add(series.get(order.get(n)));
+        int taken = Math.min(count, series.size());
+        List<Series> out = new ArrayList<>(taken);
+        for (int i = 0; i < taken; i++) {
+            out.add(series.get(order.get((int) ((long) i * series.size() / taken))));
         }
         return out;
     }

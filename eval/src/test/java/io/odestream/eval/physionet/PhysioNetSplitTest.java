@@ -70,9 +70,9 @@ class PhysioNetSplitTest {
     void aTrainingSubsetIsEvenlySpreadByRecordIdWhateverTheFileOrder() {
         List<String> ids = List.of("10", "9", "8", "7", "6", "5", "4", "3", "2", "1");
         List<Series> series = ids.stream().map(id -> stay(Integer.parseInt(id))).toList();
-        // every 3rd of 1..10 in id order: 1, 4, 7, 10 would be 4 stays; at most 3 are asked for, so every 4th
-        List<Series> three = PhysioNetSplit.evenlySpread(ids, series, 3);
-        assertEquals(List.of(1.0, 5.0, 9.0), three.stream().map(s -> s.values()[0][0]).toList());
+        // positions ⌊i·10/4⌋ = 0, 2, 5, 7 of 1..10 in id order
+        List<Series> four = PhysioNetSplit.evenlySpread(ids, series, 4);
+        assertEquals(List.of(1.0, 3.0, 6.0, 8.0), four.stream().map(s -> s.values()[0][0]).toList());
         assertEquals(10, PhysioNetSplit.evenlySpread(ids, series, 50).size());
         assertThrows(IllegalArgumentException.class, () -> PhysioNetSplit.evenlySpread(ids, series, 0));
     }
