@@ -143,7 +143,10 @@ final class EvalCommand implements Runnable {
                     + "test stay (100), the rest train (400); trains the chosen models, scores the test stays, prints "
                     + "progress to stderr and the Markdown table (beside the paper's numbers) to stdout.",
                 "Interpolation = one-step-ahead forecast of each observation from the ones before it; extrapolation = "
-                    + "condition on the first 24 h, forecast the rest. Protocol: io.odestream.eval.physionet.PhysioNetTable."})
+                    + "condition on the first 24 h, forecast the rest; reconstruction (the paper's interpolation, read "
+                    + "causally) and 90%% interval coverage and PIT deviation beside them. Every model is also scored "
+                    + "with the GRU-D decay skip fitted around it. With --train DIR --test DIR the test stays come "
+                    + "from another folder (e.g. set-b). Protocol: io.odestream.eval.physionet.PhysioNetTable."})
     static final class PhysioNet implements Callable<Integer> {
         @Spec
         CommandSpec spec;
