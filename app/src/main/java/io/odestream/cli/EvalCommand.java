@@ -11,9 +11,12 @@ import io.odestream.eval.nab.NabReport;
 import io.odestream.eval.nab.NabResultsCorpus;
 import io.odestream.eval.nab.NabScorer;
 import io.odestream.eval.nab.NabScores;
+import io.odestream.eval.physionet.ChannelAlignment;
 import io.odestream.eval.physionet.PhysioNetReport;
+import io.odestream.eval.physionet.PhysioNetSplit;
 import io.odestream.eval.physionet.PhysioNetTable;
 import io.odestream.eval.spiral.SpiralTable;
+import io.odestream.latent.LatentOdeTraining;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -140,14 +143,35 @@ final class EvalCommand implements Runnable {
                     + "test stay (100), the rest train (400); trains the chosen models, scores the test stays, prints "
                     + "progress to stderr and the Markdown table (beside the paper's numbers) to stdout.",
                 "Interpolation = one-step-ahead forecast of each observation from the ones before it; extrapolation = "
-                    + "condition on the first 24 h, forecast the rest. Protocol: io.odestream.eval.physionet.PhysioNetTable."})
+                    + "condition on the first 24 h, forecast the rest; reconstruction (the paper's interpolation, read "
+                    + "causally) and 90%% interval coverage and PIT deviation beside them. Every model is also scored "
+                    + "with the GRU-D decay skip fitted around it. With --train DIR --test DIR the test stays come "
+                    + "from another folder (e.g. set-b). Protocol: io.odestream.eval.physionet.PhysioNetTable."})
     static final class PhysioNet implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--data", paramLabel = "DIR", required = true,
-                description = "The set-a folder of <RecordID>.txt stays (PhysioNet/CinC Challenge 2012, e.g. .../set-a).")
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "The set-a folder of <RecordID>.txt stays (PhysioNet/CinC Challenge 2012, e.g. .../set-a); "
+                        + "every 5th stay by RecordID is a test stay. Or give --train and --test.")
         Path data;
+
+        @Option(names = "--train", paramLabel = "DIR",
+                description = "A folder of training stays (instead of --data; with --test), e.g. .../set-a.")
+        Path trainData;
+
+        @Option(names = "--test", paramLabel = "DIR",
+                description = "A folder of test stays scored by the models trained on --train, e.g. .../set-b.")
+        Path testData;
+
+        @Option(names = "--train-stays", paramLabel = "N",
+                description = "Train on N of the training stays (all when fewer), evenly spread by RecordID (with --train; "
+                        + "for MSE against training-set size at a fixed budget).")
+        Integer trainStays;
+
+        @Option(names = "--test-stays", paramLabel = "N",
+                description = "Score N of the --test stays (all when fewer), evenly spread by RecordID (default: all).")
+        Integer testStays;
 
         @Option(names = "--models", split = ",", paramLabel = "NAME",
                 description = "Models to train, of rnn-dt, ode-rnn, latent-ode-rnn, latent-ode (default: all); the "
@@ -211,24 +235,47 @@ final class EvalCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandFailedException(e.getMessage(), e);
             }
-            if (!Files.isDirectory(data)) {
-                throw new CommandFailedException("no PhysioNet folder at " + data.toAbsolutePath() + "; pass --data DIR, "
-                        + "the set-a folder of <RecordID>.txt stays of the PhysioNet/CinC Challenge 2012 "
-                        + "(physionet.org/content/challenge-2012)");
+            PhysioNetTable.Result result;
+            if (data != null) {
+                if (trainData != null || testData != null || trainStays != null || testStays != null) {
+                    throw new CommandFailedException("give either --data DIR (split by RecordID) or --train DIR --test "
+                            + "DIR [--train-stays N] [--test-stays N], not both");
+                }
+                TrainingData stays = read(data, "--data");
+                result = PhysioNetTable.run(stays.ids(), stays.series(), stays.channels(), settings, System.err);
+            } else {
+                if (trainData == null || testData == null) {
+                    throw new CommandFailedException("give --data DIR (every 5th stay by RecordID is a test stay), or "
+                            + "both --train DIR and --test DIR");
+                }
+                TrainingData train = read(trainData, "--train");
+                TrainingData test = read(testData, "--test");
+                List<LatentOdeTraining.Series> trainSeries;
+                List<LatentOdeTraining.Series> testSeries;
+                try {
+                    trainSeries = PhysioNetSplit.evenlySpread(train.ids(), train.series(),
+                            trainStays != null ? trainStays : train.series().size());
+                    testSeries = PhysioNetSplit.evenlySpread(test.ids(), test.series(),
+                            testStays != null ? testStays : test.series().size());
+                } catch (IllegalArgumentException e) {
+                    throw new CommandFailedException(e.getMessage(), e);
+                }
+                ChannelAlignment aligned = ChannelAlignment.toTraining(train.channels(), test.channels(), testSeries);
+                if (!aligned.dropped().isEmpty()) {
+                    System.err.println("physionet: channels only in the test stays, not scored: " + aligned.dropped());
+                }
+                result = PhysioNetTable.run(trainSeries, aligned.stays(), train.channels(), settings, System.err,
+                        String.format(Locale.ROOT, "%d of the %d stays of %s; training stays %d of the %d of %s",
+                                testSeries.size(), test.series().size(), testData, trainSeries.size(),
+                                train.series().size(), trainData));
             }
-            TrainingData stays;
-            try {
-                stays = TrainingData.fromPhysioNet(data);
-            } catch (RuntimeException e) {
-                throw new CommandFailedException("cannot read the PhysioNet stays under " + data + ": " + e.getMessage(),
-                        e);
-            }
-            PhysioNetTable.Result result = PhysioNetTable.run(stays.ids(), stays.series(), stays.channels(), settings,
-                    System.err);
             PrintWriter out = spec.commandLine().getOut();
             out.print(PhysioNetTable.markdown(result));
             if (report != null) {
-                String command = "command: `odestream eval physionet --data " + data
+                String command = "command: `odestream eval physionet "
+                        + (data != null ? "--data " + data : "--train " + trainData + " --test " + testData)
+                        + (trainStays != null ? " --train-stays " + trainStays : "")
+                        + (testStays != null ? " --test-stays " + testStays : "")
                         + (models != null ? " --models " + String.join(",", models) : "")
                         + (iterations != null ? " --iterations " + iterations : "") + " --report " + report + "`";
                 double cpu = ProcessHandle.current().info().totalCpuDuration().map(t -> t.toMillis() / 1000.0)
@@ -244,6 +291,20 @@ final class EvalCommand implements Runnable {
 
         private static int or(Integer value, int fallback) {
             return value != null ? value : fallback;
+        }
+
+        private static TrainingData read(Path folder, String option) {
+            if (!Files.isDirectory(folder)) {
+                throw new CommandFailedException("no PhysioNet folder at " + folder.toAbsolutePath() + "; pass " + option
+                        + " DIR, a folder of <RecordID>.txt stays of the PhysioNet/CinC Challenge 2012 "
+                        + "(physionet.org/content/challenge-2012)");
+            }
+            try {
+                return TrainingData.fromPhysioNet(folder);
+            } catch (RuntimeException e) {
+                throw new CommandFailedException("cannot read the PhysioNet stays under " + folder + " (" + option + "): "
+                        + e.getMessage(), e);
+            }
         }
     }
 

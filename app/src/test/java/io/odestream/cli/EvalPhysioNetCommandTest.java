@@ -52,11 +52,37 @@ class EvalPhysioNetCommandTest {
         assertEquals(0, second.exit(), second.err());
         assertTrue(second.out().contains("| Last value carried forward (no training) | "), second.out());
         assertTrue(second.out().contains("| RNN-Δt | "), second.out());
-        assertTrue(second.out().contains("2 test stays (every 5th by RecordID) of 10"), second.out());
+        assertTrue(second.out().contains("2 test stays (every 5th stay by RecordID of 10)"), second.out());
         String page = Files.readString(report);
         assertTrue(page.startsWith("# Results\n"), page);
         assertEquals(page.indexOf(PhysioNetReport.BEGIN), page.lastIndexOf(PhysioNetReport.BEGIN), page);
         assertTrue(page.contains("--models rnn-dt --iterations 2"), page);
+    }
+
+    @Test
+    void aSeparateTestFolderIsScoredByModelsTrainedOnTheTrainingFolder(@TempDir Path tmp) throws IOException {
+        writeStays(tmp.resolve("set-a"));
+        writeStays(tmp.resolve("set-b"));
+        Run run = EvalNabCommandTest.odestream("eval", "physionet", "--train", tmp.resolve("set-a").toString(),
+                "--test", tmp.resolve("set-b").toString(), "--train-stays", "4", "--test-stays", "3", "--models",
+                "rnn-dt", "--iterations", "2", "--batch", "3", "--window", "6", "--split", "3");
+
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("3 test stays (3 of the 10 stays of " + tmp.resolve("set-b")
+                + "; training stays 4 of the 10 of " + tmp.resolve("set-a") + "), trained on 4 stays"), run.out());
+        assertTrue(run.out().contains("| RNN-Δt + decay skip | "), run.out());
+    }
+
+    @Test
+    void dataAndTrainTestFoldersAreEitherOr(@TempDir Path tmp) throws IOException {
+        writeStays(tmp.resolve("set-a"));
+        Run both = EvalNabCommandTest.odestream("eval", "physionet", "--data", tmp.resolve("set-a").toString(),
+                "--train", tmp.resolve("set-a").toString(), "--models", "rnn-dt");
+        assertTrue(both.exit() != 0);
+        assertTrue(both.err().contains("either --data DIR"), both.err());
+        Run half = EvalNabCommandTest.odestream("eval", "physionet", "--train", tmp.resolve("set-a").toString());
+        assertTrue(half.exit() != 0);
+        assertTrue(half.err().contains("both --train DIR and --test DIR"), half.err());
     }
 
     @Test

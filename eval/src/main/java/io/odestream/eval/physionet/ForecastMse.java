@@ -55,6 +55,31 @@ public final class ForecastMse {
         return total;
     }
 
+    /**
+     * The paper's interpolation as our causal models can do it: every observed value of every
+     * observation (k ≥ 0) read back at its time from observations 0..k
+     * ({@link SequenceForecaster#reconstruct}); null when the forecaster does not reconstruct.
+     */
+    public static Mse reconstruction(SequenceForecaster model, List<Series> stays) {
+        Mse total = new Mse(0, 0);
+        for (Series s : stays) {
+            int n = s.timesMillis().length;
+            if (n == 0) {
+                continue;
+            }
+            double[][] read = model.reconstruct(s.timesMillis(), s.values());
+            if (read == null) {
+                return null;
+            }
+            if (read.length != n) {
+                throw new IllegalStateException("reconstruct returned " + read.length + " rows for " + n
+                        + " observations");
+            }
+            total = total.plus(squaredErrors(read, s.values(), 0, n));
+        }
+        return total;
+    }
+
     public static Mse extrapolation(SequenceForecaster model, List<Series> stays, long cutoffMillis) {
         Mse total = new Mse(0, 0);
         for (Series s : stays) {

@@ -44,6 +44,11 @@ public final class LastValueForecaster implements SequenceForecaster {
         return new LastValueForecaster(sum);
     }
 
+    /** Per channel the value used before the channel's first observation: its training mean. */
+    public double[] fallback() {
+        return trainingMean.clone();
+    }
+
     @Override
     public double[][] oneStepAhead(long[] timesMillis, double[][] values) {
         double[] last = trainingMean.clone();

@@ -19,7 +19,7 @@ import io.odestream.latent.LatentFilter;
  * mean as {@link LatentFilter#predict} for the same seed, without the three mixture quantiles per
  * channel that predict also computes (by bisection) and that made scoring 100 stays take minutes.
  */
-public final class LatentOdeForecaster implements SequenceForecaster {
+public final class LatentOdeForecaster implements SequenceForecaster, ZScoreForecaster {
     private final LatentFilter filter;
     private final int samples;
     private final long seed;
@@ -47,6 +47,38 @@ public final class LatentOdeForecaster implements SequenceForecaster {
         for (int k = 0; k < n; k++) {
             out[k] = meanAt(state, timesMillis[k], seed + k);
             state = filter.update(state, timesMillis[k], values[k], null);
+        }
+        return out;
+    }
+
+    /** The z-scores of {@link LatentFilter#score}: against the mixture's mean and std, as the job scores. */
+    @Override
+    public double[][] oneStepAheadZ(long[] timesMillis, double[][] values) {
+        int n = timesMillis.length;
+        double[][] out = new double[n][];
+        if (n == 0) {
+            return out;
+        }
+        FilterState state = filter.start(timesMillis[0]);
+        for (int k = 0; k < n; k++) {
+            out[k] = filter.score(state, timesMillis[k], values[k], null, samples, seed + k).zScores();
+            state = filter.update(state, timesMillis[k], values[k], null);
+        }
+        return out;
+    }
+
+    /** Row k: the predictive mean at t_k right after observation k updated the state (through the latent bottleneck). */
+    @Override
+    public double[][] reconstruct(long[] timesMillis, double[][] values) {
+        int n = timesMillis.length;
+        double[][] out = new double[n][];
+        if (n == 0) {
+            return out;
+        }
+        FilterState state = filter.start(timesMillis[0]);
+        for (int k = 0; k < n; k++) {
+            state = filter.update(state, timesMillis[k], values[k], null);
+            out[k] = meanAt(state, timesMillis[k], seed + k + 1);
         }
         return out;
     }

@@ -64,6 +64,31 @@ public record PhysioNetSplit(List<String> trainIds, List<Series> train, List<Str
         return new PhysioNetSplit(trainIds, train, testIds, test);
     }
 
+    /**
+     * {@code count} of the stays (all of them when there are fewer), evenly spread over the RecordID
+     * order (position ⌊i·size/count⌋ for i = 0..count−1), for training-set-size curves that do not
+     * depend on file order.
+     */
+    public static List<Series> evenlySpread(List<String> ids, List<Series> series, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("count must be >= 1, got " + count);
+        }
+        if (ids == null || series == null || ids.size() != series.size()) {
+            throw new IllegalArgumentException("ids and series must be non-null and aligned");
+        }
+        List<Integer> order = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingLong(i -> recordId(ids.get(i))));
+        int taken = Math.min(count, series.size());
+        List<Series> out = new ArrayList<>(taken);
+        for (int i = 0; i < taken; i++) {
+            out.add(series.get(order.get((int) ((long) i * series.size() / taken))));
+        }
+        return out;
+    }
+
     private static long recordId(String id) {
         try {
             return Long.parseLong(id.trim());

@@ -26,6 +26,16 @@ public interface SequenceForecaster {
      */
     double[][] predict(long[] timesMillis, double[][] values, long[] queryTimesMillis);
 
+    /**
+     * The paper's interpolation read causally: row k = the value at {@code timesMillis[k]} from
+     * observations 0..k, the point itself included (Rubanova et al. reconstruct every point from all
+     * of them through the latent bottleneck; our encoders are causal). Null where a forecaster has
+     * no bottleneck and would just return what it read (last value, the skip).
+     */
+    default double[][] reconstruct(long[] timesMillis, double[][] values) {
+        return null;
+    }
+
     /** Row k of the one-step-ahead forecasts, as {@link #oneStepAhead}. */
     @FunctionalInterface
     interface OneStep {
@@ -40,7 +50,8 @@ public interface SequenceForecaster {
 
     /**
      * A model that already has both methods under these names (the baselines: {@code
-     * SequenceForecaster.of(model::oneStepAhead, model::predict)}).
+     * SequenceForecaster.of(model::oneStepAhead, model::predict)}), whose predict conditions each
+     * query on the observations at or before it (so that it also reconstructs).
      */
     static SequenceForecaster of(OneStep oneStep, AtTimes atTimes) {
         return new SequenceForecaster() {
@@ -52,6 +63,12 @@ public interface SequenceForecaster {
             @Override
             public double[][] predict(long[] timesMillis, double[][] values, long[] queryTimesMillis) {
                 return atTimes.forecast(timesMillis, values, queryTimesMillis);
+            }
+
+            /** The baselines' predict reads the observations at or before each query: at t_k, 0..k. */
+            @Override
+            public double[][] reconstruct(long[] timesMillis, double[][] values) {
+                return atTimes.forecast(timesMillis, values, timesMillis);
             }
         };
     }

@@ -110,4 +110,24 @@ class ForecastMseTest {
         assertEquals(extrap, ForecastMse.extrapolation(zero, STAYS, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS).mse(),
                 1e-15);
     }
+
+    @Test
+    void reconstructionReadsEveryObservedValueBackFromTheObservationsUpToIt() {
+        // a baseline-style forecaster: each query conditioned on the observations at or before it
+        List<long[]> queried = new ArrayList<>();
+        SequenceForecaster echo = SequenceForecaster.of((t, x) -> x, (t, x, q) -> {
+            queried.add(q.clone());
+            return Arrays.stream(x).map(r -> Arrays.stream(r).map(v -> v + 0.5).toArray()).toArray(double[][]::new);
+        });
+        ForecastMse.Mse r = ForecastMse.reconstruction(echo, STAYS);
+        // every observed value, the first observation's included: stay 1 has 8, stay 2 has 3
+        assertEquals(11, r.values());
+        assertEquals(0.25, r.mse(), 1e-15);
+        assertArrayEquals(STAYS.get(0).timesMillis(), queried.get(0));
+    }
+
+    @Test
+    void aForecasterWithoutABottleneckDoesNotReconstruct() {
+        assertEquals(null, ForecastMse.reconstruction(LastValueForecaster.fromTraining(STAYS, 2), STAYS));
+    }
 }

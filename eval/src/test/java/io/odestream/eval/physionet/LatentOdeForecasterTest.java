@@ -45,4 +45,39 @@ class LatentOdeForecasterTest {
         assertNotEquals(oneStep[3][0], again[3][0]);
         assertEquals(t.length, oneStep.length);
     }
+
+    @Test
+    void reconstructionRowKReadsTheStateRightAfterObservationK() {
+        LatentOdeForecaster f = forecaster();
+        long[] t = {HOUR, 2 * HOUR, 5 * HOUR};
+        double[][] x = {{0.1, Double.NaN}, {0.4, 0.2}, {Double.NaN, 0.9}};
+
+        double[][] read = f.reconstruct(t, x);
+
+        for (int k = 0; k < t.length; k++) {
+            double[][] upToK = f.predict(Arrays.copyOf(t, k + 1), Arrays.copyOf(x, k + 1), new long[] {t[k]});
+            assertArrayEquals(upToK[0], read[k], 0.0, "row " + k);
+        }
+    }
+
+    @Test
+    void zScoresAreTheObservedValuesDistanceFromTheOneStepForecastInItsSpread() {
+        LatentOdeForecaster f = forecaster();
+        long[] t = {HOUR, 2 * HOUR, 5 * HOUR};
+        double[][] x = {{0.1, Double.NaN}, {0.4, 0.2}, {Double.NaN, 0.9}};
+
+        double[][] z = f.oneStepAheadZ(t, x);
+        double[][] mean = f.oneStepAhead(t, x);
+
+        for (int k = 0; k < t.length; k++) {
+            for (int j = 0; j < 2; j++) {
+                if (Double.isNaN(x[k][j])) {
+                    assertEquals(Double.NaN, z[k][j], "a missing value has no z-score");
+                } else {
+                    // same side of the forecast as the value, and a finite spread
+                    assertEquals(Math.signum(x[k][j] - mean[k][j]), Math.signum(z[k][j]), "row " + k);
+                }
+            }
+        }
+    }
 }

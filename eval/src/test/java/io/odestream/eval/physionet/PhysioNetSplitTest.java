@@ -67,6 +67,17 @@ class PhysioNetSplitTest {
     }
 
     @Test
+    void aTrainingSubsetIsEvenlySpreadByRecordIdWhateverTheFileOrder() {
+        List<String> ids = List.of("10", "9", "8", "7", "6", "5", "4", "3", "2", "1");
+        List<Series> series = ids.stream().map(id -> stay(Integer.parseInt(id))).toList();
+        // positions ⌊i·10/4⌋ = 0, 2, 5, 7 of 1..10 in id order
+        List<Series> four = PhysioNetSplit.evenlySpread(ids, series, 4);
+        assertEquals(List.of(1.0, 3.0, 6.0, 8.0), four.stream().map(s -> s.values()[0][0]).toList());
+        assertEquals(10, PhysioNetSplit.evenlySpread(ids, series, 50).size());
+        assertThrows(IllegalArgumentException.class, () -> PhysioNetSplit.evenlySpread(ids, series, 0));
+    }
+
+    @Test
     void badIdsAreRejectedWithTheReason() {
         Series s = stay(1);
         IllegalArgumentException text = assertThrows(IllegalArgumentException.class,

@@ -73,12 +73,18 @@ class PhysioNetTableTest {
 
         assertEquals(8, result.trainStays());
         assertEquals(2, result.testStays());
-        assertEquals(1 + PhysioNetTable.MODELS.size(), result.rows().size());
+        // last value, the decay, and every model with and without its skip
+        assertEquals(2 + 2 * PhysioNetTable.MODELS.size(), result.rows().size());
         for (PhysioNetTable.Row row : result.rows()) {
             assertTrue(Double.isFinite(row.interpolation()) && row.interpolation() > 0, row.toString());
             assertTrue(Double.isFinite(row.extrapolation()) && row.extrapolation() > 0, row.toString());
             assertTrue(row.interpolationValues() > 0 && row.extrapolationValues() > 0, row.toString());
-            assertEquals(row.model().equals(PhysioNetTable.LAST_VALUE) ? -1 : 2, row.iterationsRun(), row.toString());
+            boolean untrained = row.model().equals(PhysioNetTable.LAST_VALUE) || row.model().equals(PhysioNetTable.DECAY);
+            assertEquals(untrained ? -1 : 2, row.iterationsRun(), row.toString());
+            boolean skip = row.model().equals(PhysioNetTable.DECAY) || row.model().endsWith(PhysioNetTable.SKIP_SUFFIX);
+            // a skip has a calibrated distribution and no bottleneck to reconstruct through; a network reconstructs
+            assertEquals(skip || row.model().startsWith("latent"), Double.isFinite(row.coverage90()), row.toString());
+            assertEquals(!skip && !untrained, Double.isFinite(row.reconstruction()), row.toString());
         }
         // every model is scored on the same values
         long values = result.rows().get(0).interpolationValues();
@@ -94,6 +100,8 @@ class PhysioNetTableTest {
         assertTrue(table.contains("| RNN-Δt | "), table);
         assertTrue(table.contains("| 3.520 ± 0.276 | — |"), table);
         assertTrue(table.contains("Last value carried forward"), table);
+        assertTrue(table.contains("| Latent ODE (ODE enc.) + decay skip | "), table);
+        assertTrue(table.contains("**The paper's protocol**"), table);
         assertTrue(table.contains("Total run time"), table);
 
         Path report = dir.resolve("RESULTS.md");
@@ -113,8 +121,22 @@ class PhysioNetTableTest {
         PhysioNetTable.Result result = PhysioNetTable.run(ids(10), syntheticStays(10, 3L),
                 List.of("HR", "Temp", "Urine"), settings, new PrintStream(new ByteArrayOutputStream(), true,
                         StandardCharsets.UTF_8));
-        assertEquals(List.of(PhysioNetTable.LAST_VALUE, PhysioNetTable.RNN_DT),
+        assertEquals(List.of(PhysioNetTable.LAST_VALUE, PhysioNetTable.DECAY, PhysioNetTable.RNN_DT,
+                        PhysioNetTable.RNN_DT + PhysioNetTable.SKIP_SUFFIX),
                 result.rows().stream().map(PhysioNetTable.Row::model).toList());
+    }
+
+    @Test
+    void separateTrainingAndTestStaysAreScoredAsGiven() {
+        PhysioNetTable.Settings settings = new PhysioNetTable.Settings(List.of(PhysioNetTable.RNN_DT), 2, 4, 3, 6, 6,
+                12, 6, 3, 1e-3, 1e-4, 0.01, 48.0, 1, 1L);
+        PhysioNetTable.Result result = PhysioNetTable.run(syntheticStays(6, 3L), syntheticStays(3, 4L),
+                List.of("HR", "Temp", "Urine"), settings, new PrintStream(new ByteArrayOutputStream(), true,
+                        StandardCharsets.UTF_8), "set-b");
+        assertEquals(6, result.trainStays());
+        assertEquals(3, result.testStays());
+        assertTrue(PhysioNetTable.markdown(result).contains("3 test stays (set-b), trained on 6 stays"),
+                PhysioNetTable.markdown(result));
     }
 
     @Test
