@@ -13,7 +13,10 @@ import io.odestream.registry.ArtifactVerifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,6 +31,9 @@ import picocli.CommandLine.Option;
                 + "when submitted with `flink run odestream-job.jar run ...`). The model is the version the registry's serving pointer names (or, with --model-source TOPIC, every "
                 + "artifact on the models topic).")
 public final class RunCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -79,8 +85,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "Exactly-once output is committed at checkpoints (default ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints go (file:// or any Flink file system).")
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints go (a local directory); they are kept when the job stops or "
+                    + "its process dies, for --restore latest.")
     Path checkpointDir;
+
+    @Option(names = "--restore", paramLabel = "latest|PATH",
+            description = "Resume from saved state: 'latest' = the newest complete checkpoint under --checkpoint-dir "
+                    + "(what a crashed or stopped run left), or PATH = a checkpoint (chk-N) or savepoint directory. Every "
+                    + "series' state, the served model and the input offsets come back. Without it the job starts "
+                    + "with no series state.")
+    String restore;
 
     @Option(names = "--state-backend", defaultValue = "hashmap",
             description = "hashmap (heap) or rocksdb for large key counts (default ${DEFAULT-VALUE}).")
@@ -153,7 +167,17 @@ public final class RunCommand implements Callable<Integer> {
         if (batchBackend != null) {
             config = config.withMicroBatching(new MicroBatching(batchBackend, batchDevice, batchSize, batchDelay));
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+        Configuration flink = config.flinkConfiguration();
+        if (restore != null) {
+            Path from = RetainedCheckpoints.resolve(restore, checkpointDir);
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, from.toUri().toString());
+            spec.commandLine().getOut().println("restoring from " + from);
+        } else {
+            spec.commandLine().getOut().println("starting without saved state" + (checkpointDir == null ? ""
+                    : "; to resume after a crash or a stop: run --restore latest --checkpoint-dir " + checkpointDir));
+        }
+        spec.commandLine().getOut().flush();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         if (parallelism != null) {
             env.setParallelism(parallelism);
         }
