@@ -8,6 +8,7 @@ import io.odestream.alert.AlertPolicy;
 import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoSetup;
 import io.odestream.demo.DemoStream;
+import io.odestream.job.forecast.DemoTraffic;
 import io.odestream.job.forecast.OfflineReplay;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
@@ -20,11 +21,8 @@ import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.Forecast;
 import io.odestream.schema.ForecastRequest;
-import io.odestream.schema.Observation;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +63,7 @@ class RunRestoreIT {
         }
         DemoStream stream = DemoStream.generate(DemoStream.Config.defaults());
         List<ForecastRequest> requests = DemoSetup.requests(stream);
-        List<SpecificRecord> inOrder = inEventTimeOrder(stream.observations(), requests);
+        List<SpecificRecord> inOrder = DemoTraffic.inEventTimeOrder(stream.observations(), requests);
         int firstPart = inOrder.size() * 2 / 5;
 
         Path checkpoints = dir.resolve("checkpoints");
@@ -82,7 +80,7 @@ class RunRestoreIT {
                      problems::add);
              TopicFollower<AnomalyAlert> a = new TopicFollower<>(kafka, OdeTopic.ALERTS, AnomalyAlert.class, alerts::add,
                      problems::add)) {
-            publish(publisher, inOrder.subList(0, firstPart));
+            DemoTraffic.publish(publisher, inOrder.subList(0, firstPart));
             long beforeKill;
             try (JobProcess first = JobProcess.start(dir.resolve("first.log"), run)) {
                 await(first, () -> forecasts.size() >= 12 && RetainedCheckpoints.latest(checkpoints).isPresent(),
@@ -90,7 +88,7 @@ class RunRestoreIT {
                 assertTrue(first.output().contains("starting without saved state"), first.output());
                 // The rest of the stream starts flowing; the kill falls in the middle of it, with
                 // records read, state changed and output written since the last checkpoint.
-                Thread feeder = new Thread(() -> publishPaced(publisher, inOrder.subList(firstPart, inOrder.size())));
+                Thread feeder = new Thread(() -> DemoTraffic.publishPaced(publisher, inOrder.subList(firstPart, inOrder.size())));
                 feeder.start();
                 Thread.sleep(2_500);
                 first.kill();
@@ -107,7 +105,7 @@ class RunRestoreIT {
                 assertEquals(latest.toString(), m.group(1), "resumes from the newest retained checkpoint");
                 await(resumed, () -> forecasts.size() > beforeKill, "the first forecast after the restore");
                 double recoverySeconds = (System.nanoTime() - resumedAt) / 1e9;
-                publisher.sendNow(OdeTopic.OBSERVATIONS, flush(stream));
+                DemoTraffic.endOfStream(stream, 2).forEach(o -> publisher.sendNow(OdeTopic.OBSERVATIONS, o));
                 await(resumed, () -> forecasts.size() >= requests.size(), "every request answered");
                 quiet(alerts, forecasts);
                 System.out.printf("restore: killed with %d of %d forecasts committed; resumed from %s; restore announced after %.1f s, first new "
@@ -135,56 +133,6 @@ class RunRestoreIT {
         assertTrue(alerts.stream().allMatch(al -> al.getKind() == AlertKind.ANOMALY), "no model errors: " + alerts);
         assertEquals(expected, alerts.stream().map(al -> al.getSeriesId() + "@" + al.getEventTime().toEpochMilli())
                 .sorted().toList(), "the alerts of an uninterrupted replay, each once");
-    }
-
-    /** Observations and requests merged in event time (a request at its as-of time, before what follows it). */
-    private static List<SpecificRecord> inEventTimeOrder(List<Observation> observations, List<ForecastRequest> requests) {
-        record Timed(long time, int rank, SpecificRecord record) {
-        }
-        List<Timed> all = new ArrayList<>();
-        observations.forEach(o -> all.add(new Timed(o.getEventTime().toEpochMilli(), 0, o)));
-        requests.forEach(r -> all.add(new Timed(r.getAsOf().toEpochMilli(), 1, r)));
-        all.sort(Comparator.comparingLong(Timed::time).thenComparingInt(Timed::rank));
-        return all.stream().map(Timed::record).toList();
-    }
-
-    private static void publish(RecordPublisher publisher, List<SpecificRecord> records) {
-        for (SpecificRecord r : records) {
-            if (r instanceof Observation o) {
-                publisher.send(OdeTopic.OBSERVATIONS, o);
-            } else {
-                publisher.send(OdeTopic.FORECAST_REQUESTS, (ForecastRequest) r);
-            }
-        }
-        publisher.flush();
-    }
-
-    /** About 1 000 records a second, so that the stream is still flowing when the job is killed. */
-    private static void publishPaced(RecordPublisher publisher, List<SpecificRecord> records) {
-        for (int from = 0; from < records.size(); from += 100) {
-            publish(publisher, records.subList(from, Math.min(records.size(), from + 100)));
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    /**
-     * An observation of a series of its own, an hour after the stream: it moves event time past the
-     * stream's end, so the job applies the stream's last observations (they wait for the out-of-orderness
-     * bound) and answers the last requests. A first observation is absorbed, never scored: it raises nothing.
-     */
-    private static Observation flush(DemoStream stream) {
-        long end = stream.config().startMillis() + stream.config().span().toMillis();
-        List<Double> values = new ArrayList<>();
-        for (int c = 0; c < stream.config().channels(); c++) {
-            values.add(0.0);
-        }
-        return Observation.newBuilder().setSeriesId("end-of-stream").setEventTime(Instant.ofEpochMilli(end + 3_600_000))
-                .setValues(values).build();
     }
 
     private void await(JobProcess job, BooleanSupplier condition, String what) throws InterruptedException {
