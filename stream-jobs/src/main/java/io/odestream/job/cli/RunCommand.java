@@ -146,6 +146,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // first, so that a wrong --restore fails before anything is read or built
+        Path restoreFrom = restore == null ? null : RetainedCheckpoints.resolve(restore, checkpointDir);
         AlertPolicy defaults = AlertPolicy.defaults();
         AlertPolicy policy = new AlertPolicy(defaults.window(), defaults.minHistory(), defaults.alpha(),
                 defaults.defaultThreshold(), defaults.clearAlpha(), defaults.cooldownMillis(), alertFloor);
@@ -168,10 +170,9 @@ public final class RunCommand implements Callable<Integer> {
             config = config.withMicroBatching(new MicroBatching(batchBackend, batchDevice, batchSize, batchDelay));
         }
         Configuration flink = config.flinkConfiguration();
-        if (restore != null) {
-            Path from = RetainedCheckpoints.resolve(restore, checkpointDir);
-            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, from.toUri().toString());
-            spec.commandLine().getOut().println("restoring from " + from);
+        if (restoreFrom != null) {
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom.toUri().toString());
+            spec.commandLine().getOut().println("restoring from " + restoreFrom);
         } else {
             spec.commandLine().getOut().println("starting without saved state" + (checkpointDir == null ? ""
                     : "; to resume after a crash or a stop: run --restore latest --checkpoint-dir " + checkpointDir));
