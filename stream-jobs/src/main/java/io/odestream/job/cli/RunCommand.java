@@ -13,6 +13,8 @@ import io.odestream.registry.ArtifactVerifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,8 +85,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "Exactly-once output is committed at checkpoints (default ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints go (file:// or any Flink file system).")
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Where checkpoints go (a local directory); they are kept when the job stops or "
+                    + "its process dies, for --restore latest.")
     Path checkpointDir;
+
+    @Option(names = "--restore", paramLabel = "latest|PATH",
+            description = "Resume from saved state: 'latest' = the newest complete checkpoint under --checkpoint-dir "
+                    + "(what a crashed or stopped run left), or PATH = a checkpoint (chk-N) or savepoint directory. Every "
+                    + "series' state, the served model and the input offsets come back. Without it the job starts "
+                    + "with no series state.")
+    String restore;
 
     @Option(names = "--state-backend", defaultValue = "hashmap",
             description = "hashmap (heap) or rocksdb for large key counts (default ${DEFAULT-VALUE}).")
@@ -136,6 +146,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // first, so that a wrong --restore fails before anything is read or built
+        Path restoreFrom = restore == null ? null : RetainedCheckpoints.resolve(restore, checkpointDir);
         AlertPolicy defaults = AlertPolicy.defaults();
         AlertPolicy policy = new AlertPolicy(defaults.window(), defaults.minHistory(), defaults.alpha(),
                 defaults.defaultThreshold(), defaults.clearAlpha(), defaults.cooldownMillis(), alertFloor);
@@ -158,7 +170,16 @@ public final class RunCommand implements Callable<Integer> {
         if (batchBackend != null) {
             config = config.withMicroBatching(new MicroBatching(batchBackend, batchDevice, batchSize, batchDelay));
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
+        Configuration flink = config.flinkConfiguration();
+        if (restoreFrom != null) {
+            flink.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom.toUri().toString());
+            spec.commandLine().getOut().println("restoring from " + restoreFrom);
+        } else {
+            spec.commandLine().getOut().println("starting without saved state" + (checkpointDir == null ? ""
+                    : "; to resume after a crash or a stop: run --restore latest --checkpoint-dir " + checkpointDir));
+        }
+        spec.commandLine().getOut().flush();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         if (parallelism != null) {
             env.setParallelism(parallelism);
         }

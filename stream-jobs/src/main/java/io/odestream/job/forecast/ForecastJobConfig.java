@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateBackendOptions;
 
 /**
@@ -23,7 +24,8 @@ import org.apache.flink.configuration.StateBackendOptions;
  * @param bounded            read each input topic up to its end at start-up, then finish (demo, tests)
  * @param checkpointInterval exactly-once sinks commit at checkpoints, so this bounds output latency
  * @param stateBackend       "hashmap" (heap, default) or "rocksdb" (large key counts)
- * @param checkpointDir      where checkpoints go (null: Flink's default, in memory of the JobManager)
+ * @param checkpointDir      where checkpoints go, retained when the job stops or dies (resume with
+ *                           {@code run --restore latest}); null: in memory of the JobManager, lost with it
  * @param prometheusPort     expose the job's metrics on this port for Prometheus; null = off
  * @param modelSource        serve what the registry's pointer names (default) or every artifact on
  *                           the models topic (the demo, a deployment without a registry)
@@ -126,6 +128,10 @@ public record ForecastJobConfig(KafkaSettings kafka, String groupId, UpdaterSett
         conf.set(StateBackendOptions.STATE_BACKEND, stateBackend);
         if (checkpointDir != null) {
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpointDir.toUri().toString());
+            // Kept when the job is cancelled or its process dies, so that `run --restore latest` can
+            // resume from them (a checkpoint of a job that failed for good is kept either way).
+            conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                    ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         }
         if (prometheusPort != null) {
             conf.setString("metrics.reporter.prom.factory.class",

@@ -1,0 +1,160 @@
+package io.odestream.job.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.odestream.alert.AlertPolicy;
+import io.odestream.demo.DemoModel;
+import io.odestream.demo.DemoSetup;
+import io.odestream.demo.DemoStream;
+import io.odestream.job.forecast.DemoTraffic;
+import io.odestream.job.forecast.OfflineReplay;
+import io.odestream.kafka.KafkaSettings;
+import io.odestream.kafka.OdeTopic;
+import io.odestream.kafka.RecordPublisher;
+import io.odestream.kafka.TopicFollower;
+import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
+import io.odestream.registry.ModelRegistry;
+import io.odestream.registry.testing.TestRegistry;
+import io.odestream.schema.AlertKind;
+import io.odestream.schema.AnomalyAlert;
+import io.odestream.schema.Forecast;
+import io.odestream.schema.ForecastRequest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.avro.specific.SpecificRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A crash of the whole job process and the documented way back (issue 19, items 0 and 3c): the job
+ * runs as an operator runs it ({@code run}, in its own JVM, parallelism 2, checkpoints under
+ * {@code --checkpoint-dir}), is SIGKILLed while the stream flows, and is resumed with
+ * {@code run --restore latest}. A read_committed consumer must then see exactly what an
+ * uninterrupted run gives: every alert of an offline replay of the whole stream, once; every
+ * forecast request answered once, by the served model, from a series state that remembers the
+ * observations before the crash (the alert policy's calibration included, or the alerts would differ).
+ */
+class RunRestoreIT {
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
+    private static final Pattern RESTORING = Pattern.compile("restoring from (\\S+)");
+
+    @TempDir
+    Path dir;
+    private final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+
+    @Test
+    void aJobKilledMidStreamResumesFromItsLatestCheckpointWithNothingLostOrRepeated() throws Exception {
+        KafkaSettings kafka = KAFKA.topics("restore-", "restore-job");
+        TestRegistry registry = TestRegistry.on(kafka).writeKeys(dir.resolve("keys"), "test");
+        try (ModelRegistry r = registry.connect()) {
+            r.publish(registry.signer().sign(DemoModel.bundled()));
+            r.promote(DemoModel.MODEL_ID, DemoModel.VERSION, "served before the crash");
+        }
+        DemoStream stream = DemoStream.generate(DemoStream.Config.defaults());
+        List<ForecastRequest> requests = DemoSetup.requests(stream);
+        List<SpecificRecord> inOrder = DemoTraffic.inEventTimeOrder(stream.observations(), requests);
+        int firstPart = inOrder.size() * 2 / 5;
+
+        Path checkpoints = dir.resolve("checkpoints");
+        List<String> run = List.of("run", "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", "restore-",
+                "--model", DemoModel.MODEL_ID, "--keys", dir.resolve("keys").toString(), "--parallelism", "2",
+                "--checkpoint-dir", checkpoints.toString(), "--checkpoint-interval", "PT1S");
+        List<String> resume = new ArrayList<>(run);
+        resume.addAll(List.of("--restore", "latest"));
+
+        ConcurrentLinkedQueue<Forecast> forecasts = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<AnomalyAlert> alerts = new ConcurrentLinkedQueue<>();
+        try (RecordPublisher publisher = new RecordPublisher(kafka);
+             TopicFollower<Forecast> f = new TopicFollower<>(kafka, OdeTopic.FORECASTS, Forecast.class, forecasts::add,
+                     problems::add);
+             TopicFollower<AnomalyAlert> a = new TopicFollower<>(kafka, OdeTopic.ALERTS, AnomalyAlert.class, alerts::add,
+                     problems::add)) {
+            DemoTraffic.publish(publisher, inOrder.subList(0, firstPart));
+            long beforeKill;
+            try (JobProcess first = JobProcess.start(dir.resolve("first.log"), run)) {
+                await(first, () -> forecasts.size() >= 12 && RetainedCheckpoints.latest(checkpoints).isPresent(),
+                        "the first run's committed forecasts and a complete checkpoint");
+                assertTrue(first.output().contains("starting without saved state"), first.output());
+                // The rest of the stream starts flowing; the kill falls in the middle of it, with
+                // records read, state changed and output written since the last checkpoint.
+                Thread feeder = new Thread(() -> DemoTraffic.publishPaced(publisher, inOrder.subList(firstPart, inOrder.size())));
+                feeder.start();
+                Thread.sleep(2_500);
+                first.kill();
+                beforeKill = forecasts.size();
+                feeder.join();
+            }
+            Path latest = RetainedCheckpoints.latest(checkpoints).orElseThrow();
+            long resumedAt = System.nanoTime();
+            try (JobProcess resumed = JobProcess.start(dir.resolve("resumed.log"), resume)) {
+                await(resumed, () -> RESTORING.matcher(resumed.output()).find(), "the resumed run to say what it restores");
+                double saysSeconds = (System.nanoTime() - resumedAt) / 1e9;
+                Matcher m = RESTORING.matcher(resumed.output());
+                assertTrue(m.find());
+                assertEquals(latest.toString(), m.group(1), "resumes from the newest retained checkpoint");
+                await(resumed, () -> forecasts.size() > beforeKill, "the first forecast after the restore");
+                double recoverySeconds = (System.nanoTime() - resumedAt) / 1e9;
+                DemoTraffic.endOfStream(stream, 2).forEach(o -> publisher.sendNow(OdeTopic.OBSERVATIONS, o));
+                await(resumed, () -> forecasts.size() >= requests.size(), "every request answered");
+                quiet(alerts, forecasts);
+                System.out.printf("restore: killed with %d of %d forecasts committed; resumed from %s; restore announced after %.1f s, first new "
+                        + "output %.1f s after `run --restore latest` started; %d forecasts, %d alerts%n",
+                        beforeKill, requests.size(), latest.getParent().getFileName() + "/" + latest.getFileName(),
+                        saysSeconds, recoverySeconds, forecasts.size(), alerts.size());
+            }
+        }
+        assertTrue(problems.isEmpty(), "topic followers: " + problems);
+
+        Map<String, Forecast> byRequest = new HashMap<>();
+        for (Forecast f : forecasts) {
+            assertEquals(null, byRequest.put(f.getRequestId(), f), "answered twice: " + f.getRequestId());
+            assertEquals(null, f.getError(), "the series kept its state through the crash: " + f.getRequestId());
+            assertEquals(DemoModel.VERSION, f.getModelVersion(), "the served model came back with the state");
+        }
+        assertEquals(requests.stream().map(ForecastRequest::getRequestId).sorted().toList(),
+                byRequest.keySet().stream().sorted().toList(), "every request answered once");
+
+        AlertPolicy d = AlertPolicy.defaults(); // what `run` builds with its default --alert-floor 8.0
+        AlertPolicy policy = new AlertPolicy(d.window(), d.minHistory(), d.alpha(), d.defaultThreshold(), d.clearAlpha(),
+                d.cooldownMillis(), 8.0);
+        List<String> expected = OfflineReplay.alerts(stream.observations(), DemoModel.bundled(), policy, 16);
+        assertFalse(expected.isEmpty(), "the stream must raise alerts, or exactly-once of alerts proves nothing");
+        assertTrue(alerts.stream().allMatch(al -> al.getKind() == AlertKind.ANOMALY), "no model errors: " + alerts);
+        assertEquals(expected, alerts.stream().map(al -> al.getSeriesId() + "@" + al.getEventTime().toEpochMilli())
+                .sorted().toList(), "the alerts of an uninterrupted replay, each once");
+    }
+
+    private void await(JobProcess job, BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!condition.getAsBoolean()) {
+            assertTrue(problems.isEmpty(), "topic followers: " + problems);
+            if (!job.isAlive()) {
+                throw new AssertionError("the job's process ended while waiting for " + what + ":\n" + job.output());
+            }
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + "; the job's output:\n" + job.output());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Until neither topic received anything for 3 s (several checkpoint intervals). */
+    private static void quiet(ConcurrentLinkedQueue<?> a, ConcurrentLinkedQueue<?> b) throws InterruptedException {
+        int last = -1;
+        while (a.size() + b.size() != last) {
+            last = a.size() + b.size();
+            Thread.sleep(3_000);
+        }
+    }
+}
