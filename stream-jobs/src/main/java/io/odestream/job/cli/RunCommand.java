@@ -150,8 +150,14 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AlertPolicy policy = AlertPolicy.defaults().withFloor(alertFloor).withWarmUpZ(alertWarmUpZ)
-                .withEscalationNats(alertEscalationNats).withShortWindow(alertShortWindow);
+        AlertPolicy policy;
+        try {
+            policy = AlertPolicy.defaults().withFloor(alertFloor).withWarmUpZ(alertWarmUpZ)
+                    .withEscalationNats(alertEscalationNats).withShortWindow(alertShortWindow);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--alert-floor / --alert-warmup-z / --alert-escalation-nats / "
+                    + "--alert-short-window: " + e.getMessage(), e);
+        }
         UpdaterSettings updater = UpdaterSettings.defaults(modelId, new ArtifactVerifier(keys.load()))
                 .withAlertPolicy(policy).withSamples(samples, scoreSamples).withKeyTtl(ttl);
         if (periodicEvery != null) {
