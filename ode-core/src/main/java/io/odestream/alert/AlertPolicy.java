@@ -29,7 +29,7 @@ import java.util.Arrays;
  * {@code defaultThreshold} triggers instead.
  *
  * <p><b>Hysteresis.</b> A triggering score raises an alert only when the series has no open
- * incident; the alert opens one. The incident closes once the scores have been at the clear level
+ * incident (or escalates it, below); the alert opens one. The incident closes once the scores have been at the clear level
  * ({@code p > clearAlpha}, or below the default threshold during warm-up) for {@code cooldownMillis}
  * of event time, counted from the first quiet score; any non-quiet score in between restarts the
  * count. A stretch with no scores at all after a quiet score counts as quiet.
@@ -285,8 +285,13 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         }
         double threshold = Double.NaN;
         if (raise) {
-            threshold = zWarmUp || !calibrated ? (zWarmUp ? warmUpZ : defaultThreshold)
-                    : Math.max(exceedanceThreshold(track), floor);
+            if (zWarmUp) {
+                // the raw score this observation would have had at |z| = warmUpZ (a Gaussian predictive's
+                // score grows by z²/2), so the alert record's "score > threshold" stays in one unit
+                threshold = score - 0.5 * (maxAbsZ * maxAbsZ - warmUpZ * warmUpZ);
+            } else {
+                threshold = calibrated ? Math.max(exceedanceThreshold(track), floor) : defaultThreshold;
+            }
             track.raisedAtMillis = timeMillis;
             track.quietSinceMillis = AlertTrack.NOT_QUIET;
             track.incidentPeak = surprise;

@@ -44,6 +44,13 @@ class AlertPolicyIncidentTest {
             AlertTrack track = DEFAULTS.newTrack();
             double[] z = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), 6.0};
             assertEquals(List.of(4), raises(DEFAULTS, track, z, sigma, 0), "σ = " + sigma);
+            AlertTrack again = DEFAULTS.newTrack();
+            for (int i = 0; i < 4; i++) {
+                DEFAULTS.observe(again, i * MINUTE, nll(z[i], sigma), Math.abs(z[i]));
+            }
+            AlertDecision d = DEFAULTS.observe(again, 4 * MINUTE, nll(6.0, sigma), 6.0);
+            assertEquals(nll(DEFAULTS.warmUpZ(), sigma), d.threshold(), 1e-9,
+                    "the alert's threshold: the raw score at |z| = warmUpZ, in the score's own unit");
         }
     }
 
