@@ -29,10 +29,11 @@ import java.util.Arrays;
  * {@code defaultThreshold} triggers instead.
  *
  * <p><b>Hysteresis.</b> A triggering score raises an alert only when the series has no open
- * incident (or escalates it, below); the alert opens one. The incident closes once the scores have been at the clear level
- * ({@code p > clearAlpha}, or below the default threshold during warm-up) for {@code cooldownMillis}
- * of event time, counted from the first quiet score; any non-quiet score in between restarts the
- * count. A stretch with no scores at all after a quiet score counts as quiet.
+ * incident (or escalates it, below); the alert opens one. The incident closes once the scores have
+ * been at the clear level ({@code p > clearAlpha}, or below the default threshold during warm-up)
+ * for {@code cooldownMillis} of event time, counted from the first quiet score; any non-quiet score
+ * in between restarts the count. A stretch with no scores at all after a quiet score counts as
+ * quiet.
  *
  * <p><b>Multi-scale</b> ({@code shortWindow = w > 1}). A point score catches a single surprising
  * value, not a stretch of moderately surprising ones (a changed pattern, a drift). With w > 1 the
@@ -138,8 +139,8 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
                     + escalationNats);
         }
         if (!Double.isNaN(warmUpZ) && !(warmUpZ > 0 && Double.isFinite(warmUpZ))) {
-            throw new IllegalArgumentException("warmUpZ must be a finite |z| > 0, or NaN (the raw warm-up threshold), got "
-                    + warmUpZ);
+            throw new IllegalArgumentException("warmUpZ must be a finite |z| > 0, or NaN (the raw warm-up threshold), "
+                    + "got " + warmUpZ);
         }
     }
 

@@ -36,7 +36,7 @@ public final class AlertTrack {
      * single-scale.
      */
     public double[] recentMeans;
-    /** Ring of the surprisals (−ln p) of the last {@link AlertPolicy#shortWindow()} scores; empty when single-scale. */
+    /** Ring of the surprisals (−ln p) of the last {@link AlertPolicy#shortWindow()} scores; empty if single-scale. */
     public double[] surprisals;
     /** Ring index the next surprisal is written to. */
     public int surprisalNext;

@@ -42,7 +42,8 @@ class AlertPolicyIncidentTest {
         Random random = new Random(1);
         for (double sigma : new double[] {1e-3, 1, 1e4}) {
             AlertTrack track = DEFAULTS.newTrack();
-            double[] z = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), 6.0};
+            double[] z = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), random.nextGaussian(),
+                6.0};
             assertEquals(List.of(4), raises(DEFAULTS, track, z, sigma, 0), "σ = " + sigma);
             AlertTrack again = DEFAULTS.newTrack();
             for (int i = 0; i < 4; i++) {

@@ -69,6 +69,7 @@ class JobMainTest {
     void aBadAlertSettingIsAnErrorNamingItsOption() {
         Result r = jobMain("run", "--model", "m", "--alert-warmup-z", "0");
         assertEquals(1, r.exit(), r.err());
-        assertTrue(r.err().contains("--alert-warmup-z") && r.err().contains("warmUpZ must be a finite |z| > 0"), r.err());
+        assertTrue(r.err().contains("--alert-warmup-z") && r.err().contains("warmUpZ must be a finite |z| > 0"),
+                r.err());
     }
 }
