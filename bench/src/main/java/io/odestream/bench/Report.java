@@ -33,9 +33,13 @@ final class Report {
         System.out.println();
         System.out.printf(Locale.ROOT, "- model: %s%n", model.description());
         if (modelJob != null) {
-            System.out.printf(Locale.ROOT, "- model job: %,d alerts, %d of them at the %d injected jumps; %,d late "
-                            + "observations, %,d applied before the model arrived, %d solver failures%n", f.alerts(),
-                    f.alertsAtInjected(), f.injected(), f.late(), f.beforeModel(), f.solverFailures());
+            long falseAlarms = f.alerts() - f.alertsAtInjected();
+            System.out.printf(Locale.ROOT, "- model job: %,d alerts, %d of them at the %d injected jumps (%.0f %% "
+                            + "alerted); %,d false alarms (%.2f per 10 000 events); %,d late observations, %,d applied "
+                            + "before the model arrived, %d solver failures%n", f.alerts(), f.alertsAtInjected(),
+                    f.injected(), f.injected() == 0 ? Double.NaN : 100.0 * f.alertsAtInjected() / f.injected(),
+                    falseAlarms, 1e4 * falseAlarms / Math.max(1, stream.size()), f.late(), f.beforeModel(),
+                    f.solverFailures());
             System.out.printf(Locale.ROOT, "- throughput: from the first record through the pipeline to the end of "
                     + "the bounded job (final checkpoint and commit included, start-up not); checkpoints every %d ms; "
                     + "the pass-through job writes one record per series every %d events%n",

@@ -28,10 +28,13 @@ public final class DemoSetup {
      * The demo's alerting: calibrated per series after 100 scores (the first ~2 minutes, the
      * stream's anomaly-free warm-up), alpha 1 %, and a floor of 8 nats — a trained model scores
      * ordinary readings of three channels at about −1 to 3 nats, so the floor leaves a series it
-     * predicts well quiet while a jump of several noise-σ clears it by far.
+     * predicts well quiet while a jump of several noise-σ clears it by far. Before a series has its
+     * 100 scores it alerts on |z| ≥ 5 (the product's scale-free warm-up), and an open incident lets a
+     * far larger surprise through (the product's escalation).
      */
     public static AlertPolicy alertPolicy() {
-        return new AlertPolicy(512, 100, 0.01, 12.0, 0.05, 20_000L, 8.0);
+        return new AlertPolicy(512, 100, 0.01, 12.0, 0.05, 20_000L, 8.0).withWarmUpZ(AlertPolicy.DEFAULT_WARM_UP_Z)
+                .withEscalationNats(AlertPolicy.DEFAULT_ESCALATION_NATS);
     }
 
     /** The demo's alerting, 16 samples per score, 64 per forecast, 128 recent observations per series. */

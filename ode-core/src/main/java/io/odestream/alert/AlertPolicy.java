@@ -29,10 +29,32 @@ import java.util.Arrays;
  * {@code defaultThreshold} triggers instead.
  *
  * <p><b>Hysteresis.</b> A triggering score raises an alert only when the series has no open
- * incident; the alert opens one. The incident closes once the scores have been at the clear level
- * ({@code p > clearAlpha}, or below the default threshold during warm-up) for {@code cooldownMillis}
- * of event time, counted from the first quiet score; any non-quiet score in between restarts the
- * count. A stretch with no scores at all after a quiet score counts as quiet.
+ * incident (or escalates it, below); the alert opens one. The incident closes once the scores have
+ * been at the clear level ({@code p > clearAlpha}, or below the default threshold during warm-up)
+ * for {@code cooldownMillis} of event time, counted from the first quiet score; any non-quiet score
+ * in between restarts the count. A stretch with no scores at all after a quiet score counts as
+ * quiet.
+ *
+ * <p><b>Multi-scale</b> ({@code shortWindow = w > 1}). A point score catches a single surprising
+ * value, not a stretch of moderately surprising ones (a changed pattern, a drift). With w > 1 the
+ * policy also keeps, per score, the mean surprisal −ln p of the last w scores and calibrates it the
+ * same way against its own recent values (the multi-scale likelihood of HTM's "anomaly likelihood",
+ * Ahmad et al. 2017, put on the same conformal footing as the point score). The two tail
+ * probabilities are combined by Bonferroni, {@code p = min(1, 2·min(p_point, p_mean))}, so alpha
+ * stays a bound on the false-alarm rate per score.
+ *
+ * <p><b>Warm-up on z.</b> A raw negative log density is in the data's units (a series measured in
+ * thousands has scores many nats higher than one measured in units), so no one default threshold fits
+ * every new series. With {@code warmUpZ} set, and when the caller gives the score's largest absolute
+ * z-score over the channels, a score during warm-up triggers on {@code |z| ≥ warmUpZ} instead: scale
+ * free, so a new series alerts on a 6σ jump from its second scored observation and stays quiet on
+ * noise.
+ *
+ * <p><b>Escalation.</b> An open incident never hides a larger surprise: a triggering score at least
+ * {@code escalationNats} more surprising than the score that opened (or last escalated) the incident
+ * raises again (surprise: −ln p once calibrated, z²/2 or the raw score during warm-up). The incident
+ * stays one incident (its cool-down starts afresh). So a false alarm during warm-up, or a small
+ * incident, cannot silence a series' later, larger jump.
  *
  * <p>Cost per score: one pass over the ring (O(window)), no allocation besides the returned
  * decision; the raw threshold (a quantile) is computed only when an alert is raised.
@@ -52,7 +74,15 @@ import java.util.Arrays;
  *                         At most minHistory / 2, so the tail is fitted on the top half at most.
  */
 public record AlertPolicy(int window, int minHistory, double alpha, double defaultThreshold, double clearAlpha,
-                          long cooldownMillis, double floor, int tailSize) implements java.io.Serializable {
+                          long cooldownMillis, double floor, int tailSize, int shortWindow, double escalationNats,
+                          double warmUpZ) implements java.io.Serializable {
+
+    /** Point scores only, no escalation, the raw warm-up rule. */
+    public AlertPolicy(int window, int minHistory, double alpha, double defaultThreshold, double clearAlpha,
+                       long cooldownMillis, double floor, int tailSize) {
+        this(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, floor, tailSize, 1,
+                Double.POSITIVE_INFINITY, Double.NaN);
+    }
 
     /** Calibration only (no floor), empirical p only (no tail). */
     public AlertPolicy(int window, int minHistory, double alpha, double defaultThreshold, double clearAlpha,
@@ -100,17 +130,67 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         if (Double.isNaN(floor) || floor == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException("floor must be a raw score or -Infinity (no floor), got " + floor);
         }
+        if (shortWindow < 1 || shortWindow > window) {
+            throw new IllegalArgumentException("shortWindow must be in [1, window=" + window + "], got " + shortWindow
+                    + " (1 = point scores only)");
+        }
+        if (!(escalationNats >= 0)) {
+            throw new IllegalArgumentException("escalationNats must be >= 0 or Infinity (never escalate), got "
+                    + escalationNats);
+        }
+        if (!Double.isNaN(warmUpZ) && !(warmUpZ > 0 && Double.isFinite(warmUpZ))) {
+            throw new IllegalArgumentException("warmUpZ must be a finite |z| > 0, or NaN (the raw warm-up threshold), "
+                    + "got " + warmUpZ);
+        }
+    }
+
+    /** This policy with the multi-scale rule over {@code scores} recent scores (1 = off). */
+    public AlertPolicy withShortWindow(int scores) {
+        return new AlertPolicy(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, floor, tailSize,
+                scores, escalationNats, warmUpZ);
+    }
+
+    /** This policy with escalation inside incidents at {@code nats} more surprise (+∞ = off). */
+    public AlertPolicy withEscalationNats(double nats) {
+        return new AlertPolicy(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, floor, tailSize,
+                shortWindow, nats, warmUpZ);
+    }
+
+    /** This policy with the scale-free warm-up rule at {@code z} (NaN = the raw threshold). */
+    public AlertPolicy withWarmUpZ(double z) {
+        return new AlertPolicy(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, floor, tailSize,
+                shortWindow, escalationNats, z);
+    }
+
+    /** This policy with another floor. */
+    public AlertPolicy withFloor(double rawFloor) {
+        return new AlertPolicy(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, rawFloor,
+                tailSize, shortWindow, escalationNats, warmUpZ);
+    }
+
+    private boolean multiScale() {
+        return shortWindow > 1;
     }
 
     /**
      * The product's defaults: a 1024-score window (8 KiB per series), calibrated after 256 scores,
-     * alpha 0.004 (about one false alarm per 250 scores on stationary noise before hysteresis, the
-     * smallest alpha that 256 scores can resolve), normal again at p > 0.05 for 10 minutes, and a
-     * warm-up threshold of 12 nats (a 4.7σ miss of a unit-scale Gaussian channel).
+     * alpha 0.004 (about one false alarm per 250 scores on stationary noise before hysteresis), an
+     * exponential tail on the top 32 (so p resolves far below 1/1024 and a larger surprise can be
+     * told from a large one), normal again at p > 0.05 for 10 minutes; during
+     * warm-up a score triggers at |z| ≥ 5 (a 6σ jump alerts, Gaussian noise does so about once in
+     * 1.7 million scores), or, where the caller has no z, at 12 nats (a 4.7σ miss of a unit-scale
+     * Gaussian channel); an open incident raises again on a score 7 nats (a thousand times) more
+     * surprising than its peak.
      */
     public static AlertPolicy defaults() {
-        return new AlertPolicy(1024, 256, 0.004, 12.0, 0.05, 10 * 60_000L);
+        return new AlertPolicy(1024, 256, 0.004, 12.0, 0.05, 10 * 60_000L, Double.NEGATIVE_INFINITY, 32, 1,
+                DEFAULT_ESCALATION_NATS, DEFAULT_WARM_UP_Z);
     }
+
+    /** The default {@link #escalationNats}: a surprise a thousand times less likely than the incident's peak. */
+    public static final double DEFAULT_ESCALATION_NATS = Math.log(1000);
+    /** The default {@link #warmUpZ}: below the 6σ jump a new series must alert on, far above noise. */
+    public static final double DEFAULT_WARM_UP_Z = 5.0;
 
     /** A fresh track for one series, its ring sized to {@link #window}. */
     public AlertTrack newTrack() {
@@ -120,25 +200,65 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
     /**
      * Judges {@code score} (observed at {@code timeMillis}) against the series' recent scores, advances
      * the incident state, then adds the score to the series' sample. A NaN score changes nothing.
-     * Infinite scores are ordered like any other (+∞ is the most surprising).
+     * Infinite scores are ordered like any other (+∞ is the most surprising). No z-score: the raw
+     * warm-up rule.
      */
     public AlertDecision observe(AlertTrack track, long timeMillis, double score) {
+        return observe(track, timeMillis, score, Double.NaN);
+    }
+
+    /**
+     * As {@link #observe(AlertTrack, long, double)}, with the score's largest absolute z-score over
+     * its channels for the scale-free warm-up rule ({@link #warmUpZ}); NaN when there is none.
+     */
+    public AlertDecision observe(AlertTrack track, long timeMillis, double score, double maxAbsZ) {
         if (Double.isNaN(score)) {
             return new AlertDecision(false, track.open, Double.NaN, Double.NaN);
         }
         track.fitTo(window);
+        if (multiScale()) {
+            track.fitMultiScale(shortWindow);
+        }
         int n = track.size;
-        int atLeast = countAtLeast(track, score);
+        int atLeast = countAtLeast(track.recent, n, score);
         boolean calibrated = n >= minHistory;
-        double tailP = calibrated ? tailProbability(track, score, atLeast) : 1.0;
-        // p ≤ alpha and p > clearAlpha: the empirical part in counts, so the raise rule and its reported
-        // threshold agree exactly
-        boolean triggers = calibrated
-                ? (atLeast <= maxExceedances(alpha, n) || tailP <= alpha) && score >= floor
-                : score >= defaultThreshold;
-        boolean quiet = calibrated
-                ? (atLeast > maxExceedances(clearAlpha, n) && tailP > clearAlpha) || score < floor
-                : score < defaultThreshold;
+        double tailP = calibrated ? tailProbability(track.recent, n, score, atLeast) : 1.0;
+        double pointP = Math.min((1.0 + atLeast) / (n + 1), tailP);
+        boolean zWarmUp = !calibrated && !Double.isNaN(warmUpZ) && !Double.isNaN(maxAbsZ);
+        boolean triggers;
+        boolean quiet;
+        double p;
+        double surprise;
+        double mean = 0;
+        double surprisal = -Math.log(pointP);
+        if (multiScale()) {
+            mean = shortMean(track, surprisal);
+            int meansAtLeast = countAtLeast(track.recentMeans, n, mean);
+            double meanP = Math.min((1.0 + meansAtLeast) / (n + 1),
+                    calibrated ? tailProbability(track.recentMeans, n, mean, meansAtLeast) : 1.0);
+            p = Math.min(1.0, 2 * Math.min(pointP, meanP));
+        } else {
+            p = pointP;
+        }
+        if (zWarmUp) {
+            triggers = maxAbsZ >= warmUpZ;
+            quiet = !triggers;
+            surprise = 0.5 * maxAbsZ * maxAbsZ;
+        } else if (!calibrated) {
+            triggers = score >= defaultThreshold;
+            quiet = !triggers;
+            surprise = score;
+        } else if (multiScale()) {
+            triggers = p <= alpha && score >= floor;
+            quiet = p > clearAlpha || score < floor;
+            surprise = -Math.log(p);
+        } else {
+            // p ≤ alpha and p > clearAlpha: the empirical part in counts, so the raise rule and its reported
+            // threshold agree exactly
+            triggers = (atLeast <= maxExceedances(alpha, n) || tailP <= alpha) && score >= floor;
+            quiet = (atLeast > maxExceedances(clearAlpha, n) && tailP > clearAlpha) || score < floor;
+            surprise = -Math.log(p);
+        }
 
         // quiet for the whole cool-down before this score (a silent gap counts as quiet)
         if (track.open && track.quietSinceMillis != AlertTrack.NOT_QUIET
@@ -146,15 +266,14 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
             close(track);
         }
         boolean raise = false;
-        double threshold = Double.NaN;
         if (!track.open) {
             if (triggers) {
                 raise = true;
-                threshold = calibrated ? Math.max(exceedanceThreshold(track), floor) : defaultThreshold;
                 track.open = true;
-                track.raisedAtMillis = timeMillis;
-                track.quietSinceMillis = AlertTrack.NOT_QUIET;
             }
+        } else if (triggers && escalationNats != Double.POSITIVE_INFINITY
+                && surprise >= track.incidentPeak + escalationNats) {
+            raise = true; // a larger surprise than the incident has reported: never hidden by it
         } else if (quiet) {
             if (track.quietSinceMillis == AlertTrack.NOT_QUIET) {
                 track.quietSinceMillis = timeMillis;
@@ -165,13 +284,43 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         } else {
             track.quietSinceMillis = AlertTrack.NOT_QUIET;
         }
-        track.push(score);
-        return new AlertDecision(raise, track.open, anomalyProbability(atLeast, n, tailP), threshold);
+        double threshold = Double.NaN;
+        if (raise) {
+            if (zWarmUp) {
+                // the raw score this observation would have had at |z| = warmUpZ (a Gaussian predictive's
+                // score grows by z²/2), so the alert record's "score > threshold" stays in one unit
+                threshold = score - 0.5 * (maxAbsZ * maxAbsZ - warmUpZ * warmUpZ);
+            } else {
+                threshold = calibrated ? Math.max(exceedanceThreshold(track), floor) : defaultThreshold;
+            }
+            track.raisedAtMillis = timeMillis;
+            track.quietSinceMillis = AlertTrack.NOT_QUIET;
+            track.incidentPeak = surprise;
+        }
+        if (multiScale()) {
+            track.push(score, surprisal, mean);
+        } else {
+            track.push(score);
+        }
+        double probability = multiScale() ? (n == 0 ? 0.0 : 1 - p) : anomalyProbability(atLeast, n, tailP);
+        return new AlertDecision(raise, track.open, probability, threshold);
+    }
+
+    /** The mean surprisal of the last shortWindow scores, this one included (fewer while the series is young). */
+    private double shortMean(AlertTrack track, double surprisal) {
+        int older = Math.min(track.size, shortWindow - 1);
+        double sum = surprisal;
+        double[] ring = track.surprisals;
+        for (int i = 1; i <= older; i++) {
+            sum += ring[Math.floorMod(track.surprisalNext - i, ring.length)];
+        }
+        return sum / (older + 1);
     }
 
     /**
      * The anomaly probability {@code score} would get now, without changing the track (for a forecast
-     * or a what-if; {@link #observe} returns the same number): 1 − {@link #tailProbability}.
+     * or a what-if; {@link #observe} returns the same number for a single-scale policy; a multi-scale one
+     * also weighs the short window): 1 − {@link #tailProbability}.
      */
     public double anomalyProbability(AlertTrack track, double score) {
         return 1 - tailProbability(track, score);
@@ -191,8 +340,8 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
             view = track.copy();
             view.fitTo(window);
         }
-        int atLeast = countAtLeast(view, score);
-        double tailP = view.size >= minHistory ? tailProbability(view, score, atLeast) : 1.0;
+        int atLeast = countAtLeast(view.recent, view.size, score);
+        double tailP = view.size >= minHistory ? tailProbability(view.recent, view.size, score, atLeast) : 1.0;
         return Math.min((1.0 + atLeast) / (view.size + 1), tailP);
     }
 
@@ -207,12 +356,11 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
      * tail). Needs the top k: selected from a copy, which happens only for scores among the k largest
      * (about k/window of the scores), so the common path stays one pass and allocation-free.
      */
-    private double tailProbability(AlertTrack track, double score, int atLeast) {
+    private double tailProbability(double[] ring, int n, double score, int atLeast) {
         if (tailSize == 0 || atLeast >= tailSize) {
             return 1.0;
         }
-        int n = track.size;
-        double[] sorted = Arrays.copyOf(track.recent, n);
+        double[] sorted = Arrays.copyOf(ring, n);
         Arrays.sort(sorted);
         double u = sorted[n - tailSize];
         return (double) tailSize / (n + 1) * Math.exp(-(score - u) / tailScale(sorted, u));
@@ -228,9 +376,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         return Math.max(excess / tailSize, 1e-9 * Math.max(1.0, Math.abs(u)));
     }
 
-    private static int countAtLeast(AlertTrack track, double score) {
-        double[] recent = track.recent;
-        int n = track.size;
+    private static int countAtLeast(double[] recent, int n, double score) {
         int atLeast = 0;
         for (int i = 0; i < n; i++) {
             if (recent[i] >= score) {
@@ -269,6 +415,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
 
     private static void close(AlertTrack track) {
         track.open = false;
+        track.incidentPeak = 0;
         track.quietSinceMillis = AlertTrack.NOT_QUIET;
     }
 }

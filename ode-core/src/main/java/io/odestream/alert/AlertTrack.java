@@ -10,7 +10,9 @@ import java.util.Arrays;
  * types and primitive arrays only), so keyed state serialises it field by field with the POJO
  * serializer and the schema can evolve, instead of falling back to Kryo.
  *
- * <p>Size: {@code 8 · window} bytes for the ring plus five scalars.
+ * <p>Size: {@code 8 · window} bytes for the ring plus five scalars; with a multi-scale policy
+ * ({@link AlertPolicy#shortWindow()} &gt; 1) another {@code 8 · window} for the ring of short-window
+ * means and {@code 8 · shortWindow} for the recent surprisals.
  */
 public final class AlertTrack {
     /** {@link #quietSinceMillis} when the series is not in a quiet stretch of an open incident. */
@@ -28,6 +30,18 @@ public final class AlertTrack {
     public long raisedAtMillis;
     /** Event time since which the scores of the open incident have been at the clear level, or {@link #NOT_QUIET}. */
     public long quietSinceMillis;
+    /**
+     * Multi-scale calibration: the mean surprisal of the last short window at each of the scores in
+     * {@link #recent}, slot for slot (same {@link #size} and {@link #next}); empty when the policy is
+     * single-scale.
+     */
+    public double[] recentMeans;
+    /** Ring of the surprisals (−ln p) of the last {@link AlertPolicy#shortWindow()} scores; empty if single-scale. */
+    public double[] surprisals;
+    /** Ring index the next surprisal is written to. */
+    public int surprisalNext;
+    /** The surprise (nats) of the score that opened or last escalated the open incident; 0 when none is open. */
+    public double incidentPeak;
 
     /** An empty track with no ring; {@link AlertPolicy#observe} sizes the ring to the policy's window. */
     public AlertTrack() {
@@ -40,6 +54,8 @@ public final class AlertTrack {
             throw new IllegalArgumentException("window must be >= 0, got " + window);
         }
         recent = new double[window];
+        recentMeans = new double[0];
+        surprisals = new double[0];
         raisedAtMillis = Long.MIN_VALUE;
         quietSinceMillis = NOT_QUIET;
     }
@@ -58,6 +74,10 @@ public final class AlertTrack {
         c.open = open;
         c.raisedAtMillis = raisedAtMillis;
         c.quietSinceMillis = quietSinceMillis;
+        c.recentMeans = recentMeans == null ? new double[0] : recentMeans.clone();
+        c.surprisals = surprisals == null ? new double[0] : surprisals.clone();
+        c.surprisalNext = surprisalNext;
+        c.incidentPeak = incidentPeak;
         return c;
     }
 
@@ -70,12 +90,46 @@ public final class AlertTrack {
         }
     }
 
+    /** Appends a score with the surprisal it had and the short-window mean of surprisals at it. */
+    void push(double score, double surprisal, double mean) {
+        recentMeans[next] = mean;
+        recent[next] = score;
+        next = next + 1 == recent.length ? 0 : next + 1;
+        if (size < recent.length) {
+            size++;
+        }
+        surprisals[surprisalNext] = surprisal;
+        surprisalNext = surprisalNext + 1 == surprisals.length ? 0 : surprisalNext + 1;
+    }
+
+    /**
+     * Sizes the multi-scale rings for a policy: the means ring to the score ring's length (a track
+     * that had none gets the mean 0 for its older scores: they count as unsurprising windows), the
+     * surprisal ring to {@code shortWindow} (emptied when its length changes).
+     */
+    void fitMultiScale(int shortWindow) {
+        if (recentMeans.length != recent.length) {
+            recentMeans = new double[recent.length];
+        }
+        if (surprisals.length != shortWindow) {
+            surprisals = new double[shortWindow];
+            surprisalNext = 0;
+        }
+    }
+
     /**
      * Re-sizes the ring to {@code window}, keeping the newest scores in order, when it has another
      * length: a track restored from state written under another policy (or a POJO built by the
      * no-arg constructor) keeps working instead of failing on the first event.
      */
     void fitTo(int window) {
+        // state written before the multi-scale fields existed restores them as null
+        if (recentMeans == null) {
+            recentMeans = new double[0];
+        }
+        if (surprisals == null) {
+            surprisals = new double[0];
+        }
         if (recent.length == window) {
             return;
         }
@@ -85,6 +139,15 @@ public final class AlertTrack {
         for (int i = 0; i < keep; i++) {
             int from = Math.floorMod(next - keep + i, Math.max(1, recent.length));
             ring[i] = recent[from];
+        }
+        if (recentMeans.length == recent.length && recent.length > 0) {
+            double[] means = new double[window];
+            for (int i = 0; i < keep; i++) {
+                means[i] = recentMeans[Math.floorMod(next - keep + i, recent.length)];
+            }
+            recentMeans = means;
+        } else {
+            recentMeans = new double[0];
         }
         recent = ring;
         size = keep;
@@ -96,7 +159,9 @@ public final class AlertTrack {
     public boolean equals(Object o) {
         return o instanceof AlertTrack t && t.size == size && t.next == next && t.open == open
                 && t.raisedAtMillis == raisedAtMillis && t.quietSinceMillis == quietSinceMillis
-                && Arrays.equals(t.recent, recent);
+                && Arrays.equals(t.recent, recent) && Arrays.equals(t.recentMeans, recentMeans)
+                && Arrays.equals(t.surprisals, surprisals) && t.surprisalNext == surprisalNext
+                && Double.compare(t.incidentPeak, incidentPeak) == 0;
     }
 
     @Override
@@ -106,7 +171,9 @@ public final class AlertTrack {
         h = 31 * h + next;
         h = 31 * h + Boolean.hashCode(open);
         h = 31 * h + Long.hashCode(raisedAtMillis);
-        return 31 * h + Long.hashCode(quietSinceMillis);
+        h = 31 * h + Long.hashCode(quietSinceMillis);
+        h = 31 * h + Arrays.hashCode(recentMeans);
+        return 31 * h + Double.hashCode(incidentPeak);
     }
 
     @Override

@@ -208,7 +208,22 @@ public final class SeriesMonitor {
     private Verdict scored(MonitoredSeries series, ObservationUpdate u, Score score) {
         AlertTrack track = series.alerts();
         AlertDecision decision = track == null ? null
-                : settings.alertPolicy().observe(track, u.eventTimeMillis(), score.negativeLogDensity());
+                : settings.alertPolicy().observe(track, u.eventTimeMillis(), score.negativeLogDensity(),
+                        maxAbsZ(score.zScores()));
         return new Verdict(Kind.SCORED, u, score, decision, null);
+    }
+
+    /** The largest |z| over the observed channels (NaN for none): the alert policy's scale-free warm-up score. */
+    static double maxAbsZ(double[] zScores) {
+        double max = Double.NaN;
+        if (zScores == null) {
+            return max;
+        }
+        for (double z : zScores) {
+            if (!Double.isNaN(z) && !(Math.abs(z) <= max)) {
+                max = Math.abs(z);
+            }
+        }
+        return max;
     }
 }

@@ -66,6 +66,29 @@ class SeriesMonitorTest {
     }
 
     @Test
+    void theAlertPolicyJudgesTheLargestAbsoluteZOfTheObservedChannels() {
+        assertEquals(4.0, SeriesMonitor.maxAbsZ(new double[] {1.5, Double.NaN, -4.0}), 0.0);
+        assertTrue(Double.isNaN(SeriesMonitor.maxAbsZ(new double[] {Double.NaN, Double.NaN})), "nothing observed");
+        assertTrue(Double.isNaN(SeriesMonitor.maxAbsZ(null)));
+    }
+
+    @Test
+    void aNewSeriesIsJudgedOnItsZScoresSoAFarJumpAlertsAtOnce() {
+        AlertPolicy policy = SETTINGS.alertPolicy();
+        InMemorySeries s = new InMemorySeries(policy.newTrack());
+        for (int i = 0; i < 4; i++) {
+            monitor.step(s, FILTER, 1_000 + i * 1_000L, x, all, i);
+        }
+        double[] jump = {1e6, -0.2, 0.3};
+        AlertTrack before = s.alerts().copy();
+        SeriesMonitor.Verdict v = monitor.step(s, FILTER, 5_000, jump, all, 5);
+        double z = SeriesMonitor.maxAbsZ(v.score().zScores());
+        assertTrue(z > policy.warmUpZ(), "the jump is far outside the predictive: |z| = " + z);
+        assertEquals(policy.observe(before, 5_000, v.score().negativeLogDensity(), z), v.decision());
+        assertTrue(v.raisesAlert(), "its fifth event, an alert");
+    }
+
+    @Test
     void aSolverFailureKeepsTheLastGoodState() {
         InMemorySeries s = new InMemorySeries(null);
         monitor.step(s, FILTER, 1_000, x, all, 1);

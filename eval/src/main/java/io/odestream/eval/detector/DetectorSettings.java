@@ -68,10 +68,14 @@ public record DetectorSettings(int latent, int hidden, int dynamicsHidden, int w
      * (so p resolves below 1/1000), alerts at p ≤ 0.001, normal again at p > 0.01 for 4 hours of
      * event time (NAB's series mostly tick every 5 minutes: ~50 rows). No warm-up rule is needed:
      * the fit rows (≥ 168 of them on NAB) fill the calibration sample before the first scored row.
+     * Multi-scale over 30 scores (a change of pattern over ~2.5 hours at NAB's 5 minutes is caught
+     * though no single row is extreme) and the product's escalation (a larger surprise inside an open
+     * incident raises again); docs/RESULTS.md has the ablation.
      */
     public static AlertPolicy nabPolicy() {
         return new AlertPolicy(1000, 100, 0.001, Double.POSITIVE_INFINITY, 0.01, 4 * 3_600_000L,
-                Double.NEGATIVE_INFINITY, 25);
+                Double.NEGATIVE_INFINITY, 25).withShortWindow(30)
+                .withEscalationNats(AlertPolicy.DEFAULT_ESCALATION_NATS);
     }
 
     LatentOdeTraining.Config trainingConfig() {

@@ -113,6 +113,24 @@ public final class RunCommand implements Callable<Integer> {
             description = "Raw score (nats) an observation must reach to alert, besides its series' calibration (default ${DEFAULT-VALUE}).")
     double alertFloor;
 
+    @Option(names = "--alert-warmup-z", defaultValue = "5.0", paramLabel = "Z",
+            description = "Until a series has its own calibration, an observation alerts when its largest |z| reaches Z: "
+                    + "scale free, so a new series alerts on a 6-sigma jump from its first events whatever its units "
+                    + "(default ${DEFAULT-VALUE}; NaN = the raw 12-nat threshold instead).")
+    double alertWarmUpZ;
+
+    @Option(names = "--alert-escalation-nats", defaultValue = "6.907755278982137", paramLabel = "NATS",
+            description = "Inside an open incident, a score this many nats more surprising than the incident's peak "
+                    + "alerts again, so an incident never hides a larger surprise (default ln 1000; Infinity = one alert "
+                    + "per incident).")
+    double alertEscalationNats;
+
+    @Option(names = "--alert-short-window", defaultValue = "1", paramLabel = "SCORES",
+            description = "Also calibrate the mean surprisal of each series' last SCORES scores, so a stretch of "
+                    + "moderately surprising observations (a changed pattern) alerts though none is extreme alone "
+                    + "(default ${DEFAULT-VALUE}: single observations only).")
+    int alertShortWindow;
+
     @Option(names = "--periodic-every", paramLabel = "DURATION", description = "Emit a forecast per active series every DURATION of event time.")
     Duration periodicEvery;
 
@@ -148,9 +166,14 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // first, so that a wrong --restore fails before anything is read or built
         Path restoreFrom = restore == null ? null : RetainedCheckpoints.resolve(restore, checkpointDir);
-        AlertPolicy defaults = AlertPolicy.defaults();
-        AlertPolicy policy = new AlertPolicy(defaults.window(), defaults.minHistory(), defaults.alpha(),
-                defaults.defaultThreshold(), defaults.clearAlpha(), defaults.cooldownMillis(), alertFloor);
+        AlertPolicy policy;
+        try {
+            policy = AlertPolicy.defaults().withFloor(alertFloor).withWarmUpZ(alertWarmUpZ)
+                    .withEscalationNats(alertEscalationNats).withShortWindow(alertShortWindow);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--alert-floor / --alert-warmup-z / --alert-escalation-nats / "
+                    + "--alert-short-window: " + e.getMessage(), e);
+        }
         ArtifactVerifier verifier = new ArtifactVerifier(keys.load());
         UpdaterSettings updater = UpdaterSettings.defaults(modelId, verifier)
                 .withAlertPolicy(policy).withSamples(samples, scoreSamples).withKeyTtl(ttl);

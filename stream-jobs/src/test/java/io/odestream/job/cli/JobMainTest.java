@@ -73,4 +73,12 @@ class JobMainTest {
         assertEquals(1, r.exit());
         assertTrue(r.err().contains("--signing-key") && r.err().contains("models keygen"), r.err());
     }
+
+    @Test
+    void aBadAlertSettingIsAnErrorNamingItsOption() {
+        Result r = jobMain("run", "--model", "m", "--alert-warmup-z", "0");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().contains("--alert-warmup-z") && r.err().contains("warmUpZ must be a finite |z| > 0"),
+                r.err());
+    }
 }
