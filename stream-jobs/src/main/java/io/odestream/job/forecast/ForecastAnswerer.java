@@ -51,6 +51,7 @@ final class ForecastAnswerer {
                     "no model has been received yet; publish one to the models topic"));
             return;
         }
+        out.dropHistoryOfOtherWidth(s, seriesId, m);
         FilterState state = out.encoded(monitor.encode(s, m.filter), s, seriesId, m);
         if (state == null) {
             out.emit(JobRecords.unanswered(r.getRequestId(), seriesId, version, "series '" + seriesId

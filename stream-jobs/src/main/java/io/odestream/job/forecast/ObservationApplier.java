@@ -71,6 +71,9 @@ final class ObservationApplier {
                             + " channels; it was not applied (fix the producer's channel order/width)"));
             return null;
         }
+        if (m != null) {
+            out.dropHistoryOfOtherWidth(s, o.getSeriesId(), m);
+        }
         int row = rows.next(width);
         double[] values = rows.values(row);
         boolean[] observed = rows.observed(row);

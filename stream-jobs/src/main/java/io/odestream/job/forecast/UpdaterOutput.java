@@ -64,6 +64,28 @@ final class UpdaterOutput {
         return e.state();
     }
 
+    /**
+     * Before {@code m} encodes the series: a history kept at another width (observations buffered
+     * before the first model, whose width the model does not share) cannot be re-encoded, and trying
+     * would throw on every record of the series. It is dropped, counted and said; the series starts
+     * afresh at its next observation.
+     */
+    void dropHistoryOfOtherWidth(SeriesState s, String seriesId, ServingModel m) {
+        if (s.recent == null || s.recent.channels == m.channels()) {
+            return;
+        }
+        metrics.discardedHistories.inc();
+        emit(PosteriorUpdater.ALERTS, JobRecords.problem(AlertKind.MODEL_ERROR, seriesId,
+                Math.max(0, s.lastEventMillis), m.version(), "the series' " + s.recent.size + " recent observations have "
+                        + s.recent.channels + " channels but model v" + m.version() + " has " + m.channels()
+                        + "; they cannot be encoded by it and were dropped: the series starts afresh at its next "
+                        + "observation"));
+        s.recent = null;
+        s.alerts = null;
+        s.forgetFilterState();
+        s.consecutiveFailures = 0;
+    }
+
     private <T> StreamRecord<T> record(T value) {
         return timestamp == NO_TIMESTAMP ? new StreamRecord<>(value) : new StreamRecord<>(value, timestamp);
     }
