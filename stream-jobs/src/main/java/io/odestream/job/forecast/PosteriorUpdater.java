@@ -512,6 +512,11 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         series.update(p.series());
     }
 
+    /** The counters, for tests in this package: the same objects the metric group reports. */
+    UpdaterMetrics metrics() {
+        return metrics;
+    }
+
     /** The job's Monte-Carlo seed ({@link SampleSeed}), under the name the job's tests reproduce it by. */
     static long seed(String id, long time) {
         return SampleSeed.of(id, time);
