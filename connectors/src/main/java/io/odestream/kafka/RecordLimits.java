@@ -23,11 +23,15 @@ public final class RecordLimits {
     public static final int MAX_CHANNELS = 1024;
     /** Most query times of one forecast request. */
     public static final int MAX_QUERY_TIMES = 1024;
-    /** Most Monte-Carlo posterior samples one request may ask for. */
-    public static final int MAX_SAMPLES = 4096;
+    /**
+     * Most Monte-Carlo posterior samples one request may ask for (16 × the job's default). A forecast's
+     * time grows with its samples: with the demo's model, on a shared 2-core machine, 64 samples took
+     * 0.2 s, 4096 took 17 s (docs/RELIABILITY.md), all of it holding every series of the subtask.
+     */
+    public static final int MAX_SAMPLES = 1024;
     /**
      * Most samples × query times of one request: the predictive summary holds that many decoded
-     * vectors at once (64 samples at 1024 times, or 4096 samples at 16 times).
+     * vectors at once (64 samples at 1024 times, or 1024 samples at 64 times).
      */
     public static final int MAX_SAMPLED_POINTS = 65_536;
 
