@@ -41,6 +41,48 @@ class ObservationValidatorTest {
     }
 
     @Test
+    void aTimeBeforeTheYear2000IsAUnitsBugAndIsRejected() {
+        long secondsSentAsMillis = now / 1000; // January 1970
+        Rejection r = threeChannels.validate(observation("s", secondsSentAsMillis, 1.0, 2.0, 3.0)).orElseThrow();
+        assertEquals(Rejection.Reason.INVALID_EVENT_TIME, r.reason());
+        assertTrue(r.detail().contains("1970-01") && r.detail().contains("milliseconds, not seconds"), r.detail());
+        assertTrue(threeChannels.validate(observation("s",
+                ObservationValidator.EARLIEST_EVENT_TIME.toEpochMilli(), 1.0, 2.0, 3.0)).isEmpty());
+        ObservationValidator replayOf1990s = new ObservationValidator(Duration.ofHours(1),
+                java.time.Instant.parse("1990-01-01T00:00:00Z"), ExpectedChannels.exactly(3));
+        assertTrue(replayOf1990s.validate(observation("s", 700_000_000_000L, 1.0, 2.0, 3.0)).isEmpty());
+    }
+
+    @Test
+    void byDefaultARecordADayAheadIsRejectedAndOneASecondAheadIsNot() {
+        ObservationValidator defaults = ObservationValidator.withDefaults();
+        long aDayAhead = System.currentTimeMillis() + Duration.ofDays(1).toMillis() - 1;
+        assertEquals(Rejection.Reason.EVENT_TIME_IN_FUTURE,
+                defaults.validate(observation("s", aDayAhead, 1.0)).orElseThrow().reason());
+        assertEquals(Rejection.Reason.EVENT_TIME_IN_FUTURE,
+                defaults.validate(observation("s", System.currentTimeMillis() + 61_000, 1.0)).orElseThrow().reason());
+        assertTrue(defaults.validate(observation("s", System.currentTimeMillis() + 1_000, 1.0)).isEmpty());
+        assertTrue(ObservationValidator.withMaxFutureSkew(Duration.ofDays(2))
+                .validate(observation("s", aDayAhead, 1.0)).isEmpty());
+    }
+
+    @Test
+    void anObservationOverTheSizeLimitsIsRejectedBeforeItsValuesAreRead() {
+        ObservationValidator any = ObservationValidator.withDefaults();
+        Double[] tooWide = new Double[RecordLimits.MAX_CHANNELS + 1];
+        java.util.Arrays.fill(tooWide, 1.0);
+        assertEquals(Rejection.Reason.CHANNEL_COUNT_MISMATCH,
+                any.validate(observation("s", now, tooWide)).orElseThrow().reason());
+        Double[] widest = java.util.Arrays.copyOf(tooWide, RecordLimits.MAX_CHANNELS);
+        assertTrue(any.validate(observation("s", now, widest)).isEmpty());
+        String longId = "x".repeat(RecordLimits.MAX_SERIES_ID_CHARS + 1);
+        Rejection r = any.validate(observation(longId, now, 1.0)).orElseThrow();
+        assertEquals(Rejection.Reason.INVALID_RECORD, r.reason());
+        assertTrue(r.detail().length() < 200, "the detail quotes the id shortened: " + r.detail());
+        assertTrue(any.validate(observation(longId.substring(1), now, 1.0)).isEmpty());
+    }
+
+    @Test
     void theWrongNumberOfChannelsIsRejected() {
         assertReason(Rejection.Reason.CHANNEL_COUNT_MISMATCH, observation("s", now, 1.0, 2.0));
         assertReason(Rejection.Reason.CHANNEL_COUNT_MISMATCH, observation("s", now, 1.0, 2.0, 3.0, 4.0));

@@ -81,6 +81,12 @@ public final class RunCommand implements Callable<Integer> {
             description = "A silent partition stops holding event time back after this (default ${DEFAULT-VALUE}).")
     Duration idleness;
 
+    @Option(names = "--max-clock-skew", defaultValue = "PT1M", paramLabel = "DURATION",
+            description = "Dead-letter (EVENT_TIME_IN_FUTURE) an observation dated further than this ahead of the wall "
+                    + "clock: accepted, it would move its subtask's event time ahead and make every series on it "
+                    + "wait or arrive late (default ${DEFAULT-VALUE}).")
+    Duration maxClockSkew;
+
     @Option(names = "--checkpoint-interval", defaultValue = "PT10S",
             description = "Exactly-once output is committed at checkpoints (default ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
@@ -181,7 +187,7 @@ public final class RunCommand implements Callable<Integer> {
             updater = updater.withPeriodicForecasts(periodicEvery, horizons);
         }
         ForecastJobConfig config = ForecastJobConfig.defaults(kafka.settings(), updater).withGroupId(groupId)
-                .withEventTime(outOfOrderness, idleness).withCheckpoints(checkpointInterval, checkpointDir)
+                .withEventTime(outOfOrderness, idleness).withMaxClockSkew(maxClockSkew).withCheckpoints(checkpointInterval, checkpointDir)
                 .withStateBackend(stateBackend).withPrometheusPort(prometheusPort).withModelSource(modelSource);
         if (shadowFraction != null) {
             ShadowPromoter.Factory promoter = shadowPromote ? RegistryPromoter.factory(kafka.bootstrapServers(),

@@ -75,9 +75,9 @@ public final class ForecastJob {
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         KafkaSources sources = new KafkaSources(config.kafka());
         Decoded<Observation> observations = sources.read(env, OdeTopic.OBSERVATIONS, config.groupId(),
-                Observation.class, ObservationValidator.withDefaults(), config.bounded());
+                Observation.class, ObservationValidator.withMaxFutureSkew(config.maxClockSkew()), config.bounded());
         Decoded<ForecastRequest> requests = sources.read(env, OdeTopic.FORECAST_REQUESTS, config.groupId(),
-                ForecastRequest.class, new ForecastRequestValidator(), config.bounded());
+                ForecastRequest.class, new ForecastRequestValidator(config.updater().forecastSamples()), config.bounded());
         // Models and the serving pointer are state, not streams: read whole on every start (KafkaSources.Start).
         Decoded<ModelArtifact> models = sources.readState(env, OdeTopic.MODELS, config.groupId(), ModelArtifact.class,
                 artifact -> Optional.empty(), config.bounded()); // the updater checks artifacts and can say why
@@ -124,7 +124,8 @@ public final class ForecastJob {
                 .keyBy(new SeriesKey())
                 .connect(modelUpdates)
                 .transform(batching == null ? "PosteriorUpdater" : "PosteriorUpdater (micro-batches, " + batching.backend() + ")",
-                        new AvroTypeInfo<>(Forecast.class), new PosteriorUpdater(config.updater(), batching))
+                        new AvroTypeInfo<>(Forecast.class), new PosteriorUpdater(config.updater(), batching,
+                                config.outOfOrderness()))
                 .uid("posterior-updater");
         DataStream<Forecast> answered = forecasts;
         if (config.microBatching() != null) {

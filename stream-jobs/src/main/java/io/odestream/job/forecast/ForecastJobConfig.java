@@ -2,6 +2,7 @@ package io.odestream.job.forecast;
 
 import io.odestream.job.shadow.ShadowSettings;
 import io.odestream.kafka.KafkaSettings;
+import io.odestream.kafka.ObservationValidator;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -34,12 +35,14 @@ import org.apache.flink.configuration.StateBackendOptions;
  * @param microBatching      score and absorb observations and answer forecasts in micro-batches across
  *                           series on a batch backend (null = off: each record is handled in the
  *                           per-series operator as it falls due, on the JVM)
+ * @param maxClockSkew       an observation dated further than this ahead of the wall clock is dead-lettered
+ *                           (EVENT_TIME_IN_FUTURE) instead of moving its subtask's watermark to its time
  */
 public record ForecastJobConfig(KafkaSettings kafka, String groupId, UpdaterSettings updater,
                                 Duration outOfOrderness, Duration idleness, boolean bounded,
                                 Duration checkpointInterval, String stateBackend, Path checkpointDir,
                                 Integer prometheusPort, ModelSource modelSource,
-                                ShadowSettings shadow, MicroBatching microBatching) {
+                                ShadowSettings shadow, MicroBatching microBatching, Duration maxClockSkew) {
 
     /** Where the job takes the model it serves from. */
     public enum ModelSource {
@@ -62,6 +65,7 @@ public record ForecastJobConfig(KafkaSettings kafka, String groupId, UpdaterSett
         require(prometheusPort == null || (prometheusPort > 0 && prometheusPort < 65536),
                 "prometheusPort must be a TCP port or null");
         require(modelSource != null, "modelSource is required (REGISTRY or TOPIC)");
+        require(maxClockSkew != null && !maxClockSkew.isNegative(), "maxClockSkew must be >= 0");
         require(shadow == null || modelSource == ModelSource.REGISTRY,
                 "shadow mode needs modelSource REGISTRY: its candidates are the versions published but not promoted");
     }
@@ -69,57 +73,62 @@ public record ForecastJobConfig(KafkaSettings kafka, String groupId, UpdaterSett
     public static ForecastJobConfig defaults(KafkaSettings kafka, UpdaterSettings updater) {
         return new ForecastJobConfig(kafka, "odestream-forecast", updater, Duration.ofSeconds(5),
                 Duration.ofSeconds(10), false, Duration.ofSeconds(10), "hashmap", null, null, ModelSource.REGISTRY,
-                null, null);
+                null, null, ObservationValidator.DEFAULT_MAX_FUTURE_SKEW);
     }
 
     public ForecastJobConfig withGroupId(String id) {
         return new ForecastJobConfig(kafka, id, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, microBatching);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, microBatching, maxClockSkew);
     }
 
     public ForecastJobConfig withUpdater(UpdaterSettings settings) {
         return new ForecastJobConfig(kafka, groupId, settings, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, microBatching);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, microBatching, maxClockSkew);
     }
 
     public ForecastJobConfig withEventTime(Duration outOfOrder, Duration idle) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrder, idle, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, microBatching);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, microBatching, maxClockSkew);
     }
 
     public ForecastJobConfig withBounded(boolean b) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, b, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, microBatching);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, microBatching, maxClockSkew);
     }
 
     public ForecastJobConfig withCheckpoints(Duration interval, Path dir) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, interval,
-                stateBackend, dir, prometheusPort, modelSource, shadow, microBatching);
+                stateBackend, dir, prometheusPort, modelSource, shadow, microBatching, maxClockSkew);
     }
 
     public ForecastJobConfig withStateBackend(String backend) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                backend, checkpointDir, prometheusPort, modelSource, shadow, microBatching);
+                backend, checkpointDir, prometheusPort, modelSource, shadow, microBatching, maxClockSkew);
     }
 
     public ForecastJobConfig withPrometheusPort(Integer port) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, port, modelSource, shadow, microBatching);
+                stateBackend, checkpointDir, port, modelSource, shadow, microBatching, maxClockSkew);
     }
 
     public ForecastJobConfig withModelSource(ModelSource source) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, source, shadow, microBatching);
+                stateBackend, checkpointDir, prometheusPort, source, shadow, microBatching, maxClockSkew);
     }
 
     public ForecastJobConfig withShadow(ShadowSettings settings) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, settings, microBatching);
+                stateBackend, checkpointDir, prometheusPort, modelSource, settings, microBatching, maxClockSkew);
     }
 
     public ForecastJobConfig withMicroBatching(MicroBatching batching) {
         return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
-                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, batching);
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, batching, maxClockSkew);
+    }
+
+    public ForecastJobConfig withMaxClockSkew(Duration skew) {
+        return new ForecastJobConfig(kafka, groupId, updater, outOfOrderness, idleness, bounded, checkpointInterval,
+                stateBackend, checkpointDir, prometheusPort, modelSource, shadow, microBatching, skew);
     }
 
     /** The Flink configuration to create the execution environment (or the cluster) with. */

@@ -1,9 +1,13 @@
 package io.odestream.job.forecast;
 
+import io.odestream.job.JobRecords;
 import io.odestream.job.SampleSeed;
+import io.odestream.job.ServingModel;
+import io.odestream.kafka.Rejection;
 import io.odestream.latent.BatchUpdater;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.SeriesMonitor;
+import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.DeadLetter;
 import io.odestream.schema.Forecast;
@@ -13,6 +17,7 @@ import io.odestream.schema.Observation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -54,7 +59,16 @@ import org.slf4j.LoggerFactory;
  * when it is not older than the series' newest applied observation (nothing pending can be older
  * than the watermark), and goes to the {@link #LATE} side output otherwise; an observation older than
  * that newest one goes there at once, without waiting for the watermark (which starts afresh after a
- * restore and may not pass it again until more data arrives). Nothing is dropped.
+ * restore and may not pass it again until more data arrives). Nothing is dropped. A series' first
+ * observation is the exception to "behind the watermark is applied at once": more than
+ * {@code newSeriesLateness} behind it, it goes to {@link #LATE}, so that a burst of old events cannot
+ * become a new series' history ahead of its first in-order point.
+ *
+ * <p>Bad input ({@link RecordChecks}): a record over a size bound or without the fields the filter
+ * needs is refused before it touches the series' state: an observation with a {@code MODEL_ERROR}
+ * alert, a request with an answer whose {@code error} says why, each counted. A record whose handling
+ * fails unexpectedly is accounted for the same way ({@code failedRecords}) instead of failing the
+ * task, which would replay it after the restore and fail again.
  *
  * <p>Micro-batching ({@link MicroBatching}; off by default): records that are due are not applied one
  * by one but gathered across series in {@link DueRecords} and applied round by round, one record per
@@ -84,6 +98,8 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
      * time, for the series' first points to pass the watermark before it is answered without them.
      */
     static final Duration EARLY_REQUEST_WAIT = Duration.ofSeconds(10);
+    /** How far behind the watermark a series' first observation may be: the job's default out-of-orderness. */
+    static final Duration DEFAULT_NEW_SERIES_LATENESS = Duration.ofSeconds(5);
 
     public static final OutputTag<AnomalyAlert> ALERTS =
             new OutputTag<>("alerts", new AvroTypeInfo<>(AnomalyAlert.class));
@@ -103,6 +119,8 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
 
     private final UpdaterSettings settings;
     private final MicroBatching batching;
+    private final long newSeriesLatenessMillis;
+    private transient RecordChecks checks;
     private transient ValueState<SeriesState> series;
     private transient MapState<Long, List<Either<Observation, ForecastRequest>>> pending;
     private transient BroadcastState<String, ModelArtifact> serving;
@@ -124,8 +142,20 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
 
     /** @param batching micro-batching of updates and forecasts; null for none */
     public PosteriorUpdater(UpdaterSettings settings, MicroBatching batching) {
+        this(settings, batching, DEFAULT_NEW_SERIES_LATENESS);
+    }
+
+    /**
+     * @param newSeriesLateness how far behind the watermark a series' first observation may be and still
+     *                          start it (the job passes its out-of-orderness bound); older ones are late
+     */
+    public PosteriorUpdater(UpdaterSettings settings, MicroBatching batching, Duration newSeriesLateness) {
+        if (newSeriesLateness == null || newSeriesLateness.isNegative()) {
+            throw new IllegalArgumentException("newSeriesLateness must be >= 0, got " + newSeriesLateness);
+        }
         this.settings = settings;
         this.batching = batching;
+        this.newSeriesLatenessMillis = newSeriesLateness.toMillis();
     }
 
     @Override
@@ -141,6 +171,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         pending = getPartitionedState(new MapStateDescriptor<>("pending", Types.LONG, Types.LIST(INPUT_TYPE)));
         timers = getInternalTimerService("series-timers", VoidNamespaceSerializer.INSTANCE, this);
         metrics = new UpdaterMetrics(getMetricGroup());
+        checks = new RecordChecks(settings.forecastSamples());
         out = new UpdaterOutput(output, metrics);
         gate = new ModelGate(settings, serving, metrics, out,
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
@@ -186,11 +217,21 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         Either<Observation, ForecastRequest> record = element.getValue();
         long timestamp = element.hasTimestamp() ? element.getTimestamp() : NO_TIMESTAMP;
         String key = (String) getCurrentKey();
+        if (refused(record, timestamp)) {
+            return;
+        }
         SeriesState s = series.value();
         boolean answerNow = record.isRight() && record.right().getAsOf() == null;
         if (s == null && answerNow) {
             out.stampWith(timestamp);
             forecasts.answer(new SeriesState(), record.right()); // an unknown series: answered, nothing kept
+            return;
+        }
+        if (record.isLeft() && (s == null || s.lastEventMillis == SeriesState.NONE)
+                && tooLateToStart(ForecastJob.eventTime(record))) {
+            metrics.lateObservations.inc();
+            out.stampWith(timestamp);
+            out.emit(LATE, record.left()); // not kept: the series' state stays as it was (none, or requests only)
             return;
         }
         if (s == null) {
@@ -247,6 +288,42 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         waiting.add(request);
         pending.put(newest, waiting);
         return true;
+    }
+
+     * A record no series can use, refused before anything is kept for it: counted, and said in an
+     * alert (an observation) or in the answer (a request).
+     */
+    private boolean refused(Either<Observation, ForecastRequest> record, long timestamp) throws Exception {
+        Optional<Rejection> why = record.isLeft() ? checks.observation(record.left()) : checks.request(record.right());
+        if (why.isEmpty()) {
+            return false;
+        }
+        out.stampWith(timestamp);
+        long version = servedVersion();
+        if (record.isLeft()) {
+            Observation o = record.left();
+            metrics.rejectedObservations.inc();
+            out.emit(ALERTS, JobRecords.problem(AlertKind.MODEL_ERROR, o.getSeriesId(),
+                    o.getEventTime() == null ? 0 : Math.max(0, o.getEventTime().toEpochMilli()), version,
+                    "observation refused, not applied: " + why.get()));
+        } else {
+            ForecastRequest r = record.right();
+            metrics.rejectedRequests.inc();
+            out.emit(JobRecords.unanswered(r.getRequestId(), r.getSeriesId(), version, why.get().toString()));
+        }
+        return true;
+    }
+
+    /** An observation this far behind the watermark cannot be a new series' first. */
+    private boolean tooLateToStart(long time) {
+        long watermark = timers.currentWatermark();
+        return watermark > Long.MIN_VALUE + newSeriesLatenessMillis && time < watermark - newSeriesLatenessMillis;
+    }
+
+    /** The served version for an output record, -1 without a model. */
+    private long servedVersion() throws Exception {
+        ServingModel m = gate.served();
+        return m == null ? -1 : m.version();
     }
 
     @Override
@@ -414,7 +491,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         List<ObservationApplier.PreparedUpdate> prepared = new ArrayList<>(round.size());
         for (DueRecords.Entry e : round) {
             setCurrentKey(e.key());
-            ObservationApplier.PreparedUpdate p = start(e);
+            ObservationApplier.PreparedUpdate p = startOrAccount(e);
             if (p != null) {
                 prepared.add(p);
             }
@@ -426,16 +503,59 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         for (int i = 0; i < outcomes.length; i++) {
             ObservationApplier.PreparedUpdate p = prepared.get(i);
             setCurrentKey(p.entry().key());
-            finish(p, outcomes[i]);
+            try {
+                finish(p, outcomes[i]);
+            } catch (RuntimeException failure) {
+                failed(p.entry(), failure);
+            }
         }
     }
 
     /** Without batching: the record (of the current series) is applied at once, on the JVM filter. */
     private void applyNow(DueRecords.Entry e) throws Exception {
         rows.reset();
-        ObservationApplier.PreparedUpdate p = start(e);
+        ObservationApplier.PreparedUpdate p = startOrAccount(e);
         if (p != null) {
-            finish(p, updates.alone(p));
+            try {
+                finish(p, updates.alone(p));
+            } catch (RuntimeException failure) {
+                failed(e, failure);
+            }
+        }
+    }
+
+    /** {@link #start}, with an unexpected failure accounted for ({@link #failed}) instead of thrown. */
+    private ObservationApplier.PreparedUpdate startOrAccount(DueRecords.Entry e) throws Exception {
+        try {
+            return start(e);
+        } catch (RuntimeException failure) {
+            failed(e, failure);
+            return null;
+        }
+    }
+
+    /**
+     * A record whose handling threw: a bug, but one that must not fail the task (the record would be
+     * replayed after the restore and fail again, for ever). Logged with its stack trace, counted, and
+     * accounted for where its sender looks: an alert for an observation, an answer for a request.
+     */
+    private void failed(DueRecords.Entry e, RuntimeException failure) throws Exception {
+        metrics.failedRecords.inc();
+        LOG.error("series '{}': a record could not be handled and was accounted for instead: {}", e.key(),
+                e.record(), failure);
+        out.stampWith(e.timestamp());
+        long version = servedVersion();
+        String why = "could not be handled: " + failure;
+        if (e.record() == null) {
+            return; // a periodic forecast: the next observation schedules the next one
+        }
+        if (e.isObservation()) {
+            Observation o = e.record().left();
+            out.emit(ALERTS, JobRecords.problem(AlertKind.MODEL_ERROR, o.getSeriesId(),
+                    Math.max(0, o.getEventTime().toEpochMilli()), version, "observation " + why));
+        } else {
+            ForecastRequest r = e.record().right();
+            out.emit(JobRecords.unanswered(r.getRequestId(), r.getSeriesId(), version, "the request " + why));
         }
     }
 
@@ -469,6 +589,11 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         out.stampWith(p.entry().timestamp());
         observations.finish(p, outcome);
         series.update(p.series());
+    }
+
+    /** The counters, for tests in this package: the same objects the metric group reports. */
+    UpdaterMetrics metrics() {
+        return metrics;
     }
 
     /** The job's Monte-Carlo seed ({@link SampleSeed}), under the name the job's tests reproduce it by. */

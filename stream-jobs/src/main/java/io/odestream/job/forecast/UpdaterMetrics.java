@@ -18,6 +18,12 @@ final class UpdaterMetrics {
     final Counter lateObservations;
     final Counter maskedValues;
     final Counter rejectedObservations;
+    /** Requests over a bound or malformed, answered with {@code error} set. */
+    final Counter rejectedRequests;
+    /** Records whose handling failed unexpectedly (a bug): accounted for by an alert or an answer, never a crash. */
+    final Counter failedRecords;
+    /** Series histories of another width than the model's, which cannot be re-encoded and were dropped. */
+    final Counter discardedHistories;
     final Counter waitingForModel;
     final Counter solverFailures;
     final Counter rejectedModels;
@@ -36,6 +42,9 @@ final class UpdaterMetrics {
         lateObservations = g.counter("lateObservations");
         maskedValues = g.counter("maskedNonFiniteValues");
         rejectedObservations = g.counter("rejectedObservations");
+        rejectedRequests = g.counter("rejectedRequests");
+        failedRecords = g.counter("failedRecords");
+        discardedHistories = g.counter("discardedHistories");
         waitingForModel = g.counter("observationsBeforeAnyModel");
         solverFailures = g.counter("solverFailures");
         rejectedModels = g.counter("rejectedModels");

@@ -143,8 +143,11 @@ final class UpdaterOutput {
                     recent.timeOf(i))).setValues(values).setChannels(names == null ? null : List.of(names)).build(),
                     misfit);
         }
+        metrics.discardedHistories.inc();
         s.recent = null;
+        s.alerts = null;
         s.forgetFilterState();
+        s.consecutiveFailures = 0;
     }
 
     /** Every kept observation's values into the model's channel order. */
