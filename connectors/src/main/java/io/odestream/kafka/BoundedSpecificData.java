@@ -1,0 +1,46 @@
+package io.odestream.kafka;
+
+import java.io.IOException;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.Decoder;
+import org.apache.avro.specific.SpecificData;
+
+/**
+ * A generated type's Avro data model whose readers decode through {@link BoundedBinaryDecoder}:
+ * Avro's {@code BinaryMessageDecoder} builds its readers from the model, and this is the one
+ * place a bound can reach them. One instance per {@link AvroSerde}, which sets the length of the
+ * message it is about to decode; not thread-safe, like the serde.
+ */
+final class BoundedSpecificData extends SpecificData {
+
+    private int messageLength;
+
+    /** The same class loader and logical-type conversions as the generated class's own model. */
+    BoundedSpecificData(SpecificData generated) {
+        super(generated.getClassLoader());
+        generated.getConversions().forEach(this::addLogicalTypeConversion);
+    }
+
+    void messageLength(int length) {
+        this.messageLength = length;
+    }
+
+    @Override
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public DatumReader createDatumReader(Schema writer, Schema reader) {
+        DatumReader<Object> resolving = super.createDatumReader(writer, reader);
+        return new DatumReader<Object>() {
+            @Override
+            public void setSchema(Schema schema) {
+                resolving.setSchema(schema);
+            }
+
+            @Override
+            public Object read(Object reuse, Decoder in) throws IOException {
+                return resolving.read(reuse, new BoundedBinaryDecoder((BinaryDecoder) in, messageLength));
+            }
+        };
+    }
+}
