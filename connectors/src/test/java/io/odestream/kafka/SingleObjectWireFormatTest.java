@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.odestream.schema.Observation;
 import io.odestream.schema.ReleasedSchemas;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.junit.jupiter.api.Test;
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * The bytes a producer in another language writes, built exactly as docs/RELIABILITY.md
  * ("Schema evolution and security") documents them, byte by byte: the marker C3 01, the
  * CRC-64-AVRO fingerprint of the writer schema's Parsing Canonical Form as 8 little-endian
- * bytes, then the Avro binary body. Neither Avro's encoder nor its fingerprint code builds them.
+ * bytes, then the Avro binary body. Neither Avro's encoder nor its fingerprint code builds them;
+ * and the bytes the documented Python example wrote (test resources, wire/README.md) decode.
  */
 class SingleObjectWireFormatTest {
 
@@ -47,6 +51,17 @@ class SingleObjectWireFormatTest {
         Observation read = new AvroSerde<>(Observation.class).deserialize(bytes.toByteArray());
         assertEquals(Observation.newBuilder().setSeriesId("pump-7").setEventTime(T).setValues(Arrays.asList(1.5, null))
                 .setTags(null).build(), read);
+    }
+
+    @Test
+    void anObservationWrittenByTheDocumentedPythonExampleDecodes() throws Exception {
+        byte[] bytes;
+        try (InputStream in = getClass().getResourceAsStream("/wire/observation-v1-python-avro-1.11.1.hex")) {
+            bytes = HexFormat.of().parseHex(new String(in.readAllBytes(), StandardCharsets.US_ASCII).strip());
+        }
+        Observation read = new AvroSerde<>(Observation.class).deserialize(bytes);
+        assertEquals(Observation.newBuilder().setSeriesId("pump-7").setEventTime(Instant.parse("2026-12-06T12:00:00Z"))
+                .setValues(Arrays.asList(21.5, null)).setChannels(List.of("temp", "pressure")).build(), read);
     }
 
     /** seriesId "pump-7", eventTime T, values [1.5, null]: the fields every version shares. */

@@ -30,13 +30,16 @@ import org.apache.avro.message.SchemaStore;
  */
 public final class ReleasedSchemas {
 
-    /** Class-path resource listing released schema files, one file name per line, relative to it. */
+    /**
+     * Class-path resource listing released schema files, one a line: the file name, relative to
+     * the index, and the fingerprint it was released with, in hex ({@code #} starts a comment).
+     */
     public static final String INDEX = "io/odestream/schema/released/index";
 
     /** A released schema and where it came from. */
     public record Release(Schema schema, String source, long fingerprint) {
 
-        /** The fingerprint as written in a single-object header's last 8 bytes, in hex, little-endian. */
+        /** The fingerprint in hex, most significant byte first (a single-object header holds its 8 bytes little-endian). */
         public String fingerprintHex() {
             return String.format("%016x", fingerprint);
         }
@@ -64,20 +67,34 @@ public final class ReleasedSchemas {
         return loaded;
     }
 
-    /** Reads every {@value #INDEX} that {@code loader} sees; a schema listed twice is kept once. */
+    /**
+     * Reads every {@value #INDEX} that {@code loader} sees; a schema listed twice is kept once.
+     *
+     * @throws IllegalStateException if a listed file's schema no longer has the fingerprint it
+     *     was released with
+     */
     public static ReleasedSchemas load(ClassLoader loader) {
         Map<Long, Release> releases = new LinkedHashMap<>();
         try {
             Enumeration<URL> indexes = loader.getResources(INDEX);
             while (indexes.hasMoreElements()) {
                 URL index = indexes.nextElement();
-                for (String file : lines(index)) {
-                    URL url = new URL(index, file); // relative to its index, in a jar or a directory
+                for (String line : lines(index)) {
+                    String[] fileAndFingerprint = line.split("\\s+");
+                    if (fileAndFingerprint.length != 2) {
+                        throw new IllegalStateException(index + ": expected '<file> <fingerprint>', found '" + line + "'");
+                    }
+                    URL url = new URL(index, fileAndFingerprint[0]); // relative to its index, in a jar or a directory
                     Schema schema;
                     try (InputStream in = url.openStream()) {
                         schema = new Schema.Parser().parse(in);
                     }
-                    long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+                    long fingerprint = fingerprint(schema);
+                    if (fingerprint != Long.parseUnsignedLong(fileAndFingerprint[1], 16)) {
+                        throw new IllegalStateException(url + " was released with fingerprint " + fileAndFingerprint[1]
+                                + " but its schema now has " + String.format("%016x", fingerprint)
+                                + ": a released schema is never edited; release the change as a new version");
+                    }
                     releases.putIfAbsent(fingerprint, new Release(schema, url.toString(), fingerprint));
                 }
             }
@@ -88,16 +105,16 @@ public final class ReleasedSchemas {
     }
 
     private static List<String> lines(URL index) throws IOException {
-        List<String> files = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
         try (BufferedReader in = new BufferedReader(new InputStreamReader(index.openStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                String file = line.strip();
-                if (!file.isEmpty() && !file.startsWith("#")) {
-                    files.add(file);
+                String content = line.strip();
+                if (!content.isEmpty() && !content.startsWith("#")) {
+                    lines.add(content);
                 }
             }
         }
-        return files;
+        return lines;
     }
 
     /** Every released version of the record type {@code fullName}, in the order found. */

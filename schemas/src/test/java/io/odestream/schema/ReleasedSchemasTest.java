@@ -76,7 +76,7 @@ class ReleasedSchemasTest {
     @Test
     void indexesAnywhereOnTheClassPathAddVersions(@TempDir Path dir) throws IOException {
         Schema v2 = new Schema.Parser().parse(observationV2("{\"name\": \"unit\", \"type\": \"string\", \"default\": \"\", \"doc\": \"added\"}"));
-        try (URLClassLoader loader = withIndex(dir, v2.toString(true))) {
+        try (URLClassLoader loader = withIndex(dir, v2.toString(true), ReleasedSchemas.fingerprint(v2))) {
             ReleasedSchemas released = ReleasedSchemas.load(loader);
             assertEquals(List.of(ReleasedSchemas.fingerprint(v2)),
                     released.versionsOf("io.odestream.schema.Observation").stream().map(ReleasedSchemas.Release::fingerprint).toList());
@@ -91,7 +91,7 @@ class ReleasedSchemasTest {
         // a released writer whose seriesId is an int: no reader expecting a string can resolve it
         String broken = observationV2("{\"name\": \"unit\", \"type\": \"string\", \"default\": \"\", \"doc\": \"added\"}")
                 .replace("\"name\": \"seriesId\", \"type\": \"string\"", "\"name\": \"seriesId\", \"type\": \"int\"");
-        try (URLClassLoader loader = withIndex(dir, broken)) {
+        try (URLClassLoader loader = withIndex(dir, broken, ReleasedSchemas.fingerprint(new Schema.Parser().parse(broken)))) {
             ReleasedSchemas released = ReleasedSchemas.load(loader);
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> released.storeFor(Observation.getClassSchema()));
@@ -99,12 +99,29 @@ class ReleasedSchemasTest {
         }
     }
 
+    @Test
+    void aReleasedFileEditedAfterItsReleaseIsRefused(@TempDir Path dir) throws IOException {
+        String released = observationV2("{\"name\": \"unit\", \"type\": \"string\", \"default\": \"\", \"doc\": \"added\"}");
+        long fingerprint = ReleasedSchemas.fingerprint(new Schema.Parser().parse(released));
+        String edited = released.replace("\"name\": \"unit\"", "\"name\": \"units\"");
+        try (URLClassLoader loader = withIndex(dir, edited, fingerprint)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ReleasedSchemas.load(loader));
+            assertTrue(e.getMessage().contains("never edited"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theIndexOfThisModuleIsWellFormedAndEveryLineLoads() {
+        assertEquals(topicTypes().count(), ReleasedSchemas.onClassPath().all().size(),
+                "one released version of each topic type so far, each listed once");
+    }
+
     /** A class loader that sees only {@code dir}, holding an index with one schema file. */
-    private static URLClassLoader withIndex(Path dir, String schemaJson) throws IOException {
+    private static URLClassLoader withIndex(Path dir, String schemaJson, long fingerprint) throws IOException {
         Path released = dir.resolve(ReleasedSchemas.INDEX).getParent();
         Files.createDirectories(released);
         Files.writeString(released.resolve("Observation.v2.avsc"), schemaJson);
-        Files.writeString(released.resolve("index"), "# test\nObservation.v2.avsc\n");
+        Files.writeString(released.resolve("index"), "# test\nObservation.v2.avsc " + String.format("%016x", fingerprint) + "\n");
         return new URLClassLoader(new URL[] {dir.toUri().toURL()}, null);
     }
 
