@@ -21,6 +21,7 @@ import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Asks Kafka, before a job or a command starts, whether it accepts this client's credentials
@@ -63,6 +64,8 @@ public final class KafkaAccessCheck {
                 } catch (TopicNotAuthorized denied) {
                     need.forEach(op -> refused.add(op + " topic '" + e.getKey() + "'"));
                     continue;
+                } catch (TopicMissing missing) {
+                    continue; // not a question of rights: topic setup reports it where it matters
                 }
                 if (allowed == null) {
                     continue; // a broker without an authorizer: everything is allowed
@@ -85,6 +88,11 @@ public final class KafkaAccessCheck {
         private static final long serialVersionUID = 1L;
     }
 
+    /** Thrown inside {@link #await} only: the topic does not exist (the principal may describe it). */
+    private static final class TopicMissing extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
     private <T> T await(KafkaFuture<T> future, String what) {
         try {
             return future.get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
@@ -92,13 +100,17 @@ public final class KafkaAccessCheck {
             Thread.currentThread().interrupt();
             throw new KafkaAccessException("interrupted while asking Kafka at " + settings.bootstrapServers() + " to " + what, e);
         } catch (TimeoutException e) {
-            throw new KafkaAccessException("Kafka at " + settings.bootstrapServers() + " did not answer within "
-                    + timeout.toSeconds() + " s (" + what + "): is it running, is the address right, and does"
-                    + " security.protocol match its listener?", e);
+            throw noAnswer(what, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw noAnswer(what, cause);
+            }
             if (cause instanceof TopicAuthorizationException) {
                 throw new TopicNotAuthorized();
+            }
+            if (cause instanceof UnknownTopicOrPartitionException) {
+                throw new TopicMissing();
             }
             if (cause instanceof SslAuthenticationException) {
                 throw new KafkaAccessException("the TLS handshake with Kafka at " + settings.bootstrapServers()
@@ -113,6 +125,12 @@ public final class KafkaAccessCheck {
             }
             throw new KafkaAccessException("cannot " + what + " at Kafka " + settings.bootstrapServers() + ": " + cause, cause);
         }
+    }
+
+    private KafkaAccessException noAnswer(String what, Throwable cause) {
+        return new KafkaAccessException("Kafka at " + settings.bootstrapServers() + " did not answer within "
+                + timeout.toSeconds() + " s (" + what + "): is it running, is the address right, and does"
+                + " security.protocol match its listener?", cause);
     }
 
     private static final Pattern USERNAME = Pattern.compile("username\\s*=\\s*\"([^\"]*)\"");

@@ -8,12 +8,19 @@ import io.odestream.job.forecast.MicroBatching;
 import io.odestream.job.forecast.UpdaterSettings;
 import io.odestream.job.shadow.ShadowPromoter;
 import io.odestream.job.shadow.ShadowSettings;
+import io.odestream.kafka.KafkaAccessCheck;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.registry.ArtifactVerifier;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.common.acl.AclOperation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -153,6 +160,8 @@ public final class RunCommand implements Callable<Integer> {
         if (batchBackend != null) {
             config = config.withMicroBatching(new MicroBatching(batchBackend, batchDevice, batchSize, batchDelay));
         }
+        // a wrong password or a missing ACL fails here, in seconds, not as a job that restarts for ever
+        new KafkaAccessCheck(kafka.settings(), Duration.ofSeconds(30)).verify(topicsNeeded(shadowFraction != null && shadowPromote));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config.flinkConfiguration());
         if (parallelism != null) {
             env.setParallelism(parallelism);
@@ -160,5 +169,21 @@ public final class RunCommand implements Callable<Integer> {
         ForecastJob.build(env, config);
         env.execute("odestream forecast job (" + modelId + ")");
         return 0;
+    }
+
+    /** What the forecast job does on each topic, for the access check; promoting a shadow winner writes the registry. */
+    static Map<OdeTopic, Set<AclOperation>> topicsNeeded(boolean promotes) {
+        Map<OdeTopic, Set<AclOperation>> needs = new EnumMap<>(OdeTopic.class);
+        for (OdeTopic in : List.of(OdeTopic.OBSERVATIONS, OdeTopic.FORECAST_REQUESTS, OdeTopic.MODELS, OdeTopic.MODEL_SERVING)) {
+            needs.put(in, EnumSet.of(AclOperation.READ));
+        }
+        for (OdeTopic out : List.of(OdeTopic.FORECASTS, OdeTopic.ALERTS, OdeTopic.LATE_OBSERVATIONS, OdeTopic.DEAD_LETTERS)) {
+            needs.put(out, EnumSet.of(AclOperation.WRITE));
+        }
+        if (promotes) {
+            needs.get(OdeTopic.MODELS).add(AclOperation.WRITE);
+            needs.get(OdeTopic.MODEL_SERVING).add(AclOperation.WRITE);
+        }
+        return needs;
     }
 }
