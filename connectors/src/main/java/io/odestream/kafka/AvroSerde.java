@@ -1,7 +1,6 @@
 package io.odestream.kafka;
 
 import io.odestream.schema.ReleasedSchemas;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
@@ -12,7 +11,6 @@ import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.message.MissingSchemaException;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.avro.util.ReusableByteArrayInputStream;
 
 /**
  * The one serde of every odestream topic: Avro single-object encoding of one generated record
@@ -33,8 +31,8 @@ public final class AvroSerde<T extends SpecificRecord> {
     private final BoundedSpecificData model;
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
-    private final ReusableByteArrayInputStream input = new ReusableByteArrayInputStream();
+    private final UnsynchronizedByteStreams.Output buffer = new UnsynchronizedByteStreams.Output();
+    private final UnsynchronizedByteStreams.Input input = new UnsynchronizedByteStreams.Input();
 
     /** Reads every version released on the class path. */
     public AvroSerde(Class<T> type) {
@@ -78,7 +76,7 @@ public final class AvroSerde<T extends SpecificRecord> {
         if (bytes == null) {
             throw new UndecodableRecordException("the value is null (a tombstone), expected a " + type.getSimpleName());
         }
-        input.setByteArray(bytes, 0, bytes.length);
+        input.reset(bytes);
         model.messageLength(bytes.length);
         T record;
         try {

@@ -93,6 +93,20 @@ class AvroSerdeTest {
     }
 
     @Test
+    void aBodyClaimingABillionValuesIsRefusedBeforeAnyAllocation() {
+        AvroSerde<Observation> serde = new AvroSerde<>(Observation.class);
+        byte[] header = Arrays.copyOf(serde.serialize((Observation) ExampleRecords.example(OdeTopic.OBSERVATIONS, 1)),
+                AvroSerde.HEADER_LENGTH);
+        // seriesId "a", eventTime 5, then an array block count of 10^9 (zig-zag varint): Avro alone
+        // would allocate the list before reading an item, an OutOfMemoryError in a small heap
+        byte[] body = {2, 'a', 10, (byte) 0x80, (byte) 0xa8, (byte) 0xd6, (byte) 0xb9, 0x07, 0, 0, 0};
+        byte[] bytes = Arrays.copyOf(header, header.length + body.length);
+        System.arraycopy(body, 0, bytes, header.length, body.length);
+        UndecodableRecordException e = assertThrows(UndecodableRecordException.class, () -> serde.deserialize(bytes));
+        assertTrue(e.getMessage().contains("array item count of 1000000000"), e.getMessage());
+    }
+
+    @Test
     void plainAvroBinaryWithoutTheHeaderIsUndecodableAndSaysSo() throws Exception {
         Observation o = (Observation) ExampleRecords.example(OdeTopic.OBSERVATIONS, 1);
         ByteArrayOutputStream plain = new ByteArrayOutputStream();
