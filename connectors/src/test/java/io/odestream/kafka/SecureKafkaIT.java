@@ -6,38 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.kafka.broker.EmbeddedKafkaBroker;
+import io.odestream.kafka.broker.testing.SecuredKafka;
 import io.odestream.schema.DeadLetter;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ScramCredentialInfo;
-import org.apache.kafka.clients.admin.ScramMechanism;
-import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.acl.AccessControlEntry;
-import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -85,12 +73,12 @@ class SecureKafkaIT {
             OdeTopic.DEAD_LETTERS, Set.of(AclOperation.WRITE)));
 
     private static final StringWriter LOG = new StringWriter();
-    private static final String JOB_PASSWORD = secret();
-    private static final String STORE_PASSWORD = secret();
+    private static final String JOB_PASSWORD = SecuredKafka.secret();
 
     @TempDir
     static Path dir;
 
+    private static SecuredKafka kafka;
     private static EmbeddedKafkaBroker broker;
     private static WriterAppender capture;
     private static KafkaSettings admin;
@@ -99,30 +87,25 @@ class SecureKafkaIT {
     @BeforeAll
     static void secureBroker() throws Exception {
         captureLogs();
-        TestCertificates certificates = TestCertificates.generate(dir, STORE_PASSWORD);
-        broker = EmbeddedKafkaBroker.builder().saslScramOverTls(certificates.keystore, STORE_PASSWORD).start();
-        admin = KafkaSettings.builder(broker.bootstrapServers()).topicPrefix(PREFIX).build();
-        try (TopicSetup setup = new TopicSetup(admin)) {
-            assertTrue(setup.ensure(TopicSetup.defaultTopics(PREFIX, 1, (short) 1)).ok());
+        kafka = SecuredKafka.start(dir);
+        broker = kafka.broker();
+        admin = kafka.adminWithTopics(PREFIX);
+        kafka.addUser(JOB_USER, JOB_PASSWORD);
+        for (Map.Entry<OdeTopic, Set<AclOperation>> need : JOB_NEEDS.entrySet()) {
+            for (AclOperation op : need.getValue()) {
+                kafka.allow(JOB_USER, ResourceType.TOPIC, admin.topicName(need.getKey()), PatternType.LITERAL, op);
+            }
         }
-        try (Admin client = Admin.create(admin.clientProperties())) {
-            client.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(JOB_USER,
-                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), JOB_PASSWORD))).all().get();
-            List<AclBinding> acls = new ArrayList<>();
-            JOB_NEEDS.forEach((topic, ops) -> ops.forEach(op ->
-                    acls.add(allow(ResourceType.TOPIC, admin.topicName(topic), PatternType.LITERAL, op))));
-            acls.add(allow(ResourceType.GROUP, GROUP, PatternType.PREFIXED, AclOperation.READ));
-            acls.add(allow(ResourceType.TRANSACTIONAL_ID, TRANSACTIONS, PatternType.PREFIXED, AclOperation.WRITE));
-            client.createAcls(acls).all().get();
-        }
-        jobConfig = clientConfig(certificates.truststore, JOB_USER, JOB_PASSWORD);
+        kafka.allow(JOB_USER, ResourceType.GROUP, GROUP, PatternType.PREFIXED, AclOperation.READ);
+        kafka.allow(JOB_USER, ResourceType.TRANSACTIONAL_ID, TRANSACTIONS, PatternType.PREFIXED, AclOperation.WRITE);
+        jobConfig = kafka.clientConfig(JOB_USER, JOB_PASSWORD);
         awaitCredentials();
     }
 
     @AfterAll
     static void stop() {
-        if (broker != null) {
-            broker.close();
+        if (kafka != null) {
+            kafka.close();
         }
         if (capture != null) {
             ((LoggerContext) LogManager.getContext(false)).getConfiguration().getRootLogger().removeAppender("capture");
@@ -162,7 +145,7 @@ class SecureKafkaIT {
     @Test
     @Order(2)
     void aWrongPasswordFailsFastAndSaysWhoseCredentialsWereRefused() throws Exception {
-        Path wrong = clientConfig(trustStore(), JOB_USER, "not-" + JOB_PASSWORD);
+        Path wrong = kafka.clientConfig(JOB_USER, "not-" + JOB_PASSWORD);
         long started = System.nanoTime();
         KafkaAccessException e = assertThrows(KafkaAccessException.class,
                 () -> new KafkaAccessCheck(jobSettings(wrong), Duration.ofSeconds(10)).verify(JOB_NEEDS));
@@ -202,7 +185,7 @@ class SecureKafkaIT {
         assertTrue(clientLogs.contains("sasl.jaas.config = [hidden]"),
                 "the clients' configuration dumps were captured (else this test proves nothing)");
         String brokerLog = broker.logTail(Integer.MAX_VALUE);
-        for (String secret : List.of(JOB_PASSWORD, STORE_PASSWORD)) {
+        for (String secret : List.of(JOB_PASSWORD, kafka.storePassword())) {
             assertFalse(clientLogs.contains(secret), "a password in the clients' log");
             assertFalse(brokerLog.contains(secret), "a password in the broker's log");
         }
@@ -211,28 +194,6 @@ class SecureKafkaIT {
     private static KafkaSettings jobSettings(Path config) {
         return KafkaSettings.builder(broker.secureBootstrapServers()).topicPrefix(PREFIX).transactionalIdPrefix(TRANSACTIONS)
                 .clientProperties(KafkaClientConfigFile.load(config)).build();
-    }
-
-    /** The file a deployment gives the job and the CLI (--kafka-config or $ODESTREAM_KAFKA_CONFIG), owner-readable only. */
-    private static Path clientConfig(Path truststore, String user, String password) throws Exception {
-        Properties p = new Properties();
-        p.setProperty("security.protocol", "SASL_SSL");
-        p.setProperty("sasl.mechanism", "SCRAM-SHA-512");
-        p.setProperty("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                + user + "\" password=\"" + password + "\";");
-        p.setProperty("ssl.truststore.type", "PKCS12");
-        p.setProperty("ssl.truststore.location", truststore.toString());
-        p.setProperty("ssl.truststore.password", STORE_PASSWORD);
-        Path file = Files.createTempFile(dir, "kafka-client-", ".properties",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (var out = Files.newBufferedWriter(file)) {
-            p.store(out, null);
-        }
-        return file;
-    }
-
-    private static Path trustStore() {
-        return dir.resolve("truststore.p12");
     }
 
     /** SCRAM credentials and ACLs reach the broker through its metadata log: wait until they apply. */
@@ -251,11 +212,6 @@ class SecureKafkaIT {
         }
     }
 
-    private static AclBinding allow(ResourceType type, String name, PatternType pattern, AclOperation op) {
-        return new AclBinding(new ResourcePattern(type, name, pattern),
-                new AccessControlEntry("User:" + JOB_USER, "*", op, AclPermissionType.ALLOW));
-    }
-
     /** Everything the Kafka clients and odestream log, the clients' INFO configuration dumps included. */
     private static void captureLogs() {
         LoggerContext context = (LoggerContext) LogManager.getContext(false);
@@ -269,11 +225,5 @@ class SecureKafkaIT {
         config.getLoggerConfig("org.apache.kafka").addAppender(capture, Level.ALL, null);
         config.getLoggerConfig("org.apache.kafka").setAdditive(false);
         context.updateLoggers();
-    }
-
-    private static String secret() {
-        byte[] bytes = new byte[12];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 }

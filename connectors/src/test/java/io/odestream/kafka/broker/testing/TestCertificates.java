@@ -1,4 +1,4 @@
-package io.odestream.kafka;
+package io.odestream.kafka.broker.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,17 +13,17 @@ import java.util.concurrent.TimeUnit;
  * has. Passwords reach keytool through its environment ({@code -storepass:env}), not its
  * command line.
  */
-final class TestCertificates {
+public final class TestCertificates {
 
-    final Path keystore;
-    final Path truststore;
+    public final Path keystore;
+    public final Path truststore;
 
     private TestCertificates(Path keystore, Path truststore) {
         this.keystore = keystore;
         this.truststore = truststore;
     }
 
-    static TestCertificates generate(Path dir, String password) throws IOException, InterruptedException {
+    public static TestCertificates generate(Path dir, String password) throws IOException, InterruptedException {
         Path keystore = dir.resolve("broker.p12");
         Path certificate = dir.resolve("broker.pem");
         Path truststore = dir.resolve("truststore.p12");
