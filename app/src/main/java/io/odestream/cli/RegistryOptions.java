@@ -7,6 +7,8 @@ import io.odestream.registry.ArtifactVerifier;
 import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.RegistryConfig;
 import io.odestream.registry.RegistrySnapshot;
+import java.util.HashMap;
+import java.util.Map;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -23,8 +25,11 @@ final class RegistryOptions {
     String model;
 
     ModelRegistry connect() {
+        Map<String, String> security = new HashMap<>();
+        kafka.securityProperties().forEach((k, v) -> security.put((String) k, (String) v));
         RegistryConfig config = RegistryConfig.defaults(kafka.bootstrapServers())
-                .withTopics(kafka.topic(OdeTopic.MODELS), kafka.topicPrefix() + RegistryConfig.DEFAULT_SERVING_TOPIC);
+                .withTopics(kafka.topic(OdeTopic.MODELS), kafka.topicPrefix() + RegistryConfig.DEFAULT_SERVING_TOPIC)
+                .withClientProperties(security);
         return ModelRegistry.connect(config, new ArtifactVerifier(keys.load()));
     }
 

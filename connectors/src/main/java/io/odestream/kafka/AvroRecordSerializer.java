@@ -6,7 +6,7 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Writes {@code T} to its topic: value = Avro binary, key = {@link OdeTopic#keyOf}, Kafka timestamp =
+ * Writes {@code T} to its topic: value = Avro single-object encoding ({@link AvroSerde}), key = {@link OdeTopic#keyOf}, Kafka timestamp =
  * the time of writing (left to the producer), not the Flink record's event time. Event time is in
  * every record's payload; as the Kafka timestamp it made the broker's time-based retention delete
  * the outputs of a replay of old data within minutes of writing them (a segment whose newest

@@ -59,7 +59,7 @@ public final class DecodeOrDeadLetter<T extends SpecificRecordBase> extends Proc
             record = serde.deserialize(raw.value);
         } catch (UndecodableRecordException e) {
             deadLetter(raw, Rejection.Reason.UNDECODABLE, e.getMessage() + "; the topic " + raw.topic
-                    + " carries " + type.getName() + " in Avro binary encoding", ctx);
+                    + " carries " + type.getName() + " in Avro single-object encoding", ctx);
             return;
         }
         Optional<Rejection> rejection;

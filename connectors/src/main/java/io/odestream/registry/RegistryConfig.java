@@ -34,4 +34,9 @@ public record RegistryConfig(String bootstrapServers, String modelsTopic, String
     public RegistryConfig withTopics(String modelsTopic, String servingTopic) {
         return new RegistryConfig(bootstrapServers, modelsTopic, servingTopic, timeout, clientProperties);
     }
+
+    /** With these client properties (security settings) on every producer, consumer and admin client. */
+    public RegistryConfig withClientProperties(Map<String, String> clientProperties) {
+        return new RegistryConfig(bootstrapServers, modelsTopic, servingTopic, timeout, clientProperties);
+    }
 }

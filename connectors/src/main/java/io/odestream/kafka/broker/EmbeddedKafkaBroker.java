@@ -57,16 +57,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path directory;
     private final Path logFile;
     private final String bootstrapServers;
+    private final String secureBootstrapServers;
     private final Duration startupTime;
     private final Thread shutdownHook;
     private boolean closed;
 
     private EmbeddedKafkaBroker(Process process, Path directory, Path logFile, String bootstrapServers,
-            Duration startupTime, Thread shutdownHook) {
+            String secureBootstrapServers, Duration startupTime, Thread shutdownHook) {
         this.process = process;
         this.directory = directory;
         this.logFile = logFile;
         this.bootstrapServers = bootstrapServers;
+        this.secureBootstrapServers = secureBootstrapServers;
         this.startupTime = startupTime;
         this.shutdownHook = shutdownHook;
     }
@@ -83,6 +85,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** {@code 127.0.0.1:<port>} of the PLAINTEXT listener. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /**
+     * {@code 127.0.0.1:<port>} of the SASL_SSL listener that {@link Builder#saslScramOverTls}
+     * adds; the PLAINTEXT listener of {@link #bootstrapServers()} is then the administrator's.
+     */
+    public String secureBootstrapServers() {
+        if (secureBootstrapServers == null) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener: start it with saslScramOverTls(...)");
+        }
+        return secureBootstrapServers;
     }
 
     /** How long {@link #start()} took, from launching the child JVM to the broker answering. */
@@ -148,8 +161,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private String classpath = System.getProperty("java.class.path");
         private String javaExecutable = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         private String maxHeap = "768m";
+        private Path keystore;
+        private String keystorePassword;
 
         private Builder() {}
+
+        /**
+         * Adds a SASL_SSL listener: TLS with the key pair in {@code keystore} (PKCS12, one
+         * password for the store and the key), clients authenticated by SCRAM-SHA-512, and
+         * every request authorized by ACLs ({@code StandardAuthorizer}; no ACL, no access).
+         * Users and ACLs are created through the PLAINTEXT listener, which stays for the
+         * broker's own traffic and the administrator: its principal, {@code User:ANONYMOUS},
+         * is the super user. For tests of a secured deployment, not a production layout. The
+         * password goes to the broker's {@code server.properties} (readable by its owner only),
+         * never to a command line.
+         */
+        public Builder saslScramOverTls(Path keystore, String keystorePassword) {
+            this.keystore = keystore.toAbsolutePath();
+            this.keystorePassword = keystorePassword;
+            return this;
+        }
 
         public Builder startupTimeout(Duration timeout) {
             this.startupTimeout = timeout;
@@ -209,14 +240,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                         + "(java.io.tmpdir=" + System.getProperty("java.io.tmpdir") + "): " + e.getMessage()
                         + "; make the temporary directory writable or set -Djava.io.tmpdir", e);
             }
-            int[] ports = freePorts(2); // held open together, so the two listeners never get the same port
+            int[] ports = freePorts(keystore == null ? 2 : 3); // held open together: no two listeners get one port
             int brokerPort = ports[0];
             int controllerPort = ports[1];
             Properties server = serverProperties(directory, brokerPort, controllerPort);
+            if (keystore != null) {
+                secure(server, brokerPort, controllerPort, ports[2]);
+            }
             Path serverFile = directory.resolve("server.properties");
             Path log4jFile = directory.resolve("log4j2.properties");
             Path logFile = directory.resolve("broker.log");
             try {
+                Files.createFile(serverFile);
+                ownerOnly(serverFile); // it may hold the keystore password
                 try (Writer out = Files.newBufferedWriter(serverFile, StandardCharsets.UTF_8)) {
                     server.store(out, "odestream embedded broker");
                 }
@@ -263,7 +299,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw e;
             }
             return new EmbeddedKafkaBroker(process, directory, logFile, bootstrap,
-                    Duration.ofNanos(System.nanoTime() - started), hook);
+                    keystore == null ? null : "127.0.0.1:" + ports[2], Duration.ofNanos(System.nanoTime() - started), hook);
         }
 
         private Properties serverProperties(Path directory, int brokerPort, int controllerPort) {
@@ -293,6 +329,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             p.setProperty("transaction.max.timeout.ms", "900000");
             overrides.forEach(p::setProperty);
             return p;
+        }
+
+        private void secure(Properties p, int brokerPort, int controllerPort, int securePort) {
+            p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort
+                    + ",SECURE://127.0.0.1:" + securePort);
+            p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",SECURE://127.0.0.1:" + securePort);
+            p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SECURE:SASL_SSL");
+            p.setProperty("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+            p.setProperty("listener.name.secure.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            p.setProperty("listener.name.secure.ssl.keystore.type", "PKCS12");
+            p.setProperty("listener.name.secure.ssl.keystore.location", keystore.toString());
+            p.setProperty("listener.name.secure.ssl.keystore.password", keystorePassword);
+            p.setProperty("listener.name.secure.ssl.key.password", keystorePassword);
+            p.setProperty("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            p.setProperty("super.users", "User:ANONYMOUS");
+            p.setProperty("allow.everyone.if.no.acl.found", "false");
+            overrides.forEach(p::setProperty);
         }
 
         private void awaitReady(Process process, String bootstrap, Path logFile) {
@@ -344,6 +398,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                         + startupTimeout.toSeconds() + " s (raise it with startupTimeout(...) on a slow "
                         + "machine); the last lines of its log (" + logFile + "):\n" + tail(logFile, LOG_TAIL_LINES));
             }
+        }
+    }
+
+    private static void ownerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the temporary directory is the user's own already
         }
     }
 

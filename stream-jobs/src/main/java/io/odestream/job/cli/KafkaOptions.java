@@ -1,7 +1,10 @@
 package io.odestream.job.cli;
 
+import io.odestream.kafka.KafkaClientConfigFile;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
+import java.nio.file.Path;
+import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,6 +26,12 @@ public final class KafkaOptions {
             description = "Prefix of every odestream topic name (default: $ODESTREAM_TOPIC_PREFIX if set, else none).")
     String topicPrefix;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:ODESTREAM_KAFKA_CONFIG}",
+            description = "Kafka client security settings (security.protocol, sasl.mechanism, sasl.jaas.config, ssl.*) "
+                    + "as a properties file, so that credentials never appear on a command line "
+                    + "(default: $ODESTREAM_KAFKA_CONFIG, else plaintext without authentication).")
+    Path kafkaConfig;
+
     public String bootstrapServers() {
         return bootstrapServers;
     }
@@ -35,7 +44,12 @@ public final class KafkaOptions {
         return topic.name(topicPrefix());
     }
 
+    /** The security settings of --kafka-config, none without one. */
+    public Properties securityProperties() {
+        return kafkaConfig == null ? new Properties() : KafkaClientConfigFile.load(kafkaConfig);
+    }
+
     public KafkaSettings settings() {
-        return KafkaSettings.builder(bootstrapServers).topicPrefix(topicPrefix()).build();
+        return KafkaSettings.builder(bootstrapServers).topicPrefix(topicPrefix()).clientProperties(securityProperties()).build();
     }
 }

@@ -8,15 +8,22 @@ import io.odestream.job.forecast.MicroBatching;
 import io.odestream.job.forecast.UpdaterSettings;
 import io.odestream.job.shadow.ShadowPromoter;
 import io.odestream.job.shadow.ShadowSettings;
+import io.odestream.kafka.KafkaAccessCheck;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.registry.ArtifactVerifier;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
+import org.apache.kafka.common.acl.AclOperation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -212,14 +219,42 @@ public final class RunCommand implements Callable<Integer> {
         if (parallelism != null) {
             env.setParallelism(parallelism);
         }
-        // before the job: missing topics fail here in one line, and the user sees what will be served
+        // Before the job, in one line each: a refused login or a missing ACL (KafkaAccessCheck), no broker or
+        // missing topics (RunStart). On a secured cluster the login goes first: a refused login would otherwise
+        // read as "no broker answered"; on a plain one the 3 s broker check goes first.
+        boolean secured = !"PLAINTEXT".equalsIgnoreCase(
+                kafka.settings().clientProperties().getProperty("security.protocol", "PLAINTEXT"));
+        KafkaAccessCheck access = new KafkaAccessCheck(kafka.settings(), Duration.ofSeconds(30));
+        Map<OdeTopic, Set<AclOperation>> needs = topicsNeeded(shadowFraction != null && shadowPromote);
+        if (secured) {
+            access.verify(needs);
+        }
         for (String line : RunStart.check(kafka.settings(), modelId, modelSource, groupId, env.getParallelism(),
                 verifier, KafkaPreflight.DEFAULT_WAIT)) {
             spec.commandLine().getOut().println(line);
         }
         spec.commandLine().getOut().flush();
+        if (!secured) {
+            access.verify(needs);
+        }
         ForecastJob.build(env, config);
         env.execute("odestream forecast job (" + modelId + ")");
         return 0;
+    }
+
+    /** What the forecast job does on each topic, for the access check; promoting a shadow winner writes the registry. */
+    static Map<OdeTopic, Set<AclOperation>> topicsNeeded(boolean promotes) {
+        Map<OdeTopic, Set<AclOperation>> needs = new EnumMap<>(OdeTopic.class);
+        for (OdeTopic in : List.of(OdeTopic.OBSERVATIONS, OdeTopic.FORECAST_REQUESTS, OdeTopic.MODELS, OdeTopic.MODEL_SERVING)) {
+            needs.put(in, EnumSet.of(AclOperation.READ));
+        }
+        for (OdeTopic out : List.of(OdeTopic.FORECASTS, OdeTopic.ALERTS, OdeTopic.LATE_OBSERVATIONS, OdeTopic.DEAD_LETTERS)) {
+            needs.put(out, EnumSet.of(AclOperation.WRITE));
+        }
+        if (promotes) {
+            needs.get(OdeTopic.MODELS).add(AclOperation.WRITE);
+            needs.get(OdeTopic.MODEL_SERVING).add(AclOperation.WRITE);
+        }
+        return needs;
     }
 }
