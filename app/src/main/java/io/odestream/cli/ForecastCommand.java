@@ -89,6 +89,9 @@ final class ForecastCommand implements Callable<Integer> {
                     line.append(String.format(Locale.ROOT, "  ch%d %.3f ± %.3f [%.3f, %.3f]", j, p.getMean().get(j),
                             p.getStddev().get(j), p.getQ05().get(j), p.getQ95().get(j)));
                 }
+                if (p.getError() != null) {
+                    line.append("  not answered: ").append(p.getError());
+                }
                 out.println(line);
             }
             out.flush();

@@ -34,12 +34,18 @@ import java.util.Arrays;
  * @param channelMean           per-channel mean of the training data (values are normalised with it)
  * @param channelStd            per-channel standard deviation of the training data (> 0)
  * @param encoder               how the context is encoded (null: {@link Encoder#ODE_RNN})
+ * @param horizon               the longest span, in model time units, the model was trained to forecast
+ *                              over (measured on its training windows); null when not recorded (older
+ *                              artifacts), then {@link ForecastLimits#DEFAULT_HORIZON_UNITS}. Beyond it the
+ *                              model's own dynamics are not trusted ({@link ForecastLimits}). Written only
+ *                              when set, so older specs keep their JSON and checksums.
  */
 public record LatentOdeSpec(int specVersion, int channels, int latent, int hidden, int[] encoderDynamicsHidden,
                             int[] decoderDynamicsHidden, Activation activation, double timeUnitMillis, String method,
                             double rtol, double atol, double[] channelMean, double[] channelStd,
                             @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OdeRnnIsOmitted.class)
-                            Encoder encoder) {
+                            Encoder encoder,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Double horizon) {
 
     public static final String MODEL_TYPE = "latent-ode";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -93,10 +99,20 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
         require(encoder != Encoder.RNN || encoderDynamicsHidden.length == 0,
                 "the RNN encoder has no dynamics between observations, so encoderDynamicsHidden must be empty, got "
                         + Arrays.toString(encoderDynamicsHidden) + " (withEncoder(RNN) drops them)");
+        require(horizon == null || (horizon > 0 && Double.isFinite(horizon)),
+                "horizon must be a finite number of time units > 0 (or absent), got " + horizon);
         encoderDynamicsHidden = encoderDynamicsHidden.clone();
         decoderDynamicsHidden = decoderDynamicsHidden.clone();
         channelMean = channelMean.clone();
         channelStd = channelStd.clone();
+    }
+
+    /** A spec without a recorded horizon, the signature from before the horizon existed. */
+    public LatentOdeSpec(int specVersion, int channels, int latent, int hidden, int[] encoderDynamicsHidden,
+                         int[] decoderDynamicsHidden, Activation activation, double timeUnitMillis, String method,
+                         double rtol, double atol, double[] channelMean, double[] channelStd, Encoder encoder) {
+        this(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden, activation,
+                timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, null);
     }
 
     /** The spec of the ODE-RNN encoder, the signature from before the encoder kind existed. */
@@ -104,7 +120,7 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                          int[] decoderDynamicsHidden, Activation activation, double timeUnitMillis, String method,
                          double rtol, double atol, double[] channelMean, double[] channelStd) {
         this(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden, activation,
-                timeUnitMillis, method, rtol, atol, channelMean, channelStd, Encoder.ODE_RNN);
+                timeUnitMillis, method, rtol, atol, channelMean, channelStd, Encoder.ODE_RNN, null);
     }
 
     /** A spec with unit normalisation (for models whose data is already normalised). */
@@ -119,7 +135,7 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
 
     public LatentOdeSpec withNormalisation(double[] mean, double[] std) {
         return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, mean, std, encoder);
+                activation, timeUnitMillis, method, rtol, atol, mean, std, encoder, horizon);
     }
 
     /**
@@ -138,7 +154,13 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                     + "build the ODE-RNN spec with its encoderDynamicsHidden instead");
         }
         return new LatentOdeSpec(specVersion, channels, latent, hidden, new int[0], decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, kind);
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, kind, horizon);
+    }
+
+    /** This spec with the forecast horizon its training measured, in model time units (> 0). */
+    public LatentOdeSpec withHorizon(double units) {
+        return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, units);
     }
 
     @Override
@@ -208,6 +230,7 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                 : "encoder ODE_RNN " + Arrays.toString(encoderDynamicsHidden);
         return "LatentOdeSpec[C=" + channels + ", L=" + latent + ", H=" + hidden + ", " + encoding + ", decoder "
                 + Arrays.toString(decoderDynamicsHidden) + ", "
-                + method + " rtol " + rtol + ", time unit " + timeUnitMillis + " ms]";
+                + method + " rtol " + rtol + ", time unit " + timeUnitMillis + " ms"
+                + (horizon == null ? "" : ", horizon " + horizon) + "]";
     }
 }
