@@ -37,6 +37,7 @@ public final class OneStepCalibration {
                     }
                 } catch (SolverException e) {
                     failures++;
+                    state = null; // restart from this row, as the detector does: the state left the model's range
                 }
             }
             try {
