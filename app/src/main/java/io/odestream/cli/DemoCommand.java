@@ -223,6 +223,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static String interval(ForecastPoint p) {
+        if (p.getError() != null) {
+            return "not answered (" + p.getError() + ")";
+        }
         return String.format(Locale.ROOT, "%.2f [%.2f, %.2f]", p.getMean().get(0), p.getQ05().get(0), p.getQ95().get(0));
     }
 
@@ -244,6 +247,9 @@ public final class DemoCommand implements Callable<Integer> {
             }
             double[] last = lastObserved(stream, r.getSeriesId(), r.getAsOf().toEpochMilli());
             for (ForecastPoint p : f.getPoints()) {
+                if (p.getError() != null) {
+                    continue; // a refused point has no number to score
+                }
                 double[] truth = stream.truth(r.getSeriesId(), p.getTime().toEpochMilli());
                 for (int j = 0; j < truth.length; j++) {
                     error += Math.abs(p.getMean().get(j) - truth[j]);

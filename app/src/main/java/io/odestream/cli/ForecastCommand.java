@@ -117,6 +117,9 @@ final class ForecastCommand implements Callable<Integer> {
                 line.append(String.format(Locale.ROOT, "  %s %.3f ± %.3f [%.3f, %.3f]", name, p.getMean().get(j),
                         p.getStddev().get(j), p.getQ05().get(j), p.getQ95().get(j)));
             }
+            if (p.getError() != null) {
+                line.append("  not answered: ").append(p.getError());
+            }
             lines.add(line.toString());
         }
         return lines;

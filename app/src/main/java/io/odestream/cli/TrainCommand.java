@@ -86,6 +86,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "random seed (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--max-stride", defaultValue = "4", description = "a spread of gaps: each training window takes "
+            + "every s-th observation, s from 1 to this, so the model learns gaps and horizons up to this many times "
+            + "the data's own; its measured horizon is recorded in the model, and beyond it forecasts revert to the "
+            + "training data's mean and spread (default ${DEFAULT-VALUE})")
+    int maxStride;
+
     @Option(names = "--encoder", defaultValue = "ODE_RNN", description = "ODE_RNN (an ODE between observations, "
             + "GRU at them) or RNN (a GRU with the elapsed time as input) (default ${DEFAULT-VALUE})")
     LatentOdeSpec.Encoder encoder;
@@ -94,6 +100,9 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (maxStride < 1) {
+            throw new IllegalArgumentException("--max-stride must be >= 1, got " + maxStride);
+        }
         if (window < 2 || split < 1 || split >= window) {
             throw new IllegalArgumentException("--split must be between 1 and --window − 1 (window " + window + ", split " + split + ")");
         }
@@ -118,11 +127,16 @@ public final class TrainCommand implements Callable<Integer> {
         // the names are the model's data contract: the job maps named observations into this order
         LatentOdeSpec shape = LatentOdeSpec.of(all.channels().size(), latent, hidden, new int[] {units},
                 new int[] {units}, timeUnitMillis).withChannelNames(all.channels());
-        LatentOdeSpec modelSpec = LatentOdeTraining.normalisedFor(
-                encoder == LatentOdeSpec.Encoder.RNN ? shape.withEncoder(encoder) : shape, train);
-        LatentOdeModel model = LatentOdeModel.create(modelSpec, seed);
         LatentOdeTraining.Config config = new LatentOdeTraining.Config(window, split, batch, epochIterations,
-                learningRate, 1.0, seed);
+                learningRate, 1.0, seed, maxStride);
+        LatentOdeSpec normalised = LatentOdeTraining.normalisedFor(
+                encoder == LatentOdeSpec.Encoder.RNN ? shape.withEncoder(encoder) : shape, train);
+        LatentOdeSpec modelSpec = normalised.withHorizon(LatentOdeTraining.trainedHorizon(normalised, train, config));
+        out.printf(Locale.ROOT, "windows of %d observations at strides 1..%d: trained horizon %.3g time units "
+                + "(%.3g s); forecasts beyond it revert to the training data's mean and spread%n", window, maxStride,
+                modelSpec.horizon(), modelSpec.horizon() * timeUnitMillis / 1000);
+        out.flush();
+        LatentOdeModel model = LatentOdeModel.create(modelSpec, seed);
         double best = Double.POSITIVE_INFINITY;
         double[] bestParameters = model.parameters().values().clone();
         int sinceBest = 0;
@@ -130,7 +144,7 @@ public final class TrainCommand implements Callable<Integer> {
         int epoch = 0;
         for (; epoch < epochs && sinceBest < patience; epoch++) {
             LatentOdeTraining.Config epochConfig = new LatentOdeTraining.Config(window, split, batch, epochIterations,
-                    learningRate * Math.pow(0.5, epoch), 1.0, seed + epoch);
+                    learningRate * Math.pow(0.5, epoch), 1.0, seed + epoch, maxStride);
             Trainer.Result r = LatentOdeTraining.train(model, train, epochConfig,
                     Trainer.ProgressListener.printing(line -> {
                         out.println("  " + line);

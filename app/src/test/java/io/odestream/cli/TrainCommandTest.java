@@ -60,4 +60,25 @@ class TrainCommandTest {
         assertTrue(bad.exit() != 0);
         assertTrue(bad.err().contains("--encoder"), bad.err());
     }
+
+    @Test
+    void theModelRecordsTheHorizonItsWindowsTrainedAndWiderStridesTrainAWiderOne(@TempDir Path tmp) throws IOException {
+        EvalPhysioNetCommandTest.writeStays(tmp.resolve("set-a"));
+        double[] horizons = new double[2];
+        int[] strides = {1, 3};
+        for (int i = 0; i < 2; i++) {
+            Path out = tmp.resolve("s" + strides[i] + ".avro");
+            Run run = EvalNabCommandTest.odestream("train", "--data", tmp.resolve("set-a").toString(), "--format",
+                    "physionet2012", "--out", out.toString(), "--epochs", "1", "--epoch-iterations", "2",
+                    "--window", "4", "--split", "2", "--batch", "4", "--time-unit-ms", "3600000",
+                    "--max-stride", Integer.toString(strides[i]));
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.out().contains("trained horizon"), run.out());
+            Double horizon = LatentOdeSpec.fromJson(ModelArtifacts.read(out).getSpecJson()).horizon();
+            assertTrue(horizon != null && horizon > 0, "a horizon is recorded: " + horizon);
+            horizons[i] = horizon;
+        }
+        assertTrue(horizons[1] > horizons[0], "stride 3 trains longer spans than stride 1: " + horizons[1] + " vs "
+                + horizons[0]);
+    }
 }

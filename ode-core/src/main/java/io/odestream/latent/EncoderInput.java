@@ -27,7 +27,8 @@ public final class EncoderInput {
      * ({@link #width} entries each, every one of them written, so buffers can be reused across rows
      * and calls). Shapes are the caller's to check ({@link LatentFilter#checkObservation}).
      *
-     * @param gapMillis time since the state's time; read by the RNN encoder only
+     * @param gapMillis time since the state's time; read by the RNN encoder only, capped at the model's
+     *                  horizon ({@link ForecastLimits#encoderGapUnits})
      * @return how many values were not masked out but not finite either (taken as missing): the
      *         caller's data-quality count
      */
@@ -44,7 +45,7 @@ public final class EncoderInput {
             m[offset + j] = observed ? 1.0 : 0.0;
         }
         if (!LatentOdeModel.hasEncoderDynamics(spec)) {
-            x[offset + c] = gapMillis / spec.timeUnitMillis();
+            x[offset + c] = ForecastLimits.encoderGapUnits(spec, gapMillis);
             m[offset + c] = 1.0;
         }
         return nonFinite;

@@ -38,6 +38,32 @@ final class GaussianMixture {
         return 0.5 * (lo + hi);
     }
 
+    /**
+     * Quantile of {@code w · (1/K) Σ_k N(m_k, σ²) + (1 − w) · N(0, 1)}: the model's mixture reverting to
+     * the training marginal (normalised units) beyond the trained horizon ({@link ForecastLimits}).
+     * With {@code w = 1} exactly {@link #quantile(double[], double, double)}.
+     */
+    static double quantile(double[] centres, double sigma, double p, double w) {
+        if (w >= 1.0) {
+            return quantile(centres, sigma, p);
+        }
+        double lo = -9;
+        double hi = 9;
+        for (double m : centres) {
+            lo = Math.min(lo, m - 9 * sigma);
+            hi = Math.max(hi, m + 9 * sigma);
+        }
+        for (int i = 0; i < 200 && hi - lo > 1e-12 * Math.max(1, Math.abs(lo) + Math.abs(hi)); i++) {
+            double mid = 0.5 * (lo + hi);
+            if (w * cdf(centres, sigma, mid) + (1 - w) * normalCdf(mid) < p) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return 0.5 * (lo + hi);
+    }
+
     static double cdf(double[] centres, double sigma, double x) {
         double s = 0;
         for (double m : centres) {

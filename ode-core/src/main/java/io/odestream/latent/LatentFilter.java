@@ -16,20 +16,24 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@link #update}: ODE-RNN encoder: evolve h over the gap by the encoder ODE, then the masked
  *       GRU jump; RNN encoder: h stays put, the GRU jump gets the gap as an extra input;</li>
  *   <li>{@link #predict}: sample z ~ q(z | x≤t) = N(μ(h), σ²(h)) K times, integrate the latent ODE to
- *       every query time in one batched solve (forwards, and backwards for times before the state),
- *       decode, and summarise the mixture with the learned observation noise;</li>
+ *       every query time after the state in one batched solve, decode, and summarise the mixture with
+ *       the learned observation noise;</li>
  *   <li>{@link #score}: the predictive density of a new observation at its time, before it updates
  *       the state.</li>
  * </ul>
  * Bad input never corrupts a state: non-finite values are masked (and counted), observations older
  * than the state are rejected with the reason, and a solver failure throws while the caller keeps
- * the previous (immutable) state. Not thread-safe: one filter per operator instance.
+ * the previous (immutable) state. Gaps and horizons of any length are safe: {@link ForecastLimits}
+ * caps every solve at the model's trained horizon, reverts forecasts beyond it to the training
+ * marginal, and refuses points before the state or outside the envelope (per point, with the
+ * reason). Not thread-safe: one filter per operator instance.
  */
 public final class LatentFilter {
 
     private final LatentOdeModel model;
     private final String modelId;
     private final long modelVersion;
+    private final ForecastLimits limits;
     private final RungeKuttaSolver solver;
     private final int c;
     private final int l;
@@ -39,8 +43,18 @@ public final class LatentFilter {
     private long evaluations;
     private final double[] one = new double[1];
 
+    /** A filter under the model's own limits, the default envelope ({@link ForecastLimits#of}). */
     public LatentFilter(LatentOdeModel model, String modelId, long modelVersion) {
+        this(model, modelId, modelVersion, ForecastLimits.DEFAULT_ENVELOPE_SIGMAS);
+    }
+
+    /**
+     * A filter whose forecasts keep to the model's horizon (its spec's, which the encoder is capped at
+     * too) and an envelope of {@code envelopeSigmas} training standard deviations.
+     */
+    public LatentFilter(LatentOdeModel model, String modelId, long modelVersion, double envelopeSigmas) {
         this.model = model;
+        this.limits = ForecastLimits.of(model.spec()).withEnvelope(envelopeSigmas);
         this.modelId = modelId;
         this.modelVersion = modelVersion;
         LatentOdeSpec spec = model.spec();
@@ -55,6 +69,17 @@ public final class LatentFilter {
     /** A filter for the model an artifact holds (type, checksum and shapes are checked). */
     public static LatentFilter init(ModelArtifact artifact) {
         return new LatentFilter(LatentOdeModel.fromArtifact(artifact), artifact.getModelId(), artifact.getVersion());
+    }
+
+    /** As {@link #init(ModelArtifact)}, with an envelope of {@code envelopeSigmas} training standard deviations. */
+    public static LatentFilter init(ModelArtifact artifact, double envelopeSigmas) {
+        return new LatentFilter(LatentOdeModel.fromArtifact(artifact), artifact.getModelId(), artifact.getVersion(),
+                envelopeSigmas);
+    }
+
+    /** The horizon and envelope this filter's forecasts keep to. */
+    public ForecastLimits limits() {
+        return limits;
     }
 
     public LatentOdeModel model() {
@@ -115,7 +140,10 @@ public final class LatentFilter {
         return new FilterState(modelId, modelVersion, state.originMillis(), eventTimeMillis, next);
     }
 
-    /** The predictive distribution at each query time (any order, before or after the state's time). */
+    /**
+     * The predictive distribution at each query time (any order): answered at and after the state's
+     * time, refused (with the reason, per point) before it or where the forecast leaves the envelope.
+     */
     public Prediction predict(FilterState state, long[] queryTimesMillis, int samples, long seed) {
         checkState(state);
         if (samples < 1) {
@@ -125,13 +153,39 @@ public final class LatentFilter {
             throw new IllegalArgumentException("predict needs at least one query time");
         }
         double[][] decoded = decodeSamples(state, queryTimesMillis, samples, seed);
-        return PredictiveSummary.of(model, queryTimesMillis, decoded, samples);
+        return PredictiveSummary.of(model, limits, state.timeMillis(), queryTimesMillis, decoded, samples);
+    }
+
+    /**
+     * The model's reconstruction at each query time, before or after the state: the latent ODE
+     * integrated from the posterior at the state's time backwards and forwards, without the
+     * horizon's cap, reversion or envelope. For evaluations that reconstruct a series' observed
+     * past from all of it (the interpolation protocol of Rubanova et al. 2019); the job never serves
+     * it, because the model was never trained to run backwards ({@link ForecastLimits}).
+     */
+    public Prediction reconstruct(FilterState state, long[] queryTimesMillis, int samples, long seed) {
+        checkState(state);
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+        }
+        if (queryTimesMillis.length == 0) {
+            throw new IllegalArgumentException("reconstruct needs at least one query time");
+        }
+        double[] z0 = posteriorSamples(state, samples, seed);
+        int q = queryTimesMillis.length;
+        double unit = model.spec().timeUnitMillis();
+        double[][] latentAt = new double[q][];
+        solveSide(z0, samples, QuerySide.of(queryTimesMillis, state.timeMillis(), unit, true), latentAt);
+        solveSide(z0, samples, QuerySide.of(queryTimesMillis, state.timeMillis(), unit, false), latentAt);
+        return PredictiveSummary.of(model, null, state.timeMillis(), queryTimesMillis, readout(latentAt, samples),
+                samples);
     }
 
     /**
      * How surprising {@code values} at {@code eventTimeMillis} are, from the state before them:
      * −log of the Monte-Carlo predictive density of the observed channels (data units) and
-     * per-channel z-scores.
+     * per-channel z-scores. After a gap longer than the model's horizon the observation is scored
+     * against the forecast at the horizon (the solve is capped there).
      */
     public Score score(FilterState state, long eventTimeMillis, double[] values, boolean[] mask, int samples, long seed) {
         checkObservation(state, eventTimeMillis, values, mask);
@@ -139,21 +193,47 @@ public final class LatentFilter {
         return ObservationScore.of(model, decoded[0], samples, values, mask);
     }
 
-    /** Readout of K posterior samples at every query time: [query][k*C + j], normalised units. */
+    /**
+     * The predictive CDF of each channel at {@code values}, observed at {@code eventTimeMillis}, from
+     * the state before it: the probability integral transform of the observation under the same
+     * distribution {@link #predict} reports (same samples for the same seed). NaN where a value is
+     * not finite. For calibration checks.
+     */
+    public double[] predictiveCdf(FilterState state, long eventTimeMillis, double[] values, int samples, long seed) {
+        checkObservation(state, eventTimeMillis, values, null);
+        double[][] decoded = decodeSamples(state, new long[] {eventTimeMillis}, samples, seed);
+        return PredictiveSummary.cdf(model, limits, state.timeMillis(), eventTimeMillis, decoded[0], samples, values);
+    }
+
+    /**
+     * Readout of K posterior samples at every query time at or after the state: [query][k*C + j],
+     * normalised units, solved to at most the horizon; null rows for queries before the state.
+     */
     private double[][] decodeSamples(FilterState state, long[] queryTimesMillis, int samples, long seed) {
+        double[] z0 = posteriorSamples(state, samples, seed);
+        double[][] latentAt = new double[queryTimesMillis.length][];
+        // One forward solve, capped at the horizon; nothing is solved backwards (never trained).
+        solveSide(z0, samples, QuerySide.ahead(queryTimesMillis, state.timeMillis(), model.spec().timeUnitMillis(),
+                limits), latentAt);
+        return readout(latentAt, samples);
+    }
+
+    private double[] posteriorSamples(FilterState state, int samples, long seed) {
         double[] posterior = new double[2 * l];
         model.posterior().forward(state.hiddenView(), posterior, 1);
         double[] z0 = new double[samples * l];
         PosteriorDraws.draw(posterior, l, samples, seed, z0, state);
-        int q = queryTimesMillis.length;
-        double unit = model.spec().timeUnitMillis();
-        double[][] latentAt = new double[q][];
-        // After the state's time: one forward solve; before it: one backward solve.
-        solveSide(z0, samples, QuerySide.of(queryTimesMillis, state.timeMillis(), unit, true), latentAt);
-        solveSide(z0, samples, QuerySide.of(queryTimesMillis, state.timeMillis(), unit, false), latentAt);
-        double[][] decoded = new double[q][samples * c];
-        for (int i = 0; i < q; i++) {
-            model.readout().forward(latentAt[i], decoded[i], samples);
+        return z0;
+    }
+
+    /** [query][k*C + j] from the latent samples at each query; null where nothing was solved. */
+    private double[][] readout(double[][] latentAt, int samples) {
+        double[][] decoded = new double[latentAt.length][];
+        for (int i = 0; i < latentAt.length; i++) {
+            if (latentAt[i] != null) {
+                decoded[i] = new double[samples * c];
+                model.readout().forward(latentAt[i], decoded[i], samples);
+            }
         }
         return decoded;
     }
@@ -169,14 +249,18 @@ public final class LatentFilter {
         }
     }
 
-    /** ODE-RNN encoder only: h evolved by the encoder ODE from the state's time to {@code eventTimeMillis}. */
+    /**
+     * ODE-RNN encoder only: h evolved by the encoder ODE from the state's time to {@code eventTimeMillis},
+     * over at most the model's horizon ({@link ForecastLimits#encoderGapUnits}): a gap longer than any the
+     * encoder was trained on is carried as the longest it was, so it cannot drive h to extremes.
+     */
     private double[] evolveEncoder(FilterState state, long eventTimeMillis) {
         double[] hidden = state.hidden();
         long gap = eventTimeMillis - state.timeMillis();
         if (gap == 0) {
             return hidden;
         }
-        one[0] = gap / model.spec().timeUnitMillis();
+        one[0] = ForecastLimits.encoderGapUnits(model.spec(), gap);
         Solution s = solver.solve(model.encoderDynamics(), hidden, 1, 0.0, one);
         evaluations += s.stats().evaluations();
         return s.rowFinal(0);

@@ -39,6 +39,11 @@ import java.util.List;
  * @param channelNames          the channels' names in model order, unique and non-blank; null for a model
  *                              whose channels have no names (every artifact written before names existed):
  *                              such a model takes observations by position, whatever names they carry
+ * @param horizon               the longest span, in model time units, the model was trained to forecast
+ *                              over (measured on its training windows); null when not recorded (older
+ *                              artifacts), then {@link ForecastLimits#DEFAULT_HORIZON_UNITS}. Beyond it the
+ *                              model's own dynamics are not trusted ({@link ForecastLimits}). Written only
+ *                              when set, so older specs keep their JSON and checksums.
  *
  * <p>Channel names are the data contract of the stream: the job checks each observation's names
  * against them (a permutation is mapped into model order, anything else is refused). Like the
@@ -50,7 +55,8 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                             double rtol, double atol, double[] channelMean, double[] channelStd,
                             @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OdeRnnIsOmitted.class)
                             Encoder encoder,
-                            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> channelNames) {
+                            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> channelNames,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Double horizon) {
 
     public static final String MODEL_TYPE = "latent-ode";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -114,18 +120,20 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                     + " names a channel twice; names must be unique to map observations by name");
             channelNames = List.copyOf(channelNames);
         }
+        require(horizon == null || (horizon > 0 && Double.isFinite(horizon)),
+                "horizon must be a finite number of time units > 0 (or absent), got " + horizon);
         encoderDynamicsHidden = encoderDynamicsHidden.clone();
         decoderDynamicsHidden = decoderDynamicsHidden.clone();
         channelMean = channelMean.clone();
         channelStd = channelStd.clone();
     }
 
-    /** A spec without channel names, the signature from before names existed. */
+    /** A spec without channel names or a recorded horizon, the signature from before either existed. */
     public LatentOdeSpec(int specVersion, int channels, int latent, int hidden, int[] encoderDynamicsHidden,
                          int[] decoderDynamicsHidden, Activation activation, double timeUnitMillis, String method,
                          double rtol, double atol, double[] channelMean, double[] channelStd, Encoder encoder) {
         this(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden, activation,
-                timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, null);
+                timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, null, null);
     }
 
     /** The spec of the ODE-RNN encoder, the signature from before the encoder kind existed. */
@@ -133,7 +141,7 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                          int[] decoderDynamicsHidden, Activation activation, double timeUnitMillis, String method,
                          double rtol, double atol, double[] channelMean, double[] channelStd) {
         this(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden, activation,
-                timeUnitMillis, method, rtol, atol, channelMean, channelStd, Encoder.ODE_RNN);
+                timeUnitMillis, method, rtol, atol, channelMean, channelStd, Encoder.ODE_RNN, null, null);
     }
 
     /** A spec with unit normalisation (for models whose data is already normalised). */
@@ -148,13 +156,13 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
 
     public LatentOdeSpec withNormalisation(double[] mean, double[] std) {
         return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, mean, std, encoder, channelNames);
+                activation, timeUnitMillis, method, rtol, atol, mean, std, encoder, channelNames, horizon);
     }
 
     /** This spec with its channels named, in model order ({@code null}: unnamed, taken by position). */
     public LatentOdeSpec withChannelNames(List<String> names) {
         return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, names);
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, names, horizon);
     }
 
     /** Whether the channels have names (artifacts written before names existed have none). */
@@ -178,7 +186,13 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                     + "build the ODE-RNN spec with its encoderDynamicsHidden instead");
         }
         return new LatentOdeSpec(specVersion, channels, latent, hidden, new int[0], decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, kind, channelNames);
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, kind, channelNames, horizon);
+    }
+
+    /** This spec with the forecast horizon its training measured, in model time units (> 0). */
+    public LatentOdeSpec withHorizon(double units) {
+        return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, channelNames, units);
     }
 
     @Override
@@ -249,6 +263,7 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
         return "LatentOdeSpec[C=" + channels + ", L=" + latent + ", H=" + hidden + ", " + encoding + ", decoder "
                 + Arrays.toString(decoderDynamicsHidden) + ", "
                 + method + " rtol " + rtol + ", time unit " + timeUnitMillis + " ms"
-                + (channelNames == null ? "" : ", channels " + channelNames) + "]";
+                + (channelNames == null ? "" : ", channels " + channelNames)
+                + (horizon == null ? "" : ", horizon " + horizon) + "]";
     }
 }

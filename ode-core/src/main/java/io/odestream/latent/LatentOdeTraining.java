@@ -11,6 +11,12 @@ import java.util.SplittableRandom;
  * Trains a latent ODE on irregularly sampled series: the per-channel normalisation is learned
  * from the data first, then minibatches of windows (a context of {@code split} observations and a
  * horizon after it, cut at random places of randomly chosen series) drive Adam on the ELBO.
+ *
+ * <p>A spread of gaps: with {@code maxStride} S &gt; 1 each window takes every s-th observation of its
+ * stretch, s drawn uniformly from 1..S (as far as the series is long enough), so a model trained on
+ * data sampled every second also learns gaps and horizons up to S times longer. How far that reaches
+ * is measured by {@link #trainedHorizon} and recorded in the spec ({@link LatentOdeSpec#horizon()}),
+ * beyond which the filter does not trust the model's dynamics ({@link ForecastLimits}).
  */
 public final class LatentOdeTraining {
 
@@ -32,10 +38,26 @@ public final class LatentOdeTraining {
      * @param learningRate initial rate (decays tenfold over the run)
      * @param klWeight     β of the KL term
      * @param seed         windows and noise
+     * @param maxStride    S ≥ 1: a window takes every s-th observation, s uniform in 1..S (1: consecutive
+     *                     observations only, as before the spread of gaps existed)
      */
     public record Config(int windowLength, int split, int batchSize, int iterations, double learningRate,
-                         double klWeight, long seed) {
+                         double klWeight, long seed, int maxStride) {
+        public Config {
+            if (maxStride < 1) {
+                throw new IllegalArgumentException("maxStride must be >= 1, got " + maxStride);
+            }
+        }
+
+        /** Consecutive observations only (stride 1). */
+        public Config(int windowLength, int split, int batchSize, int iterations, double learningRate,
+                      double klWeight, long seed) {
+            this(windowLength, split, batchSize, iterations, learningRate, klWeight, seed, 1);
+        }
     }
+
+    /** Share of the forecast spans at the largest stride that the recorded horizon covers. */
+    static final double HORIZON_QUANTILE = 0.9;
 
     private LatentOdeTraining() {
     }
@@ -115,18 +137,52 @@ public final class LatentOdeTraining {
         return sum / batches;
     }
 
+    /**
+     * The forecast horizon {@code config}'s windows train, in model units: over every window of the
+     * data at the largest stride each series allows (at most S), the span from its last context
+     * observation to its last observation; the {@value #HORIZON_QUANTILE} quantile of those spans.
+     *
+     * @throws IllegalArgumentException when no series has a window's worth of observations
+     */
+    public static double trainedHorizon(LatentOdeSpec spec, List<Series> data, Config config) {
+        int n = config.windowLength();
+        List<Double> spans = new ArrayList<>();
+        for (Series s : data) {
+            long[] t = s.timesMillis();
+            if (t.length < n) {
+                continue;
+            }
+            int stride = Math.min(config.maxStride(), (t.length - 1) / (n - 1));
+            for (int start = 0; start + (n - 1) * stride < t.length; start++) {
+                long span = t[start + (n - 1) * stride] - t[start + (config.split() - 1) * stride];
+                spans.add(span / spec.timeUnitMillis());
+            }
+        }
+        if (spans.isEmpty()) {
+            throw new IllegalArgumentException("no series has " + n + " observations for a window");
+        }
+        spans.sort(null);
+        double horizon = spans.get((int) Math.min(spans.size() - 1, Math.floor(HORIZON_QUANTILE * spans.size())));
+        return horizon > 0 ? horizon : Math.ulp(1.0); // windows of simultaneous observations still span > 0
+    }
+
     /** Random windows, in model time relative to each window's first observation, normalised. */
     static LatentOdeElbo.Batch sample(LatentOdeSpec spec, List<Series> data, Config config, SplittableRandom random) {
         int w = config.batchSize();
         int n = config.windowLength();
         List<Series> chosen = new ArrayList<>(w);
         int[] starts = new int[w];
+        int[] strides = new int[w];
         for (int r = 0; r < w; r++) {
             Series s = data.get(random.nextInt(data.size()));
             chosen.add(s);
-            starts[r] = random.nextInt(s.timesMillis().length - n + 1);
+            int length = s.timesMillis().length;
+            // (stride 1 draws nothing more, so windows are what they were before the spread of gaps)
+            strides[r] = config.maxStride() == 1 ? 1
+                    : 1 + random.nextInt(Math.min(config.maxStride(), (length - 1) / (n - 1)));
+            starts[r] = random.nextInt(length - (n - 1) * strides[r]);
         }
-        return batchOf(spec, chosen, starts, n, config.split());
+        return batchOf(spec, chosen, starts, strides, n, config.split());
     }
 
     /**
@@ -136,6 +192,14 @@ public final class LatentOdeTraining {
      */
     public static LatentOdeElbo.Batch batchOf(LatentOdeSpec spec, List<Series> series, int[] starts, int length,
                                               int split) {
+        int[] strides = new int[series.size()];
+        java.util.Arrays.fill(strides, 1);
+        return batchOf(spec, series, starts, strides, length, split);
+    }
+
+    /** As the other {@code batchOf}, row r taking every {@code strides[r]}-th observation from its start. */
+    public static LatentOdeElbo.Batch batchOf(LatentOdeSpec spec, List<Series> series, int[] starts, int[] strides,
+                                              int length, int split) {
         int w = series.size();
         int c = spec.channels();
         double[][] times = new double[w][length];
@@ -144,11 +208,13 @@ public final class LatentOdeTraining {
         for (int r = 0; r < w; r++) {
             Series s = series.get(r);
             int start = starts[r];
+            int stride = strides[r];
             long origin = s.timesMillis()[start];
             for (int k = 0; k < length; k++) {
-                times[r][k] = (s.timesMillis()[start + k] - origin) / spec.timeUnitMillis();
+                int at = start + k * stride;
+                times[r][k] = (s.timesMillis()[at] - origin) / spec.timeUnitMillis();
                 for (int j = 0; j < c; j++) {
-                    double v = s.values()[start + k][j];
+                    double v = s.values()[at][j];
                     boolean observed = Double.isFinite(v);
                     mask[r][k][j] = observed ? 1 : 0;
                     values[r][k][j] = observed ? (v - spec.mean(j)) / spec.std(j) : 0;

@@ -1,11 +1,15 @@
 package io.odestream.latent;
 
+import java.util.Arrays;
+
 /**
  * From decoded posterior samples to what a forecast reports: per query time and channel the mean,
  * the standard deviation and the 5/50/95 % quantiles of the predictive mixture
- * {@code (1/K) Σ_k N(readout(z_k), σ²)}, in the data's units. One place for it, so that every
- * backend that decodes the samples ({@link LatentFilter}, ode-djl's batched predictor) reports the
- * same numbers from the same samples.
+ * {@code (1/K) Σ_k N(readout(z_k), σ²)}, in the data's units, with {@link ForecastLimits}' rules
+ * applied: beyond the horizon the mixture reverts to the training marginal, and a point before the
+ * state, not finite or outside the envelope is refused with its reason. One place for it, so that
+ * every backend that decodes the samples ({@link LatentFilter}, ode-djl's batched predictor) reports
+ * the same numbers from the same samples.
  */
 public final class PredictiveSummary {
     private static final double[] QUANTILES = {0.05, 0.5, 0.95};
@@ -14,17 +18,31 @@ public final class PredictiveSummary {
     }
 
     /**
-     * @param decoded {@code decoded[i][k·C + j]}: channel j of sample k's readout at query i, in the
-     *                model's normalised units
+     * @param limits      the horizon and envelope; null for the model as it is (no reversion, no envelope:
+     *                    {@link LatentFilter#reconstruct}'s evaluation path, never served)
+     * @param stateMillis the time of the state the samples were drawn at
+     * @param decoded     {@code decoded[i][k·C + j]}: channel j of sample k's readout at query i, in the
+     *                    model's normalised units, solved to {@link ForecastLimits#solveTo} of the query's
+     *                    offset; null for a query before the state (refused)
      */
-    public static Prediction of(LatentOdeModel model, long[] queryTimesMillis, double[][] decoded, int samples) {
+    public static Prediction of(LatentOdeModel model, ForecastLimits limits, long stateMillis, long[] queryTimesMillis,
+                                double[][] decoded, int samples) {
         int q = queryTimesMillis.length;
         int c = model.spec().channels();
+        double unit = model.spec().timeUnitMillis();
         double[][] mean = new double[q][c];
         double[][] std = new double[q][c];
         double[][][] quantiles = new double[QUANTILES.length][q][c];
+        String[] refused = new String[q];
         double[] centres = new double[samples];
         for (int i = 0; i < q; i++) {
+            if (decoded[i] == null) {
+                refused[i] = "query time " + queryTimesMillis[i] + " is before the series' state ("
+                        + stateMillis + "): the filter keeps no smoothed past; ask with asOf at or before that time";
+                fillNaN(i, mean, std, quantiles);
+                continue;
+            }
+            double w = limits == null ? 1.0 : limits.modelWeight((queryTimesMillis[i] - stateMillis) / unit);
             for (int j = 0; j < c; j++) {
                 for (int k = 0; k < samples; k++) {
                     centres[k] = decoded[i][k * c + j];
@@ -39,15 +57,76 @@ public final class PredictiveSummary {
                 for (double v : centres) {
                     variance += (v - m) * (v - m) / samples;
                 }
+                // beyond the horizon: the mixture with the training marginal N(0, 1) (normalised units)
+                double blendedMean = w * m;
+                double blendedVariance = w >= 1.0 ? variance : w * variance + (1 - w) + w * (1 - w) * m * m;
                 double scale = model.spec().std(j);
                 double shift = model.spec().mean(j);
-                mean[i][j] = shift + scale * m;
-                std[i][j] = scale * Math.sqrt(variance);
+                mean[i][j] = shift + scale * blendedMean;
+                std[i][j] = scale * Math.sqrt(blendedVariance);
+                String why = limits == null ? null : outside(limits, blendedMean, Math.sqrt(blendedVariance));
+                if (why != null) {
+                    refused[i] = "channel " + j + " at " + queryTimesMillis[i] + ": " + why + "; not served";
+                    break;
+                }
                 for (int p = 0; p < QUANTILES.length; p++) {
-                    quantiles[p][i][j] = shift + scale * GaussianMixture.quantile(centres, sigma, QUANTILES[p]);
+                    quantiles[p][i][j] = shift + scale * GaussianMixture.quantile(centres, sigma, QUANTILES[p], w);
                 }
             }
+            if (refused[i] != null) {
+                fillNaN(i, mean, std, quantiles);
+            }
         }
-        return new Prediction(queryTimesMillis.clone(), mean, std, quantiles[0], quantiles[1], quantiles[2], samples);
+        return new Prediction(queryTimesMillis.clone(), mean, std, quantiles[0], quantiles[1], quantiles[2], samples,
+                refused);
+    }
+
+    /**
+     * The predictive CDF at {@code values} (data units), per channel, under the same rules as
+     * {@link #of}: the probability integral transform of an observation, for calibration checks (a
+     * calibrated forecast's PIT values are uniform on [0, 1]). NaN for a channel whose value is not
+     * finite.
+     *
+     * @param decodedRow {@code [k·C + j]}: the samples' readout at {@code timeMillis}, normalised units
+     */
+    public static double[] cdf(LatentOdeModel model, ForecastLimits limits, long stateMillis, long timeMillis,
+                               double[] decodedRow, int samples, double[] values) {
+        int c = model.spec().channels();
+        double w = limits.modelWeight((timeMillis - stateMillis) / model.spec().timeUnitMillis());
+        double[] centres = new double[samples];
+        double[] out = new double[c];
+        for (int j = 0; j < c; j++) {
+            if (!Double.isFinite(values[j])) {
+                out[j] = Double.NaN;
+                continue;
+            }
+            for (int k = 0; k < samples; k++) {
+                centres[k] = decodedRow[k * c + j];
+            }
+            double x = (values[j] - model.spec().mean(j)) / model.spec().std(j);
+            double modelCdf = GaussianMixture.cdf(centres, model.noiseSigma(j), x);
+            out[j] = w >= 1.0 ? modelCdf : w * modelCdf + (1 - w) * GaussianMixture.normalCdf(x);
+        }
+        return out;
+    }
+
+    /** Why a point of normalised mean {@code m} and std {@code s} may not be served; null if it may. */
+    private static String outside(ForecastLimits limits, double m, double s) {
+        if (!Double.isFinite(m) || !Double.isFinite(s)) {
+            return "the forecast is not finite (mean " + m + ", std " + s + " training standard deviations)";
+        }
+        if (Math.abs(m) > limits.envelopeSigmas() || s > limits.envelopeSigmas()) {
+            return "the forecast leaves the envelope of " + limits.envelopeSigmas()
+                    + " training standard deviations (mean " + m + ", std " + s + ")";
+        }
+        return null;
+    }
+
+    private static void fillNaN(int i, double[][] mean, double[][] std, double[][][] quantiles) {
+        Arrays.fill(mean[i], Double.NaN);
+        Arrays.fill(std[i], Double.NaN);
+        for (double[][] quantile : quantiles) {
+            Arrays.fill(quantile[i], Double.NaN);
+        }
     }
 }

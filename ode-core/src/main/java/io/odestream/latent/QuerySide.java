@@ -13,6 +13,23 @@ import java.util.Arrays;
  */
 public record QuerySide(double[] relative, int[] index) {
 
+    /**
+     * The query times at or after {@code origin}, ascending, as offsets to solve to under
+     * {@code limits}: capped at the horizon ({@link ForecastLimits#solveTo}), so that a query of any
+     * distance costs at most one trained span. Null when every query is before {@code origin}.
+     */
+    public static QuerySide ahead(long[] times, long origin, double unitMillis, ForecastLimits limits) {
+        QuerySide side = of(times, origin, unitMillis, true);
+        if (side == null) {
+            return null;
+        }
+        double[] capped = side.relative();
+        for (int n = 0; n < capped.length; n++) {
+            capped[n] = limits.solveTo(capped[n]);
+        }
+        return side;
+    }
+
     /** The side of {@code times} after ({@code forward}) or before {@code origin}; null when it has none. */
     public static QuerySide of(long[] times, long origin, double unitMillis, boolean forward) {
         Integer[] order = new Integer[times.length];

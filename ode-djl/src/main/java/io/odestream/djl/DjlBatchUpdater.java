@@ -2,6 +2,7 @@ package io.odestream.djl;
 
 import io.odestream.latent.BatchUpdater;
 import io.odestream.latent.EncoderInput;
+import io.odestream.latent.ForecastLimits;
 import io.odestream.latent.FilterBatchUpdater;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
@@ -238,7 +239,6 @@ public final class DjlBatchUpdater implements BatchUpdater {
             }
         }
         int h = spec.hidden();
-        double unit = spec.timeUnitMillis();
         for (int from = 0; from < count; from += maxRowsPerSolve) {
             int to = (int) Math.min(count, (long) from + maxRowsPerSolve);
             int b = to - from;
@@ -247,8 +247,10 @@ public final class DjlBatchUpdater implements BatchUpdater {
             for (int k = 0; k < b; k++) {
                 FilterState s = rows[moving[from + k]].state();
                 System.arraycopy(s.hidden(), 0, z0, k * h, h);
-                // as LatentFilter.evolveEncoder: long milliseconds over the unit, never epoch millis as a double
-                gaps[k] = new double[] {(rows[moving[from + k]].eventTimeMillis() - s.timeMillis()) / unit};
+                // as LatentFilter.evolveEncoder: long milliseconds over the unit, never epoch millis as a
+                // double, capped at the horizon (ForecastLimits)
+                gaps[k] = new double[] {ForecastLimits.encoderGapUnits(spec,
+                        rows[moving[from + k]].eventTimeMillis() - s.timeMillis())};
             }
             try {
                 RowTimeSolution solution = encoderSolver.solve(encoderDynamics, device, z0, b, new double[b], gaps);

@@ -1,6 +1,7 @@
 package io.odestream.djl;
 
 import io.odestream.latent.FilterState;
+import io.odestream.latent.ForecastLimits;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
 import io.odestream.latent.PosteriorDraws;
@@ -28,8 +29,8 @@ import java.util.List;
  * <p>Per state it does what {@code LatentFilter.predict} does, in the same order, so that the
  * same seed gives the same posterior draws: μ, log σ = posterior(h) (ode-core's {@link Mlp} on the
  * host), {@code z_k = μ + σ ⊙ ε_k} with ε from {@code new SplittableRandom(seed)} sample-major;
- * the decoder ODE from the state's time to every query time (queries after the state forwards,
- * before it backwards: two rows per sample when a state has both); readout, the observation noise
+ * the decoder ODE from the state's time to every query time at or after it (capped at the model's
+ * horizon, {@code ForecastLimits}; earlier queries are refused, not solved); readout, the observation noise
  * and the mixture's mean/std/quantiles on the host. Only the ODE solve differs: one shared-step
  * solve on rescaled time instead of one solve per state (its error norm the worst row's RMS,
  * {@link WorstRowRmsNorm}, so that no state is solved less accurately than alone), so the forecasts agree with
@@ -42,6 +43,7 @@ public final class DjlLatentPredictor implements AutoCloseable {
 
     private final LatentOdeModel model;
     private final LatentOdeSpec spec;
+    private final ForecastLimits limits;
     private final String modelId;
     private final long modelVersion;
     private final int c;
@@ -81,6 +83,7 @@ public final class DjlLatentPredictor implements AutoCloseable {
         }
         this.model = model;
         this.spec = model.spec();
+        this.limits = ForecastLimits.of(spec);
         this.modelId = modelId;
         this.modelVersion = modelVersion;
         this.c = spec.channels();
@@ -133,7 +136,7 @@ public final class DjlLatentPredictor implements AutoCloseable {
      * {@code LatentFilter.predict(states[k], queryTimesMillis[k], samples, seeds[k])} would give it.
      *
      * @param states           K filter states of this predictor's model
-     * @param queryTimesMillis per state, at least one query time (any order, before or after its time)
+     * @param queryTimesMillis per state, at least one query time (any order; those before its time are refused)
      * @param samples          S posterior samples per state (≥ 1)
      * @param seeds            per state, the seed of its posterior draws
      * @throws IllegalArgumentException for mismatched lengths, an empty query list or a state of another model
@@ -143,7 +146,7 @@ public final class DjlLatentPredictor implements AutoCloseable {
         double[][][] decoded = decode(states, queryTimesMillis, samples, seeds);
         Prediction[] out = new Prediction[decoded.length];
         for (int k = 0; k < out.length; k++) {
-            out[k] = PredictiveSummary.of(model, queryTimesMillis[k], decoded[k], samples);
+            out[k] = PredictiveSummary.of(model, limits, states[k].timeMillis(), queryTimesMillis[k], decoded[k], samples);
         }
         return out;
     }
@@ -154,7 +157,8 @@ public final class DjlLatentPredictor implements AutoCloseable {
      * draws, same solve and same readout as {@code predict}.
      *
      * @return {@code [key][query][k·C + j]}: channel j of sample k's readout at
-     *         {@code queryTimesMillis[key][query]}, in the model's normalised units
+     *         {@code queryTimesMillis[key][query]}, in the model's normalised units; null for a query
+     *         before its state
      * @throws IllegalArgumentException as {@link #predict}
      * @throws SolverException          as {@link #predict}
      */
@@ -163,13 +167,10 @@ public final class DjlLatentPredictor implements AutoCloseable {
         double unit = spec.timeUnitMillis();
         List<Side> sides = new ArrayList<>();
         for (int k = 0; k < keys; k++) {
-            Side forward = Side.of(k, queryTimesMillis[k], states[k].timeMillis(), unit, true);
-            Side backward = Side.of(k, queryTimesMillis[k], states[k].timeMillis(), unit, false);
+            // forwards only, capped at the horizon, as LatentFilter (ForecastLimits); earlier queries are refused
+            Side forward = Side.of(k, queryTimesMillis[k], states[k].timeMillis(), unit, limits);
             if (forward != null) {
                 sides.add(forward);
-            }
-            if (backward != null) {
-                sides.add(backward);
             }
         }
         int rows = sides.size() * samples;
@@ -201,12 +202,13 @@ public final class DjlLatentPredictor implements AutoCloseable {
         double[][][] out = new double[keys][][];
         double[][][] latentAt = new double[keys][][];
         for (int k = 0; k < keys; k++) {
-            latentAt[k] = new double[queryTimesMillis[k].length][samples * l];
+            latentAt[k] = new double[queryTimesMillis[k].length][];
         }
         for (int s = 0; s < sides.size(); s++) {
             Side side = sides.get(s);
             for (int n = 0; n < side.index.length; n++) {
-                double[] target = latentAt[side.key][side.index[n]];
+                double[] target = new double[samples * l];
+                latentAt[side.key][side.index[n]] = target;
                 for (int k = 0; k < samples; k++) {
                     System.arraycopy(latentRows[s * samples + k], n * l, target, k * l, l);
                 }
@@ -225,11 +227,14 @@ public final class DjlLatentPredictor implements AutoCloseable {
         PosteriorDraws.draw(moments, l, samples, seed, z0, state);
     }
 
-    /** Readout on the host, as LatentFilter's: [query][k·C + j] from [query][k·L + i]. */
+    /** Readout on the host, as LatentFilter's: [query][k·C + j] from [query][k·L + i]; null rows stay null. */
     private double[][] readout(double[][] latentAt, int samples) {
-        double[][] decoded = new double[latentAt.length][samples * c];
+        double[][] decoded = new double[latentAt.length][];
         for (int i = 0; i < latentAt.length; i++) {
-            readout.forward(latentAt[i], decoded[i], samples);
+            if (latentAt[i] != null) {
+                decoded[i] = new double[samples * c];
+                readout.forward(latentAt[i], decoded[i], samples);
+            }
         }
         return decoded;
     }
@@ -275,12 +280,12 @@ public final class DjlLatentPredictor implements AutoCloseable {
     }
 
     /**
-     * One key's queries on one side of its state's time, as LatentFilter.solveSide orders them:
-     * forwards (dt ≥ 0) ascending, backwards (dt < 0) descending; relative times in model units.
+     * One key's queries at or after its state's time, as LatentFilter.solveSide orders them:
+     * ascending, relative times in model units capped at the horizon (QuerySide.ahead).
      */
     private record Side(int key, double[] relative, int[] index) {
-        static Side of(int key, long[] times, long origin, double unit, boolean forward) {
-            QuerySide side = QuerySide.of(times, origin, unit, forward);
+        static Side of(int key, long[] times, long origin, double unit, ForecastLimits limits) {
+            QuerySide side = QuerySide.ahead(times, origin, unit, limits);
             return side == null ? null : new Side(key, side.relative(), side.index());
         }
     }

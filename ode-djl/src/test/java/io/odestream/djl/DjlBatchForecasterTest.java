@@ -43,7 +43,7 @@ class DjlBatchForecasterTest {
         for (int k = 0; k < 12; k++) {
             long t = 1_000L * (k + 1);
             FilterState s = filter.update(filter.start(0), t, new double[] {0.1 * k, -1.0 + 0.2 * k}, null);
-            // two sample counts in one batch: two device solves
+            // two sample counts in one batch: two device solves; t - 200 is before the state, refused by both
             queries.add(new ForecastQuery(s, new long[] {t + 500, t + 4_000, t - 200}, k % 2 == 0 ? 8 : 16, 100 + k));
         }
         try (BatchForecaster djl = BatchBackend.named("djl").forecaster(ARTIFACT, DEVICE)) {
@@ -58,6 +58,11 @@ class DjlBatchForecasterTest {
                 Prediction got = outcomes[k].prediction();
                 assertEquals(q.samples(), got.samples());
                 for (int i = 0; i < expected.times().length; i++) {
+                    assertEquals(expected.answered(i), got.answered(i), "both refuse the query before the state");
+                    if (!expected.answered(i)) {
+                        assertEquals(expected.refused()[i], got.refused()[i]);
+                        continue;
+                    }
                     for (int j = 0; j < 2; j++) {
                         worst = Math.max(worst, Math.abs(got.mean()[i][j] - expected.mean()[i][j])
                                 / (1 + Math.abs(expected.mean()[i][j])));

@@ -64,6 +64,11 @@ public final class JobRecords {
                 .build();
     }
 
+    /**
+     * The answer with a point per query time, in time order. A point the prediction refused carries its
+     * reason and no numbers (a refused forecast is never served as a number); when every point is
+     * refused the forecast's {@code error} says so too.
+     */
     public static Forecast forecast(String requestId, String seriesId, long modelVersion, long stateMillis,
                                     Prediction p, List<String> channels) {
         List<ForecastPoint> points = new ArrayList<>(p.times().length);
@@ -72,16 +77,24 @@ public final class JobRecords {
             order[i] = i;
         }
         java.util.Arrays.sort(order, (a, b) -> Long.compare(p.times()[a], p.times()[b]));
+        String firstRefusal = null;
         for (int i : order) {
+            boolean answered = p.answered(i);
+            if (!answered && firstRefusal == null) {
+                firstRefusal = p.refused()[i];
+            }
             points.add(ForecastPoint.newBuilder()
                     .setTime(Instant.ofEpochMilli(p.times()[i]))
-                    .setMean(list(p.mean()[i]))
-                    .setStddev(list(p.std()[i]))
-                    .setQ05(list(p.q05()[i]))
-                    .setQ50(list(p.q50()[i]))
-                    .setQ95(list(p.q95()[i]))
+                    .setMean(answered ? list(p.mean()[i]) : List.of())
+                    .setStddev(answered ? list(p.std()[i]) : List.of())
+                    .setQ05(answered ? list(p.q05()[i]) : List.of())
+                    .setQ50(answered ? list(p.q50()[i]) : List.of())
+                    .setQ95(answered ? list(p.q95()[i]) : List.of())
+                    .setError(answered ? null : p.refused()[i])
                     .build());
         }
+        String error = p.refusedCount() == order.length
+                ? "no query time could be answered (each point says why; the first: " + firstRefusal + ")" : null;
         return Forecast.newBuilder()
                 .setRequestId(requestId)
                 .setSeriesId(seriesId)
@@ -91,7 +104,7 @@ public final class JobRecords {
                 .setSamples(p.samples())
                 .setChannels(channels)
                 .setStateTime(Instant.ofEpochMilli(stateMillis))
-                .setError(null)
+                .setError(error)
                 .build();
     }
 

@@ -100,6 +100,20 @@ public final class LatentOdeDetector {
         return new DetectorOutput(anomaly, raw, fitRows, fitSeconds, diverged[0], failures);
     }
 
+    /** A per-series model as the detector fits it, and the times it sees (gaps shortened, {@link #modelClock}). */
+    public record Fitted(LatentOdeModel model, long[] modelTimes) {
+    }
+
+    /**
+     * The model {@link #run} fits on the first {@code fitRows} rows, and the series' times as the
+     * model sees them: for measurements of the same per-series model beside the detector's (the
+     * one-step-ahead calibration of its forecasts).
+     */
+    public Fitted fit(long[] timesMillis, double[] values, int fitRows) {
+        long[] times = modelClock(timesMillis, fitRows, settings.maxGapSteps());
+        return new Fitted(fit(times, values, fitRows, new boolean[1]), times);
+    }
+
     /**
      * The JVM filter's score and update, where a score refused as out of range counts as the solver's
      * failure: times and widths are valid here, so an IllegalArgumentException is the solver refusing a

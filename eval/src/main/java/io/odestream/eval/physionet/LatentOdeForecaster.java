@@ -93,7 +93,7 @@ public final class LatentOdeForecaster implements SequenceForecaster, ZScoreFore
         for (int q = 0; q < out.length; q++) {
             long t = queryTimesMillis[q];
             out[q] = t >= state.timeMillis() ? meanAt(state, t, seed + timesMillis.length)
-                    : filter.predict(state, new long[] {t}, samples, seed + timesMillis.length).mean()[0];
+                    : filter.reconstruct(state, new long[] {t}, samples, seed + timesMillis.length).mean()[0];
         }
         return out;
     }

@@ -72,6 +72,7 @@ final class ForecastAnswerer {
         try {
             Prediction p = m.filter.predict(state, times, samples, seed);
             metrics.forecasts.inc();
+            metrics.refusedForecastPoints.inc(p.refusedCount());
             out.emit(JobRecords.forecast(r.getRequestId(), seriesId, version, state.timeMillis(), p, m.channelNames()));
         } catch (SolverException e) {
             out.solverFailure(seriesId, state.timeMillis(), m, "forecast " + r.getRequestId(), e);

@@ -64,6 +64,7 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
     private transient ListState<PendingForecast> batchState;
     private transient ListState<ModelArtifact> artifactState;
     private transient Counter answered;
+    private transient Counter refusedPoints;
     private transient Counter batches;
     private transient Histogram batchSizes;
 
@@ -99,6 +100,7 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
         device = resolveDevice(batching.device(), getRuntimeContext().getExternalResourceInfos("gpu"));
         deadline = new BatchDeadline(getProcessingTimeService(), batching.maxDelay(), this::flush);
         answered = getMetricGroup().counter("batchedForecasts");
+        refusedPoints = getMetricGroup().counter("refusedForecastPoints");
         batches = getMetricGroup().counter("forecastBatches");
         batchSizes = getMetricGroup().histogram("forecastBatchSize", new DescriptiveStatisticsHistogram(1000));
         LOG.info("answering forecasts in micro-batches on backend '{}', device {} (at most {} per batch, {} delay)",
@@ -241,6 +243,7 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
             if (outcomes[i].prediction() != null) {
                 f = JobRecords.forecast(p.requestId, p.seriesId, version, p.stateMillis, outcomes[i].prediction(), channels);
                 answered.inc();
+                refusedPoints.inc(outcomes[i].prediction().refusedCount());
             } else {
                 LOG.warn("forecast {} of series '{}' failed in the solver: {}", p.requestId, p.seriesId,
                         outcomes[i].failure().getMessage());

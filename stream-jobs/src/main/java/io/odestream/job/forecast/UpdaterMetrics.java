@@ -14,6 +14,8 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 final class UpdaterMetrics {
     final Counter observations;
     final Counter forecasts;
+    /** Forecast points refused (before the state, not finite, outside the envelope): never served as numbers. */
+    final Counter refusedForecastPoints;
     final Counter anomalyAlerts;
     final Counter lateObservations;
     final Counter maskedValues;
@@ -38,6 +40,7 @@ final class UpdaterMetrics {
         observations = g.counter("observations");
         g.meter("observationsPerSecond", new MeterView(observations));
         forecasts = g.counter("forecasts");
+        refusedForecastPoints = g.counter("refusedForecastPoints");
         anomalyAlerts = g.counter("anomalyAlerts");
         lateObservations = g.counter("lateObservations");
         maskedValues = g.counter("maskedNonFiniteValues");

@@ -117,17 +117,30 @@ class ForecastAnswererTest {
     void aKnownSeriesIsAnsweredAtEveryQueryTimeFromItsFilterState() throws Exception {
         SeriesState s = seriesUnder(V1, 1_000, 3_000);
         FilterState state = s.filterState(TestModels.MODEL_ID, 1);
-        long[] times = {2_000, 5_000, 60_000};
+        long[] times = {4_000, 5_000, 60_000};
         answerer(V1).answer(s, request("r1", "s", null, times));
         Forecast f = onlyForecast();
         assertNull(f.getError());
         assertEquals(1, f.getModelVersion());
         assertEquals(Instant.ofEpochMilli(3_000), f.getStateTime(), "answered from the state after the last observation");
-        assertEquals(List.of(2_000L, 5_000L, 60_000L), f.getPoints().stream().map(p -> p.getTime().toEpochMilli()).toList());
+        assertEquals(List.of(4_000L, 5_000L, 60_000L), f.getPoints().stream().map(p -> p.getTime().toEpochMilli()).toList());
         Prediction expected = LatentFilter.init(V1).predict(state, times, DEFAULT_SAMPLES, SampleSeed.of("r1", 3_000));
         for (int i = 0; i < times.length; i++) {
             assertArrayEquals(expected.mean()[i], mean(f, i), 0.0, "the filter's forecast at " + times[i]);
         }
+        assertEquals(1, metrics.forecasts.getCount());
+    }
+
+    @Test
+    void aPointThatCannotBeAnsweredCarriesItsReasonNoNumberAndIsCounted() throws Exception {
+        SeriesState s = seriesUnder(V1, 1_000, 3_000);
+        answerer(V1).answer(s, request("r1", "s", null, 2_000, 5_000));
+        Forecast f = onlyForecast();
+        assertNull(f.getError(), "the request is answered: one point is");
+        assertTrue(f.getPoints().get(0).getError().contains("before the series' state"), f.getPoints().get(0).getError());
+        assertTrue(f.getPoints().get(0).getMean().isEmpty());
+        assertNull(f.getPoints().get(1).getError());
+        assertEquals(1, metrics.refusedForecastPoints.getCount());
         assertEquals(1, metrics.forecasts.getCount());
     }
 

@@ -500,8 +500,9 @@ class ForecastJobIT {
         while (System.currentTimeMillis() < deadline) {
             assertTrue(problems.isEmpty(), "topic followers: " + problems);
             String id = series + "-probe-" + n++;
+            // 01:00, after every state of these streams (a time before the state is refused, ForecastLimits)
             publisher.sendNow(OdeTopic.FORECAST_REQUESTS, ForecastRequest.newBuilder().setRequestId(id)
-                    .setSeriesId(series).setQueryTimes(List.of(java.time.Instant.ofEpochMilli(1_704_067_500_000L)))
+                    .setSeriesId(series).setQueryTimes(List.of(java.time.Instant.parse("2024-01-01T01:00:00Z")))
                     .build());
             Thread.sleep(500);
             if (forecasts.stream().anyMatch(f -> f.getSeriesId().equals(series) && f.getError() == null
