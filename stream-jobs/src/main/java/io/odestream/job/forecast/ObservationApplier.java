@@ -84,9 +84,6 @@ final class ObservationApplier {
             out.deadLetter(o, wrong);
             return null;
         }
-        if (m != null) {
-            out.dropHistoryOfOtherWidth(s, o.getSeriesId(), m);
-        }
         int row = rows.next(width);
         double[] values = rows.values(row);
         boolean[] observed = rows.observed(row);

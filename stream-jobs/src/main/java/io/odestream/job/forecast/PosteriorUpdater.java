@@ -290,6 +290,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         return true;
     }
 
+    /**
      * A record no series can use, refused before anything is kept for it: counted, and said in an
      * alert (an observation) or in the answer (a request).
      */
