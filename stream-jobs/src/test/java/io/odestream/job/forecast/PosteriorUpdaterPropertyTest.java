@@ -6,31 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.odestream.job.TestModels;
 import io.odestream.kafka.RecordLimits;
+import io.odestream.kafka.testing.SeededDraws;
 import io.odestream.schema.Forecast;
 import io.odestream.schema.ForecastRequest;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.stream.IntStream;
-import java.util.stream.LongStream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.apache.flink.types.Either;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Random and adversarial sequences of observations, requests and watermarks through the per-series
  * operator: NaN, ±Inf, 1e308, negative, duplicate and far-future times, 10 000 channels or query
  * times, empty and huge ids, absurd sample counts. The operator never throws and never needs its
  * safety net; a refused record is counted, answered or alerted on, and leaves every series as it was.
+ * Seeded randomized property tests (JUnit 5): each try is one fixed seed of {@link AdversarialSteps};
+ * a failure names its seed and the steps.
  */
 class PosteriorUpdaterPropertyTest {
+    private static final int TRIES = 30;
     private static final ModelArtifact V1 = TestModels.signed(1, 11); // 2 channels
     private static final int DEFAULT_SAMPLES = 8;
     private static final long T0 = 1_000_000;
@@ -79,9 +76,18 @@ class PosteriorUpdaterPropertyTest {
     record Advance(long watermark) implements Step {
     }
 
-    @Property(tries = 30)
-    void anyInputIsAppliedOrAccountedForAndRefusedInputChangesNothing(@ForAll("steps") List<Step> steps)
-            throws Exception {
+    static java.util.stream.LongStream seeds() {
+        return SeededDraws.seeds(TRIES);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void anyInputIsAppliedOrAccountedForAndRefusedInputChangesNothing(long seed) throws Exception {
+        List<Step> steps = new AdversarialSteps(seed, T0).steps();
+        SeededDraws.reproducibly(seed, steps, () -> applyAndAccount(steps));
+    }
+
+    private void applyAndAccount(List<Step> steps) throws Exception {
         try (var h = new PosteriorUpdaterHarness(new PosteriorUpdater(UpdaterSettings
                 .defaults(TestModels.MODEL_ID, TestModels.VERIFIER).withSamples(DEFAULT_SAMPLES, 4), null))) {
             h.setup();
@@ -142,61 +148,5 @@ class PosteriorUpdaterPropertyTest {
         double[] withTime = Arrays.copyOf(mean, mean.length + 1);
         withTime[mean.length] = f.getStateTime() == null ? -1 : f.getStateTime().toEpochMilli();
         return withTime;
-    }
-
-    // ---------------------------------------------------------------- adversarial inputs
-
-    @Provide
-    Arbitrary<List<Step>> steps() {
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(5, observations()),
-                net.jqwik.api.Tuple.of(3, requests()),
-                net.jqwik.api.Tuple.of(1, times().map(t -> (Step) new Advance(t))))
-                .list().ofMinSize(1).ofMaxSize(15);
-    }
-
-    private static Arbitrary<Step> observations() {
-        return Combinators.combine(seriesIds(), times(), values())
-                .as((id, t, values) -> new Observe(Observation.newBuilder().setSeriesId(id)
-                        .setEventTime(Instant.ofEpochMilli(t)).setValues(values).build()));
-    }
-
-    private static Arbitrary<Step> requests() {
-        Arbitrary<List<Instant>> queryTimes = Arbitraries.oneOf(
-                times().map(Instant::ofEpochMilli).list().ofMaxSize(4),
-                Arbitraries.of(100, 1024, 1025, 10_000).map(n -> LongStream.range(0, n)
-                        .mapToObj(i -> Instant.ofEpochMilli(T0 + i * 10)).toList()));
-        Arbitrary<Integer> samples = Arbitraries.oneOf(Arbitraries.just((Integer) null),
-                Arbitraries.of(0, -1, 1, 16, 4096, 4097, 1_000_000, Integer.MAX_VALUE, Integer.MIN_VALUE));
-        Arbitrary<Instant> asOf = Arbitraries.oneOf(Arbitraries.just((Instant) null), times().map(Instant::ofEpochMilli));
-        return Combinators.combine(seriesIds(), queryTimes, samples, asOf)
-                .as((id, ts, k, at) -> new Ask(ForecastRequest.newBuilder().setRequestId("r").setSeriesId(id)
-                        .setQueryTimes(ts).setSamples(k).setAsOf(at).build()));
-    }
-
-    private static Arbitrary<String> seriesIds() {
-        return Arbitraries.oneOf(Arbitraries.of("a", "b", "", " "),
-                Arbitraries.of(RecordLimits.MAX_SERIES_ID_CHARS, RecordLimits.MAX_SERIES_ID_CHARS + 1, 100_000)
-                        .map("x"::repeat));
-    }
-
-    /** Around the series' times, duplicates of them, and absurd ones. */
-    private static Arbitrary<Long> times() {
-        return Arbitraries.oneOf(
-                Arbitraries.of(T0, T0 + 1_000, T0 - 1, 0L, -1L, Long.MIN_VALUE / 4, 1L, T0 + 365L * 86_400_000L),
-                Arbitraries.longs().between(T0 - 3_600_000, T0 + 3_600_000));
-    }
-
-    private static Arbitrary<List<Double>> values() {
-        Arbitrary<Double> value = Arbitraries.oneOf(
-                Arbitraries.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e308, -1e308,
-                        Double.MIN_VALUE, -0.0),
-                Arbitraries.just((Double) null),
-                Arbitraries.doubles().between(-10, 10));
-        return Arbitraries.oneOf(
-                value.list().ofSize(2), value.list().ofSize(2), // the model's width, most often
-                Arbitraries.just(List.<Double>of()),
-                Arbitraries.just(Collections.nCopies(10_000, 1.0)),
-                Arbitraries.just(IntStream.range(0, 1025).mapToObj(i -> (Double) (double) i).toList()));
     }
 }
