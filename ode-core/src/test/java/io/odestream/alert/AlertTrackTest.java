@@ -32,7 +32,8 @@ class AlertTrackTest {
             assertTrue(t.isPrimitive() || (t.isArray() && t.getComponentType().isPrimitive()),
                     f.getName() + " must be a primitive or primitive array, is " + t);
         }
-        assertEquals(6, stateFields, "ring, size, next, open, raisedAtMillis, quietSinceMillis");
+        assertEquals(10, stateFields, "ring, size, next, open, raisedAtMillis, quietSinceMillis, recentMeans, "
+                + "surprisals, surprisalNext, incidentPeak");
     }
 
     @Test
