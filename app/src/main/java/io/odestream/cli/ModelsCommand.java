@@ -88,7 +88,8 @@ final class ModelsCommand implements Runnable {
                     out.println("  serving history:");
                     for (RegistryServingChange c : p.getHistory()) {
                         out.println("    " + c.getChangedAt() + "  " + c.getAction() + " " + c.getVersion()
-                                + (c.getFromVersion() == null ? "" : " (was " + c.getFromVersion() + ")")
+                                + (c.getFromVersion() == null || c.getFromVersion() == c.getVersion() ? ""
+                                        : " (was " + c.getFromVersion() + ")")
                                 + "  " + c.getReason()
                                 + (c.getChangedBy().isEmpty() ? "" : "  [" + c.getChangedBy()
                                         + (c.getAutomated() ? ", automated" : "") + "]"));
