@@ -4,8 +4,11 @@ import io.odestream.kafka.Rejection;
 import io.odestream.model.ModelArtifacts;
 import io.odestream.registry.ArtifactSigner;
 import io.odestream.registry.KeyFileException;
+import io.odestream.registry.LineagePlacement;
 import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.RegistrySnapshot;
+import io.odestream.registry.ServingActor;
+import io.odestream.registry.ServingControl;
 import io.odestream.registry.SigningKeys;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.RegistryServing;
@@ -35,6 +38,8 @@ import picocli.CommandLine.Spec;
             ModelsCommand.Publish.class,
             ModelsCommand.Promote.class,
             ModelsCommand.Rollback.class,
+            ModelsCommand.Hold.class,
+            ModelsCommand.Release.class,
             ModelsCommand.Keygen.class,
         })
 final class ModelsCommand implements Runnable {
@@ -68,7 +73,9 @@ final class ModelsCommand implements Runnable {
                     continue;
                 }
                 Long serving = s.serving(modelId).map(RegistryServing::getServingVersion).orElse(null);
-                out.println("model " + modelId + (serving == null ? " (not promoted)" : " (serving version " + serving + ")"));
+                out.println("model " + modelId + (serving == null ? " (not promoted)" : " (serving version " + serving + ")")
+                        + s.serving(modelId).flatMap(p -> ServingControl.of(p).pin())
+                                .map(c -> " pinned by " + c.getAction() + " at " + c.getChangedAt()).orElse(""));
                 out.printf("  %-2s %8s %8s  %-24s  %-17s  %s%n", "", "version", "parent", "created", "checksum", "metrics");
                 for (ModelArtifact a : s.versions(modelId)) {
                     out.printf("  %-2s %8d %8s  %-24s  %-17s  %s%n",
@@ -81,8 +88,11 @@ final class ModelsCommand implements Runnable {
                     out.println("  serving history:");
                     for (RegistryServingChange c : p.getHistory()) {
                         out.println("    " + c.getChangedAt() + "  " + c.getAction() + " " + c.getVersion()
-                                + (c.getFromVersion() == null ? "" : " (was " + c.getFromVersion() + ")")
-                                + "  " + c.getReason());
+                                + (c.getFromVersion() == null || c.getFromVersion() == c.getVersion() ? ""
+                                        : " (was " + c.getFromVersion() + ")")
+                                + "  " + c.getReason()
+                                + (c.getChangedBy().isEmpty() ? "" : "  [" + c.getChangedBy()
+                                        + (c.getAutomated() ? ", automated" : "") + "]"));
                     }
                 });
             }
@@ -137,7 +147,9 @@ final class ModelsCommand implements Runnable {
     }
 
     @Command(name = "publish", mixinStandardHelpOptions = true,
-            description = "Signs an artifact file (written by ode-core's ModelArtifacts.write) and publishes it; does not promote.")
+            description = {"Signs an artifact file (written by `train` or ode-core's ModelArtifacts.write) and publishes it as",
+                "the next version of its model (the file's own version, e.g. `train`'s 1, is kept in the lineage);",
+                "publishing the same content again does nothing. Does not promote."})
     static final class Publish implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -152,6 +164,10 @@ final class ModelsCommand implements Runnable {
                 description = "PKCS#8 private key from `odestream models keygen`; its .pub must lie beside it.")
         Path signingKey;
 
+        @Option(names = "--parent", paramLabel = "VERSION", description = "The published version it was trained from "
+                + "(default: the file's parent if the registry has it, otherwise none: trained from scratch).")
+        Long parent;
+
         @Override
         public Integer call() {
             String name = signingKey.getFileName().toString();
@@ -162,12 +178,21 @@ final class ModelsCommand implements Runnable {
             Path dir = signingKey.toAbsolutePath().getParent();
             ArtifactSigner signer = ArtifactSigner.fromFiles(dir,
                     name.substring(0, name.length() - SigningKeys.PRIVATE_KEY_SUFFIX.length()));
-            ModelArtifact signed = signer.sign(ModelArtifacts.read(file));
+            ModelArtifact trained = ModelArtifacts.read(file);
+            PrintWriter out = spec.commandLine().getOut();
             try (ModelRegistry r = registry.connect()) {
-                r.publish(signed);
+                LineagePlacement placed = LineagePlacement.place(r.snapshot(), trained, parent, file.toString());
+                ModelArtifact a = placed.artifact();
+                if (placed.alreadyPublished()) {
+                    out.println("model " + a.getModelId() + " version " + a.getVersion() + " has this content already "
+                            + "(checksum " + a.getChecksum().substring(0, 16) + "); nothing published");
+                    return 0;
+                }
+                ModelArtifact signed = r.publish(signer.sign(a));
+                out.println("published model " + signed.getModelId() + " version " + signed.getVersion()
+                        + " (parent " + (signed.getParentVersion() == null ? "none" : signed.getParentVersion())
+                        + ", from " + file + ") signed by " + signer.keyId());
             }
-            spec.commandLine().getOut().println("published model " + signed.getModelId() + " version "
-                    + signed.getVersion() + " signed by " + signer.keyId());
             return 0;
         }
     }
@@ -187,14 +212,21 @@ final class ModelsCommand implements Runnable {
         @Option(names = "--reason", defaultValue = "promoted from the command line", description = "Why (kept in the history).")
         String reason;
 
+        @Mixin
+        OperatorOption operator;
+
         @Override
         public Integer call() {
-            return changeServing(spec, registry, "now serves", (r, modelId) -> r.promote(modelId, version, reason));
+            return changeServing(spec, registry, "now serves", "",
+                    (r, modelId) -> r.promote(modelId, version, operator.actor(), reason));
         }
     }
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
-            description = "Points serving back to the previously promoted version (or --to VERSION) and republishes it.")
+            description = {"Points serving back to the previously promoted version (or --to VERSION) and republishes it.",
+                "Serving stays pinned there until `models release` or an operator's `models promote`: fine-tuning",
+                "and shadow mode publish but do not promote meanwhile, and never promote the version rolled back",
+                "from or its descendants unless an operator promotes one of them."})
     static final class Rollback implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -208,19 +240,81 @@ final class ModelsCommand implements Runnable {
         @Option(names = "--reason", defaultValue = "rolled back from the command line", description = "Why (kept in the history).")
         String reason;
 
+        @Mixin
+        OperatorOption operator;
+
         @Override
         public Integer call() {
-            return changeServing(spec, registry, "rolled back to", (r, modelId) -> r.rollback(modelId, to, reason));
+            return changeServing(spec, registry, "rolled back to", " (pinned until `odestream models release`)",
+                    (r, modelId) -> r.rollback(modelId, to, operator.actor(), reason));
         }
     }
 
-    /** Promote and rollback differ only in the serving change they ask for and the verb that reports it. */
-    private static Integer changeServing(CommandSpec spec, RegistryOptions registry, String verb,
+    @Command(name = "hold", mixinStandardHelpOptions = true,
+            description = {"Pins the version served now, e.g. for a maintenance window: fine-tuning and shadow mode",
+                "publish but do not promote until `models release` or an operator's `models promote`."})
+    static final class Hold implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        RegistryOptions registry;
+
+        @Option(names = "--reason", defaultValue = "held from the command line", description = "Why (kept in the history).")
+        String reason;
+
+        @Mixin
+        OperatorOption operator;
+
+        @Override
+        public Integer call() {
+            return changeServing(spec, registry, "held at", " (pinned until `odestream models release`)",
+                    (r, modelId) -> r.hold(modelId, operator.actor(), reason));
+        }
+    }
+
+    @Command(name = "release", mixinStandardHelpOptions = true,
+            description = {"Lifts the pin of a rollback or hold: automation may promote again (a rolled-back version",
+                "and its descendants stay out until an operator promotes one)."})
+    static final class Release implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        RegistryOptions registry;
+
+        @Option(names = "--reason", defaultValue = "released from the command line", description = "Why (kept in the history).")
+        String reason;
+
+        @Mixin
+        OperatorOption operator;
+
+        @Override
+        public Integer call() {
+            return changeServing(spec, registry, "released at", "; automation may promote again",
+                    (r, modelId) -> r.release(modelId, operator.actor(), reason));
+        }
+    }
+
+    /** Who makes a serving change from the command line, recorded in the serving history. */
+    static final class OperatorOption {
+        @Option(names = "--by", paramLabel = "NAME", defaultValue = "${sys:user.name}",
+                description = "Who makes the change, kept in the history (default: the user, ${DEFAULT-VALUE}).")
+        String by;
+
+        ServingActor actor() {
+            return by == null || by.isBlank() ? ServingActor.currentUser() : ServingActor.operator(by);
+        }
+    }
+
+    /** Promote, rollback, hold and release differ only in the serving change they ask for and the words that report it. */
+    private static Integer changeServing(CommandSpec spec, RegistryOptions registry, String verb, String after,
             BiFunction<ModelRegistry, String, RegistryServing> change) {
         try (ModelRegistry r = registry.connect()) {
             String modelId = registry.modelId(r.snapshot());
             RegistryServing p = change.apply(r, modelId);
-            spec.commandLine().getOut().println("model " + modelId + " " + verb + " version " + p.getServingVersion());
+            spec.commandLine().getOut().println("model " + modelId + " " + verb + " version " + p.getServingVersion()
+                    + after);
         }
         return 0;
     }

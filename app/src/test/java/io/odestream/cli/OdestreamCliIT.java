@@ -177,4 +177,50 @@ class OdestreamCliIT {
         assertEquals(1, noKeys.exit());
         assertTrue(noKeys.err().contains("models keygen"), noKeys.err());
     }
+
+    @Test
+    void anOfflineRetrainJoinsItsLineageAndARollbackStaysPinnedUntilReleased() throws Exception {
+        Path keys = dir.resolve("keys");
+        assertEquals(0, odestream("models", "keygen", "--out", keys.toString(), "--name", "ci").exit());
+        String key = keys.resolve("ci.key").toString();
+        for (int round = 1; round <= 3; round++) {
+            // `train` writes version 1 every time: each retrain must become the next version
+            Path file = dir.resolve("train-" + round + ".avro");
+            ModelArtifacts.write(ModelArtifacts.create("sensors", 1, null, "neural-vector-field",
+                    "{\"specVersion\":1}", new double[] {round, -round}, Map.of("val_nll", 1.0), Map.of()), file);
+            List<String> args = new ArrayList<>(List.of("models", "publish", file.toString(), "--signing-key", key,
+                    "--keys", keys.toString()));
+            if (round == 3) {
+                args.addAll(List.of("--parent", "1"));
+            }
+            Run publish = odestream(kafka("lin-", args.toArray(String[]::new)));
+            assertEquals(0, publish.exit(), publish.err());
+            assertTrue(publish.out().startsWith("published model sensors version " + round + " (parent "
+                    + (round == 3 ? "1" : "none") + ", from " + file + ")"), publish.out());
+        }
+        Run again = odestream(kafka("lin-", "models", "publish", dir.resolve("train-2.avro").toString(),
+                "--signing-key", key, "--keys", keys.toString()));
+        assertTrue(again.out().contains("version 2 has this content already"), again.out());
+        Run show = odestream(kafka("lin-", "models", "show", "3", "--keys", keys.toString()));
+        assertTrue(show.out().contains("published.from=" + dir.resolve("train-3.avro"))
+                && show.out().contains("published.sourceVersion=1"), show.out());
+
+        assertEquals(0, odestream(kafka("lin-", "models", "promote", "1", "--keys", keys.toString())).exit());
+        assertEquals(0, odestream(kafka("lin-", "models", "promote", "2", "--keys", keys.toString())).exit());
+        Run rollback = odestream(kafka("lin-", "models", "rollback", "--keys", keys.toString(), "--by", "alice",
+                "--reason", "drift"));
+        assertEquals("model sensors rolled back to version 1 (pinned until `odestream models release`)",
+                rollback.out().strip());
+        Run pinned = odestream(kafka("lin-", "models", "list", "--keys", keys.toString()));
+        assertTrue(pinned.out().contains("model sensors (serving version 1) pinned by ROLLED_BACK"), pinned.out());
+        assertTrue(pinned.out().contains("ROLLED_BACK 1 (was 2)  drift  [alice]"), pinned.out());
+
+        Run release = odestream(kafka("lin-", "models", "release", "--keys", keys.toString(), "--by", "alice"));
+        assertEquals(0, release.exit(), release.err());
+        Run notPinned = odestream(kafka("lin-", "models", "release", "--keys", keys.toString()));
+        assertEquals(1, notPinned.exit());
+        assertTrue(notPinned.err().contains("nothing to release"), notPinned.err());
+        Run hold = odestream(kafka("lin-", "models", "hold", "--keys", keys.toString(), "--reason", "maintenance"));
+        assertEquals("model sensors held at version 1 (pinned until `odestream models release`)", hold.out().strip());
+    }
 }

@@ -171,12 +171,32 @@ public final class ModelRegistry implements AutoCloseable {
         }
     }
 
-    /** Points serving at {@code version} (which must be in the registry) and republishes that artifact. */
+    /** An operator's promote: {@link #promote(String, long, ServingActor, String)} by the current user. */
     public RegistryServing promote(String modelId, long version, String reason) {
+        return promote(modelId, version, ServingActor.currentUser(), reason);
+    }
+
+    /**
+     * Points serving at {@code version} (which must be in the registry) and republishes that artifact.
+     * An automated actor is refused while the history forbids it ({@link ServingControl}); an
+     * operator's promote always goes through and lifts a pin.
+     *
+     * @throws PromotionRefusedException for an automated promote that a pin, hold or rollback forbids
+     */
+    public RegistryServing promote(String modelId, long version, ServingActor by, String reason) {
         RegistrySnapshot now = snapshot();
         ModelArtifact artifact = require(now, modelId, version);
-        Long from = now.serving(modelId).map(RegistryServing::getServingVersion).orElse(null);
-        return changeServing(now, artifact, RegistryServingAction.PROMOTED, from, reason);
+        RegistryServing current = now.serving(modelId).orElse(null);
+        if (by.automated()) {
+            Optional<String> refusal = ServingControl.of(current).refusalOfAutomatedPromotion(version,
+                    v -> now.version(modelId, v).map(ModelArtifact::getParentVersion).orElse(null));
+            if (refusal.isPresent()) {
+                throw new PromotionRefusedException(by.name() + " may not promote model '" + modelId + "' version "
+                        + version + ": " + refusal.get());
+            }
+        }
+        Long from = current == null ? null : current.getServingVersion();
+        return changeServing(now, artifact, RegistryServingAction.PROMOTED, from, by, reason, true);
     }
 
     /**
@@ -185,6 +205,15 @@ public final class ModelRegistry implements AutoCloseable {
      * artifact so consumers of the models topic swap back.
      */
     public RegistryServing rollback(String modelId, Long toVersion, String reason) {
+        return rollback(modelId, toVersion, ServingActor.currentUser(), reason);
+    }
+
+    /**
+     * {@link #rollback(String, Long, String)} by {@code by}. The version rolled back to stays pinned
+     * until {@link #release} or an operator's promote, and the version rolled back from (with its
+     * descendants) is not promoted by automation again ({@link ServingControl}).
+     */
+    public RegistryServing rollback(String modelId, Long toVersion, ServingActor by, String reason) {
         RegistrySnapshot now = snapshot();
         RegistryServing current = now.serving(modelId).orElseThrow(() -> new RegistryException("model '" + modelId
                 + "' has never been promoted, so there is nothing to roll back; promote a version first"));
@@ -205,7 +234,33 @@ public final class ModelRegistry implements AutoCloseable {
                     + "; name another version to roll back to");
         }
         return changeServing(now, require(now, modelId, target), RegistryServingAction.ROLLED_BACK,
-                current.getServingVersion(), reason);
+                current.getServingVersion(), by, reason, true);
+    }
+
+    /**
+     * Pins the version served now (a maintenance window): automation promotes nothing until
+     * {@link #release} or an operator's promote. Serving does not change, so the artifact is not
+     * republished.
+     */
+    public RegistryServing hold(String modelId, ServingActor by, String reason) {
+        RegistrySnapshot now = snapshot();
+        RegistryServing current = now.serving(modelId).orElseThrow(() -> new RegistryException("model '" + modelId
+                + "' has never been promoted, so there is nothing to hold; promote a version first"));
+        return changeServing(now, require(now, modelId, current.getServingVersion()), RegistryServingAction.HELD,
+                current.getServingVersion(), by, reason, false);
+    }
+
+    /** Lifts the pin of a rollback or a hold, so automation may promote again; serving does not change. */
+    public RegistryServing release(String modelId, ServingActor by, String reason) {
+        RegistrySnapshot now = snapshot();
+        RegistryServing current = now.serving(modelId).orElseThrow(() -> new RegistryException("model '" + modelId
+                + "' has never been promoted, so there is nothing to release"));
+        if (ServingControl.of(current).pin().isEmpty()) {
+            throw new RegistryException("model '" + modelId + "' serves version " + current.getServingVersion()
+                    + " without a pin or hold, so there is nothing to release");
+        }
+        return changeServing(now, require(now, modelId, current.getServingVersion()), RegistryServingAction.RELEASED,
+                current.getServingVersion(), by, reason, false);
     }
 
     /**
@@ -226,8 +281,9 @@ public final class ModelRegistry implements AutoCloseable {
         return stack;
     }
 
+    /** Appends one change to the history; {@code republish}: also resend the artifact (serving moves). */
     private RegistryServing changeServing(RegistrySnapshot now, ModelArtifact artifact, RegistryServingAction action,
-            Long from, String reason) {
+            Long from, ServingActor by, String reason, boolean republish) {
         String modelId = artifact.getModelId();
         List<RegistryServingChange> history = new ArrayList<>(
                 now.serving(modelId).map(RegistryServing::getHistory).orElse(List.of()));
@@ -237,6 +293,8 @@ public final class ModelRegistry implements AutoCloseable {
                 .setFromVersion(from)
                 .setReason(reason == null || reason.isBlank() ? "(no reason given)" : reason)
                 .setChangedAt(clock.instant())
+                .setChangedBy(by.name())
+                .setAutomated(by.automated())
                 .build());
         RegistryServing pointer = RegistryServing.newBuilder()
                 .setModelId(modelId)
@@ -244,7 +302,9 @@ public final class ModelRegistry implements AutoCloseable {
                 .setHistory(history)
                 .build();
         inTransaction(p -> {
-            p.send(artifactRecord(artifact));
+            if (republish) {
+                p.send(artifactRecord(artifact));
+            }
             p.send(new ProducerRecord<>(config.servingTopic(), utf8(modelId), servingSerde.serialize(pointer)));
         });
         awaitVisible(snapshot -> snapshot.serving(modelId).map(s -> s.getHistory().size() == history.size())

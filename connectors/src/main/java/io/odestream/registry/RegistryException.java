@@ -3,7 +3,7 @@ package io.odestream.registry;
 import io.odestream.UserFacingException;
 
 /** A registry operation that cannot be done as asked (unknown version, conflicting republish, Kafka failure). */
-public final class RegistryException extends UserFacingException {
+public class RegistryException extends UserFacingException {
     private static final long serialVersionUID = 1L;
 
     public RegistryException(String message) {

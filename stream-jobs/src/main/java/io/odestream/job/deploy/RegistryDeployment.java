@@ -2,6 +2,8 @@ package io.odestream.job.deploy;
 
 import io.odestream.registry.ArtifactSigner;
 import io.odestream.registry.ModelRegistry;
+import io.odestream.registry.PromotionRefusedException;
+import io.odestream.registry.ServingActor;
 import io.odestream.schema.ModelArtifact;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -9,7 +11,9 @@ import java.util.Optional;
 /**
  * Candidates go to the model registry, signed: published always; promoted too in
  * {@link Mode#AUTO} (the serving job swaps to it through the models topic), left for an operator's
- * {@code odestream models promote VERSION} in {@link Mode#MANUAL}.
+ * {@code odestream models promote VERSION} in {@link Mode#MANUAL}. An automatic promotion obeys the
+ * operators' pins, holds and rollbacks ({@link io.odestream.registry.ServingControl}): when they forbid
+ * it, the candidate stays published and the round says why.
  */
 public final class RegistryDeployment implements ModelDeployment {
 
@@ -24,6 +28,9 @@ public final class RegistryDeployment implements ModelDeployment {
     private final ArtifactSigner signer;
     private final String modelId;
     private final Mode mode;
+
+    /** How the fine-tuning job appears in the serving history. */
+    static final ServingActor FINE_TUNING = ServingActor.automation("fine-tuning");
 
     public RegistryDeployment(ModelRegistry registry, ArtifactSigner signer, String modelId, Mode mode) {
         if (registry == null || signer == null || modelId == null || mode == null) {
@@ -64,7 +71,11 @@ public final class RegistryDeployment implements ModelDeployment {
             return "published " + modelId + " v" + signed.getVersion() + " (manual mode: promote it with "
                     + "`odestream models promote " + signed.getVersion() + "`)";
         }
-        registry.promote(modelId, signed.getVersion(), "fine-tuning: " + reason);
+        try {
+            registry.promote(modelId, signed.getVersion(), FINE_TUNING, "fine-tuning: " + reason);
+        } catch (PromotionRefusedException refused) {
+            return "published " + modelId + " v" + signed.getVersion() + ", not promoted: " + refused.getMessage();
+        }
         return "published and promoted " + modelId + " v" + signed.getVersion();
     }
 

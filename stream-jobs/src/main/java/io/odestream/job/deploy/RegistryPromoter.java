@@ -2,11 +2,20 @@ package io.odestream.job.deploy;
 
 import io.odestream.job.shadow.ShadowPromoter;
 import io.odestream.registry.ModelRegistry;
+import io.odestream.registry.PromotionRefusedException;
+import io.odestream.registry.ServingActor;
 import io.odestream.schema.RegistryServing;
 import java.nio.file.Path;
 
-/** Promotes shadow winners in the model registry (the candidate was published there before it was shadowed). */
+/**
+ * Promotes shadow winners in the model registry (the candidate was published there before it was
+ * shadowed), as an automated change: an operator's pin, hold or rollback refuses it
+ * ({@link io.odestream.registry.ServingControl}), and the verdict says so.
+ */
 public final class RegistryPromoter implements ShadowPromoter {
+    /** How shadow mode appears in the serving history. */
+    static final ServingActor SHADOW_MODE = ServingActor.automation("shadow mode");
+
     private final ModelRegistry registry;
 
     public RegistryPromoter(ModelRegistry registry) {
@@ -28,7 +37,12 @@ public final class RegistryPromoter implements ShadowPromoter {
 
     @Override
     public String promote(String modelId, long version, String reason) {
-        RegistryServing serving = registry.promote(modelId, version, "shadow mode: " + reason);
+        RegistryServing serving;
+        try {
+            serving = registry.promote(modelId, version, SHADOW_MODE, "shadow mode: " + reason);
+        } catch (PromotionRefusedException refused) {
+            return "not promoted: " + refused.getMessage();
+        }
         return "promoted " + modelId + " v" + serving.getServingVersion() + " in the registry";
     }
 
