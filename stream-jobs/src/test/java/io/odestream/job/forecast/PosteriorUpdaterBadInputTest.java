@@ -10,6 +10,8 @@ import io.odestream.job.TestModels;
 import io.odestream.kafka.RecordLimits;
 import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
+import io.odestream.schema.DeadLetter;
+import io.odestream.schema.DeadLetterReason;
 import io.odestream.schema.Forecast;
 import io.odestream.schema.ForecastRequest;
 import io.odestream.schema.ModelArtifact;
@@ -72,6 +74,11 @@ class PosteriorUpdaterBadInputTest {
     private static ForecastRequest request(String series, Integer samples, long... times) {
         return ForecastRequest.newBuilder().setRequestId("r").setSeriesId(series).setSamples(samples)
                 .setQueryTimes(LongStream.of(times).mapToObj(Instant::ofEpochMilli).toList()).build();
+    }
+
+    private static List<DeadLetter> deadLetters(PosteriorUpdaterHarness h) {
+        var side = h.getSideOutput(PosteriorUpdater.DEAD_LETTERS);
+        return side == null ? List.of() : side.stream().map(StreamRecord::getValue).toList();
     }
 
     private static List<AnomalyAlert> alerts(PosteriorUpdaterHarness h) {
@@ -164,7 +171,7 @@ class PosteriorUpdaterBadInputTest {
     }
 
     @Test
-    void aHistoryBufferedAtAnotherWidthThanTheFirstModelIsDroppedAndSaidNotThrownOn() throws Exception {
+    void aHistoryBufferedAtAnotherWidthThanTheFirstModelIsDeadLetteredNotThrownOn() throws Exception {
         var h = harness(null);
         observe(h, observation("s", 1_000, 1.0, 2.0, 3.0)); // three channels, no model yet
         h.processWatermark(1_000);
@@ -175,9 +182,11 @@ class PosteriorUpdaterBadInputTest {
         observe(h, observation("s", 2_000, 1.0, 2.0));
         h.processWatermark(2_000);
         assertEquals(1, h.updater().metrics().discardedHistories.getCount());
-        AnomalyAlert said = alerts(h).get(0);
-        assertEquals(AlertKind.MODEL_ERROR, said.getKind());
-        assertTrue(said.getMessage().contains("3 channels") && said.getMessage().contains("has 2"), said.getMessage());
+        List<DeadLetter> dead = deadLetters(h);
+        assertEquals(1, dead.size(), "the buffered observation is kept as a dead letter, with its values");
+        assertEquals(DeadLetterReason.CHANNEL_COUNT_MISMATCH, dead.get(0).getReason());
+        assertTrue(dead.get(0).getDetail().contains("3 values") && dead.get(0).getDetail().contains("2 channels"),
+                dead.get(0).getDetail());
         Forecast f = ask(h, request("s", null, 3_000));
         assertNull(f.getError());
         assertEquals(2_000, f.getStateTime().toEpochMilli(), "the series started afresh at its next observation");
