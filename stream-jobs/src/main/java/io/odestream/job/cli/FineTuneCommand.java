@@ -73,7 +73,7 @@ public final class FineTuneCommand implements Callable<Integer> {
         }
         FineTuneSettings settings = FineTuneSettings.defaults().withRounds(every, budget, iterations).withMargin(margin)
                 .withTrainers(trainers).withRoundEveryWindows(everyWindows);
-        var deployment = RegistryDeployment.factory(kafka.bootstrapServers(), kafka.topic(OdeTopic.MODELS),
+        var deployment = RegistryDeployment.factory(kafka.bootstrapServers(), kafka.securityConfig(), kafka.topic(OdeTopic.MODELS),
                 kafka.topic(OdeTopic.MODEL_SERVING), signingKey.toAbsolutePath().getParent().toString(),
                 name.substring(0, name.length() - ".key".length()), keys.directory().toAbsolutePath().toString(), modelId, mode);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -4,6 +4,8 @@ import io.odestream.kafka.KafkaClientConfigFile;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Option;
 
@@ -47,6 +49,13 @@ public final class KafkaOptions {
     /** The security settings of --kafka-config, none without one. */
     public Properties securityProperties() {
         return kafkaConfig == null ? new Properties() : KafkaClientConfigFile.load(kafkaConfig);
+    }
+
+    /** The security settings as plain strings, for factories that connect inside a task (they serialise). */
+    public Map<String, String> securityConfig() {
+        Map<String, String> config = new HashMap<>();
+        securityProperties().forEach((k, v) -> config.put((String) k, (String) v));
+        return config;
     }
 
     public KafkaSettings settings() {

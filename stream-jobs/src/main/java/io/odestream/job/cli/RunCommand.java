@@ -198,7 +198,7 @@ public final class RunCommand implements Callable<Integer> {
                 .withStateBackend(stateBackend).withPrometheusPort(prometheusPort).withModelSource(modelSource);
         if (shadowFraction != null) {
             ShadowPromoter.Factory promoter = shadowPromote ? RegistryPromoter.factory(kafka.bootstrapServers(),
-                    kafka.topic(OdeTopic.MODELS), kafka.topic(OdeTopic.MODEL_SERVING), keys.directory().toAbsolutePath().toString())
+                    kafka.securityConfig(), kafka.topic(OdeTopic.MODELS), kafka.topic(OdeTopic.MODEL_SERVING), keys.directory().toAbsolutePath().toString())
                     : null;
             config = config.withShadow(new ShadowSettings(shadowFraction, shadowMinObservations, shadowMargin,
                     scoreSamples, promoter));

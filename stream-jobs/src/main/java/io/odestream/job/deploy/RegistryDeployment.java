@@ -1,11 +1,16 @@
 package io.odestream.job.deploy;
 
 import io.odestream.registry.ArtifactSigner;
+import io.odestream.registry.ArtifactVerifier;
 import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.PromotionRefusedException;
+import io.odestream.registry.RegistryConfig;
 import io.odestream.registry.ServingActor;
+import io.odestream.registry.TrustedKeys;
 import io.odestream.schema.ModelArtifact;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,8 +54,18 @@ public final class RegistryDeployment implements ModelDeployment {
      */
     public static Factory factory(String bootstrapServers, String modelsTopic, String servingTopic, String keyDir,
                                   String keyName, String trustedDir, String modelId, Mode mode) {
-        return () -> new RegistryDeployment(ModelRegistry.connect(bootstrapServers, modelsTopic, servingTopic,
-                Path.of(trustedDir)), ArtifactSigner.fromFiles(Path.of(keyDir), keyName), modelId, mode);
+        return factory(bootstrapServers, Map.of(), modelsTopic, servingTopic, keyDir, keyName, trustedDir, modelId, mode);
+    }
+
+    /** As the factory above, with the Kafka client's security settings (SASL/TLS from {@code --kafka-config}). */
+    public static Factory factory(String bootstrapServers, Map<String, String> security, String modelsTopic,
+                                  String servingTopic, String keyDir, String keyName, String trustedDir, String modelId,
+                                  Mode mode) {
+        Map<String, String> settings = new HashMap<>(security);
+        return () -> new RegistryDeployment(ModelRegistry.connect(RegistryConfig.defaults(bootstrapServers)
+                .withTopics(modelsTopic, servingTopic).withClientProperties(settings),
+                new ArtifactVerifier(TrustedKeys.fromDirectory(Path.of(trustedDir)))),
+                ArtifactSigner.fromFiles(Path.of(keyDir), keyName), modelId, mode);
     }
 
     @Override

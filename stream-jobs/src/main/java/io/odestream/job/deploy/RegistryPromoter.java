@@ -1,11 +1,16 @@
 package io.odestream.job.deploy;
 
 import io.odestream.job.shadow.ShadowPromoter;
+import io.odestream.registry.ArtifactVerifier;
 import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.PromotionRefusedException;
+import io.odestream.registry.RegistryConfig;
 import io.odestream.registry.ServingActor;
+import io.odestream.registry.TrustedKeys;
 import io.odestream.schema.RegistryServing;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Promotes shadow winners in the model registry (the candidate was published there before it was
@@ -31,8 +36,19 @@ public final class RegistryPromoter implements ShadowPromoter {
      */
     public static ShadowPromoter.Factory factory(String bootstrapServers, String modelsTopic, String servingTopic,
                                                  String trustedDir) {
-        return () -> new RegistryPromoter(ModelRegistry.connect(bootstrapServers, modelsTopic, servingTopic,
-                Path.of(trustedDir)));
+        return factory(bootstrapServers, Map.of(), modelsTopic, servingTopic, trustedDir);
+    }
+
+    /**
+     * As {@link #factory(String, String, String, String)}, with the Kafka client's security settings
+     * (SASL/TLS from the job's {@code --kafka-config}), so that promotion works on a secured cluster.
+     */
+    public static ShadowPromoter.Factory factory(String bootstrapServers, Map<String, String> security,
+                                                 String modelsTopic, String servingTopic, String trustedDir) {
+        Map<String, String> settings = new HashMap<>(security);
+        return () -> new RegistryPromoter(ModelRegistry.connect(RegistryConfig.defaults(bootstrapServers)
+                .withTopics(modelsTopic, servingTopic).withClientProperties(settings),
+                new ArtifactVerifier(TrustedKeys.fromDirectory(Path.of(trustedDir)))));
     }
 
     @Override
