@@ -3,9 +3,7 @@ package io.odestream.job.forecast;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.odestream.alert.AlertDecision;
 import io.odestream.alert.AlertPolicy;
-import io.odestream.alert.AlertTrack;
 import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoSetup;
 import io.odestream.demo.DemoStream;
@@ -575,36 +573,9 @@ class ForecastJobIT {
         return m;
     }
 
-    /**
-     * The alerts the job must raise, computed without Flink: each series' observations in event-time
-     * order through a LatentFilter and the alert policy — score before update, the job's seeds.
-     */
+    /** The alerts the job must raise, computed without Flink ({@link OfflineReplay}). */
     private static List<String> offlineAlerts(DemoStream stream, AlertPolicy policy, int samples) {
-        LatentFilter filter = LatentFilter.init(MODEL);
-        Map<String, FilterState> states = new HashMap<>();
-        Map<String, AlertTrack> tracks = new HashMap<>();
-        List<String> alerts = new ArrayList<>();
-        List<Observation> ordered = new ArrayList<>(stream.observations());
-        ordered.sort(java.util.Comparator.comparingLong(o -> o.getEventTime().toEpochMilli()));
-        for (Observation o : ordered) {
-            long t = o.getEventTime().toEpochMilli();
-            double[] x = values(o);
-            boolean[] m = observed(o);
-            FilterState s = states.get(o.getSeriesId());
-            if (s == null) { // a series' first observation is absorbed, not scored
-                states.put(o.getSeriesId(), filter.update(filter.start(t), t, x, m));
-                continue;
-            }
-            AlertTrack track = tracks.computeIfAbsent(o.getSeriesId(), k -> policy.newTrack());
-            double score = filter.score(s, t, x, m, samples, PosteriorUpdater.seed(o.getSeriesId(), t)).negativeLogDensity();
-            AlertDecision d = policy.observe(track, t, score);
-            if (d.raise()) {
-                alerts.add(o.getSeriesId() + "@" + t);
-            }
-            states.put(o.getSeriesId(), filter.update(s, t, x, m));
-        }
-        Collections.sort(alerts);
-        return alerts;
+        return OfflineReplay.alerts(stream.observations(), MODEL, policy, samples);
     }
 
     /**
