@@ -3,6 +3,7 @@ package io.odestream.cli;
 import io.odestream.job.cli.KafkaOptions;
 import io.odestream.job.cli.KafkaPreflight;
 import io.odestream.kafka.OdeTopic;
+import io.odestream.kafka.RecordLimits;
 import io.odestream.kafka.RecordPublisher;
 import io.odestream.kafka.TopicFollower;
 import io.odestream.schema.Forecast;
@@ -34,11 +35,10 @@ import picocli.CommandLine.Spec;
 final class ForecastCommand implements Callable<Integer> {
     private static final Pattern OFFSET_PART = Pattern.compile("(\\d+)(ms|[dhms])");
     /**
-     * The most posterior samples a request may ask for: the job's bound (the input branch's
-     * {@code RecordLimits.MAX_SAMPLES}), checked here so that a bad value fails at once, not after the
-     * timeout behind a dead-lettered request.
+     * The most posterior samples a request may ask for: the job's bound ({@link RecordLimits#MAX_SAMPLES}),
+     * checked here so that a bad value fails at once, not after the timeout behind a dead-lettered request.
      */
-    static final int MAX_SAMPLES = 4096;
+    static final int MAX_SAMPLES = RecordLimits.MAX_SAMPLES;
 
     @Spec
     CommandSpec spec;
