@@ -48,14 +48,7 @@ public final class ChannelContract {
             }
             return null;
         }
-        for (int j = 0; j < modelWidth; j++) {
-            int source = names.indexOf(modelNames.get(j));
-            if (source < 0) {
-                return namesMismatch(modelNames, names);
-            }
-            sourceOf[j] = source;
-        }
-        return null; // every model name found among as many observation names: a permutation (model names are unique)
+        return matchNames(modelNames, names); // as many names as the model's: a permutation, or a mismatch
     }
 
     /**

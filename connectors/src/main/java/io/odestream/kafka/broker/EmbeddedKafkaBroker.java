@@ -401,11 +401,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Readable by its owner only, where the file system has POSIX permissions (elsewhere the temp dir is the user's own). */
     private static void ownerOnly(Path file) throws IOException {
-        try {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
             Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // Windows: the temporary directory is the user's own already
         }
     }
 

@@ -38,38 +38,32 @@ public final class LatentOdeForecaster implements SequenceForecaster, ZScoreFore
 
     @Override
     public double[][] oneStepAhead(long[] timesMillis, double[][] values) {
-        int n = timesMillis.length;
-        double[][] out = new double[n][];
-        if (n == 0) {
-            return out;
-        }
-        FilterState state = filter.start(timesMillis[0]);
-        for (int k = 0; k < n; k++) {
-            out[k] = meanAt(state, timesMillis[k], seed + k);
-            state = filter.update(state, timesMillis[k], values[k], null);
-        }
-        return out;
+        return walk(timesMillis, values, false, (state, k) -> meanAt(state, timesMillis[k], seed + k));
     }
 
     /** The z-scores of {@link LatentFilter#score}: against the mixture's mean and std, as the job scores. */
     @Override
     public double[][] oneStepAheadZ(long[] timesMillis, double[][] values) {
-        int n = timesMillis.length;
-        double[][] out = new double[n][];
-        if (n == 0) {
-            return out;
-        }
-        FilterState state = filter.start(timesMillis[0]);
-        for (int k = 0; k < n; k++) {
-            out[k] = filter.score(state, timesMillis[k], values[k], null, samples, seed + k).zScores();
-            state = filter.update(state, timesMillis[k], values[k], null);
-        }
-        return out;
+        return walk(timesMillis, values, false,
+                (state, k) -> filter.score(state, timesMillis[k], values[k], null, samples, seed + k).zScores());
     }
 
     /** Row k: the predictive mean at t_k right after observation k updated the state (through the latent bottleneck). */
     @Override
     public double[][] reconstruct(long[] timesMillis, double[][] values) {
+        return walk(timesMillis, values, true, (state, k) -> meanAt(state, timesMillis[k], seed + k + 1));
+    }
+
+    /** What one row of a walk reads from the state at observation k. */
+    private interface RowReader {
+        double[] read(FilterState state, int k);
+    }
+
+    /**
+     * Filters the sequence causally, one row per observation, read before observation k is absorbed
+     * (a forecast of it) or after (a reconstruction of it).
+     */
+    private double[][] walk(long[] timesMillis, double[][] values, boolean afterUpdate, RowReader reader) {
         int n = timesMillis.length;
         double[][] out = new double[n][];
         if (n == 0) {
@@ -77,8 +71,13 @@ public final class LatentOdeForecaster implements SequenceForecaster, ZScoreFore
         }
         FilterState state = filter.start(timesMillis[0]);
         for (int k = 0; k < n; k++) {
+            if (!afterUpdate) {
+                out[k] = reader.read(state, k);
+            }
             state = filter.update(state, timesMillis[k], values[k], null);
-            out[k] = meanAt(state, timesMillis[k], seed + k + 1);
+            if (afterUpdate) {
+                out[k] = reader.read(state, k);
+            }
         }
         return out;
     }

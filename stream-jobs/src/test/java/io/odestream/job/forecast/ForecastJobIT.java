@@ -445,8 +445,8 @@ class ForecastJobIT {
             if (!o.getSeriesId().equals(r.getSeriesId()) || t > stateMillis) {
                 continue;
             }
-            double[] x = values(o);
-            boolean[] m = observed(o);
+            boolean[] m = OfflineReplay.observed(o);
+            double[] x = OfflineReplay.values(o, m);
             s = filter.update(s == null ? filter.start(t) : s, t, x, m);
         }
         assertTrue(s != null && s.timeMillis() == stateMillis, r.getRequestId() + ": no observation at the state time "
@@ -552,25 +552,6 @@ class ForecastJobIT {
         assertTrue(problems.isEmpty(), "topic followers: " + problems);
         assertTrue(out.size() <= atMost, topic + ": " + out.size());
         return new ArrayList<>(out);
-    }
-
-    /** The observation's values as the job reads them: null and non-finite ones as 0 (and missing). */
-    private static double[] values(Observation o) {
-        boolean[] m = observed(o);
-        double[] x = new double[m.length];
-        for (int j = 0; j < x.length; j++) {
-            x[j] = m[j] ? o.getValues().get(j) : 0;
-        }
-        return x;
-    }
-
-    private static boolean[] observed(Observation o) {
-        boolean[] m = new boolean[o.getValues().size()];
-        for (int j = 0; j < m.length; j++) {
-            Double v = o.getValues().get(j);
-            m[j] = v != null && Double.isFinite(v);
-        }
-        return m;
     }
 
     /** The alerts the job must raise, computed without Flink ({@link OfflineReplay}). */

@@ -56,7 +56,7 @@ public final class OfflineReplay {
     }
 
     /** The observation's values as the job reads them: null and non-finite ones as 0 (and missing). */
-    private static double[] values(Observation o, boolean[] observed) {
+    static double[] values(Observation o, boolean[] observed) {
         double[] x = new double[observed.length];
         for (int j = 0; j < x.length; j++) {
             x[j] = observed[j] ? o.getValues().get(j) : 0;
@@ -64,7 +64,8 @@ public final class OfflineReplay {
         return x;
     }
 
-    private static boolean[] observed(Observation o) {
+    /** Which channels the observation carries: null and non-finite values are missing. */
+    static boolean[] observed(Observation o) {
         boolean[] m = new boolean[o.getValues().size()];
         for (int j = 0; j < m.length; j++) {
             Double v = o.getValues().get(j);
