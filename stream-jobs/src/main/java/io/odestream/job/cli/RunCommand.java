@@ -238,8 +238,13 @@ public final class RunCommand implements Callable<Integer> {
             access.verify(needs);
         }
         ForecastJob.build(env, config);
-        env.execute("odestream forecast job (" + modelId + ")");
+        env.execute(jobName(modelId));
         return 0;
+    }
+
+    /** The job's name on Flink, by which a deployment finds it running (deploy/compose/setup.sh). */
+    public static String jobName(String modelId) {
+        return "odestream forecast job (" + modelId + ")";
     }
 
     /** What the forecast job does on each topic, for the access check; promoting a shadow winner writes the registry. */
