@@ -36,29 +36,27 @@ import picocli.CommandLine;
  * when Flink runs no job of its name.
  */
 class DockerComposeTest {
-    private static final String COMPOSE = "docker-compose.yml";
-    private static final Map<String, Object> FILE = RepositoryFiles.yaml(COMPOSE);
-    private static final Map<String, Object> SERVICES = map(FILE.get("services"), "services");
+    private static final ComposeFile COMPOSE = ComposeFile.read("docker-compose.yml");
     /** Computed by the script at run time (the registry's version of the demo model): a stand-in. */
     private static final Map<String, String> COMPUTED = Map.of("version", "1");
 
     @Test
     void theStackIsABrokerAJobManagerTwoTaskManagersASetupAndMonitoring() {
-        assertTrue(SERVICES.keySet().containsAll(Set.of("kafka", "jobmanager", "setup", "prometheus", "grafana")),
-                "services: " + SERVICES.keySet());
-        List<String> taskManagers = services(s -> "taskmanager".equals(s.get("command")) && !s.containsKey("profiles"));
+        assertTrue(COMPOSE.serviceNames().containsAll(Set.of("kafka", "jobmanager", "setup", "prometheus", "grafana")),
+                "services: " + COMPOSE.serviceNames());
+        List<String> taskManagers = COMPOSE.services(s -> "taskmanager".equals(s.get("command")) && !s.containsKey("profiles"));
         assertEquals(2, taskManagers.size(), "TaskManagers without a profile: " + taskManagers);
-        List<String> gpu = services(s -> list(s.getOrDefault("profiles", List.of()), "profiles").contains("gpu"));
+        List<String> gpu = COMPOSE.services(s -> list(s.getOrDefault("profiles", List.of()), "profiles").contains("gpu"));
         assertEquals(List.of("taskmanager-gpu"), gpu, "the gpu profile's services");
-        assertEquals("taskmanager", service("taskmanager-gpu").get("command"));
-        assertTrue(String.valueOf(service("taskmanager-gpu").get("deploy")).contains("nvidia"),
+        assertEquals("taskmanager", COMPOSE.service("taskmanager-gpu").get("command"));
+        assertTrue(String.valueOf(COMPOSE.service("taskmanager-gpu").get("deploy")).contains("nvidia"),
                 "the GPU TaskManager reserves an NVIDIA device");
     }
 
     @Test
     void everyDependencyIsAServiceAndWaitsOnlyForHealthchecksThatExist() {
-        for (String name : SERVICES.keySet()) {
-            Object dependsOn = service(name).get("depends_on");
+        for (String name : COMPOSE.serviceNames()) {
+            Object dependsOn = COMPOSE.service(name).get("depends_on");
             Map<String, Object> conditions = new LinkedHashMap<>();
             if (dependsOn instanceof List<?> names) {
                 names.forEach(n -> conditions.put(String.valueOf(n), "service_started"));
@@ -66,14 +64,14 @@ class DockerComposeTest {
                 map(dependsOn, name + ".depends_on").forEach((k, v) -> conditions.put(k, map(v, k).get("condition")));
             }
             conditions.forEach((dependency, condition) -> {
-                assertTrue(SERVICES.containsKey(dependency), name + " depends on " + dependency + ", which is no service");
+                assertTrue(COMPOSE.serviceNames().contains(dependency), name + " depends on " + dependency + ", which is no service");
                 if ("service_healthy".equals(condition)) {
-                    assertNotNull(service(dependency).get("healthcheck"),
+                    assertNotNull(COMPOSE.service(dependency).get("healthcheck"),
                             name + " waits for " + dependency + " to be healthy, which has no healthcheck");
                 }
             });
         }
-        Map<String, Object> setup = map(service("setup").get("depends_on"), "setup.depends_on");
+        Map<String, Object> setup = map(COMPOSE.service("setup").get("depends_on"), "setup.depends_on");
         assertEquals("service_healthy", map(setup.get("kafka"), "kafka").get("condition"), "setup waits for the broker");
         assertEquals("service_healthy", map(setup.get("jobmanager"), "jobmanager").get("condition"),
                 "setup waits for the JobManager's REST API");
@@ -81,30 +79,30 @@ class DockerComposeTest {
 
     @Test
     void theBrokerAndTheJobManagersRestApiHaveHealthchecksOnTheirOwnPorts() {
-        String kafkaCheck = String.join(" ", healthcheck("kafka"));
-        Map<String, String> kafkaEnv = environment("kafka");
+        String kafkaCheck = String.join(" ", COMPOSE.healthcheck("kafka"));
+        Map<String, String> kafkaEnv = COMPOSE.environment("kafka");
         int internal = listenerPort(kafkaEnv.get("KAFKA_LISTENERS"), kafkaEnv.get("KAFKA_INTER_BROKER_LISTENER_NAME"));
         assertTrue(kafkaCheck.contains("kafka-broker-api-versions.sh") && kafkaCheck.contains("localhost:" + internal),
                 "the broker's healthcheck asks the broker on its internal listener: " + kafkaCheck);
-        String jobManagerCheck = String.join(" ", healthcheck("jobmanager"));
+        String jobManagerCheck = String.join(" ", COMPOSE.healthcheck("jobmanager"));
         assertTrue(jobManagerCheck.contains("http://localhost:8081/"), "the JobManager's REST API: " + jobManagerCheck);
-        assertTrue(ports("jobmanager").contains(8081), "the REST port is published: " + ports("jobmanager"));
+        assertTrue(COMPOSE.ports("jobmanager").contains(8081), "the REST port is published: " + COMPOSE.ports("jobmanager"));
     }
 
     @Test
     void theBrokersPublishedPortIsItsExternalListenerAdvertisedToTheHost() {
-        Map<String, String> env = environment("kafka");
+        Map<String, String> env = COMPOSE.environment("kafka");
         int external = listenerPort(env.get("KAFKA_LISTENERS"), "EXTERNAL");
-        assertEquals(Set.of(external), ports("kafka"));
+        assertEquals(Set.of(external), COMPOSE.ports("kafka"));
         assertTrue(env.get("KAFKA_ADVERTISED_LISTENERS").contains("EXTERNAL://localhost:" + external),
                 env.get("KAFKA_ADVERTISED_LISTENERS"));
         assertTrue(env.get("KAFKA_ADVERTISED_LISTENERS").contains("INTERNAL://kafka:" + listenerPort(env.get("KAFKA_LISTENERS"),
                 "INTERNAL")), "the other containers reach the broker by its service name");
         assertEquals("kafka:" + listenerPort(env.get("KAFKA_LISTENERS"), "INTERNAL"),
-                environment("setup").get("ODESTREAM_BOOTSTRAP_SERVERS"), "setup talks to the internal listener");
+                COMPOSE.environment("setup").get("ODESTREAM_BOOTSTRAP_SERVERS"), "setup talks to the internal listener");
         Set<Integer> published = new HashSet<>();
-        for (String name : SERVICES.keySet()) {
-            for (int port : ports(name)) {
+        for (String name : COMPOSE.serviceNames()) {
+            for (int port : COMPOSE.ports(name)) {
                 assertTrue(published.add(port), "host port " + port + " is published twice");
             }
         }
@@ -116,14 +114,14 @@ class DockerComposeTest {
         assertTrue(built.containsAll(Set.of("app/target/odestream.jar", "stream-jobs/target/odestream-job.jar",
                 "ode-djl/target/odestream-djl-backend.jar")), "the build's jars: " + built);
         Set<String> writtenBySetup = new HashSet<>();
-        for (Mount m : mounts("setup")) {
+        for (ComposeFile.Mount m : COMPOSE.mounts("setup")) {
             if (!m.readOnly()) {
                 writtenBySetup.add(m.source());
             }
         }
-        Set<String> namedVolumes = map(FILE.get("volumes"), "volumes").keySet();
-        for (String name : SERVICES.keySet()) {
-            for (Mount m : mounts(name)) {
+        Set<String> namedVolumes = COMPOSE.namedVolumes();
+        for (String name : COMPOSE.serviceNames()) {
+            for (ComposeFile.Mount m : COMPOSE.mounts(name)) {
                 if (m.source().startsWith("${")) {
                     continue; // the user's own folder, e.g. CUDA libtorch
                 }
@@ -145,8 +143,8 @@ class DockerComposeTest {
         environmentVariablesRead(Odestream.commandLine().setInterpolateVariables(false), read);
         environmentVariablesRead(JobMain.commandLine().setInterpolateVariables(false), read);
         assertTrue(read.containsAll(Set.of("ODESTREAM_BOOTSTRAP_SERVERS", "ODESTREAM_TRUSTED_KEYS")), "read: " + read);
-        for (String name : SERVICES.keySet()) {
-            for (String variable : environment(name).keySet()) {
+        for (String name : COMPOSE.serviceNames()) {
+            for (String variable : COMPOSE.environment(name).keySet()) {
                 if (variable.startsWith("ODESTREAM_")) {
                     assertTrue(read.contains(variable), name + " sets " + variable + ", which no command reads " + read);
                 }
@@ -165,7 +163,7 @@ class DockerComposeTest {
             ran.add(commandPath(parsed));
         }
         assertEquals(Set.of("topics create", "models keygen", "models publish", "models show", "models promote"), ran);
-        String jar = mountedFrom("setup", "/opt/odestream/odestream.jar");
+        String jar = COMPOSE.mountedFrom("setup", "/opt/odestream/odestream.jar");
         assertEquals("./app/target/odestream.jar", jar, "setup's odestream.jar is the command line's");
         assertTrue(RepositoryFiles.read("deploy/compose/setup.sh").contains("-jar /opt/odestream/odestream.jar"));
     }
@@ -174,7 +172,7 @@ class DockerComposeTest {
     void setupPublishesAndPromotesTheBundledDemoModelUnlessOneIsServed() {
         ShellScript script = setupScript();
         List<String> publish = only(script.commands("odestream"), "models", "publish");
-        assertEquals("./demo/src/main/resources" + DemoModel.RESOURCE, mountedFrom("setup", publish.get(2)),
+        assertEquals("./demo/src/main/resources" + DemoModel.RESOURCE, COMPOSE.mountedFrom("setup", publish.get(2)),
                 "the file published is the bundled demo model");
         List<String> promote = only(script.commands("odestream"), "models", "promote");
         assertEquals(DemoModel.MODEL_ID, optionValue(promote, "--model"));
@@ -196,7 +194,7 @@ class DockerComposeTest {
         assertEquals(optionValue(list, "-m"), optionValue(run, "-m"), "the same JobManager is asked and submitted to");
         assertEquals("jobmanager:8081", optionValue(run, "-m"));
         int jarAt = indexOfJar(run);
-        assertEquals("./stream-jobs/target/odestream-job.jar", mountedFrom("setup", run.get(jarAt)), "the job jar");
+        assertEquals("./stream-jobs/target/odestream-job.jar", COMPOSE.mountedFrom("setup", run.get(jarAt)), "the job jar");
         List<String> jobArgs = run.subList(jarAt + 1, run.size());
         assertNoUnexpandedVariable(jobArgs);
         CommandLine.ParseResult parsed = parse(JobMain.commandLine(), jobArgs);
@@ -211,11 +209,11 @@ class DockerComposeTest {
         assertTrue(text.indexOf("grep -qF \"$JOB_NAME\"") >= 0
                         && text.indexOf("grep -qF \"$JOB_NAME\"") < text.indexOf("flink run --detached"),
                 "the running jobs are searched for the name before the submission");
-        assertEquals("no", String.valueOf(service("setup").get("restart")), "a failed setup is not rerun by itself");
-        for (String name : SERVICES.keySet()) {
-            String command = String.valueOf(service(name).get("command"));
+        assertEquals("no", String.valueOf(COMPOSE.service("setup").get("restart")), "a failed setup is not rerun by itself");
+        for (String name : COMPOSE.serviceNames()) {
+            String command = String.valueOf(COMPOSE.service(name).get("command"));
             if (command.contains("flink run") && !command.contains("--detached")) {
-                assertFalse(String.valueOf(service(name).get("restart")).startsWith("on-failure"),
+                assertFalse(String.valueOf(COMPOSE.service(name).get("restart")).startsWith("on-failure"),
                         name + ": a restarted attached `flink run` submits a duplicate job");
             }
         }
@@ -226,14 +224,14 @@ class DockerComposeTest {
         ShellScript script = setupScript();
         List<String> run = script.commands("flink").stream().filter(a -> a.get(0).equals("run")).findFirst().orElseThrow();
         List<String> jobArgs = run.subList(indexOfJar(run) + 1, run.size());
-        String keys = Optional.ofNullable(optionValue(jobArgs, "--keys")).orElse(environment("setup").get("ODESTREAM_TRUSTED_KEYS"));
+        String keys = Optional.ofNullable(optionValue(jobArgs, "--keys")).orElse(COMPOSE.environment("setup").get("ODESTREAM_TRUSTED_KEYS"));
         assertEquals("/keys", keys);
-        Mount setupKeys = mounts("setup").stream().filter(m -> m.target().equals(keys)).findFirst()
+        ComposeFile.Mount setupKeys = COMPOSE.mounts("setup").stream().filter(m -> m.target().equals(keys)).findFirst()
                 .orElseThrow(() -> new AssertionError("setup reads and writes the keys at " + keys));
         assertFalse(setupKeys.readOnly(), "setup writes the signing key when there is none");
         // tasks that publish or promote (finetune, run --shadow-promote) read them at the client's path
-        for (String name : services(s -> String.valueOf(s.get("command")).equals("taskmanager"))) {
-            Mount m = mounts(name).stream().filter(x -> x.target().equals(keys)).findFirst()
+        for (String name : COMPOSE.services(s -> String.valueOf(s.get("command")).equals("taskmanager"))) {
+            ComposeFile.Mount m = COMPOSE.mounts(name).stream().filter(x -> x.target().equals(keys)).findFirst()
                     .orElseThrow(() -> new AssertionError(name + " does not mount the keys at " + keys));
             assertEquals(setupKeys.source(), m.source());
             assertTrue(m.readOnly(), name + " only reads the keys");
@@ -242,8 +240,8 @@ class DockerComposeTest {
 
     @Test
     void flinkSettingsNameClassesFlinkHasAndKeepFlinksOwnJavaOptions() throws Exception {
-        for (String name : services(s -> environment(s).containsKey("FLINK_PROPERTIES"))) {
-            Map<String, Object> properties = flinkProperties(name);
+        for (String name : COMPOSE.services(s -> COMPOSE.environment(s).containsKey("FLINK_PROPERTIES"))) {
+            Map<String, Object> properties = COMPOSE.flinkProperties(name);
             assertFalse(properties.containsKey("env.java.opts.all"),
                     name + ": env.java.opts.all replaces the image's --add-opens list, without which Flink fails on Java 17");
             Class.forName(String.valueOf(properties.get("metrics.reporter.prom.factory.class")));
@@ -254,36 +252,36 @@ class DockerComposeTest {
         List<String> run = setupScript().commands("flink").stream().filter(a -> a.get(0).equals("run")).findFirst().orElseThrow();
         assertEquals("rocksdb", optionValue(run, "--state-backend"),
                 "the job sets its state backend itself (hashmap unless told), over the cluster's setting");
-        Map<String, Object> gpu = flinkProperties("taskmanager-gpu");
+        Map<String, Object> gpu = COMPOSE.flinkProperties("taskmanager-gpu");
         assertEquals("gpu", gpu.get("external-resources"));
         assertEquals(1, gpu.get("external-resource.gpu.amount"));
-        assertTrue(environment("taskmanager-gpu").get("ENABLE_BUILT_IN_PLUGINS").startsWith("flink-external-resource-gpu"));
+        assertTrue(COMPOSE.environment("taskmanager-gpu").get("ENABLE_BUILT_IN_PLUGINS").startsWith("flink-external-resource-gpu"));
     }
 
     @Test
     void prometheusScrapesEveryFlinkProcessOnTheReporterPort() {
         Map<String, Object> config = RepositoryFiles.yaml("deploy/prometheus/prometheus.yml");
-        assertEquals("./deploy/prometheus/prometheus.yml", mountedFrom("prometheus", "/etc/prometheus/prometheus.yml"));
+        assertEquals("./deploy/prometheus/prometheus.yml", COMPOSE.mountedFrom("prometheus", "/etc/prometheus/prometheus.yml"));
         Set<String> scraped = new TreeSet<>();
         for (Object job : list(config.get("scrape_configs"), "scrape_configs")) {
             for (Object sc : list(map(job, "scrape config").get("static_configs"), "static_configs")) {
                 for (Object target : list(map(sc, "static config").get("targets"), "targets")) {
                     String[] hostPort = String.valueOf(target).split(":");
-                    assertTrue(SERVICES.containsKey(hostPort[0]), "target " + target + " is no service");
-                    assertEquals(String.valueOf(flinkProperties(hostPort[0]).get("metrics.reporter.prom.port")), hostPort[1],
+                    assertTrue(COMPOSE.serviceNames().contains(hostPort[0]), "target " + target + " is no service");
+                    assertEquals(String.valueOf(COMPOSE.flinkProperties(hostPort[0]).get("metrics.reporter.prom.port")), hostPort[1],
                             "target " + target + " is the reporter's port");
                     scraped.add(hostPort[0]);
                 }
             }
         }
-        assertEquals(new TreeSet<>(services(s -> environment(s).containsKey("FLINK_PROPERTIES"))), scraped,
+        assertEquals(new TreeSet<>(COMPOSE.services(s -> COMPOSE.environment(s).containsKey("FLINK_PROPERTIES"))), scraped,
                 "every Flink process is scraped");
     }
 
     @Test
     void grafanaIsProvisionedWithTheDashboardAndTheDatasourceItNames() {
-        assertEquals("./deploy/grafana/provisioning", mountedFrom("grafana", "/etc/grafana/provisioning"));
-        String dashboards = mountedFrom("grafana", "/var/lib/grafana/dashboards");
+        assertEquals("./deploy/grafana/provisioning", COMPOSE.mountedFrom("grafana", "/etc/grafana/provisioning"));
+        String dashboards = COMPOSE.mountedFrom("grafana", "/var/lib/grafana/dashboards");
         Map<String, Object> provider = map(list(RepositoryFiles.yaml("deploy/grafana/provisioning/dashboards/odestream.yml")
                 .get("providers"), "providers").get(0), "provider");
         assertEquals("/var/lib/grafana/dashboards", map(provider.get("options"), "options").get("path"));
@@ -291,7 +289,7 @@ class DockerComposeTest {
         Map<String, Object> datasource = map(list(RepositoryFiles.yaml("deploy/grafana/provisioning/datasources/prometheus.yml")
                 .get("datasources"), "datasources").get(0), "datasource");
         assertEquals("http://prometheus:9090", datasource.get("url"));
-        assertTrue(ports("prometheus").contains(9090));
+        assertTrue(COMPOSE.ports("prometheus").contains(9090));
         String uid = String.valueOf(datasource.get("uid"));
         Map<String, Object> dashboard = new Yaml().load(RepositoryFiles.read("deploy/grafana/dashboards/odestream.json"));
         for (Object panel : list(dashboard.get("panels"), "panels")) {
@@ -302,74 +300,6 @@ class DockerComposeTest {
 
     // --- reading the file
 
-    private static Map<String, Object> service(String name) {
-        return map(SERVICES.get(name), "service " + name);
-    }
-
-    private static List<String> services(java.util.function.Predicate<Map<String, Object>> which) {
-        return SERVICES.keySet().stream().filter(n -> which.test(service(n))).collect(Collectors.toList());
-    }
-
-    private static Map<String, String> environment(String name) {
-        return environment(service(name));
-    }
-
-    private static Map<String, String> environment(Map<String, Object> service) {
-        Map<String, String> env = new LinkedHashMap<>();
-        Object e = service.get("environment");
-        if (e != null) {
-            map(e, "environment").forEach((k, v) -> env.put(k, String.valueOf(v)));
-        }
-        return env;
-    }
-
-    private static Map<String, Object> flinkProperties(String name) {
-        return map(new Yaml().load(environment(name).get("FLINK_PROPERTIES")), name + " FLINK_PROPERTIES");
-    }
-
-    private static List<String> healthcheck(String name) {
-        Object check = map(service(name).get("healthcheck"), name + ".healthcheck").get("test");
-        return list(check, name + ".healthcheck.test").stream().map(String::valueOf).collect(Collectors.toList());
-    }
-
-    private static Set<Integer> ports(String name) {
-        Set<Integer> ports = new TreeSet<>();
-        for (Object p : list(service(name).getOrDefault("ports", List.of()), name + ".ports")) {
-            String[] parts = String.valueOf(p).split(":");
-            assertEquals(parts[0], parts[1], name + " publishes " + p + " under another port");
-            ports.add(Integer.parseInt(parts[0]));
-        }
-        return ports;
-    }
-
-    private record Mount(String source, String target, boolean readOnly) {
-    }
-
-    private static List<Mount> mounts(String name) {
-        List<Mount> mounts = new ArrayList<>();
-        for (Object v : list(service(name).getOrDefault("volumes", List.of()), name + ".volumes")) {
-            String spec = String.valueOf(v);
-            // a source may be a variable with a default, ${NAME:-path}, colon included
-            int sourceEnd = spec.startsWith("${") ? spec.indexOf('}') + 1 : spec.indexOf(':');
-            String[] rest = spec.substring(sourceEnd + 1).split(":");
-            mounts.add(new Mount(spec.substring(0, sourceEnd), rest[0], rest.length > 1 && rest[1].equals("ro")));
-        }
-        return mounts;
-    }
-
-    /** The host path mounted at {@code target} in the service (the file itself or a folder above it). */
-    private static String mountedFrom(String name, String target) {
-        for (Mount m : mounts(name)) {
-            if (target.equals(m.target())) {
-                return m.source();
-            }
-            if (target.startsWith(m.target() + "/")) {
-                return m.source() + target.substring(m.target().length());
-            }
-        }
-        throw new AssertionError(name + " mounts nothing at " + target);
-    }
-
     private static int listenerPort(String listeners, String name) {
         Matcher m = Pattern.compile(name + "://[^:]*:(\\d+)").matcher(listeners);
         assertTrue(m.find(), "listener " + name + " in " + listeners);
@@ -377,11 +307,11 @@ class DockerComposeTest {
     }
 
     private static ShellScript setupScript() {
-        assertEquals("./deploy/compose/setup.sh", mountedFrom("setup", "/opt/odestream/setup.sh"));
-        List<String> entrypoint = list(service("setup").get("entrypoint"), "setup.entrypoint").stream()
+        assertEquals("./deploy/compose/setup.sh", COMPOSE.mountedFrom("setup", "/opt/odestream/setup.sh"));
+        List<String> entrypoint = list(COMPOSE.service("setup").get("entrypoint"), "setup.entrypoint").stream()
                 .map(String::valueOf).collect(Collectors.toList());
         assertEquals(List.of("bash", "/opt/odestream/setup.sh"), entrypoint);
-        Map<String, String> variables = new HashMap<>(environment("setup"));
+        Map<String, String> variables = new HashMap<>(COMPOSE.environment("setup"));
         variables.putAll(COMPUTED);
         return ShellScript.parse(RepositoryFiles.read("deploy/compose/setup.sh"), variables);
     }
