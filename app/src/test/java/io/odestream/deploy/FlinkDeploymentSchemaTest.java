@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.odestream.job.cli.JobMain;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +24,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
 import picocli.CommandLine;
 
 /**
@@ -29,7 +33,7 @@ import picocli.CommandLine;
  * and a GPU TaskManager need.
  */
 class FlinkDeploymentSchemaTest {
-    private static final Map<String, Object> CRD = crd();
+    private static final JsonNode CRD = crd();
     private static final StructuralSchema SCHEMA = StructuralSchema.of(CRD, "v1beta1");
     private static final String FORECAST = "deploy/k8s/forecast-job.yaml";
     private static final String FINETUNE = "deploy/k8s/finetune-job.yaml";
@@ -37,8 +41,8 @@ class FlinkDeploymentSchemaTest {
 
     @Test
     void everyFlinkDeploymentFitsTheOperatorsSchema() {
-        String kind = String.valueOf(map(map(CRD.get("spec"), "spec").get("names"), "names").get("kind"));
-        String apiVersion = map(CRD.get("spec"), "spec").get("group") + "/v1beta1";
+        String kind = CRD.at("/spec/names/kind").asText();
+        String apiVersion = CRD.at("/spec/group").asText() + "/v1beta1";
         for (Map.Entry<String, Map<String, Object>> d : deployments().entrySet()) {
             assertEquals(kind, d.getValue().get("kind"), d.getKey());
             assertEquals(apiVersion, d.getValue().get("apiVersion"), d.getKey());
@@ -154,10 +158,13 @@ class FlinkDeploymentSchemaTest {
 
     // --- the files
 
-    private static Map<String, Object> crd() {
-        LoaderOptions options = new LoaderOptions();
-        options.setCodePointLimit(8 * 1024 * 1024);
-        return new Yaml(options).load(FlinkDeploymentSchemaTest.class.getResourceAsStream("/k8s/flinkdeployments.flink.apache.org-v1.yml"));
+    /** Read by Jackson straight into a tree: several seconds faster than SnakeYAML's maps for half a megabyte. */
+    private static JsonNode crd() {
+        try (InputStream in = FlinkDeploymentSchemaTest.class.getResourceAsStream("/k8s/flinkdeployments.flink.apache.org-v1.yml")) {
+            return new ObjectMapper(new YAMLFactory()).readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Every deployment as the API server gets it: the files, and the kustomization with its patch applied. */

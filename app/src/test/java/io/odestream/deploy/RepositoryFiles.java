@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /** The repository's deployment files and the jars the build writes, as the tests of deploy/ read them. */
@@ -39,11 +38,8 @@ final class RepositoryFiles {
 
     /** Every YAML document of the file, anchors, aliases and merge keys resolved. */
     static List<Map<String, Object>> yamlDocuments(String relative) {
-        LoaderOptions options = new LoaderOptions();
-        // the operator's CRD is half a megabyte
-        options.setCodePointLimit(8 * 1024 * 1024);
         List<Map<String, Object>> documents = new ArrayList<>();
-        for (Object document : new Yaml(options).loadAll(read(relative))) {
+        for (Object document : new Yaml().loadAll(read(relative))) {
             if (document != null) {
                 documents.add(map(document, relative));
             }

@@ -12,7 +12,6 @@ import com.networknt.schema.ValidationMessage;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -33,13 +32,10 @@ final class StructuralSchema {
     }
 
     /** The schema of {@code version} (e.g. v1beta1) in the CRD, with the fields every object has at its root. */
-    static StructuralSchema of(Map<String, Object> crd, String version) {
-        Object versions = RepositoryFiles.map(crd.get("spec"), "spec").get("versions");
-        for (Object v : RepositoryFiles.list(versions, "versions")) {
-            Map<String, Object> entry = RepositoryFiles.map(v, "version");
-            if (version.equals(entry.get("name"))) {
-                Object openApi = RepositoryFiles.map(entry.get("schema"), "schema").get("openAPIV3Schema");
-                ObjectNode root = MAPPER.valueToTree(openApi);
+    static StructuralSchema of(JsonNode crd, String version) {
+        for (JsonNode entry : crd.at("/spec/versions")) {
+            if (version.equals(entry.path("name").asText())) {
+                ObjectNode root = entry.at("/schema/openAPIV3Schema").deepCopy();
                 ObjectNode properties = (ObjectNode) root.get("properties");
                 properties.putObject("apiVersion").put("type", "string");
                 properties.putObject("kind").put("type", "string");
