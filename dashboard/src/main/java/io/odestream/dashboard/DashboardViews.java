@@ -12,8 +12,11 @@ public final class DashboardViews {
     private DashboardViews() {
     }
 
-    /** One row of the series list. {@code score} is the latest anomaly alert's score, null before any. */
-    public record SeriesSummary(String id, Double score, Long alertTime, int alerts, long lastTime, Double[] sparkline) {
+    /**
+     * One row of the series list. {@code score} is the latest anomaly alert's score, null before any;
+     * the sparkline is the first channel's recent values in single precision.
+     */
+    public record SeriesSummary(String id, Double score, Long alertTime, int alerts, long lastTime, Float[] sparkline) {
     }
 
     /** The selected series: its kept observations, latest forecast, alerts and the model changes. */

@@ -24,7 +24,7 @@ final class SeriesTrack {
     /** Alerts kept per series (the newest). */
     static final int MAX_ALERTS = 64;
     /** Points in a list row's sparkline. */
-    static final int SPARKLINE_POINTS = 48;
+    static final int SPARKLINE_POINTS = 32;
     /** z of the normal distribution's 75 % quantile: mean ± this × σ is the 50 % band. */
     private static final double Z_75 = 0.6744897501960817;
 
@@ -85,9 +85,11 @@ final class SeriesTrack {
     }
 
     SeriesSummary summary() {
-        Double[] spark = new Double[points == null ? 0 : Math.min(SPARKLINE_POINTS, points.size())];
+        // single precision is plenty for a 72-pixel line and halves what every push carries
+        Float[] spark = new Float[points == null ? 0 : Math.min(SPARKLINE_POINTS, points.size())];
         for (int i = 0; i < spark.length; i++) {
-            spark[i] = finite(points.value(points.size() - spark.length + i, 0));
+            double v = points.value(points.size() - spark.length + i, 0);
+            spark[i] = Double.isFinite(v) ? (float) v : null;
         }
         return new SeriesSummary(id, latestAnomaly == null ? null : latestAnomaly.getScore(),
                 latestAnomaly == null ? null : latestAnomaly.getEventTime().toEpochMilli(), alertCount, lastTime, spark);

@@ -70,7 +70,7 @@ class DashboardModelTest {
         SeriesSummary s = model.snapshot().series().get(0);
         assertEquals(12.0, s.score(), "the latest alert's score, not the largest");
         assertEquals(3_000L, s.alertTime());
-        assertArrayEquals(new Double[] {1.0, null}, s.sparkline());
+        assertArrayEquals(new Float[] {1.0f, null}, s.sparkline());
     }
 
     @Test

@@ -1,9 +1,9 @@
 'use strict';
 // The odestream dashboard page. Server-sent events bring what changed; one requestAnimationFrame
-// callback per frame applies it (the update loop, timed for window.__odestream.frames()); the
-// selected series' detail is fetched when it changes.
+// callback per frame draws it. The update loop — parsing and applying the pushes, then drawing — is
+// timed per frame for window.__odestream.frames(). The selected series' detail is fetched when it changes.
 (function () {
-  const LIST_ROWS = 100;          // rows drawn: the top of the sorted, filtered list (the rest by search)
+  const LIST_ROWS = 50;           // rows drawn: the top of the sorted, filtered list (the rest by search)
   const FRAME_SAMPLES = 600;      // update-loop durations kept for the frame statistics
   const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22'];
   const MARKER_HIT_PX = 8;
@@ -18,6 +18,7 @@
   let plot = null, plotKey = null, markers = [];
   const frameTimes = new Float64Array(FRAME_SAMPLES);
   let frameCount = 0, frameMax = 0;
+  let parts = { apply: 0, strip: 0, list: 0, chart: 0 }; // where the update loop's time went, summed
 
   const $ = (id) => document.getElementById(id);
   const listEl = $('series-list'), countEl = $('list-count'), chartEl = $('chart'), tooltipEl = $('tooltip');
@@ -35,15 +36,34 @@
       const n = Math.min(frameCount, FRAME_SAMPLES);
       const sorted = Array.from(frameTimes.subarray(0, n)).sort((a, b) => a - b);
       return { count: frameCount, p95: n ? sorted[Math.min(n - 1, Math.floor(0.95 * n))] : 0, max: frameMax,
-               mean: n ? sorted.reduce((a, b) => a + b, 0) / n : 0 };
+               mean: n ? sorted.reduce((a, b) => a + b, 0) / n : 0, totals: { ...parts } };
     },
-    resetFrames() { frameCount = 0; frameMax = 0; },
+    resetFrames() { frameCount = 0; frameMax = 0; parts = { apply: 0, strip: 0, list: 0, chart: 0 }; },
+    // where the i-th alert marker is on the screen (client pixels), and the tooltip's text when one shows
+    markerPoint(i) {
+      const m = markers[i];
+      if (!plot || !m) return null;
+      const r = plot.over.getBoundingClientRect();
+      return { x: r.left + plot.valToPos(m.alert.time / 1000, 'x'), y: r.top + (m.y == null ? 6 : plot.valToPos(m.y, 'y')) };
+    },
+    tooltip() { return tooltipEl.hidden ? null : tooltipEl.textContent; },
     heapBytes() { return performance.memory ? performance.memory.usedJSHeapSize : null; },
   };
 
   const source = new EventSource('/api/updates');
-  source.addEventListener('snapshot', (e) => { series.clear(); apply(JSON.parse(e.data)); });
-  source.addEventListener('update', (e) => apply(JSON.parse(e.data)));
+  source.addEventListener('snapshot', (e) => { series.clear(); timed(() => apply(JSON.parse(e.data))); });
+  source.addEventListener('update', (e) => timed(() => apply(JSON.parse(e.data))));
+
+  // Parsing and applying a push is part of the update loop: its time is added to the next frame's.
+  let pendingWork = 0;
+  function timed(work) {
+    const t0 = performance.now();
+    work();
+    pendingWork += performance.now() - t0;
+  }
+
+  const linked = new URLSearchParams(location.hash.slice(1)).get('series');
+  if (linked) select(linked);
 
   $('search').addEventListener('input', (e) => { query = e.target.value.trim().toLowerCase(); listDirty = true; schedule(); });
 
@@ -71,9 +91,17 @@
     framePending = false;
     const t0 = performance.now();
     if (stripDirty) renderStrip();
+    const t1 = performance.now();
     if (listDirty) renderList();
+    const t2 = performance.now();
     if (chartDirty) renderChart();
-    const dt = performance.now() - t0;
+    const t3 = performance.now();
+    parts.apply += pendingWork;
+    parts.strip += t1 - t0;
+    parts.list += t2 - t1;
+    parts.chart += t3 - t2;
+    const dt = t3 - t0 + pendingWork;
+    pendingWork = 0;
     frameTimes[frameCount % FRAME_SAMPLES] = dt;
     frameCount++;
     if (dt > frameMax) frameMax = dt;
@@ -185,6 +213,7 @@
   // ---- the selected series --------------------------------------------------------------------
   function select(id) {
     selected = id;
+    history.replaceState(null, '', '#series=' + encodeURIComponent(id)); // a link that opens this series
     detail = null;
     listDirty = true;
     $('selected-title').textContent = id;
@@ -250,7 +279,7 @@
           f.times.forEach((t, i) => { arr[pos.get(t)] = f[key][c][i]; });
           data.push(arr);
           const isMean = key === 'mean';
-          config.push({ label: `${name} ${label}`, stroke: isMean ? color : 'transparent', width: isMean ? 1.5 : 0,
+          config.push({ label: `${name} ${label}`, stroke: isMean ? color : 'transparent', width: isMean ? 1.5 : 1,
                         dash: isMean ? [6, 4] : undefined, spanGaps: true, points: { show: false } });
         }
         bands.push({ series: [first, first + 1], fill: color + '26' });
@@ -271,6 +300,9 @@
         legend: { live: false },
         hooks: { draw: [drawOverlay], setCursor: [hover] },
       }, data, chartEl);
+      // the legend names channels and forecasts; the band edges are explained by the note below the chart
+      const entries = plot.root.querySelectorAll('.u-legend .u-series');
+      config.forEach((s, i) => { if (i > 0 && s.stroke === 'transparent' && entries[i]) entries[i].style.display = 'none'; });
     }
     const state = {
       seriesId: d.id,
