@@ -301,8 +301,11 @@
         hooks: { draw: [drawOverlay], setCursor: [hover] },
       }, data, chartEl);
       // the legend names channels and forecasts; the band edges are explained by the note below the chart
-      const entries = plot.root.querySelectorAll('.u-legend .u-series');
-      config.forEach((s, i) => { if (i > 0 && s.stroke === 'transparent' && entries[i]) entries[i].style.display = 'none'; });
+      const edges = new Set(config.filter((s) => s.stroke === 'transparent').map((s) => s.label));
+      plot.root.querySelectorAll('.u-legend .u-series').forEach((entry) => {
+        const label = entry.querySelector('.u-label');
+        if (label && edges.has(label.textContent)) entry.style.display = 'none';
+      });
     }
     const state = {
       seriesId: d.id,
