@@ -1,5 +1,6 @@
 package io.odestream.cli;
 
+import io.odestream.dashboard.Dashboard;
 import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoSetup;
 import io.odestream.demo.DemoStream;
@@ -79,6 +80,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default ${DEFAULT-VALUE})")
     int parallelism;
 
+    @Option(names = "--no-dashboard", negatable = false, description = "do not serve the live dashboard")
+    boolean noDashboard;
+
+    @Option(names = "--dashboard-port", defaultValue = "8080",
+            description = "port of the live dashboard (default ${DEFAULT-VALUE}; 0: any free port)")
+    int dashboardPort;
+
+    @Option(names = "--dashboard-linger", paramLabel = "DURATION", defaultValue = "PT1M",
+            description = "how long the dashboard stays up after the summary, e.g. PT5M (default ${DEFAULT-VALUE}; "
+                    + "Ctrl-C ends sooner; --follow keeps it up with the job)")
+    Duration dashboardLinger;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -99,55 +112,97 @@ public final class DemoCommand implements Callable<Integer> {
             try (TopicSetup setup = new TopicSetup(kafka)) {
                 setup.ensure(TopicSetup.defaultTopics(PREFIX, parallelism, (short) 1));
             }
-            KeyPair keys = SigningKeys.generate();
-            ModelArtifact model = ArtifactSigner.of(keys).sign(model(out, stream));
-            List<ForecastRequest> requests = DemoSetup.requests(stream);
-            try (RecordPublisher publisher = new RecordPublisher(kafka)) {
-                publisher.send(OdeTopic.MODELS, model);
-                stream.observations().forEach(o -> publisher.send(OdeTopic.OBSERVATIONS, o));
-                requests.forEach(r -> publisher.send(OdeTopic.FORECAST_REQUESTS, r));
+            try (Dashboard dashboard = dashboard(out, kafka)) {
+                return run(out, stream, kafka, broker.bootstrapServers(), started, dashboard != null);
             }
-            out.printf(Locale.ROOT, "3. Published model '%s' v%d (signed), %d observations of %d series (%d anomalies "
-                    + "injected), %d forecast requests%n", model.getModelId(), model.getVersion(), stream.size(),
-                    stream.seriesIds().size(), stream.anomalies().size(), requests.size());
-            out.println("4. Running the job (parallelism " + parallelism + "); output as it is committed:");
-            out.flush();
+        }
+    }
 
-            Map<String, Forecast> forecasts = new ConcurrentHashMap<>();
-            List<AnomalyAlert> alerts = Collections.synchronizedList(new ArrayList<>());
-            try (TopicFollower<Forecast> f = new TopicFollower<>(kafka, OdeTopic.FORECASTS, Forecast.class, x -> {
-                    forecasts.put(x.getRequestId(), x);
-                    print(out, x, stream);
-                }, problem -> out.println("   ! " + problem));
-                 TopicFollower<AnomalyAlert> a = new TopicFollower<>(kafka, OdeTopic.ALERTS, AnomalyAlert.class, x -> {
-                     alerts.add(x);
-                     print(out, x, stream);
-                 }, problem -> out.println("   ! " + problem))) {
-                ForecastJobConfig config = ForecastJobConfig.defaults(kafka,
-                                UpdaterSettings.defaults(model.getModelId(), new ArtifactVerifier(TrustedKeys.of(keys.getPublic())))
-                                        .withMonitor(DemoSetup.monitorSettings()))
-                        .withBounded(!follow)
-                        .withModelSource(ForecastJobConfig.ModelSource.TOPIC) // the demo publishes, no registry
-                        .withCheckpoints(Duration.ofSeconds(1), null)
-                        .withEventTime(Duration.ofSeconds(2), Duration.ofSeconds(2));
-                StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
-                        new Configuration());
-                ForecastJob.build(env, config);
-                long jobStart = System.nanoTime();
-                if (follow) {
-                    out.println("   (--follow: the job keeps running; produce more with `odestream produce --bootstrap-servers "
-                            + broker.bootstrapServers() + " --topic-prefix " + PREFIX + " ...`; Ctrl-C stops)");
-                    out.flush();
-                    env.execute("odestream demo");
-                    return 0;
-                }
+    /** The live page of the demo's topics, or null with --no-dashboard or when its port cannot be bound. */
+    private Dashboard dashboard(PrintWriter out, KafkaSettings kafka) {
+        if (noDashboard) {
+            return null;
+        }
+        try {
+            Dashboard dashboard = DashboardLauncher.start(kafka, "127.0.0.1", dashboardPort);
+            out.println("   dashboard at " + dashboard.url() + " (live while the demo runs)");
+            return dashboard;
+        } catch (CommandFailedException e) {
+            out.println("   no dashboard: " + e.getMessage() + " (--dashboard-port N, or --no-dashboard)");
+            return null;
+        } finally {
+            out.flush();
+        }
+    }
+
+    private int run(PrintWriter out, DemoStream stream, KafkaSettings kafka, String bootstrapServers, long started,
+                    boolean dashboard) throws Exception {
+        KeyPair keys = SigningKeys.generate();
+        ModelArtifact model = ArtifactSigner.of(keys).sign(model(out, stream));
+        List<ForecastRequest> requests = DemoSetup.requests(stream);
+        try (RecordPublisher publisher = new RecordPublisher(kafka)) {
+            publisher.send(OdeTopic.MODELS, model);
+            stream.observations().forEach(o -> publisher.send(OdeTopic.OBSERVATIONS, o));
+            requests.forEach(r -> publisher.send(OdeTopic.FORECAST_REQUESTS, r));
+        }
+        out.printf(Locale.ROOT, "3. Published model '%s' v%d (signed), %d observations of %d series (%d anomalies "
+                + "injected), %d forecast requests%n", model.getModelId(), model.getVersion(), stream.size(),
+                stream.seriesIds().size(), stream.anomalies().size(), requests.size());
+        out.println("4. Running the job (parallelism " + parallelism + "); output as it is committed:");
+        out.flush();
+
+        Map<String, Forecast> forecasts = new ConcurrentHashMap<>();
+        List<AnomalyAlert> alerts = Collections.synchronizedList(new ArrayList<>());
+        try (TopicFollower<Forecast> f = new TopicFollower<>(kafka, OdeTopic.FORECASTS, Forecast.class, x -> {
+                forecasts.put(x.getRequestId(), x);
+                print(out, x, stream);
+            }, problem -> out.println("   ! " + problem));
+             TopicFollower<AnomalyAlert> a = new TopicFollower<>(kafka, OdeTopic.ALERTS, AnomalyAlert.class, x -> {
+                 alerts.add(x);
+                 print(out, x, stream);
+             }, problem -> out.println("   ! " + problem))) {
+            ForecastJobConfig config = ForecastJobConfig.defaults(kafka,
+                            UpdaterSettings.defaults(model.getModelId(), new ArtifactVerifier(TrustedKeys.of(keys.getPublic())))
+                                    .withMonitor(DemoSetup.monitorSettings()))
+                    .withBounded(!follow)
+                    .withModelSource(ForecastJobConfig.ModelSource.TOPIC) // the demo publishes, no registry
+                    .withCheckpoints(Duration.ofSeconds(1), null)
+                    .withEventTime(Duration.ofSeconds(2), Duration.ofSeconds(2));
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism,
+                    new Configuration());
+            ForecastJob.build(env, config);
+            long jobStart = System.nanoTime();
+            if (follow) {
+                out.println("   (--follow: the job keeps running; produce more with `odestream produce --bootstrap-servers "
+                        + bootstrapServers + " --topic-prefix " + PREFIX + " ...`; Ctrl-C stops)");
+                out.flush();
                 env.execute("odestream demo");
-                double jobSeconds = (System.nanoTime() - jobStart) / 1e9;
-                waitUntilQuiet(f, a);
-                summary(out, stream, alerts, forecasts, requests, jobSeconds, (System.nanoTime() - started) / 1e9);
+                return 0;
+            }
+            env.execute("odestream demo");
+            double jobSeconds = (System.nanoTime() - jobStart) / 1e9;
+            waitUntilQuiet(f, a);
+            summary(out, stream, alerts, forecasts, requests, jobSeconds, (System.nanoTime() - started) / 1e9);
+            if (dashboard) {
+                linger(out);
             }
         }
         return 0;
+    }
+
+    /** Keeps the dashboard up after the summary; an interrupt (Ctrl-C's shutdown, a test) ends it early. */
+    private void linger(PrintWriter out) {
+        if (dashboardLinger.isNegative() || dashboardLinger.isZero()) {
+            return;
+        }
+        out.println("   the dashboard stays up for " + dashboardLinger.toSeconds() + " s (Ctrl-C ends sooner)");
+        out.flush();
+        try {
+            Thread.sleep(dashboardLinger.toMillis());
+        } catch (InterruptedException e) {
+            // the interrupt was the request to stop lingering, now done: closing the broker and the followers
+            // (which join their threads) must not see it again
+        }
     }
 
     private ModelArtifact model(PrintWriter out, DemoStream stream) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.HelpCommand;
         description = "Continuous-time latent state (neural ODEs) for every series in a Kafka stream.",
         subcommands = {
             DemoCommand.class,
+            DashboardCommand.class,
             RunCommand.class,
             ForecastCommand.class,
             FineTuneCommand.class,

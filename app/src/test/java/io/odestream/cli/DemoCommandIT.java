@@ -16,7 +16,7 @@ class DemoCommandIT {
 
     @Test
     void theDemoRunsTheStreamingJobOnItsOwnBrokerAndEndsWithASummary() {
-        Run demo = odestream("demo", "--series", "2", "--minutes", "6");
+        Run demo = odestream("demo", "--series", "2", "--minutes", "6", "--no-dashboard"); // DashboardBrowserIT has it
         assertEquals(0, demo.exit(), demo.err());
         assertTrue(demo.out().contains("Running the job (parallelism 2)"), demo.out());
         assertTrue(demo.out().contains("FORECAST sensor-"), demo.out());
