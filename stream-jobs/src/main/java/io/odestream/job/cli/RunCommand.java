@@ -6,6 +6,7 @@ import io.odestream.job.forecast.ForecastJob;
 import io.odestream.job.forecast.ForecastJobConfig;
 import io.odestream.job.forecast.MicroBatching;
 import io.odestream.job.forecast.UpdaterSettings;
+import io.odestream.job.shadow.ShadowCriterion;
 import io.odestream.job.shadow.ShadowPromoter;
 import io.odestream.job.shadow.ShadowSettings;
 import io.odestream.kafka.KafkaAccessCheck;
@@ -69,6 +70,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "How much lower the candidate's mean negative log predictive density must be to win "
                     + "(default ${DEFAULT-VALUE}).")
     double shadowMargin;
+
+    @Option(names = "--shadow-criterion", defaultValue = "nll,mae", paramLabel = "nll,mae",
+            description = "What a shadow candidate must do better to win: nll (mean NLL lower by the margin), mae "
+                    + "(mean absolute error no higher), or both (default ${DEFAULT-VALUE}); verdicts record both.")
+    String shadowCriterion;
 
     @Option(names = "--shadow-promote",
             description = "Promote a shadow winner through the registry (otherwise the verdict says how to promote it).")
@@ -201,7 +207,7 @@ public final class RunCommand implements Callable<Integer> {
                     kafka.securityConfig(), kafka.topic(OdeTopic.MODELS), kafka.topic(OdeTopic.MODEL_SERVING), keys.directory().toAbsolutePath().toString())
                     : null;
             config = config.withShadow(new ShadowSettings(shadowFraction, shadowMinObservations, shadowMargin,
-                    scoreSamples, promoter));
+                    scoreSamples, promoter, ShadowCriterion.parse(shadowCriterion)));
         }
         if (batchBackend != null) {
             config = config.withMicroBatching(new MicroBatching(batchBackend, batchDevice, batchSize, batchDelay));

@@ -197,7 +197,9 @@ class ContinuousDeploymentIT {
                         r -> r.served(DemoModel.MODEL_ID).orElseThrow().getVersion() == candidate);
                 var history = promoted.serving(DemoModel.MODEL_ID).orElseThrow().getHistory();
                 String reason = history.get(history.size() - 1).getReason();
-                assertTrue(reason.contains("won in shadow mode"), reason);
+                assertTrue(reason.contains("won in shadow mode") && reason.contains("(criterion nll,mae)")
+                        && reason.contains("mean NLL") && reason.contains("MAE"), "the promotion records the "
+                        + "criterion and both measures: " + reason);
                 awaitServed(publisher, forecasts, healthy, probe, v -> v == candidate);
                 assertTrue(forecasts.stream().filter(x -> x.getModelVersion() == candidate).count() > 0);
 
@@ -216,6 +218,10 @@ class ContinuousDeploymentIT {
                         .findFirst().orElseThrow();
                 System.out.println("shadow mode: " + reason + " | " + rejection.getMessage());
                 assertTrue(rejection.getMessage().contains("shadow mode: rejected"), rejection.getMessage());
+                assertTrue(rejection.getMessage().contains("MAE worse than the served model's")
+                        && rejection.getMessage().contains("mean NLL"), "a candidate whose point forecasts are "
+                        + "worse is refused under the default criterion, and both measures are recorded: "
+                        + rejection.getMessage());
                 assertEquals(candidate, registry.snapshot().served(DemoModel.MODEL_ID).orElseThrow().getVersion(),
                         "the corrupted version lost on live data and is not promoted");
             } finally {
