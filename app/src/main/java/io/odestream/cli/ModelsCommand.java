@@ -55,7 +55,7 @@ final class ModelsCommand implements Runnable {
                     + "records that failed verification are listed on stderr with the reason.",
                     "Metrics are the held-out forecast's, comparable across versions however they were trained: "
                     + "NLL/obs (mean negative log predictive density per observation, nats), MAE (mean absolute "
-                    + "error of the predictive mean, data units), cov90 (share inside the 5-95 % interval). A "
+                    + "error of the predictive mean, data units), cov90 (share inside the 5-95 %% interval). A "
                     + "version without them (e.g. only an ELBO's validation_loss) is listed as not comparable."})
     static final class ListVersions implements Callable<Integer> {
         @Spec

@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class ShadowVerdicts extends KeyedProcessFunction<Long, ShadowScore, ShadowVerdict> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ShadowVerdicts.class);
+    /** What the job says to its operator: {@code run} prints this logger on stdout. */
+    private static final Logger EVENTS = LoggerFactory.getLogger("io.odestream.events");
 
     private final ShadowSettings settings;
     private transient ValueState<ShadowTally> tallies;
@@ -117,10 +119,16 @@ public final class ShadowVerdicts extends KeyedProcessFunction<Long, ShadowScore
             tally.compareAgainst(score.servedVersion);
         }
         if (tally.n == 0) {
-            LOG.info("candidate '{}' v{}: first live score against served v{}; a verdict after {}", score.modelId,
-                    score.shadowVersion, score.servedVersion, settings.minObservations());
+            EVENTS.info("shadow mode: candidate '{}' v{} scored live against served v{}; a verdict after {} "
+                    + "observations (criterion {})", score.modelId, score.shadowVersion, score.servedVersion,
+                    settings.minObservations(), ShadowCriterion.describe(settings.criteria()));
         }
         tally.add(score);
+        if (tally.n % Math.max(1, settings.minObservations() / 4) == 0 && tally.n < settings.minObservations()) {
+            EVENTS.info("shadow mode: candidate v{} {}/{} observations: mean NLL {} vs {}, MAE {} vs {}",
+                    score.shadowVersion, tally.n, settings.minObservations(), round(tally.meanNllCandidate()),
+                    round(tally.meanNllServed()), round(tally.maeCandidate()), round(tally.maeServed()));
+        }
         publish(score.shadowVersion, tally);
         if (tally.n >= settings.minObservations()) {
             out.collect(decide(score.shadowVersion, tally));
@@ -162,8 +170,12 @@ public final class ShadowVerdicts extends KeyedProcessFunction<Long, ShadowScore
             promoted.inc();
             v.reason = "promote: " + numbers + "; " + promote(v.modelId, version, numbers);
         }
-        LOG.info("shadow verdict for '{}' v{}: {}", v.modelId, version, v.reason);
+        EVENTS.info("shadow verdict for '{}' v{}: {}", v.modelId, version, v.reason);
         return v;
+    }
+
+    private static String round(double x) {
+        return String.format(Locale.ROOT, "%.4f", x);
     }
 
     /** Every measure of the criterion the candidate fails, joined by "and"; null when it passes them all. */
