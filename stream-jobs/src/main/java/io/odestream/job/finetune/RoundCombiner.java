@@ -185,11 +185,11 @@ public final class RoundCombiner extends KeyedCoProcessFunction<Integer, Trainin
             return outcomes.reject("the round failed: " + e + stats);
         }
         reservoir.clear();
-        String line = result.reason() + String.format(Locale.ROOT, " [v%d, %d iterations%s in %.1f s, %d held-out "
-                        + "windows]", parent.getVersion(), result.iterations(),
-                result.budgetSpent() ? " (budget spent)" : "", result.trainingSeconds(), result.heldOutWindows())
-                + stats;
-        return outcomes.conclude(result, deployment, line);
+        // conclude() puts the result's reason first: the details follow it once
+        String details = String.format(Locale.ROOT, " [v%d, %d iterations%s in %.1f s, %d held-out windows]",
+                parent.getVersion(), result.iterations(), result.budgetSpent() ? " (budget spent)" : "",
+                result.trainingSeconds(), result.heldOutWindows()) + stats;
+        return outcomes.conclude(result, deployment, details);
     }
 
     private String shards(int reported, int trained, int windows) {

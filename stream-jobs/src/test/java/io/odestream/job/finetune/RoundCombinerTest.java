@@ -94,6 +94,7 @@ class RoundCombinerTest {
         assertEquals(1, lines.size());
         System.out.println(lines.get(0));
         assertTrue(lines.get(0).startsWith("fine-tune round 7: PUBLISH: deployed v2"), lines.get(0));
+        assertEquals(1, lines.get(0).split("candidate is better", -1).length - 1, "the reason once: " + lines.get(0));
         assertTrue(lines.get(0).contains("[2 shards: 2 reported, 2 trained, " + (trained[0].trainingWindows
                 + trained[1].trainingWindows) + " training windows]"), lines.get(0));
         assertEquals(1, deployment.deployed.size());
