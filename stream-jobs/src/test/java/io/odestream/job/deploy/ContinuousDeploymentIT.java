@@ -170,15 +170,12 @@ class ContinuousDeploymentIT {
         StreamExecutionEnvironment tuningEnv = setup.tuningJob(RegistryDeployment.Mode.MANUAL);
         KeyPair pair = setup.pair();
 
-        ConcurrentLinkedQueue<Forecast> forecasts = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<AnomalyAlert> alerts = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         try (ModelRegistry registry = setup.registryServingTheBundledModel();
              RecordPublisher publisher = new RecordPublisher(setup.serving());
-             TopicFollower<Forecast> f = new TopicFollower<>(setup.serving(), OdeTopic.FORECASTS, Forecast.class,
-                     forecasts::add, problems::add);
-             TopicFollower<AnomalyAlert> al = new TopicFollower<>(setup.serving(), OdeTopic.ALERTS, AnomalyAlert.class,
-                     alerts::add, problems::add)) {
+             Outputs outputs = Outputs.follow(setup.serving())) {
+            ConcurrentLinkedQueue<Forecast> forecasts = outputs.forecasts();
+            ConcurrentLinkedQueue<AnomalyAlert> alerts = outputs.alerts();
+            ConcurrentLinkedQueue<String> problems = outputs.problems();
             JobClient servingJob = servingEnv.executeAsync("forecasting (registry pointer, shadow mode)");
             JobClient tuningJob = tuningEnv.executeAsync("fine-tuning (manual)");
             Runnable healthy = () -> {
@@ -249,15 +246,12 @@ class ContinuousDeploymentIT {
                         RegistryRollback.factory(KAFKA.bootstrapServers(), Map.of(), setup.registry().modelsTopic(),
                                 setup.registry().servingTopic(), keys.toString()));
         StreamExecutionEnvironment servingEnv = setup.servingJob(null, guard);
-        ConcurrentLinkedQueue<Forecast> forecasts = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<AnomalyAlert> alerts = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         try (ModelRegistry registry = setup.registryServingTheBundledModel();
              RecordPublisher publisher = new RecordPublisher(setup.serving());
-             TopicFollower<Forecast> f = new TopicFollower<>(setup.serving(), OdeTopic.FORECASTS, Forecast.class,
-                     forecasts::add, problems::add);
-             TopicFollower<AnomalyAlert> al = new TopicFollower<>(setup.serving(), OdeTopic.ALERTS, AnomalyAlert.class,
-                     alerts::add, problems::add)) {
+             Outputs outputs = Outputs.follow(setup.serving())) {
+            ConcurrentLinkedQueue<Forecast> forecasts = outputs.forecasts();
+            ConcurrentLinkedQueue<AnomalyAlert> alerts = outputs.alerts();
+            ConcurrentLinkedQueue<String> problems = outputs.problems();
             JobClient servingJob = servingEnv.executeAsync("forecasting (registry pointer, model-health guard)");
             Runnable healthy = () -> {
                 assertTrue(problems.isEmpty(), "followers: " + problems);
@@ -279,10 +273,11 @@ class ContinuousDeploymentIT {
                     Thread.sleep(200);
                 }
 
-                // v2: the served weights perturbed (readout tripled), promoted by an operator
+                // v2: the served weights perturbed (readout x 6, so that its live error is far above k = 3 times v1's),
+                // promoted by an operator
                 long degraded = DemoModel.VERSION + 1;
                 registry.publish(ArtifactSigner.of(setup.pair()).sign(TestModels.withScaledReadout(
-                        registry.snapshot().served(DemoModel.MODEL_ID).orElseThrow(), degraded, 3.0)));
+                        registry.snapshot().served(DemoModel.MODEL_ID).orElseThrow(), degraded, 6.0)));
                 registry.promote(DemoModel.MODEL_ID, degraded, "retrained (perturbed on purpose)");
                 awaitServed(publisher, forecasts, healthy, probe, v -> v == degraded);
                 List<Observation> rest = new ArrayList<>(phases.b());
@@ -385,6 +380,32 @@ class ContinuousDeploymentIT {
             r.publish(ArtifactSigner.of(pair).sign(DemoModel.bundled()));
             r.promote(DemoModel.MODEL_ID, DemoModel.VERSION, "the bundled model");
             return r;
+        }
+    }
+
+    /** The forecasting job's forecasts and alerts as they are committed, and what the followers could not read. */
+    private record Outputs(ConcurrentLinkedQueue<Forecast> forecasts, ConcurrentLinkedQueue<AnomalyAlert> alerts,
+                           ConcurrentLinkedQueue<String> problems, TopicFollower<Forecast> forecastFollower,
+                           TopicFollower<AnomalyAlert> alertFollower) implements AutoCloseable {
+        static Outputs follow(KafkaSettings serving) throws InterruptedException {
+            ConcurrentLinkedQueue<Forecast> forecasts = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<AnomalyAlert> alerts = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+            TopicFollower<Forecast> f = new TopicFollower<>(serving, OdeTopic.FORECASTS, Forecast.class,
+                    forecasts::add, problems::add);
+            try {
+                return new Outputs(forecasts, alerts, problems, f, new TopicFollower<>(serving, OdeTopic.ALERTS,
+                        AnomalyAlert.class, alerts::add, problems::add));
+            } catch (RuntimeException e) {
+                f.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            alertFollower.close();
+            forecastFollower.close();
         }
     }
 
