@@ -31,7 +31,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code odestream forecast}: sends one forecast request to the running job and prints its answer. */
 @Command(name = "forecast", mixinStandardHelpOptions = true,
-        description = "Ask the running job for a series' predictive distribution at any times and print the answer.")
+        description = {"Ask the running job for a series' predictive distribution at any times and print the answer.",
+                "The answer comes after about one checkpoint interval (the job commits its output at checkpoints: "
+                + "run --checkpoint-interval, 10 s by default) and reflects the observations up to about the "
+                + "out-of-orderness bound ago (run --out-of-orderness, 5 s); the last line says both."})
 final class ForecastCommand implements Callable<Integer> {
     private static final Pattern OFFSET_PART = Pattern.compile("(\\d+)(ms|[dhms])");
     /**
@@ -82,8 +85,9 @@ final class ForecastCommand implements Callable<Integer> {
                         answer.complete(f);
                     }
                 }, problem -> { }); RecordPublisher publisher = new RecordPublisher(kafka.settings())) {
+            Instant sent = Instant.now();
             publisher.sendNow(OdeTopic.FORECAST_REQUESTS, ForecastRequest.newBuilder().setRequestId(id).setSeriesId(series)
-                    .setQueryTimes(times).setSamples(samples).setRequestedAt(Instant.now()).build());
+                    .setQueryTimes(times).setSamples(samples).setRequestedAt(sent).build());
             Forecast f;
             try {
                 f = answer.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -96,6 +100,7 @@ final class ForecastCommand implements Callable<Integer> {
                 throw new CommandFailedException("the job could not answer: " + f.getError());
             }
             lines(f).forEach(out::println);
+            out.println(timing(Duration.between(sent, Instant.now()), f.getStateTime(), Instant.now()));
             out.flush();
         }
         return 0;
@@ -123,6 +128,25 @@ final class ForecastCommand implements Callable<Integer> {
             lines.add(line.toString());
         }
         return lines;
+    }
+
+    /**
+     * Where the answer's delay and age come from: the job writes answers in Kafka transactions
+     * committed at its checkpoints (the round trip is about a checkpoint interval), and it absorbs an
+     * observation only once event time passes it (the state trails the newest data by about the
+     * out-of-orderness bound).
+     */
+    static String timing(Duration roundTrip, Instant stateTime, Instant now) {
+        Duration age = stateTime == null ? null : Duration.between(stateTime, now);
+        return String.format(Locale.ROOT, "answered in %.1f s (the job commits answers at its checkpoints: up to "
+                        + "run's --checkpoint-interval); %s", roundTrip.toMillis() / 1000.0,
+                age == null ? "no state time in the answer"
+                        : age.isNegative() || age.toDays() < 1
+                        ? String.format(Locale.ROOT, "the state is %.1f s old (the job absorbs an observation once "
+                                + "event time passes it: about run's --out-of-orderness behind the newest)",
+                                age.toMillis() / 1000.0)
+                        : "the state is at " + stateTime + ", " + age.toDays() + " days before now (the series' "
+                                + "event times are in the past)");
     }
 
     static Instant parseTime(String text, Instant now) {

@@ -8,14 +8,13 @@ import io.odestream.registry.LineagePlacement;
 import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.RegistrySnapshot;
 import io.odestream.registry.ServingActor;
-import io.odestream.registry.ServingControl;
 import io.odestream.registry.SigningKeys;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.RegistryServing;
-import io.odestream.schema.RegistryServingChange;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,8 +51,12 @@ final class ModelsCommand implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Lists every verified version with its parent, metrics and the serving pointer; "
-                    + "records that failed verification are listed on stderr with the reason.")
+            description = {"Lists every verified version with its parent and the serving pointer's history; "
+                    + "records that failed verification are listed on stderr with the reason.",
+                    "Metrics are the held-out forecast's, comparable across versions however they were trained: "
+                    + "NLL/obs (mean negative log predictive density per observation, nats), MAE (mean absolute "
+                    + "error of the predictive mean, data units), cov90 (share inside the 5-95 %% interval). A "
+                    + "version without them (e.g. only an ELBO's validation_loss) is listed as not comparable."})
     static final class ListVersions implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -61,40 +64,24 @@ final class ModelsCommand implements Runnable {
         @Mixin
         RegistryOptions registry;
 
+        @Option(names = "--json", description = "One JSON document with every field at full precision, for machines.")
+        boolean json;
+
         @Override
-        public Integer call() {
+        public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             RegistrySnapshot s;
             try (ModelRegistry r = registry.connect()) {
                 s = r.snapshot();
             }
-            for (String modelId : s.modelIds()) {
-                if (registry.model != null && !registry.model.equals(modelId)) {
-                    continue;
+            List<String> modelIds = s.modelIds().stream()
+                    .filter(id -> registry.model == null || registry.model.equals(id)).toList();
+            if (json) {
+                ModelListing.json(s, modelIds, out);
+            } else {
+                for (String modelId : modelIds) {
+                    ModelListing.text(s, modelId, out);
                 }
-                Long serving = s.serving(modelId).map(RegistryServing::getServingVersion).orElse(null);
-                out.println("model " + modelId + (serving == null ? " (not promoted)" : " (serving version " + serving + ")")
-                        + s.serving(modelId).flatMap(p -> ServingControl.of(p).pin())
-                                .map(c -> " pinned by " + c.getAction() + " at " + c.getChangedAt()).orElse(""));
-                out.printf("  %-2s %8s %8s  %-24s  %-17s  %s%n", "", "version", "parent", "created", "checksum", "metrics");
-                for (ModelArtifact a : s.versions(modelId)) {
-                    out.printf("  %-2s %8d %8s  %-24s  %-17s  %s%n",
-                            Long.valueOf(a.getVersion()).equals(serving) ? "*" : "",
-                            a.getVersion(), a.getParentVersion() == null ? "-" : a.getParentVersion(),
-                            a.getCreatedAt(), a.getChecksum().substring(0, Math.min(16, a.getChecksum().length())),
-                            metrics(a.getMetrics()));
-                }
-                s.serving(modelId).ifPresent(p -> {
-                    out.println("  serving history:");
-                    for (RegistryServingChange c : p.getHistory()) {
-                        out.println("    " + c.getChangedAt() + "  " + c.getAction() + " " + c.getVersion()
-                                + (c.getFromVersion() == null || c.getFromVersion() == c.getVersion() ? ""
-                                        : " (was " + c.getFromVersion() + ")")
-                                + "  " + c.getReason()
-                                + (c.getChangedBy().isEmpty() ? "" : "  [" + c.getChangedBy()
-                                        + (c.getAutomated() ? ", automated" : "") + "]"));
-                    }
-                });
             }
             out.flush();
             reportRejected(s, spec.commandLine().getErr());

@@ -2,6 +2,11 @@ package io.odestream.cli;
 
 import io.odestream.cli.csv.CsvLayout;
 import io.odestream.cli.data.TrainingData;
+import io.odestream.finetune.FineTuneRound;
+import io.odestream.finetune.ForecastMetrics;
+import io.odestream.finetune.HeldOutForecast;
+import io.odestream.finetune.TrainingWindow;
+import io.odestream.latent.LatentFilter;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
 import io.odestream.latent.LatentOdeTraining;
@@ -13,6 +18,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +36,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train a latent ODE on irregular series and write a model artifact (Avro).")
 public final class TrainCommand implements Callable<Integer> {
+    /** Held-out windows the forecast metrics are measured on, at most: bounded time on large data sets. */
+    private static final int MAX_FORECAST_WINDOWS = 256;
+    /** Posterior samples per held-out forecast, as in a fine-tuning round's check. */
+    private static final int FORECAST_SAMPLES = 16;
+
     enum Format { LONG, WIDE, PHYSIONET2012 }
 
     @Spec
@@ -165,7 +176,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         System.arraycopy(bestParameters, 0, model.parameters().values(), 0, bestParameters.length);
         model.parametersChanged();
-        ModelArtifact artifact = model.toArtifact(modelId, 1, null, Map.of("validation_loss", best),
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put(FineTuneRound.HELD_OUT_ELBO, best);
+        metrics.put(FineTuneRound.ELBO_KL_WEIGHT, 1.0);
+        metrics.putAll(heldOutForecast(model, validation, config, out));
+        ModelArtifact artifact = model.toArtifact(modelId, 1, null, metrics,
                 Map.of("data", data.toString(), "format", format.name().toLowerCase(Locale.ROOT),
                         "series", Integer.toString(train.size()), "epochs", Integer.toString(epoch)));
         ModelArtifacts.write(artifact, this.out);
@@ -173,5 +188,30 @@ public final class TrainCommand implements Callable<Integer> {
                 sinceBest >= patience ? "stopped early" : "done", epoch, (System.nanoTime() - start) / 1e9, best,
                 this.out, artifact.getChecksum());
         return 0;
+    }
+
+    /**
+     * The held-out forecast metrics on the validation series ({@link HeldOutForecast}: disjoint
+     * windows, context absorbed, horizon forecast), the numbers {@code models list} compares with
+     * fine-tuned versions; none (and a line saying why) when no validation series is a window long.
+     */
+    private static Map<String, Double> heldOutForecast(LatentOdeModel model, List<Series> validation,
+                                                       LatentOdeTraining.Config config, PrintWriter out) {
+        List<TrainingWindow> windows = new ArrayList<>();
+        for (int i = 0; i < validation.size() && windows.size() < MAX_FORECAST_WINDOWS; i++) {
+            windows.addAll(TrainingWindow.cutAll("validation-" + i, validation.get(i), config, config.windowLength()));
+        }
+        if (windows.isEmpty()) {
+            out.printf(Locale.ROOT, "no held-out forecast metrics: no validation series has %d observations "
+                    + "(--window); models list will show this model as not comparable%n", config.windowLength());
+            return Map.of();
+        }
+        List<TrainingWindow> used = windows.subList(0, Math.min(windows.size(), MAX_FORECAST_WINDOWS));
+        ForecastMetrics m = HeldOutForecast.of(new LatentFilter(model, "train", 1), used, FORECAST_SAMPLES,
+                config.seed());
+        out.printf(Locale.ROOT, "held-out forecast (%d windows, %d observations): NLL/obs %.3f, MAE %.4g, "
+                + "90 %% interval coverage %.2f%n", used.size(), m.observations(), m.nllPerObservation(), m.mae(),
+                m.coverage90());
+        return m.asMetrics("");
     }
 }

@@ -28,6 +28,16 @@ class ForecastCommandTest {
     }
 
     @Test
+    void theLastLineSaysTheRoundTripAndTheStatesAgeWithWhereEachComesFrom() {
+        String live = ForecastCommand.timing(java.time.Duration.ofMillis(10_240), NOW.minusMillis(4_100), NOW);
+        assertTrue(live.startsWith("answered in 10.2 s (the job commits answers at its checkpoints"), live);
+        assertTrue(live.contains("the state is 4.1 s old (the job absorbs an observation once event time passes it"),
+                live);
+        String replay = ForecastCommand.timing(java.time.Duration.ofMillis(900), NOW.minusSeconds(3 * 86_400), NOW);
+        assertTrue(replay.contains("3 days before now (the series' event times are in the past)"), replay);
+    }
+
+    @Test
     void offsetsMayPointBackAndMixUnitsFromMillisecondsToDays() {
         assertEquals(NOW.minusSeconds(30), ForecastCommand.parseTime("-30s", NOW));
         assertEquals(NOW.plusSeconds(86_400), ForecastCommand.parseTime("+1d", NOW));

@@ -1,6 +1,7 @@
 package io.odestream.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
@@ -129,6 +130,10 @@ class OdestreamCliIT {
         assertTrue(badSpeed.err().contains("--speedup 'fast' is not valid"), badSpeed.err());
     }
 
+    /** The held-out forecast metrics a trained or fine-tuned artifact carries (ForecastMetrics' keys). */
+    private static final Map<String, Double> HELD_OUT = Map.of("heldout_nll_per_obs", 1.23456, "heldout_mae",
+            0.308123, "heldout_coverage_90", 0.9012, "heldout_observations", 48.0);
+
     @Test
     void modelsKeygenPublishListPromoteRollback() throws Exception {
         Path keys = dir.resolve("keys");
@@ -139,7 +144,8 @@ class OdestreamCliIT {
         for (long v = 1; v <= 3; v++) {
             Path file = dir.resolve("m" + v + ".avro");
             ModelArtifacts.write(ModelArtifacts.create("sensors", v, v == 1 ? null : v - 1, "neural-vector-field",
-                    "{\"specVersion\":1}", new double[] {v, -v}, Map.of("val_nll", 3.0 - v), Map.of()), file);
+                    "{\"specVersion\":1}", new double[] {v, -v}, v == 3 ? HELD_OUT : Map.of("val_nll", 3.0 - v),
+                    Map.of()), file);
             Run publish = odestream(kafka("m-", "models", "publish", file.toString(),
                     "--signing-key", keys.resolve("ci.key").toString(), "--keys", keys.toString()));
             assertEquals(0, publish.exit(), publish.err());
@@ -156,7 +162,24 @@ class OdestreamCliIT {
         assertTrue(list.out().contains("model sensors (serving version 2)"), list.out());
         assertTrue(list.out().contains("PROMOTED 3 (was 2)  best"), list.out());
         assertTrue(list.out().contains("ROLLED_BACK 2 (was 3)"), list.out());
-        assertTrue(list.out().lines().anyMatch(l -> l.matches("\\s+\\*\\s+2\\s+1\\s.*val_nll=1.0")), list.out());
+        assertTrue(list.out().lines().anyMatch(l -> l.matches(
+                "\\s+\\*\\s+2\\s+1\\s.*not comparable \\(val_nll=1\\.000\\)")), "an artifact without the held-out "
+                + "forecast metrics is listed as not comparable, its own metrics rounded: " + list.out());
+        assertTrue(list.out().lines().anyMatch(l -> l.matches("\\s+3\\s+2\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d"
+                + "\\s+1\\.235\\s+0\\.3081\\s+0\\.90\\s+\\p{XDigit}{12}")), "NLL/obs, MAE, cov90 rounded in columns, "
+                + "the time to the second: " + list.out());
+
+        Run json = odestream(kafka("m-", "models", "list", "--json", "--keys", keys.toString()));
+        assertEquals(0, json.exit(), json.err());
+        var model = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("models").get(0);
+        assertEquals(2, model.get("servingVersion").asLong());
+        assertEquals("ROLLED_BACK", model.get("pinnedBy").asText());
+        assertEquals(3, model.get("versions").size());
+        assertFalse(model.get("versions").get(0).get("comparable").asBoolean());
+        assertTrue(model.get("versions").get(2).get("comparable").asBoolean());
+        assertEquals(0.308123, model.get("versions").get(2).get("metrics").get("heldout_mae").asDouble(),
+                "full precision for machines");
+        assertEquals("ROLLED_BACK", model.get("history").get(2).get("action").asText());
 
         Run show = odestream(kafka("m-", "models", "show", "serving", "--keys", keys.toString()));
         assertEquals(0, show.exit(), show.err());

@@ -33,6 +33,15 @@ class TrainCommandTest {
         assertEquals(0, run.exit(), run.err());
         LatentOdeSpec spec = LatentOdeSpec.fromJson(ModelArtifacts.read(out).getSpecJson());
         assertEquals(java.util.List.of("temp", "pressure"), spec.channelNames());
+        // metrics named by what they measure: the ELBO with its beta, and the held-out forecast (1 validation
+        // series of 12 observations: 2 windows of 6, 3 horizon observations each) that compares across versions
+        java.util.Map<String, Double> metrics = ModelArtifacts.read(out).getMetrics();
+        assertEquals(1.0, metrics.get(io.odestream.finetune.FineTuneRound.ELBO_KL_WEIGHT), metrics.toString());
+        assertTrue(metrics.containsKey(io.odestream.finetune.FineTuneRound.HELD_OUT_ELBO), metrics.toString());
+        io.odestream.finetune.ForecastMetrics heldOut =
+                io.odestream.finetune.ForecastMetrics.of(metrics).orElseThrow();
+        assertEquals(6, heldOut.observations(), metrics.toString());
+        assertTrue(run.out().contains("held-out forecast (2 windows, 6 observations): NLL/obs "), run.out());
         java.util.List<java.util.List<String>> sent = new java.util.ArrayList<>();
         new io.odestream.cli.csv.ObservationCsvReader(data, null, null).read((o, line) -> sent.add(o.getChannels()),
                 problem -> { });

@@ -80,9 +80,11 @@ public final class CandidateCheck {
             return new Verdict(false, "candidate's held-out loss is " + candidateLoss, parentLoss, candidateLoss);
         }
         double threshold = parentLoss - config.margin() * Math.abs(parentLoss);
-        String numbers = String.format(Locale.ROOT, "held-out loss %.5g vs serving %.5g on %d windows "
-                        + "(%.2f %% better; margin %.2f %% needs <= %.5g)", candidateLoss, parentLoss, heldOut.size(),
-                100 * (parentLoss - candidateLoss) / Math.abs(parentLoss), 100 * config.margin(), threshold);
+        // A difference, not a percentage: the loss can change sign, where "x % better" means nothing.
+        String numbers = String.format(Locale.ROOT, "held-out ELBO loss (beta %.3g) %.5g vs serving %.5g on %d "
+                        + "windows (lower by %.4g; margin %.2f %% of |serving| needs <= %.5g)", config.klWeight(),
+                candidateLoss, parentLoss, heldOut.size(), parentLoss - candidateLoss, 100 * config.margin(),
+                threshold);
         return candidateLoss <= threshold
                 ? new Verdict(true, "candidate is better: " + numbers, parentLoss, candidateLoss)
                 : new Verdict(false, "candidate is not better by the margin: " + numbers, parentLoss, candidateLoss);

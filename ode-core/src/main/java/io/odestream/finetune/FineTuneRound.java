@@ -1,5 +1,6 @@
 package io.odestream.finetune;
 
+import io.odestream.latent.LatentFilter;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeTraining;
 import io.odestream.schema.ModelArtifact;
@@ -23,9 +24,17 @@ import java.util.function.LongSupplier;
  * {@code training.iterations()} iterations and at most {@code budget} of wall-clock time, then
  * judge it against the serving model on the held-out windows ({@link CandidateCheck}). A candidate
  * that passes becomes artifact version parent + 1 with the parent version, the metrics and the
- * lineage of the round.
+ * lineage of the round. Its metrics name what they measure: the check's ELBO ({@value #HELD_OUT_ELBO},
+ * with its β) and the forecasts of the candidate and of the serving version on the same held-out
+ * windows ({@link ForecastMetrics}, the serving version's under {@link ForecastMetrics#PARENT}).
  */
 public final class FineTuneRound {
+    /** Metric key: the candidate check's held-out ELBO loss (β = {@value #ELBO_KL_WEIGHT}). */
+    public static final String HELD_OUT_ELBO = "heldout_elbo_loss";
+    /** Metric key: the KL weight β of that ELBO. */
+    public static final String ELBO_KL_WEIGHT = "heldout_elbo_beta";
+    /** Posterior samples per held-out forecast: the shadow evaluator's default. */
+    static final int FORECAST_SAMPLES = 16;
 
     /** What a round decided. */
     public enum Decision {
@@ -248,22 +257,36 @@ public final class FineTuneRound {
         double seconds = seconds(start);
         Optional<ModelArtifact> artifact = Optional.empty();
         if (verdict.publish()) {
+            Map<String, Double> metrics = metrics(verdict, trainLoss, iterations, trainingSeconds, seconds,
+                    trained.windows(), heldOut.size());
+            metrics.putAll(forecast(candidate, serving.getModelId(), version, heldOut).asMetrics(""));
+            metrics.putAll(forecast(parent, serving.getModelId(), serving.getVersion(), heldOut)
+                    .asMetrics(ForecastMetrics.PARENT));
             artifact = Optional.of(candidate.toArtifact(serving.getModelId(), version,
-                    serving.getVersion(), metrics(verdict, trainLoss, iterations, trainingSeconds, seconds,
-                            trained.windows(), heldOut.size()),
-                    lineage(serving, trained, heldOut)));
+                    serving.getVersion(), metrics, lineage(serving, trained, heldOut)));
         }
         return new Result(verdict.publish() ? Decision.PUBLISH : Decision.REJECT, verdict.reason(), artifact,
                 verdict.parentLoss(), verdict.candidateLoss(), trainLoss, iterations, trained.budgetSpent(),
                 trainingSeconds, seconds, trained.windows(), heldOut.size());
     }
 
+    /**
+     * The held-out forecast metrics of {@code model} ({@link HeldOutForecast}): the candidate and the
+     * serving version on the same windows with the same samples, so that the registry compares them.
+     */
+    private ForecastMetrics forecast(LatentOdeModel model, String modelId, long version, List<TrainingWindow> heldOut) {
+        return HeldOutForecast.of(new LatentFilter(model, modelId, version), heldOut, FORECAST_SAMPLES,
+                config.check().seed());
+    }
+
     private Map<String, Double> metrics(CandidateCheck.Verdict verdict, double trainLoss, int iterations,
                                         double trainingSeconds, double seconds, int trainingWindows, int heldOut) {
         Map<String, Double> m = new LinkedHashMap<>();
-        m.put("validation_loss", verdict.candidateLoss());
-        m.put("parent_validation_loss", verdict.parentLoss());
-        m.put("validation_improvement", verdict.improvement());
+        // The check's objective, named as what it is: its value depends on β and the windows, so it
+        // compares the two models of this round only, never versions across rounds or offline training.
+        m.put(HELD_OUT_ELBO, verdict.candidateLoss());
+        m.put(ForecastMetrics.PARENT + HELD_OUT_ELBO, verdict.parentLoss());
+        m.put(ELBO_KL_WEIGHT, config.check().klWeight());
         m.put("train_loss", trainLoss);
         m.put("iterations", (double) iterations);
         m.put("training_seconds", trainingSeconds);

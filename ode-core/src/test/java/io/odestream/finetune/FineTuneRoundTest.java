@@ -48,8 +48,24 @@ class FineTuneRoundTest {
         assertEquals("sines", candidate.getModelId());
         assertEquals(4, candidate.getVersion());
         assertEquals(3L, candidate.getParentVersion());
-        assertEquals(result.candidateLoss(), candidate.getMetrics().get("validation_loss"));
-        assertEquals(result.parentLoss(), candidate.getMetrics().get("parent_validation_loss"));
+        assertEquals(result.candidateLoss(), candidate.getMetrics().get(FineTuneRound.HELD_OUT_ELBO));
+        assertEquals(result.parentLoss(), candidate.getMetrics().get("parent_" + FineTuneRound.HELD_OUT_ELBO));
+        assertEquals(CHECK.klWeight(), candidate.getMetrics().get(FineTuneRound.ELBO_KL_WEIGHT));
+        assertFalse(candidate.getMetrics().containsKey("validation_loss"),
+                "the ELBO is named as what it is, not as a loss that would be compared with offline models'");
+        // The candidate's and the serving version's forecasts on the same held-out windows, under named keys.
+        ForecastMetrics own = ForecastMetrics.of(candidate.getMetrics()).orElseThrow();
+        Map<String, Double> parentMetrics = new java.util.HashMap<>();
+        candidate.getMetrics().forEach((k, v) -> {
+            if (k.startsWith(ForecastMetrics.PARENT)) {
+                parentMetrics.put(k.substring(ForecastMetrics.PARENT.length()), v);
+            }
+        });
+        ForecastMetrics parent = ForecastMetrics.of(parentMetrics).orElseThrow();
+        assertEquals(own.observations(), parent.observations(), "both measured on the same horizon observations");
+        assertTrue(own.observations() > 0);
+        assertTrue(own.mae() < parent.mae(), "the trained candidate forecasts the sines better: " + own + " vs " + parent);
+        assertTrue(own.coverage90() >= 0 && own.coverage90() <= 1, own.toString());
         assertEquals((double) TRAINING.iterations(), candidate.getMetrics().get("iterations"));
         assertEquals((double) reservoir.heldOutSize(), candidate.getMetrics().get("held_out_windows"));
         assertTrue(candidate.getMetrics().get("training_windows_per_second") > 0);

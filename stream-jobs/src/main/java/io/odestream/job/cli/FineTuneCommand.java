@@ -20,8 +20,12 @@ import picocli.CommandLine.Option;
  * {@link JobMain}, for {@code flink run stream-jobs/target/odestream-job.jar finetune ...}.
  */
 @Command(name = "finetune", mixinStandardHelpOptions = true,
-        description = "Run the fine-tuning job: learn from the observations topic, publish better signed versions "
-                + "to the model registry (promoted at once with --mode auto).")
+        description = {"Run the fine-tuning job: learn from the observations topic, publish better signed versions "
+                + "to the model registry (promoted at once with --mode auto).",
+                "Each round prints one line with its time: PUBLISH, REJECT or SKIP and why (a skipped round keeps its "
+                + "windows). A round needs at least " + FineTuneSettings.MIN_TRAINING_WINDOWS + " training and "
+                + FineTuneSettings.MIN_HELD_OUT_WINDOWS + " held-out windows (" + FineTuneSettings.HELD_OUT_PERCENT
+                + " %% of the windows are held out)."})
 public final class FineTuneCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
@@ -54,7 +58,12 @@ public final class FineTuneCommand implements Callable<Integer> {
     double margin;
 
     @Option(names = "--every-windows", defaultValue = "0", paramLabel = "N", description = "Also start a round as soon "
-            + "as N new windows arrived since the last one (default ${DEFAULT-VALUE}: on the --every schedule only).")
+            + "as N new windows arrived since the last one (default ${DEFAULT-VALUE}: on the --every schedule only). "
+            + "A round needs at least " + FineTuneSettings.MIN_TRAINING_WINDOWS + " training and "
+            + FineTuneSettings.MIN_HELD_OUT_WINDOWS + " held-out windows, and " + FineTuneSettings.HELD_OUT_PERCENT
+            + " %% of the windows are held out: until about "
+            + FineTuneSettings.MIN_TRAINING_WINDOWS * 100 / (100 - FineTuneSettings.HELD_OUT_PERCENT)
+            + " windows are in, rounds are skipped, each saying why.")
     int everyWindows;
 
     @Option(names = "--trainers", defaultValue = "1", description = "Trainer subtasks: above 1, each trains on its "

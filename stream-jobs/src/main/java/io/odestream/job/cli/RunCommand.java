@@ -2,10 +2,13 @@ package io.odestream.job.cli;
 
 import io.odestream.alert.AlertPolicy;
 import io.odestream.job.deploy.RegistryPromoter;
+import io.odestream.job.deploy.RegistryRollback;
 import io.odestream.job.forecast.ForecastJob;
 import io.odestream.job.forecast.ForecastJobConfig;
 import io.odestream.job.forecast.MicroBatching;
 import io.odestream.job.forecast.UpdaterSettings;
+import io.odestream.job.health.ModelHealthSettings;
+import io.odestream.job.shadow.ShadowCriterion;
 import io.odestream.job.shadow.ShadowPromoter;
 import io.odestream.job.shadow.ShadowSettings;
 import io.odestream.kafka.KafkaAccessCheck;
@@ -69,6 +72,27 @@ public final class RunCommand implements Callable<Integer> {
             description = "How much lower the candidate's mean negative log predictive density must be to win "
                     + "(default ${DEFAULT-VALUE}).")
     double shadowMargin;
+
+    @Option(names = "--shadow-criterion", defaultValue = "nll,mae", paramLabel = "nll,mae",
+            description = "What a shadow candidate must do better to win: nll (mean NLL lower by the margin), mae "
+                    + "(mean absolute error no higher), or both (default ${DEFAULT-VALUE}); verdicts record both.")
+    String shadowCriterion;
+
+    @Option(names = "--degraded-factor", defaultValue = "3", paramLabel = "K",
+            description = "Model-health guard: the served version is degraded when its rolling live forecast error "
+                    + "stays above K times its reference level (its held-out MAE, else the previous version's live "
+                    + "error) for --degraded-for of event time; a MODEL_DEGRADED alert (default ${DEFAULT-VALUE}).")
+    double degradedFactor;
+
+    @Option(names = "--degraded-for", defaultValue = "PT2M", paramLabel = "DURATION",
+            description = "... for this long (default ${DEFAULT-VALUE}).")
+    Duration degradedFor;
+
+    @Option(names = "--on-degraded", defaultValue = "ALERT", paramLabel = "alert|rollback",
+            description = "What a degraded served version gets besides the alert: ALERT (nothing), ROLLBACK (serving "
+                    + "rolled back to the version before and pinned, recorded as the model-health guard's change; "
+                    + "needs REGISTRY) (default ${DEFAULT-VALUE}).")
+    ModelHealthSettings.OnDegraded onDegraded;
 
     @Option(names = "--shadow-promote",
             description = "Promote a shadow winner through the registry (otherwise the verdict says how to promote it).")
@@ -193,6 +217,7 @@ public final class RunCommand implements Callable<Integer> {
         if (periodicEvery != null) {
             updater = updater.withPeriodicForecasts(periodicEvery, horizons);
         }
+        updater = updater.withHealthGuard(healthGuard());
         ForecastJobConfig config = ForecastJobConfig.defaults(kafka.settings(), updater).withGroupId(groupId)
                 .withEventTime(outOfOrderness, idleness).withMaxClockSkew(maxClockSkew).withCheckpoints(checkpointInterval, checkpointDir)
                 .withStateBackend(stateBackend).withPrometheusPort(prometheusPort).withModelSource(modelSource);
@@ -201,7 +226,7 @@ public final class RunCommand implements Callable<Integer> {
                     kafka.securityConfig(), kafka.topic(OdeTopic.MODELS), kafka.topic(OdeTopic.MODEL_SERVING), keys.directory().toAbsolutePath().toString())
                     : null;
             config = config.withShadow(new ShadowSettings(shadowFraction, shadowMinObservations, shadowMargin,
-                    scoreSamples, promoter));
+                    scoreSamples, promoter, ShadowCriterion.parse(shadowCriterion)));
         }
         if (batchBackend != null) {
             config = config.withMicroBatching(new MicroBatching(batchBackend, batchDevice, batchSize, batchDelay));
@@ -225,7 +250,8 @@ public final class RunCommand implements Callable<Integer> {
         boolean secured = !"PLAINTEXT".equalsIgnoreCase(
                 kafka.settings().clientProperties().getProperty("security.protocol", "PLAINTEXT"));
         KafkaAccessCheck access = new KafkaAccessCheck(kafka.settings(), Duration.ofSeconds(30));
-        Map<OdeTopic, Set<AclOperation>> needs = topicsNeeded(shadowFraction != null && shadowPromote);
+        Map<OdeTopic, Set<AclOperation>> needs = topicsNeeded((shadowFraction != null && shadowPromote)
+                || onDegraded == ModelHealthSettings.OnDegraded.ROLLBACK);
         if (secured) {
             access.verify(needs);
         }
@@ -247,7 +273,30 @@ public final class RunCommand implements Callable<Integer> {
         return "odestream forecast job (" + modelId + ")";
     }
 
-    /** What the forecast job does on each topic, for the access check; promoting a shadow winner writes the registry. */
+    /** The model-health guard of the options; a rollback policy rolls back in the registry the job reads. */
+    private ModelHealthSettings healthGuard() {
+        ModelHealthSettings guard;
+        try {
+            guard = ModelHealthSettings.alertOnly().withRule(degradedFactor, degradedFor);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--degraded-factor / --degraded-for: " + e.getMessage(), e);
+        }
+        if (onDegraded == ModelHealthSettings.OnDegraded.ALERT) {
+            return guard;
+        }
+        if (modelSource != ForecastJobConfig.ModelSource.REGISTRY) {
+            throw new IllegalArgumentException("--on-degraded " + onDegraded + " rolls back in the model registry: "
+                    + "it needs --model-source REGISTRY");
+        }
+        return guard.withPolicy(onDegraded, RegistryRollback.factory(kafka.bootstrapServers(), kafka.securityConfig(),
+                kafka.topic(OdeTopic.MODELS), kafka.topic(OdeTopic.MODEL_SERVING),
+                keys.directory().toAbsolutePath().toString()));
+    }
+
+    /**
+     * What the forecast job does on each topic, for the access check; promoting a shadow winner or
+     * rolling back a degraded version writes the registry.
+     */
     static Map<OdeTopic, Set<AclOperation>> topicsNeeded(boolean promotes) {
         Map<OdeTopic, Set<AclOperation>> needs = new EnumMap<>(OdeTopic.class);
         for (OdeTopic in : List.of(OdeTopic.OBSERVATIONS, OdeTopic.FORECAST_REQUESTS, OdeTopic.MODELS, OdeTopic.MODEL_SERVING)) {

@@ -46,9 +46,15 @@ public final class RegistryPromoter implements ShadowPromoter {
     public static ShadowPromoter.Factory factory(String bootstrapServers, Map<String, String> security,
                                                  String modelsTopic, String servingTopic, String trustedDir) {
         Map<String, String> settings = new HashMap<>(security);
-        return () -> new RegistryPromoter(ModelRegistry.connect(RegistryConfig.defaults(bootstrapServers)
-                .withTopics(modelsTopic, servingTopic).withClientProperties(settings),
-                new ArtifactVerifier(TrustedKeys.fromDirectory(Path.of(trustedDir)))));
+        return () -> new RegistryPromoter(connect(bootstrapServers, settings, modelsTopic, servingTopic, trustedDir));
+    }
+
+    /** The registry a job's task connects to: its topics, the client's security settings, the trusted keys. */
+    static ModelRegistry connect(String bootstrapServers, Map<String, String> security, String modelsTopic,
+                                 String servingTopic, String trustedDir) {
+        return ModelRegistry.connect(RegistryConfig.defaults(bootstrapServers)
+                .withTopics(modelsTopic, servingTopic).withClientProperties(security),
+                new ArtifactVerifier(TrustedKeys.fromDirectory(Path.of(trustedDir))));
     }
 
     @Override

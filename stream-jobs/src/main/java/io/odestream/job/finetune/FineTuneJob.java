@@ -103,7 +103,8 @@ public final class FineTuneJob {
                     .uid("fine-tune-round-combiner")
                     .name("fine-tune round combiner");
         }
-        rounds.print("fine-tune").setParallelism(1).name("round reports");
+        rounds.map(RoundOutcomes::stamped).returns(Types.STRING).setParallelism(1).name("round times")
+                .print("fine-tune").setParallelism(1).name("round reports");
         observations.deadLetters()
                 .sinkTo(new KafkaSinks(config.kafka()).sink(OdeTopic.DEAD_LETTERS, DeadLetter.class))
                 .uid("sink-dead-letters").name("dead letters");

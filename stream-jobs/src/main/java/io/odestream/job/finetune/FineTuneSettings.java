@@ -41,6 +41,11 @@ public record FineTuneSettings(int windowLength, int split, int stride, int batc
                                int heldOutCapacity, double heldOutFraction, int minTrainingWindows,
                                int minHeldOutWindows, long seed, int trainers, int everyWindows)
         implements Serializable {
+    /** The defaults' minimums of a round (fewer windows and the round is skipped, saying so), for --help too. */
+    public static final int MIN_TRAINING_WINDOWS = 64;
+    public static final int MIN_HELD_OUT_WINDOWS = 16;
+    /** The defaults' share of windows held out for the candidate check, in percent. */
+    public static final int HELD_OUT_PERCENT = 20;
 
     public FineTuneSettings {
         if (stride < 1) {
@@ -72,7 +77,17 @@ public record FineTuneSettings(int windowLength, int split, int stride, int batc
      */
     public static FineTuneSettings defaults() {
         return new FineTuneSettings(16, 10, 16, 16, 200, 0.005, 0.1, Duration.ofSeconds(60), Duration.ofMinutes(5),
-                0.05, 2, 512, 32, 64, 0.2, 64, 16, 20240601L, 1, 0);
+                0.05, 2, 512, 32, 64, HELD_OUT_PERCENT / 100.0, MIN_TRAINING_WINDOWS, MIN_HELD_OUT_WINDOWS, 20240601L,
+                1, 0);
+    }
+
+    /**
+     * About how many windows must arrive before a round can train: enough that the held-out share
+     * reaches {@link #minHeldOutWindows()} and the rest {@link #minTrainingWindows()} (80 by default).
+     */
+    public int windowsForARound() {
+        return (int) Math.ceil(Math.max(minTrainingWindows / (1 - heldOutFraction),
+                minHeldOutWindows / heldOutFraction) - 1e-9);
     }
 
     public WindowReservoir.Config reservoir() {

@@ -13,8 +13,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one trainer subtask (keyed by a constant, for its processing-time timers): collects windows
@@ -30,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FineTuneTrainer extends KeyedProcessFunction<Integer, TrainingWindow, String> {
     private static final long serialVersionUID = 1L;
-    private static final Logger LOG = LoggerFactory.getLogger(FineTuneTrainer.class);
 
     private final FineTuneSettings settings;
     private final ModelDeployment.Factory deploymentFactory;
@@ -106,9 +103,10 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
         if (reservoir.trainingSize() < settings.minTrainingWindows()
                 || reservoir.heldOutSize() < settings.minHeldOutWindows()) {
             // not worth the registry reads
-            return report(round, outcomes.skip(String.format(Locale.ROOT, "%d training and %d held-out windows; a "
-                    + "round needs at least %d and %d", reservoir.trainingSize(), reservoir.heldOutSize(),
-                    settings.minTrainingWindows(), settings.minHeldOutWindows())));
+            return RoundOutcomes.report(round, outcomes.skip(String.format(Locale.ROOT, "%d training and %d held-out windows; a "
+                    + "round needs at least %d and %d (%.0f %% of the windows are held out: about %d windows in all)",
+                    reservoir.trainingSize(), reservoir.heldOutSize(), settings.minTrainingWindows(),
+                    settings.minHeldOutWindows(), 100 * settings.heldOutFraction(), settings.windowsForARound())));
         }
         Optional<ModelArtifact> serving;
         long version;
@@ -117,10 +115,10 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
             version = deployment.nextVersion();
         } catch (RuntimeException e) {
             // the registry is unreachable: keep the windows, try again next round
-            return report(round, outcomes.skip("the registry could not be read: " + e.getMessage()));
+            return RoundOutcomes.report(round, outcomes.skip("the registry could not be read: " + e.getMessage()));
         }
         if (serving.isEmpty()) {
-            return report(round, outcomes.skip("no model is served yet; promote one first"));
+            return RoundOutcomes.report(round, outcomes.skip("no model is served yet; promote one first"));
         }
         ModelArtifact parent = serving.get();
         FineTuneRound.Result result;
@@ -129,10 +127,10 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
                     reservoir.heldOutWindows(), Math.max(parent.getVersion() + 1, version));
         } catch (RuntimeException e) {
             reservoir.clear(); // windows the serving model cannot take (e.g. another width) would fail again
-            return report(round, outcomes.reject("the round failed: " + e));
+            return RoundOutcomes.report(round, outcomes.reject("the round failed: " + e));
         }
         if (result.decision() == FineTuneRound.Decision.SKIP) {
-            return report(round, outcomes.skip(result.reason())); // keep collecting
+            return RoundOutcomes.report(round, outcomes.skip(result.reason())); // keep collecting
         }
         reservoir.clear();
         lastImprovement = result.improvement();
@@ -141,14 +139,9 @@ public final class FineTuneTrainer extends KeyedProcessFunction<Integer, Trainin
                         + "%d held-out windows]", parent.getVersion(), result.iterations(),
                 result.budgetSpent() ? " (budget spent)" : "", result.trainingSeconds(),
                 lastWindowsPerSecond, result.trainingWindows(), result.heldOutWindows());
-        return report(round, outcomes.conclude(result, deployment, stats));
+        return RoundOutcomes.report(round, outcomes.conclude(result, deployment, stats));
     }
 
-    private static String report(long round, String line) {
-        String text = "fine-tune round " + round + ": " + line;
-        LOG.info(text);
-        return text;
-    }
 
     @Override
     public void close() {

@@ -109,9 +109,9 @@ public final class RoundCombiner extends KeyedCoProcessFunction<Integer, Trainin
         // Rounds older than this one can no longer complete in order: decide them with what they have.
         while (!pending.isEmpty() && pending.firstKey() < roundId) {
             long older = pending.firstKey();
-            out.collect(report(older, combine(older, pending.remove(older))));
+            out.collect(RoundOutcomes.report(older, combine(older, pending.remove(older))));
         }
-        out.collect(report(roundId, combine(roundId, results)));
+        out.collect(RoundOutcomes.report(roundId, combine(roundId, results)));
     }
 
     /** One round's decision; never throws (a failed round is reported and the next one tries again). */
@@ -185,11 +185,11 @@ public final class RoundCombiner extends KeyedCoProcessFunction<Integer, Trainin
             return outcomes.reject("the round failed: " + e + stats);
         }
         reservoir.clear();
-        String line = result.reason() + String.format(Locale.ROOT, " [v%d, %d iterations%s in %.1f s, %d held-out "
-                        + "windows]", parent.getVersion(), result.iterations(),
-                result.budgetSpent() ? " (budget spent)" : "", result.trainingSeconds(), result.heldOutWindows())
-                + stats;
-        return outcomes.conclude(result, deployment, line);
+        // conclude() puts the result's reason first: the details follow it once
+        String details = String.format(Locale.ROOT, " [v%d, %d iterations%s in %.1f s, %d held-out windows]",
+                parent.getVersion(), result.iterations(), result.budgetSpent() ? " (budget spent)" : "",
+                result.trainingSeconds(), result.heldOutWindows()) + stats;
+        return outcomes.conclude(result, deployment, details);
     }
 
     private String shards(int reported, int trained, int windows) {
@@ -248,11 +248,6 @@ public final class RoundCombiner extends KeyedCoProcessFunction<Integer, Trainin
                 series);
     }
 
-    private static String report(long roundId, String line) {
-        String text = "fine-tune round " + roundId + ": " + line;
-        LOG.info(text);
-        return text;
-    }
 
     @Override
     public void close() {

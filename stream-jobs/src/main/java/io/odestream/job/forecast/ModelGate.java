@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ModelGate {
     private static final Logger LOG = LoggerFactory.getLogger(PosteriorUpdater.class);
+    /** What the job says to its operator: {@code run} prints this logger on stdout, one line per swap. */
+    private static final Logger EVENTS = LoggerFactory.getLogger("io.odestream.events");
     private static final String SERVING_KEY = "serving";
 
     private final UpdaterSettings settings;
@@ -93,6 +95,10 @@ final class ModelGate {
         metrics.modelVersion(artifact.getVersion());
         LOG.info("serving model '{}' version {} (was {}); series re-encode lazily", artifact.getModelId(),
                 artifact.getVersion(), current == null ? "none" : current.version());
+        if (reportsModelEvents) {
+            EVENTS.info("serving model '{}' version {} (was {})", artifact.getModelId(), artifact.getVersion(),
+                    current == null ? "none" : "version " + current.version());
+        }
         return true;
     }
 

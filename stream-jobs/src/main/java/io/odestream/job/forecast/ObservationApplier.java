@@ -46,9 +46,12 @@ final class ObservationApplier {
     private final UpdaterOutput out;
     private final UpdaterMetrics metrics;
     private final ChannelContract contract = new ChannelContract();
+    /** The served version's live health; null when the guard is off. */
+    private final ServedModelHealth health;
 
     ObservationApplier(UpdaterSettings settings, SeriesMonitor monitor, ModelGate gate, ForecastAnswerer forecasts,
-                       UpdaterOutput out, UpdaterMetrics metrics) {
+                       UpdaterOutput out, UpdaterMetrics metrics, ServedModelHealth health) {
+        this.health = health;
         this.settings = settings;
         this.monitor = monitor;
         this.gate = gate;
@@ -118,6 +121,9 @@ final class ObservationApplier {
         long t = p.update().eventTimeMillis();
         switch (v.kind()) {
             case SCORED -> {
+                if (health != null && v.score().observedChannels() > 0) {
+                    health.scored(p.model(), t, v.score(), p.update().values(), p.update().mask());
+                }
                 if (v.raisesAlert()) {
                     alert(p, v);
                 }

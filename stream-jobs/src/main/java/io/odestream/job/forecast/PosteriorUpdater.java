@@ -128,6 +128,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
     private transient ModelGate gate;
     private transient ForecastAnswerer forecasts;
     private transient ObservationApplier observations;
+    private transient ServedModelHealth health;
     private transient UpdaterOutput out;
     private transient RoundUpdater updates;
     private transient UpdaterMetrics metrics;
@@ -177,7 +178,10 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
         SeriesMonitor monitor = new SeriesMonitor(settings.monitor());
         forecasts = new ForecastAnswerer(settings, batching != null, gate, monitor, out, metrics, timers);
-        observations = new ObservationApplier(settings, monitor, gate, forecasts, out, metrics);
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        health = settings.health() == null ? null
+                : new ServedModelHealth(settings.health(), out, getMetricGroup(), subtask);
+        observations = new ObservationApplier(settings, monitor, gate, forecasts, out, metrics, health);
         due = new DueRecords();
         rows = new ObservationRows();
         expiry = new SeriesExpiry(settings.keyTtl().toMillis(), timers, series, pending, metrics);
@@ -449,6 +453,9 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
     public void close() throws Exception {
         if (updates != null) {
             updates.close();
+        }
+        if (health != null) {
+            health.close();
         }
         super.close();
     }

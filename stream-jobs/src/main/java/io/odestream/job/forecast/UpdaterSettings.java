@@ -1,6 +1,7 @@
 package io.odestream.job.forecast;
 
 import io.odestream.alert.AlertPolicy;
+import io.odestream.job.health.ModelHealthSettings;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.registry.ArtifactVerifier;
 import java.io.Serializable;
@@ -18,9 +19,11 @@ import java.util.Arrays;
  * @param periodicEvery    emit a forecast per active series every this much event time; null = off
  * @param periodicHorizons horizons of periodic forecasts, after the series' last observation
  * @param verifier         signature check of model artifacts
+ * @param health           the guard on the served version's live error ({@link ServedModelHealth}); null = off
  */
 public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration keyTtl, Duration periodicEvery,
-                              Duration[] periodicHorizons, ArtifactVerifier verifier) implements Serializable {
+                              Duration[] periodicHorizons, ArtifactVerifier verifier, ModelHealthSettings health)
+        implements Serializable {
 
     public UpdaterSettings {
         require(modelId != null && !modelId.isBlank(), "modelId must name the model lineage to serve");
@@ -32,6 +35,16 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
         require(periodicEvery == null || periodicHorizons.length > 0,
                 "periodic forecasts need at least one horizon");
         require(verifier != null, "a verifier (trusted keys) is required: the job serves signed models only");
+    }
+
+    /** Without the health guard. */
+    public UpdaterSettings(String modelId, MonitorSettings monitor, Duration keyTtl, Duration periodicEvery,
+                           Duration[] periodicHorizons, ArtifactVerifier verifier) {
+        this(modelId, monitor, keyTtl, periodicEvery, periodicHorizons, verifier, null);
+    }
+
+    public UpdaterSettings withHealthGuard(ModelHealthSettings guard) {
+        return new UpdaterSettings(modelId, monitor, keyTtl, periodicEvery, periodicHorizons, verifier, guard);
     }
 
     /** Defaults for everything but the lineage and the trusted keys. */
@@ -57,7 +70,7 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
     }
 
     public UpdaterSettings withMonitor(MonitorSettings settings) {
-        return new UpdaterSettings(modelId, settings, keyTtl, periodicEvery, periodicHorizons, verifier);
+        return new UpdaterSettings(modelId, settings, keyTtl, periodicEvery, periodicHorizons, verifier, health);
     }
 
     public UpdaterSettings withAlertPolicy(AlertPolicy policy) {
@@ -76,11 +89,11 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
     }
 
     public UpdaterSettings withKeyTtl(Duration ttl) {
-        return new UpdaterSettings(modelId, monitor, ttl, periodicEvery, periodicHorizons, verifier);
+        return new UpdaterSettings(modelId, monitor, ttl, periodicEvery, periodicHorizons, verifier, health);
     }
 
     public UpdaterSettings withPeriodicForecasts(Duration every, Duration... horizons) {
-        return new UpdaterSettings(modelId, monitor, keyTtl, every, horizons, verifier);
+        return new UpdaterSettings(modelId, monitor, keyTtl, every, horizons, verifier, health);
     }
 
     @Override
@@ -91,7 +104,7 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
     @Override
     public String toString() {
         return "UpdaterSettings[model=" + modelId + ", " + monitor + ", ttl=" + keyTtl + ", periodic="
-                + periodicEvery + " " + Arrays.toString(periodicHorizons) + "]";
+                + periodicEvery + " " + Arrays.toString(periodicHorizons) + ", health=" + health + "]";
     }
 
     private static void require(boolean ok, String message) {

@@ -2,6 +2,7 @@ package io.odestream.job.shadow;
 
 import io.odestream.alert.AlertPolicy;
 import io.odestream.job.ChannelContract;
+import io.odestream.job.ForecastError;
 import io.odestream.job.JobRecords;
 import io.odestream.job.SampleSeed;
 import io.odestream.job.ServingModel;
@@ -299,25 +300,9 @@ public final class ShadowEvaluator
         }
         scored.inc();
         out.collect(new ShadowScore(seriesId, served.modelId(), t, served.version(), shadow.version(),
-                servedScore.negativeLogDensity(), shadowScore.negativeLogDensity(), absError(servedScore),
-                absError(shadowScore)));
-    }
-
-    /**
-     * Mean over the observed channels of |predictive mean at the observation's time - value|; the
-     * score already decoded the samples the mean comes from.
-     */
-    private double absError(Score score) {
-        double[] mean = score.predictiveMeans();
-        double sum = 0;
-        int n = 0;
-        for (int j = 0; j < mean.length; j++) {
-            if (observed[j]) {
-                sum += Math.abs(mean[j] - values[j]);
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : sum / n;
+                servedScore.negativeLogDensity(), shadowScore.negativeLogDensity(),
+                ForecastError.meanAbsolute(servedScore, values, observed),
+                ForecastError.meanAbsolute(shadowScore, values, observed)));
     }
 
     /** Observation values into the reused buffers; null and non-finite values are masked. */

@@ -1,6 +1,8 @@
 package io.odestream.job.shadow;
 
 import java.io.Serializable;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Shadow mode: a published but unpromoted candidate runs beside the served model on a share of the
@@ -12,9 +14,10 @@ import java.io.Serializable;
  *                        density must beat the served model's to be promoted, >= 0
  * @param scoreSamples    Monte-Carlo samples per score and per predictive mean, >= 1
  * @param promoter        opens the promoter of winners; null: verdicts only, nothing is promoted
+ * @param criteria        what the candidate must do better ({@link ShadowCriterion}), at least one
  */
 public record ShadowSettings(double fraction, int minObservations, double margin, int scoreSamples,
-                             ShadowPromoter.Factory promoter) implements Serializable {
+                             ShadowPromoter.Factory promoter, Set<ShadowCriterion> criteria) implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
@@ -38,9 +41,28 @@ public record ShadowSettings(double fraction, int minObservations, double margin
             throw new IllegalArgumentException("scoreSamples must be >= 1 (Monte-Carlo samples per score), got "
                     + scoreSamples);
         }
+        if (criteria == null || criteria.isEmpty()) {
+            throw new IllegalArgumentException("criteria must name at least one of NLL, MAE (what the candidate "
+                    + "must do better), got " + criteria);
+        }
+        criteria = EnumSet.copyOf(criteria);
     }
 
-    /** Shadows a quarter of the series and decides after 500 observations by a margin of 0.05 nats. */
+    /** Judged on both NLL and MAE ({@link ShadowCriterion#both()}). */
+    public ShadowSettings(double fraction, int minObservations, double margin, int scoreSamples,
+                          ShadowPromoter.Factory promoter) {
+        this(fraction, minObservations, margin, scoreSamples, promoter, ShadowCriterion.both());
+    }
+
+    /** These settings judged on {@code judgedOn} instead. */
+    public ShadowSettings withCriteria(Set<ShadowCriterion> judgedOn) {
+        return new ShadowSettings(fraction, minObservations, margin, scoreSamples, promoter, judgedOn);
+    }
+
+    /**
+     * Shadows a quarter of the series and decides after 500 observations: a candidate must beat the
+     * served NLL by 0.05 nats and not have a higher MAE.
+     */
     public static ShadowSettings defaults(ShadowPromoter.Factory promoter) {
         return new ShadowSettings(0.25, 500, 0.05, 16, promoter);
     }

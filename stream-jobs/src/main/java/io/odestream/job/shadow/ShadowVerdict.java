@@ -6,7 +6,7 @@ package io.odestream.job.shadow;
  */
 public final class ShadowVerdict {
 
-    /** Promote: the candidate's mean negative log predictive density beat the served one's by more than the margin. */
+    /** Promote: the candidate passed every measure of the criterion ({@link ShadowCriterion}). */
     public enum Decision {
         PROMOTE,
         REJECT
@@ -22,6 +22,8 @@ public final class ShadowVerdict {
     public double meanNllCandidate;
     public double maeServed;
     public double maeCandidate;
+    /** The measures judged, e.g. "nll,mae" ({@link ShadowCriterion#describe}). */
+    public String criterion;
     public Decision decision;
     /** The numbers behind the decision, and what the promoter did (or why it could not). */
     public String reason;

@@ -17,9 +17,11 @@ import org.slf4j.LoggerFactory;
  * Decides shadow candidates on live data. Keyed by candidate version (the job runs it with
  * parallelism 1, so the gauges speak for the whole job), it sums the scores of each candidate and
  * its served model over the same observations; once {@link ShadowSettings#minObservations()} are in,
- * one verdict per version: PROMOTE when the served model's mean negative log predictive density
- * exceeds the candidate's by more than {@link ShadowSettings#margin()}, REJECT otherwise. A PROMOTE
- * goes to the promoter, when there is one.
+ * one verdict per version: PROMOTE when the candidate passes every measure of
+ * {@link ShadowSettings#criteria()} (NLL: the served model's mean negative log predictive density
+ * exceeds the candidate's by more than {@link ShadowSettings#margin()}; MAE: the candidate's mean
+ * absolute error is no higher), REJECT otherwise. Both measures are in every verdict. A PROMOTE goes
+ * to the promoter, when there is one.
  *
  * <p>Sums compare against one served version: the newest one seen for the candidate. A score
  * against an older served model is ignored, and a newer served model starts the sums afresh. The
@@ -35,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class ShadowVerdicts extends KeyedProcessFunction<Long, ShadowScore, ShadowVerdict> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ShadowVerdicts.class);
+    /** What the job says to its operator: {@code run} prints this logger on stdout. */
+    private static final Logger EVENTS = LoggerFactory.getLogger("io.odestream.events");
 
     private final ShadowSettings settings;
     private transient ValueState<ShadowTally> tallies;
@@ -115,10 +119,16 @@ public final class ShadowVerdicts extends KeyedProcessFunction<Long, ShadowScore
             tally.compareAgainst(score.servedVersion);
         }
         if (tally.n == 0) {
-            LOG.info("candidate '{}' v{}: first live score against served v{}; a verdict after {}", score.modelId,
-                    score.shadowVersion, score.servedVersion, settings.minObservations());
+            EVENTS.info("shadow mode: candidate '{}' v{} scored live against served v{}; a verdict after {} "
+                    + "observations (criterion {})", score.modelId, score.shadowVersion, score.servedVersion,
+                    settings.minObservations(), ShadowCriterion.describe(settings.criteria()));
         }
         tally.add(score);
+        if (tally.n % Math.max(1, settings.minObservations() / 4) == 0 && tally.n < settings.minObservations()) {
+            EVENTS.info("shadow mode: candidate v{} {}/{} observations: mean NLL {} vs {}, MAE {} vs {}",
+                    score.shadowVersion, tally.n, settings.minObservations(), round(tally.meanNllCandidate()),
+                    round(tally.meanNllServed()), round(tally.maeCandidate()), round(tally.maeServed()));
+        }
         publish(score.shadowVersion, tally);
         if (tally.n >= settings.minObservations()) {
             out.collect(decide(score.shadowVersion, tally));
@@ -136,7 +146,6 @@ public final class ShadowVerdicts extends KeyedProcessFunction<Long, ShadowScore
     }
 
     private ShadowVerdict decide(long version, ShadowTally tally) {
-        double gain = tally.meanNllServed() - tally.meanNllCandidate();
         ShadowVerdict v = new ShadowVerdict();
         v.modelId = tally.modelId;
         v.version = version;
@@ -146,21 +155,40 @@ public final class ShadowVerdicts extends KeyedProcessFunction<Long, ShadowScore
         v.meanNllCandidate = tally.meanNllCandidate();
         v.maeServed = tally.maeServed();
         v.maeCandidate = tally.maeCandidate();
-        v.decision = gain > settings.margin() ? ShadowVerdict.Decision.PROMOTE : ShadowVerdict.Decision.REJECT;
+        v.criterion = ShadowCriterion.describe(settings.criteria());
+        String refusal = refusal(v);
+        v.decision = refusal == null ? ShadowVerdict.Decision.PROMOTE : ShadowVerdict.Decision.REJECT;
         tally.decision = v.decision;
-        String numbers = String.format(Locale.ROOT, "candidate v%d against served v%d over %d live observations: "
-                        + "mean NLL %.4f vs %.4f (candidate better by %.4f nats, margin %.4f), MAE %.4f vs %.4f",
-                version, tally.servedVersion, tally.n, v.meanNllCandidate, v.meanNllServed, gain, settings.margin(),
-                v.maeCandidate, v.maeServed);
+        String numbers = String.format(Locale.ROOT, "candidate v%d against served v%d over %d live observations "
+                        + "(criterion %s): mean NLL %.4f vs %.4f (candidate better by %.4f nats, margin %.4f), "
+                        + "MAE %.4f vs %.4f", version, tally.servedVersion, tally.n, v.criterion, v.meanNllCandidate,
+                v.meanNllServed, v.meanNllServed - v.meanNllCandidate, settings.margin(), v.maeCandidate, v.maeServed);
         if (v.decision == ShadowVerdict.Decision.REJECT) {
             rejected.inc();
-            v.reason = "rejected: " + numbers;
+            v.reason = "rejected, " + refusal + ": " + numbers;
         } else {
             promoted.inc();
             v.reason = "promote: " + numbers + "; " + promote(v.modelId, version, numbers);
         }
-        LOG.info("shadow verdict for '{}' v{}: {}", v.modelId, version, v.reason);
+        EVENTS.info("shadow verdict for '{}' v{}: {}", v.modelId, version, v.reason);
         return v;
+    }
+
+    private static String round(double x) {
+        return String.format(Locale.ROOT, "%.4f", x);
+    }
+
+    /** Every measure of the criterion the candidate fails, joined by "and"; null when it passes them all. */
+    private String refusal(ShadowVerdict v) {
+        boolean nllFails = settings.criteria().contains(ShadowCriterion.NLL)
+                && !(v.meanNllServed - v.meanNllCandidate > settings.margin());
+        boolean maeFails = settings.criteria().contains(ShadowCriterion.MAE) && !(v.maeCandidate <= v.maeServed);
+        if (!nllFails && !maeFails) {
+            return null;
+        }
+        String nll = nllFails ? "NLL not better by the margin" : "";
+        String mae = maeFails ? "MAE worse than the served model's" : "";
+        return nll + (nllFails && maeFails ? " and " : "") + mae;
     }
 
     /** What the promoter did; a failure is reported, never thrown: the job keeps serving the old version. */

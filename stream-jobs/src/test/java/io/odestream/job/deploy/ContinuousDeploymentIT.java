@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoSetup;
+import io.odestream.demo.DemoStream;
 import io.odestream.finetune.RegimeChange;
 import io.odestream.job.TestModels;
 import io.odestream.job.finetune.FineTuneJob;
@@ -12,6 +13,7 @@ import io.odestream.job.finetune.FineTuneSettings;
 import io.odestream.job.forecast.ForecastJob;
 import io.odestream.job.forecast.ForecastJobConfig;
 import io.odestream.job.forecast.UpdaterSettings;
+import io.odestream.job.health.ModelHealthSettings;
 import io.odestream.job.shadow.ShadowSettings;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
@@ -24,6 +26,7 @@ import io.odestream.registry.ArtifactVerifier;
 import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.RegistryConfig;
 import io.odestream.registry.RegistrySnapshot;
+import io.odestream.registry.ServingControl;
 import io.odestream.registry.testing.TestRegistry;
 import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
@@ -32,6 +35,7 @@ import io.odestream.schema.ForecastPoint;
 import io.odestream.schema.ForecastRequest;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
+import io.odestream.schema.RegistryServingAction;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -166,15 +170,12 @@ class ContinuousDeploymentIT {
         StreamExecutionEnvironment tuningEnv = setup.tuningJob(RegistryDeployment.Mode.MANUAL);
         KeyPair pair = setup.pair();
 
-        ConcurrentLinkedQueue<Forecast> forecasts = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<AnomalyAlert> alerts = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         try (ModelRegistry registry = setup.registryServingTheBundledModel();
              RecordPublisher publisher = new RecordPublisher(setup.serving());
-             TopicFollower<Forecast> f = new TopicFollower<>(setup.serving(), OdeTopic.FORECASTS, Forecast.class,
-                     forecasts::add, problems::add);
-             TopicFollower<AnomalyAlert> al = new TopicFollower<>(setup.serving(), OdeTopic.ALERTS, AnomalyAlert.class,
-                     alerts::add, problems::add)) {
+             Outputs outputs = Outputs.follow(setup.serving())) {
+            ConcurrentLinkedQueue<Forecast> forecasts = outputs.forecasts();
+            ConcurrentLinkedQueue<AnomalyAlert> alerts = outputs.alerts();
+            ConcurrentLinkedQueue<String> problems = outputs.problems();
             JobClient servingJob = servingEnv.executeAsync("forecasting (registry pointer, shadow mode)");
             JobClient tuningJob = tuningEnv.executeAsync("fine-tuning (manual)");
             Runnable healthy = () -> {
@@ -197,7 +198,9 @@ class ContinuousDeploymentIT {
                         r -> r.served(DemoModel.MODEL_ID).orElseThrow().getVersion() == candidate);
                 var history = promoted.serving(DemoModel.MODEL_ID).orElseThrow().getHistory();
                 String reason = history.get(history.size() - 1).getReason();
-                assertTrue(reason.contains("won in shadow mode"), reason);
+                assertTrue(reason.contains("won in shadow mode") && reason.contains("(criterion nll,mae)")
+                        && reason.contains("mean NLL") && reason.contains("MAE"), "the promotion records the "
+                        + "criterion and both measures: " + reason);
                 awaitServed(publisher, forecasts, healthy, probe, v -> v == candidate);
                 assertTrue(forecasts.stream().filter(x -> x.getModelVersion() == candidate).count() > 0);
 
@@ -216,11 +219,100 @@ class ContinuousDeploymentIT {
                         .findFirst().orElseThrow();
                 System.out.println("shadow mode: " + reason + " | " + rejection.getMessage());
                 assertTrue(rejection.getMessage().contains("shadow mode: rejected"), rejection.getMessage());
+                assertTrue(rejection.getMessage().contains("MAE worse than the served model's")
+                        && rejection.getMessage().contains("mean NLL"), "a candidate whose point forecasts are "
+                        + "worse is refused under the default criterion, and both measures are recorded: "
+                        + rejection.getMessage());
                 assertEquals(candidate, registry.snapshot().served(DemoModel.MODEL_ID).orElseThrow().getVersion(),
                         "the corrupted version lost on live data and is not promoted");
             } finally {
                 cancel(servingJob);
                 cancel(tuningJob);
+            }
+        }
+    }
+
+    @Test
+    void aDegradedServedVersionRaisesModelDegradedAndThePolicyRollsItBackPinned(@TempDir Path keys)
+            throws Exception {
+        Setup setup = Setup.of("mh-", keys);
+        // The regime the bundled model was trained on: v1 forecasts it well; the first half sets its live level.
+        List<Observation> stream = DemoStream.generate(RegimeChange.oldRegime(4243).withSeries(4)
+                .withSpan(Duration.ofMinutes(4))).observations();
+        Phases phases = Phases.of(stream);
+        // k = 3 for 20 s of event time, judged after 20 observations per subtask; roll back when degraded.
+        ModelHealthSettings guard = ModelHealthSettings.alertOnly().withRule(3, Duration.ofSeconds(20))
+                .withObservations(20, 0.1).withPolicy(ModelHealthSettings.OnDegraded.ROLLBACK,
+                        RegistryRollback.factory(KAFKA.bootstrapServers(), Map.of(), setup.registry().modelsTopic(),
+                                setup.registry().servingTopic(), keys.toString()));
+        StreamExecutionEnvironment servingEnv = setup.servingJob(null, guard);
+        try (ModelRegistry registry = setup.registryServingTheBundledModel();
+             RecordPublisher publisher = new RecordPublisher(setup.serving());
+             Outputs outputs = Outputs.follow(setup.serving())) {
+            ConcurrentLinkedQueue<Forecast> forecasts = outputs.forecasts();
+            ConcurrentLinkedQueue<AnomalyAlert> alerts = outputs.alerts();
+            ConcurrentLinkedQueue<String> problems = outputs.problems();
+            JobClient servingJob = servingEnv.executeAsync("forecasting (registry pointer, model-health guard)");
+            Runnable healthy = () -> {
+                assertTrue(problems.isEmpty(), "followers: " + problems);
+                assertRunning(servingJob);
+            };
+            try {
+                String probe = phases.a().get(0).getSeriesId();
+                awaitServed(publisher, forecasts, healthy, probe, v -> v == DemoModel.VERSION);
+                // answered once the watermark passed it: v1 has scored the first half before v2 comes
+                Observation lastOfA = phases.a().get(phases.a().size() - 1);
+                ForecastRequest endOfA = ForecastRequest.newBuilder().setRequestId("end-of-a").setSeriesId(probe)
+                        .setQueryTimes(List.of(lastOfA.getEventTime().plusSeconds(10)))
+                        .setAsOf(lastOfA.getEventTime().minusSeconds(5)).build();
+                send(publisher, phases.a(), List.of(endOfA));
+                long answered = System.currentTimeMillis() + 60_000;
+                while (forecasts.stream().noneMatch(x -> x.getRequestId().equals("end-of-a"))) {
+                    healthy.run();
+                    assertTrue(System.currentTimeMillis() < answered, "the first half was not processed in 60 s");
+                    Thread.sleep(200);
+                }
+
+                // v2: the served weights perturbed (readout x 6, so that its live error is far above k = 3 times v1's),
+                // promoted by an operator
+                long degraded = DemoModel.VERSION + 1;
+                registry.publish(ArtifactSigner.of(setup.pair()).sign(TestModels.withScaledReadout(
+                        registry.snapshot().served(DemoModel.MODEL_ID).orElseThrow(), degraded, 6.0)));
+                registry.promote(DemoModel.MODEL_ID, degraded, "retrained (perturbed on purpose)");
+                awaitServed(publisher, forecasts, healthy, probe, v -> v == degraded);
+                List<Observation> rest = new ArrayList<>(phases.b());
+                rest.addAll(phases.c());
+                send(publisher, rest, List.of());
+
+                var rolledBack = awaitRegistry(registry, healthy, "the guard's rollback",
+                        r -> r.served(DemoModel.MODEL_ID).orElseThrow().getVersion() == DemoModel.VERSION);
+                var pointer = rolledBack.serving(DemoModel.MODEL_ID).orElseThrow();
+                var change = pointer.getHistory().get(pointer.getHistory().size() - 1);
+                assertEquals(RegistryServingAction.ROLLED_BACK, change.getAction());
+                assertEquals("model-health guard", change.getChangedBy());
+                assertTrue(change.getAutomated(), "recorded as automation");
+                assertTrue(change.getReason().contains("degraded") && change.getReason().contains("v2 rolling error"),
+                        change.getReason());
+                assertTrue(ServingControl.of(pointer).pin().isPresent(), "pinned like an operator's rollback");
+
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (alerts.stream().noneMatch(x -> x.getKind() == AlertKind.MODEL_DEGRADED)) {
+                    healthy.run();
+                    assertTrue(System.currentTimeMillis() < deadline, "no MODEL_DEGRADED alert");
+                    Thread.sleep(500);
+                }
+                AnomalyAlert alert = alerts.stream().filter(x -> x.getKind() == AlertKind.MODEL_DEGRADED)
+                        .findFirst().orElseThrow();
+                System.out.println("model-health guard: " + alert.getMessage());
+                assertEquals(degraded, alert.getModelVersion());
+                assertEquals("model:" + DemoModel.MODEL_ID, alert.getSeriesId());
+                assertTrue(alert.getMessage().contains("the live error of v1")
+                        && alert.getMessage().contains("policy rollback"), alert.getMessage());
+                assertTrue(alerts.stream().filter(x -> x.getKind() == AlertKind.MODEL_DEGRADED)
+                        .allMatch(x -> x.getModelVersion() == degraded), "v1 is never found degraded");
+                awaitServed(publisher, forecasts, healthy, probe, v -> v == DemoModel.VERSION);
+            } finally {
+                cancel(servingJob);
             }
         }
     }
@@ -256,9 +348,15 @@ class ContinuousDeploymentIT {
 
         /** The forecasting job in registry mode, shadow mode on when {@code shadow} is given. */
         StreamExecutionEnvironment servingJob(ShadowSettings shadow) {
+            return servingJob(shadow, null);
+        }
+
+        /** ... and the model-health guard when {@code guard} is given. */
+        StreamExecutionEnvironment servingJob(ShadowSettings shadow, ModelHealthSettings guard) {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(2, new Configuration());
             ForecastJobConfig config = ForecastJobConfig.defaults(serving,
-                            UpdaterSettings.defaults(DemoModel.MODEL_ID, verifier).withMonitor(DemoSetup.monitorSettings()))
+                            UpdaterSettings.defaults(DemoModel.MODEL_ID, verifier).withMonitor(DemoSetup.monitorSettings())
+                                    .withHealthGuard(guard))
                     .withGroupId(prefix + "serving").withCheckpoints(Duration.ofMillis(500), null)
                     .withEventTime(Duration.ofSeconds(1), Duration.ofMillis(500));
             ForecastJob.build(env, shadow == null ? config : config.withShadow(shadow));
@@ -282,6 +380,32 @@ class ContinuousDeploymentIT {
             r.publish(ArtifactSigner.of(pair).sign(DemoModel.bundled()));
             r.promote(DemoModel.MODEL_ID, DemoModel.VERSION, "the bundled model");
             return r;
+        }
+    }
+
+    /** The forecasting job's forecasts and alerts as they are committed, and what the followers could not read. */
+    private record Outputs(ConcurrentLinkedQueue<Forecast> forecasts, ConcurrentLinkedQueue<AnomalyAlert> alerts,
+                           ConcurrentLinkedQueue<String> problems, TopicFollower<Forecast> forecastFollower,
+                           TopicFollower<AnomalyAlert> alertFollower) implements AutoCloseable {
+        static Outputs follow(KafkaSettings serving) throws InterruptedException {
+            ConcurrentLinkedQueue<Forecast> forecasts = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<AnomalyAlert> alerts = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+            TopicFollower<Forecast> f = new TopicFollower<>(serving, OdeTopic.FORECASTS, Forecast.class,
+                    forecasts::add, problems::add);
+            try {
+                return new Outputs(forecasts, alerts, problems, f, new TopicFollower<>(serving, OdeTopic.ALERTS,
+                        AnomalyAlert.class, alerts::add, problems::add));
+            } catch (RuntimeException e) {
+                f.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            alertFollower.close();
+            forecastFollower.close();
         }
     }
 

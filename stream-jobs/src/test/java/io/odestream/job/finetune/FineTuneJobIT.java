@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.demo.DemoModel;
+import io.odestream.finetune.FineTuneRound;
+import io.odestream.finetune.ForecastMetrics;
 import io.odestream.finetune.RegimeChange;
 import io.odestream.job.deploy.ModelDeployment;
 import io.odestream.job.deploy.RegistryDeployment;
@@ -83,8 +85,10 @@ class FineTuneJobIT {
                 ModelArtifact v2 = served.orElseThrow();
                 assertEquals(DemoModel.VERSION + 1, v2.getVersion(), "a fine-tuned version is served");
                 assertEquals(DemoModel.VERSION, v2.getParentVersion());
-                double candidate = v2.getMetrics().get("validation_loss");
-                double parent = v2.getMetrics().get("parent_validation_loss");
+                double candidate = v2.getMetrics().get(FineTuneRound.HELD_OUT_ELBO);
+                double parent = v2.getMetrics().get(ForecastMetrics.PARENT + FineTuneRound.HELD_OUT_ELBO);
+                assertTrue(ForecastMetrics.of(v2.getMetrics()).isPresent(), "held-out forecast metrics: "
+                        + v2.getMetrics());
                 assertTrue(candidate <= parent - settings.margin() * Math.abs(parent), candidate + " vs " + parent);
                 assertTrue(v2.getLineage().get("data_from").startsWith("2024-01-01T00:"), v2.getLineage().toString());
                 System.out.printf("fine-tune job (" + trainers + " trainer subtasks): v2 promoted %.1f s after the job started; held-out loss %.3f -> "

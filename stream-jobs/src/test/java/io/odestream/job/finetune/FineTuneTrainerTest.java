@@ -150,7 +150,19 @@ class FineTuneTrainerTest {
         h.setProcessingTime(SETTINGS.roundInterval().toMillis());
         String line = h.extractOutputValues().get(0);
         assertTrue(line.startsWith("fine-tune round 0: SKIP: ") && line.contains("needs at least"), line);
+        assertTrue(line.contains("% of the windows are held out: about " + SETTINGS.windowsForARound()
+                + " windows in all"), "the skip says how many windows a round waits for: " + line);
         assertEquals(0, deployment.servingReads, "the registry was not read");
+    }
+
+    @Test
+    void byDefaultARoundWaitsForEightyWindowsOfWhichAFifthIsHeldOut() {
+        FineTuneSettings d = FineTuneSettings.defaults();
+        assertEquals(64, d.minTrainingWindows());
+        assertEquals(16, d.minHeldOutWindows());
+        assertEquals(0.2, d.heldOutFraction());
+        assertEquals(80, d.windowsForARound(), "64 training windows are 80 % of 80, 16 held-out ones 20 %");
+        assertEquals(100, d.withMinimumWindows(64, 20).windowsForARound(), "20 held out need 100 windows");
     }
 
     @Test

@@ -94,6 +94,7 @@ class RoundCombinerTest {
         assertEquals(1, lines.size());
         System.out.println(lines.get(0));
         assertTrue(lines.get(0).startsWith("fine-tune round 7: PUBLISH: deployed v2"), lines.get(0));
+        assertEquals(1, lines.get(0).split("candidate is better", -1).length - 1, "the reason once: " + lines.get(0));
         assertTrue(lines.get(0).contains("[2 shards: 2 reported, 2 trained, " + (trained[0].trainingWindows
                 + trained[1].trainingWindows) + " training windows]"), lines.get(0));
         assertEquals(1, deployment.deployed.size());
@@ -123,7 +124,7 @@ class RoundCombinerTest {
         System.out.println(lines.get(0));
         assertEquals(1, lines.size());
         assertTrue(lines.get(0).startsWith("fine-tune round 7: REJECT: candidate"), lines.get(0));
-        assertTrue(lines.get(0).contains("% better") ? lines.get(0).contains("(-") : lines.get(0).contains("fails"),
+        assertTrue(lines.get(0).contains("lower by -") || lines.get(0).contains("fails"),
                 "the shaken average is worse than the serving model (or cannot be integrated): " + lines.get(0));
         assertTrue(deployment.deployed.isEmpty());
     }

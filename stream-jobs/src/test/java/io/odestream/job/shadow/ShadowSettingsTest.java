@@ -88,6 +88,7 @@ class ShadowSettingsTest {
         assertEquals(500, d.minObservations());
         assertEquals(0.05, d.margin());
         assertEquals(16, d.scoreSamples());
+        assertEquals(ShadowCriterion.both(), d.criteria(), "judged on NLL and MAE");
         ShadowSettings copy = InstantiationUtil.clone(ShadowSettings.defaults(null));
         assertEquals(ShadowSettings.defaults(null), copy, "travels with the operator");
         assertTrue(InstantiationUtil.clone(d).promoter() != null, "a promoter factory serialises with it");
@@ -102,6 +103,8 @@ class ShadowSettingsTest {
         assertMessage("margin", () -> new ShadowSettings(0.5, 10, -0.1, 16, null));
         assertMessage("margin", () -> new ShadowSettings(0.5, 10, Double.POSITIVE_INFINITY, 16, null));
         assertMessage("scoreSamples", () -> new ShadowSettings(0.5, 10, 0.05, 0, null));
+        assertMessage("criteria", () -> new ShadowSettings(0.5, 10, 0.05, 16, null, java.util.Set.of()));
+        assertMessage("unknown shadow criterion 'rmse'", () -> ShadowCriterion.parse("nll,rmse"));
         assertMessage("seriesId", () -> withFraction(0.5).shadows(null));
     }
 

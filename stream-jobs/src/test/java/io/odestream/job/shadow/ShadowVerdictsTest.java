@@ -153,12 +153,61 @@ class ShadowVerdictsTest {
         double gain = v.meanNllServed - v.meanNllCandidate;
         assertTrue(gain > 0 && gain < MARGIN, "better, but not by the margin: " + gain);
         assertEquals(ShadowVerdict.Decision.REJECT, v.decision, v.reason);
-        assertTrue(v.reason.startsWith("rejected: "), v.reason);
+        assertTrue(v.reason.startsWith("rejected, NLL not better by the margin: "), v.reason);
         assertEquals(List.of(), PROMOTIONS);
 
         feed(h, scores(MIN, 1, 7, 1.0, 4)); // it would win now, but it was decided
         assertEquals(1, h.extractOutputValues().size());
         assertEquals(List.of(), PROMOTIONS);
+    }
+
+    /**
+     * {@code n} scores where the candidate's NLL is lower by {@code nllGain} and its absolute error
+     * higher by {@code extraError}: a likelihood bought with worse point forecasts.
+     */
+    private static List<ShadowScore> betterNllWorseError(int n, long version, double nllGain, double extraError,
+                                                         long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        List<ShadowScore> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            double nll = 1.5 + r.nextGaussian() * 0.5;
+            double err = 0.3 + Math.abs(r.nextGaussian()) * 0.1;
+            out.add(new ShadowScore("s" + (i % 7), MODEL, 1_000L * i, 1, version, nll, nll - nllGain, err,
+                    err + extraError));
+        }
+        return out;
+    }
+
+    @Test
+    void underTheDefaultCriterionACandidateWithWorseMaeIsRefusedAndTheVerdictRecordsBothMeasures() throws Exception {
+        var h = harness();
+        feed(h, betterNllWorseError(MIN, 7, 0.3, 0.05, 30));
+        ShadowVerdict v = h.extractOutputValues().get(0);
+        assertEquals("nll,mae", v.criterion);
+        assertTrue(v.meanNllServed - v.meanNllCandidate > MARGIN, "NLL alone would promote it");
+        assertTrue(v.maeCandidate > v.maeServed);
+        assertEquals(ShadowVerdict.Decision.REJECT, v.decision, v.reason);
+        assertTrue(v.reason.startsWith("rejected, MAE worse than the served model's: "), v.reason);
+        assertTrue(v.reason.contains(String.format(java.util.Locale.ROOT, "MAE %.4f vs %.4f", v.maeCandidate,
+                v.maeServed)) && v.reason.contains(String.format(java.util.Locale.ROOT, "mean NLL %.4f vs %.4f",
+                v.meanNllCandidate, v.meanNllServed)), "both measures are in the reason: " + v.reason);
+        assertEquals(List.of(), PROMOTIONS);
+    }
+
+    @Test
+    void theCriterionSaysWhichMeasuresCanRefuseACandidate() throws Exception {
+        var nllOnly = harness(settings(RecordingPromoter::new).withCriteria(ShadowCriterion.parse("nll")), null);
+        feed(nllOnly, betterNllWorseError(MIN, 7, 0.3, 0.05, 31));
+        ShadowVerdict v = nllOnly.extractOutputValues().get(0);
+        assertEquals(ShadowVerdict.Decision.PROMOTE, v.decision, "MAE is recorded, not judged: " + v.reason);
+        assertEquals("nll", v.criterion);
+        assertEquals(List.of(MODEL + "/7"), PROMOTIONS);
+
+        var maeOnly = harness(settings(RecordingPromoter::new).withCriteria(ShadowCriterion.parse("MAE")), null);
+        feed(maeOnly, betterNllWorseError(MIN, 8, -0.3, -0.05, 32)); // worse NLL, better MAE
+        ShadowVerdict w = maeOnly.extractOutputValues().get(0);
+        assertEquals(ShadowVerdict.Decision.PROMOTE, w.decision, w.reason);
+        assertEquals(List.of(MODEL + "/7", MODEL + "/8"), PROMOTIONS);
     }
 
     @Test
