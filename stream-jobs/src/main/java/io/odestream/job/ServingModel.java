@@ -15,10 +15,13 @@ import java.util.Optional;
 public final class ServingModel {
     public final ModelArtifact artifact;
     public final LatentFilter filter;
+    /** The names a model without its own takes from the version it replaced (null if none had names). */
+    private final java.util.List<String> inheritedNames;
 
-    private ServingModel(ModelArtifact artifact, LatentFilter filter) {
+    private ServingModel(ModelArtifact artifact, LatentFilter filter, java.util.List<String> inheritedNames) {
         this.artifact = artifact;
         this.filter = filter;
+        this.inheritedNames = inheritedNames;
     }
 
     public String modelId() {
@@ -33,14 +36,19 @@ public final class ServingModel {
         return filter.model().spec().channels();
     }
 
-    /** The channels' names in model order; null for a model without names (taken by position). */
+    /**
+     * The channels' names in model order: the artifact's own, else those of the named version it
+     * replaced (a rollback to an artifact written before names existed keeps matching by name); null
+     * when neither had names (taken by position). After a restore only the artifact's own count.
+     */
     public java.util.List<String> channelNames() {
-        return filter.model().spec().channelNames();
+        java.util.List<String> own = filter.model().spec().channelNames();
+        return own != null ? own : inheritedNames;
     }
 
     /** The filter for an artifact that already passed {@link #admit} (after a restore). */
     public static ServingModel of(ModelArtifact artifact) {
-        return new ServingModel(artifact, LatentFilter.init(artifact));
+        return new ServingModel(artifact, LatentFilter.init(artifact), null);
     }
 
     /** What the gate decided: the model to serve, or why {@code candidate} must not be served. */
@@ -54,7 +62,8 @@ public final class ServingModel {
      * The gate every artifact passes before it replaces {@code current}. Checked in order: signature
      * and checksum, finite parameters, loadable with consistent shapes, same channel count as the
      * model served now (the stream's observations have that width), the same channel names in the same
-     * order when the served model names them (a model without names may be followed by one with names),
+     * order when the served model names them (a model without names may follow or be followed by one
+     * with names; it takes the served version's names),
      * immutable versions. An admitted
      * artifact comes with its filter, built once here.
      */
@@ -82,7 +91,7 @@ public final class ServingModel {
                         + current.channels() + " values, so a model of another width needs its own job");
             }
             java.util.List<String> names = filter.model().spec().channelNames();
-            if (current.channelNames() != null && !current.channelNames().equals(names)) {
+            if (names != null && current.channelNames() != null && !current.channelNames().equals(names)) {
                 // the series' recent observations are kept in the served model's order and re-encoded from it
                 return Admission.rejected(name(candidate) + " names its channels " + names + " but the served version "
                         + current.version() + " names " + current.channelNames() + "; the series' history is kept in "
@@ -93,8 +102,12 @@ public final class ServingModel {
                 return Admission.rejected(name(candidate) + " differs from the served artifact of the same version; "
                         + "versions are immutable, publish it as a new version");
             }
+            if (names == null) {
+                // an artifact from before names (a rollback target): same width, so it takes the served order
+                return new Admission(new ServingModel(candidate, filter, current.channelNames()), null);
+            }
         }
-        return new Admission(new ServingModel(candidate, filter), null);
+        return new Admission(new ServingModel(candidate, filter, null), null);
     }
 
     private static String name(ModelArtifact a) {

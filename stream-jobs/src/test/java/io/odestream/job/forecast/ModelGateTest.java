@@ -149,6 +149,21 @@ class ModelGateTest {
     }
 
     @Test
+    void aRollbackToAnArtifactWithoutNamesIsServedAndKeepsTheServedNames() throws Exception {
+        // artifacts written before channel names existed stay valid rollback targets of a named lineage
+        List<String> names = List.of("flow", "pressure");
+        io.odestream.latent.LatentOdeModel namedModel = io.odestream.latent.LatentOdeModel.create(
+                TestModels.model(2, 33).spec().withChannelNames(names), 33);
+        ModelArtifact named = TestModels.sign(namedModel.toArtifact(TestModels.MODEL_ID, 3, null, Map.of(), Map.of()));
+        ModelGate gate = gate();
+        assertTrue(gate.admit(named, 0));
+        assertTrue(gate.admit(V2, 0), "the nameless version is admitted");
+        assertEquals(2, gate.served().version());
+        assertEquals(names, gate.served().channelNames(), "it takes the names of the version it replaced");
+        assertTrue(rejections().isEmpty());
+    }
+
+    @Test
     void otherContentUnderTheServedVersionIsRejectedBecauseVersionsAreImmutable() throws Exception {
         AnomalyAlert alert = assertRejectedAndV1Stays(gate(), TestModels.signed(1, 99));
         assertTrue(alert.getMessage().contains("immutable"), alert.getMessage());
