@@ -2,10 +2,13 @@ package io.odestream.cli;
 
 import io.odestream.cli.csv.CsvLayout;
 import io.odestream.cli.data.TrainingData;
+import io.odestream.latent.LatentFilter;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
 import io.odestream.latent.LatentOdeTraining;
 import io.odestream.latent.LatentOdeTraining.Series;
+import io.odestream.latent.ObservationSkip;
+import io.odestream.latent.SkipFitting;
 import io.odestream.model.ModelArtifacts;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.train.Trainer;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -96,6 +100,15 @@ public final class TrainCommand implements Callable<Integer> {
             + "GRU at them) or RNN (a GRU with the elapsed time as input) (default ${DEFAULT-VALUE})")
     LatentOdeSpec.Encoder encoder;
 
+    @Option(names = "--skip", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "after training, fit the observation skip (GRU-D decay toward each channel's last value and "
+                    + "mean, with the model's forecast as a third input) and write it into the model, so the job "
+                    + "serves it; --no-skip serves the model alone (default ${DEFAULT-VALUE})")
+    boolean skip;
+
+    /** Posterior samples per forecast while fitting and checking the skip. */
+    private static final int SKIP_SAMPLES = 16;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -165,7 +178,11 @@ public final class TrainCommand implements Callable<Integer> {
         }
         System.arraycopy(bestParameters, 0, model.parameters().values(), 0, bestParameters.length);
         model.parametersChanged();
-        ModelArtifact artifact = model.toArtifact(modelId, 1, null, Map.of("validation_loss", best),
+        Map<String, Double> metrics = new TreeMap<>(Map.of("validation_loss", best));
+        if (skip) {
+            model = withFittedSkip(model, train, validation, metrics, out);
+        }
+        ModelArtifact artifact = model.toArtifact(modelId, 1, null, metrics,
                 Map.of("data", data.toString(), "format", format.name().toLowerCase(Locale.ROOT),
                         "series", Integer.toString(train.size()), "epochs", Integer.toString(epoch)));
         ModelArtifacts.write(artifact, this.out);
@@ -173,5 +190,27 @@ public final class TrainCommand implements Callable<Integer> {
                 sinceBest >= patience ? "stopped early" : "done", epoch, (System.nanoTime() - start) / 1e9, best,
                 this.out, artifact.getChecksum());
         return 0;
+    }
+
+    /**
+     * The trained model with its observation skip ({@link SkipFitting}), and the one-step-ahead check on
+     * the validation series in the metrics and on the console.
+     */
+    private LatentOdeModel withFittedSkip(LatentOdeModel model, List<Series> train, List<Series> validation,
+                                          Map<String, Double> metrics, PrintWriter out) {
+        long start = System.nanoTime();
+        LatentFilter filter = new LatentFilter(model, modelId, 1);
+        ObservationSkip fitted = SkipFitting.fit(filter, train, SKIP_SAMPLES, seed);
+        SkipFitting.OneStepErrors check = SkipFitting.compare(filter, fitted, validation, SKIP_SAMPLES, seed);
+        metrics.put("one_step_mse_last_value", check.lastValue());
+        metrics.put("one_step_mse_model", check.modelAlone());
+        metrics.put("one_step_mse_served", check.withSkip());
+        out.printf(Locale.ROOT, "observation skip fitted in %.1f s (age bins up to %s ms); one step ahead on the %d "
+                        + "validation series (%d values, MSE in training std²): last value %.4f, model alone %.4f, "
+                        + "served with the skip %.4f%n", (System.nanoTime() - start) / 1e9,
+                java.util.Arrays.toString(fitted.binEdgesMillis()), validation.size(), check.values(),
+                check.lastValue(), check.modelAlone(), check.withSkip());
+        out.flush();
+        return model.withSkip(fitted);
     }
 }

@@ -46,11 +46,8 @@ public record FilterState(String modelId, long modelVersion, long originMillis, 
 
     /** A new series' state: nothing observed yet, h as given. */
     static FilterState fresh(String modelId, long modelVersion, long originMillis, double[] hidden, int channels) {
-        double[] last = new double[channels];
-        long[] at = new long[channels];
-        Arrays.fill(last, Double.NaN);
-        Arrays.fill(at, Long.MIN_VALUE);
-        return new FilterState(modelId, modelVersion, originMillis, originMillis, hidden, last, at);
+        return new FilterState(modelId, modelVersion, originMillis, originMillis, hidden,
+                ObservationSkip.never(channels), ObservationSkip.neverObserved(channels));
     }
 
     /**
@@ -62,10 +59,8 @@ public record FilterState(String modelId, long modelVersion, long originMillis, 
         double[] last = lastValues;
         long[] at = lastObservedMillis;
         if (last == null) {
-            last = new double[values.length];
-            at = new long[values.length];
-            Arrays.fill(last, Double.NaN);
-            Arrays.fill(at, Long.MIN_VALUE);
+            last = ObservationSkip.never(values.length);
+            at = ObservationSkip.neverObserved(values.length);
         } else {
             last = last.clone();
             at = at.clone();

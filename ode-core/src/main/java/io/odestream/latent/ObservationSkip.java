@@ -126,6 +126,20 @@ public record ObservationSkip(long[] binEdgesMillis, double[] fallback, double[]
         return coefficients[j][bin].clone();
     }
 
+    /** A last-value memory of {@code channels} never observed: NaN values. */
+    public static double[] never(int channels) {
+        double[] last = new double[channels];
+        Arrays.fill(last, Double.NaN);
+        return last;
+    }
+
+    /** When each of {@code channels} was observed, never: {@link Long#MIN_VALUE}. */
+    public static long[] neverObserved(int channels) {
+        long[] at = new long[channels];
+        Arrays.fill(at, Long.MIN_VALUE);
+        return at;
+    }
+
     /**
      * Records an observation in a series' last-value memory: each observed channel's value and time
      * ({@code mask[j] = false} or a non-finite value: not observed, the memory keeps the older one).
@@ -235,9 +249,13 @@ public record ObservationSkip(long[] binEdgesMillis, double[] fallback, double[]
         /**
          * One training value: channel j observed as {@code y} at {@code timeMillis}, last observed
          * before at {@code lastObservedMillis} ({@link Long#MIN_VALUE}: never) with value {@code last}
-         * (NaN: never), and the model's forecast of it.
+         * (NaN: never), and the model's forecast of it. A forecast that is not finite (a point the
+         * envelope refused) teaches nothing and is left out.
          */
         public void add(int j, long timeMillis, long lastObservedMillis, double last, double modelMean, double y) {
+            if (!Double.isFinite(modelMean) || !Double.isFinite(y)) {
+                return;
+            }
             int bin = binning.bin(timeMillis, lastObservedMillis);
             x[0] = Double.isNaN(last) ? fallback[j] : last;
             x[1] = modelMean;
@@ -250,6 +268,46 @@ public record ObservationSkip(long[] binEdgesMillis, double[] fallback, double[]
             }
             yy[j][bin] += y * y;
             count[j][bin]++;
+        }
+
+        /**
+         * One series' one-step-ahead forecasts: every observed value of observations k ≥ 1 against
+         * row k of {@code forecasts} (the model's forecast of observation k from 0..k−1; null for the
+         * decay alone), with the series' last values as the filter state keeps them.
+         */
+        public void addOneStepAhead(long[] timesMillis, double[][] values, double[][] forecasts) {
+            double[] last = never(fallback.length);
+            long[] observedAt = neverObserved(fallback.length);
+            for (int k = 0; k < timesMillis.length; k++) {
+                for (int j = 0; k > 0 && j < fallback.length; j++) {
+                    if (Double.isFinite(values[k][j])) {
+                        add(j, timesMillis[k], observedAt[j], last[j], forecasts == null ? 0.0 : forecasts[k][j],
+                                values[k][j]);
+                    }
+                }
+                remember(last, observedAt, timesMillis[k], values[k], null);
+            }
+        }
+
+        /**
+         * One series' forecasts across a gap: every observed value of observations k ≥ {@code context}
+         * against row {@code k − context} of {@code forecasts} (the model's forecast of it from
+         * observations 0..context−1 only; null for the decay alone).
+         */
+        public void addAhead(long[] timesMillis, double[][] values, int context, double[][] forecasts) {
+            double[] last = never(fallback.length);
+            long[] observedAt = neverObserved(fallback.length);
+            for (int k = 0; k < context; k++) {
+                remember(last, observedAt, timesMillis[k], values[k], null);
+            }
+            for (int k = context; k < timesMillis.length; k++) {
+                for (int j = 0; j < fallback.length; j++) {
+                    if (Double.isFinite(values[k][j])) {
+                        add(j, timesMillis[k], observedAt[j], last[j],
+                                forecasts == null ? 0.0 : forecasts[k - context][j], values[k][j]);
+                    }
+                }
+            }
         }
 
         /**

@@ -11,6 +11,7 @@ import io.odestream.model.InvalidArtifactException;
 import io.odestream.model.ModelArtifacts;
 import io.odestream.schema.ModelArtifact;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,5 +182,33 @@ class ObservationSkipTest {
                 .replace("\"fallback\":[10.0,-3.0]", "\"fallback\":[10.0]");
         InvalidArtifactException bad = assertThrows(InvalidArtifactException.class, () -> LatentOdeSpec.fromJson(json));
         assertTrue(bad.getMessage().contains("one entry per channel"), bad.getMessage());
+    }
+
+    @Test
+    void odestreamTrainScalesTheAgeBinsByTheTrainingDatasMedianGap() {
+        List<LatentOdeTraining.Series> series = List.of(
+                new LatentOdeTraining.Series(new long[] {0, 1_000, 2_000, 5_000}, new double[4][2]),
+                new LatentOdeTraining.Series(new long[] {0, 1_000}, new double[2][2]));
+        assertArrayEquals(new long[] {1_000, 2_000, 4_000, 8_000, 16_000}, SkipFitting.binEdges(series));
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> SkipFitting.binEdges(
+                List.of(new LatentOdeTraining.Series(new long[] {0}, new double[1][2]))));
+        assertTrue(none.getMessage().contains("no series has two observations"), none.getMessage());
+    }
+
+    @Test
+    void theCheckTrainPrintsMeasuresTheServedPathWithALastValueSkipAsLastValue() {
+        LatentFilter filter = new LatentFilter(LatentOdeModel.create(SPEC, 4), "m", 1);
+        List<LatentOdeTraining.Series> series = List.of(new LatentOdeTraining.Series(
+                new long[] {T0, T0 + SECOND, T0 + 4 * SECOND, T0 + 30 * SECOND},
+                new double[][] {{11, Double.NaN}, {9, -2.5}, {Double.NaN, -3.5}, {12, -2}}));
+
+        SkipFitting.OneStepErrors errors = SkipFitting.compare(filter, ObservationSkip.lastValue(EDGES,
+                SPEC.channelMean()), series, 8, 3);
+
+        assertEquals(5, errors.values(), "every observed value after the first observation");
+        assertEquals(errors.lastValue(), errors.withSkip(), 1e-12);
+        // by hand, in training std: (9−11)/2, (−2.5−(−3))/0.5, (−3.5−(−2.5))/0.5, (12−9)/2, (−2−(−3.5))/0.5
+        assertEquals((1 + 1 + 4 + 2.25 + 9) / 5, errors.lastValue(), 1e-12);
+        assertTrue(Double.isFinite(errors.modelAlone()) && errors.modelAlone() != errors.lastValue());
     }
 }

@@ -61,48 +61,17 @@ public final class SkippedForecaster implements SequenceForecaster, ZScoreForeca
             if (t.length < 2) {
                 continue;
             }
-            double[][] forecast = model == null ? null : model.oneStepAhead(t, s.values());
-            LastSeen seen = new LastSeen(channels);
-            for (int k = 0; k < t.length; k++) {
-                double[] row = s.values()[k];
-                for (int j = 0; k > 0 && j < channels; j++) {
-                    if (Double.isFinite(row[j])) {
-                        fit.add(j, t[k], seen.at[j], seen.value[j], forecast == null ? 0.0 : forecast[k][j], row[j]);
-                    }
-                }
-                seen.absorb(t[k], row);
+            fit.addOneStepAhead(t, s.values(), model == null ? null : model.oneStepAhead(t, s.values()));
+            int context = 0;
+            while (context < t.length && t[context] < cutoffMillis) {
+                context++;
             }
-            addAcrossTheCutoff(fit, model, s, channels, cutoffMillis);
+            if (context > 0 && context < t.length) {
+                fit.addAhead(t, s.values(), context, model == null ? null : model.predict(Arrays.copyOf(t, context),
+                        Arrays.copyOf(s.values(), context), Arrays.copyOfRange(t, context, t.length)));
+            }
         }
         return fit.solve(model != null);
-    }
-
-    /** Every value at or after the cut-off, forecast from the observations before it. */
-    private static void addAcrossTheCutoff(ObservationSkip.Fit fit, SequenceForecaster model, Series s, int channels,
-                                           long cutoffMillis) {
-        long[] t = s.timesMillis();
-        int context = 0;
-        while (context < t.length && t[context] < cutoffMillis) {
-            context++;
-        }
-        if (context == 0 || context == t.length) {
-            return;
-        }
-        long[] queries = Arrays.copyOfRange(t, context, t.length);
-        double[][] later = model == null ? null
-                : model.predict(Arrays.copyOf(t, context), Arrays.copyOf(s.values(), context), queries);
-        LastSeen seen = new LastSeen(channels);
-        for (int k = 0; k < context; k++) {
-            seen.absorb(t[k], s.values()[k]);
-        }
-        for (int q = 0; q < queries.length; q++) {
-            double[] row = s.values()[context + q];
-            for (int j = 0; j < channels; j++) {
-                if (Double.isFinite(row[j])) {
-                    fit.add(j, queries[q], seen.at[j], seen.value[j], later == null ? 0.0 : later[q][j], row[j]);
-                }
-            }
-        }
     }
 
     /** {@link #fit} and the forecaster with the fitted skip around {@code model} (null: the decay alone). */
@@ -175,10 +144,8 @@ public final class SkippedForecaster implements SequenceForecaster, ZScoreForeca
         final long[] at;
 
         LastSeen(int channels) {
-            value = new double[channels];
-            at = new long[channels];
-            Arrays.fill(value, Double.NaN);
-            Arrays.fill(at, Long.MIN_VALUE);
+            value = ObservationSkip.never(channels);
+            at = ObservationSkip.neverObserved(channels);
         }
 
         void absorb(long t, double[] row) {
