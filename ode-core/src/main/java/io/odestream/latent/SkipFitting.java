@@ -1,6 +1,7 @@
 package io.odestream.latent;
 
 import io.odestream.latent.LatentOdeTraining.Series;
+import io.odestream.ode.SolverException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -103,17 +104,30 @@ public final class SkipFitting {
                 : new OneStepErrors(sums[0] / values, sums[1] / values, sums[2] / values, values);
     }
 
-    /** Row k: what {@code filter} serves at t_k from observations 0..k−1 (row 0 from the start state). */
+    /**
+     * Row k: what {@code filter} serves at t_k from observations 0..k−1 (row 0 from the start state).
+     * A forecast the solver fails on is a row of NaN (the fit leaves it out); an update it fails on
+     * restarts the series from that observation, as the job does after repeated failures.
+     */
     static double[][] oneStepAhead(LatentFilter filter, Series s, int samples, long seed) {
         long[] t = s.timesMillis();
+        int c = filter.model().spec().channels();
         double[][] out = new double[t.length][];
         if (t.length == 0) {
             return out;
         }
         FilterState state = filter.start(t[0]);
         for (int k = 0; k < t.length; k++) {
-            out[k] = filter.predict(state, new long[] {t[k]}, samples, seed + k, false).mean()[0];
-            state = filter.update(state, t[k], s.values()[k], null);
+            try {
+                out[k] = filter.predict(state, new long[] {t[k]}, samples, seed + k, false).mean()[0];
+            } catch (SolverException e) {
+                out[k] = ObservationSkip.never(c);
+            }
+            try {
+                state = filter.update(state, t[k], s.values()[k], null);
+            } catch (SolverException e) {
+                state = filter.update(filter.start(t[k]), t[k], s.values()[k], null);
+            }
         }
         return out;
     }
