@@ -11,6 +11,8 @@ import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
 import io.odestream.latent.LatentOdeTraining;
 import io.odestream.latent.LatentOdeTraining.Series;
+import io.odestream.latent.ObservationSkip;
+import io.odestream.latent.SkipFitting;
 import io.odestream.model.ModelArtifacts;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.train.Trainer;
@@ -107,6 +109,15 @@ public final class TrainCommand implements Callable<Integer> {
             + "GRU at them) or RNN (a GRU with the elapsed time as input) (default ${DEFAULT-VALUE})")
     LatentOdeSpec.Encoder encoder;
 
+    @Option(names = "--skip", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "after training, fit the observation skip (GRU-D decay toward each channel's last value and "
+                    + "mean, with the model's forecast as a third input) and write it into the model, so the job "
+                    + "serves it; --no-skip serves the model alone (default ${DEFAULT-VALUE})")
+    boolean skip;
+
+    /** Posterior samples per forecast while fitting and checking the skip. */
+    private static final int SKIP_SAMPLES = 16;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -179,7 +190,10 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put(FineTuneRound.HELD_OUT_ELBO, best);
         metrics.put(FineTuneRound.ELBO_KL_WEIGHT, 1.0);
-        metrics.putAll(heldOutForecast(model, validation, config, out));
+        if (skip) {
+            model = withFittedSkip(model, train, validation, metrics, out);
+        }
+        metrics.putAll(heldOutForecast(model, validation, config, out)); // the served model: with its skip
         ModelArtifact artifact = model.toArtifact(modelId, 1, null, metrics,
                 Map.of("data", data.toString(), "format", format.name().toLowerCase(Locale.ROOT),
                         "series", Integer.toString(train.size()), "epochs", Integer.toString(epoch)));
@@ -213,5 +227,27 @@ public final class TrainCommand implements Callable<Integer> {
                 + "90 %% interval coverage %.2f%n", used.size(), m.observations(), m.nllPerObservation(), m.mae(),
                 m.coverage90());
         return m.asMetrics("");
+    }
+
+    /**
+     * The trained model with its observation skip ({@link SkipFitting}), and the one-step-ahead check on
+     * the validation series in the metrics and on the console.
+     */
+    private LatentOdeModel withFittedSkip(LatentOdeModel model, List<Series> train, List<Series> validation,
+                                          Map<String, Double> metrics, PrintWriter out) {
+        long start = System.nanoTime();
+        LatentFilter filter = new LatentFilter(model, modelId, 1);
+        ObservationSkip fitted = SkipFitting.fit(filter, train, SKIP_SAMPLES, seed);
+        SkipFitting.OneStepErrors check = SkipFitting.compare(filter, fitted, validation, SKIP_SAMPLES, seed);
+        metrics.put("one_step_mse_last_value", check.lastValue());
+        metrics.put("one_step_mse_model", check.modelAlone());
+        metrics.put("one_step_mse_served", check.withSkip());
+        out.printf(Locale.ROOT, "observation skip fitted in %.1f s (age bins up to %s ms); one step ahead on the %d "
+                        + "validation series (%d values, MSE in training std²): last value %.4f, model alone %.4f, "
+                        + "served with the skip %.4f%n", (System.nanoTime() - start) / 1e9,
+                java.util.Arrays.toString(fitted.binEdgesMillis()), validation.size(), check.values(),
+                check.lastValue(), check.modelAlone(), check.withSkip());
+        out.flush();
+        return model.withSkip(fitted);
     }
 }

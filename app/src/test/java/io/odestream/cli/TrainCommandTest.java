@@ -1,11 +1,14 @@
 package io.odestream.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.cli.EvalNabCommandTest.Run;
 import io.odestream.latent.LatentOdeSpec;
 import io.odestream.model.ModelArtifacts;
+import io.odestream.schema.ModelArtifact;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -89,5 +92,39 @@ class TrainCommandTest {
         }
         assertTrue(horizons[1] > horizons[0], "stride 3 trains longer spans than stride 1: " + horizons[1] + " vs "
                 + horizons[0]);
+    }
+
+    /**
+     * After training, the observation skip is fitted and written into the model (the job serves it),
+     * with the one-step check on the validation series in the metrics and on the console; {@code
+     * --no-skip} writes the model alone, as before the skip existed.
+     */
+    @Test
+    void theObservationSkipIsFittedIntoTheModelUnlessAskedNotTo(@TempDir Path tmp) throws IOException {
+        EvalPhysioNetCommandTest.writeStays(tmp.resolve("set-a"));
+        String[] common = {"train", "--data", tmp.resolve("set-a").toString(), "--format", "physionet2012",
+            "--epochs", "1", "--epoch-iterations", "2", "--window", "4", "--split", "2", "--batch", "4",
+            "--time-unit-ms", "3600000"};
+        Path with = tmp.resolve("with.avro");
+        Run run = EvalNabCommandTest.odestream(concat(common, "--out", with.toString()));
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("observation skip fitted") && run.out().contains("served with the skip"),
+                run.out());
+        ModelArtifact artifact = ModelArtifacts.read(with);
+        LatentOdeSpec spec = LatentOdeSpec.fromJson(artifact.getSpecJson());
+        assertNotNull(spec.skip(), "the skip travels in the artifact");
+        assertEquals(3, spec.skip().channels());
+        assertTrue(artifact.getMetrics().containsKey("one_step_mse_served"), artifact.getMetrics().toString());
+
+        Path without = tmp.resolve("without.avro");
+        Run plain = EvalNabCommandTest.odestream(concat(common, "--out", without.toString(), "--no-skip"));
+        assertEquals(0, plain.exit(), plain.err());
+        assertNull(LatentOdeSpec.fromJson(ModelArtifacts.read(without).getSpecJson()).skip());
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 }

@@ -109,7 +109,7 @@ public final class LatentFilter {
 
     /** The state of a new series whose first event is at {@code originMillis}: h = 0, nothing seen yet. */
     public FilterState start(long originMillis) {
-        return new FilterState(modelId, modelVersion, originMillis, originMillis, new double[h]);
+        return FilterState.fresh(modelId, modelVersion, originMillis, new double[h], c);
     }
 
     /**
@@ -137,14 +137,25 @@ public final class LatentFilter {
         }
         double[] next = new double[h];
         model.encoderCell().forward(x, m, hidden, next, 1);
-        return new FilterState(modelId, modelVersion, state.originMillis(), eventTimeMillis, next);
+        return state.after(eventTimeMillis, next, values, mask);
     }
 
     /**
      * The predictive distribution at each query time (any order): answered at and after the state's
      * time, refused (with the reason, per point) before it or where the forecast leaves the envelope.
+     * What the job serves: with the model's {@link ObservationSkip}, when it has one, combined with
+     * the series' last observed values ({@link PredictiveSummary#served}).
      */
     public Prediction predict(FilterState state, long[] queryTimesMillis, int samples, long seed) {
+        return predict(state, queryTimesMillis, samples, seed, true);
+    }
+
+    /**
+     * As {@link #predict(FilterState, long[], int, long)}; without {@code quantiles} the 5 / 50 / 95 %
+     * quantiles of the model's own mixture are not searched for (NaN, unless the skip gives them):
+     * for evaluations that read means and spreads of many points, where the bisection dominates.
+     */
+    public Prediction predict(FilterState state, long[] queryTimesMillis, int samples, long seed, boolean quantiles) {
         checkState(state);
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be >= 1, got " + samples);
@@ -153,7 +164,7 @@ public final class LatentFilter {
             throw new IllegalArgumentException("predict needs at least one query time");
         }
         double[][] decoded = decodeSamples(state, queryTimesMillis, samples, seed);
-        return PredictiveSummary.of(model, limits, state.timeMillis(), queryTimesMillis, decoded, samples);
+        return PredictiveSummary.served(model, limits, state, queryTimesMillis, decoded, samples, quantiles);
     }
 
     /**
@@ -196,13 +207,13 @@ public final class LatentFilter {
     /**
      * The predictive CDF of each channel at {@code values}, observed at {@code eventTimeMillis}, from
      * the state before it: the probability integral transform of the observation under the same
-     * distribution {@link #predict} reports (same samples for the same seed). NaN where a value is
+     * distribution {@link #predict} serves (same samples for the same seed). NaN where a value is
      * not finite. For calibration checks.
      */
     public double[] predictiveCdf(FilterState state, long eventTimeMillis, double[] values, int samples, long seed) {
         checkObservation(state, eventTimeMillis, values, null);
         double[][] decoded = decodeSamples(state, new long[] {eventTimeMillis}, samples, seed);
-        return PredictiveSummary.cdf(model, limits, state.timeMillis(), eventTimeMillis, decoded[0], samples, values);
+        return PredictiveSummary.servedCdf(model, limits, state, eventTimeMillis, decoded[0], samples, values);
     }
 
     /**

@@ -98,6 +98,16 @@ public final class LatentOdeModel {
                 parameters.values().clone(), metrics, lineage);
     }
 
+    /**
+     * This model with an observation skip in its spec (null: none) and a copy of its parameters: what
+     * {@code odestream train} writes after fitting the skip around the trained model.
+     */
+    public LatentOdeModel withSkip(ObservationSkip skip) {
+        LatentOdeModel out = new LatentOdeModel(spec.withSkip(skip), layout(spec).wrap(parameters.values().clone()));
+        out.parametersChanged();
+        return out;
+    }
+
     /** Refreshes what the layers derive from the parameters, after they were changed in place. */
     public void parametersChanged() {
         parameters.markChanged();

@@ -44,6 +44,10 @@ import java.util.List;
  *                              artifacts), then {@link ForecastLimits#DEFAULT_HORIZON_UNITS}. Beyond it the
  *                              model's own dynamics are not trusted ({@link ForecastLimits}). Written only
  *                              when set, so older specs keep their JSON and checksums.
+ * @param skip                  the GRU-D decay skip fitted after training ({@link ObservationSkip}), in the
+ *                              data's units; what the job serves combines it with the model's forecast. Null
+ *                              for a model without one (every artifact written before it): served the model
+ *                              alone, as before. Written only when set, so older specs keep their JSON.
  *
  * <p>Channel names are the data contract of the stream: the job checks each observation's names
  * against them (a permutation is mapped into model order, anything else is refused). Like the
@@ -56,7 +60,8 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                             @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = OdeRnnIsOmitted.class)
                             Encoder encoder,
                             @JsonInclude(JsonInclude.Include.NON_NULL) List<String> channelNames,
-                            @JsonInclude(JsonInclude.Include.NON_NULL) Double horizon) {
+                            @JsonInclude(JsonInclude.Include.NON_NULL) Double horizon,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) ObservationSkip skip) {
 
     public static final String MODEL_TYPE = "latent-ode";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -122,6 +127,8 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
         }
         require(horizon == null || (horizon > 0 && Double.isFinite(horizon)),
                 "horizon must be a finite number of time units > 0 (or absent), got " + horizon);
+        require(skip == null || skip.channels() == channels, "the observation skip has "
+                + (skip == null ? 0 : skip.channels()) + " channels but the model has " + channels);
         encoderDynamicsHidden = encoderDynamicsHidden.clone();
         decoderDynamicsHidden = decoderDynamicsHidden.clone();
         channelMean = channelMean.clone();
@@ -133,7 +140,7 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                          int[] decoderDynamicsHidden, Activation activation, double timeUnitMillis, String method,
                          double rtol, double atol, double[] channelMean, double[] channelStd, Encoder encoder) {
         this(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden, activation,
-                timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, null, null);
+                timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, null, null, null);
     }
 
     /** The spec of the ODE-RNN encoder, the signature from before the encoder kind existed. */
@@ -141,7 +148,7 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                          int[] decoderDynamicsHidden, Activation activation, double timeUnitMillis, String method,
                          double rtol, double atol, double[] channelMean, double[] channelStd) {
         this(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden, activation,
-                timeUnitMillis, method, rtol, atol, channelMean, channelStd, Encoder.ODE_RNN, null, null);
+                timeUnitMillis, method, rtol, atol, channelMean, channelStd, Encoder.ODE_RNN, null, null, null);
     }
 
     /** A spec with unit normalisation (for models whose data is already normalised). */
@@ -156,13 +163,13 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
 
     public LatentOdeSpec withNormalisation(double[] mean, double[] std) {
         return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, mean, std, encoder, channelNames, horizon);
+                activation, timeUnitMillis, method, rtol, atol, mean, std, encoder, channelNames, horizon, skip);
     }
 
     /** This spec with its channels named, in model order ({@code null}: unnamed, taken by position). */
     public LatentOdeSpec withChannelNames(List<String> names) {
         return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, names, horizon);
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, names, horizon, skip);
     }
 
     /** Whether the channels have names (artifacts written before names existed have none). */
@@ -186,13 +193,20 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                     + "build the ODE-RNN spec with its encoderDynamicsHidden instead");
         }
         return new LatentOdeSpec(specVersion, channels, latent, hidden, new int[0], decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, kind, channelNames, horizon);
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, kind, channelNames, horizon, skip);
     }
 
     /** This spec with the forecast horizon its training measured, in model time units (> 0). */
     public LatentOdeSpec withHorizon(double units) {
         return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, channelNames, units);
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, channelNames, units, skip);
+    }
+
+    /** This spec with an observation skip fitted after training (null: none, the model alone is served). */
+    public LatentOdeSpec withSkip(ObservationSkip fitted) {
+        return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, channelNames, horizon,
+                fitted);
     }
 
     @Override
@@ -264,6 +278,6 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                 + Arrays.toString(decoderDynamicsHidden) + ", "
                 + method + " rtol " + rtol + ", time unit " + timeUnitMillis + " ms"
                 + (channelNames == null ? "" : ", channels " + channelNames)
-                + (horizon == null ? "" : ", horizon " + horizon) + "]";
+                + (horizon == null ? "" : ", horizon " + horizon) + (skip == null ? "" : ", " + skip) + "]";
     }
 }

@@ -27,6 +27,107 @@ public final class PredictiveSummary {
      */
     public static Prediction of(LatentOdeModel model, ForecastLimits limits, long stateMillis, long[] queryTimesMillis,
                                 double[][] decoded, int samples) {
+        return of(model, limits, stateMillis, queryTimesMillis, decoded, samples, true);
+    }
+
+    /**
+     * What the job serves from decoded samples: {@link #of} the model's mixture, then, when the model
+     * has an {@link ObservationSkip} and the state knows its last values, the skip's Gaussian around
+     * {@code a·last + b·(the mixture's mean) + c} with the bin's spread (5 / 95 % quantiles at ∓1.645
+     * spreads), under the same envelope. A model without a skip (every artifact from before it) or a
+     * state without last values is served the mixture, as before.
+     *
+     * @param quantiles whether to search for the mixture's quantiles where the skip does not replace them
+     */
+    public static Prediction served(LatentOdeModel model, ForecastLimits limits, FilterState state,
+                                    long[] queryTimesMillis, double[][] decoded, int samples, boolean quantiles) {
+        ObservationSkip skip = model.spec().skip();
+        boolean skipped = skip != null && state.knowsLastValues();
+        Prediction p = of(model, limits, state.timeMillis(), queryTimesMillis, decoded, samples,
+                quantiles && !skipped);
+        if (skipped) {
+            applySkip(skip, model.spec(), limits, state, p);
+        }
+        return p;
+    }
+
+    /**
+     * The skip over an answered mixture, in place (the arrays are this summary's own). Beyond the
+     * model's horizon the skip's Gaussian reverts to the training marginal as the model's mixture does
+     * ({@link ForecastLimits}: weight {@code w}), so that its mean returns to the training mean and its
+     * spread grows to the training spread after a gap no training series showed.
+     */
+    private static void applySkip(ObservationSkip skip, LatentOdeSpec spec, ForecastLimits limits, FilterState state,
+                                  Prediction p) {
+        double[] last = state.lastValuesView();
+        long[] observedAt = state.lastObservedView();
+        for (int i = 0; i < p.times().length; i++) {
+            if (!p.answered(i)) {
+                continue;
+            }
+            double w = limits.modelWeight((p.times()[i] - state.timeMillis()) / spec.timeUnitMillis());
+            for (int j = 0; j < last.length; j++) {
+                int bin = skip.bin(p.times()[i], observedAt[j]);
+                double skipMean = skip.mean(j, bin, last[j], p.mean()[i][j]);
+                // normalised units: the training marginal is N(0, 1)
+                double m = (skipMean - spec.mean(j)) / spec.std(j);
+                double s = skip.spread(j, bin) / spec.std(j);
+                double mean = w * m;
+                double sd = w >= 1.0 ? s : Math.sqrt(w * s * s + (1 - w) + w * (1 - w) * m * m);
+                String why = outside(limits, mean, sd);
+                if (why != null) {
+                    p.refused()[i] = "channel " + j + " at " + p.times()[i] + " (with the observation skip): " + why
+                            + "; not served";
+                    fillNaN(i, p.mean(), p.std(), new double[][][] {p.q05(), p.q50(), p.q95()});
+                    break;
+                }
+                double centre = w >= 1.0 ? skipMean : spec.mean(j) + spec.std(j) * mean;
+                double spread = w >= 1.0 ? skip.spread(j, bin) : spec.std(j) * sd;
+                p.mean()[i][j] = centre;
+                p.std()[i][j] = spread;
+                // the two-component mixture beyond the horizon is summarised by its moment-matched Gaussian
+                p.q05()[i][j] = centre - ObservationSkip.Z95 * spread;
+                p.q50()[i][j] = centre;
+                p.q95()[i][j] = centre + ObservationSkip.Z95 * spread;
+            }
+        }
+    }
+
+    /**
+     * The predictive CDF at {@code values} under what {@link #served} serves: the skip's Gaussian where
+     * it applies, else {@link #cdf}.
+     */
+    public static double[] servedCdf(LatentOdeModel model, ForecastLimits limits, FilterState state, long timeMillis,
+                                     double[] decodedRow, int samples, double[] values) {
+        ObservationSkip skip = model.spec().skip();
+        if (skip == null || !state.knowsLastValues()) {
+            return cdf(model, limits, state.timeMillis(), timeMillis, decodedRow, samples, values);
+        }
+        LatentOdeSpec spec = model.spec();
+        int c = spec.channels();
+        double w = limits.modelWeight((timeMillis - state.timeMillis()) / spec.timeUnitMillis());
+        double[] out = new double[c];
+        for (int j = 0; j < c; j++) {
+            if (!Double.isFinite(values[j])) {
+                out[j] = Double.NaN;
+                continue;
+            }
+            double m = 0;
+            for (int k = 0; k < samples; k++) {
+                m += decodedRow[k * c + j];
+            }
+            double modelMean = spec.mean(j) + spec.std(j) * w * m / samples;
+            int bin = skip.bin(timeMillis, state.lastObservedView()[j]);
+            double mean = skip.mean(j, bin, state.lastValuesView()[j], modelMean);
+            double skipCdf = GaussianMixture.normalCdf((values[j] - mean) / skip.spread(j, bin));
+            double x = (values[j] - spec.mean(j)) / spec.std(j);
+            out[j] = w >= 1.0 ? skipCdf : w * skipCdf + (1 - w) * GaussianMixture.normalCdf(x);
+        }
+        return out;
+    }
+
+    private static Prediction of(LatentOdeModel model, ForecastLimits limits, long stateMillis,
+                                 long[] queryTimesMillis, double[][] decoded, int samples, boolean withQuantiles) {
         int q = queryTimesMillis.length;
         int c = model.spec().channels();
         double unit = model.spec().timeUnitMillis();
@@ -70,7 +171,8 @@ public final class PredictiveSummary {
                     break;
                 }
                 for (int p = 0; p < QUANTILES.length; p++) {
-                    quantiles[p][i][j] = shift + scale * GaussianMixture.quantile(centres, sigma, QUANTILES[p], w);
+                    quantiles[p][i][j] = withQuantiles
+                            ? shift + scale * GaussianMixture.quantile(centres, sigma, QUANTILES[p], w) : Double.NaN;
                 }
             }
             if (refused[i] != null) {

@@ -199,4 +199,52 @@ class LongGapForecastTest {
         assertEquals(recorded, LatentOdeSpec.fromJson(recorded.toJson()));
         assertNotNull(LatentOdeSpec.fromJson(recorded.toJson()).horizon());
     }
+
+    /**
+     * The observation skip fitted on the same short gaps (one-step forecasts of the training sines
+     * through the filter), served after gaps 100 times the trained horizon: every point is answered
+     * with finite numbers, its spread grows with the horizon, and 100 horizons ahead it is the training
+     * marginal, as the model's own forecast is.
+     */
+    @Test
+    void withAnObservationSkipFittedOnShortGapsAHundredHorizonsAheadIsStillTheTrainingMarginal() {
+        Random random = new Random(11);
+        LatentOdeSpec spec = model.spec();
+        ObservationSkip.Fit fit = new ObservationSkip.Fit(new long[] {300, 600, 1200}, spec.channelMean());
+        for (int i = 0; i < 8; i++) {
+            LatentOdeTraining.Series s = LatentOdeCalibrationTest.sineSeries(random, 40);
+            FilterState state = filter.start(s.timesMillis()[0]);
+            for (int k = 0; k < s.timesMillis().length; k++) {
+                long t = s.timesMillis()[k];
+                if (k > 0) {
+                    double forecast = filter.predict(state, new long[] {t}, 8, k, false).mean()[0][0];
+                    fit.add(0, t, state.lastObservedMillis()[0], state.lastValues()[0], forecast, s.values()[k][0]);
+                }
+                state = filter.update(state, t, s.values()[k], null);
+            }
+        }
+        ObservationSkip skip = fit.solve(true);
+        LatentFilter served = new LatentFilter(model.withSkip(skip), "sines", 1);
+        FilterState state = served.start(history.timesMillis()[0]);
+        for (int k = 0; k < history.timesMillis().length; k++) {
+            state = served.update(state, history.timesMillis()[k], history.values()[k], null);
+        }
+        long[] times = {ahead(state, 0.5), ahead(state, 1), ahead(state, 2), ahead(state, 10), ahead(state, 100)};
+
+        Prediction p = served.predict(state, times, SAMPLES, 7);
+
+        for (int i = 0; i < times.length; i++) {
+            assertTrue(p.answered(i), p.refused()[i]);
+            assertTrue(Double.isFinite(p.mean()[i][0]) && p.std()[i][0] > 0, "point " + i);
+        }
+        for (int i = 2; i < times.length; i++) {
+            assertTrue(p.std()[i][0] > p.std()[i - 1][0], "the spread grows beyond the horizon: "
+                    + Arrays.deepToString(p.std()));
+        }
+        assertEquals(spec.channelMean()[0], p.mean()[4][0], 1e-9 * spec.channelStd()[0], "the training mean");
+        assertEquals(spec.channelStd()[0], p.std()[4][0], 1e-9 * spec.channelStd()[0], "the training spread");
+        FilterState afterLongGap = served.update(state, ahead(state, 100), new double[] {0.5}, null);
+        assertArrayEquals(new double[] {0.5}, afterLongGap.lastValues(), 0.0);
+        assertTrue(served.predict(afterLongGap, new long[] {ahead(afterLongGap, 0.5)}, SAMPLES, 7).answered(0));
+    }
 }

@@ -300,8 +300,8 @@ public final class DjlBatchUpdater implements BatchUpdater {
         cell.forward(x, m, before, after, live);
         for (r = 0; r < live; r++) {
             ObservationUpdate u = rows[index[r]];
-            FilterState next = new FilterState(modelId, modelVersion, u.state().originMillis(), u.eventTimeMillis(),
-                    Arrays.copyOfRange(after, r * h, (r + 1) * h));
+            FilterState next = u.state().after(u.eventTimeMillis(), Arrays.copyOfRange(after, r * h, (r + 1) * h),
+                    u.values(), u.mask());
             outcomes[index[r]] = new Outcome(scores[index[r]], next, null);
         }
     }

@@ -146,7 +146,7 @@ public final class DjlLatentPredictor implements AutoCloseable {
         double[][][] decoded = decode(states, queryTimesMillis, samples, seeds);
         Prediction[] out = new Prediction[decoded.length];
         for (int k = 0; k < out.length; k++) {
-            out[k] = PredictiveSummary.of(model, limits, states[k].timeMillis(), queryTimesMillis[k], decoded[k], samples);
+            out[k] = PredictiveSummary.served(model, limits, states[k], queryTimesMillis[k], decoded[k], samples, true);
         }
         return out;
     }

@@ -7,9 +7,13 @@ import io.odestream.eval.nab.NabSeries;
 import io.odestream.eval.nab.RowWeights;
 import io.odestream.eval.nab.SeriesCsvReader;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.LatentOdeTraining;
+import io.odestream.latent.ObservationSkip;
+import io.odestream.latent.SkipFitting;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,14 +23,21 @@ import java.util.concurrent.Future;
 /**
  * One-step-ahead calibration on NAB: per series the NAB detector's own model (fitted on the
  * probationary rows, {@link LatentOdeDetector#fit}), then every later row's PIT from the filter
- * state before it ({@link OneStepCalibration}), with the detector's sample count and seeds.
+ * state before it ({@link OneStepCalibration}), with the detector's sample count and seeds. Twice:
+ * the model alone, and the model with an observation skip fitted on the same probationary rows
+ * ({@link SkipFitting}, as {@code odestream train} fits it), served through the same path.
  */
 public final class NabCalibration {
     private NabCalibration() {
     }
 
-    /** One series' figures. */
-    public record SeriesResult(String name, int rows, int scoredFrom, PitCalibration pit, int solverFailures) {
+    /**
+     * One series' figures.
+     *
+     * @param withSkip the PITs with the observation skip fitted on the probationary rows
+     */
+    public record SeriesResult(String name, int rows, int scoredFrom, PitCalibration pit, int solverFailures,
+                               PitCalibration withSkip) {
     }
 
     /** Every data file under {@code dataDir}, {@code threads} series at a time, in file order. */
@@ -73,6 +84,12 @@ public final class NabCalibration {
         LatentFilter filter = new LatentFilter(fitted.model(), "nab-calibration", 1);
         OneStepCalibration.Result r = OneStepCalibration.run(filter, fitted.modelTimes(), values, fitRows, null,
                 settings.samples(), settings.seed());
-        return new SeriesResult(name, series.rows(), fitRows, r.pit(), r.solverFailures());
+        LatentOdeTraining.Series probation = new LatentOdeTraining.Series(
+                Arrays.copyOf(fitted.modelTimes(), fitRows), Arrays.copyOf(values, fitRows));
+        ObservationSkip skip = SkipFitting.fit(filter, List.of(probation), settings.samples(), settings.seed());
+        LatentFilter served = new LatentFilter(fitted.model().withSkip(skip), "nab-calibration", 1);
+        OneStepCalibration.Result s = OneStepCalibration.run(served, fitted.modelTimes(), values, fitRows, null,
+                settings.samples(), settings.seed());
+        return new SeriesResult(name, series.rows(), fitRows, r.pit(), r.solverFailures(), s.pit());
     }
 }

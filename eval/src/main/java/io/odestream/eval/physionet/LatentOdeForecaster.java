@@ -2,29 +2,30 @@ package io.odestream.eval.physionet;
 
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.ObservationSkip;
+import io.odestream.latent.Prediction;
 
 /**
  * A trained latent ODE (either encoder) scored through the streaming {@link LatentFilter}, exactly
- * as the Flink job would forecast: the filter starts (h = 0) at the stay's first observation (or at
- * admission, time 0, when there is none); each forecast is the predictive mean over {@code samples}
- * posterior samples drawn with seed {@code seed + (observations conditioned on)}, so a run is
- * reproducible and row k of {@link #oneStepAhead} equals {@link #predict} on the first k observations.
+ * as the Flink job forecasts: the filter starts (h = 0) at the stay's first observation (or at
+ * admission, time 0, when there is none); each forecast is what {@link LatentFilter#predict} serves
+ * (the mixture over {@code samples} posterior samples, or, when the model's spec carries an
+ * observation skip, the skip around it), drawn with seed {@code seed + (observations conditioned
+ * on)}, so a run is reproducible and row k of {@link #oneStepAhead} equals {@link #predict} on the
+ * first k observations.
  *
  * <ul>
  *   <li>one step ahead: forecast at t_k from the state after observations 0..k−1, then update
  *       with observation k (row 0: from the start state, nothing seen);</li>
  *   <li>predict: update with every given observation, then forecast at each query.</li>
  * </ul>
- * The means come from {@link LatentFilter#score} with every channel asked for: the same mixture
- * mean as {@link LatentFilter#predict} for the same seed, without the three mixture quantiles per
- * channel that predict also computes (by bisection) and that made scoring 100 stays take minutes.
+ * Means and spreads come from {@link LatentFilter#predict} without the mixture's quantiles (found by
+ * bisection, they made scoring 100 stays take minutes; the means and spreads are the served ones).
  */
 public final class LatentOdeForecaster implements SequenceForecaster, ZScoreForecaster {
     private final LatentFilter filter;
     private final int samples;
     private final long seed;
-    /** Any finite values: score only reads which channels are wanted, not their values, for the means. */
-    private final double[] everyChannel;
 
     public LatentOdeForecaster(LatentFilter filter, int samples, long seed) {
         if (samples < 1) {
@@ -33,7 +34,20 @@ public final class LatentOdeForecaster implements SequenceForecaster, ZScoreFore
         this.filter = filter;
         this.samples = samples;
         this.seed = seed;
-        this.everyChannel = new double[filter.model().spec().channels()];
+    }
+
+    /**
+     * This model with {@code skip} in its spec, as {@code odestream train} writes it: forecasts then
+     * come from the served path with the skip ({@link LatentFilter#predict}), not from a copy of it.
+     */
+    public LatentOdeForecaster withSkip(ObservationSkip skip) {
+        return new LatentOdeForecaster(new LatentFilter(filter.model().withSkip(skip), filter.modelId(),
+                filter.modelVersion()), samples, seed);
+    }
+
+    /** The filter forecasts come from. */
+    public LatentFilter filter() {
+        return filter;
     }
 
     @Override
@@ -41,16 +55,31 @@ public final class LatentOdeForecaster implements SequenceForecaster, ZScoreFore
         return walk(timesMillis, values, false, (state, k) -> meanAt(state, timesMillis[k], seed + k));
     }
 
-    /** The z-scores of {@link LatentFilter#score}: against the mixture's mean and std, as the job scores. */
+    /**
+     * The z-scores against the served forecast's mean and std (without a skip: the mixture's, which is
+     * what {@link LatentFilter#score} measures too).
+     */
     @Override
     public double[][] oneStepAheadZ(long[] timesMillis, double[][] values) {
-        return walk(timesMillis, values, false,
-                (state, k) -> filter.score(state, timesMillis[k], values[k], null, samples, seed + k).zScores());
+        return walk(timesMillis, values, false, (state, k) -> {
+            Prediction p = served(state, timesMillis[k], seed + k);
+            double[] z = new double[values[k].length];
+            for (int j = 0; j < z.length; j++) {
+                z[j] = Double.isFinite(values[k][j]) ? (values[k][j] - p.mean()[0][j]) / p.std()[0][j] : Double.NaN;
+            }
+            return z;
+        });
     }
 
-    /** Row k: the predictive mean at t_k right after observation k updated the state (through the latent bottleneck). */
+    /**
+     * Row k: the predictive mean at t_k right after observation k updated the state (through the latent
+     * bottleneck). Null for a model with an observation skip: it would read back the value it was given.
+     */
     @Override
     public double[][] reconstruct(long[] timesMillis, double[][] values) {
+        if (filter.model().spec().skip() != null) {
+            return null;
+        }
         return walk(timesMillis, values, true, (state, k) -> meanAt(state, timesMillis[k], seed + k + 1));
     }
 
@@ -98,6 +127,10 @@ public final class LatentOdeForecaster implements SequenceForecaster, ZScoreFore
     }
 
     private double[] meanAt(FilterState state, long t, long sampleSeed) {
-        return filter.score(state, t, everyChannel, null, samples, sampleSeed).predictiveMeans();
+        return served(state, t, sampleSeed).mean()[0];
+    }
+
+    private Prediction served(FilterState state, long t, long sampleSeed) {
+        return filter.predict(state, new long[] {t}, samples, sampleSeed, false);
     }
 }

@@ -40,10 +40,11 @@ import java.util.Locale;
  *       the rest; learning rate decays tenfold over the run, KL weight 1); RNN-Δt and ODE-RNN on
  *       whole stays, one step ahead (teacher forcing), constant rate.</li>
  *   <li>Baseline without training: {@link LastValueForecaster}; and the decay without a network
- *       ({@link ObservationSkip} with no model).</li>
- *   <li>Every model is scored twice: as trained, and with the {@link ObservationSkip} (GRU-D decay
- *       toward the last observation and the channel's mean, with the model's forecast as a third
- *       input) fitted around it on at most {@value #SKIP_FIT_STAYS} training stays.</li>
+ *       ({@link SkippedForecaster} with no model).</li>
+ *   <li>Every model is scored twice: as trained, and with the observation skip (ode-core
+ *       {@code ObservationSkip}: GRU-D decay toward the last observation and the channel's mean, with
+ *       the model's forecast as a third input) fitted around it on at most {@value #SKIP_FIT_STAYS}
+ *       training stays; the latent ODE's through the served path (the skip in its spec).</li>
  *   <li>Calibration ({@link IntervalCalibration}): 90 % interval coverage and PIT deviation one step
  *       ahead, for the latent ODE's filter (its z-scores, as the job scores) and every skip.</li>
  *   <li>The paper's protocol: {@link ForecastMse#reconstruction} beside the extrapolation.</li>
@@ -60,9 +61,9 @@ public final class PhysioNetTable {
     public static final String ODE_RNN = "ode-rnn";
     public static final String LATENT_ODE_RNN = "latent-ode-rnn";
     public static final String LATENT_ODE = "latent-ode";
-    /** The {@link ObservationSkip} without a network: the last observation decayed toward the channel's mean. */
+    /** The {@link SkippedForecaster} without a network: the last observation decayed toward the channel's mean. */
     public static final String DECAY = "decay";
-    /** Appended to a model's name for its row with the {@link ObservationSkip} fitted around it. */
+    /** Appended to a model's name for its row with the observation skip fitted around it. */
     public static final String SKIP_SUFFIX = "+skip";
     /** The skips are fitted on at most this many training stays (their forecasts cost a model pass each). */
     static final int SKIP_FIT_STAYS = 800;
@@ -224,7 +225,8 @@ public final class PhysioNetTable {
         List<Row> rows = new ArrayList<>();
         rows.add(score(LAST_VALUE, LastValueForecaster.fromTraining(train, c), test, 0, -1, progress));
         long decayStart = System.nanoTime();
-        ObservationSkip decay = ObservationSkip.fit(null, fitStays, c, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
+        SkippedForecaster decay = SkippedForecaster.fitAround(null, fitStays, c,
+                ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
         rows.add(score(DECAY, decay, test, seconds(decayStart), -1, progress));
         for (String model : MODELS) {
             if (settings.models().contains(model)) {
@@ -244,7 +246,11 @@ public final class PhysioNetTable {
         return out;
     }
 
-    /** The model's row and its row with the {@link ObservationSkip} fitted around it. */
+    /**
+     * The model's row and its row with the observation skip fitted around it: for the latent ODE the
+     * skip in its spec, served by {@link LatentFilter#predict} as the job serves it; for the baselines
+     * (not served) a {@link SkippedForecaster}.
+     */
     private static List<Row> trainAndScore(String name, Settings s, List<Series> train, List<Series> fitStays,
                                            List<Series> test, int c, PrintStream progress) {
         long start = System.nanoTime();
@@ -276,9 +282,14 @@ public final class PhysioNetTable {
         double trainSeconds = seconds(start);
         Row plain = score(name, forecaster, test, trainSeconds, done[0], progress);
         long fitStart = System.nanoTime();
-        ObservationSkip skip;
+        SequenceForecaster skip;
         try {
-            skip = ObservationSkip.fit(forecaster, fitStays, c, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
+            // the latent ODE's skip goes into its spec and is scored through the path the job serves
+            skip = forecaster instanceof LatentOdeForecaster latent
+                    ? latent.withSkip(SkippedForecaster.fit(forecaster, fitStays, c,
+                            ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS))
+                    : SkippedForecaster.fitAround(forecaster, fitStays, c,
+                            ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
         } catch (SolverException e) {
             progress.println("[" + name + SKIP_SUFFIX + "] fitting the skip failed: " + e.getMessage());
             return List.of(plain, Row.failed(name + SKIP_SUFFIX, trainSeconds, 0, done[0],

@@ -3,8 +3,19 @@ package io.odestream.eval.physionet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.LatentOdeTraining.Series;
+import io.odestream.latent.ObservationSkip;
+import io.odestream.latent.Prediction;
+import io.odestream.model.ModelArtifacts;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.io.TempDir;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
 import java.util.Arrays;
@@ -79,5 +90,49 @@ class LatentOdeForecasterTest {
                 }
             }
         }
+    }
+
+    /**
+     * The skip row of the table is what the job serves: the skip fitted, put into the model's spec,
+     * written as an artifact and loaded as the job loads it, then {@code LatentFilter.predict} as the
+     * job calls it (quantiles included) gives bit for bit the eval's one-step forecasts, which are the
+     * skip's formula over the model's own forecasts.
+     */
+    @Test
+    void withASkipTheEvalsForecastIsTheForecastTheJobServesFromTheArtifact(@TempDir Path dir) throws Exception {
+        LatentOdeForecaster plain = forecaster();
+        List<Series> train = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(9);
+        for (int i = 0; i < 12; i++) {
+            long[] t = new long[8];
+            double[][] x = new double[8][2];
+            for (int k = 0; k < t.length; k++) {
+                t[k] = (k + 1) * HOUR + random.nextInt(1_800_000);
+                x[k][0] = random.nextDouble();
+                x[k][1] = k % 3 == 0 ? Double.NaN : random.nextDouble();
+            }
+            train.add(new Series(t, x));
+        }
+        ObservationSkip skip = SkippedForecaster.fit(plain, train, 2, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
+        LatentOdeForecaster eval = plain.withSkip(skip);
+        Path file = dir.resolve("skip.avro");
+        ModelArtifacts.write(eval.filter().model().toArtifact("physionet", 1, null, Map.of(), Map.of()), file);
+        LatentFilter job = LatentFilter.init(ModelArtifacts.read(file));
+        long[] t = {HOUR, 2 * HOUR, 5 * HOUR, 30 * HOUR};
+        double[][] x = {{0.1, Double.NaN}, {0.4, 0.2}, {Double.NaN, 0.9}, {0.3, 0.3}};
+
+        double[][] scored = eval.oneStepAhead(t, x);
+
+        FilterState state = job.start(t[0]);
+        for (int k = 0; k < t.length; k++) {
+            Prediction served = job.predict(state, new long[] {t[k]}, 4, 11L + k);
+            assertArrayEquals(served.mean()[0], scored[k], 0.0, "row " + k);
+            state = job.update(state, t[k], x[k], null);
+        }
+        double[][] formula = new SkippedForecaster(plain, skip).oneStepAhead(t, x);
+        for (int k = 0; k < t.length; k++) {
+            assertArrayEquals(formula[k], scored[k], 1e-12, "row " + k);
+        }
+        assertNull(eval.reconstruct(t, x), "with a skip there is no bottleneck to reconstruct through");
     }
 }

@@ -17,6 +17,9 @@ public class PendingForecast {
     public long originMillis;
     public long stateMillis;
     public double[] hidden;
+    /** The series' last observed values and their times, for the model's observation skip (null: unknown). */
+    public double[] lastValues;
+    public long[] lastObservedMillis;
     public long[] queryTimesMillis;
     public int samples;
     public long seed;
@@ -34,13 +37,16 @@ public class PendingForecast {
         this.originMillis = state.originMillis();
         this.stateMillis = state.timeMillis();
         this.hidden = state.hidden();
+        this.lastValues = state.lastValues();
+        this.lastObservedMillis = state.lastObservedMillis();
         this.queryTimesMillis = queryTimesMillis.clone();
         this.samples = samples;
         this.seed = seed;
     }
 
     ForecastQuery query() {
-        return new ForecastQuery(new FilterState(modelId, modelVersion, originMillis, stateMillis, hidden),
+        return new ForecastQuery(new FilterState(modelId, modelVersion, originMillis, stateMillis, hidden,
+                lastValues, lastObservedMillis),
                 queryTimesMillis, samples, seed);
     }
 }

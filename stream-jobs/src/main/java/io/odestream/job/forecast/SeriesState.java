@@ -20,6 +20,12 @@ public final class SeriesState implements MonitoredSeries {
     /** Time of the filter state (last observation it absorbed). */
     public long stateMillis = NONE;
     public double[] hidden;
+    /**
+     * Per channel the last observed value (NaN: never) and when, what a model's observation skip
+     * combines with its forecast; null in state kept before they were (the next update starts them).
+     */
+    public double[] lastValues;
+    public long[] lastObservedMillis;
 
     /** Event time of the newest observation applied to this series (with or without a model). */
     public long lastEventMillis = NONE;
@@ -51,7 +57,9 @@ public final class SeriesState implements MonitoredSeries {
 
     @Override
     public FilterState filterState(String id, long version) {
-        return encodedBy(id, version) ? new FilterState(modelId, modelVersion, originMillis, stateMillis, hidden) : null;
+        return encodedBy(id, version)
+                ? new FilterState(modelId, modelVersion, originMillis, stateMillis, hidden, lastValues, lastObservedMillis)
+                : null;
     }
 
     @Override
@@ -61,12 +69,16 @@ public final class SeriesState implements MonitoredSeries {
         originMillis = state.originMillis();
         stateMillis = state.timeMillis();
         hidden = state.hidden();
+        lastValues = state.lastValues();
+        lastObservedMillis = state.lastObservedMillis();
     }
 
     @Override
     public void forgetFilterState() {
         modelId = null;
         hidden = null;
+        lastValues = null;
+        lastObservedMillis = null;
         stateMillis = NONE;
     }
 

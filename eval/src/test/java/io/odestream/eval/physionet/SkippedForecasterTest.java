@@ -12,11 +12,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The decay skip's rules on stays whose law is known: one channel that reverts to its mean
+ * The decay skip's rules (ode-core {@code ObservationSkip}, fitted by {@link SkippedForecaster}) on stays whose law is known: one channel that reverts to its mean
  * (an Ornstein–Uhlenbeck process, sampled at irregular gaps of 0.5 to 20 hours), so the best
  * forecast is the last value decayed toward the mean, more the older the value is.
  */
-class ObservationSkipTest {
+class SkippedForecasterTest {
     private static final long HOUR = 3_600_000L;
     private static final double MEAN = 0.5;
     /** Mean reversion per hour: a value 6 h old keeps e^{-0.6} ≈ 55 % of its deviation. */
@@ -53,7 +53,7 @@ class ObservationSkipTest {
     void theDecayAloneBeatsLastValueOnAMeanRevertingChannelAndDecaysMoreForOlderValues() {
         List<Series> train = meanRevertingStays(400, 1);
         List<Series> test = meanRevertingStays(200, 2);
-        ObservationSkip decay = ObservationSkip.fit(null, train, 1, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
+        SkippedForecaster decay = SkippedForecaster.fitAround(null, train, 1, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
         LastValueForecaster last = LastValueForecaster.fromTraining(train, 1);
 
         double[] decayed = mse(decay, test);
@@ -62,11 +62,11 @@ class ObservationSkipTest {
         assertTrue(decayed[1] < 0.9 * carried[1], Arrays.toString(decayed) + " vs " + Arrays.toString(carried));
 
         // a: what is kept of the last value; it falls with the value's age (bins 0..5 = up to 1.5 h .. over 24 h)
-        double young = decay.oneStepCoefficients(0, 0)[0];
-        double old = decay.oneStepCoefficients(0, 4)[0];
+        double young = decay.skip().coefficients(0, 0)[0];
+        double old = decay.skip().coefficients(0, 4)[0];
         assertTrue(young > 0.85 && old < 0.6 && old < young, "a young " + young + ", old " + old);
         // and the rest goes to the channel's mean: c ≈ (1 − a)·mean
-        double[] middle = decay.oneStepCoefficients(0, 3);
+        double[] middle = decay.skip().coefficients(0, 3);
         assertEquals((1 - middle[0]) * MEAN, middle[2], 0.05, Arrays.toString(middle));
     }
 
@@ -93,9 +93,9 @@ class ObservationSkipTest {
                 return out;
             }
         };
-        ObservationSkip trusting = ObservationSkip.fit(seer, train, 1, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
-        ObservationSkip decay = ObservationSkip.fit(null, train, 1, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
-        double[] beta = trusting.oneStepCoefficients(0, 2);
+        SkippedForecaster trusting = SkippedForecaster.fitAround(seer, train, 1, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
+        SkippedForecaster decay = SkippedForecaster.fitAround(null, train, 1, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
+        double[] beta = trusting.skip().coefficients(0, 2);
         // the ridge toward last-value keeps a little of the last value; the model takes most of the weight
         assertTrue(beta[1] > 0.8 && beta[0] < 0.2, "a, b, c: " + Arrays.toString(beta));
         double decayMse = ForecastMse.interpolation(decay, test).mse();
@@ -109,8 +109,8 @@ class ObservationSkipTest {
             }
             return out;
         }, (t, x, q) -> new double[q.length][1]);
-        ObservationSkip sceptic = ObservationSkip.fit(noise, train, 1, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
-        assertEquals(0.0, sceptic.oneStepCoefficients(0, 2)[1], 0.05);
+        SkippedForecaster sceptic = SkippedForecaster.fitAround(noise, train, 1, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
+        assertEquals(0.0, sceptic.skip().coefficients(0, 2)[1], 0.05);
         assertEquals(decayMse, ForecastMse.interpolation(sceptic, test).mse(), 0.05 * decayMse);
     }
 
@@ -128,26 +128,16 @@ class ObservationSkipTest {
             }
             train.add(new Series(t, x));
         }
-        ObservationSkip skip = ObservationSkip.fit(null, train, 1, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
-        assertArrayEquals(new double[] {1, 0, 0}, skip.oneStepCoefficients(0, 5), 1e-12);
+        SkippedForecaster skip = SkippedForecaster.fitAround(null, train, 1, ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
+        assertArrayEquals(new double[] {1, 0, 0}, skip.skip().coefficients(0, 5), 1e-12);
     }
 
     @Test
     void theCalibratedSpreadCoversAboutNinetyPercentOnStaysLikeTheTrainingOnes() {
-        ObservationSkip decay = ObservationSkip.fit(null, meanRevertingStays(400, 7), 1,
+        SkippedForecaster decay = SkippedForecaster.fitAround(null, meanRevertingStays(400, 7), 1,
                 ForecastMse.EXTRAPOLATION_CUTOFF_MILLIS);
         IntervalCalibration.Result calibration = IntervalCalibration.oneStepAhead(decay, meanRevertingStays(300, 8));
         assertEquals(0.90, calibration.coverage90(), 0.03, calibration.toString());
         assertTrue(calibration.pitDeviation() < 0.05, calibration.toString());
-    }
-
-    @Test
-    void ageBinsFollowTheirEdges() {
-        assertEquals(ObservationSkip.NEVER, ObservationSkip.binOf(-1));
-        assertEquals(0, ObservationSkip.binOf(0));
-        assertEquals(0, ObservationSkip.binOf((long) (1.5 * HOUR)));
-        assertEquals(1, ObservationSkip.binOf((long) (1.5 * HOUR) + 1));
-        assertEquals(4, ObservationSkip.binOf(24 * HOUR));
-        assertEquals(5, ObservationSkip.binOf(24 * HOUR + 1));
     }
 }
