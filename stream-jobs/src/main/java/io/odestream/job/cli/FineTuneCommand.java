@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,8 +25,14 @@ import picocli.CommandLine.Option;
         description = "Run the fine-tuning job: learn from the observations topic, publish better signed versions "
                 + "to the model registry (promoted at once with --mode auto).")
 public final class FineTuneCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    ClusterSubmission submission;
 
     @Option(names = "--model", required = true, paramLabel = "MODEL_ID", description = "The model lineage to fine-tune.")
     String modelId;
@@ -76,10 +84,10 @@ public final class FineTuneCommand implements Callable<Integer> {
         var deployment = RegistryDeployment.factory(kafka.bootstrapServers(), kafka.securityConfig(), kafka.topic(OdeTopic.MODELS),
                 kafka.topic(OdeTopic.MODEL_SERVING), signingKey.toAbsolutePath().getParent().toString(),
                 name.substring(0, name.length() - ".key".length()), keys.directory().toAbsolutePath().toString(), modelId, mode);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = submission.environment(new Configuration());
         FineTuneJob.build(env, new FineTuneJob.Config(kafka.settings(), groupId, settings, deployment,
                 Duration.ofSeconds(30)));
-        env.execute("odestream fine-tune job (" + modelId + ")");
+        submission.execute(env, "odestream fine-tune job (" + modelId + ")", spec.commandLine().getOut());
         return 0;
     }
 }
