@@ -67,7 +67,7 @@ final class FlinkClusterConfig {
                 "taskmanager.numberOfTaskSlots: " + spec.slotsPerTaskManager(),
                 "parallelism.default: " + Math.min(2, spec.taskManagers() * spec.slotsPerTaskManager()),
                 // a job's subtasks over all TaskManagers, so that losing one leaves free slots on the others
-                "cluster.evenly-spread-out-slots: true",
+                "taskmanager.load-balance.mode: slots",
                 "restart-strategy.type: fixed-delay",
                 "restart-strategy.fixed-delay.attempts: 30",
                 "restart-strategy.fixed-delay.delay: 1 s",

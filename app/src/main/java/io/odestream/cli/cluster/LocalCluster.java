@@ -78,7 +78,7 @@ public final class LocalCluster {
                     "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "-D",
                     "taskmanager.resource-id=" + ClusterSpec.taskManager(i));
         }
-        ClusterOverview overview = awaitTaskManagers(rest, spec.taskManagers());
+        ClusterOverview overview = awaitTaskManagers(rest, spec.taskManagers(), spec.taskManagers() * spec.slotsPerTaskManager());
         out.println("Flink cluster at http://" + rest + ": " + overview);
         out.println("submit with: odestream run --cluster " + rest + " ...");
         out.flush();
@@ -116,11 +116,12 @@ public final class LocalCluster {
                 + dir.output(BROKER));
     }
 
-    private ClusterOverview awaitTaskManagers(String rest, int taskManagers) throws InterruptedException {
+    /** Until every TaskManager has registered and reported its slots (registering comes first). */
+    private ClusterOverview awaitTaskManagers(String rest, int taskManagers, int slots) throws InterruptedException {
         long deadline = System.currentTimeMillis() + START_TIMEOUT_MILLIS;
         while (System.currentTimeMillis() < deadline) {
             Optional<ClusterOverview> overview = ClusterOverview.of(rest);
-            if (overview.isPresent() && overview.get().taskManagers() >= taskManagers) {
+            if (overview.isPresent() && overview.get().taskManagers() >= taskManagers && overview.get().slotsTotal() >= slots) {
                 return overview.get();
             }
             for (String p : processes()) {

@@ -25,7 +25,9 @@ import io.odestream.schema.Forecast;
 import io.odestream.schema.ForecastRequest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -69,6 +71,17 @@ class ClusterFailoverIT {
             run(clusterDir, rest);
         } finally {
             cluster.stop();
+            keepLogs(clusterDir);
+        }
+    }
+
+    /** The cluster's logs in target/cluster-logs, for the reader of a failed run. */
+    private static void keepLogs(ClusterDirectory clusterDir) throws java.io.IOException {
+        Path kept = Files.createDirectories(Path.of("target", "cluster-logs"));
+        try (var logs = Files.list(clusterDir.log(LocalCluster.JOB_MANAGER).getParent())) {
+            for (Path log : logs.toList()) {
+                Files.copy(log, kept.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 
