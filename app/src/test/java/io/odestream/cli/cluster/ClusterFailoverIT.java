@@ -1,7 +1,6 @@
 package io.odestream.cli.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +10,7 @@ import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoSetup;
 import io.odestream.demo.DemoStream;
 import io.odestream.job.forecast.DemoTraffic;
+import io.odestream.job.forecast.ExactlyOnceVerdict;
 import io.odestream.job.forecast.OfflineReplay;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
@@ -19,7 +19,6 @@ import io.odestream.kafka.TopicFollower;
 import io.odestream.kafka.TopicSetup;
 import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.testing.TestRegistry;
-import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.Forecast;
 import io.odestream.schema.ForecastRequest;
@@ -128,7 +127,7 @@ class ClusterFailoverIT {
             feeder.join();
             DemoTraffic.endOfStream(stream, 2).forEach(o -> publisher.sendNow(OdeTopic.OBSERVATIONS, o));
             await(() -> forecasts.size() >= requests.size(), "every request answered");
-            quiet(alerts, forecasts);
+            ExactlyOnceVerdict.quiet(alerts, forecasts);
             Map<String, Integer> afterwards = busySlots(rest);
             System.out.printf("cluster: %s SIGKILLed with %d of %d forecasts committed; first forecast after the kill "
                     + "%.1f s later; then %d forecasts, %d alerts; busy slots per TaskManager afterwards %s%n", KILLED,
@@ -139,23 +138,12 @@ class ClusterFailoverIT {
         }
         assertTrue(problems.isEmpty(), "topic followers: " + problems);
 
-        Map<String, Forecast> byRequest = new HashMap<>();
-        for (Forecast f : forecasts) {
-            assertEquals(null, byRequest.put(f.getRequestId(), f), "answered twice: " + f.getRequestId());
-            assertEquals(null, f.getError(), "the series kept its state through the kill: " + f.getRequestId());
-            assertEquals(DemoModel.VERSION, f.getModelVersion(), "the served model came back with the state");
-        }
-        assertEquals(requests.stream().map(ForecastRequest::getRequestId).sorted().toList(),
-                byRequest.keySet().stream().sorted().toList(), "every request answered once");
-
+        ExactlyOnceVerdict.everyRequestAnsweredOnce(requests, forecasts, DemoModel.VERSION);
         AlertPolicy d = AlertPolicy.defaults(); // what `run` builds with its default --alert-floor 8.0
         AlertPolicy policy = new AlertPolicy(d.window(), d.minHistory(), d.alpha(), d.defaultThreshold(), d.clearAlpha(),
                 d.cooldownMillis(), 8.0);
-        List<String> expected = OfflineReplay.alerts(stream.observations(), DemoModel.bundled(), policy, 16);
-        assertFalse(expected.isEmpty(), "the stream must raise alerts, or exactly-once of alerts proves nothing");
-        assertTrue(alerts.stream().allMatch(al -> al.getKind() == AlertKind.ANOMALY), "no model errors: " + alerts);
-        assertEquals(expected, alerts.stream().map(al -> al.getSeriesId() + "@" + al.getEventTime().toEpochMilli())
-                .sorted().toList(), "the alerts of an uninterrupted replay, each once");
+        ExactlyOnceVerdict.alertsOfTheReplay(OfflineReplay.alerts(stream.observations(), DemoModel.bundled(), policy, 16),
+                alerts);
     }
 
     /** {@code odestream run --cluster}, as a user types it; returns the job id it prints. */
@@ -191,22 +179,6 @@ class ClusterFailoverIT {
     }
 
     private void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (!condition.getAsBoolean()) {
-            assertTrue(problems.isEmpty(), "topic followers: " + problems);
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    /** Until neither topic received anything for 3 s (several checkpoint intervals). */
-    private static void quiet(ConcurrentLinkedQueue<?> a, ConcurrentLinkedQueue<?> b) throws InterruptedException {
-        int last = -1;
-        while (a.size() + b.size() != last) {
-            last = a.size() + b.size();
-            Thread.sleep(3_000);
-        }
+        ExactlyOnceVerdict.await(problems, condition, what);
     }
 }
