@@ -27,6 +27,7 @@ import picocli.CommandLine.HelpCommand;
             SpiralCommand.class,
             TrainCommand.class,
             BrokerCommand.class,
+            ClusterCommand.class,
             TopicsCommand.class,
             ProduceCommand.class,
             TailCommand.class,

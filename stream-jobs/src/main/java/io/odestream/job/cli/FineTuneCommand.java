@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,8 +29,14 @@ import picocli.CommandLine.Option;
                 + FineTuneSettings.MIN_HELD_OUT_WINDOWS + " held-out windows (" + FineTuneSettings.HELD_OUT_PERCENT
                 + " %% of the windows are held out)."})
 public final class FineTuneCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Mixin
     KafkaOptions kafka;
+
+    @Mixin
+    ClusterSubmission submission;
 
     @Option(names = "--model", required = true, paramLabel = "MODEL_ID", description = "The model lineage to fine-tune.")
     String modelId;
@@ -85,10 +93,10 @@ public final class FineTuneCommand implements Callable<Integer> {
         var deployment = RegistryDeployment.factory(kafka.bootstrapServers(), kafka.securityConfig(), kafka.topic(OdeTopic.MODELS),
                 kafka.topic(OdeTopic.MODEL_SERVING), signingKey.toAbsolutePath().getParent().toString(),
                 name.substring(0, name.length() - ".key".length()), keys.directory().toAbsolutePath().toString(), modelId, mode);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        StreamExecutionEnvironment env = submission.environment(new Configuration());
         FineTuneJob.build(env, new FineTuneJob.Config(kafka.settings(), groupId, settings, deployment,
                 Duration.ofSeconds(30)));
-        env.execute("odestream fine-tune job (" + modelId + ")");
+        submission.execute(env, "odestream fine-tune job (" + modelId + ")", spec.commandLine().getOut());
         return 0;
     }
 }

@@ -53,6 +53,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     TrustedKeysOption keys;
 
+    @Mixin
+    ClusterSubmission submission;
+
     @Option(names = "--model-source", defaultValue = "REGISTRY", paramLabel = "REGISTRY|TOPIC",
             description = "REGISTRY (default): serve the version the registry's serving pointer names, so publishing "
                     + "does not deploy and `odestream models promote/rollback` do. TOPIC: every artifact on the models "
@@ -240,7 +243,7 @@ public final class RunCommand implements Callable<Integer> {
                     : "; to resume after a crash or a stop: run --restore latest --checkpoint-dir " + checkpointDir));
         }
         spec.commandLine().getOut().flush();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        StreamExecutionEnvironment env = submission.environment(flink);
         if (parallelism != null) {
             env.setParallelism(parallelism);
         }
@@ -264,7 +267,7 @@ public final class RunCommand implements Callable<Integer> {
             access.verify(needs);
         }
         ForecastJob.build(env, config);
-        env.execute(jobName(modelId));
+        submission.execute(env, jobName(modelId), spec.commandLine().getOut());
         return 0;
     }
 

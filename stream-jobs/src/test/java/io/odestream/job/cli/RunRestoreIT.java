@@ -1,7 +1,6 @@
 package io.odestream.job.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.alert.AlertPolicy;
@@ -9,6 +8,7 @@ import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoSetup;
 import io.odestream.demo.DemoStream;
 import io.odestream.job.forecast.DemoTraffic;
+import io.odestream.job.forecast.ExactlyOnceVerdict;
 import io.odestream.job.forecast.OfflineReplay;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
@@ -17,15 +17,12 @@ import io.odestream.kafka.TopicFollower;
 import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
 import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.testing.TestRegistry;
-import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.Forecast;
 import io.odestream.schema.ForecastRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
@@ -107,7 +104,7 @@ class RunRestoreIT {
                 double recoverySeconds = (System.nanoTime() - resumedAt) / 1e9;
                 DemoTraffic.endOfStream(stream, 2).forEach(o -> publisher.sendNow(OdeTopic.OBSERVATIONS, o));
                 await(resumed, () -> forecasts.size() >= requests.size(), "every request answered");
-                quiet(alerts, forecasts);
+                ExactlyOnceVerdict.quiet(alerts, forecasts);
                 System.out.printf("restore: killed with %d of %d forecasts committed; resumed from %s; restore announced after %.1f s, first new "
                         + "output %.1f s after `run --restore latest` started; %d forecasts, %d alerts%n",
                         beforeKill, requests.size(), latest.getParent().getFileName() + "/" + latest.getFileName(),
@@ -116,23 +113,12 @@ class RunRestoreIT {
         }
         assertTrue(problems.isEmpty(), "topic followers: " + problems);
 
-        Map<String, Forecast> byRequest = new HashMap<>();
-        for (Forecast f : forecasts) {
-            assertEquals(null, byRequest.put(f.getRequestId(), f), "answered twice: " + f.getRequestId());
-            assertEquals(null, f.getError(), "the series kept its state through the crash: " + f.getRequestId());
-            assertEquals(DemoModel.VERSION, f.getModelVersion(), "the served model came back with the state");
-        }
-        assertEquals(requests.stream().map(ForecastRequest::getRequestId).sorted().toList(),
-                byRequest.keySet().stream().sorted().toList(), "every request answered once");
-
+        ExactlyOnceVerdict.everyRequestAnsweredOnce(requests, forecasts, DemoModel.VERSION);
         AlertPolicy d = AlertPolicy.defaults(); // what `run` builds with its default --alert-floor 8.0
         AlertPolicy policy = new AlertPolicy(d.window(), d.minHistory(), d.alpha(), d.defaultThreshold(), d.clearAlpha(),
                 d.cooldownMillis(), 8.0);
-        List<String> expected = OfflineReplay.alerts(stream.observations(), DemoModel.bundled(), policy, 16);
-        assertFalse(expected.isEmpty(), "the stream must raise alerts, or exactly-once of alerts proves nothing");
-        assertTrue(alerts.stream().allMatch(al -> al.getKind() == AlertKind.ANOMALY), "no model errors: " + alerts);
-        assertEquals(expected, alerts.stream().map(al -> al.getSeriesId() + "@" + al.getEventTime().toEpochMilli())
-                .sorted().toList(), "the alerts of an uninterrupted replay, each once");
+        ExactlyOnceVerdict.alertsOfTheReplay(OfflineReplay.alerts(stream.observations(), DemoModel.bundled(), policy, 16),
+                alerts);
     }
 
     private void await(JobProcess job, BooleanSupplier condition, String what) throws InterruptedException {
@@ -146,15 +132,6 @@ class RunRestoreIT {
                 throw new AssertionError("timed out waiting for " + what + "; the job's output:\n" + job.output());
             }
             Thread.sleep(100);
-        }
-    }
-
-    /** Until neither topic received anything for 3 s (several checkpoint intervals). */
-    private static void quiet(ConcurrentLinkedQueue<?> a, ConcurrentLinkedQueue<?> b) throws InterruptedException {
-        int last = -1;
-        while (a.size() + b.size() != last) {
-            last = a.size() + b.size();
-            Thread.sleep(3_000);
         }
     }
 }

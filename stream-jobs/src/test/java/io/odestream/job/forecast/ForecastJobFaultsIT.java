@@ -1,7 +1,6 @@
 package io.odestream.job.forecast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.demo.DemoModel;
@@ -15,7 +14,6 @@ import io.odestream.kafka.RecordPublisher;
 import io.odestream.kafka.TopicFollower;
 import io.odestream.kafka.TopicSetup;
 import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
-import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.Forecast;
 import io.odestream.schema.ForecastRequest;
@@ -24,9 +22,7 @@ import io.odestream.schema.Observation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -103,7 +99,7 @@ class ForecastJobFaultsIT {
             double seconds = (System.nanoTime() - started) / 1e9;
             DemoTraffic.endOfStream(stream, 2).forEach(o -> publisher.sendNow(OdeTopic.OBSERVATIONS, o));
             await(() -> forecasts.size() >= requests.size(), "every request answered");
-            quiet(forecasts, alerts);
+            ExactlyOnceVerdict.quiet(forecasts, alerts);
             System.out.printf("faults (a): %d events sent over %.1f s, %d task failures injected; %d forecasts, "
                     + "%d alerts%n", stream.size(), seconds, INJECTED.get(), forecasts.size(), alerts.size());
         } finally {
@@ -163,7 +159,7 @@ class ForecastJobFaultsIT {
                 feeder.join();
                 DemoTraffic.endOfStream(stream, 2).forEach(o -> publisher.sendNow(OdeTopic.OBSERVATIONS, o));
                 await(() -> forecasts.size() >= requests.size(), "every request answered");
-                quiet(forecasts, alerts);
+                ExactlyOnceVerdict.quiet(forecasts, alerts);
                 System.out.printf("faults (b): broker stopped in %.1f s, down 2 s, up again in %.1f s; first new output "
                         + "%.1f s after its restart; %d forecasts, %d alerts%n", stopSeconds, startSeconds,
                         firstOutputSeconds, forecasts.size(), alerts.size());
@@ -180,40 +176,13 @@ class ForecastJobFaultsIT {
     private void assertExactlyOnce(DemoStream stream, List<ForecastRequest> requests, Collection<Forecast> forecasts,
                                    Collection<AnomalyAlert> alerts) {
         assertTrue(problems.isEmpty(), "topic followers: " + problems);
-        Map<String, Forecast> byRequest = new HashMap<>();
-        for (Forecast f : forecasts) {
-            assertEquals(null, byRequest.put(f.getRequestId(), f), "answered twice: " + f.getRequestId());
-            assertEquals(null, f.getError(), f.getRequestId());
-            assertEquals(MODEL.getVersion(), f.getModelVersion());
-        }
-        assertEquals(requests.stream().map(ForecastRequest::getRequestId).sorted().toList(),
-                byRequest.keySet().stream().sorted().toList(), "every request answered once");
-        List<String> expected = OfflineReplay.alerts(stream.observations(), MODEL, DemoSetup.alertPolicy(),
-                updater().scoreSamples());
-        assertFalse(expected.isEmpty(), "the stream must raise alerts, or exactly-once of alerts proves nothing");
-        assertTrue(alerts.stream().allMatch(a -> a.getKind() == AlertKind.ANOMALY), "no model errors: " + alerts);
-        assertEquals(expected, alerts.stream().map(a -> a.getSeriesId() + "@" + a.getEventTime().toEpochMilli())
-                .sorted().toList(), "the offline replay's alerts, each once");
+        ExactlyOnceVerdict.everyRequestAnsweredOnce(requests, forecasts, MODEL.getVersion());
+        ExactlyOnceVerdict.alertsOfTheReplay(OfflineReplay.alerts(stream.observations(), MODEL, DemoSetup.alertPolicy(),
+                updater().scoreSamples()), alerts);
     }
 
     private void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (!condition.getAsBoolean()) {
-            assertTrue(problems.isEmpty(), "topic followers: " + problems);
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    /** Until neither topic received anything for 3 s (several checkpoint intervals). */
-    private static void quiet(Collection<?> a, Collection<?> b) throws InterruptedException {
-        int last = -1;
-        while (a.size() + b.size() != last) {
-            last = a.size() + b.size();
-            Thread.sleep(3_000);
-        }
+        ExactlyOnceVerdict.await(problems, condition, what);
     }
 
     /**
