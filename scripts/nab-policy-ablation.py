@@ -198,6 +198,26 @@ def value_p(k):
     return np.minimum(1, 2 * np.minimum(tail_p(v), tail_p(-v)))
 
 
+def value_p2(v):
+    """The observed value's two-sided tail p among its own previous values (AlertPolicy's value level)."""
+    return np.minimum(1, 2 * np.minimum(tail_p(v), tail_p(-v)))
+
+
+def seasonal_residual(k, period):
+    """The value minus the series' value one period earlier (the newest row at or before t - period); NaN
+    for the first period."""
+    t, v = S[k]['t'], S[k]['value']
+    j = np.searchsorted(t, t - period, side='right') - 1
+    ok = (j >= 0) & (t - t[np.maximum(j, 0)] < 1.5 * period)
+    return np.where(ok, v - v[np.maximum(j, 0)], np.nan)
+
+
+def shipped(k, *extra):
+    """The product's policy: point + 30-score mean, and every extra p, by Bonferroni over all of them."""
+    ps = [POINT[k], tail_p(rolling_mean(-np.log(np.maximum(POINT[k], 1e-300)), 30))] + list(extra)
+    return np.minimum(1, len(ps) * np.min(ps, axis=0))
+
+
 ESC = np.log(1000)
 VARIANTS = [
     ('the Java detector before this change (its anomaly_score column)', lambda k: S[k]['java']),
@@ -218,6 +238,18 @@ VARIANTS = [
      lambda k: incidents(multi(k, (30,)), S[k]['t'], escalation=ESC)),
     ('replay: multi-scale 30 + value level p (not shipped)',
      lambda k: incidents(np.minimum(1, 1.5 * np.minimum(multi(k, (30,)), value_p(k))), S[k]['t'])),
+    ('replay: multi-scale 30 + value level p (3 tests) + escalation',
+     lambda k: incidents(shipped(k, value_p2(S[k]['value'])), S[k]['t'], escalation=ESC)),
+    ('replay: multi-scale 30 + value level p (3 tests), no escalation',
+     lambda k: incidents(shipped(k, value_p2(S[k]['value'])), S[k]['t'])),
+    ('replay: multi-scale 30 + value level + daily residual level p (4 tests) + escalation',
+     lambda k: incidents(shipped(k, value_p2(S[k]['value']), value_p2(seasonal_residual(k, 86400))), S[k]['t'],
+                         escalation=ESC)),
+    ('replay: multi-scale 30 + value level + weekly residual level p (4 tests) + escalation',
+     lambda k: incidents(shipped(k, value_p2(S[k]['value']), value_p2(seasonal_residual(k, 7 * 86400))),
+                         S[k]['t'], escalation=ESC)),
+    ('replay: multi-scale 30 + daily residual level p instead of value level (3 tests) + escalation',
+     lambda k: incidents(shipped(k, value_p2(seasonal_residual(k, 86400))), S[k]['t'], escalation=ESC)),
 ]
 if len(sys.argv) > 3:
     VARIANTS = [v for v in VARIANTS if any(w in v[0] for w in sys.argv[3:])]
