@@ -212,6 +212,23 @@ def seasonal_residual(k, period):
     return np.where(ok, v - v[np.maximum(j, 0)], np.nan)
 
 
+def seasonal(x, t, period, buckets, w=100, k=10, min_history=30):
+    """Each row's tail p among the previous w rows of the same phase of the period (bucket of the time of
+    day, say): a daily peak is judged against the same hour's history, not the whole day's."""
+    b = ((t % period) / period * buckets).astype(int)
+    p = np.ones(len(x))
+    for j in range(buckets):
+        idx = np.nonzero(b == j)[0]
+        if len(idx):
+            p[idx] = tail_p(x[idx], w=w, k=k, min_history=min_history)
+    return p
+
+
+def seasonal_value_p(k, period, buckets):
+    t, v = S[k]['t'], S[k]['value']
+    return np.minimum(1, 2 * np.minimum(seasonal(v, t, period, buckets), seasonal(-v, t, period, buckets)))
+
+
 def shipped(k, *extra):
     """The product's policy: point + 30-score mean, and every extra p, by Bonferroni over all of them."""
     ps = [POINT[k], tail_p(rolling_mean(-np.log(np.maximum(POINT[k], 1e-300)), 30))] + list(extra)
@@ -247,6 +264,17 @@ VARIANTS = [
                          escalation=ESC)),
     ('replay: multi-scale 30 + value level + weekly residual level p (4 tests) + escalation',
      lambda k: incidents(shipped(k, value_p2(S[k]['value']), value_p2(seasonal_residual(k, 7 * 86400))),
+                         S[k]['t'], escalation=ESC)),
+    ('replay: multi-scale 30 + value level + hour-of-day value level p (4 tests) + escalation',
+     lambda k: incidents(shipped(k, value_p2(S[k]['value']), seasonal_value_p(k, 86400, 24)), S[k]['t'],
+                         escalation=ESC)),
+    ('replay: multi-scale 30 + hour-of-day value level p instead of value level (3 tests) + escalation',
+     lambda k: incidents(shipped(k, seasonal_value_p(k, 86400, 24)), S[k]['t'], escalation=ESC)),
+    ('replay: multi-scale 30 + value level + hour-of-week value level p (4 tests) + escalation',
+     lambda k: incidents(shipped(k, value_p2(S[k]['value']), seasonal_value_p(k, 7 * 86400, 168)), S[k]['t'],
+                         escalation=ESC)),
+    ('replay: multi-scale 30 + value level + hour-of-day score p (4 tests) + escalation',
+     lambda k: incidents(shipped(k, value_p2(S[k]['value']), seasonal(S[k]['raw'], S[k]['t'], 86400, 24)),
                          S[k]['t'], escalation=ESC)),
     ('replay: multi-scale 30 + daily residual level p instead of value level (3 tests) + escalation',
      lambda k: incidents(shipped(k, value_p2(seasonal_residual(k, 86400))), S[k]['t'], escalation=ESC)),
