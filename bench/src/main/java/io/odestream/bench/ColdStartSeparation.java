@@ -2,17 +2,13 @@ package io.odestream.bench;
 
 import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoSetup;
-import io.odestream.job.SampleSeed;
-import io.odestream.latent.InMemorySeries;
 import io.odestream.latent.LatentFilter;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.schema.Observation;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Cold start without Flink or Kafka (issue 17, goal 2): {@link PipelineBenchmark}'s stream of short new
@@ -43,8 +39,7 @@ public final class ColdStartSeparation {
                 Duration.ofSeconds(1), rate, seed);
         MonitorSettings settings = DemoSetup.monitorSettings();
         LatentFilter filter = LatentFilter.init(DemoModel.bundled());
-        SeriesMonitor monitor = new SeriesMonitor(settings);
-        Map<String, InMemorySeries> series = new HashMap<>();
+        OfflineStep job = new OfflineStep(filter, new SeriesMonitor(settings));
         double[] jumpZ = new double[stream.size()];
         double[] otherZ = new double[stream.size()];
         int jumps = 0;
@@ -52,23 +47,12 @@ public final class ColdStartSeparation {
         int alertsAtJumps = 0;
         int otherAlerts = 0;
         for (Observation o : stream.observations()) {
-            long t = o.getEventTime().toEpochMilli();
-            int c = o.getValues().size();
-            boolean[] observed = new boolean[c];
-            double[] x = new double[c];
-            for (int j = 0; j < c; j++) {
-                Double v = o.getValues().get(j);
-                observed[j] = v != null && Double.isFinite(v);
-                x[j] = observed[j] ? v : 0;
-            }
-            InMemorySeries s = series.computeIfAbsent(o.getSeriesId(),
-                    k -> new InMemorySeries(settings.alertPolicy().newTrack()));
-            SeriesMonitor.Verdict v = monitor.step(s, filter, t, x, observed, SampleSeed.of(o.getSeriesId(), t));
+            SeriesMonitor.Verdict v = job.step(o);
             if (v.score() == null) {
                 continue;
             }
             double z = maxAbs(v.score().zScores());
-            if (stream.anomalies().contains(BenchStream.key(o.getSeriesId(), t))) {
+            if (stream.anomalies().contains(BenchStream.key(o.getSeriesId(), o.getEventTime().toEpochMilli()))) {
                 jumpZ[jumps++] = z;
                 alertsAtJumps += v.raisesAlert() ? 1 : 0;
             } else {
