@@ -41,7 +41,8 @@ import java.util.Arrays;
  * same way against its own recent values (the multi-scale likelihood of HTM's "anomaly likelihood",
  * Ahmad et al. 2017, put on the same conformal footing as the point score). The two tail
  * probabilities are combined by Bonferroni, {@code p = min(1, 2·min(p_point, p_mean))}, so alpha
- * stays a bound on the false-alarm rate per score.
+ * stays a bound on the false-alarm rate per score. Until the series is calibrated ({@code minHistory}
+ * scores) a score adds no surprisal to the mean.
  *
  * <p><b>Warm-up on z.</b> A raw negative log density is in the data's units (a series measured in
  * thousands has scores many nats higher than one measured in units), so no one default threshold fits
@@ -277,7 +278,10 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         double p;
         double surprise;
         double mean = 0;
-        double surprisal = -Math.log(pointP);
+        // before minHistory scores the point p is a coarse multiple of 1/(n+1) that decides nothing: it enters
+        // the short-window mean as no surprise, or the warm-up's noise would sit in the means' calibration sample
+        // for the next window of scores and make later stretches look ordinary
+        double surprisal = calibrated ? -Math.log(pointP) : 0.0;
         if (combined) {
             int tests = 1;
             double minP = pointP;
