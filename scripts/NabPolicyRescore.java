@@ -21,13 +21,17 @@ import java.util.stream.Stream;
  * failure, which this replay cannot see.
  *
  * <p>usage, from the repository root after the jar is built:
- * {@code java --add-modules jdk.incubator.vector -cp app/target/odestream.jar scripts/NabPolicyRescore.java IN OUT}
+ * {@code java --add-modules jdk.incubator.vector -cp app/target/odestream.jar scripts/NabPolicyRescore.java IN OUT
+ * [--no-value-level]} (the last: the same policy without its value-level test, for the ablation)
  */
 public class NabPolicyRescore {
     public static void main(String[] args) throws Exception {
         Path in = Path.of(args[0]);
         Path out = Path.of(args[1]);
         AlertPolicy policy = DetectorSettings.nabPolicy();
+        if (args.length > 2 && "--no-value-level".equals(args[2])) {
+            policy = policy.withValueLevel(false);
+        }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(in)) {
             files = walk.filter(p -> p.getFileName().toString().startsWith("odestream_")).toList();
