@@ -41,7 +41,8 @@ import java.util.Arrays;
  * same way against its own recent values (the multi-scale likelihood of HTM's "anomaly likelihood",
  * Ahmad et al. 2017, put on the same conformal footing as the point score). The two tail
  * probabilities are combined by Bonferroni, {@code p = min(1, 2·min(p_point, p_mean))}, so alpha
- * stays a bound on the false-alarm rate per score.
+ * stays a bound on the false-alarm rate per score. Until the series is calibrated ({@code minHistory}
+ * scores) a score adds no surprisal to the mean.
  *
  * <p><b>Warm-up on z.</b> A raw negative log density is in the data's units (a series measured in
  * thousands has scores many nats higher than one measured in units), so no one default threshold fits
@@ -56,8 +57,17 @@ import java.util.Arrays;
  * stays one incident (its cool-down starts afresh). So a false alarm during warm-up, or a small
  * incident, cannot silence a series' later, larger jump.
  *
- * <p>Cost per score: one pass over the ring (O(window)), no allocation besides the returned
- * decision; the raw threshold (a quantile) is computed only when an alert is raised.
+ * <p><b>Value level</b> ({@code valueLevel}). When the caller gives the observed values, a third
+ * test asks how extreme the value itself is among the channel's own recent values, in either
+ * direction ({@link ValueLevel}): a value outside everything the series did recently is news even
+ * when the filter has already followed it and the density no longer finds it surprising. Once
+ * calibrated, the tests' tail probabilities are combined by Bonferroni over however many there are,
+ * {@code p = min(1, m·min(p_point, p_mean, p_value))}, so alpha stays a bound on the false-alarm
+ * rate per score. The floor still applies to the raw score.
+ *
+ * <p>Cost per score: one pass over the ring (O(window); with the value level, one per channel), no
+ * allocation besides the returned decision; the raw threshold (a quantile) is computed only when an
+ * alert is raised.
  *
  * @param window           how many recent scores of the series calibrate the next one (ring length)
  * @param minHistory       scores needed before the calibrated rule replaces the default threshold
@@ -72,10 +82,25 @@ import java.util.Arrays;
  *                         well stays quiet. −∞ = calibration only.
  * @param tailSize         k of the exponential tail above the k-th largest recent score; 0 = empirical p only.
  *                         At most minHistory / 2, so the tail is fitted on the top half at most.
+ * @param shortWindow      multi-scale: how many recent surprisals the short-window mean averages; 1 = off
+ * @param escalationNats   how much more surprising (nats) than its peak a score inside an open incident must be
+ *                         to raise again; +∞ = never
+ * @param warmUpZ          during warm-up, the |z| at which a score triggers; NaN = the raw default threshold
+ * @param valueLevel       whether the observed value's own two-sided tail probability among the channel's
+ *                         recent values is a test too (needs the values: {@link #observe(AlertTrack, long,
+ *                         double, double, double[], boolean[])})
  */
 public record AlertPolicy(int window, int minHistory, double alpha, double defaultThreshold, double clearAlpha,
                           long cooldownMillis, double floor, int tailSize, int shortWindow, double escalationNats,
-                          double warmUpZ) implements java.io.Serializable {
+                          double warmUpZ, boolean valueLevel) implements java.io.Serializable {
+
+    /** No value-level test. */
+    public AlertPolicy(int window, int minHistory, double alpha, double defaultThreshold, double clearAlpha,
+                       long cooldownMillis, double floor, int tailSize, int shortWindow, double escalationNats,
+                       double warmUpZ) {
+        this(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, floor, tailSize, shortWindow,
+                escalationNats, warmUpZ, false);
+    }
 
     /** Point scores only, no escalation, the raw warm-up rule. */
     public AlertPolicy(int window, int minHistory, double alpha, double defaultThreshold, double clearAlpha,
@@ -147,30 +172,37 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
     /** This policy with the multi-scale rule over {@code scores} recent scores (1 = off). */
     public AlertPolicy withShortWindow(int scores) {
         return new AlertPolicy(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, floor, tailSize,
-                scores, escalationNats, warmUpZ);
+                scores, escalationNats, warmUpZ, valueLevel);
     }
 
     /** This policy with escalation inside incidents at {@code nats} more surprise (+∞ = off). */
     public AlertPolicy withEscalationNats(double nats) {
         return new AlertPolicy(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, floor, tailSize,
-                shortWindow, nats, warmUpZ);
+                shortWindow, nats, warmUpZ, valueLevel);
     }
 
     /** This policy with the scale-free warm-up rule at {@code z} (NaN = the raw threshold). */
     public AlertPolicy withWarmUpZ(double z) {
         return new AlertPolicy(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, floor, tailSize,
-                shortWindow, escalationNats, z);
+                shortWindow, escalationNats, z, valueLevel);
     }
 
     /** This policy with another floor. */
     public AlertPolicy withFloor(double rawFloor) {
         return new AlertPolicy(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, rawFloor,
-                tailSize, shortWindow, escalationNats, warmUpZ);
+                tailSize, shortWindow, escalationNats, warmUpZ, valueLevel);
+    }
+
+    /** This policy with the value-level test on or off. */
+    public AlertPolicy withValueLevel(boolean on) {
+        return new AlertPolicy(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, floor, tailSize,
+                shortWindow, escalationNats, warmUpZ, on);
     }
 
     private boolean multiScale() {
         return shortWindow > 1;
     }
+
 
     /**
      * The product's defaults: a 1024-score window (8 KiB per series), calibrated after 256 scores,
@@ -212,6 +244,16 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
      * its channels for the scale-free warm-up rule ({@link #warmUpZ}); NaN when there is none.
      */
     public AlertDecision observe(AlertTrack track, long timeMillis, double score, double maxAbsZ) {
+        return observe(track, timeMillis, score, maxAbsZ, null, null);
+    }
+
+    /**
+     * As {@link #observe(AlertTrack, long, double, double)}, with the observed values (in the model's
+     * channel order; {@code mask} says which were observed, null = all) for the value-level test; they
+     * are only read. Without the value-level test they are ignored.
+     */
+    public AlertDecision observe(AlertTrack track, long timeMillis, double score, double maxAbsZ, double[] values,
+                                 boolean[] mask) {
         if (Double.isNaN(score)) {
             return new AlertDecision(false, track.open, Double.NaN, Double.NaN);
         }
@@ -219,6 +261,12 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         if (multiScale()) {
             track.fitMultiScale(shortWindow);
         }
+        boolean withValues = valueLevel && values != null;
+        if (withValues) {
+            track.fitValues(values.length);
+        }
+        // several tests' tail probabilities combined; else the point rule's counts decide alone
+        boolean combined = multiScale() || withValues;
         int n = track.size;
         int atLeast = countAtLeast(track.recent, n, score);
         boolean calibrated = n >= minHistory;
@@ -230,13 +278,26 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         double p;
         double surprise;
         double mean = 0;
-        double surprisal = -Math.log(pointP);
-        if (multiScale()) {
-            mean = shortMean(track, surprisal);
-            int meansAtLeast = countAtLeast(track.recentMeans, n, mean);
-            double meanP = Math.min((1.0 + meansAtLeast) / (n + 1),
-                    calibrated ? tailProbability(track.recentMeans, n, mean, meansAtLeast) : 1.0);
-            p = Math.min(1.0, 2 * Math.min(pointP, meanP));
+        // before minHistory scores the point p is a coarse multiple of 1/(n+1) that decides nothing: it enters
+        // the short-window mean as no surprise, or the warm-up's noise would sit in the means' calibration sample
+        // for the next window of scores and make later stretches look ordinary
+        double surprisal = calibrated ? -Math.log(pointP) : 0.0;
+        if (combined) {
+            int tests = 1;
+            double minP = pointP;
+            if (multiScale()) {
+                mean = shortMean(track, surprisal);
+                int meansAtLeast = countAtLeast(track.recentMeans, n, mean);
+                double meanP = Math.min((1.0 + meansAtLeast) / (n + 1),
+                        calibrated ? tailProbability(track.recentMeans, n, mean, meansAtLeast) : 1.0);
+                tests++;
+                minP = Math.min(minP, meanP);
+            }
+            if (withValues) {
+                tests++;
+                minP = Math.min(minP, ValueLevel.tailProbability(track, values, mask, minHistory, tailSize));
+            }
+            p = Math.min(1.0, tests * minP);
         } else {
             p = pointP;
         }
@@ -248,7 +309,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
             triggers = score >= defaultThreshold;
             quiet = !triggers;
             surprise = score;
-        } else if (multiScale()) {
+        } else if (combined) {
             triggers = p <= alpha && score >= floor;
             quiet = p > clearAlpha || score < floor;
             surprise = -Math.log(p);
@@ -297,12 +358,15 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
             track.quietSinceMillis = AlertTrack.NOT_QUIET;
             track.incidentPeak = surprise;
         }
+        if (track.recentValues.length > 0) {
+            ValueLevel.record(track, withValues ? values : null, mask);
+        }
         if (multiScale()) {
             track.push(score, surprisal, mean);
         } else {
             track.push(score);
         }
-        double probability = multiScale() ? (n == 0 ? 0.0 : 1 - p) : anomalyProbability(atLeast, n, tailP);
+        double probability = combined ? (n == 0 ? 0.0 : 1 - p) : anomalyProbability(atLeast, n, tailP);
         return new AlertDecision(raise, track.open, probability, threshold);
     }
 
@@ -362,18 +426,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         }
         double[] sorted = Arrays.copyOf(ring, n);
         Arrays.sort(sorted);
-        double u = sorted[n - tailSize];
-        return (double) tailSize / (n + 1) * Math.exp(-(score - u) / tailScale(sorted, u));
-    }
-
-    /** β: the mean excess of the top k sorted scores over the k-th largest, u. */
-    private double tailScale(double[] sorted, double u) {
-        double excess = 0;
-        for (int i = sorted.length - tailSize; i < sorted.length; i++) {
-            excess += sorted[i] - u;
-        }
-        // a flat top (all k equal) has no scale: keep a relative epsilon so the tail stays a tail, not a wall
-        return Math.max(excess / tailSize, 1e-9 * Math.max(1.0, Math.abs(u)));
+        return ExponentialTail.upper(sorted, n, score, tailSize);
     }
 
     private static int countAtLeast(double[] recent, int n, double score) {
@@ -406,7 +459,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         double threshold = e >= 0 ? sorted[n - 1 - e] : Double.POSITIVE_INFINITY;
         if (tailSize > 0) {
             double u = sorted[n - tailSize];
-            double beta = tailScale(sorted, u);
+            double beta = ExponentialTail.upperScale(sorted, n, u, tailSize);
             double ratio = tailSize / ((n + 1) * alpha);
             threshold = Math.min(threshold, ratio > 1 ? u + beta * Math.log(ratio) : u);
         }

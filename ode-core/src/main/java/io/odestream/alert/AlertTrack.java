@@ -12,7 +12,8 @@ import java.util.Arrays;
  *
  * <p>Size: {@code 8 · window} bytes for the ring plus five scalars; with a multi-scale policy
  * ({@link AlertPolicy#shortWindow()} &gt; 1) another {@code 8 · window} for the ring of short-window
- * means and {@code 8 · shortWindow} for the recent surprisals.
+ * means and {@code 8 · shortWindow} for the recent surprisals; with the value-level test
+ * ({@link AlertPolicy#valueLevel()}) another {@code 8 · window} per channel for the recent values.
  */
 public final class AlertTrack {
     /** {@link #quietSinceMillis} when the series is not in a quiet stretch of an open incident. */
@@ -40,6 +41,12 @@ public final class AlertTrack {
     public double[] surprisals;
     /** Ring index the next surprisal is written to. */
     public int surprisalNext;
+    /**
+     * Value-level test: the observed values at each of the scores in {@link #recent}, one ring of the
+     * same length per channel, channel after channel (slot {@code c · recent.length + i}); NaN where the
+     * channel was not observed. Empty when the policy has no value-level test.
+     */
+    public double[] recentValues;
     /** The surprise (nats) of the score that opened or last escalated the open incident; 0 when none is open. */
     public double incidentPeak;
 
@@ -56,6 +63,7 @@ public final class AlertTrack {
         recent = new double[window];
         recentMeans = new double[0];
         surprisals = new double[0];
+        recentValues = new double[0];
         raisedAtMillis = Long.MIN_VALUE;
         quietSinceMillis = NOT_QUIET;
     }
@@ -77,6 +85,7 @@ public final class AlertTrack {
         c.recentMeans = recentMeans == null ? new double[0] : recentMeans.clone();
         c.surprisals = surprisals == null ? new double[0] : surprisals.clone();
         c.surprisalNext = surprisalNext;
+        c.recentValues = recentValues == null ? new double[0] : recentValues.clone();
         c.incidentPeak = incidentPeak;
         return c;
     }
@@ -118,6 +127,17 @@ public final class AlertTrack {
     }
 
     /**
+     * Sizes the value rings for {@code channels} channels beside the score ring; a track that had none
+     * (or another count) starts them empty (NaN: no value seen), so the test waits for its own history.
+     */
+    void fitValues(int channels) {
+        if (recentValues.length != channels * recent.length) {
+            recentValues = new double[channels * recent.length];
+            Arrays.fill(recentValues, Double.NaN);
+        }
+    }
+
+    /**
      * Re-sizes the ring to {@code window}, keeping the newest scores in order, when it has another
      * length: a track restored from state written under another policy (or a POJO built by the
      * no-arg constructor) keeps working instead of failing on the first event.
@@ -129,6 +149,9 @@ public final class AlertTrack {
         }
         if (surprisals == null) {
             surprisals = new double[0];
+        }
+        if (recentValues == null) {
+            recentValues = new double[0];
         }
         if (recent.length == window) {
             return;
@@ -150,6 +173,7 @@ public final class AlertTrack {
             recentMeans = new double[0];
         }
         recent = ring;
+        recentValues = new double[0]; // re-sized, empty, by the next value-level observation
         size = keep;
         next = keep == window ? 0 : keep;
     }
@@ -161,6 +185,7 @@ public final class AlertTrack {
                 && t.raisedAtMillis == raisedAtMillis && t.quietSinceMillis == quietSinceMillis
                 && Arrays.equals(t.recent, recent) && Arrays.equals(t.recentMeans, recentMeans)
                 && Arrays.equals(t.surprisals, surprisals) && t.surprisalNext == surprisalNext
+                && Arrays.equals(t.recentValues, recentValues)
                 && Double.compare(t.incidentPeak, incidentPeak) == 0;
     }
 
@@ -173,6 +198,7 @@ public final class AlertTrack {
         h = 31 * h + Long.hashCode(raisedAtMillis);
         h = 31 * h + Long.hashCode(quietSinceMillis);
         h = 31 * h + Arrays.hashCode(recentMeans);
+        h = 31 * h + Arrays.hashCode(recentValues);
         return 31 * h + Double.hashCode(incidentPeak);
     }
 

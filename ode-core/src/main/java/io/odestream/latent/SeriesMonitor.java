@@ -209,7 +209,7 @@ public final class SeriesMonitor {
         AlertTrack track = series.alerts();
         AlertDecision decision = track == null ? null
                 : settings.alertPolicy().observe(track, u.eventTimeMillis(), score.negativeLogDensity(),
-                        maxAbsZ(score.zScores()));
+                        maxAbsZ(score.zScores()), u.values(), u.mask());
         return new Verdict(Kind.SCORED, u, score, decision, null);
     }
 

@@ -81,6 +81,21 @@ class AlertPolicyMultiScaleTest {
     }
 
     @Test
+    void scoresBeforeTheSeriesIsCalibratedAddNoSurprisalToTheWindowMean() {
+        AlertTrack track = MULTI.newTrack();
+        Random random = new Random(13);
+        // a wild warm-up: every score is a new maximum, a p of 1/(n+1) that would read as ln(n+1) nats of surprise
+        for (int i = 0; i < MULTI.minHistory(); i++) {
+            MULTI.observe(track, (long) i * MINUTE, i + random.nextDouble());
+        }
+        for (int i = 0; i < MULTI.minHistory(); i++) {
+            assertEquals(0.0, track.recentMeans[i], 0.0, "window mean at warm-up score " + i);
+        }
+        MULTI.observe(track, (long) MULTI.minHistory() * MINUTE, 1e6);
+        assertTrue(track.recentMeans[MULTI.minHistory()] > 0, "the first calibrated score counts");
+    }
+
+    @Test
     void aSingleScaleTrackKeepsNoMultiScaleState() {
         AlertTrack track = POINT.newTrack();
         POINT.observe(track, 0, 1.0);

@@ -32,8 +32,8 @@ class AlertTrackTest {
             assertTrue(t.isPrimitive() || (t.isArray() && t.getComponentType().isPrimitive()),
                     f.getName() + " must be a primitive or primitive array, is " + t);
         }
-        assertEquals(10, stateFields, "ring, size, next, open, raisedAtMillis, quietSinceMillis, recentMeans, "
-                + "surprisals, surprisalNext, incidentPeak");
+        assertEquals(11, stateFields, "ring, size, next, open, raisedAtMillis, quietSinceMillis, recentMeans, "
+                + "surprisals, surprisalNext, recentValues, incidentPeak");
     }
 
     @Test

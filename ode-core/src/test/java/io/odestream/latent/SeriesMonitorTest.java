@@ -66,6 +66,22 @@ class SeriesMonitorTest {
     }
 
     @Test
+    void theAlertPolicyIsGivenTheObservedValuesForItsValueLevel() {
+        MonitorSettings settings = new MonitorSettings(AlertPolicy.defaults().withValueLevel(true), 8, 8, 16);
+        SeriesMonitor valueLevel = new SeriesMonitor(settings);
+        AlertTrack track = settings.alertPolicy().newTrack();
+        InMemorySeries s = new InMemorySeries(track);
+        boolean[] secondMissing = {true, false, true};
+        valueLevel.step(s, FILTER, 1_000, x, all, 1);
+        valueLevel.step(s, FILTER, 2_000, x, secondMissing, 2);
+        int window = track.recent.length;
+        assertEquals(3 * window, track.recentValues.length, "one ring of values per channel");
+        assertEquals(x[0], track.recentValues[0], 0.0, "the first scored observation's first channel");
+        assertTrue(Double.isNaN(track.recentValues[window]), "its second channel was not observed");
+        assertEquals(x[2], track.recentValues[2 * window], 0.0);
+    }
+
+    @Test
     void theAlertPolicyJudgesTheLargestAbsoluteZOfTheObservedChannels() {
         assertEquals(4.0, SeriesMonitor.maxAbsZ(new double[] {1.5, Double.NaN, -4.0}), 0.0);
         assertTrue(Double.isNaN(SeriesMonitor.maxAbsZ(new double[] {Double.NaN, Double.NaN})), "nothing observed");

@@ -70,12 +70,13 @@ public record DetectorSettings(int latent, int hidden, int dynamicsHidden, int w
      * the fit rows (≥ 168 of them on NAB) fill the calibration sample before the first scored row.
      * Multi-scale over 30 scores (a change of pattern over ~2.5 hours at NAB's 5 minutes is caught
      * though no single row is extreme) and the product's escalation (a larger surprise inside an open
-     * incident raises again); docs/RESULTS.md has the ablation.
+     * incident raises again), and the value-level test (a value outside the series' last 1000, which
+     * the filter may already have followed); docs/RESULTS.md has the ablation.
      */
     public static AlertPolicy nabPolicy() {
         return new AlertPolicy(1000, 100, 0.001, Double.POSITIVE_INFINITY, 0.01, 4 * 3_600_000L,
                 Double.NEGATIVE_INFINITY, 25).withShortWindow(30)
-                .withEscalationNats(AlertPolicy.DEFAULT_ESCALATION_NATS);
+                .withEscalationNats(AlertPolicy.DEFAULT_ESCALATION_NATS).withValueLevel(true);
     }
 
     LatentOdeTraining.Config trainingConfig() {

@@ -171,6 +171,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}: single observations only).")
     int alertShortWindow;
 
+    @Option(names = "--alert-value-level", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Also test how extreme each observed value is among its channel's own recent values (both "
+                    + "tails), so a value outside everything the series did recently alerts even after the model has "
+                    + "followed it (default ${DEFAULT-VALUE}).")
+    boolean alertValueLevel;
+
     @Option(names = "--periodic-every", paramLabel = "DURATION", description = "Emit a forecast per active series every DURATION of event time.")
     Duration periodicEvery;
 
@@ -202,18 +208,23 @@ public final class RunCommand implements Callable<Integer> {
             description = "... or when its oldest record has waited this long (default ${DEFAULT-VALUE}).")
     Duration batchDelay;
 
-    @Override
-    public Integer call() throws Exception {
-        // first, so that a wrong --restore fails before anything is read or built
-        Path restoreFrom = restore == null ? null : RetainedCheckpoints.resolve(restore, checkpointDir);
-        AlertPolicy policy;
+    /** The job's alert policy: the product's defaults with the --alert-* options. */
+    AlertPolicy alertPolicy() {
         try {
-            policy = AlertPolicy.defaults().withFloor(alertFloor).withWarmUpZ(alertWarmUpZ)
-                    .withEscalationNats(alertEscalationNats).withShortWindow(alertShortWindow);
+            return AlertPolicy.defaults().withFloor(alertFloor).withWarmUpZ(alertWarmUpZ)
+                    .withEscalationNats(alertEscalationNats).withShortWindow(alertShortWindow)
+                    .withValueLevel(alertValueLevel);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--alert-floor / --alert-warmup-z / --alert-escalation-nats / "
                     + "--alert-short-window: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        // first, so that a wrong --restore fails before anything is read or built
+        Path restoreFrom = restore == null ? null : RetainedCheckpoints.resolve(restore, checkpointDir);
+        AlertPolicy policy = alertPolicy();
         ArtifactVerifier verifier = new ArtifactVerifier(keys.load());
         UpdaterSettings updater = UpdaterSettings.defaults(modelId, verifier)
                 .withAlertPolicy(policy).withSamples(samples, scoreSamples).withKeyTtl(ttl);

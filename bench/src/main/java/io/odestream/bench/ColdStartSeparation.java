@@ -1,0 +1,95 @@
+package io.odestream.bench;
+
+import io.odestream.demo.DemoModel;
+import io.odestream.demo.DemoSetup;
+import io.odestream.latent.LatentFilter;
+import io.odestream.latent.MonitorSettings;
+import io.odestream.latent.SeriesMonitor;
+import io.odestream.schema.Observation;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Cold start without Flink or Kafka (issue 17, goal 2): {@link PipelineBenchmark}'s stream of short new
+ * series with injected 6–10 σ jumps, through the job's per-series step ({@link SeriesMonitor}, the
+ * bench's {@link DemoSetup#monitorSettings()}, the job's seeds). It prints what the job's policy
+ * alerts, and then the trade-off open to <i>any</i> rule on the score's largest |z| (a calibration
+ * pooled across series included): for each threshold, the share of jumps at or above it and the
+ * false alarms per 10 000 other events. If no threshold reaches 90 % of the jumps at ≤ 1 per 10 000,
+ * the early predictive of the model, not the calibration, is what blinds new series.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.odestream.bench.ColdStartSeparation \
+ *     [KEYS=2000] [EVENTS_PER_KEY=8] [ANOMALY_RATE=0.05] [SEED=42]
+ * </pre>
+ */
+public final class ColdStartSeparation {
+    private static final double[] Z_THRESHOLDS = {2, 2.5, 3, 3.5, 4, 4.5, 5};
+
+    private ColdStartSeparation() {
+    }
+
+    public static void main(String[] args) {
+        int keys = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        int perKey = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        double rate = args.length > 2 ? Double.parseDouble(args[2]) : 0.05;
+        long seed = args.length > 3 ? Long.parseLong(args[3]) : 42;
+        BenchStream stream = BenchStream.generate(keys, PipelineBenchmark.STREAM_START, Duration.ofSeconds(perKey),
+                Duration.ofSeconds(1), rate, seed);
+        MonitorSettings settings = DemoSetup.monitorSettings();
+        LatentFilter filter = LatentFilter.init(DemoModel.bundled());
+        OfflineStep job = new OfflineStep(filter, new SeriesMonitor(settings));
+        double[] jumpZ = new double[stream.size()];
+        double[] otherZ = new double[stream.size()];
+        int jumps = 0;
+        int others = 0;
+        int alertsAtJumps = 0;
+        int otherAlerts = 0;
+        for (Observation o : stream.observations()) {
+            SeriesMonitor.Verdict v = job.step(o);
+            if (v.score() == null) {
+                continue;
+            }
+            double z = maxAbs(v.score().zScores());
+            if (stream.anomalies().contains(BenchStream.key(o.getSeriesId(), o.getEventTime().toEpochMilli()))) {
+                jumpZ[jumps++] = z;
+                alertsAtJumps += v.raisesAlert() ? 1 : 0;
+            } else {
+                otherZ[others++] = z;
+                otherAlerts += v.raisesAlert() ? 1 : 0;
+            }
+        }
+        System.out.printf(Locale.ROOT, "%,d series, %,d events (%d per series), %d injected jumps scored, %,d other "
+                + "scored events%n", keys, stream.size(), perKey, jumps, others);
+        System.out.printf(Locale.ROOT, "the job's policy: %d of %d jumps alerted (%.0f %%), %.1f false alarms per 10 000 "
+                + "events%n", alertsAtJumps, jumps, 100.0 * alertsAtJumps / jumps, 1e4 * otherAlerts / others);
+        Arrays.sort(jumpZ, 0, jumps);
+        Arrays.sort(otherZ, 0, others);
+        System.out.println("| largest abs(z) at least | jumps above (%) | false alarms per 10 000 events |");
+        System.out.println("|---:|---:|---:|");
+        for (double threshold : Z_THRESHOLDS) {
+            System.out.printf(Locale.ROOT, "| %.1f | %.1f | %.1f |%n", threshold,
+                    100.0 * atLeast(jumpZ, jumps, threshold) / jumps, 1e4 * atLeast(otherZ, others, threshold) / others);
+        }
+    }
+
+    private static double maxAbs(double[] z) {
+        double max = 0;
+        for (double v : z) {
+            if (!Double.isNaN(v)) {
+                max = Math.max(max, Math.abs(v));
+            }
+        }
+        return max;
+    }
+
+    private static int atLeast(double[] sorted, int n, double threshold) {
+        int i = Arrays.binarySearch(sorted, 0, n, threshold);
+        int first = i >= 0 ? i : -i - 1;
+        while (first > 0 && sorted[first - 1] >= threshold) {
+            first--;
+        }
+        return n - first;
+    }
+}

@@ -1,0 +1,67 @@
+package io.odestream.bench;
+
+import io.odestream.alert.AlertPolicy;
+import io.odestream.demo.DemoModel;
+import io.odestream.demo.DemoSetup;
+import io.odestream.demo.DemoStream;
+import io.odestream.latent.LatentFilter;
+import io.odestream.latent.MonitorSettings;
+import io.odestream.latent.SeriesMonitor;
+import io.odestream.schema.AlertKind;
+import io.odestream.schema.AnomalyAlert;
+import io.odestream.schema.Observation;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The summary line of {@code odestream demo} (injected anomalies found, false alarms) for variants of
+ * the demo's alert policy, without Flink or Kafka: the demo's stream (its default size and seed)
+ * through the job's per-series step ({@link OfflineStep}), judged by {@link DemoSetup.Detection}. The
+ * first line reproduces the demo's own summary; the others say whether a policy lever would hurt it.
+ *
+ * <pre>
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.odestream.bench.DemoAlertVariants
+ * </pre>
+ */
+public final class DemoAlertVariants {
+    private DemoAlertVariants() {
+    }
+
+    public static void main(String[] args) {
+        DemoStream stream = DemoStream.generate(DemoStream.Config.defaults().withSeries(12)
+                .withSpan(Duration.ofMinutes(10)).withSeed(20240101));
+        AlertPolicy demo = DemoSetup.alertPolicy();
+        Map<String, AlertPolicy> variants = new LinkedHashMap<>();
+        variants.put("the demo's policy", demo);
+        variants.put("+ value level", demo.withValueLevel(true));
+        variants.put("+ short window 30", demo.withShortWindow(30));
+        variants.put("+ short window 30 + value level", demo.withShortWindow(30).withValueLevel(true));
+        for (Map.Entry<String, AlertPolicy> e : variants.entrySet()) {
+            System.out.println(e.getKey() + ": " + DemoSetup.Detection.of(stream, alerts(stream, e.getValue())));
+        }
+    }
+
+    private static List<AnomalyAlert> alerts(DemoStream stream, AlertPolicy policy) {
+        MonitorSettings demo = DemoSetup.monitorSettings();
+        OfflineStep job = new OfflineStep(LatentFilter.init(DemoModel.bundled()), new SeriesMonitor(
+                new MonitorSettings(policy, demo.scoreSamples(), demo.forecastSamples(), demo.recentCapacity())));
+        List<Observation> ordered = new ArrayList<>(stream.observations());
+        ordered.sort(Comparator.comparingLong(o -> o.getEventTime().toEpochMilli()));
+        List<AnomalyAlert> alerts = new ArrayList<>();
+        for (Observation o : ordered) {
+            SeriesMonitor.Verdict v = job.step(o);
+            if (v.raisesAlert()) {
+                alerts.add(AnomalyAlert.newBuilder().setSeriesId(o.getSeriesId()).setEventTime(o.getEventTime())
+                        .setKind(AlertKind.ANOMALY).setScore(v.score().negativeLogDensity())
+                        .setThreshold(v.decision().threshold()).setObserved(new ArrayList<>())
+                        .setExpected(new ArrayList<>()).setModelVersion(0L).build());
+            }
+        }
+        return alerts;
+    }
+}

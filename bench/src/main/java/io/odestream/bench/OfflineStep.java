@@ -1,0 +1,43 @@
+package io.odestream.bench;
+
+import io.odestream.alert.AlertPolicy;
+import io.odestream.job.SampleSeed;
+import io.odestream.latent.InMemorySeries;
+import io.odestream.latent.LatentFilter;
+import io.odestream.latent.SeriesMonitor;
+import io.odestream.schema.Observation;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The forecasting job's per-series step without Flink or Kafka, for measurements of the alert policy
+ * on a whole stream: each observation read as the job reads it (null and non-finite values missing),
+ * stepped through {@link SeriesMonitor} with the job's seeds ({@link SampleSeed}). Observations must
+ * come in event-time order.
+ */
+final class OfflineStep {
+    private final LatentFilter filter;
+    private final SeriesMonitor monitor;
+    private final AlertPolicy policy;
+    private final Map<String, InMemorySeries> series = new HashMap<>();
+
+    OfflineStep(LatentFilter filter, SeriesMonitor monitor) {
+        this.filter = filter;
+        this.monitor = monitor;
+        this.policy = monitor.settings().alertPolicy();
+    }
+
+    SeriesMonitor.Verdict step(Observation o) {
+        long t = o.getEventTime().toEpochMilli();
+        int c = o.getValues().size();
+        boolean[] observed = new boolean[c];
+        double[] x = new double[c];
+        for (int j = 0; j < c; j++) {
+            Double v = o.getValues().get(j);
+            observed[j] = v != null && Double.isFinite(v);
+            x[j] = observed[j] ? v : 0;
+        }
+        InMemorySeries s = series.computeIfAbsent(o.getSeriesId(), k -> new InMemorySeries(policy.newTrack()));
+        return monitor.step(s, filter, t, x, observed, SampleSeed.of(o.getSeriesId(), t));
+    }
+}
