@@ -91,6 +91,21 @@ public final class ContinuousFlow {
         return new FlowSamples(points, logDensity);
     }
 
+    /** {@code rows} samples from fresh standard-normal base draws; see {@link #sample(double[], double[], int, SplittableRandom)}. */
+    public FlowSamples sample(int rows, double[] context, SplittableRandom random) {
+        double[] base = new double[rows * field.dataDimension()];
+        for (int i = 0; i < base.length; i++) {
+            base[i] = standardNormal(random);
+        }
+        return sample(base, context, rows, random);
+    }
+
+    /** A standard-normal draw (Box–Muller), so that draws depend only on the random source's seed. */
+    static double standardNormal(SplittableRandom random) {
+        double u = 1.0 - random.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
+    }
+
     /** Rows [x, ℓ = 0, c, ε] in the field's layout; ε is Rademacher (±1) for the Hutchinson trace. */
     double[] augmented(double[] x, double[] context, int rows, SplittableRandom noise) {
         int d = field.dataDimension();

@@ -58,9 +58,7 @@ public enum PlanarDensity {
 
     abstract void draw(SplittableRandom random, double[] out, int offset);
 
-    /** A standard-normal draw (Box–Muller), so the points depend only on the seed. */
-    static double gaussian(SplittableRandom random) {
-        double u = 1.0 - random.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random.nextDouble());
+    private static double gaussian(SplittableRandom random) {
+        return ContinuousFlow.standardNormal(random);
     }
 }
