@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -102,7 +103,10 @@ final class Cnf2dCommand implements Callable<Integer> {
             Path picture = out.resolve(PICTURE);
             PlanarFlowPlot.write(results, samples, 5, picture);
             if (image != null) {
-                PlanarFlowPlot.write(results, samples, 5, image);
+                if (image.toAbsolutePath().getParent() != null) {
+                    Files.createDirectories(image.toAbsolutePath().getParent());
+                }
+                Files.copy(picture, image, StandardCopyOption.REPLACE_EXISTING);
             }
             if (report != null) {
                 Path linked = image != null ? image : picture;
@@ -115,6 +119,8 @@ final class Cnf2dCommand implements Callable<Integer> {
             }
         } catch (UncheckedIOException e) {
             throw new CommandFailedException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new CommandFailedException(image + ": cannot write the picture (" + e.getMessage() + ")", e);
         }
         return 0;
     }
