@@ -14,7 +14,11 @@
  *   <li>{@link io.odestream.flow.GaussianDensity}: the full-covariance Gaussian every flow is
  *       measured against.</li>
  *   <li>{@link io.odestream.flow.PlanarDensity}: the seeded 2-D test densities (two moons, eight
- *       Gaussians on a ring, concentric rings).</li>
+ *       Gaussians on a ring, concentric rings); {@link io.odestream.flow.PlanarFlowFit}: the recipe
+ *       that fits and measures a flow on one of them.</li>
+ *   <li>{@link io.odestream.flow.ResidualFlowScorer}: the flow anomaly scorer, a conditional flow
+ *       over the standardised residuals of the latent-ODE predictive
+ *       ({@link io.odestream.latent.ResidualScorer}).</li>
  * </ul>
  */
 package io.odestream.flow;
