@@ -21,7 +21,8 @@ import java.util.SplittableRandom;
  *
  * <p>Solves use RK4 with 10 fixed steps and the exact trace, training and scoring alike, so a score
  * is deterministic and costs 40 field evaluations. An observation with a missing channel keeps the
- * Gaussian score (the flow is a joint density over every channel).
+ * Gaussian score (the flow is a joint density over every channel), and so does one from a model
+ * with another channel count than the flow was trained for.
  */
 public final class ResidualFlowScorer implements ResidualScorer {
     private static final long serialVersionUID = 1L;
@@ -98,8 +99,12 @@ public final class ResidualFlowScorer implements ResidualScorer {
         return channels;
     }
 
+    /** NaN (the Gaussian score stays) for a missing channel or another channel count than the flow's. */
     @Override
     public double negativeLogDensity(double[] zScores, long gapMillis) {
+        if (zScores.length != channels) {
+            return Double.NaN;
+        }
         for (int j = 0; j < channels; j++) {
             if (!Double.isFinite(zScores[j])) {
                 return Double.NaN;

@@ -87,8 +87,10 @@ class ResidualFlowScorerTest {
     }
 
     @Test
-    void aMissingChannelKeepsTheGaussianScore() {
+    void aMissingChannelOrAnotherChannelCountKeepsTheGaussianScore() {
         assertTrue(Double.isNaN(scorer.negativeLogDensity(new double[] {0.3, Double.NaN}, SHORT)));
+        assertTrue(Double.isNaN(scorer.negativeLogDensity(new double[] {0.3}, SHORT)));
+        assertTrue(Double.isNaN(scorer.negativeLogDensity(new double[] {0.3, 0.1, 0.2}, SHORT)));
     }
 
     @Test
