@@ -175,7 +175,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         out = new UpdaterOutput(output, metrics);
         gate = new ModelGate(settings, serving, metrics, out,
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
-        SeriesMonitor monitor = new SeriesMonitor(settings.monitor());
+        SeriesMonitor monitor = settings.newMonitor();
         forecasts = new ForecastAnswerer(settings, batching != null, gate, monitor, out, metrics, timers);
         observations = new ObservationApplier(settings, monitor, gate, forecasts, out, metrics);
         due = new DueRecords();

@@ -2,6 +2,7 @@ package io.odestream.job.forecast;
 
 import io.odestream.alert.AlertPolicy;
 import io.odestream.latent.MonitorSettings;
+import io.odestream.latent.SeriesMonitor;
 import io.odestream.registry.ArtifactVerifier;
 import java.io.Serializable;
 import java.time.Duration;
@@ -18,9 +19,12 @@ import java.util.Arrays;
  * @param periodicEvery    emit a forecast per active series every this much event time; null = off
  * @param periodicHorizons horizons of periodic forecasts, after the series' last observation
  * @param verifier         signature check of model artifacts
+ * @param residualFlow     the flow anomaly scorer every per-series monitor scores with, as its file's
+ *                         bytes; null: the Gaussian predictive density's score
  */
 public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration keyTtl, Duration periodicEvery,
-                              Duration[] periodicHorizons, ArtifactVerifier verifier) implements Serializable {
+                              Duration[] periodicHorizons, ArtifactVerifier verifier, ResidualFlowFile residualFlow)
+        implements Serializable {
 
     public UpdaterSettings {
         require(modelId != null && !modelId.isBlank(), "modelId must name the model lineage to serve");
@@ -32,6 +36,12 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
         require(periodicEvery == null || periodicHorizons.length > 0,
                 "periodic forecasts need at least one horizon");
         require(verifier != null, "a verifier (trusted keys) is required: the job serves signed models only");
+    }
+
+    /** Settings that score with the Gaussian predictive density. */
+    public UpdaterSettings(String modelId, MonitorSettings monitor, Duration keyTtl, Duration periodicEvery,
+                           Duration[] periodicHorizons, ArtifactVerifier verifier) {
+        this(modelId, monitor, keyTtl, periodicEvery, periodicHorizons, verifier, null);
     }
 
     /** Defaults for everything but the lineage and the trusted keys. */
@@ -57,7 +67,7 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
     }
 
     public UpdaterSettings withMonitor(MonitorSettings settings) {
-        return new UpdaterSettings(modelId, settings, keyTtl, periodicEvery, periodicHorizons, verifier);
+        return new UpdaterSettings(modelId, settings, keyTtl, periodicEvery, periodicHorizons, verifier, residualFlow);
     }
 
     public UpdaterSettings withAlertPolicy(AlertPolicy policy) {
@@ -76,11 +86,21 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
     }
 
     public UpdaterSettings withKeyTtl(Duration ttl) {
-        return new UpdaterSettings(modelId, monitor, ttl, periodicEvery, periodicHorizons, verifier);
+        return new UpdaterSettings(modelId, monitor, ttl, periodicEvery, periodicHorizons, verifier, residualFlow);
     }
 
     public UpdaterSettings withPeriodicForecasts(Duration every, Duration... horizons) {
-        return new UpdaterSettings(modelId, monitor, keyTtl, every, horizons, verifier);
+        return new UpdaterSettings(modelId, monitor, keyTtl, every, horizons, verifier, residualFlow);
+    }
+
+    /** Scores with the flow {@code flow} holds instead of the Gaussian density; null: the Gaussian again. */
+    public UpdaterSettings withResidualFlow(ResidualFlowFile flow) {
+        return new UpdaterSettings(modelId, monitor, keyTtl, periodicEvery, periodicHorizons, verifier, flow);
+    }
+
+    /** A per-series monitor as these settings say: with a scorer of its own when a flow is configured. */
+    public SeriesMonitor newMonitor() {
+        return new SeriesMonitor(monitor, residualFlow == null ? null : residualFlow.newScorer());
     }
 
     @Override
@@ -91,7 +111,8 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
     @Override
     public String toString() {
         return "UpdaterSettings[model=" + modelId + ", " + monitor + ", ttl=" + keyTtl + ", periodic="
-                + periodicEvery + " " + Arrays.toString(periodicHorizons) + "]";
+                + periodicEvery + " " + Arrays.toString(periodicHorizons)
+                + (residualFlow == null ? "" : ", scorer=" + residualFlow) + "]";
     }
 
     private static void require(boolean ok, String message) {
