@@ -5,6 +5,8 @@ import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.ResidualScorer;
+import io.odestream.latent.Score;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
 import java.util.ArrayList;
@@ -27,6 +29,15 @@ public final class OfflineReplay {
     /** "seriesId@eventMillis" of every alert, sorted. */
     public static List<String> alerts(List<Observation> observations, ModelArtifact model, AlertPolicy policy,
                                       int scoreSamples) {
+        return alerts(observations, model, policy, scoreSamples, null);
+    }
+
+    /**
+     * As above, with the score the job takes with {@code run --scorer cnf}: the residual scorer's
+     * value where it gives one (all channels observed), the Gaussian one otherwise.
+     */
+    public static List<String> alerts(List<Observation> observations, ModelArtifact model, AlertPolicy policy,
+                                      int scoreSamples, ResidualScorer residualScorer) {
         LatentFilter filter = LatentFilter.init(model);
         Map<String, FilterState> states = new HashMap<>();
         Map<String, AlertTrack> tracks = new HashMap<>();
@@ -43,9 +54,11 @@ public final class OfflineReplay {
                 continue;
             }
             AlertTrack track = tracks.computeIfAbsent(o.getSeriesId(), k -> policy.newTrack());
-            double score = filter.score(s, t, x, m, scoreSamples, PosteriorUpdater.seed(o.getSeriesId(), t))
-                    .negativeLogDensity();
-            AlertDecision d = policy.observe(track, t, score);
+            Score gaussian = filter.score(s, t, x, m, scoreSamples, PosteriorUpdater.seed(o.getSeriesId(), t));
+            double flow = residualScorer == null ? Double.NaN
+                    : residualScorer.negativeLogDensity(gaussian.zScores(), t - s.timeMillis());
+            double score = Double.isNaN(flow) ? gaussian.negativeLogDensity() : flow;
+            AlertDecision d = policy.observe(track, t, score, largestAbsZ(gaussian.zScores()));
             if (d.raise()) {
                 alerts.add(o.getSeriesId() + "@" + t);
             }
@@ -53,6 +66,23 @@ public final class OfflineReplay {
         }
         Collections.sort(alerts);
         return alerts;
+    }
+
+    /**
+     * The largest |z| over the observed channels, NaN for none: the alert policy's warm-up score, as
+     * the job's monitor gives it (a series alerts on |z| until it is calibrated, whatever the score).
+     */
+    private static double largestAbsZ(double[] zScores) {
+        double max = Double.NaN;
+        if (zScores == null) {
+            return max;
+        }
+        for (double z : zScores) {
+            if (!Double.isNaN(z) && !(Math.abs(z) <= max)) {
+                max = Math.abs(z);
+            }
+        }
+        return max;
     }
 
     /** The observation's values as the job reads them: null and non-finite ones as 0 (and missing). */
