@@ -236,7 +236,7 @@ public final class SeriesMonitor {
     }
 
     /** The largest |z| over the observed channels (NaN for none): the alert policy's scale-free warm-up score. */
-    static double maxAbsZ(double[] zScores) {
+    public static double maxAbsZ(double[] zScores) {
         double max = Double.NaN;
         if (zScores == null) {
             return max;

@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.job.forecast.ResidualFlows;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code run --scorer cnf --scorer-file PATH}: the file is read when the command starts, and a
@@ -19,6 +16,9 @@ import picocli.CommandLine;
  * fail on the keys instead).
  */
 class ScorerOptionTest {
+    /** A valid two-channel flow file's bytes, fitted once for the class. */
+    private static final byte[] FLOW = ResidualFlows.fittedBytes(2, 3);
+
     @TempDir
     Path dir;
 
@@ -31,7 +31,7 @@ class ScorerOptionTest {
 
     @Test
     void aFileWithTheGaussianScorerIsAMistakeNotSilentlyIgnored() throws Exception {
-        Path file = Files.write(dir.resolve("flow.bin"), ResidualFlows.fittedBytes(2, 3));
+        Path file = Files.write(dir.resolve("flow.bin"), FLOW);
         String[] r = execute("--scorer-file", file.toString());
         assertEquals("1", r[0], r[2]);
         assertTrue(r[2].contains("--scorer-file is only read with --scorer cnf"), r[2]);
@@ -47,7 +47,7 @@ class ScorerOptionTest {
 
     @Test
     void aGoodFileGetsTheCommandPastTheScorerToTheNextCheck() throws Exception {
-        Path file = Files.write(dir.resolve("flow.bin"), ResidualFlows.fittedBytes(2, 3));
+        Path file = Files.write(dir.resolve("flow.bin"), FLOW);
         String[] r = execute("--scorer", "CNF", "--scorer-file", file.toString());
         assertEquals("1", r[0], r[2]);
         assertTrue(!r[2].contains("scorer"), "the scorer was accepted: " + r[2]);
@@ -61,17 +61,6 @@ class ScorerOptionTest {
     }
 
     private String[] execute(String... scorer) {
-        String[] base = {"run", "--model", "m", "--bootstrap-servers", "127.0.0.1:1", "--keys",
-                dir.resolve("no-keys").toString()};
-        String[] all = new String[base.length + scorer.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(scorer, 0, all, base.length, scorer.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = JobMain.commandLine();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        int exit = cmd.execute(all);
-        return new String[] {Integer.toString(exit), out.toString(), err.toString()};
+        return RunInvocation.execute(dir, scorer);
     }
 }

@@ -7,6 +7,7 @@ import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
 import io.odestream.latent.ResidualScorer;
 import io.odestream.latent.Score;
+import io.odestream.latent.SeriesMonitor;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ public final class OfflineReplay {
             double flow = residualScorer == null ? Double.NaN
                     : residualScorer.negativeLogDensity(gaussian.zScores(), t - s.timeMillis());
             double score = Double.isNaN(flow) ? gaussian.negativeLogDensity() : flow;
-            AlertDecision d = policy.observe(track, t, score, largestAbsZ(gaussian.zScores()));
+            AlertDecision d = policy.observe(track, t, score, SeriesMonitor.maxAbsZ(gaussian.zScores()));
             if (d.raise()) {
                 alerts.add(o.getSeriesId() + "@" + t);
             }
@@ -66,23 +67,6 @@ public final class OfflineReplay {
         }
         Collections.sort(alerts);
         return alerts;
-    }
-
-    /**
-     * The largest |z| over the observed channels, NaN for none: the alert policy's warm-up score, as
-     * the job's monitor gives it (a series alerts on |z| until it is calibrated, whatever the score).
-     */
-    private static double largestAbsZ(double[] zScores) {
-        double max = Double.NaN;
-        if (zScores == null) {
-            return max;
-        }
-        for (double z : zScores) {
-            if (!Double.isNaN(z) && !(Math.abs(z) <= max)) {
-                max = Math.abs(z);
-            }
-        }
-        return max;
     }
 
     /** The observation's values as the job reads them: null and non-finite ones as 0 (and missing). */
