@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Measures anomaly detection against public benchmarks (the Numenta Anomaly Benchmark).",
         subcommands = {EvalCommand.NabScore.class, EvalCommand.Nab.class, EvalCommand.Spirals.class,
-                EvalCommand.PhysioNet.class, CalibrationCommand.class})
+                EvalCommand.PhysioNet.class, CalibrationCommand.class, Cnf2dCommand.class,
+                CnfDemoCommand.class})
 final class EvalCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -341,6 +342,12 @@ final class EvalCommand implements Runnable {
         @Option(names = "--no-progress", description = "No progress bar (for logs).")
         boolean noProgress;
 
+        @Option(names = "--scorer", defaultValue = "gaussian", paramLabel = "gaussian|cnf",
+                description = "The anomaly score the alert policy judges: the Gaussian predictive density (default), or "
+                        + "cnf, a conditional flow over the standardised residuals fitted per series on its fit rows' "
+                        + "residuals (io.odestream.flow.ResidualFlowScorer).")
+        String scorer;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -356,7 +363,7 @@ final class EvalCommand implements Runnable {
                 int seriesCount = (int) NabDetectorRun.dataFiles(data).stream().filter(windows::containsKey).count();
                 NabDetectorRun.Result run;
                 try (ProgressBar progress = progressBar(seriesCount)) {
-                    run = NabDetectorRun.run(new LatentOdeDetector(settings), data, labelsFile, this.out, threads,
+                    run = NabDetectorRun.run(detector(settings), data, labelsFile, this.out, threads,
                             series -> {
                                 if (progress != null) {
                                     progress.setExtraMessage(series.name().substring(series.name().indexOf('/') + 1));
@@ -380,6 +387,16 @@ final class EvalCommand implements Runnable {
             }
         }
 
+        /** The detector with the chosen scorer; the flow's recipe: 16 hidden units, 300 Adam steps per series. */
+        private LatentOdeDetector detector(DetectorSettings settings) {
+            return switch (scorer) {
+                case "gaussian" -> new LatentOdeDetector(settings);
+                case "cnf" -> new LatentOdeDetector(settings).withFlowScorer(
+                        new LatentOdeDetector.FlowScorerRecipe(16, 300));
+                default -> throw new CommandFailedException("--scorer must be gaussian or cnf, got " + scorer);
+            };
+        }
+
         private List<String> runLines(NabDetectorRun.Result run, DetectorSettings settings) {
             long rows = run.series().stream().mapToLong(NabDetectorRun.SeriesRun::rows).sum();
             double fit = run.series().stream().mapToDouble(NabDetectorRun.SeriesRun::fitSeconds).sum();
@@ -394,7 +411,7 @@ final class EvalCommand implements Runnable {
                     Runtime.getRuntime().availableProcessors(), cpu, fit));
             lines.add(String.format(Locale.ROOT, "fits stopped early on a non-finite loss: %d; rows whose score or "
                     + "update failed in the solver (filter restarted there): %d", diverged, failures));
-            lines.add("settings (the same for every series): " + settings);
+            lines.add("settings (the same for every series): " + settings + "; scorer " + scorer);
             return lines;
         }
 

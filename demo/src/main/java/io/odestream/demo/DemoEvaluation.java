@@ -8,6 +8,7 @@ import io.odestream.latent.LatentFilter;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.Prediction;
+import io.odestream.latent.ResidualScorer;
 import io.odestream.latent.Score;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.ode.SolverException;
@@ -93,6 +94,21 @@ public final class DemoEvaluation {
      * quantiles and costs several scores, so a test may thin them out).
      */
     public static Result replay(ModelArtifact artifact, DemoStream stream, int samples, int forecastStride) {
+        return replay(artifact, stream, samples, forecastStride, null, (z, gap) -> { });
+    }
+
+    /** Receives the standardised residuals of the normal events after warm-up that had every channel observed. */
+    @FunctionalInterface
+    public interface ResidualSink {
+        void accept(double[] zScores, long gapMillis);
+    }
+
+    /**
+     * {@link #replay(ModelArtifact, DemoStream, int, int)} with a residual scorer in the monitor (null:
+     * the Gaussian score), telling {@code residuals} every normal scored event's residuals.
+     */
+    public static Result replay(ModelArtifact artifact, DemoStream stream, int samples, int forecastStride,
+            ResidualScorer scorer, ResidualSink residuals) {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be >= 1, got " + samples);
         }
@@ -109,7 +125,8 @@ public final class DemoEvaluation {
         }
         long warmupEnd = stream.config().startMillis() + stream.config().warmup().toMillis();
         // The job's rules without its alerting: the replay measures scores, not alerts.
-        SeriesMonitor monitor = new SeriesMonitor(new MonitorSettings(AlertPolicy.defaults(), samples, samples, 1));
+        SeriesMonitor monitor = new SeriesMonitor(new MonitorSettings(AlertPolicy.defaults(), samples, samples, 1),
+                scorer);
         TimedRows rows = new TimedRows(filter);
         Map<String, InMemorySeries> series = new HashMap<>();
         Map<String, double[]> lastValues = new HashMap<>();
@@ -156,6 +173,9 @@ public final class DemoEvaluation {
                     maxScore[hit] = Math.max(maxScore[hit], score);
                 } else if (t >= warmupEnd) {
                     normal[normalCount++] = score;
+                    if (verdict.score().observedChannels() == c) {
+                        residuals.accept(verdict.score().zScores(), t - verdict.update().state().timeMillis());
+                    }
                     if (seed % forecastStride == 0) {
                         at[0] = t;
                         long p0 = System.nanoTime();

@@ -79,6 +79,7 @@ public final class SeriesMonitor {
     }
 
     private final MonitorSettings settings;
+    private final ResidualScorer residualScorer;
     private double[] x = new double[0];
     private boolean[] observed = new boolean[0];
 
@@ -87,10 +88,19 @@ public final class SeriesMonitor {
     }
 
     public SeriesMonitor(MonitorSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * @param residualScorer scores the standardised residuals instead of the Gaussian predictive
+     *                       density where it can (see {@link ResidualScorer}); null: the Gaussian score
+     */
+    public SeriesMonitor(MonitorSettings settings, ResidualScorer residualScorer) {
         if (settings == null) {
             throw new IllegalArgumentException("settings are required");
         }
         this.settings = settings;
+        this.residualScorer = residualScorer;
     }
 
     /** Prepares, scores and updates on the JVM filter, and judges: the unbatched step. */
@@ -205,7 +215,8 @@ public final class SeriesMonitor {
         }
     }
 
-    private Verdict scored(MonitoredSeries series, ObservationUpdate u, Score score) {
+    private Verdict scored(MonitoredSeries series, ObservationUpdate u, Score gaussian) {
+        Score score = residualScorer == null ? gaussian : rescored(gaussian, u);
         AlertTrack track = series.alerts();
         AlertDecision decision = track == null ? null
                 : settings.alertPolicy().observe(track, u.eventTimeMillis(), score.negativeLogDensity(),
@@ -213,8 +224,19 @@ public final class SeriesMonitor {
         return new Verdict(Kind.SCORED, u, score, decision, null);
     }
 
+    /** The residual scorer's value in place of the Gaussian's, where it gives one. */
+    private Score rescored(Score gaussian, ObservationUpdate u) {
+        if (gaussian.observedChannels() == 0) {
+            return gaussian;
+        }
+        double nld = residualScorer.negativeLogDensity(gaussian.zScores(),
+                u.eventTimeMillis() - u.state().timeMillis());
+        return Double.isNaN(nld) ? gaussian
+                : new Score(nld, gaussian.zScores(), gaussian.observedChannels(), gaussian.predictiveMeans());
+    }
+
     /** The largest |z| over the observed channels (NaN for none): the alert policy's scale-free warm-up score. */
-    static double maxAbsZ(double[] zScores) {
+    public static double maxAbsZ(double[] zScores) {
         double max = Double.NaN;
         if (zScores == null) {
             return max;

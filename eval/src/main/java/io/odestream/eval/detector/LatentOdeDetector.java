@@ -2,6 +2,7 @@ package io.odestream.eval.detector;
 
 import io.odestream.alert.AlertDecision;
 import io.odestream.alert.AlertPolicy;
+import io.odestream.flow.ResidualFlowScorer;
 import io.odestream.latent.BatchUpdater;
 import io.odestream.latent.FilterBatchUpdater;
 import io.odestream.latent.InMemorySeries;
@@ -11,6 +12,7 @@ import io.odestream.latent.LatentOdeSpec;
 import io.odestream.latent.LatentOdeTraining;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.ObservationUpdate;
+import io.odestream.latent.ResidualScorer;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.nn.Activation;
 import io.odestream.ode.SolverException;
@@ -34,12 +36,39 @@ import java.util.List;
  * Each row is one {@link SeriesMonitor} step, the stream job's own. A row whose score or update
  * fails in the solver gets no score (counted in {@link DetectorOutput#solverFailures()}) and the
  * filter restarts from it: unlike the job, the detector restarts at the first failure.
+ *
+ * <p>With a flow scorer ({@link #withFlowScorer}) a first pass of the filter over the fit rows
+ * collects their standardised residuals and gaps, a {@link ResidualFlowScorer} is fitted to them, and
+ * the scoring pass judges the flow's negative log-density instead of the Gaussian's.
  */
 public final class LatentOdeDetector {
+    /** Fewer scored fit rows than this: too little to learn a residual shape from, the Gaussian score stays. */
+    static final int MIN_RESIDUALS = 50;
     private final DetectorSettings settings;
+    private final FlowScorerRecipe flowScorer;
 
     public LatentOdeDetector(DetectorSettings settings) {
+        this(settings, null);
+    }
+
+    private LatentOdeDetector(DetectorSettings settings, FlowScorerRecipe flowScorer) {
         this.settings = settings;
+        this.flowScorer = flowScorer;
+    }
+
+    /** How the per-series flow scorer is fitted: hidden tanh units and Adam steps. */
+    public record FlowScorerRecipe(int hidden, int iterations) {
+        public FlowScorerRecipe {
+            if (hidden < 1 || iterations < 1) {
+                throw new IllegalArgumentException("a flow scorer needs >= 1 hidden unit and iteration, got " + hidden
+                        + " and " + iterations);
+            }
+        }
+    }
+
+    /** This detector with the flow scorer in place of the Gaussian score. */
+    public LatentOdeDetector withFlowScorer(FlowScorerRecipe recipe) {
+        return new LatentOdeDetector(settings, recipe);
     }
 
     public DetectorSettings settings() {
@@ -76,14 +105,17 @@ public final class LatentOdeDetector {
         AlertPolicy policy = settings.policy();
         // Restart at the first failure: the state left the range the model was fitted on, and a single
         // series has no recent history to re-encode from.
-        SeriesMonitor monitor = new SeriesMonitor(new MonitorSettings(policy, settings.samples(), settings.samples(), 1, 1));
-        InMemorySeries series = new InMemorySeries(policy.newTrack());
+        MonitorSettings monitorSettings = new MonitorSettings(policy, settings.samples(), settings.samples(), 1, 1);
         SeriesMonitor.RowUpdater rows = u -> scoreAndUpdate(filter, u);
         double[] x = new double[1];
         // The filter's shared solver sizes its buffers at its first solve, and a decoder solve first has left them
         // too small for the encoder's; a throw-away encoder solve first sizes them for both. No effect on results.
         x[0] = values[0];
         filter.update(filter.start(times[0] - 1), times[0], x, null);
+        ResidualScorer scorer = flowScorer == null ? null
+                : fitResidualScorer(new SeriesMonitor(monitorSettings), filter, rows, times, values, fitRows);
+        SeriesMonitor monitor = new SeriesMonitor(monitorSettings, scorer);
+        InMemorySeries series = new InMemorySeries(policy.newTrack());
         int failures = 0;
         for (int i = 0; i < n; i++) {
             x[0] = values[i];
@@ -98,6 +130,33 @@ public final class LatentOdeDetector {
             }
         }
         return new DetectorOutput(anomaly, raw, fitRows, fitSeconds, diverged[0], failures);
+    }
+
+    /**
+     * The flow scorer fitted on the fit rows' standardised residuals (each scored from the state
+     * before it, as the scoring pass will), or null when too few rows were scored.
+     */
+    private ResidualScorer fitResidualScorer(SeriesMonitor gaussian, LatentFilter filter, SeriesMonitor.RowUpdater rows,
+            long[] times, double[] values, int fitRows) {
+        InMemorySeries series = new InMemorySeries(null);
+        double[] residuals = new double[fitRows];
+        long[] gaps = new long[fitRows];
+        int count = 0;
+        double[] x = new double[1];
+        for (int i = 0; i < fitRows; i++) {
+            x[0] = values[i];
+            SeriesMonitor.Verdict v = gaussian.step(series, filter, rows, times[i], x, null, settings.seed() + i);
+            if (v.score() != null && Double.isFinite(v.score().zScores()[0])) {
+                residuals[count] = v.score().zScores()[0];
+                gaps[count] = times[i] - v.update().state().timeMillis();
+                count++;
+            }
+        }
+        if (count < MIN_RESIDUALS) {
+            return null;
+        }
+        return ResidualFlowScorer.fit(residuals, gaps, count, 1, flowScorer.hidden(), flowScorer.iterations(),
+                settings.seed(), (iteration, loss) -> { });
     }
 
     /** A per-series model as the detector fits it, and the times it sees (gaps shortened, {@link #modelClock}). */

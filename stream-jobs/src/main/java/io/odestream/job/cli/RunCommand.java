@@ -6,6 +6,7 @@ import io.odestream.job.deploy.RegistryRollback;
 import io.odestream.job.forecast.ForecastJob;
 import io.odestream.job.forecast.ForecastJobConfig;
 import io.odestream.job.forecast.MicroBatching;
+import io.odestream.job.forecast.ResidualFlowFile;
 import io.odestream.job.forecast.UpdaterSettings;
 import io.odestream.job.health.ModelHealthSettings;
 import io.odestream.job.shadow.ShadowCriterion;
@@ -208,6 +209,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "... or when its oldest record has waited this long (default ${DEFAULT-VALUE}).")
     Duration batchDelay;
 
+    // the anomaly scorer: the Gaussian predictive density's, or a residual flow's read from a file
+    @Mixin
+    ScorerOptions scorer;
+
     /** The job's alert policy: the product's defaults with the --alert-* options. */
     AlertPolicy alertPolicy() {
         try {
@@ -225,9 +230,10 @@ public final class RunCommand implements Callable<Integer> {
         // first, so that a wrong --restore fails before anything is read or built
         Path restoreFrom = restore == null ? null : RetainedCheckpoints.resolve(restore, checkpointDir);
         AlertPolicy policy = alertPolicy();
+        ResidualFlowFile flow = scorer.load(); // before the Kafka checks: a bad file fails at once
         ArtifactVerifier verifier = new ArtifactVerifier(keys.load());
         UpdaterSettings updater = UpdaterSettings.defaults(modelId, verifier)
-                .withAlertPolicy(policy).withSamples(samples, scoreSamples).withKeyTtl(ttl);
+                .withAlertPolicy(policy).withSamples(samples, scoreSamples).withKeyTtl(ttl).withResidualFlow(flow);
         if (periodicEvery != null) {
             updater = updater.withPeriodicForecasts(periodicEvery, horizons);
         }
@@ -270,7 +276,7 @@ public final class RunCommand implements Callable<Integer> {
             access.verify(needs);
         }
         for (String line : RunStart.check(kafka.settings(), modelId, modelSource, groupId, env.getParallelism(),
-                verifier, KafkaPreflight.DEFAULT_WAIT)) {
+                verifier, KafkaPreflight.DEFAULT_WAIT, flow)) {
             spec.commandLine().getOut().println(line);
         }
         spec.commandLine().getOut().flush();

@@ -1,6 +1,8 @@
 package io.odestream.job.cli;
 
+import io.odestream.job.ServingModel;
 import io.odestream.job.forecast.ForecastJobConfig;
+import io.odestream.job.forecast.ResidualFlowFile;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.registry.ArtifactVerifier;
@@ -46,6 +48,16 @@ public final class RunStart {
      */
     public static List<String> check(KafkaSettings kafka, String modelId, ForecastJobConfig.ModelSource source,
                                      String groupId, int parallelism, ArtifactVerifier verifier, Duration wait) {
+        return check(kafka, modelId, source, groupId, parallelism, verifier, wait, null);
+    }
+
+    /**
+     * As above, for a job that scores with {@code flow} (null: the Gaussian score): a flow trained
+     * for another channel count than the model the job starts with is refused here, before the job.
+     */
+    public static List<String> check(KafkaSettings kafka, String modelId, ForecastJobConfig.ModelSource source,
+                                     String groupId, int parallelism, ArtifactVerifier verifier, Duration wait,
+                                     ResidualFlowFile flow) {
         KafkaPreflight.requireTopics(kafka, topicsOf(source), wait);
         RegistrySnapshot registry;
         Map<String, String> client = new HashMap<>();
@@ -58,6 +70,10 @@ public final class RunStart {
         }
         Optional<ModelArtifact> model = source == ForecastJobConfig.ModelSource.REGISTRY
                 ? registry.served(modelId) : registry.latest(modelId);
+        if (flow != null && model.isPresent()) {
+            flow.requireChannels(ServingModel.of(model.get()).channels(),
+                    "model '" + modelId + "' version " + model.get().getVersion());
+        }
         String serving = model.map(a -> "serving model '" + modelId + "' version " + a.getVersion()
                         + (source == ForecastJobConfig.ModelSource.REGISTRY ? " (the registry's serving pointer)"
                         : " (the newest on " + kafka.topicName(OdeTopic.MODELS) + ")"))
@@ -67,6 +83,8 @@ public final class RunStart {
                         : "on " + kafka.topicName(OdeTopic.MODELS) + " yet (odestream models publish)"));
         return List.of(
                 "odestream run: " + serving,
+                "  scores anomalies by " + (flow == null ? "the Gaussian predictive density"
+                        : "a residual flow over " + flow.channels() + " channels (--scorer cnf)"),
                 "  reads  " + kafka.topicName(OdeTopic.OBSERVATIONS) + ", " + kafka.topicName(OdeTopic.FORECAST_REQUESTS)
                         + " (consumer group " + groupId + "), " + kafka.topicName(OdeTopic.MODELS)
                         + (source == ForecastJobConfig.ModelSource.REGISTRY

@@ -176,7 +176,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         out = new UpdaterOutput(output, metrics);
         gate = new ModelGate(settings, serving, metrics, out,
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
-        SeriesMonitor monitor = new SeriesMonitor(settings.monitor());
+        SeriesMonitor monitor = settings.newMonitor();
         forecasts = new ForecastAnswerer(settings, batching != null, gate, monitor, out, metrics, timers);
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         health = settings.health() == null ? null

@@ -3,6 +3,7 @@ package io.odestream.job.forecast;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.job.health.ModelHealthSettings;
 import io.odestream.latent.MonitorSettings;
+import io.odestream.latent.SeriesMonitor;
 import io.odestream.registry.ArtifactVerifier;
 import java.io.Serializable;
 import java.time.Duration;
@@ -20,9 +21,12 @@ import java.util.Arrays;
  * @param periodicHorizons horizons of periodic forecasts, after the series' last observation
  * @param verifier         signature check of model artifacts
  * @param health           the guard on the served version's live error ({@link ServedModelHealth}); null = off
+ * @param residualFlow     the flow anomaly scorer every per-series monitor scores with, as its file's
+ *                         bytes; null: the Gaussian predictive density's score
  */
 public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration keyTtl, Duration periodicEvery,
-                              Duration[] periodicHorizons, ArtifactVerifier verifier, ModelHealthSettings health)
+                              Duration[] periodicHorizons, ArtifactVerifier verifier, ModelHealthSettings health,
+                              ResidualFlowFile residualFlow)
         implements Serializable {
 
     public UpdaterSettings {
@@ -37,14 +41,15 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
         require(verifier != null, "a verifier (trusted keys) is required: the job serves signed models only");
     }
 
-    /** Without the health guard. */
+    /** Without the health guard, scoring with the Gaussian predictive density. */
     public UpdaterSettings(String modelId, MonitorSettings monitor, Duration keyTtl, Duration periodicEvery,
                            Duration[] periodicHorizons, ArtifactVerifier verifier) {
-        this(modelId, monitor, keyTtl, periodicEvery, periodicHorizons, verifier, null);
+        this(modelId, monitor, keyTtl, periodicEvery, periodicHorizons, verifier, null, null);
     }
 
     public UpdaterSettings withHealthGuard(ModelHealthSettings guard) {
-        return new UpdaterSettings(modelId, monitor, keyTtl, periodicEvery, periodicHorizons, verifier, guard);
+        return new UpdaterSettings(modelId, monitor, keyTtl, periodicEvery, periodicHorizons, verifier, guard,
+                residualFlow);
     }
 
     /** Defaults for everything but the lineage and the trusted keys. */
@@ -70,7 +75,8 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
     }
 
     public UpdaterSettings withMonitor(MonitorSettings settings) {
-        return new UpdaterSettings(modelId, settings, keyTtl, periodicEvery, periodicHorizons, verifier, health);
+        return new UpdaterSettings(modelId, settings, keyTtl, periodicEvery, periodicHorizons, verifier, health,
+                residualFlow);
     }
 
     public UpdaterSettings withAlertPolicy(AlertPolicy policy) {
@@ -89,11 +95,22 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
     }
 
     public UpdaterSettings withKeyTtl(Duration ttl) {
-        return new UpdaterSettings(modelId, monitor, ttl, periodicEvery, periodicHorizons, verifier, health);
+        return new UpdaterSettings(modelId, monitor, ttl, periodicEvery, periodicHorizons, verifier, health,
+                residualFlow);
     }
 
     public UpdaterSettings withPeriodicForecasts(Duration every, Duration... horizons) {
-        return new UpdaterSettings(modelId, monitor, keyTtl, every, horizons, verifier, health);
+        return new UpdaterSettings(modelId, monitor, keyTtl, every, horizons, verifier, health, residualFlow);
+    }
+
+    /** Scores with the flow {@code flow} holds instead of the Gaussian density; null: the Gaussian again. */
+    public UpdaterSettings withResidualFlow(ResidualFlowFile flow) {
+        return new UpdaterSettings(modelId, monitor, keyTtl, periodicEvery, periodicHorizons, verifier, health, flow);
+    }
+
+    /** A per-series monitor as these settings say: with a scorer of its own when a flow is configured. */
+    public SeriesMonitor newMonitor() {
+        return new SeriesMonitor(monitor, residualFlow == null ? null : residualFlow.newScorer());
     }
 
     @Override
@@ -104,7 +121,8 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
     @Override
     public String toString() {
         return "UpdaterSettings[model=" + modelId + ", " + monitor + ", ttl=" + keyTtl + ", periodic="
-                + periodicEvery + " " + Arrays.toString(periodicHorizons) + ", health=" + health + "]";
+                + periodicEvery + " " + Arrays.toString(periodicHorizons) + ", health=" + health
+                + (residualFlow == null ? "" : ", scorer=" + residualFlow) + "]";
     }
 
     private static void require(boolean ok, String message) {

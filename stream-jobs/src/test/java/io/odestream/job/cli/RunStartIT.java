@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.job.TestModels;
 import io.odestream.job.forecast.ForecastJobConfig.ModelSource;
+import io.odestream.job.forecast.ResidualFlows;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
 import io.odestream.registry.ModelRegistry;
@@ -51,6 +52,16 @@ class RunStartIT {
         String serving = RunStart.check(kafka, TestModels.MODEL_ID, ModelSource.REGISTRY, "my-group", 2,
                 registry.verifier(), WAIT).get(0);
         assertTrue(serving.contains("serving model '" + TestModels.MODEL_ID + "' version 1"), serving);
+
+        // run --scorer cnf: the flow must be for the served model's channel count (2), else run stops here
+        String scoring = String.join("\n", RunStart.check(kafka, TestModels.MODEL_ID, ModelSource.REGISTRY,
+                "my-group", 2, registry.verifier(), WAIT, ResidualFlows.fitted(2, 5)));
+        assertTrue(scoring.contains("scores anomalies by a residual flow over 2 channels"), scoring);
+        IllegalArgumentException wrongWidth = assertThrows(IllegalArgumentException.class, () -> RunStart.check(kafka,
+                TestModels.MODEL_ID, ModelSource.REGISTRY, "my-group", 2, registry.verifier(), WAIT,
+                ResidualFlows.fitted(3, 5)));
+        assertTrue(wrongWidth.getMessage().contains("has 3 channels but model '" + TestModels.MODEL_ID
+                + "' version 1 has 2"), wrongWidth.getMessage());
     }
 
     @Test

@@ -396,6 +396,29 @@ class ForecastJobIT {
         assertTrue(worst <= bound, "djl vs java: " + worst + " at " + worstAt);
     }
 
+    /**
+     * {@code run --scorer cnf}: a flow fitted to right-skewed residuals (so it judges otherwise than
+     * the Gaussian density) scores every observation in the job, on the per-record path and on the
+     * micro-batched one, and the alerts are the offline replay's under that score, each once.
+     */
+    @Test
+    void withTheFlowScorerBothPathsRaiseTheOfflineReplaysAlertsUnderTheFlowsScore() throws Exception {
+        DemoStream stream = DemoStream.generate(DemoStream.Config.defaults());
+        ResidualFlowFile flow = ResidualFlows.fitted(3, 11);
+        UpdaterSettings updater = UpdaterSettings.defaults(DemoModel.MODEL_ID, TestModels.VERIFIER).withMonitor(DemoSetup.monitorSettings());
+        List<String> expected = OfflineReplay.alerts(stream.observations(), MODEL, updater.alertPolicy(),
+                updater.scoreSamples(), flow.newScorer());
+        assertTrue(!expected.isEmpty(), "the flow's score raises alerts on the demo's anomalies");
+        assertTrue(!expected.equals(offlineAlerts(stream, updater.alertPolicy(), updater.scoreSamples())),
+                "the fixture's flow must judge otherwise than the Gaussian density, or this test proves nothing");
+
+        Outputs plain = runBounded("cnf-", stream, List.of(), null, flow, expected.size());
+        assertEquals(expected, anomalyKeys(plain.alerts()), "per-record path: the replay's alerts under the flow");
+        Outputs batched = runBounded("cnf-batched-", stream, List.of(),
+                new MicroBatching("java", "cpu", 64, Duration.ofMillis(50)), flow, expected.size());
+        assertEquals(expected, anomalyKeys(batched.alerts()), "micro-batched path: the replay's alerts under the flow");
+    }
+
     private static List<String> anomalyKeys(List<AnomalyAlert> alerts) {
         assertTrue(alerts.stream().allMatch(a -> a.getKind() == AlertKind.ANOMALY), "no model errors: " + alerts);
         return alerts.stream().map(a -> a.getSeriesId() + "@" + a.getEventTime().toEpochMilli()).sorted().toList();
@@ -463,13 +486,20 @@ class ForecastJobIT {
     /** Runs the bounded job over {@code stream} and {@code requests} on fresh topics; returns what it wrote. */
     private Outputs runBounded(String prefix, DemoStream stream, List<ForecastRequest> requests,
                                MicroBatching batching, int alertsAtLeast) throws Exception {
+        return runBounded(prefix, stream, requests, batching, null, alertsAtLeast);
+    }
+
+    /** As above, scoring with {@code flow} (null: the Gaussian density). */
+    private Outputs runBounded(String prefix, DemoStream stream, List<ForecastRequest> requests,
+                               MicroBatching batching, ResidualFlowFile flow, int alertsAtLeast) throws Exception {
         KafkaSettings kafka = topics(prefix);
         try (RecordPublisher publisher = new RecordPublisher(kafka)) {
             publisher.send(OdeTopic.MODELS, MODEL);
             stream.observations().forEach(o -> publisher.send(OdeTopic.OBSERVATIONS, o));
             requests.forEach(r -> publisher.send(OdeTopic.FORECAST_REQUESTS, r));
         }
-        UpdaterSettings updater = UpdaterSettings.defaults(DemoModel.MODEL_ID, TestModels.VERIFIER).withMonitor(DemoSetup.monitorSettings());
+        UpdaterSettings updater = UpdaterSettings.defaults(DemoModel.MODEL_ID, TestModels.VERIFIER)
+                .withMonitor(DemoSetup.monitorSettings()).withResidualFlow(flow);
         ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater).withBounded(true)
                 .withModelSource(ModelSource.TOPIC).withCheckpoints(Duration.ofMillis(300), null)
                 .withEventTime(Duration.ofSeconds(2), IDLENESS).withMicroBatching(batching);

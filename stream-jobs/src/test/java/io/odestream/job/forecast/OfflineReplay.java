@@ -5,6 +5,9 @@ import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.ResidualScorer;
+import io.odestream.latent.Score;
+import io.odestream.latent.SeriesMonitor;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
 import java.util.ArrayList;
@@ -27,6 +30,15 @@ public final class OfflineReplay {
     /** "seriesId@eventMillis" of every alert, sorted. */
     public static List<String> alerts(List<Observation> observations, ModelArtifact model, AlertPolicy policy,
                                       int scoreSamples) {
+        return alerts(observations, model, policy, scoreSamples, null);
+    }
+
+    /**
+     * As above, with the score the job takes with {@code run --scorer cnf}: the residual scorer's
+     * value where it gives one (all channels observed), the Gaussian one otherwise.
+     */
+    public static List<String> alerts(List<Observation> observations, ModelArtifact model, AlertPolicy policy,
+                                      int scoreSamples, ResidualScorer residualScorer) {
         LatentFilter filter = LatentFilter.init(model);
         Map<String, FilterState> states = new HashMap<>();
         Map<String, AlertTrack> tracks = new HashMap<>();
@@ -43,9 +55,11 @@ public final class OfflineReplay {
                 continue;
             }
             AlertTrack track = tracks.computeIfAbsent(o.getSeriesId(), k -> policy.newTrack());
-            double score = filter.score(s, t, x, m, scoreSamples, PosteriorUpdater.seed(o.getSeriesId(), t))
-                    .negativeLogDensity();
-            AlertDecision d = policy.observe(track, t, score);
+            Score gaussian = filter.score(s, t, x, m, scoreSamples, PosteriorUpdater.seed(o.getSeriesId(), t));
+            double flow = residualScorer == null ? Double.NaN
+                    : residualScorer.negativeLogDensity(gaussian.zScores(), t - s.timeMillis());
+            double score = Double.isNaN(flow) ? gaussian.negativeLogDensity() : flow;
+            AlertDecision d = policy.observe(track, t, score, SeriesMonitor.maxAbsZ(gaussian.zScores()));
             if (d.raise()) {
                 alerts.add(o.getSeriesId() + "@" + t);
             }

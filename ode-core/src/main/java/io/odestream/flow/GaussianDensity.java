@@ -1,0 +1,96 @@
+package io.odestream.flow;
+
+/**
+ * A full-covariance Gaussian fitted by maximum likelihood (sample mean, covariance with divisor n),
+ * the discrete baseline a flow must beat: it captures location, scale and correlation, and nothing
+ * else (no skew, no modes, no holes).
+ */
+public final class GaussianDensity {
+    private static final double LOG_TWO_PI = Math.log(2 * Math.PI);
+    private final int d;
+    private final double[] mean;
+    private final double[] cholesky;
+    private final double logDeterminant;
+
+    private GaussianDensity(int d, double[] mean, double[] cholesky) {
+        this.d = d;
+        this.mean = mean;
+        this.cholesky = cholesky;
+        double sum = 0;
+        for (int i = 0; i < d; i++) {
+            sum += Math.log(cholesky[i * d + i]);
+        }
+        this.logDeterminant = 2 * sum;
+    }
+
+    /** Fits {@code count} points of dimension d (row-major). */
+    public static GaussianDensity fit(double[] points, int count, int d) {
+        if (count <= d) {
+            throw new IllegalArgumentException("a full covariance in " + d + " dimensions needs more than " + d
+                    + " points, got " + count);
+        }
+        double[] mean = new double[d];
+        for (int n = 0; n < count; n++) {
+            for (int i = 0; i < d; i++) {
+                mean[i] += points[n * d + i] / count;
+            }
+        }
+        double[] covariance = new double[d * d];
+        for (int n = 0; n < count; n++) {
+            for (int i = 0; i < d; i++) {
+                double di = points[n * d + i] - mean[i];
+                for (int j = 0; j <= i; j++) {
+                    covariance[i * d + j] += di * (points[n * d + j] - mean[j]) / count;
+                }
+            }
+        }
+        return new GaussianDensity(d, mean, cholesky(covariance, d));
+    }
+
+    /** log N(x; μ, Σ) of the point at {@code offset}. */
+    public double logDensity(double[] x, int offset) {
+        double squares = 0;
+        double[] solved = new double[d];
+        for (int i = 0; i < d; i++) {
+            double v = x[offset + i] - mean[i];
+            for (int j = 0; j < i; j++) {
+                v -= cholesky[i * d + j] * solved[j];
+            }
+            solved[i] = v / cholesky[i * d + i];
+            squares += solved[i] * solved[i];
+        }
+        return -0.5 * (squares + logDeterminant + d * LOG_TWO_PI);
+    }
+
+    /** Mean negative log-density of {@code count} points. */
+    public double meanNll(double[] points, int count) {
+        double sum = 0;
+        for (int n = 0; n < count; n++) {
+            sum -= logDensity(points, n * d);
+        }
+        return sum / count;
+    }
+
+    /** Lower-triangular L with L·Lᵀ = the symmetric matrix whose lower triangle is given. */
+    private static double[] cholesky(double[] lower, int d) {
+        double[] l = new double[d * d];
+        for (int i = 0; i < d; i++) {
+            for (int j = 0; j <= i; j++) {
+                double sum = lower[i * d + j];
+                for (int k = 0; k < j; k++) {
+                    sum -= l[i * d + k] * l[j * d + k];
+                }
+                if (i == j) {
+                    if (!(sum > 0)) {
+                        throw new IllegalArgumentException("the covariance is singular: the points lie in a "
+                                + "lower-dimensional subspace");
+                    }
+                    l[i * d + i] = Math.sqrt(sum);
+                } else {
+                    l[i * d + j] = sum / l[j * d + j];
+                }
+            }
+        }
+        return l;
+    }
+}
