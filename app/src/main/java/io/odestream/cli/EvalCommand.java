@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Measures anomaly detection against public benchmarks (the Numenta Anomaly Benchmark).",
         subcommands = {EvalCommand.NabScore.class, EvalCommand.Nab.class, EvalCommand.Spirals.class,
-                EvalCommand.PhysioNet.class, CalibrationCommand.class})
+                EvalCommand.PhysioNet.class, CalibrationCommand.class,
+                MortalityCommand.class})
 final class EvalCommand implements Runnable {
     @Spec
     CommandSpec spec;
