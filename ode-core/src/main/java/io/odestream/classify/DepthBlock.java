@@ -26,4 +26,11 @@ public interface DepthBlock {
 
     /** Evaluations (or vector–Jacobian products) in the last backward pass. */
     long backwardEvaluations();
+
+    /**
+     * The doubles the block keeps from the last forward pass for its backward pass, and the state
+     * its backward pass carries: the memory a gradient costs, which for an ODE block is where the
+     * adjoint (O(1) in the steps) and back-propagation (its tape, O(steps)) differ.
+     */
+    long heldValues();
 }

@@ -7,6 +7,7 @@ import io.odestream.ode.adjoint.AdjointMethod;
 import io.odestream.ode.adjoint.Gradients;
 import io.odestream.ode.adjoint.SolverBackprop;
 import io.odestream.ode.control.StepControl;
+import io.odestream.ode.rk.DenseTrajectory;
 import io.odestream.ode.rk.DormandPrince54;
 import io.odestream.ode.rk.RungeKuttaSolver;
 
@@ -87,6 +88,22 @@ public final class OdeBlock implements DepthBlock {
     @Override
     public long forwardEvaluations() {
         return forward == null ? 0 : forward.stats().evaluations();
+    }
+
+    /**
+     * Adjoint: the output and the backward solve's augmented state {@code [z, a, aθ]} (2·B·D + P);
+     * back-propagation: the recorded steps (state and stages per step and row) and the cotangent.
+     */
+    @Override
+    public long heldValues() {
+        if (forward == null) {
+            return 0;
+        }
+        long bd = (long) forward.rows() * field.dimension();
+        if (mode == Gradient.ADJOINT) {
+            return bd + 2 * bd + field.parameterCount();
+        }
+        return ((DenseTrajectory) forward.recordedTrajectory()).storedValues() + bd;
     }
 
     @Override

@@ -14,6 +14,7 @@ public final class ResidualBlocks implements DepthBlock {
     private double[] cotangent;
     private double[] blockGrad;
     private int capacityRows;
+    private int lastRows;
 
     /** Every block maps D to D. */
     public ResidualBlocks(Mlp[] blocks) {
@@ -42,6 +43,7 @@ public final class ResidualBlocks implements DepthBlock {
     @Override
     public void forward(double[] in, double[] out, int rows) {
         ensureCapacity(rows);
+        lastRows = rows;
         int n = rows * dimension;
         System.arraycopy(in, 0, states[0], 0, n);
         for (int k = 0; k < blocks.length; k++) {
@@ -76,6 +78,12 @@ public final class ResidualBlocks implements DepthBlock {
     @Override
     public long backwardEvaluations() {
         return blocks.length;
+    }
+
+    /** Every block's input h_0 .. h_K (the MLPs recompute their hidden layers in the backward pass). */
+    @Override
+    public long heldValues() {
+        return (long) (blocks.length + 1) * lastRows * dimension;
     }
 
     private void ensureCapacity(int rows) {

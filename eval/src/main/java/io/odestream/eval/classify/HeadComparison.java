@@ -24,10 +24,12 @@ public final class HeadComparison {
      * @param forwardNfe         mean block evaluations per training forward pass
      * @param backwardNfe        mean block evaluations per training backward pass
      * @param testNfe            block evaluations of the forward pass over all test rows at once
+     * @param heldBytes          what the block held for the gradient in the last training iteration
+     *                           ({@link io.odestream.classify.DepthBlock#heldValues()}, 8 bytes each)
      */
     public record Head(String name, String description, int parameters, double[] probabilities, double trainSeconds,
                        double samplesPerSecond, double allocatedPerIteration, double forwardNfe, double backwardNfe,
-                       long testNfe, double finalLoss) {
+                       long testNfe, long heldBytes, double finalLoss) {
     }
 
     private HeadComparison() {
@@ -42,6 +44,7 @@ public final class HeadComparison {
         Trainer.Result result = ClassifierTraining.train(classifier, trainX, trainY, loss, config,
                 TaggedProgress.of(progress, name, every, new int[1]));
         long bytes = THREADS.getThreadAllocatedBytes(thread) - bytesBefore;
+        long held = 8 * classifier.block().heldValues();
         int testRows = testX.length / classifier.shape().inputs();
         double[] p = classifier.probabilities(testX, testRows);
         long testNfe = classifier.block().forwardEvaluations();
@@ -49,7 +52,13 @@ public final class HeadComparison {
         return new Head(name, classifier.description(), classifier.parameterCount(), p, result.seconds(),
                 (double) iterations * config.batch() / result.seconds(), (double) bytes / iterations,
                 (double) result.forwardEvaluations() / iterations, (double) result.backwardEvaluations() / iterations,
-                testNfe, result.finalLoss());
+                testNfe, held, result.finalLoss());
+    }
+
+    /** A byte count for a table: KiB or MiB. */
+    public static String bytes(double b) {
+        return b >= 1 << 20 ? String.format(java.util.Locale.ROOT, "%.1f MiB", b / (1 << 20))
+                : String.format(java.util.Locale.ROOT, "%.0f KiB", b / 1024);
     }
 
     /** Column {@code k} of rows × K probabilities. */
