@@ -90,6 +90,8 @@ public final class EcgBeatTable {
                 trainCounts, testCounts);
         List<Row> rows = new ArrayList<>();
         rows.add(score("every beat normal", "a constant", 0, new double[testAbnormal.length], testAbnormal, 0, 0));
+        rows.add(score("RR rule", "abnormal when the RR before < " + PREMATURE + " × the local mean RR", 0,
+                prematureRule(rawTest, w), testAbnormal, 0, 0));
         DepthClassifier.Shape shape = new DepthClassifier.Shape(w, s.width(), 2);
         ClassifierTraining.Config config = new ClassifierTraining.Config(s.iterations(), s.batch(), s.rate(), 10.0,
                 s.seed());
@@ -109,6 +111,21 @@ public final class EcgBeatTable {
                     head.samplesPerSecond(), head.testNfe()));
         }
         return new Result(s, split, trainCounts, testCounts, rows, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * A beat this much earlier than its neighbourhood's rhythm is premature: the textbook sign of an
+     * atrial or ventricular premature beat, as a one-line rule against which to read the networks.
+     */
+    static final double PREMATURE = 0.85;
+
+    /** 1 where the beat's RR before (the second-to-last feature) is below {@link #PREMATURE}. */
+    private static double[] prematureRule(double[] raw, int width) {
+        double[] out = new double[raw.length / width];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = raw[i * width + width - 2] < PREMATURE ? 1.0 : 0.0;
+        }
+        return out;
     }
 
     private static Row score(String name, String description, int parameters, double[] pAbnormal, boolean[] abnormal,
