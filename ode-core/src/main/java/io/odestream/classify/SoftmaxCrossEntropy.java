@@ -63,21 +63,12 @@ public final class SoftmaxCrossEntropy {
                         + (k - 1));
             }
             int base = r * k;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                max = Math.max(max, logits[base + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-                double e = Math.exp(logits[base + j] - max);
-                grad[base + j] = e;
-                sum += e;
-            }
+            double logSumExp = softmaxRow(logits, grad, base, k);
             double w = classWeights[y];
-            total += w * (Math.log(sum) + max - logits[base + y]);
+            total += w * (logSumExp - logits[base + y]);
             weightSum += w;
             for (int j = 0; j < k; j++) {
-                grad[base + j] = w * (grad[base + j] / sum - (j == y ? 1.0 : 0.0));
+                grad[base + j] = w * (grad[base + j] - (j == y ? 1.0 : 0.0));
             }
         }
         double scale = 1.0 / weightSum;
@@ -90,19 +81,27 @@ public final class SoftmaxCrossEntropy {
     /** The softmax of each row of {@code logits} (rows × K) into {@code out}. */
     public static void softmax(double[] logits, double[] out, int rows, int k) {
         for (int r = 0; r < rows; r++) {
-            int base = r * k;
-            double max = Double.NEGATIVE_INFINITY;
-            for (int j = 0; j < k; j++) {
-                max = Math.max(max, logits[base + j]);
-            }
-            double sum = 0;
-            for (int j = 0; j < k; j++) {
-                out[base + j] = Math.exp(logits[base + j] - max);
-                sum += out[base + j];
-            }
-            for (int j = 0; j < k; j++) {
-                out[base + j] /= sum;
-            }
+            softmaxRow(logits, out, r * k, k);
         }
+    }
+
+    /**
+     * The softmax of {@code logits[base .. base+k)} into {@code out} at the same place, shifted by the
+     * row's maximum so no exponential overflows; returns the row's log-sum-exp.
+     */
+    private static double softmaxRow(double[] logits, double[] out, int base, int k) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < k; j++) {
+            max = Math.max(max, logits[base + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < k; j++) {
+            out[base + j] = Math.exp(logits[base + j] - max);
+            sum += out[base + j];
+        }
+        for (int j = 0; j < k; j++) {
+            out[base + j] /= sum;
+        }
+        return Math.log(sum) + max;
     }
 }

@@ -177,12 +177,6 @@ public final class EcgBeatTable {
     }
 
     public static void writeReport(Path file, Result result, List<String> runLines) {
-        StringBuilder md = new StringBuilder();
-        md.append(BEGIN).append("\n\n");
-        for (String line : runLines) {
-            md.append(line).append("\n\n");
-        }
-        md.append(markdown(result)).append('\n').append(END).append('\n');
-        ReportSection.write(file, BEGIN, END, HEADING, md.toString());
+        ReportSection.writeRun(file, BEGIN, END, HEADING, runLines, markdown(result));
     }
 }

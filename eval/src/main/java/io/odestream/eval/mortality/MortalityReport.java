@@ -16,12 +16,6 @@ public final class MortalityReport {
     }
 
     public static void write(Path file, MortalityTable.Result result, List<String> runLines) {
-        StringBuilder md = new StringBuilder();
-        md.append(BEGIN).append("\n\n");
-        for (String line : runLines) {
-            md.append(line).append("\n\n");
-        }
-        md.append(MortalityTable.markdown(result)).append('\n').append(END).append('\n');
-        ReportSection.write(file, BEGIN, END, HEADING, md.toString());
+        ReportSection.writeRun(file, BEGIN, END, HEADING, runLines, MortalityTable.markdown(result));
     }
 }
