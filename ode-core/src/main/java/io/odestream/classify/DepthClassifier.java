@@ -162,10 +162,15 @@ public final class DepthClassifier {
 
     /** Class probabilities, rows × K, for the rows × N inputs {@code x}. */
     public double[] probabilities(double[] x, int rows) {
-        forward(x, 0, rows);
         double[] out = new double[rows * shape.classes()];
-        SoftmaxCrossEntropy.softmax(logits, out, rows, shape.classes());
+        probabilities(x, rows, out);
         return out;
+    }
+
+    /** As {@link #probabilities(double[], int)}, into {@code out} (rows × K): a streaming head scores into scratch. */
+    public void probabilities(double[] x, int rows, double[] out) {
+        forward(x, 0, rows);
+        SoftmaxCrossEntropy.softmax(logits, out, rows, shape.classes());
     }
 
     /**
