@@ -46,6 +46,7 @@ final class ObservationApplier {
     private final UpdaterOutput out;
     private final UpdaterMetrics metrics;
     private final ChannelContract contract = new ChannelContract();
+    private RiskScorer risk;
 
     ObservationApplier(UpdaterSettings settings, SeriesMonitor monitor, ModelGate gate, ForecastAnswerer forecasts,
                        UpdaterOutput out, UpdaterMetrics metrics) {
@@ -55,6 +56,11 @@ final class ObservationApplier {
         this.forecasts = forecasts;
         this.out = out;
         this.metrics = metrics;
+    }
+
+    /** Turns the risk output on: every absorbed observation is followed by its series' risk score. */
+    void scoreRiskWith(RiskScorer scorer) {
+        risk = scorer;
     }
 
     /**
@@ -126,6 +132,9 @@ final class ObservationApplier {
             case RESTARTED -> restarted(seriesId, t, p.model(), v.failure());
             case ABSORBED -> {
             }
+        }
+        if (risk != null && v.kind() != SeriesMonitor.Kind.KEPT_LAST_GOOD) {
+            risk.score(s, seriesId, t, p.model()); // the state this observation left: absorbed, or restarted from
         }
         recorded(s, t);
     }
