@@ -1,6 +1,7 @@
 package io.odestream.cli;
 
 import io.odestream.cli.data.TrainingData;
+import io.odestream.eval.mortality.MortalityArtifacts;
 import io.odestream.eval.mortality.MortalityOutcomes;
 import io.odestream.eval.mortality.MortalityReport;
 import io.odestream.eval.mortality.MortalityTable;
@@ -56,6 +57,11 @@ final class MortalityCommand implements Callable<Integer> {
             description = "Also write the mortality section of a results page (e.g. docs/RESULTS.md), between its markers.")
     Path report;
 
+    @Option(names = "--save-head", paramLabel = "DIR",
+            description = "Also write the trained latent ODE (latent-ode.avro, to publish and serve) and every head "
+                    + "(risk-head-<head>-<cutoff>.avro, for `run --risk-head`) as checksummed artifacts into DIR.")
+    Path saveHead;
+
     @Override
     public Integer call() {
         MortalityTable.Settings d = MortalityTable.Settings.defaults();
@@ -83,7 +89,8 @@ final class MortalityCommand implements Callable<Integer> {
                 + "set-b, each evenly spread by RecordID", train.series.size(), train.available, test.series.size(),
                 test.available);
         MortalityTable.Result result = MortalityTable.run(train.series, train.died, aligned.stays(), test.died,
-                train.channels.size(), s, System.err, rule);
+                train.channels.size(), s, System.err, rule,
+                saveHead == null ? null : new MortalityArtifacts(saveHead, train.channels));
         PrintWriter out = spec.commandLine().getOut();
         out.print(MortalityTable.markdown(result));
         if (report != null) {
@@ -96,6 +103,10 @@ final class MortalityCommand implements Callable<Integer> {
                     Runtime.getRuntime().availableProcessors());
             MortalityReport.write(report, result, List.of(command, time));
             out.println("report section written to " + report);
+        }
+        if (saveHead != null) {
+            out.println("latent ODE and risk heads written to " + saveHead + " (" + MortalityArtifacts.MODEL_FILE
+                    + ", risk-head-*.avro)");
         }
         out.flush();
         return 0;

@@ -3,6 +3,7 @@ package io.odestream.eval.mortality;
 import io.odestream.classify.ClassifierTraining;
 import io.odestream.classify.DepthClassifier;
 import io.odestream.classify.OdeBlock;
+import io.odestream.classify.RiskHeadSpec;
 import io.odestream.classify.SoftmaxCrossEntropy;
 import io.odestream.eval.TaggedProgress;
 import io.odestream.eval.classify.FeatureScaling;
@@ -83,11 +84,26 @@ public final class MortalityTable {
                          long featureFailures, double totalSeconds, String splitRule) {
     }
 
+    /** Where a run's trained model and heads go when they are kept ({@code eval mortality --save-head}). */
+    public interface Export {
+        /** The latent ODE whose filter read the heads' inputs, and the scaling its inputs had. */
+        void model(LatentOdeModel model, MinMaxNormalisation scaling);
+
+        /** A trained head, its spec including the z-scoring of its inputs, and its test AUC. */
+        void head(String name, String cutoff, RiskHeadSpec spec, DepthClassifier classifier, double auc);
+    }
+
     private MortalityTable() {
     }
 
     public static Result run(List<Series> trainStays, boolean[] trainDied, List<Series> testStays, boolean[] testDied,
                              int channels, Settings s, PrintStream progress, String splitRule) {
+        return run(trainStays, trainDied, testStays, testDied, channels, s, progress, splitRule, null);
+    }
+
+    /** As the other {@code run}, handing the trained model and heads to {@code export} (null: none). */
+    public static Result run(List<Series> trainStays, boolean[] trainDied, List<Series> testStays, boolean[] testDied,
+                             int channels, Settings s, PrintStream progress, String splitRule, Export export) {
         long start = System.nanoTime();
         if (trainStays.size() != trainDied.length || testStays.size() != testDied.length) {
             throw new IllegalArgumentException("need one outcome per stay");
@@ -108,6 +124,9 @@ public final class MortalityTable {
                 s.encoderIterations(), s.encoderRate(), 1.0, s.seed()),
                 TaggedProgress.of(progress, "latent-ode", s.every(), new int[1]));
         model.parametersChanged();
+        if (export != null) {
+            export.model(model, scaling);
+        }
         double encoderSeconds = seconds(start);
         long featureStart = System.nanoTime();
         LatentFilter filter = new LatentFilter(model, "mortality", 1);
@@ -132,6 +151,9 @@ public final class MortalityTable {
                 double auc = RocAuc.of(HeadComparison.column(result.probabilities(), 2, 1), testDied);
                 progress.printf(Locale.ROOT, "[%s %s] AUC %.3f%n", head.name, cutoff, auc);
                 rows.add(new Row(cutoff, result, auc));
+                if (export != null) {
+                    export.head(head.name, cutoff, head.riskSpec(s, z), classifier, auc);
+                }
             }
         }
         return new Result(s, train.size(), rate(trainDied), test.size(), rate(testDied), rows, encoderSeconds,
@@ -140,6 +162,16 @@ public final class MortalityTable {
 
     /** A head of the table: its name and how it is built from the settings. */
     private record HeadSpec(String name, int kind) {
+        /** The spec a saved head needs to be rebuilt for inference (the gradient mode does not matter there). */
+        RiskHeadSpec riskSpec(Settings s, FeatureScaling z) {
+            boolean res = kind == 3;
+            DepthClassifier.Shape shape = new DepthClassifier.Shape(s.hidden(), s.width(), 2);
+            return new RiskHeadSpec(1, RiskHeadSpec.FILTER_HIDDEN, res ? RiskHeadSpec.RES_NET : RiskHeadSpec.ODE_NET,
+                    s.hidden(), s.width(), kind == 2 ? s.augment() : 0,
+                    res ? DepthClassifier.residualUnitsMatching(shape, s.odeUnits(), s.resBlocks()) : s.odeUnits(),
+                    res ? s.resBlocks() : 0, s.rtol(), s.atol(), z.mean(), z.std());
+        }
+
         DepthClassifier build(Settings s) {
             DepthClassifier.Shape shape = new DepthClassifier.Shape(s.hidden(), s.width(), 2);
             return switch (kind) {

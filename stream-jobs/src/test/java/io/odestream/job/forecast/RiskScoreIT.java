@@ -65,7 +65,8 @@ class RiskScoreIT {
         KafkaSettings kafka = KAFKA.topics(prefix, prefix + "job");
         String riskTopic = prefix + "risk-scores";
         createTopic(riskTopic);
-        DemoStream stream = DemoStream.generate(DemoStream.Config.defaults().withSeries(4).withSeed(5));
+        DemoStream stream = DemoStream.generate(DemoStream.Config.defaults().withSeries(3)
+                .withSpan(Duration.ofMinutes(4)).withWarmup(Duration.ofMinutes(1)).withSeed(5)); // ~700 events: the test's budget
         try (RecordPublisher publisher = new RecordPublisher(kafka)) {
             publisher.send(OdeTopic.MODELS, MODEL);
             stream.observations().forEach(o -> publisher.send(OdeTopic.OBSERVATIONS, o));
