@@ -74,6 +74,35 @@ class RiskHeadTest {
         assertTrue(e.getMessage().contains("6 values") && e.getMessage().contains("keeps 8"), e.getMessage());
     }
 
+    /**
+     * The job scores every absorbed observation: a ResNet head does it in its own scratch. (An ODE head
+     * allocates in its adaptive solver, whose solution objects are per solve; not held to this.)
+     */
+    @Test
+    void aResNetHeadScoresAStateWithoutAllocating() {
+        RiskHeadSpec spec = spec(RiskHeadSpec.RES_NET, H);
+        RiskHead head = RiskHead.load(RiskHead.toArtifact(spec, spec.newClassifier(), "h", 1, Map.of(), Map.of()));
+        double[] hidden = new double[H];
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().getId();
+        double sum = 0;
+        for (int i = 0; i < 20_000; i++) { // warm-up: scratch sized, code compiled
+            hidden[i % H] = i * 1e-4;
+            sum += head.probability(hidden);
+        }
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 10_000; i++) {
+            hidden[i % H] = -i * 1e-4;
+            sum += head.probability(hidden);
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+        assertTrue(sum > 0);
+        // one object per call would be >= 160 000 bytes; the bound leaves room for the counter's own reads
+        assertTrue(allocated < 4_096, allocated + " bytes allocated over 10 000 scores");
+    }
+
     @Test
     void aModifiedHeadIsRefusedByItsChecksum() {
         RiskHeadSpec spec = spec(RiskHeadSpec.RES_NET, H);
