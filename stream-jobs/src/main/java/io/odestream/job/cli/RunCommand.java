@@ -246,7 +246,7 @@ public final class RunCommand implements Callable<Integer> {
             access.verify(needs);
         }
         for (String line : RunStart.check(kafka.settings(), modelId, modelSource, groupId, env.getParallelism(),
-                verifier, KafkaPreflight.DEFAULT_WAIT)) {
+                verifier, KafkaPreflight.DEFAULT_WAIT, risk)) {
             spec.commandLine().getOut().println(line);
         }
         spec.commandLine().getOut().flush();

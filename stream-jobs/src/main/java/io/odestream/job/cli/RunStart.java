@@ -1,6 +1,9 @@
 package io.odestream.job.cli;
 
+import io.odestream.classify.RiskHead;
+import io.odestream.job.ServingModel;
 import io.odestream.job.forecast.ForecastJobConfig;
+import io.odestream.job.forecast.RiskOutput;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.registry.ArtifactVerifier;
@@ -46,6 +49,16 @@ public final class RunStart {
      */
     public static List<String> check(KafkaSettings kafka, String modelId, ForecastJobConfig.ModelSource source,
                                      String groupId, int parallelism, ArtifactVerifier verifier, Duration wait) {
+        return check(kafka, modelId, source, groupId, parallelism, verifier, wait, null);
+    }
+
+    /**
+     * As the other {@code check}; with a risk output, a served model whose hidden state the head
+     * cannot read stops {@code run} here, before the job starts (IllegalArgumentException saying both sizes).
+     */
+    public static List<String> check(KafkaSettings kafka, String modelId, ForecastJobConfig.ModelSource source,
+                                     String groupId, int parallelism, ArtifactVerifier verifier, Duration wait,
+                                     RiskOutput risk) {
         KafkaPreflight.requireTopics(kafka, topicsOf(source), wait);
         RegistrySnapshot registry;
         Map<String, String> client = new HashMap<>();
@@ -58,6 +71,11 @@ public final class RunStart {
         }
         Optional<ModelArtifact> model = source == ForecastJobConfig.ModelSource.REGISTRY
                 ? registry.served(modelId) : registry.latest(modelId);
+        if (risk != null && model.isPresent()) {
+            ModelArtifact served = model.get();
+            RiskHead.load(risk.head()).requireInputs(ServingModel.of(served).filter.model().spec().hidden(),
+                    "model '" + modelId + "' version " + served.getVersion() + " (served now)");
+        }
         String serving = model.map(a -> "serving model '" + modelId + "' version " + a.getVersion()
                         + (source == ForecastJobConfig.ModelSource.REGISTRY ? " (the registry's serving pointer)"
                         : " (the newest on " + kafka.topicName(OdeTopic.MODELS) + ")"))
@@ -65,7 +83,7 @@ public final class RunStart {
                         + (source == ForecastJobConfig.ModelSource.REGISTRY
                         ? "promoted yet (odestream models publish, then models promote)"
                         : "on " + kafka.topicName(OdeTopic.MODELS) + " yet (odestream models publish)"));
-        return List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 "odestream run: " + serving,
                 "  reads  " + kafka.topicName(OdeTopic.OBSERVATIONS) + ", " + kafka.topicName(OdeTopic.FORECAST_REQUESTS)
                         + " (consumer group " + groupId + "), " + kafka.topicName(OdeTopic.MODELS)
@@ -73,6 +91,11 @@ public final class RunStart {
                         ? " + " + kafka.topicName(OdeTopic.MODEL_SERVING) : "") + " (whole) at " + kafka.bootstrapServers(),
                 "  writes " + kafka.topicName(OdeTopic.FORECASTS) + ", " + kafka.topicName(OdeTopic.ALERTS) + ", "
                         + kafka.topicName(OdeTopic.LATE_OBSERVATIONS) + ", " + kafka.topicName(OdeTopic.DEAD_LETTERS),
-                "  parallelism " + parallelism);
+                "  parallelism " + parallelism));
+        if (risk != null) {
+            lines.add("  writes risk scores to " + risk.topic() + " (head " + risk.head().getModelId() + "/"
+                    + risk.head().getVersion() + ")");
+        }
+        return lines;
     }
 }

@@ -9,12 +9,12 @@ import java.util.Arrays;
 import java.util.Map;
 
 /** Risk heads for the job's tests: seeded parameters, what they predict is not the point. */
-final class RiskHeads {
+public final class RiskHeads {
     private RiskHeads() {
     }
 
     /** A {@code kind} head ({@link RiskHeadSpec#ODE_NET} or {@link RiskHeadSpec#RES_NET}) over {@code inputs} values. */
-    static ModelArtifact seeded(String kind, int inputs) {
+    public static ModelArtifact seeded(String kind, int inputs) {
         double[] mean = new double[inputs];
         double[] std = new double[inputs];
         Arrays.fill(std, 0.5);
