@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
         description = "Measures anomaly detection against public benchmarks (the Numenta Anomaly Benchmark).",
         subcommands = {EvalCommand.NabScore.class, EvalCommand.Nab.class, EvalCommand.Spirals.class,
                 EvalCommand.PhysioNet.class, CalibrationCommand.class, Cnf2dCommand.class,
-                CnfDemoCommand.class})
+                CnfDemoCommand.class,
+                MortalityCommand.class, EcgBeatsCommand.class})
 final class EvalCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -2,6 +2,7 @@ package io.odestream.kafka;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,17 +29,29 @@ public final class KafkaSinks {
      */
     public <T extends SpecificRecord> KafkaSinkBuilder<T> builder(OdeTopic topic, Class<T> type) {
         String topicName = settings.topicName(topic);
-        return KafkaSink.<T>builder()
-                .setKafkaProducerConfig(settings.clientProperties())
-                .setBootstrapServers(settings.bootstrapServers())
-                .setRecordSerializer(new AvroRecordSerializer<>(topic, topicName, type))
-                .setDeliveryGuarantee(settings.deliveryGuarantee())
-                .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + topicName)
-                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                        Long.toString(settings.transactionTimeout().toMillis()));
+        return builder(topicName, new AvroRecordSerializer<>(topic, topicName, type));
     }
 
     public <T extends SpecificRecord> KafkaSink<T> sink(OdeTopic topic, Class<T> type) {
         return builder(topic, type).build();
+    }
+
+    /**
+     * A sink for an optional output whose topic the job is told by name (not one of {@link OdeTopic}):
+     * the same delivery guarantee and transactions as every other sink, {@code serializer} for the records.
+     */
+    public <T> KafkaSink<T> sink(String topicName, KafkaRecordSerializationSchema<T> serializer) {
+        return builder(topicName, serializer).build();
+    }
+
+    private <T> KafkaSinkBuilder<T> builder(String topicName, KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(settings.clientProperties())
+                .setBootstrapServers(settings.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(settings.deliveryGuarantee())
+                .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + topicName)
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                        Long.toString(settings.transactionTimeout().toMillis()));
     }
 }

@@ -16,6 +16,21 @@ public final class ReportSection {
     }
 
     /**
+     * A run's section: its lines (the command, the time), each a paragraph, then the body, between
+     * the markers.
+     */
+    public static void writeRun(Path file, String begin, String end, String heading, java.util.List<String> runLines,
+                                String body) {
+        StringBuilder md = new StringBuilder();
+        md.append(begin).append("\n\n");
+        for (String line : runLines) {
+            md.append(line).append("\n\n");
+        }
+        md.append(body).append('\n').append(end).append('\n');
+        write(file, begin, end, heading, md.toString());
+    }
+
+    /**
      * @param section the section's text, markers included
      * @param heading the Markdown heading it is appended under when {@code file} lacks the markers
      */

@@ -32,7 +32,7 @@ class ReleasedSchemasTest {
 
     static Stream<Class<?>> topicTypes() {
         return Stream.of(Observation.class, ForecastRequest.class, Forecast.class, AnomalyAlert.class,
-                ModelArtifact.class, DeadLetter.class, RegistryServing.class);
+                ModelArtifact.class, DeadLetter.class, RegistryServing.class, RiskScore.class);
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import io.odestream.job.deploy.RegistryPromoter;
 import io.odestream.job.deploy.RegistryRollback;
 import io.odestream.job.forecast.ForecastJob;
 import io.odestream.job.forecast.ForecastJobConfig;
+import io.odestream.job.forecast.RiskOutput;
 import io.odestream.job.forecast.MicroBatching;
 import io.odestream.job.forecast.ResidualFlowFile;
 import io.odestream.job.forecast.UpdaterSettings;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -209,6 +211,16 @@ public final class RunCommand implements Callable<Integer> {
             description = "... or when its oldest record has waited this long (default ${DEFAULT-VALUE}).")
     Duration batchDelay;
 
+    @Option(names = "--risk-head", paramLabel = "FILE",
+            description = "Risk output: this risk head (written by `odestream eval mortality --save-head`) scores each "
+                    + "series' hidden state after every absorbed observation; one RiskScore each to --risk-topic. A "
+                    + "model whose hidden size the head does not read is rejected. Off unless given.")
+    Path riskHead;
+
+    @Option(names = "--risk-topic", paramLabel = "TOPIC",
+            description = "The topic of the risk scores (exactly this name, no prefix); required with --risk-head.")
+    String riskTopic;
+
     // the anomaly scorer: the Gaussian predictive density's, or a residual flow's read from a file
     @Mixin
     ScorerOptions scorer;
@@ -229,6 +241,10 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // first, so that a wrong --restore fails before anything is read or built
         Path restoreFrom = restore == null ? null : RetainedCheckpoints.resolve(restore, checkpointDir);
+        if ((riskHead == null) != (riskTopic == null)) {
+            throw new IllegalArgumentException("--risk-head and --risk-topic go together: give both or neither");
+        }
+        RiskOutput risk = riskHead == null ? null : RiskOutput.read(riskHead, riskTopic); // a bad head stops us here
         AlertPolicy policy = alertPolicy();
         ResidualFlowFile flow = scorer.load(); // before the Kafka checks: a bad file fails at once
         ArtifactVerifier verifier = new ArtifactVerifier(keys.load());
@@ -276,14 +292,14 @@ public final class RunCommand implements Callable<Integer> {
             access.verify(needs);
         }
         for (String line : RunStart.check(kafka.settings(), modelId, modelSource, groupId, env.getParallelism(),
-                verifier, KafkaPreflight.DEFAULT_WAIT, flow)) {
+                verifier, KafkaPreflight.DEFAULT_WAIT, flow, risk)) {
             spec.commandLine().getOut().println(line);
         }
         spec.commandLine().getOut().flush();
         if (!secured) {
             access.verify(needs);
         }
-        ForecastJob.build(env, config);
+        ForecastJob.build(env, config, UnaryOperator.identity(), risk);
         submission.execute(env, jobName(modelId), spec.commandLine().getOut());
         return 0;
     }

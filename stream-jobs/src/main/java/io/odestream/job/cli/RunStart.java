@@ -1,8 +1,10 @@
 package io.odestream.job.cli;
 
+import io.odestream.classify.RiskHead;
 import io.odestream.job.ServingModel;
 import io.odestream.job.forecast.ForecastJobConfig;
 import io.odestream.job.forecast.ResidualFlowFile;
+import io.odestream.job.forecast.RiskOutput;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.registry.ArtifactVerifier;
@@ -48,7 +50,7 @@ public final class RunStart {
      */
     public static List<String> check(KafkaSettings kafka, String modelId, ForecastJobConfig.ModelSource source,
                                      String groupId, int parallelism, ArtifactVerifier verifier, Duration wait) {
-        return check(kafka, modelId, source, groupId, parallelism, verifier, wait, null);
+        return check(kafka, modelId, source, groupId, parallelism, verifier, wait, null, null);
     }
 
     /**
@@ -58,6 +60,23 @@ public final class RunStart {
     public static List<String> check(KafkaSettings kafka, String modelId, ForecastJobConfig.ModelSource source,
                                      String groupId, int parallelism, ArtifactVerifier verifier, Duration wait,
                                      ResidualFlowFile flow) {
+        return check(kafka, modelId, source, groupId, parallelism, verifier, wait, flow, null);
+    }
+
+    /**
+     * As the other {@code check}; with a risk output, a served model whose hidden state the head
+     * cannot read stops {@code run} here, before the job starts (IllegalArgumentException saying both sizes).
+     */
+    public static List<String> check(KafkaSettings kafka, String modelId, ForecastJobConfig.ModelSource source,
+                                     String groupId, int parallelism, ArtifactVerifier verifier, Duration wait,
+                                     RiskOutput risk) {
+        return check(kafka, modelId, source, groupId, parallelism, verifier, wait, null, risk);
+    }
+
+    /** The whole check: with the anomaly scorer's flow and the risk output, each null when not used. */
+    public static List<String> check(KafkaSettings kafka, String modelId, ForecastJobConfig.ModelSource source,
+                                     String groupId, int parallelism, ArtifactVerifier verifier, Duration wait,
+                                     ResidualFlowFile flow, RiskOutput risk) {
         KafkaPreflight.requireTopics(kafka, topicsOf(source), wait);
         RegistrySnapshot registry;
         Map<String, String> client = new HashMap<>();
@@ -74,6 +93,11 @@ public final class RunStart {
             flow.requireChannels(ServingModel.of(model.get()).channels(),
                     "model '" + modelId + "' version " + model.get().getVersion());
         }
+        if (risk != null && model.isPresent()) {
+            ModelArtifact served = model.get();
+            RiskHead.load(risk.head()).requireInputs(ServingModel.of(served).filter.model().spec().hidden(),
+                    "model '" + modelId + "' version " + served.getVersion() + " (served now)");
+        }
         String serving = model.map(a -> "serving model '" + modelId + "' version " + a.getVersion()
                         + (source == ForecastJobConfig.ModelSource.REGISTRY ? " (the registry's serving pointer)"
                         : " (the newest on " + kafka.topicName(OdeTopic.MODELS) + ")"))
@@ -81,7 +105,7 @@ public final class RunStart {
                         + (source == ForecastJobConfig.ModelSource.REGISTRY
                         ? "promoted yet (odestream models publish, then models promote)"
                         : "on " + kafka.topicName(OdeTopic.MODELS) + " yet (odestream models publish)"));
-        return List.of(
+        List<String> lines = new ArrayList<>(List.of(
                 "odestream run: " + serving,
                 "  scores anomalies by " + (flow == null ? "the Gaussian predictive density"
                         : "a residual flow over " + flow.channels() + " channels (--scorer cnf)"),
@@ -91,6 +115,11 @@ public final class RunStart {
                         ? " + " + kafka.topicName(OdeTopic.MODEL_SERVING) : "") + " (whole) at " + kafka.bootstrapServers(),
                 "  writes " + kafka.topicName(OdeTopic.FORECASTS) + ", " + kafka.topicName(OdeTopic.ALERTS) + ", "
                         + kafka.topicName(OdeTopic.LATE_OBSERVATIONS) + ", " + kafka.topicName(OdeTopic.DEAD_LETTERS),
-                "  parallelism " + parallelism);
+                "  parallelism " + parallelism));
+        if (risk != null) {
+            lines.add("  writes risk scores to " + risk.topic() + " (head " + risk.head().getModelId() + "/"
+                    + risk.head().getVersion() + ")");
+        }
+        return lines;
     }
 }

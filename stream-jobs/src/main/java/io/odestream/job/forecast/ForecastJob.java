@@ -43,7 +43,8 @@ import org.apache.flink.types.Either;
  * <pre>
  *  observations ─┐                                   ┌─► forecasts
  *                ├─► union ─► watermarks ─► keyBy ─► PosteriorUpdater ─┼─► alerts
- *  requests ─────┘                          models ─► broadcast ─┘     └─► late-observations
+ *  requests ─────┘                          models ─► broadcast ─┘     ├─► late-observations
+ *                                                                      └─► risk scores (optional)
  *  undecodable or invalid input of every source ──────────────────────────► dead-letters
  * </pre>
  * With {@link ForecastJobConfig#microBatching()} on, the updater scores and absorbs the observations
@@ -72,6 +73,15 @@ public final class ForecastJob {
      */
     public static void build(StreamExecutionEnvironment env, ForecastJobConfig config,
                              UnaryOperator<DataStream<Either<Observation, ForecastRequest>>> tap) {
+        build(env, config, tap, null);
+    }
+
+    /**
+     * As {@link #build(StreamExecutionEnvironment, ForecastJobConfig, UnaryOperator)}, with the risk
+     * output on when {@code risk} is not null: one RiskScore per absorbed observation to its topic.
+     */
+    public static void build(StreamExecutionEnvironment env, ForecastJobConfig config,
+                             UnaryOperator<DataStream<Either<Observation, ForecastRequest>>> tap, RiskOutput risk) {
         env.enableCheckpointing(config.checkpointInterval().toMillis(), CheckpointingMode.EXACTLY_ONCE);
         KafkaSources sources = new KafkaSources(config.kafka());
         Decoded<Observation> observations = sources.read(env, OdeTopic.OBSERVATIONS, config.groupId(),
@@ -124,8 +134,7 @@ public final class ForecastJob {
                 .keyBy(new SeriesKey())
                 .connect(modelUpdates)
                 .transform(batching == null ? "PosteriorUpdater" : "PosteriorUpdater (micro-batches, " + batching.backend() + ")",
-                        new AvroTypeInfo<>(Forecast.class), new PosteriorUpdater(config.updater(), batching,
-                                config.outOfOrderness()))
+                        new AvroTypeInfo<>(Forecast.class), updater(config, risk))
                 .uid("posterior-updater");
         DataStream<Forecast> answered = forecasts;
         if (config.microBatching() != null) {
@@ -144,6 +153,11 @@ public final class ForecastJob {
             alerts = alerts.union(shadowAlerts);
         }
         alerts.sinkTo(sinks.sink(OdeTopic.ALERTS, AnomalyAlert.class)).uid("sink-alerts").name("alerts");
+        if (risk != null) {
+            forecasts.getSideOutput(PosteriorUpdater.RISK_SCORES)
+                    .sinkTo(sinks.sink(risk.topic(), new RiskScoreSerializer(risk.topic()))).uid("sink-risk-scores")
+                    .name("risk scores");
+        }
         forecasts.getSideOutput(PosteriorUpdater.LATE)
                 .sinkTo(sinks.sink(OdeTopic.LATE_OBSERVATIONS, Observation.class)).uid("sink-late").name("late");
         String observationsTopic = config.kafka().topicName(OdeTopic.OBSERVATIONS);
@@ -154,6 +168,12 @@ public final class ForecastJob {
                 }).returns(new AvroTypeInfo<>(DeadLetter.class)).name("rejected observations"));
         deadLetters.sinkTo(sinks.sink(OdeTopic.DEAD_LETTERS, DeadLetter.class)).uid("sink-dead-letters")
                 .name("dead letters");
+    }
+
+    private static PosteriorUpdater updater(ForecastJobConfig config, RiskOutput risk) {
+        PosteriorUpdater updater = new PosteriorUpdater(config.updater(), config.microBatching(),
+                config.outOfOrderness());
+        return risk == null ? updater : updater.withRiskHead(risk.head());
     }
 
     /**

@@ -30,6 +30,7 @@ final class ModelGate {
     /** Every subtask sees every artifact; one of them speaks for all about rejecting it. */
     private final boolean reportsModelEvents;
     private ServingModel model;
+    private RiskScorer risk;
     private boolean holding;
     /** The newest watermark held back while holding; null: none. */
     private Watermark held;
@@ -76,17 +77,34 @@ final class ModelGate {
      * @param watermark the current watermark, the rejection alert's time when there is one
      * @return whether it is served now
      */
+    /**
+     * With the job's risk output on: a model whose hidden state {@code scorer}'s head cannot read is
+     * rejected like an invalid one; a restored served model it cannot read stops the job at start.
+     */
+    void readBy(RiskScorer scorer) throws Exception {
+        risk = scorer;
+        ServingModel restored = served();
+        String why = restored == null ? null : scorer.cannotRead(restored);
+        if (why != null) {
+            throw new IllegalStateException("the risk head cannot score the model this job restored: " + why);
+        }
+    }
+
     boolean admit(ModelArtifact artifact, long watermark) throws Exception {
         ServingModel current = served();
         ServingModel.Admission admission = ServingModel.admit(artifact, current, settings.verifier());
-        if (admission.rejection() != null) {
+        String rejection = admission.rejection();
+        if (rejection == null && risk != null) {
+            rejection = risk.cannotRead(admission.model()); // its risk scores would read the wrong features
+        }
+        if (rejection != null) {
             metrics.rejectedModels.inc();
             String kept = current == null ? "no model is served yet" : "version " + current.version() + " stays in service";
-            LOG.warn("model artifact rejected, {}: {}", kept, admission.rejection());
+            LOG.warn("model artifact rejected, {}: {}", kept, rejection);
             if (reportsModelEvents) {
                 out.emit(PosteriorUpdater.ALERTS, JobRecords.problem(AlertKind.MODEL_REJECTED,
                         "model:" + artifact.getModelId(), watermark > 0 ? watermark : System.currentTimeMillis(),
-                        artifact.getVersion(), "rejected: " + admission.rejection() + "; " + kept));
+                        artifact.getVersion(), "rejected: " + rejection + "; " + kept));
             }
             return false;
         }

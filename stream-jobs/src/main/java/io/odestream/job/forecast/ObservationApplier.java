@@ -48,6 +48,7 @@ final class ObservationApplier {
     private final ChannelContract contract = new ChannelContract();
     /** The served version's live health; null when the guard is off. */
     private final ServedModelHealth health;
+    private RiskScorer risk;
 
     ObservationApplier(UpdaterSettings settings, SeriesMonitor monitor, ModelGate gate, ForecastAnswerer forecasts,
                        UpdaterOutput out, UpdaterMetrics metrics, ServedModelHealth health) {
@@ -58,6 +59,11 @@ final class ObservationApplier {
         this.forecasts = forecasts;
         this.out = out;
         this.metrics = metrics;
+    }
+
+    /** Turns the risk output on: every absorbed observation is followed by its series' risk score. */
+    void scoreRiskWith(RiskScorer scorer) {
+        risk = scorer;
     }
 
     /**
@@ -132,6 +138,9 @@ final class ObservationApplier {
             case RESTARTED -> restarted(seriesId, t, p.model(), v.failure());
             case ABSORBED -> {
             }
+        }
+        if (risk != null && v.kind() != SeriesMonitor.Kind.KEPT_LAST_GOOD) {
+            risk.score(s, seriesId, t, p.model()); // the state this observation left: absorbed, or restarted from
         }
         recorded(s, t);
     }

@@ -1,5 +1,6 @@
 package io.odestream.job.forecast;
 
+import io.odestream.classify.RiskHead;
 import io.odestream.job.JobRecords;
 import io.odestream.job.SampleSeed;
 import io.odestream.job.ServingModel;
@@ -14,6 +15,7 @@ import io.odestream.schema.Forecast;
 import io.odestream.schema.ForecastRequest;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
+import io.odestream.schema.RiskScore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +111,9 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
     public static final OutputTag<DeadLetter> DEAD_LETTERS =
             new OutputTag<>("rejected-observations", new AvroTypeInfo<>(DeadLetter.class));
     /** Forecasts prepared for {@link ForecastBatcher} when micro-batching is on. */
+    /** One risk score per absorbed observation, with a risk head only ({@link #withRiskHead}). */
+    public static final OutputTag<RiskScore> RISK_SCORES =
+            new OutputTag<>("risk-scores", new AvroTypeInfo<>(RiskScore.class));
     public static final OutputTag<PendingForecast> PENDING_FORECASTS =
             new OutputTag<>("pending-forecasts", TypeInformation.of(PendingForecast.class));
     /** The served artifact, one entry; broadcast state survives restores and reaches new subtasks. */
@@ -120,6 +125,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
     private final UpdaterSettings settings;
     private final MicroBatching batching;
     private final long newSeriesLatenessMillis;
+    private ModelArtifact riskHead;
     private transient RecordChecks checks;
     private transient ValueState<SeriesState> series;
     private transient MapState<Long, List<Either<Observation, ForecastRequest>>> pending;
@@ -159,6 +165,16 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         this.newSeriesLatenessMillis = newSeriesLateness.toMillis();
     }
 
+    /**
+     * Turns on the risk output: {@code head} (a checked {@code risk-head} artifact) scores every
+     * absorbed observation's new hidden state to {@link #RISK_SCORES}; models it cannot read are rejected.
+     */
+    public PosteriorUpdater withRiskHead(ModelArtifact head) {
+        RiskHead.load(head); // a bad artifact fails here, when the job is built, not on the cluster
+        this.riskHead = head;
+        return this;
+    }
+
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
@@ -182,6 +198,11 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         health = settings.health() == null ? null
                 : new ServedModelHealth(settings.health(), out, getMetricGroup(), subtask);
         observations = new ObservationApplier(settings, monitor, gate, forecasts, out, metrics, health);
+        if (riskHead != null) {
+            RiskScorer risk = new RiskScorer(RiskHead.load(riskHead), out);
+            gate.readBy(risk);
+            observations.scoreRiskWith(risk);
+        }
         due = new DueRecords();
         rows = new ObservationRows();
         expiry = new SeriesExpiry(settings.keyTtl().toMillis(), timers, series, pending, metrics);

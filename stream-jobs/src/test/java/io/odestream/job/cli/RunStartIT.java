@@ -5,13 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.odestream.classify.RiskHeadSpec;
+import io.odestream.job.ServingModel;
 import io.odestream.job.TestModels;
 import io.odestream.job.forecast.ForecastJobConfig.ModelSource;
 import io.odestream.job.forecast.ResidualFlows;
+import io.odestream.job.forecast.RiskHeads;
+import io.odestream.job.forecast.RiskOutput;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
 import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.testing.TestRegistry;
+import io.odestream.schema.ModelArtifact;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
@@ -62,6 +67,28 @@ class RunStartIT {
                 ResidualFlows.fitted(3, 5)));
         assertTrue(wrongWidth.getMessage().contains("has 3 channels but model '" + TestModels.MODEL_ID
                 + "' version 1 has 2"), wrongWidth.getMessage());
+    }
+
+    @Test
+    void aRiskHeadThatCannotReadTheServedModelsHiddenStateStopsRunBeforeTheJobStarts() throws Exception {
+        KafkaSettings kafka = KAFKA.topics("start-risk-", "start-risk-tx");
+        TestRegistry registry = TestRegistry.on(kafka);
+        ModelArtifact served = TestModels.signed(1, 11);
+        try (ModelRegistry r = registry.connect()) {
+            r.publish(registry.signer().sign(served));
+            r.promote(TestModels.MODEL_ID, 1, "first");
+        }
+        int hidden = ServingModel.of(served).filter.model().spec().hidden();
+
+        List<String> fits = RunStart.check(kafka, TestModels.MODEL_ID, ModelSource.REGISTRY, "g", 1,
+                registry.verifier(), WAIT, new RiskOutput(RiskHeads.seeded(RiskHeadSpec.RES_NET, hidden), "risk"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunStart.check(kafka,
+                TestModels.MODEL_ID, ModelSource.REGISTRY, "g", 1, registry.verifier(), WAIT,
+                new RiskOutput(RiskHeads.seeded(RiskHeadSpec.RES_NET, hidden + 1), "risk")));
+
+        assertTrue(fits.get(fits.size() - 1).contains("risk scores to risk"), fits.toString());
+        assertTrue(e.getMessage().contains("reads a hidden state of " + (hidden + 1))
+                && e.getMessage().contains("keeps " + hidden), e.getMessage());
     }
 
     @Test

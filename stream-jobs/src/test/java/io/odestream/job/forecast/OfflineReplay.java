@@ -3,6 +3,7 @@ package io.odestream.job.forecast;
 import io.odestream.alert.AlertDecision;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
+import io.odestream.classify.RiskHead;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
 import io.odestream.latent.ResidualScorer;
@@ -67,6 +68,27 @@ public final class OfflineReplay {
         }
         Collections.sort(alerts);
         return alerts;
+    }
+
+    /**
+     * The risk score the job must emit for every observation, "seriesId@eventMillis" to probability:
+     * {@code head} applied to the series' hidden state right after the observation was absorbed.
+     */
+    public static Map<String, Double> riskScores(List<Observation> observations, ModelArtifact model, RiskHead head) {
+        LatentFilter filter = LatentFilter.init(model);
+        Map<String, FilterState> states = new HashMap<>();
+        Map<String, Double> scores = new HashMap<>();
+        List<Observation> ordered = new ArrayList<>(observations);
+        ordered.sort(Comparator.comparingLong(o -> o.getEventTime().toEpochMilli()));
+        for (Observation o : ordered) {
+            long t = o.getEventTime().toEpochMilli();
+            boolean[] m = observed(o);
+            FilterState s = states.get(o.getSeriesId());
+            FilterState next = filter.update(s == null ? filter.start(t) : s, t, values(o, m), m);
+            states.put(o.getSeriesId(), next);
+            scores.put(o.getSeriesId() + "@" + t, head.probability(next.hidden()));
+        }
+        return scores;
     }
 
     /** The observation's values as the job reads them: null and non-finite ones as 0 (and missing). */
