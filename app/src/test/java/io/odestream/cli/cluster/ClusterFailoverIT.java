@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.cli.Odestream;
 import io.odestream.demo.DemoModel;
-import io.odestream.demo.DemoSetup;
-import io.odestream.demo.DemoStream;
 import io.odestream.job.forecast.DemoTraffic;
 import io.odestream.job.forecast.ExactlyOnceVerdict;
 import io.odestream.job.forecast.OfflineReplay;
@@ -17,11 +15,9 @@ import io.odestream.kafka.OdeTopic;
 import io.odestream.kafka.RecordPublisher;
 import io.odestream.kafka.TopicFollower;
 import io.odestream.kafka.TopicSetup;
-import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.testing.TestRegistry;
 import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.Forecast;
-import io.odestream.schema.ForecastRequest;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -36,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,14 +86,8 @@ class ClusterFailoverIT {
             assertTrue(setup.ensure(TopicSetup.defaultTopics("cluster-", 2, (short) 1)).ok(), "topics created");
         }
         TestRegistry registry = TestRegistry.on(kafka).writeKeys(dir.resolve("keys"), "test");
-        try (ModelRegistry r = registry.connect()) {
-            r.publish(registry.signer().sign(DemoModel.bundled()));
-            r.promote(DemoModel.MODEL_ID, DemoModel.VERSION, "served on the cluster");
-        }
-        DemoStream stream = DemoStream.generate(DemoStream.Config.defaults());
-        List<ForecastRequest> requests = DemoSetup.requests(stream);
-        List<SpecificRecord> inOrder = DemoTraffic.inEventTimeOrder(stream.observations(), requests);
-        int firstPart = inOrder.size() * 2 / 5;
+        registry.serve(DemoModel.bundled(), "served on the cluster");
+        DemoTraffic.Scenario traffic = DemoTraffic.Scenario.demo();
 
         ConcurrentLinkedQueue<Forecast> forecasts = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<AnomalyAlert> alerts = new ConcurrentLinkedQueue<>();
@@ -107,14 +96,14 @@ class ClusterFailoverIT {
                      problems::add);
              TopicFollower<AnomalyAlert> a = new TopicFollower<>(kafka, OdeTopic.ALERTS, AnomalyAlert.class, alerts::add,
                      problems::add)) {
-            DemoTraffic.publish(publisher, inOrder.subList(0, firstPart));
+            DemoTraffic.publish(publisher, traffic.beforeFault());
             String jobId = submit(rest, kafka);
             await(() -> forecasts.size() >= 12 && completedCheckpoints(rest, jobId) > 0,
                     "committed forecasts and a completed checkpoint on the cluster");
             assertTrue(busySlots(rest).getOrDefault(KILLED, 0) > 0, "the job runs on " + KILLED + " too: "
                     + busySlots(rest));
 
-            Thread feeder = new Thread(() -> DemoTraffic.publishPaced(publisher, inOrder.subList(firstPart, inOrder.size())));
+            Thread feeder = new Thread(() -> DemoTraffic.publishPaced(publisher, traffic.afterFault()));
             feeder.start();
             Thread.sleep(2_500);
             ProcessHandle victim = clusterDir.running(KILLED).orElseThrow();
@@ -125,24 +114,24 @@ class ClusterFailoverIT {
             await(() -> forecasts.size() > beforeKill, "the first forecast after the kill");
             double recoverySeconds = (System.nanoTime() - killedAt) / 1e9;
             feeder.join();
-            DemoTraffic.endOfStream(stream, 2).forEach(o -> publisher.sendNow(OdeTopic.OBSERVATIONS, o));
-            await(() -> forecasts.size() >= requests.size(), "every request answered");
+            DemoTraffic.endOfStream(traffic.stream(), 2).forEach(o -> publisher.sendNow(OdeTopic.OBSERVATIONS, o));
+            await(() -> forecasts.size() >= traffic.requests().size(), "every request answered");
             ExactlyOnceVerdict.quiet(alerts, forecasts);
             Map<String, Integer> afterwards = busySlots(rest);
             System.out.printf("cluster: %s SIGKILLed with %d of %d forecasts committed; first forecast after the kill "
                     + "%.1f s later; then %d forecasts, %d alerts; busy slots per TaskManager afterwards %s%n", KILLED,
-                    beforeKill, requests.size(), recoverySeconds, forecasts.size(), alerts.size(), afterwards);
+                    beforeKill, traffic.requests().size(), recoverySeconds, forecasts.size(), alerts.size(), afterwards);
             assertEquals(Map.of(SURVIVOR, 2), afterwards,
                     "the surviving TaskManager's spare slot took the killed one's work; the killed one stays gone");
             assertEquals("RUNNING", ClusterOverview.get(rest, "/jobs/" + jobId).path("state").asText());
         }
         assertTrue(problems.isEmpty(), "topic followers: " + problems);
 
-        ExactlyOnceVerdict.everyRequestAnsweredOnce(requests, forecasts, DemoModel.VERSION);
+        ExactlyOnceVerdict.everyRequestAnsweredOnce(traffic.requests(), forecasts, DemoModel.VERSION);
         AlertPolicy d = AlertPolicy.defaults(); // what `run` builds with its default --alert-floor 8.0
         AlertPolicy policy = new AlertPolicy(d.window(), d.minHistory(), d.alpha(), d.defaultThreshold(), d.clearAlpha(),
                 d.cooldownMillis(), 8.0);
-        ExactlyOnceVerdict.alertsOfTheReplay(OfflineReplay.alerts(stream.observations(), DemoModel.bundled(), policy, 16),
+        ExactlyOnceVerdict.alertsOfTheReplay(OfflineReplay.alerts(traffic.stream().observations(), DemoModel.bundled(), policy, 16),
                 alerts);
     }
 

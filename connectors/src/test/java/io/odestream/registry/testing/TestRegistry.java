@@ -37,6 +37,14 @@ public record TestRegistry(KeyPair pair, ArtifactSigner signer, ArtifactVerifier
         return this;
     }
 
+    /** Signs and publishes {@code artifact} and promotes it: the registry serves it from now on. */
+    public void serve(io.odestream.schema.ModelArtifact artifact, String reason) {
+        try (ModelRegistry r = connect()) {
+            r.publish(signer.sign(artifact));
+            r.promote(artifact.getModelId(), artifact.getVersion(), reason);
+        }
+    }
+
     /** Connects (creating the topics if needed) with the verifier that trusts only this key. */
     public ModelRegistry connect() {
         return ModelRegistry.connect(config, verifier);

@@ -9,8 +9,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Format 212 against an independent decoding: the first 80 samples of MIT-BIH record 100 (the
- * shared data's derived CSV; provenance in test resources ecg/README.md), including the first R-peak.
+ * Format 212 against an independent decoding: the first 80 samples of MIT-BIH record 100, both read
+ * from this module's test resources (copies; where they come from: ecg/README.md there), including the
+ * first R-peak.
  */
 class Format212Test {
 

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.alert.AlertPolicy;
 import io.odestream.demo.DemoModel;
-import io.odestream.demo.DemoSetup;
-import io.odestream.demo.DemoStream;
 import io.odestream.job.forecast.DemoTraffic;
 import io.odestream.job.forecast.ExactlyOnceVerdict;
 import io.odestream.job.forecast.OfflineReplay;
@@ -15,11 +13,9 @@ import io.odestream.kafka.OdeTopic;
 import io.odestream.kafka.RecordPublisher;
 import io.odestream.kafka.TopicFollower;
 import io.odestream.kafka.broker.testing.KafkaBrokerExtension;
-import io.odestream.registry.ModelRegistry;
 import io.odestream.registry.testing.TestRegistry;
 import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.Forecast;
-import io.odestream.schema.ForecastRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +23,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,14 +49,8 @@ class RunRestoreIT {
     void aJobKilledMidStreamResumesFromItsLatestCheckpointWithNothingLostOrRepeated() throws Exception {
         KafkaSettings kafka = KAFKA.topics("restore-", "restore-job");
         TestRegistry registry = TestRegistry.on(kafka).writeKeys(dir.resolve("keys"), "test");
-        try (ModelRegistry r = registry.connect()) {
-            r.publish(registry.signer().sign(DemoModel.bundled()));
-            r.promote(DemoModel.MODEL_ID, DemoModel.VERSION, "served before the crash");
-        }
-        DemoStream stream = DemoStream.generate(DemoStream.Config.defaults());
-        List<ForecastRequest> requests = DemoSetup.requests(stream);
-        List<SpecificRecord> inOrder = DemoTraffic.inEventTimeOrder(stream.observations(), requests);
-        int firstPart = inOrder.size() * 2 / 5;
+        registry.serve(DemoModel.bundled(), "served before the crash");
+        DemoTraffic.Scenario traffic = DemoTraffic.Scenario.demo();
 
         Path checkpoints = dir.resolve("checkpoints");
         List<String> run = List.of("run", "--bootstrap-servers", kafka.bootstrapServers(), "--topic-prefix", "restore-",
@@ -77,7 +66,7 @@ class RunRestoreIT {
                      problems::add);
              TopicFollower<AnomalyAlert> a = new TopicFollower<>(kafka, OdeTopic.ALERTS, AnomalyAlert.class, alerts::add,
                      problems::add)) {
-            DemoTraffic.publish(publisher, inOrder.subList(0, firstPart));
+            DemoTraffic.publish(publisher, traffic.beforeFault());
             long beforeKill;
             try (JobProcess first = JobProcess.start(dir.resolve("first.log"), run)) {
                 await(first, () -> forecasts.size() >= 12 && RetainedCheckpoints.latest(checkpoints).isPresent(),
@@ -85,7 +74,7 @@ class RunRestoreIT {
                 assertTrue(first.output().contains("starting without saved state"), first.output());
                 // The rest of the stream starts flowing; the kill falls in the middle of it, with
                 // records read, state changed and output written since the last checkpoint.
-                Thread feeder = new Thread(() -> DemoTraffic.publishPaced(publisher, inOrder.subList(firstPart, inOrder.size())));
+                Thread feeder = new Thread(() -> DemoTraffic.publishPaced(publisher, traffic.afterFault()));
                 feeder.start();
                 Thread.sleep(2_500);
                 first.kill();
@@ -102,22 +91,22 @@ class RunRestoreIT {
                 assertEquals(latest.toString(), m.group(1), "resumes from the newest retained checkpoint");
                 await(resumed, () -> forecasts.size() > beforeKill, "the first forecast after the restore");
                 double recoverySeconds = (System.nanoTime() - resumedAt) / 1e9;
-                DemoTraffic.endOfStream(stream, 2).forEach(o -> publisher.sendNow(OdeTopic.OBSERVATIONS, o));
-                await(resumed, () -> forecasts.size() >= requests.size(), "every request answered");
+                DemoTraffic.endOfStream(traffic.stream(), 2).forEach(o -> publisher.sendNow(OdeTopic.OBSERVATIONS, o));
+                await(resumed, () -> forecasts.size() >= traffic.requests().size(), "every request answered");
                 ExactlyOnceVerdict.quiet(alerts, forecasts);
                 System.out.printf("restore: killed with %d of %d forecasts committed; resumed from %s; restore announced after %.1f s, first new "
                         + "output %.1f s after `run --restore latest` started; %d forecasts, %d alerts%n",
-                        beforeKill, requests.size(), latest.getParent().getFileName() + "/" + latest.getFileName(),
+                        beforeKill, traffic.requests().size(), latest.getParent().getFileName() + "/" + latest.getFileName(),
                         saysSeconds, recoverySeconds, forecasts.size(), alerts.size());
             }
         }
         assertTrue(problems.isEmpty(), "topic followers: " + problems);
 
-        ExactlyOnceVerdict.everyRequestAnsweredOnce(requests, forecasts, DemoModel.VERSION);
+        ExactlyOnceVerdict.everyRequestAnsweredOnce(traffic.requests(), forecasts, DemoModel.VERSION);
         AlertPolicy d = AlertPolicy.defaults(); // what `run` builds with its default --alert-floor 8.0
         AlertPolicy policy = new AlertPolicy(d.window(), d.minHistory(), d.alpha(), d.defaultThreshold(), d.clearAlpha(),
                 d.cooldownMillis(), 8.0);
-        ExactlyOnceVerdict.alertsOfTheReplay(OfflineReplay.alerts(stream.observations(), DemoModel.bundled(), policy, 16),
+        ExactlyOnceVerdict.alertsOfTheReplay(OfflineReplay.alerts(traffic.stream().observations(), DemoModel.bundled(), policy, 16),
                 alerts);
     }
 

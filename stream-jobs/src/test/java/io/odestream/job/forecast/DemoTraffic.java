@@ -23,6 +23,32 @@ public final class DemoTraffic {
     private DemoTraffic() {
     }
 
+    /**
+     * The demo's default stream as the fault tests' traffic: its forecast requests, everything in
+     * event-time order, and {@link #firstPart} records sent before the fault strikes (two fifths).
+     */
+    public record Scenario(DemoStream stream, List<ForecastRequest> requests, List<SpecificRecord> inOrder) {
+        public static Scenario demo() {
+            DemoStream stream = DemoStream.generate(DemoStream.Config.defaults());
+            List<ForecastRequest> requests = io.odestream.demo.DemoSetup.requests(stream);
+            return new Scenario(stream, requests, inEventTimeOrder(stream.observations(), requests));
+        }
+
+        public int firstPart() {
+            return inOrder.size() * 2 / 5;
+        }
+
+        /** What is sent before the fault. */
+        public List<SpecificRecord> beforeFault() {
+            return inOrder.subList(0, firstPart());
+        }
+
+        /** What flows while and after the fault strikes. */
+        public List<SpecificRecord> afterFault() {
+            return inOrder.subList(firstPart(), inOrder.size());
+        }
+    }
+
     /** Observations and requests merged in event time (a request at its as-of time, before what follows it). */
     public static List<SpecificRecord> inEventTimeOrder(List<Observation> observations, List<ForecastRequest> requests) {
         record Timed(long time, int rank, SpecificRecord record) {
