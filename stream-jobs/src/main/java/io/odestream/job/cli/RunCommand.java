@@ -115,7 +115,8 @@ public final class RunCommand implements Callable<Integer> {
     Duration outOfOrderness;
 
     @Option(names = "--idleness", defaultValue = "PT10S",
-            description = "A silent partition stops holding event time back after this (default ${DEFAULT-VALUE}).")
+            description = "A silent partition stops holding event time back after this; after a start or restore, event time waits this "
+                    + "long for the forecast requests already on their topic (default ${DEFAULT-VALUE}).")
     Duration idleness;
 
     @Option(names = "--max-clock-skew", defaultValue = "PT1M", paramLabel = "DURATION",

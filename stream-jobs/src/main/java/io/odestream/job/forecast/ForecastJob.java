@@ -94,17 +94,26 @@ public final class ForecastJob {
 
         Duration outOfOrderness = config.outOfOrderness(); // the watermark strategy is serialised: no config in it
         Duration idleness = config.idleness();
-        DataStream<Either<Observation, ForecastRequest>> inputs = observations.records()
-                .map(Either::<Observation, ForecastRequest>Left).returns(PosteriorUpdater.INPUT_TYPE).name("observation")
-                .union(requests.records()
-                        .map(Either::<Observation, ForecastRequest>Right).returns(PosteriorUpdater.INPUT_TYPE)
-                        .name("request"))
+        // Event time is the observations'; the requests' input only holds it for the idleness period
+        // after each (re)start, so that requests waiting on their topic are read before observations
+        // pass their as-of times (RequestsStartUpHold).
+        DataStream<Observation> timedObservations = observations.records()
                 .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<Either<Observation, ForecastRequest>>forGenerator(
-                                context -> new ObservationWatermarks(outOfOrderness, idleness,
-                                        context.getInputActivityClock()))
-                        .withTimestampAssigner((record, previous) -> eventTime(record)))
-                .name("event time");
+                        .<Observation>forGenerator(context -> new ObservationWatermarks(outOfOrderness, idleness,
+                                context.getInputActivityClock()))
+                        .withTimestampAssigner((o, previous) -> o.getEventTime().toEpochMilli()))
+                .name("event time: observations");
+        DataStream<ForecastRequest> timedRequests = requests.records()
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<ForecastRequest>forGenerator(context -> new RequestsStartUpHold(idleness,
+                                context.getInputActivityClock()))
+                        .withTimestampAssigner((r, previous) -> asOfTime(r)))
+                .name("event time: requests held at start-up");
+        DataStream<Either<Observation, ForecastRequest>> inputs = timedObservations
+                .map(Either::<Observation, ForecastRequest>Left).returns(PosteriorUpdater.INPUT_TYPE).name("observation")
+                .union(timedRequests
+                        .map(Either::<Observation, ForecastRequest>Right).returns(PosteriorUpdater.INPUT_TYPE)
+                        .name("request"));
         DataStream<ModelArtifact> served = models.records();
         DataStream<DeadLetter> deadLetters = observations.deadLetters().union(requests.deadLetters(),
                 models.deadLetters());
@@ -218,7 +227,12 @@ public final class ForecastJob {
         if (record.isLeft()) {
             return record.left().getEventTime().toEpochMilli();
         }
-        return record.right().getAsOf() == null ? Long.MIN_VALUE : record.right().getAsOf().toEpochMilli();
+        return asOfTime(record.right());
+    }
+
+    /** A request's as-of time, or none (answered on arrival). */
+    static long asOfTime(ForecastRequest request) {
+        return request.getAsOf() == null ? Long.MIN_VALUE : request.getAsOf().toEpochMilli();
     }
 
     /** The Flink key: the series id of an observation or a request. */

@@ -20,8 +20,8 @@ import org.apache.flink.configuration.StateBackendOptions;
  * @param updater            the per-series settings
  * @param outOfOrderness     how far behind the newest event time an event may arrive and still be
  *                           applied in event-time order
- * @param idleness           a source subtask without observations this long (requests do not count) stops
- *                           holding the watermark back
+ * @param idleness           an observations subtask without observations this long stops holding the
+ *                           watermark back; the requests' subtasks hold it this long after each (re)start
  * @param bounded            read each input topic up to its end at start-up, then finish (demo, tests)
  * @param checkpointInterval exactly-once sinks commit at checkpoints, so this bounds output latency
  * @param stateBackend       "hashmap" (heap, default) or "rocksdb" (large key counts)

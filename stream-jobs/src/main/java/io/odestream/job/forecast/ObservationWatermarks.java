@@ -1,28 +1,24 @@
 package io.odestream.job.forecast;
 
-import io.odestream.schema.ForecastRequest;
 import io.odestream.schema.Observation;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
-import org.apache.flink.types.Either;
 import org.apache.flink.util.clock.RelativeClock;
 
 /**
- * Bounded out-of-orderness over the observations only. A forecast request's as-of time says when
- * the caller wants the answer from, not how far the stream has got: letting it advance the
- * watermark would answer requests before the observations they must see (and make those
- * observations late).
+ * Bounded out-of-orderness over the observations, which alone move the job's event time (forecast
+ * requests are held back for a while after a start by {@link RequestsStartUpHold}, never moved by:
+ * a request's as-of time says when the caller wants the answer from, not how far the stream has got).
  * <p>
- * Idleness is judged on the observations alone, too: a subtask that has seen no observation for
- * the idleness period (since its start, or since its last one) declares itself idle, however many
- * requests it reads. Flink's {@code withIdleness} counts every record, so a subtask fed only
- * requests would never go idle and would hold the job's event time at its minimum forever. The
- * first wait counts from the start so that a subtask whose partitions are slow to deliver does not
- * let the others' watermark pass observations it is about to read.
+ * A subtask that has seen no observation for the idleness period (since its start, or since its last
+ * one) declares itself idle, so that a subtask without partitions, or whose series went quiet, does
+ * not hold the job's event time at its minimum forever. The first wait counts from the start so that
+ * a subtask whose partitions are slow to deliver does not let the others' watermark pass observations
+ * it is about to read.
  */
-final class ObservationWatermarks implements WatermarkGenerator<Either<Observation, ForecastRequest>> {
+final class ObservationWatermarks implements WatermarkGenerator<Observation> {
     private final long outOfOrderness;
     private final long idleness;
     private final RelativeClock clock;
@@ -40,14 +36,12 @@ final class ObservationWatermarks implements WatermarkGenerator<Either<Observati
     }
 
     @Override
-    public void onEvent(Either<Observation, ForecastRequest> record, long timestamp, WatermarkOutput output) {
-        if (record.isLeft()) {
-            maxObserved = Math.max(maxObserved, timestamp);
-            lastObservationAt = clock.relativeTimeMillis();
-            if (idle) { // the observation goes downstream now: its subtask must count again
-                idle = false;
-                output.markActive();
-            }
+    public void onEvent(Observation observation, long timestamp, WatermarkOutput output) {
+        maxObserved = Math.max(maxObserved, timestamp);
+        lastObservationAt = clock.relativeTimeMillis();
+        if (idle) { // the observation goes downstream now: its subtask must count again
+            idle = false;
+            output.markActive();
         }
     }
 

@@ -76,7 +76,7 @@ class ForecastJobFaultsIT {
         List<ForecastRequest> requests = DemoSetup.requests(stream);
         List<SpecificRecord> inOrder = DemoTraffic.inEventTimeOrder(stream.observations(), requests);
         ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater()).withModelSource(ModelSource.TOPIC)
-                .withCheckpoints(Duration.ofMillis(300), null).withEventTime(Duration.ofSeconds(2), Duration.ofSeconds(30));
+                .withCheckpoints(Duration.ofMillis(300), null).withEventTime(Duration.ofSeconds(2), Duration.ofSeconds(10));
         StreamExecutionEnvironment env = environment(10);
         int failures = 3;
         ForecastJob.build(env, config, in -> in.map(new FailEvery(Duration.ofSeconds(2), failures))
@@ -124,7 +124,7 @@ class ForecastJobFaultsIT {
             List<SpecificRecord> inOrder = DemoTraffic.inEventTimeOrder(stream.observations(), requests);
             int firstPart = inOrder.size() * 2 / 5;
             ForecastJobConfig config = ForecastJobConfig.defaults(kafka, updater()).withModelSource(ModelSource.TOPIC)
-                    .withCheckpoints(Duration.ofMillis(500), null).withEventTime(Duration.ofSeconds(2), Duration.ofSeconds(30));
+                    .withCheckpoints(Duration.ofMillis(500), null).withEventTime(Duration.ofSeconds(2), Duration.ofSeconds(10));
             StreamExecutionEnvironment env = environment(20);
             ForecastJob.build(env, config);
 
