@@ -1,5 +1,11 @@
 package io.odestream.bench;
 
+import org.hipparchus.linear.Array2DRowRealMatrix;
+import org.hipparchus.linear.ArrayRealVector;
+import org.hipparchus.linear.LUDecomposition;
+import org.hipparchus.linear.RealMatrix;
+import org.hipparchus.linear.RealVector;
+
 /**
  * A calibration pooled across series that a per-series one cannot have in its first events: the
  * covariance of the model's per-channel z-scores over many series' ordinary events, and from it each
@@ -50,7 +56,7 @@ final class PooledConditionalZ {
 
     /**
      * (z_j − E[z_j | z_o]) / sd(z_j | z_o), o the other observed channels, under a zero-mean Gaussian
-     * with the pooled moments: solves Σ_oo β = Σ_oj by Gaussian elimination (a handful of channels).
+     * with the pooled moments: β = Σ_oo⁻¹ Σ_oj (Hipparchus' LU; a handful of channels).
      */
     double conditional(double[] z, int j) {
         int[] others = new int[channels];
@@ -60,50 +66,22 @@ final class PooledConditionalZ {
                 others[m++] = k;
             }
         }
-        double[][] a = new double[m][m + 1];
+        if (m == 0) {
+            return z[j] / Math.sqrt(moment(j, j));
+        }
+        RealMatrix sigmaOo = new Array2DRowRealMatrix(m, m);
+        RealVector sigmaOj = new ArrayRealVector(m);
         for (int r = 0; r < m; r++) {
             for (int c = 0; c < m; c++) {
-                a[r][c] = moment(others[r], others[c]);
+                sigmaOo.setEntry(r, c, moment(others[r], others[c]));
             }
-            a[r][m] = moment(others[r], j);
+            sigmaOj.setEntry(r, moment(others[r], j));
         }
-        double[] beta = solve(a, m);
+        RealVector beta = new LUDecomposition(sigmaOo).getSolver().solve(sigmaOj);
         double mean = 0;
-        double variance = moment(j, j);
         for (int r = 0; r < m; r++) {
-            mean += beta[r] * z[others[r]];
-            variance -= beta[r] * moment(others[r], j);
+            mean += beta.getEntry(r) * z[others[r]];
         }
-        return (z[j] - mean) / Math.sqrt(variance);
-    }
-
-    /** Gaussian elimination with partial pivoting on the augmented m × (m + 1) matrix. */
-    private static double[] solve(double[][] a, int m) {
-        for (int col = 0; col < m; col++) {
-            int pivot = col;
-            for (int r = col + 1; r < m; r++) {
-                if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) {
-                    pivot = r;
-                }
-            }
-            double[] swap = a[col];
-            a[col] = a[pivot];
-            a[pivot] = swap;
-            for (int r = col + 1; r < m; r++) {
-                double f = a[r][col] / a[col][col];
-                for (int c = col; c <= m; c++) {
-                    a[r][c] -= f * a[col][c];
-                }
-            }
-        }
-        double[] x = new double[m];
-        for (int r = m - 1; r >= 0; r--) {
-            double s = a[r][m];
-            for (int c = r + 1; c < m; c++) {
-                s -= a[r][c] * x[c];
-            }
-            x[r] = s / a[r][r];
-        }
-        return x;
+        return (z[j] - mean) / Math.sqrt(moment(j, j) - beta.dotProduct(sigmaOj));
     }
 }
