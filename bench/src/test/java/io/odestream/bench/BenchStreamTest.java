@@ -3,11 +3,13 @@ package io.odestream.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoStream;
 import io.odestream.schema.Observation;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +44,7 @@ class BenchStreamTest {
     void aRateShareOfTheEventsAfterEachSeriesThirdGetsAOneChannelJumpOfSixToTenSigma() {
         BenchStream s = stream();
         List<Observation> clean = DemoStream.generate(new DemoStream.Config(KEYS, 3, START, SPAN, GAP, 0.15, 0,
-                Duration.ZERO, 0.1, 0.0, 11)).observations();
+                Duration.ZERO, BenchStream.NOISE_SIGMA, 0.0, 11)).observations();
         assertEquals(clean.size(), s.size());
         Map<String, Integer> seen = new HashMap<>();
         int eligible = 0;
@@ -60,7 +62,7 @@ class BenchStreamTest {
                 assertEquals(v == null, w == null, "missing channels stay missing");
                 if (v != null && !v.equals(w)) {
                     changed++;
-                    double sigmas = Math.abs(v - w) / 0.1;
+                    double sigmas = Math.abs(v - w) / BenchStream.NOISE_SIGMA;
                     assertTrue(sigmas >= 6 - 1e-9 && sigmas <= 10 + 1e-9, "jump of " + sigmas + " sigma");
                 }
             }
@@ -72,6 +74,13 @@ class BenchStreamTest {
         double expected = RATE * eligible;
         assertTrue(Math.abs(jumps - expected) < 5 * Math.sqrt(expected), jumps + " jumps, expected ~" + expected);
         assertEquals(jumps, s.anomalies().size());
+    }
+
+    @Test
+    void theNoiseAndTheJumpsUnitAreTheNoiseTheBundledDemoModelWasTrainedOn() {
+        String data = DemoModel.bundled().getLineage().get("data");
+        assertTrue(data.contains(String.format(Locale.ROOT, "noise %.3g", BenchStream.NOISE_SIGMA)),
+                "the bundled model's training data (" + data + ") has the benchmark's noise " + BenchStream.NOISE_SIGMA);
     }
 
     @Test
