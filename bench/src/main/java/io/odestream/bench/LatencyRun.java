@@ -102,7 +102,7 @@ final class LatencyRun {
                 long tailMillis = o.outOfOrderness().toMillis() + 2 * o.latencyCheckpoint().toMillis() + 3000;
                 long spanMillis = 1000L * (o.latencyWarmupSeconds() + o.latencySeconds()) + tailMillis;
                 // At least two events per series on average, or the series would be mostly first events.
-                keys = (int) Math.max(1, Math.min(o.keys(), rate * spanMillis / 1000.0 / 2));
+                keys = (int) Math.max(1, Math.min(o.pacedKeys(), rate * spanMillis / 1000.0 / 2));
                 long start = System.currentTimeMillis() + 1000;
                 stream = BenchStream.generate(keys, start, Duration.ofMillis(spanMillis),
                         Duration.ofMillis(Math.max(1, Math.round(keys * 1000.0 / rate))), o.latencyAnomalyRate(),

@@ -42,6 +42,9 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param bufferTimeoutMillis  the network buffer timeout of every job, in place of the job's own ({@code
  *                             ForecastJob.BUFFER_TIMEOUT}; -1: the job's own): how long a partly filled buffer
  *                             waits before it is sent downstream (Flink's default: 100 ms)
+ * @param latencyKeys          at most this many series in the paced runs (0: {@code keys}); fewer series get more
+ *                             events each, past the alert policy's warm-up, so more injected jumps are alerted and
+ *                             timed
  * @param watermarkIntervalMillis the sources' watermark interval, in place of the job's own ({@code
  *                             ForecastJob.WATERMARK_INTERVAL}; -1: the job's own; Flink's default: 200 ms)
  */
@@ -51,7 +54,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                        Duration latencyCheckpoint, List<DeliveryGuarantee> latencyModes, double latencyAnomalyRate,
                        Path modelFile, long seed, boolean skipThroughput, List<String> batching, int batchRows,
                        Duration batchDelay, String latencyBatching, long bufferTimeoutMillis,
-                       long watermarkIntervalMillis) {
+                       long watermarkIntervalMillis, int latencyKeys) {
     /** The model job variant without micro-batching. */
     static final String UNBATCHED = "none";
 
@@ -84,6 +87,12 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
         require(bufferTimeoutMillis >= -1, "--buffer-timeout-ms must be >= 0, or -1 for the job's own");
         require(watermarkIntervalMillis >= -1 && watermarkIntervalMillis != 0,
                 "--watermark-interval-ms must be > 0, or -1 for the job's own");
+        require(latencyKeys >= 0, "--latency-keys must be >= 0 (0: --keys), got " + latencyKeys);
+    }
+
+    /** The series of the paced runs, at most. */
+    int pacedKeys() {
+        return latencyKeys == 0 ? keys : latencyKeys;
     }
 
     /** The micro-batching of a model job variant; null for {@link #UNBATCHED}. */
@@ -95,7 +104,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
         return new PipelineOptions(10_000, 200_000, 4, 2, 0.005, Duration.ofSeconds(1), Duration.ofSeconds(10),
                 "hashmap", 10, 30, 5, 0.5, 0, Duration.ofSeconds(1),
                 List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE), 0.02, null, 20261201L, false,
-                List.of(UNBATCHED, "java"), 1024, Duration.ofMillis(20), UNBATCHED, -1, -1);
+                List.of(UNBATCHED, "java"), 1024, Duration.ofMillis(20), UNBATCHED, -1, -1, 0);
     }
 
     static String usage() {
@@ -136,6 +145,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                         + d.latencyBatching + ")",
                 "  --buffer-timeout-ms MS     network buffer timeout of every job (default: the job's own, "
                         + ForecastJob.BUFFER_TIMEOUT.toMillis() + "; Flink's: 100)",
+                "  --latency-keys N           at most N series in the paced runs (default: --keys)",
                 "  --watermark-interval-ms MS the sources' watermark interval (default: the job's own, "
                         + ForecastJob.WATERMARK_INTERVAL.toMillis() + "; Flink's: 200)",
                 "  --help                     this text");
@@ -169,6 +179,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
         String latencyBatching = o.latencyBatching;
         long bufferTimeout = o.bufferTimeoutMillis;
         long watermarkInterval = o.watermarkIntervalMillis;
+        int latencyKeys = o.latencyKeys;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (name.equals("--skip-throughput")) {
@@ -207,13 +218,14 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                 case "--latency-batching" -> latencyBatching = value;
                 case "--buffer-timeout-ms" -> bufferTimeout = integer(name, value);
                 case "--watermark-interval-ms" -> watermarkInterval = integer(name, value);
+                case "--latency-keys" -> latencyKeys = integer(name, value);
                 default -> throw new IllegalArgumentException("unknown option '" + name + "', see --help");
             }
         }
         return new PipelineOptions(keys, events, partitions, parallelism, anomalyRate, outOfOrderness, checkpoint,
                 backend, emitEvery, latencySeconds, latencyWarmup, latencyLoad, latencyRate, latencyCheckpoint, modes,
                 latencyAnomalyRate, model, seed, skipThroughput, batching, batchRows, batchDelay, latencyBatching,
-                bufferTimeout, watermarkInterval);
+                bufferTimeout, watermarkInterval, latencyKeys);
     }
 
     private static List<DeliveryGuarantee> modes(String value) {

@@ -47,16 +47,23 @@ public final class SeriesStateSize {
     public static void main(String[] args) throws IOException {
         BenchModel model = BenchModel.load(null);
         LatentFilter filter = LatentFilter.init(model.artifact());
-        MonitorSettings settings = DemoSetup.monitorSettings();
-        SeriesMonitor monitor = new SeriesMonitor(settings);
         int newest = AGES[AGES.length - 1];
         List<Observation> stream = BenchStream.generate(1, PipelineBenchmark.STREAM_START, Duration.ofSeconds(newest * 3L / 2),
                 Duration.ofSeconds(1), 0, 1).observations();
         TypeSerializer<SeriesState> serializer = TypeInformation.of(SeriesState.class)
                 .createSerializer(new SerializerConfigImpl());
-        System.out.printf(Locale.ROOT, "state serializer: %s; model: %s; alert window %d scores, %d recent "
-                        + "observations kept%n%n", serializer.getClass().getSimpleName(), model.description(),
-                settings.alertPolicy().window(), settings.recentCapacity());
+        System.out.printf(Locale.ROOT, "state serializer: %s; model: %s%n", serializer.getClass().getSimpleName(),
+                model.description());
+        table("`run`'s defaults (MonitorSettings.defaults)", MonitorSettings.defaults(), filter, stream, serializer);
+        table("the demo's and the pipeline benchmark's (DemoSetup.monitorSettings)", DemoSetup.monitorSettings(),
+                filter, stream, serializer);
+    }
+
+    private static void table(String name, MonitorSettings settings, LatentFilter filter, List<Observation> stream,
+                              TypeSerializer<SeriesState> serializer) throws IOException {
+        SeriesMonitor monitor = new SeriesMonitor(settings);
+        System.out.printf(Locale.ROOT, "%n%s: alert window %d scores (short window %d), %d recent observations kept%n%n",
+                name, settings.alertPolicy().window(), settings.alertPolicy().shortWindow(), settings.recentCapacity());
         System.out.println("| observations absorbed | serialised (heap checkpoint, RocksDB value) | objects on the heap "
                 + "| of which alert track / recent observations / the rest |");
         System.out.println("|---|---|---|---|");
