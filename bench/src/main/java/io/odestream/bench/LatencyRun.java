@@ -106,7 +106,7 @@ final class LatencyRun {
                 long start = System.currentTimeMillis() + 1000;
                 stream = BenchStream.generate(keys, start, Duration.ofMillis(spanMillis),
                         Duration.ofMillis(Math.max(1, Math.round(keys * 1000.0 / rate))), o.latencyAnomalyRate(),
-                        o.seed() + index);
+                        o.seed() + index, o.latencyJumpScale());
                 windowStart = start + 1000L * o.latencyWarmupSeconds();
                 windowEnd = windowStart + 1000L * o.latencySeconds();
                 for (Observation obs : stream.observations()) {

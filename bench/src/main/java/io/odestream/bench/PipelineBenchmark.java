@@ -152,7 +152,7 @@ public final class PipelineBenchmark {
             System.out.printf(Locale.ROOT, "model alone, one thread, no Flink: %.0f µs/event over %,d events%n",
                     offline.micros(), offline.events());
             for (String variant : o.batching()) {
-                Throughput t = modelJob(o, data, model, checkpoints, stream.size(), variant);
+                Throughput t = modelJob(o, data, model, checkpoints, stream.size(), variant, variants.size());
                 print(t);
                 variants.add(new ModelVariant(variant, t, modelFigures(data, stream, variants)));
             }
@@ -210,8 +210,9 @@ public final class PipelineBenchmark {
     }
 
     private static Throughput modelJob(PipelineOptions o, KafkaSettings data, BenchModel model, Path checkpoints,
-                                       int events, String variant) throws Exception {
-        ModelJobRun run = runModelJob(o, data, model, checkpoints.resolve("model-" + variant), "bench-model-" + variant,
+                                       int events, String variant, int index) throws Exception {
+        // a group and checkpoints of its own: a variant may run twice (--batching none,java,none)
+        ModelJobRun run = runModelJob(o, data, model, checkpoints.resolve("model-" + index), "bench-model-" + index,
                 "forecast job, bounded, batching " + variant, o.microBatching(variant));
         if (run.events() != events) {
             throw new IllegalStateException("the model job applied, sent late or rejected " + run.events() + " of the "

@@ -35,7 +35,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param skipThroughput       run the latency phase only (then {@code latencyRate} must be given)
  * @param batching             the model job's variants, each run on the throughput topic in this order:
  *                             {@code none} (each record applied as it falls due) or a batch backend's name
- *                             ({@code java}, {@code djl}: micro-batches across series)
+ *                             ({@code java}, {@code djl}: micro-batches across series); a variant may be named
+ *                             twice, e.g. {@code none,java,none}, to see what the order of the runs does
  * @param batchRows            a micro-batch runs when it holds this many records ...
  * @param batchDelay           ... or when its oldest has waited this long
  * @param latencyBatching      the variant of the paced latency runs ({@code none} or a backend's name)
@@ -45,6 +46,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param latencyKeys          at most this many series in the paced runs (0: {@code keys}); fewer series get more
  *                             events each, past the alert policy's warm-up, so more injected jumps are alerted and
  *                             timed
+ * @param latencyJumpScale     the paced runs' injected jumps are this many times 6–10 σ: each alert is a latency
+ *                             sample, and the bundled model alerts few 6–10 σ jumps (bench/README.md, cold start)
  * @param watermarkIntervalMillis the sources' watermark interval, in place of the job's own ({@code
  *                             ForecastJob.WATERMARK_INTERVAL}; -1: the job's own; Flink's default: 200 ms)
  */
@@ -54,7 +57,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                        Duration latencyCheckpoint, List<DeliveryGuarantee> latencyModes, double latencyAnomalyRate,
                        Path modelFile, long seed, boolean skipThroughput, List<String> batching, int batchRows,
                        Duration batchDelay, String latencyBatching, long bufferTimeoutMillis,
-                       long watermarkIntervalMillis, int latencyKeys) {
+                       long watermarkIntervalMillis, int latencyKeys, double latencyJumpScale) {
     /** The model job variant without micro-batching. */
     static final String UNBATCHED = "none";
 
@@ -88,6 +91,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
         require(watermarkIntervalMillis >= -1 && watermarkIntervalMillis != 0,
                 "--watermark-interval-ms must be > 0, or -1 for the job's own");
         require(latencyKeys >= 0, "--latency-keys must be >= 0 (0: --keys), got " + latencyKeys);
+        require(latencyJumpScale >= 1, "--latency-jump-scale must be >= 1, got " + latencyJumpScale);
     }
 
     /** The series of the paced runs, at most. */
@@ -104,7 +108,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
         return new PipelineOptions(10_000, 200_000, 4, 2, 0.005, Duration.ofSeconds(1), Duration.ofSeconds(10),
                 "hashmap", 10, 30, 5, 0.5, 0, Duration.ofSeconds(1),
                 List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE), 0.02, null, 20261201L, false,
-                List.of(UNBATCHED, "java"), 1024, Duration.ofMillis(20), UNBATCHED, -1, -1, 0);
+                List.of(UNBATCHED, "java"), 1024, Duration.ofMillis(20), UNBATCHED, -1, -1, 0, 1);
     }
 
     static String usage() {
@@ -146,6 +150,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                 "  --buffer-timeout-ms MS     network buffer timeout of every job (default: the job's own, "
                         + ForecastJob.BUFFER_TIMEOUT.toMillis() + "; Flink's: 100)",
                 "  --latency-keys N           at most N series in the paced runs (default: --keys)",
+                "  --latency-jump-scale X     paced runs' jumps are X times 6-10 sigma (default 1)",
                 "  --watermark-interval-ms MS the sources' watermark interval (default: the job's own, "
                         + ForecastJob.WATERMARK_INTERVAL.toMillis() + "; Flink's: 200)",
                 "  --help                     this text");
@@ -180,6 +185,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
         long bufferTimeout = o.bufferTimeoutMillis;
         long watermarkInterval = o.watermarkIntervalMillis;
         int latencyKeys = o.latencyKeys;
+        double latencyJumpScale = o.latencyJumpScale;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (name.equals("--skip-throughput")) {
@@ -219,13 +225,14 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                 case "--buffer-timeout-ms" -> bufferTimeout = integer(name, value);
                 case "--watermark-interval-ms" -> watermarkInterval = integer(name, value);
                 case "--latency-keys" -> latencyKeys = integer(name, value);
+                case "--latency-jump-scale" -> latencyJumpScale = number(name, value);
                 default -> throw new IllegalArgumentException("unknown option '" + name + "', see --help");
             }
         }
         return new PipelineOptions(keys, events, partitions, parallelism, anomalyRate, outOfOrderness, checkpoint,
                 backend, emitEvery, latencySeconds, latencyWarmup, latencyLoad, latencyRate, latencyCheckpoint, modes,
                 latencyAnomalyRate, model, seed, skipThroughput, batching, batchRows, batchDelay, latencyBatching,
-                bufferTimeout, watermarkInterval, latencyKeys);
+                bufferTimeout, watermarkInterval, latencyKeys, latencyJumpScale);
     }
 
     private static List<DeliveryGuarantee> modes(String value) {
