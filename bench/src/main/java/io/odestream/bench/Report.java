@@ -1,5 +1,6 @@
 package io.odestream.bench;
 
+import io.odestream.job.forecast.ForecastJob;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
@@ -56,10 +57,14 @@ final class Report {
         if (!latencies.isEmpty()) {
             System.out.printf(Locale.ROOT, "- latency: from the producer's send to the alert at a read_committed "
                             + "consumer, events sent in a %d s window after %d s of warm-up, event time = send time; "
-                            + "it includes the watermark wait (out-of-orderness %d ms + up to a 200 ms watermark "
-                            + "interval) and, exactly-once, the wait for the next checkpoint (every %d ms) and its "
-                            + "commit%n", o.latencySeconds(), o.latencyWarmupSeconds(), o.outOfOrderness().toMillis(),
-                    o.latencyCheckpoint().toMillis());
+                            + "it includes the watermark wait (out-of-orderness %d ms + up to a %d ms watermark "
+                            + "interval + up to a %d ms network buffer timeout) and, exactly-once, the wait for the "
+                            + "next checkpoint (every %d ms) and its commit; jumps %.0f x 6-10 sigma%n",
+                    o.latencySeconds(), o.latencyWarmupSeconds(), o.outOfOrderness().toMillis(),
+                    o.watermarkIntervalMillis() >= 0 ? o.watermarkIntervalMillis()
+                            : ForecastJob.WATERMARK_INTERVAL.toMillis(),
+                    o.bufferTimeoutMillis() >= 0 ? o.bufferTimeoutMillis() : ForecastJob.BUFFER_TIMEOUT.toMillis(),
+                    o.latencyCheckpoint().toMillis(), o.latencyJumpScale());
         }
         for (PipelineBenchmark.ModelVariant v : variants) {
             if (v.figures().late() > 0) {
