@@ -103,11 +103,13 @@ final class Report {
             double operatorMicros = Stats.mean(f.updateMicros());
             System.out.printf(Locale.ROOT, "| model job, batching %s | %,.0f events/s, **%.0f %%** of pass-through (goal "
                             + "≥ 50 %%: %s); %.1f µs per event in the job; model in the operator mean %.0f µs, p50 %.0f µs, "
-                            + "p99 %.0f µs (%.0f function evaluations), %.0f %% of the subtasks' wall time; %d of %d "
+                            + "p99 %.0f µs (%s), %.0f %% of the subtasks' wall time; %d of %d "
                             + "injected jumps alerted; %,d late (not scored) |%n", v.variant(), rate, 100 * ratio,
                     ratio >= 0.5 ? "met" : "not met",
                     jobMicros(o, rate), operatorMicros, Stats.quantile(f.updateMicros(), 0.5),
-                    Stats.quantile(f.updateMicros(), 0.99), Stats.mean(f.evaluations()),
+                    Stats.quantile(f.updateMicros(), 0.99), f.evaluations().length == 0
+                            ? "evaluations not counted: the backend solves on its own model"
+                            : String.format(Locale.ROOT, "%.0f function evaluations", Stats.mean(f.evaluations())),
                     100 * operatorMicros * 1e-6 * v.throughput().events() / (v.throughput().seconds() * o.parallelism()),
                     f.alertsAtInjected(), f.injected(), f.late());
         }
