@@ -41,6 +41,12 @@ record BenchStream(List<Observation> observations, Set<String> anomalies) {
      * event time from {@code startMillis}: about {@code keys · span / meanGap} observations.
      */
     static BenchStream generate(int keys, long startMillis, Duration span, Duration meanGap, double rate, long seed) {
+        return generate(keys, startMillis, span, meanGap, rate, seed, 1);
+    }
+
+    /** As above, with every jump {@code jumpScale} times as large (6–10 σ at 1). */
+    static BenchStream generate(int keys, long startMillis, Duration span, Duration meanGap, double rate, long seed,
+                                double jumpScale) {
         DemoStream.Config config = new DemoStream.Config(keys, 3, startMillis, span, meanGap, 0.15, 0, Duration.ZERO,
                 NOISE_SIGMA, 0.0, seed);
         List<Observation> clean = DemoStream.generate(config).observations();
@@ -51,7 +57,7 @@ record BenchStream(List<Observation> observations, Set<String> anomalies) {
         for (Observation o : clean) {
             int[] count = seen.computeIfAbsent(o.getSeriesId(), k -> new int[1]);
             if (count[0]++ >= SETTLE_EVENTS && random.nextDouble() < rate) {
-                out.add(withJump(o, random));
+                out.add(withJump(o, random, jumpScale));
                 anomalies.add(key(o.getSeriesId(), o.getEventTime().toEpochMilli()));
             } else {
                 out.add(o);
@@ -69,14 +75,14 @@ record BenchStream(List<Observation> observations, Set<String> anomalies) {
         return observations.size();
     }
 
-    private static Observation withJump(Observation o, SplittableRandom random) {
+    private static Observation withJump(Observation o, SplittableRandom random, double scale) {
         List<Double> values = new ArrayList<>(o.getValues());
         int channel = random.nextInt(values.size());
         while (values.get(channel) == null) { // DemoStream never leaves every channel missing
             channel = (channel + 1) % values.size();
         }
         double sign = random.nextBoolean() ? 1 : -1;
-        values.set(channel, values.get(channel) + sign * (6 + 4 * random.nextDouble()) * NOISE_SIGMA);
+        values.set(channel, values.get(channel) + sign * scale * (6 + 4 * random.nextDouble()) * NOISE_SIGMA);
         return Observation.newBuilder(o).setValues(values).build();
     }
 }

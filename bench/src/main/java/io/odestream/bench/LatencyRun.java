@@ -33,7 +33,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * and leaves time for the last checkpoint's commit.
  *
  * <p>What a latency includes: producer linger and broker append, the source fetch, decode, the
- * watermark wait (the out-of-orderness bound plus up to one 200 ms watermark interval), the model's
+ * watermark wait (the out-of-orderness bound plus up to one watermark interval), the model's
  * score and update, the sink and, for exactly-once, the wait for the next completed checkpoint (on
  * average half the checkpoint interval, plus the commit); then the follower's fetch.
  */
@@ -74,11 +74,13 @@ final class LatencyRun {
                 .withModelSource(ForecastJobConfig.ModelSource.TOPIC)
                 .withEventTime(o.outOfOrderness(), PipelineBenchmark.IDLENESS)
                 .withCheckpoints(o.latencyCheckpoint(), checkpointDir)
-                .withStateBackend(o.stateBackend());
+                .withStateBackend(o.stateBackend())
+                .withMicroBatching(o.microBatching(o.latencyBatching()));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism(),
                 CapturedMetrics.install(config.flinkConfiguration()));
         CapturedMetrics.reset();
         ForecastJob.build(env, config);
+        PipelineBenchmark.overrideLatencySettings(o, env);
         JobClient job = env.executeAsync("forecast job, paced, " + mode);
         ConcurrentLinkedQueue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
         Map<String, Long> sentNanos = new HashMap<>();
@@ -100,11 +102,11 @@ final class LatencyRun {
                 long tailMillis = o.outOfOrderness().toMillis() + 2 * o.latencyCheckpoint().toMillis() + 3000;
                 long spanMillis = 1000L * (o.latencyWarmupSeconds() + o.latencySeconds()) + tailMillis;
                 // At least two events per series on average, or the series would be mostly first events.
-                keys = (int) Math.max(1, Math.min(o.keys(), rate * spanMillis / 1000.0 / 2));
+                keys = (int) Math.max(1, Math.min(o.pacedKeys(), rate * spanMillis / 1000.0 / 2));
                 long start = System.currentTimeMillis() + 1000;
                 stream = BenchStream.generate(keys, start, Duration.ofMillis(spanMillis),
                         Duration.ofMillis(Math.max(1, Math.round(keys * 1000.0 / rate))), o.latencyAnomalyRate(),
-                        o.seed() + index);
+                        o.seed() + index, o.latencyJumpScale());
                 windowStart = start + 1000L * o.latencyWarmupSeconds();
                 windowEnd = windowStart + 1000L * o.latencySeconds();
                 for (Observation obs : stream.observations()) {

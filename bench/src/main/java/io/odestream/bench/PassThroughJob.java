@@ -1,5 +1,6 @@
 package io.odestream.bench;
 
+import io.odestream.job.forecast.ForecastJob;
 import io.odestream.kafka.KafkaSettings;
 import io.odestream.kafka.KafkaSinks;
 import io.odestream.kafka.KafkaSources;
@@ -50,6 +51,7 @@ final class PassThroughJob {
     static void build(StreamExecutionEnvironment env, KafkaSettings input, String groupId, KafkaSettings output,
                       Duration checkpointInterval, Duration outOfOrderness, Duration idleness, int emitEvery) {
         env.enableCheckpointing(checkpointInterval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        ForecastJob.lowLatency(env); // the model job's watermark interval and buffer timeout
         String name = "kafka:" + input.topicName(OdeTopic.OBSERVATIONS);
         DataStream<RawKafkaRecord> raw = env.fromSource(new KafkaSources(input).builder(OdeTopic.OBSERVATIONS, groupId)
                 .setBounded(OffsetsInitializer.latest()).build(), WatermarkStrategy.noWatermarks(), name).uid(name);

@@ -3,6 +3,7 @@ package io.odestream.bench;
 import io.odestream.demo.DemoSetup;
 import io.odestream.job.forecast.ForecastJob;
 import io.odestream.job.forecast.ForecastJobConfig;
+import io.odestream.job.forecast.MicroBatching;
 import io.odestream.job.forecast.PosteriorUpdater;
 import io.odestream.job.forecast.UpdaterSettings;
 import io.odestream.kafka.KafkaSettings;
@@ -139,8 +140,7 @@ public final class PipelineBenchmark {
 
         Throughput passBefore = null;
         Throughput passAfter = null;
-        Throughput modelJob = null;
-        ModelFigures figures = null;
+        List<ModelVariant> variants = new ArrayList<>();
         OfflineFilterCost offline = null;
         if (!o.skipThroughput()) {
             passBefore = passThrough(o, data, checkpoints, stream.size(), 1);
@@ -151,15 +151,17 @@ public final class PipelineBenchmark {
                     settings.alertPolicy(), 2000, 3000);
             System.out.printf(Locale.ROOT, "model alone, one thread, no Flink: %.0f µs/event over %,d events%n",
                     offline.micros(), offline.events());
-            modelJob = modelJob(o, data, model, checkpoints, stream.size());
-            print(modelJob);
-            figures = modelFigures(data, stream);
+            for (String variant : o.batching()) {
+                Throughput t = modelJob(o, data, model, checkpoints, stream.size(), variant, variants.size());
+                print(t);
+                variants.add(new ModelVariant(variant, t, modelFigures(data, stream, variants)));
+            }
             passAfter = passThrough(o, data, checkpoints, stream.size(), 2);
             print(passAfter);
         }
 
         List<LatencyRun.Result> latencies = new ArrayList<>();
-        double rate = o.latencyRate() > 0 ? o.latencyRate() : o.latencyLoad() * modelJob.perSecond();
+        double rate = o.latencyRate() > 0 ? o.latencyRate() : o.latencyLoad() * sustainable(variants, o.latencyBatching());
         for (int i = 0; i < o.latencyModes().size(); i++) {
             DeliveryGuarantee mode = o.latencyModes().get(i);
             System.out.printf(Locale.ROOT, "paced run, %s: %.0f events/s for %d + %d s ...%n", label(mode), rate,
@@ -171,7 +173,7 @@ public final class PipelineBenchmark {
                     r.applied(), r.alerts(), r.atInjected(), r.injected(), r.quantile(0.5), r.quantile(0.99));
             latencies.add(r);
         }
-        Report.print(o, model, stream, passBefore, passAfter, modelJob, figures, offline, latencies, load());
+        Report.print(o, model, stream, passBefore, passAfter, variants, offline, latencies, load());
     }
 
     private static Throughput passThrough(PipelineOptions o, KafkaSettings data, Path checkpoints, int events, int run)
@@ -183,6 +185,7 @@ public final class PipelineBenchmark {
         StreamExecutionEnvironment env = environment(o, checkpoints.resolve("pass" + run));
         PassThroughJob.build(env, data, "bench-pass-" + run, out, o.checkpointInterval(), o.outOfOrderness(), IDLENESS,
                 o.emitEvery());
+        overrideLatencySettings(o, env);
         FirstRecordClock.reset();
         long start = System.nanoTime();
         JobExecutionResult result = env.execute("pass-through " + run);
@@ -196,15 +199,27 @@ public final class PipelineBenchmark {
                 (end - start) / 1e9);
     }
 
+    /** The throughput of the model job variant the paced runs use (the unbatched one if it was not run). */
+    private static double sustainable(List<ModelVariant> variants, String latencyVariant) {
+        for (ModelVariant v : variants) {
+            if (v.variant().equals(latencyVariant)) {
+                return v.throughput().perSecond();
+            }
+        }
+        return variants.get(0).throughput().perSecond();
+    }
+
     private static Throughput modelJob(PipelineOptions o, KafkaSettings data, BenchModel model, Path checkpoints,
-                                       int events) throws Exception {
-        ModelJobRun run = runModelJob(o, data, model, checkpoints.resolve("model"), "bench-model",
-                "forecast job, bounded");
+                                       int events, String variant, int index) throws Exception {
+        // a group and checkpoints of its own: a variant may run twice (--batching none,java,none)
+        ModelJobRun run = runModelJob(o, data, model, checkpoints.resolve("model-" + index), "bench-model-" + index,
+                "forecast job, bounded, batching " + variant, o.microBatching(variant));
         if (run.events() != events) {
             throw new IllegalStateException("the model job applied, sent late or rejected " + run.events() + " of the "
                     + events + " observations produced; the run is not comparable");
         }
-        return new Throughput("model job", events, run.secondsFromFirstRecord(), run.secondsWithStartUp());
+        return new Throughput("model job, batching " + variant, events, run.secondsFromFirstRecord(),
+                run.secondsWithStartUp());
     }
 
     /**
@@ -225,17 +240,25 @@ public final class PipelineBenchmark {
 
     static ModelJobRun runModelJob(PipelineOptions o, KafkaSettings data, BenchModel model, Path checkpoints,
                                    String groupId, String jobName) throws Exception {
+        return runModelJob(o, data, model, checkpoints, groupId, jobName, null);
+    }
+
+    /** As above, with {@code batching} (null: none). */
+    static ModelJobRun runModelJob(PipelineOptions o, KafkaSettings data, BenchModel model, Path checkpoints,
+                                   String groupId, String jobName, MicroBatching batching) throws Exception {
         ForecastJobConfig config = ForecastJobConfig.defaults(data,
                         UpdaterSettings.defaults(model.modelId(), model.verifier()).withMonitor(DemoSetup.monitorSettings()))
                 .withGroupId(groupId).withBounded(true)
                 .withModelSource(ForecastJobConfig.ModelSource.TOPIC)
                 .withEventTime(o.outOfOrderness(), IDLENESS)
                 .withCheckpoints(o.checkpointInterval(), checkpoints)
-                .withStateBackend(o.stateBackend());
+                .withStateBackend(o.stateBackend())
+                .withMicroBatching(batching);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(o.parallelism(),
                 CapturedMetrics.install(config.flinkConfiguration()));
         ForecastJob.build(env, config, in -> in.map(new FirstRecordClock<>()).returns(PosteriorUpdater.INPUT_TYPE)
                 .name("first-record clock"));
+        overrideLatencySettings(o, env);
         CapturedMetrics.reset();
         FirstRecordClock.reset();
         long start = System.nanoTime();
@@ -251,14 +274,38 @@ public final class PipelineBenchmark {
         return new ModelJobRun(events, start, FirstRecordClock.firstNanos(), end);
     }
 
-    /** The updater's counters and histograms of the finished model job, and its committed alerts. */
-    private static ModelFigures modelFigures(KafkaSettings data, BenchStream stream) throws InterruptedException {
+    /** A model job variant's run: {@code variant} is {@code none} or the batch backend's name. */
+    record ModelVariant(String variant, Throughput throughput, ModelFigures figures) {
+    }
+
+    /**
+     * The options' network buffer timeout and watermark interval in place of the job's own
+     * ({@link ForecastJob#lowLatency}), when given; after the job is built, which sets its own.
+     */
+    static void overrideLatencySettings(PipelineOptions o, StreamExecutionEnvironment env) {
+        if (o.bufferTimeoutMillis() >= 0) {
+            env.setBufferTimeout(o.bufferTimeoutMillis());
+        }
+        if (o.watermarkIntervalMillis() >= 0) {
+            env.getConfig().setAutoWatermarkInterval(o.watermarkIntervalMillis());
+        }
+    }
+
+    /**
+     * The updater's counters and histograms of the finished model job, and its committed alerts. The
+     * variants write to one alerts topic, one after the other: what the earlier ones committed
+     * ({@code earlier}) is read again and taken off.
+     */
+    private static ModelFigures modelFigures(KafkaSettings data, BenchStream stream, List<ModelVariant> earlier)
+            throws InterruptedException {
+        long alertsBefore = earlier.stream().mapToLong(v -> v.figures().alerts()).sum();
+        int atInjectedBefore = earlier.stream().mapToInt(v -> v.figures().alertsAtInjected()).sum();
         long alerts = CapturedMetrics.counter("anomalyAlerts");
         ConcurrentLinkedQueue<AnomalyAlert> committed = new ConcurrentLinkedQueue<>();
         try (TopicFollower<AnomalyAlert> follower = new TopicFollower<>(data, OdeTopic.ALERTS, AnomalyAlert.class,
                 committed::add, problem -> System.err.println("alerts follower: " + problem))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (committed.stream().filter(a -> a.getKind() == AlertKind.ANOMALY).count() < alerts
+            while (committed.stream().filter(a -> a.getKind() == AlertKind.ANOMALY).count() < alertsBefore + alerts
                     && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
@@ -272,7 +319,7 @@ public final class PipelineBenchmark {
         }
         return new ModelFigures(CapturedMetrics.counter("lateObservations"),
                 CapturedMetrics.counter("observationsBeforeAnyModel"), CapturedMetrics.counter("solverFailures"),
-                alerts, atInjected, stream.anomalies().size(), sorted(CapturedMetrics.histogramValues("updateLatencyMicros")),
+                alerts, atInjected - atInjectedBefore, stream.anomalies().size(), sorted(CapturedMetrics.histogramValues("updateLatencyMicros")),
                 sorted(CapturedMetrics.histogramValues("functionEvaluationsPerUpdate")));
     }
 

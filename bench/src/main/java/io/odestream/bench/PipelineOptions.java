@@ -1,5 +1,7 @@
 package io.odestream.bench;
 
+import io.odestream.job.forecast.ForecastJob;
+import io.odestream.job.forecast.MicroBatching;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,12 +33,33 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param modelFile            a model artifact to serve instead of the bundled demo model; null = bundled
  * @param seed                 everything random in the generated streams
  * @param skipThroughput       run the latency phase only (then {@code latencyRate} must be given)
+ * @param batching             the model job's variants, each run on the throughput topic in this order:
+ *                             {@code none} (each record applied as it falls due) or a batch backend's name
+ *                             ({@code java}, {@code djl}: micro-batches across series); a variant may be named
+ *                             twice, e.g. {@code none,java,none}, to see what the order of the runs does
+ * @param batchRows            a micro-batch runs when it holds this many records ...
+ * @param batchDelay           ... or when its oldest has waited this long
+ * @param latencyBatching      the variant of the paced latency runs ({@code none} or a backend's name)
+ * @param bufferTimeoutMillis  the network buffer timeout of every job, in place of the job's own ({@code
+ *                             ForecastJob.BUFFER_TIMEOUT}; -1: the job's own): how long a partly filled buffer
+ *                             waits before it is sent downstream (Flink's default: 100 ms)
+ * @param latencyKeys          at most this many series in the paced runs (0: {@code keys}); fewer series get more
+ *                             events each, past the alert policy's warm-up, so more injected jumps are alerted and
+ *                             timed
+ * @param latencyJumpScale     the paced runs' injected jumps are this many times 6–10 σ: each alert is a latency
+ *                             sample, and the bundled model alerts few 6–10 σ jumps (bench/README.md, cold start)
+ * @param watermarkIntervalMillis the sources' watermark interval, in place of the job's own ({@code
+ *                             ForecastJob.WATERMARK_INTERVAL}; -1: the job's own; Flink's default: 200 ms)
  */
 record PipelineOptions(int keys, int events, int partitions, int parallelism, double anomalyRate,
                        Duration outOfOrderness, Duration checkpointInterval, String stateBackend, int emitEvery,
                        int latencySeconds, int latencyWarmupSeconds, double latencyLoad, double latencyRate,
                        Duration latencyCheckpoint, List<DeliveryGuarantee> latencyModes, double latencyAnomalyRate,
-                       Path modelFile, long seed, boolean skipThroughput) {
+                       Path modelFile, long seed, boolean skipThroughput, List<String> batching, int batchRows,
+                       Duration batchDelay, String latencyBatching, long bufferTimeoutMillis,
+                       long watermarkIntervalMillis, int latencyKeys, double latencyJumpScale) {
+    /** The model job variant without micro-batching. */
+    static final String UNBATCHED = "none";
 
     PipelineOptions {
         require(keys >= 1, "--keys must be >= 1, got " + keys);
@@ -60,12 +83,32 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                 "--latency-anomaly-rate must be in [0, 0.5), got " + latencyAnomalyRate);
         require(!skipThroughput || (latencyRate > 0 && !latencyModes.isEmpty()),
                 "--skip-throughput measures latency only: give --latency-rate (events/s) and not --latency-modes none");
+        batching = List.copyOf(batching);
+        require(!batching.isEmpty(), "--batching needs at least one variant: none, java or djl");
+        require(batchRows >= 1, "--batch-rows must be >= 1, got " + batchRows);
+        require(batchDelay.toMillis() >= 1, "--batch-delay-ms must be >= 1");
+        require(bufferTimeoutMillis >= -1, "--buffer-timeout-ms must be >= 0, or -1 for the job's own");
+        require(watermarkIntervalMillis >= -1 && watermarkIntervalMillis != 0,
+                "--watermark-interval-ms must be > 0, or -1 for the job's own");
+        require(latencyKeys >= 0, "--latency-keys must be >= 0 (0: --keys), got " + latencyKeys);
+        require(latencyJumpScale >= 1, "--latency-jump-scale must be >= 1, got " + latencyJumpScale);
+    }
+
+    /** The series of the paced runs, at most. */
+    int pacedKeys() {
+        return latencyKeys == 0 ? keys : latencyKeys;
+    }
+
+    /** The micro-batching of a model job variant; null for {@link #UNBATCHED}. */
+    MicroBatching microBatching(String variant) {
+        return UNBATCHED.equals(variant) ? null : new MicroBatching(variant, "cpu", batchRows, batchDelay);
     }
 
     static PipelineOptions defaults() {
         return new PipelineOptions(10_000, 200_000, 4, 2, 0.005, Duration.ofSeconds(1), Duration.ofSeconds(10),
                 "hashmap", 10, 30, 5, 0.5, 0, Duration.ofSeconds(1),
-                List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE), 0.02, null, 20261201L, false);
+                List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE), 0.02, null, 20261201L, false,
+                List.of(UNBATCHED, "java"), 1024, Duration.ofMillis(20), UNBATCHED, -1, -1, 0, 1);
     }
 
     static String usage() {
@@ -97,6 +140,19 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                 "  --model FILE               serve this artifact (3 channels) instead of the bundled demo model",
                 "  --seed N                   of the generated streams (default " + d.seed + ")",
                 "  --skip-throughput          latency runs only (needs --latency-rate)",
+                "  --batching LIST            model job variants, in order: none (unbatched) and/or a batch backend,",
+                "                             java or djl (default " + String.join(",", d.batching) + ")",
+                "  --batch-rows N             a micro-batch runs at this many records (default " + d.batchRows + ")",
+                "  --batch-delay-ms MS        ... or when its oldest waited this long (default "
+                        + d.batchDelay.toMillis() + ")",
+                "  --latency-batching V       variant of the paced runs: none or a backend (default "
+                        + d.latencyBatching + ")",
+                "  --buffer-timeout-ms MS     network buffer timeout of every job (default: the job's own, "
+                        + ForecastJob.BUFFER_TIMEOUT.toMillis() + "; Flink's: 100)",
+                "  --latency-keys N           at most N series in the paced runs (default: --keys)",
+                "  --latency-jump-scale X     paced runs' jumps are X times 6-10 sigma (default 1)",
+                "  --watermark-interval-ms MS the sources' watermark interval (default: the job's own, "
+                        + ForecastJob.WATERMARK_INTERVAL.toMillis() + "; Flink's: 200)",
                 "  --help                     this text");
     }
 
@@ -122,6 +178,14 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
         Path model = o.modelFile;
         long seed = o.seed;
         boolean skipThroughput = o.skipThroughput;
+        List<String> batching = o.batching;
+        int batchRows = o.batchRows;
+        Duration batchDelay = o.batchDelay;
+        String latencyBatching = o.latencyBatching;
+        long bufferTimeout = o.bufferTimeoutMillis;
+        long watermarkInterval = o.watermarkIntervalMillis;
+        int latencyKeys = o.latencyKeys;
+        double latencyJumpScale = o.latencyJumpScale;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (name.equals("--skip-throughput")) {
@@ -154,12 +218,21 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                 case "--latency-anomaly-rate" -> latencyAnomalyRate = number(name, value);
                 case "--model" -> model = Path.of(value);
                 case "--seed" -> seed = (long) number(name, value);
+                case "--batching" -> batching = List.of(value.split(","));
+                case "--batch-rows" -> batchRows = integer(name, value);
+                case "--batch-delay-ms" -> batchDelay = Duration.ofMillis(integer(name, value));
+                case "--latency-batching" -> latencyBatching = value;
+                case "--buffer-timeout-ms" -> bufferTimeout = integer(name, value);
+                case "--watermark-interval-ms" -> watermarkInterval = integer(name, value);
+                case "--latency-keys" -> latencyKeys = integer(name, value);
+                case "--latency-jump-scale" -> latencyJumpScale = number(name, value);
                 default -> throw new IllegalArgumentException("unknown option '" + name + "', see --help");
             }
         }
         return new PipelineOptions(keys, events, partitions, parallelism, anomalyRate, outOfOrderness, checkpoint,
                 backend, emitEvery, latencySeconds, latencyWarmup, latencyLoad, latencyRate, latencyCheckpoint, modes,
-                latencyAnomalyRate, model, seed, skipThroughput);
+                latencyAnomalyRate, model, seed, skipThroughput, batching, batchRows, batchDelay, latencyBatching,
+                bufferTimeout, watermarkInterval, latencyKeys, latencyJumpScale);
     }
 
     private static List<DeliveryGuarantee> modes(String value) {

@@ -19,6 +19,21 @@ class PipelineOptionsTest {
         assertEquals(2, o.parallelism());
         assertEquals(List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE), o.latencyModes());
         assertEquals(0.5, o.latencyLoad());
+        assertEquals(List.of("none", "java"), o.batching(), "the job unbatched and micro-batched on the JVM, same run");
+        assertEquals(null, o.microBatching("none"));
+        assertEquals(-1, o.bufferTimeoutMillis(), "the job's own buffer timeout unless one is given");
+        assertEquals(-1, o.watermarkIntervalMillis(), "the job's own watermark interval unless one is given");
+    }
+
+    @Test
+    void aBatchedVariantRunsTheNamedBackendAtTheGivenSizeAndDelay() {
+        PipelineOptions o = PipelineOptions.parse(new String[] {"--batching", "java", "--batch-rows", "256",
+                "--batch-delay-ms", "5", "--latency-batching", "java", "--buffer-timeout-ms", "10"});
+        assertEquals(List.of("java"), o.batching());
+        assertEquals(new io.odestream.job.forecast.MicroBatching("java", "cpu", 256, Duration.ofMillis(5)),
+                o.microBatching("java"));
+        assertEquals("java", o.latencyBatching());
+        assertEquals(10, o.bufferTimeoutMillis());
     }
 
     @Test
@@ -44,6 +59,8 @@ class PipelineOptionsTest {
         assertMessage("--latency-modes", "--latency-modes", "twice");
         assertMessage("--latency-rate", "--skip-throughput");
         assertMessage("--partitions", "--partitions");
+        assertMessage("--batch-rows", "--batch-rows", "0");
+        assertMessage("--buffer-timeout-ms", "--buffer-timeout-ms", "-2");
     }
 
     private static void assertMessage(String expected, String... args) {

@@ -292,7 +292,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         }
         series.update(s); // before the record is queued: a batch run reads the series from state
         if (dueNow) {
-            enqueue(DueRecords.Entry.of(key, record, timestamp));
+            enqueue(DueRecords.Entry.of(key, record, timestamp), s);
         }
     }
 
@@ -366,11 +366,11 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         boolean periodic = timestamp == s.periodicTimer;
         if (records != null) {
             for (Either<Observation, ForecastRequest> record : records) {
-                enqueue(DueRecords.Entry.of(timer.getKey(), record, timestamp));
+                enqueue(DueRecords.Entry.of(timer.getKey(), record, timestamp), s);
             }
         }
         if (periodic) {
-            enqueue(DueRecords.Entry.periodic(timer.getKey(), timestamp));
+            enqueue(DueRecords.Entry.periodic(timer.getKey(), timestamp), s);
         }
     }
 
@@ -418,7 +418,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         }
         String key = (String) getCurrentKey();
         for (Either<Observation, ForecastRequest> r : released) {
-            enqueue(DueRecords.Entry.of(key, r, NO_TIMESTAMP));
+            enqueue(DueRecords.Entry.of(key, r, NO_TIMESTAMP), null);
         }
     }
 
@@ -483,10 +483,14 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
 
     // ---------------------------------------------------------------- the micro-batch
 
-    /** A record of the current series is due: applied now without batching, else queued for the batch. */
-    private void enqueue(DueRecords.Entry entry) throws Exception {
+    /**
+     * A record of the current series is due: applied now without batching, else queued for the batch.
+     * {@code held} is the series' state as the caller holds it (read from, and written to, keyed state
+     * already: one read fewer per record with a serialising backend), or null to read it.
+     */
+    private void enqueue(DueRecords.Entry entry, SeriesState held) throws Exception {
         if (batching == null) {
-            applyNow(entry);
+            applyNow(entry, held);
             return;
         }
         due.add(entry);
@@ -520,7 +524,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         List<ObservationApplier.PreparedUpdate> prepared = new ArrayList<>(round.size());
         for (DueRecords.Entry e : round) {
             setCurrentKey(e.key());
-            ObservationApplier.PreparedUpdate p = startOrAccount(e);
+            ObservationApplier.PreparedUpdate p = startOrAccount(e, series.value(), true);
             if (p != null) {
                 prepared.add(p);
             }
@@ -540,23 +544,28 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         }
     }
 
-    /** Without batching: the record (of the current series) is applied at once, on the JVM filter. */
-    private void applyNow(DueRecords.Entry e) throws Exception {
+    /**
+     * Without batching: the record (of the current series, whose state is {@code held} or, when null,
+     * read) is applied at once, on the JVM filter. The state is written once, after the update.
+     */
+    private void applyNow(DueRecords.Entry e, SeriesState held) throws Exception {
         rows.reset();
-        ObservationApplier.PreparedUpdate p = startOrAccount(e);
+        ObservationApplier.PreparedUpdate p = startOrAccount(e, held != null ? held : series.value(), false);
         if (p != null) {
             try {
                 finish(p, updates.alone(p));
             } catch (RuntimeException failure) {
+                series.update(p.series()); // what the preparation changed is kept, as a batch keeps it
                 failed(e, failure);
             }
         }
     }
 
     /** {@link #start}, with an unexpected failure accounted for ({@link #failed}) instead of thrown. */
-    private ObservationApplier.PreparedUpdate startOrAccount(DueRecords.Entry e) throws Exception {
+    private ObservationApplier.PreparedUpdate startOrAccount(DueRecords.Entry e, SeriesState s, boolean batched)
+            throws Exception {
         try {
-            return start(e);
+            return start(e, s, batched);
         } catch (RuntimeException failure) {
             failed(e, failure);
             return null;
@@ -589,12 +598,14 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
     }
 
     /**
-     * Everything a due record of the current series does before the model's update: a forecast is
-     * answered, an observation checked and prepared. The prepared update, or null when there is none.
+     * Everything a due record of the current series (state {@code s}) does before the model's update:
+     * a forecast is answered, an observation checked and prepared. The prepared update, or null when
+     * there is none. The state is written back unless an update follows at once ({@code batched}
+     * false), which writes it.
      */
-    private ObservationApplier.PreparedUpdate start(DueRecords.Entry e) throws Exception {
+    private ObservationApplier.PreparedUpdate start(DueRecords.Entry e, SeriesState s, boolean batched)
+            throws Exception {
         out.stampWith(e.timestamp());
-        SeriesState s = series.value();
         if (s == null) { // cannot happen: a series is only forgotten after a flush; said loudly if it does
             LOG.error("series '{}' has no state for a due record, which is dropped: {}", e.key(), e.record());
             return null;
@@ -609,7 +620,9 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         } else {
             forecasts.answer(s, e.record().right());
         }
-        series.update(s);
+        if (p == null || batched) {
+            series.update(s); // a batch reads it back when the round's update is done
+        }
         return p;
     }
 

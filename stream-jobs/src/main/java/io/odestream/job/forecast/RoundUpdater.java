@@ -18,6 +18,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * model changes.
  */
 final class RoundUpdater implements AutoCloseable {
+    private static final long NOT_COUNTED = -1;
     private final String backend;
     private final String device;
     private final UpdaterMetrics metrics;
@@ -42,9 +43,9 @@ final class RoundUpdater implements AutoCloseable {
             updates.add(p.update());
         }
         long startNanos = System.nanoTime();
-        long evaluations = m.filter.functionEvaluations();
         BatchUpdater.Outcome[] outcomes = updaterFor(m).scoreAndUpdate(updates);
-        recordCost(m, prepared.size(), startNanos, evaluations);
+        // the backend solves on its own copy of the model: the served filter's count says nothing here
+        recordCost(m, prepared.size(), startNanos, NOT_COUNTED);
         batchSizes.update(prepared.size());
         return outcomes;
     }
@@ -74,13 +75,18 @@ final class RoundUpdater implements AutoCloseable {
         return updater;
     }
 
-    /** Time and vector-field evaluations of an update call, each row's share (the JVM filter's count only). */
+    /**
+     * Time and vector-field evaluations of an update call, each row's share; evaluations only where the
+     * served filter did the work ({@code evaluationsBefore} {@link #NOT_COUNTED} otherwise).
+     */
     private void recordCost(ServingModel m, int rows, long startNanos, long evaluationsBefore) {
         long perRowMicros = (System.nanoTime() - startNanos) / 1000 / rows;
         long perRowEvaluations = (m.filter.functionEvaluations() - evaluationsBefore) / rows;
         for (int i = 0; i < rows; i++) {
             metrics.updateMicros.update(perRowMicros);
-            metrics.evaluationsPerUpdate.update(perRowEvaluations);
+            if (evaluationsBefore != NOT_COUNTED) {
+                metrics.evaluationsPerUpdate.update(perRowEvaluations);
+            }
         }
     }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 
 class ForecastJobConfigTest {
@@ -28,6 +29,16 @@ class ForecastJobConfigTest {
         assertEquals("9249", conf.getString("metrics.reporter.prom.port", null));
         assertEquals(null, DEFAULTS.flinkConfiguration().getString("metrics.reporter.prom.port", null),
                 "no metrics endpoint unless asked for");
+    }
+
+    @Test
+    void theBuiltJobEmitsWatermarksAndSendsBuffersSoonerThanFlinksDefaults() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
+        ForecastJob.build(env, DEFAULTS);
+        assertEquals(50, env.getConfig().getAutoWatermarkInterval(),
+                "an observation waits at most 50 ms beyond the out-of-orderness bound for its watermark (Flink: 200)");
+        assertEquals(5, env.getBufferTimeout(),
+                "the watermark waits at most 5 ms in a partly filled network buffer (Flink: 100)");
     }
 
     @Test
