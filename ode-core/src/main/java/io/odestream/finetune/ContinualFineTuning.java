@@ -1,0 +1,125 @@
+package io.odestream.finetune;
+
+import io.odestream.schema.ModelArtifact;
+
+/**
+ * Fine-tuning of one series' model as its stream goes (continual learning): every observation is
+ * cut into training windows ({@link WindowCutter}) that fill a {@link WindowReservoir}; every
+ * {@code roundEvery} observations a {@link FineTuneRound} trains a candidate from the serving model
+ * on the reservoir's windows and the {@link CandidateCheck} judges it on the held-out ones. A
+ * candidate that passes becomes the serving model and is handed back to the caller, which scores
+ * the observations that follow with it.
+ *
+ * <p>Which windows a round sees: with {@code recentOnly} the reservoir is cleared after every round,
+ * as the fine-tuning job's trainers clear theirs, so each round learns and is checked on the stretch
+ * just seen; otherwise the reservoir keeps a uniform sample of every window since the start (the
+ * rows the initial model was fitted on included, {@link #remember}), so a candidate is also checked
+ * on the series' earlier behaviour. On NAB the first lets a candidate fitted to a quiet stretch
+ * collapse its noise and pass a check on equally quiet windows (docs/RESULTS.md, NAB).
+ *
+ * <p>Strictly online: a round sees only observations already offered, and the caller offers an
+ * observation after it has been scored. Not thread-safe (one per series).
+ */
+public final class ContinualFineTuning {
+
+    /**
+     * @param roundEvery observations between rounds, >= 1 (the first round after that many as well)
+     * @param stride     observations between training window starts (the window length: disjoint
+     *                   windows, so the held-out ones share no observation with the training ones)
+     * @param recentOnly whether a round forgets the windows of earlier periods (see the class comment)
+     * @param reservoir  the windows kept for a round (capacity, held-out share, seed)
+     * @param round      a round's training (window length and split, iterations, rate), budget and check
+     */
+    public record Config(int roundEvery, int stride, boolean recentOnly, WindowReservoir.Config reservoir,
+                         FineTuneRound.Config round) {
+        public Config {
+            if (roundEvery < 1 || stride < 1) {
+                throw new IllegalArgumentException("roundEvery and stride must be >= 1 observation, got " + roundEvery
+                        + " and " + stride);
+            }
+            if (reservoir == null || round == null) {
+                throw new IllegalArgumentException("reservoir and round configs are required");
+            }
+        }
+    }
+
+    private final Config config;
+    private final WindowCutter cutter;
+    private final WindowReservoir reservoir;
+    private final FineTuneRound round;
+    private ModelArtifact serving;
+    private int sinceRound;
+    private int rounds;
+    private int published;
+
+    /**
+     * @param seriesId the series (names its windows)
+     * @param channels values per observation
+     * @param initial  the model serving when the stream starts (e.g. fitted on its first rows)
+     */
+    public ContinualFineTuning(Config config, String seriesId, int channels, ModelArtifact initial) {
+        if (config == null || initial == null) {
+            throw new IllegalArgumentException("config and the initial model are required");
+        }
+        this.config = config;
+        int length = config.round().training().windowLength();
+        this.cutter = new WindowCutter(seriesId, channels, length, config.round().training().split(), config.stride());
+        this.reservoir = new WindowReservoir(config.reservoir());
+        this.round = new FineTuneRound(config.round());
+        this.serving = initial;
+    }
+
+    /**
+     * Takes an observation already scored (epoch or model milliseconds, values in data units, NaN =
+     * missing) and, when it completes a period, runs a round: the new serving model when its
+     * candidate passed the check, null otherwise (no round, skipped, or rejected: the serving model
+     * stays).
+     */
+    public ModelArtifact offer(long timeMillis, double[] values) {
+        remember(timeMillis, values);
+        if (++sinceRound < config.roundEvery()) {
+            return null;
+        }
+        sinceRound = 0;
+        FineTuneRound.Result result = round.run(serving, reservoir);
+        if (result.decision() == FineTuneRound.Decision.SKIP) {
+            return null; // too few windows yet: keep them for the next period
+        }
+        rounds++;
+        if (config.recentOnly()) {
+            reservoir.clear();
+        }
+        if (result.decision() != FineTuneRound.Decision.PUBLISH) {
+            return null;
+        }
+        published++;
+        serving = result.candidate().orElseThrow();
+        return serving;
+    }
+
+    /**
+     * Keeps an observation's windows for later rounds without counting it toward a period: the rows
+     * the initial model was fitted on, offered before the stream's first scored row.
+     */
+    public void remember(long timeMillis, double[] values) {
+        TrainingWindow window = cutter.offer(timeMillis, values);
+        if (window != null) {
+            reservoir.offer(window);
+        }
+    }
+
+    /** The model serving now: the initial one or the last candidate that passed. */
+    public ModelArtifact serving() {
+        return serving;
+    }
+
+    /** Rounds trained and checked so far (skipped ones not counted). */
+    public int rounds() {
+        return rounds;
+    }
+
+    /** Rounds whose candidate passed the check and replaced the serving model. */
+    public int published() {
+        return published;
+    }
+}
