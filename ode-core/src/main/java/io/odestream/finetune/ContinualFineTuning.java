@@ -15,7 +15,10 @@ import io.odestream.schema.ModelArtifact;
  * just seen; otherwise the reservoir keeps a uniform sample of every window since the start (the
  * rows the initial model was fitted on included, {@link #remember}), so a candidate is also checked
  * on the series' earlier behaviour. On NAB the first lets a candidate fitted to a quiet stretch
- * collapse its noise and pass a check on equally quiet windows (docs/RESULTS.md, NAB).
+ * collapse its noise and pass a check on equally quiet windows; with the second, candidates still
+ * pass whose scores blow up over the thousands of rows the detector's filter runs them for: the
+ * check judges 12-row windows from a fresh start, not the served one-step scores (docs/RESULTS.md,
+ * NAB: neither way pays there).
  *
  * <p>Strictly online: a round sees only observations already offered, and the caller offers an
  * observation after it has been scored. Not thread-safe (one per series).

@@ -48,7 +48,8 @@ import java.util.Map;
  * <p>With continual learning ({@link #withContinualLearning}) every scored row is offered to the
  * product's {@link ContinualFineTuning} once it has been scored and absorbed; when a fine-tuning
  * round's candidate passes its check, the refreshed model re-encodes the last window of rows and
- * scores the rows that follow. The series' alert calibration carries on across the swap.
+ * scores the rows that follow. The series' alert calibration carries on across the swap. Unless
+ * rounds see only the rows since the last one, the fit rows' windows are remembered first.
  */
 public final class LatentOdeDetector {
     /** Fewer scored fit rows than this: too little to learn a residual shape from, the Gaussian score stays. */
