@@ -365,6 +365,11 @@ final class EvalCommand implements Runnable {
                         + "(the fine-tuning job's way); default: a uniform sample of every window since the first row.")
         boolean fineTuneRecentOnly;
 
+        @Option(names = "--fine-tune-prequential",
+                description = "A continual-learning candidate must also score the period's rows, run as one filter "
+                        + "the way the detector runs it, no worse on average than the serving model.")
+        boolean fineTunePrequential;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -420,7 +425,8 @@ final class EvalCommand implements Runnable {
                 default -> throw new CommandFailedException("--scorer must be gaussian or cnf, got " + scorer);
             };
             return fineTuneEvery == 0 ? detector
-                    : detector.withContinualLearning(settings.continualLearning(fineTuneEvery, fineTuneIterations, fineTuneRecentOnly));
+                    : detector.withContinualLearning(settings.continualLearning(fineTuneEvery, fineTuneIterations, fineTuneRecentOnly,
+                            fineTunePrequential));
         }
 
         private List<String> runLines(NabDetectorRun.Result run, DetectorSettings settings) {
@@ -444,8 +450,8 @@ final class EvalCommand implements Runnable {
                 lines.add(String.format(Locale.ROOT, "continual learning: a fine-tuning round every %d scored rows, "
                         + "%d iterations each, on %s; %d rounds, %d refreshed models served (candidates that beat the "
                         + "serving model on held-out windows)", fineTuneEvery, fineTuneIterations,
-                        fineTuneRecentOnly ? "the windows since the last round" : "every window since the first row",
-                        rounds, swaps));
+                        (fineTuneRecentOnly ? "the windows since the last round" : "every window since the first row")
+                                + (fineTunePrequential ? ", with the prequential guard" : ""), rounds, swaps));
             }
             return lines;
         }
@@ -458,7 +464,8 @@ final class EvalCommand implements Runnable {
             List<String> lines = new ArrayList<>();
             lines.add("command: `odestream eval nab --data " + nab.data + " --out " + this.out + " --report " + report
                     + (fineTuneEvery > 0 ? " --fine-tune-every " + fineTuneEvery + " --fine-tune-iterations "
-                    + fineTuneIterations + (fineTuneRecentOnly ? " --fine-tune-recent-only" : "") : "") + "`");
+                    + fineTuneIterations + (fineTuneRecentOnly ? " --fine-tune-recent-only" : "")
+                    + (fineTunePrequential ? " --fine-tune-prequential" : "") : "") + "`");
             lines.addAll(runLines);
             lines.add("published figures are NAB's `final_results.json`, over all 58 NAB series; the like-for-like "
                     + "rows are NAB's stored results of those detectors scored with NAB's rules on the same 39 series");

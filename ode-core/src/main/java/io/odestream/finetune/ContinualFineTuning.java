@@ -1,5 +1,6 @@
 package io.odestream.finetune;
 
+import io.odestream.latent.LatentOdeModel;
 import io.odestream.schema.ModelArtifact;
 
 /**
@@ -32,10 +33,16 @@ public final class ContinualFineTuning {
      * @param recentOnly whether a round forgets the windows of earlier periods (see the class comment)
      * @param reservoir  the windows kept for a round (capacity, held-out share, seed)
      * @param round      a round's training (window length and split, iterations, rate), budget and check
+     * @param prequentialSamples 0: the round's check decides; otherwise a candidate that passed it must
+     *                   also score the period's rows, run as one filter, no worse on average than the
+     *                   serving model ({@link PrequentialScore}, this many posterior samples a row)
      */
     public record Config(int roundEvery, int stride, boolean recentOnly, WindowReservoir.Config reservoir,
-                         FineTuneRound.Config round) {
+                         FineTuneRound.Config round, int prequentialSamples) {
         public Config {
+            if (prequentialSamples < 0) {
+                throw new IllegalArgumentException("prequentialSamples must be >= 0 (0 = off), got " + prequentialSamples);
+            }
             if (roundEvery < 1 || stride < 1) {
                 throw new IllegalArgumentException("roundEvery and stride must be >= 1 observation, got " + roundEvery
                         + " and " + stride);
@@ -50,6 +57,10 @@ public final class ContinualFineTuning {
     private final WindowCutter cutter;
     private final WindowReservoir reservoir;
     private final FineTuneRound round;
+    private final int channels;
+    // The period's rows, for the prequential check: times and row-major values, `sinceRound` of them.
+    private final long[] periodTimes;
+    private final double[] periodValues;
     private ModelArtifact serving;
     private int sinceRound;
     private int rounds;
@@ -70,6 +81,10 @@ public final class ContinualFineTuning {
         this.reservoir = new WindowReservoir(config.reservoir());
         this.round = new FineTuneRound(config.round());
         this.serving = initial;
+        this.channels = channels;
+        boolean prequential = config.prequentialSamples() > 0;
+        this.periodTimes = new long[prequential ? config.roundEvery() : 0];
+        this.periodValues = new double[prequential ? config.roundEvery() * channels : 0];
     }
 
     /**
@@ -80,6 +95,10 @@ public final class ContinualFineTuning {
      */
     public ModelArtifact offer(long timeMillis, double[] values) {
         remember(timeMillis, values);
+        if (periodTimes.length > 0) {
+            periodTimes[sinceRound] = timeMillis;
+            System.arraycopy(values, 0, periodValues, sinceRound * channels, channels);
+        }
         if (++sinceRound < config.roundEvery()) {
             return null;
         }
@@ -95,9 +114,25 @@ public final class ContinualFineTuning {
         if (result.decision() != FineTuneRound.Decision.PUBLISH) {
             return null;
         }
+        ModelArtifact candidate = result.candidate().orElseThrow();
+        if (periodTimes.length > 0 && !servesNoWorse(candidate)) {
+            return null;
+        }
         published++;
-        serving = result.candidate().orElseThrow();
+        serving = candidate;
         return serving;
+    }
+
+    /** Whether the candidate's one-step scores of the period's rows are on average no worse than the serving model's. */
+    private boolean servesNoWorse(ModelArtifact candidate) {
+        int warmUp = config.round().training().windowLength();
+        long seed = config.round().check().seed();
+        int rows = config.roundEvery();
+        double current = PrequentialScore.mean(LatentOdeModel.fromArtifact(serving), periodTimes, periodValues,
+                channels, rows, warmUp, config.prequentialSamples(), seed);
+        double next = PrequentialScore.mean(LatentOdeModel.fromArtifact(candidate), periodTimes, periodValues,
+                channels, rows, warmUp, config.prequentialSamples(), seed);
+        return next <= current || (Double.isNaN(current) && Double.isNaN(next));
     }
 
     /**

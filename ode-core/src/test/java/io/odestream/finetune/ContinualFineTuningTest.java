@@ -55,6 +55,35 @@ class ContinualFineTuningTest {
     }
 
     @Test
+    void thePrequentialGuardRefusesACandidateWhoseServedScoresAreWorseThoughItsHeldOutElboIsBetter() {
+        ModelArtifact initial = untrained();
+        ContinualFineTuning unguarded = new ContinualFineTuning(config(PERIOD, 0.0, 6, 2), "s", 1, initial);
+        ContinualFineTuning guarded = new ContinualFineTuning(config(PERIOD, 0.0, 6, 2, true, 2), "s", 1, initial);
+        long[] times = new long[PERIOD];
+        double[] values = new double[PERIOD];
+        double[] x = new double[1];
+        ModelArtifact candidate = null;
+        for (int i = 0; i < PERIOD; i++) {
+            times[i] = time(i);
+            values[i] = sine(i);
+            x[0] = values[i];
+            candidate = unguarded.offer(times[i], x);
+            assertNull(guarded.offer(times[i], x), "row " + i);
+        }
+        assertNotNull(candidate, "without the guard the candidate passes the held-out check");
+        assertEquals(1, guarded.rounds());
+        assertEquals(0, guarded.published());
+        assertSame(initial, guarded.serving());
+        // the same candidate (same windows, seeds and training), run over the period's rows as one filter
+        double serving = PrequentialScore.mean(LatentOdeModel.fromArtifact(initial), times, values, 1, PERIOD, LENGTH,
+                2, 21);
+        double refused = PrequentialScore.mean(LatentOdeModel.fromArtifact(candidate), times, values, 1, PERIOD, LENGTH,
+                2, 21);
+        assertTrue(refused > serving, "mean one-step score of the period's rows: candidate " + refused + ", serving "
+                + serving);
+    }
+
+    @Test
     void aCandidateThatIsNotBetterByTheMarginLeavesTheServingModel() {
         ModelArtifact initial = untrained();
         // a margin of 99 % of the serving loss: no 30-iteration candidate can pass it
@@ -89,7 +118,7 @@ class ContinualFineTuningTest {
     void rememberedRowsAndEarlierPeriodsFeedEveryRoundUnlessOnlyRecentRowsCount() {
         // one window a period: a round can only run on windows remembered or kept from earlier periods
         for (boolean recentOnly : new boolean[] {false, true}) {
-            ContinualFineTuning learner = new ContinualFineTuning(config(LENGTH, 0.0, 6, 2, recentOnly), "s", 1,
+            ContinualFineTuning learner = new ContinualFineTuning(config(LENGTH, 0.0, 6, 2, recentOnly, 0), "s", 1,
                     untrained());
             double[] x = new double[1];
             int row = 0;
@@ -112,21 +141,21 @@ class ContinualFineTuningTest {
     void aConfigWithoutAPeriodIsRejected() {
         ContinualFineTuning.Config valid = config(100, 0.0, 8, 4);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ContinualFineTuning.Config(0, LENGTH, true, valid.reservoir(), valid.round()));
+                () -> new ContinualFineTuning.Config(0, LENGTH, true, valid.reservoir(), valid.round(), 0));
         assertTrue(e.getMessage().contains("roundEvery"), e.getMessage());
     }
 
     static ContinualFineTuning.Config config(int roundEvery, double margin, int minTraining, int minHeldOut) {
-        return config(roundEvery, margin, minTraining, minHeldOut, true);
+        return config(roundEvery, margin, minTraining, minHeldOut, true, 0);
     }
 
     static ContinualFineTuning.Config config(int roundEvery, double margin, int minTraining, int minHeldOut,
-                                             boolean recentOnly) {
+                                             boolean recentOnly, int prequentialSamples) {
         int windows = roundEvery / LENGTH + 64;
         WindowReservoir.Config reservoir = new WindowReservoir.Config(windows, windows, windows, 0.25, 11);
         FineTuneRound.Config round = new FineTuneRound.Config(TRAINING, Duration.ofMinutes(5),
                 new CandidateCheck.Config(margin, 0.1, 2, 21), minTraining, minHeldOut);
-        return new ContinualFineTuning.Config(roundEvery, LENGTH, recentOnly, reservoir, round);
+        return new ContinualFineTuning.Config(roundEvery, LENGTH, recentOnly, reservoir, round, prequentialSamples);
     }
 
     static ModelArtifact untrained() {

@@ -95,7 +95,8 @@ public record DetectorSettings(int latent, int hidden, int dynamicsHidden, int w
      * shorter period wait for the next. No wall-clock budget: the iterations decide, so the result
      * does not depend on the machine's load.
      */
-    public ContinualFineTuning.Config continualLearning(int roundEvery, int iterations, boolean recentOnly) {
+    public ContinualFineTuning.Config continualLearning(int roundEvery, int iterations, boolean recentOnly,
+                                                        boolean prequential) {
         LatentOdeTraining.Config training = new LatentOdeTraining.Config(windowLength, split, batchSize, iterations,
                 learningRate / 3, klWeight, seed);
         // room for two periods' windows, so that a skipped period's windows count in the next round
@@ -104,7 +105,8 @@ public record DetectorSettings(int latent, int hidden, int dynamicsHidden, int w
                 seed);
         FineTuneRound.Config round = new FineTuneRound.Config(training, Duration.ofDays(1),
                 new CandidateCheck.Config(0.0, klWeight, 4, seed), batchSize, 4);
-        return new ContinualFineTuning.Config(roundEvery, windowLength, recentOnly, reservoir, round);
+        return new ContinualFineTuning.Config(roundEvery, windowLength, recentOnly, reservoir, round,
+                prequential ? 4 : 0);
     }
 
     LatentOdeTraining.Config trainingConfig() {

@@ -24,7 +24,7 @@ class ContinualLearningDetectorTest {
     static final int DRIFT = 200;
     static final int EVERY = 100;
     static final DetectorSettings FAST = LatentOdeDetectorTest.FAST;
-    static final ContinualFineTuning.Config LEARNING = shortSeries(FAST.continualLearning(EVERY, 20, true));
+    static final ContinualFineTuning.Config LEARNING = shortSeries(FAST.continualLearning(EVERY, 20, true, false));
     static long[] times;
     static double[] values;
     static DetectorOutput frozen;
@@ -89,7 +89,8 @@ class ContinualLearningDetectorTest {
         FineTuneRound.Config round = shipped.round();
         return new ContinualFineTuning.Config(shipped.roundEvery(), shipped.stride(), shipped.recentOnly(),
                 new WindowReservoir.Config(r.capacity(), r.perSeriesCap(), r.heldOutCapacity(), 1.0 / 3, r.seed()),
-                new FineTuneRound.Config(round.training(), round.budget(), round.check(), round.minTrainingWindows(), 2));
+                new FineTuneRound.Config(round.training(), round.budget(), round.check(), round.minTrainingWindows(), 2),
+                shipped.prequentialSamples());
     }
 
     private static double mean(double[] xs, int from, int to) {
