@@ -19,7 +19,7 @@ import io.odestream.schema.ModelArtifact;
  * collapse its noise and pass a check on equally quiet windows; with the second, candidates still
  * pass whose scores blow up over the thousands of rows the detector's filter runs them for: the
  * check judges 12-row windows from a fresh start, not the served one-step scores (docs/RESULTS.md,
- * NAB: neither way pays there).
+ * NAB: neither way pays there; the prequential guard, {@code prequentialSamples}, checks what is served).
  *
  * <p>Strictly online: a round sees only observations already offered, and the caller offers an
  * observation after it has been scored. Not thread-safe (one per series).
