@@ -349,9 +349,34 @@ final class EvalCommand implements Runnable {
                         + "residuals (io.odestream.flow.ResidualFlowScorer).")
         String scorer;
 
+        @Option(names = "--fine-tune-every", paramLabel = "ROWS", defaultValue = "0",
+                description = "Continual learning: every ROWS scored rows a fine-tuning round (the fine-tuning job's "
+                        + "windows, reservoir, round and candidate check, io.odestream.finetune.ContinualFineTuning) "
+                        + "trains the series' model on the rows since the last round; a candidate that beats it on "
+                        + "held-out windows scores the rows after it. 0 (default): the model stays as fitted.")
+        int fineTuneEvery;
+
+        @Option(names = "--fine-tune-iterations", paramLabel = "N", defaultValue = "30",
+                description = "Adam iterations of a continual-learning round (default: ${DEFAULT-VALUE}).")
+        int fineTuneIterations;
+
+        @Option(names = "--fine-tune-recent-only",
+                description = "A continual-learning round trains and checks on the windows since the last round only "
+                        + "(the fine-tuning job's way); default: a uniform sample of every window since the first row.")
+        boolean fineTuneRecentOnly;
+
+        @Option(names = "--fine-tune-prequential",
+                description = "A continual-learning candidate must also score the period's rows, run as one filter "
+                        + "the way the detector runs it, no worse on average than the serving model.")
+        boolean fineTunePrequential;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            if (fineTuneEvery < 0 || fineTuneIterations < 1) {
+                throw new CommandFailedException("--fine-tune-every must be >= 0 rows (0 = no continual learning) and "
+                        + "--fine-tune-iterations >= 1, got " + fineTuneEvery + " and " + fineTuneIterations);
+            }
             Path data = nab.data();
             Path labelsFile = nab.labelsFile();
             if (threads < 1) {
@@ -388,14 +413,20 @@ final class EvalCommand implements Runnable {
             }
         }
 
-        /** The detector with the chosen scorer; the flow's recipe: 16 hidden units, 300 Adam steps per series. */
+        /**
+         * The detector with the chosen scorer (the flow's recipe: 16 hidden units, 300 Adam steps per
+         * series) and continual learning when asked for.
+         */
         private LatentOdeDetector detector(DetectorSettings settings) {
-            return switch (scorer) {
+            LatentOdeDetector detector = switch (scorer) {
                 case "gaussian" -> new LatentOdeDetector(settings);
                 case "cnf" -> new LatentOdeDetector(settings).withFlowScorer(
                         new LatentOdeDetector.FlowScorerRecipe(16, 300));
                 default -> throw new CommandFailedException("--scorer must be gaussian or cnf, got " + scorer);
             };
+            return fineTuneEvery == 0 ? detector
+                    : detector.withContinualLearning(settings.continualLearning(fineTuneEvery, fineTuneIterations, fineTuneRecentOnly,
+                            fineTunePrequential));
         }
 
         private List<String> runLines(NabDetectorRun.Result run, DetectorSettings settings) {
@@ -413,6 +444,15 @@ final class EvalCommand implements Runnable {
             lines.add(String.format(Locale.ROOT, "fits stopped early on a non-finite loss: %d; rows whose score or "
                     + "update failed in the solver (filter restarted there): %d", diverged, failures));
             lines.add("settings (the same for every series): " + settings + "; scorer " + scorer);
+            if (fineTuneEvery > 0) {
+                int rounds = run.series().stream().mapToInt(NabDetectorRun.SeriesRun::fineTuningRounds).sum();
+                int swaps = run.series().stream().mapToInt(NabDetectorRun.SeriesRun::modelSwaps).sum();
+                lines.add(String.format(Locale.ROOT, "continual learning: a fine-tuning round every %d scored rows, "
+                        + "%d iterations each, on %s; %d rounds, %d refreshed models served (candidates that beat the "
+                        + "serving model on held-out windows)", fineTuneEvery, fineTuneIterations,
+                        (fineTuneRecentOnly ? "the windows since the last round" : "every window since the first row")
+                                + (fineTunePrequential ? ", with the prequential guard" : ""), rounds, swaps));
+            }
             return lines;
         }
 
@@ -422,7 +462,10 @@ final class EvalCommand implements Runnable {
                     : List.of();
             int files = run.corpus().series().size();
             List<String> lines = new ArrayList<>();
-            lines.add("command: `odestream eval nab --data " + nab.data + " --out " + this.out + " --report " + report + "`");
+            lines.add("command: `odestream eval nab --data " + nab.data + " --out " + this.out + " --report " + report
+                    + (fineTuneEvery > 0 ? " --fine-tune-every " + fineTuneEvery + " --fine-tune-iterations "
+                    + fineTuneIterations + (fineTuneRecentOnly ? " --fine-tune-recent-only" : "")
+                    + (fineTunePrequential ? " --fine-tune-prequential" : "") : "") + "`");
             lines.addAll(runLines);
             lines.add("published figures are NAB's `final_results.json`, over all 58 NAB series; the like-for-like "
                     + "rows are NAB's stored results of those detectors scored with NAB's rules on the same 39 series");

@@ -9,7 +9,9 @@ package io.odestream.eval.detector;
  * @param fitSeconds   wall time of the fit
  * @param fitDiverged  the fit stopped early on a non-finite loss (the model keeps its last finite parameters)
  * @param solverFailures rows whose score or update failed in the solver (the state was kept)
+ * @param fineTuningRounds continual-learning rounds trained and checked (0 when the model stays frozen)
+ * @param modelSwaps     rounds whose candidate passed its check and scored the rows after it
  */
 public record DetectorOutput(double[] anomalyScore, double[] rawScore, int fitRows, double fitSeconds,
-                             boolean fitDiverged, int solverFailures) {
+                             boolean fitDiverged, int solverFailures, int fineTuningRounds, int modelSwaps) {
 }

@@ -1,7 +1,12 @@
 package io.odestream.eval.detector;
 
 import io.odestream.alert.AlertPolicy;
+import io.odestream.finetune.CandidateCheck;
+import io.odestream.finetune.ContinualFineTuning;
+import io.odestream.finetune.FineTuneRound;
+import io.odestream.finetune.WindowReservoir;
 import io.odestream.latent.LatentOdeTraining;
+import java.time.Duration;
 
 /**
  * One set of hyper-parameters for {@link LatentOdeDetector}, the same for every series (NAB's
@@ -77,6 +82,31 @@ public record DetectorSettings(int latent, int hidden, int dynamicsHidden, int w
         return new AlertPolicy(1000, 100, 0.001, Double.POSITIVE_INFINITY, 0.01, 4 * 3_600_000L,
                 Double.NEGATIVE_INFINITY, 25).withShortWindow(30)
                 .withEscalationNats(AlertPolicy.DEFAULT_ESCALATION_NATS).withValueLevel(true);
+    }
+
+    /**
+     * Continual learning for this detector's per-series models, with the fine-tuning job's pieces:
+     * every {@code roundEvery} rows a round of {@code iterations} Adam steps (a third of the fit's rate)
+     * from the serving model on disjoint windows of this detector's shape, a fifth of them held out;
+     * the candidate replaces the serving model only when its held-out ELBO is lower (margin 0, 4 noise
+     * draws). The windows are those of the rows since the last round ({@code recentOnly}, the
+     * fine-tuning job's way) or a uniform sample of every window since the first row, fit rows
+     * included. A round needs a batch of training windows and 4 held-out ones; the windows of a
+     * shorter period wait for the next. No wall-clock budget: the iterations decide, so the result
+     * does not depend on the machine's load.
+     */
+    public ContinualFineTuning.Config continualLearning(int roundEvery, int iterations, boolean recentOnly,
+                                                        boolean prequential) {
+        LatentOdeTraining.Config training = new LatentOdeTraining.Config(windowLength, split, batchSize, iterations,
+                learningRate / 3, klWeight, seed);
+        // room for two periods' windows, so that a skipped period's windows count in the next round
+        int windows = 2 * Math.max(batchSize, roundEvery / windowLength);
+        WindowReservoir.Config reservoir = new WindowReservoir.Config(windows, windows, Math.max(4, windows / 4), 0.2,
+                seed);
+        FineTuneRound.Config round = new FineTuneRound.Config(training, Duration.ofDays(1),
+                new CandidateCheck.Config(0.0, klWeight, 4, seed), batchSize, 4);
+        return new ContinualFineTuning.Config(roundEvery, windowLength, recentOnly, reservoir, round,
+                prequential ? 4 : 0);
     }
 
     LatentOdeTraining.Config trainingConfig() {

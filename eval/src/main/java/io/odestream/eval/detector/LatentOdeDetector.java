@@ -2,9 +2,11 @@ package io.odestream.eval.detector;
 
 import io.odestream.alert.AlertDecision;
 import io.odestream.alert.AlertPolicy;
+import io.odestream.finetune.ContinualFineTuning;
 import io.odestream.flow.ResidualFlowScorer;
 import io.odestream.latent.BatchUpdater;
 import io.odestream.latent.FilterBatchUpdater;
+import io.odestream.latent.FilterState;
 import io.odestream.latent.InMemorySeries;
 import io.odestream.latent.LatentFilter;
 import io.odestream.latent.LatentOdeModel;
@@ -16,10 +18,12 @@ import io.odestream.latent.ResidualScorer;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.nn.Activation;
 import io.odestream.ode.SolverException;
+import io.odestream.schema.ModelArtifact;
 import io.odestream.train.Trainer;
 import io.odestream.train.TrainingDivergedException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * odestream's anomaly detector on one univariate series, strictly online: the product's own
@@ -40,20 +44,31 @@ import java.util.List;
  * <p>With a flow scorer ({@link #withFlowScorer}) a first pass of the filter over the fit rows
  * collects their standardised residuals and gaps, a {@link ResidualFlowScorer} is fitted to them, and
  * the scoring pass judges the flow's negative log-density instead of the Gaussian's.
+ *
+ * <p>With continual learning ({@link #withContinualLearning}) every scored row is offered to the
+ * product's {@link ContinualFineTuning} once it has been scored and absorbed; when a fine-tuning
+ * round's candidate passes its check, the refreshed model re-encodes the last window of rows and
+ * scores the rows that follow. The series' alert calibration carries on across the swap. Unless
+ * rounds see only the rows since the last one, the fit rows' windows are remembered first.
  */
 public final class LatentOdeDetector {
     /** Fewer scored fit rows than this: too little to learn a residual shape from, the Gaussian score stays. */
     static final int MIN_RESIDUALS = 50;
+    /** The model lineage's name inside the detector (versions count the fine-tuning rounds that passed). */
+    private static final String MODEL_ID = "detector";
     private final DetectorSettings settings;
     private final FlowScorerRecipe flowScorer;
+    private final ContinualFineTuning.Config fineTuning;
 
     public LatentOdeDetector(DetectorSettings settings) {
-        this(settings, null);
+        this(settings, null, null);
     }
 
-    private LatentOdeDetector(DetectorSettings settings, FlowScorerRecipe flowScorer) {
+    private LatentOdeDetector(DetectorSettings settings, FlowScorerRecipe flowScorer,
+                              ContinualFineTuning.Config fineTuning) {
         this.settings = settings;
         this.flowScorer = flowScorer;
+        this.fineTuning = fineTuning;
     }
 
     /** How the per-series flow scorer is fitted: hidden tanh units and Adam steps. */
@@ -68,7 +83,20 @@ public final class LatentOdeDetector {
 
     /** This detector with the flow scorer in place of the Gaussian score. */
     public LatentOdeDetector withFlowScorer(FlowScorerRecipe recipe) {
-        return new LatentOdeDetector(settings, recipe);
+        return new LatentOdeDetector(settings, recipe, fineTuning);
+    }
+
+    /**
+     * This detector with the series' model fine-tuned as the stream goes (e.g.
+     * {@link DetectorSettings#continualLearning}); null: the model stays as fitted on the fit rows.
+     */
+    public LatentOdeDetector withContinualLearning(ContinualFineTuning.Config config) {
+        return new LatentOdeDetector(settings, flowScorer, config);
+    }
+
+    /** The continual learning configured, null when the model is frozen after its fit. */
+    public ContinualFineTuning.Config continualLearning() {
+        return fineTuning;
     }
 
     public DetectorSettings settings() {
@@ -101,26 +129,34 @@ public final class LatentOdeDetector {
         LatentOdeModel model = fit(times, values, fitRows, diverged);
         double fitSeconds = (System.nanoTime() - started) / 1e9;
 
-        LatentFilter filter = new LatentFilter(model, "detector", 1);
+        LatentFilter[] filter = {new LatentFilter(model, MODEL_ID, 1)};
         AlertPolicy policy = settings.policy();
         // Restart at the first failure: the state left the range the model was fitted on, and a single
         // series has no recent history to re-encode from.
         MonitorSettings monitorSettings = new MonitorSettings(policy, settings.samples(), settings.samples(), 1, 1);
-        SeriesMonitor.RowUpdater rows = u -> scoreAndUpdate(filter, u);
+        SeriesMonitor.RowUpdater rows = u -> scoreAndUpdate(filter[0], u);
         double[] x = new double[1];
         // The filter's shared solver sizes its buffers at its first solve, and a decoder solve first has left them
         // too small for the encoder's; a throw-away encoder solve first sizes them for both. No effect on results.
         x[0] = values[0];
-        filter.update(filter.start(times[0] - 1), times[0], x, null);
+        filter[0].update(filter[0].start(times[0] - 1), times[0], x, null);
         ResidualScorer scorer = flowScorer == null ? null
-                : fitResidualScorer(new SeriesMonitor(monitorSettings), filter, rows, times, values, fitRows);
+                : fitResidualScorer(new SeriesMonitor(monitorSettings), filter[0], rows, times, values, fitRows);
         SeriesMonitor monitor = new SeriesMonitor(monitorSettings, scorer);
         InMemorySeries series = new InMemorySeries(policy.newTrack());
+        ContinualFineTuning learner = fineTuning == null ? null
+                : new ContinualFineTuning(fineTuning, MODEL_ID, 1, model.toArtifact(MODEL_ID, 1, null, Map.of(), Map.of()));
+        if (learner != null && !fineTuning.recentOnly()) {
+            for (int i = 0; i < fitRows; i++) {
+                x[0] = values[i];
+                learner.remember(times[i], x);
+            }
+        }
         int failures = 0;
         for (int i = 0; i < n; i++) {
             x[0] = values[i];
             boolean inIncident = series.alerts().open;
-            SeriesMonitor.Verdict v = monitor.step(series, filter, rows, times[i], x, null, settings.seed() + i);
+            SeriesMonitor.Verdict v = monitor.step(series, filter[0], rows, times[i], x, null, settings.seed() + i);
             if (v.failure() != null) {
                 failures++;
             }
@@ -128,8 +164,38 @@ public final class LatentOdeDetector {
             if (i >= fitRows && v.decision() != null) {
                 anomaly[i] = anomalyScore(v.decision(), inIncident);
             }
+            if (learner != null && i >= fitRows) {
+                ModelArtifact refreshed = learner.offer(times[i], x);
+                if (refreshed != null) {
+                    filter[0] = new LatentFilter(LatentOdeModel.fromArtifact(refreshed), MODEL_ID,
+                            refreshed.getVersion());
+                    reencode(series, filter[0], times, values, i);
+                }
+            }
         }
-        return new DetectorOutput(anomaly, raw, fitRows, fitSeconds, diverged[0], failures);
+        int rounds = learner == null ? 0 : learner.rounds();
+        int swaps = learner == null ? 0 : learner.published();
+        return new DetectorOutput(anomaly, raw, fitRows, fitSeconds, diverged[0], failures, rounds, swaps);
+    }
+
+    /**
+     * The series' state under a refreshed model: its filter run afresh over the last window of rows up
+     * to {@code last} (the context a training window gives the model), or no state when that fails in
+     * the solver, so that the next row starts the series afresh.
+     */
+    private void reencode(InMemorySeries series, LatentFilter filter, long[] times, double[] values, int last) {
+        double[] x = new double[1];
+        int from = Math.max(0, last + 1 - settings.windowLength());
+        try {
+            FilterState state = filter.start(times[from]);
+            for (int k = from; k <= last; k++) {
+                x[0] = values[k];
+                state = filter.update(state, times[k], x, null);
+            }
+            series.store(state);
+        } catch (SolverException e) {
+            series.forgetFilterState();
+        }
     }
 
     /**

@@ -45,9 +45,12 @@ public final class NabDetectorRun {
         }
     }
 
-    /** One series' run: name, rows, fit rows, fit and total seconds, whether the fit diverged, solver failures. */
+    /**
+     * One series' run: name, rows, fit rows, fit and total seconds, whether the fit diverged, solver
+     * failures, continual-learning rounds and the refreshed models they served.
+     */
     public record SeriesRun(String name, int rows, int fitRows, double fitSeconds, double seconds, boolean fitDiverged,
-                            int solverFailures) {
+                            int solverFailures, int fineTuningRounds, int modelSwaps) {
     }
 
     /** The whole run: what each series cost, the corpus as scored, and its wall time. */
@@ -140,7 +143,7 @@ public final class NabDetectorRun {
         ScoredSeries placed = ScoredSeries.of(series, windows, out.anomalyScore(), "labels");
         write(resultsFile(resultsDir, name), series, out, placed);
         return new SeriesRun(name, series.rows(), fitRows, out.fitSeconds(), (System.nanoTime() - started) / 1e9,
-                out.fitDiverged(), out.solverFailures());
+                out.fitDiverged(), out.solverFailures(), out.fineTuningRounds(), out.modelSwaps());
     }
 
     /** {@code resultsDir/<category>/odestream_<name>.csv}, NAB's naming. */
