@@ -6,6 +6,7 @@ import io.odestream.demo.DemoSetup;
 import io.odestream.demo.DemoStream;
 import io.odestream.latent.LatentFilter;
 import io.odestream.latent.MonitorSettings;
+import io.odestream.latent.ScoreMode;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
@@ -22,7 +23,8 @@ import java.util.Map;
  * The summary line of {@code odestream demo} (injected anomalies found, false alarms) for variants of
  * the demo's alert policy, without Flink or Kafka: the demo's stream (its default size and seed)
  * through the job's per-series step ({@link OfflineStep}), judged by {@link DemoSetup.Detection}. The
- * first line reproduces the demo's own summary; the others say whether a policy lever would hurt it.
+ * first line reproduces the demo's own summary; the others say whether a policy lever would hurt it,
+ * and the last whether the sigma-point score ({@link ScoreMode#SIGMA_POINTS}) would.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.odestream.bench.DemoAlertVariants
@@ -42,14 +44,18 @@ public final class DemoAlertVariants {
         variants.put("+ short window 30", demo.withShortWindow(30));
         variants.put("+ short window 30 + value level", demo.withShortWindow(30).withValueLevel(true));
         for (Map.Entry<String, AlertPolicy> e : variants.entrySet()) {
-            System.out.println(e.getKey() + ": " + DemoSetup.Detection.of(stream, alerts(stream, e.getValue())));
+            System.out.println(e.getKey() + ": " + DemoSetup.Detection.of(stream,
+                    alerts(stream, e.getValue(), ScoreMode.MONTE_CARLO)));
         }
+        System.out.println("the demo's policy, sigma-point score: " + DemoSetup.Detection.of(stream,
+                alerts(stream, demo, ScoreMode.SIGMA_POINTS)));
     }
 
-    private static List<AnomalyAlert> alerts(DemoStream stream, AlertPolicy policy) {
+    private static List<AnomalyAlert> alerts(DemoStream stream, AlertPolicy policy, ScoreMode mode) {
         MonitorSettings demo = DemoSetup.monitorSettings();
         OfflineStep job = new OfflineStep(LatentFilter.init(DemoModel.bundled()), new SeriesMonitor(
-                new MonitorSettings(policy, demo.scoreSamples(), demo.forecastSamples(), demo.recentCapacity())));
+                new MonitorSettings(policy, demo.scoreSamples(), demo.forecastSamples(), demo.recentCapacity())
+                        .withScoreMode(mode)));
         List<Observation> ordered = new ArrayList<>(stream.observations());
         ordered.sort(Comparator.comparingLong(o -> o.getEventTime().toEpochMilli()));
         List<AnomalyAlert> alerts = new ArrayList<>();
