@@ -17,6 +17,7 @@ import io.odestream.eval.physionet.PhysioNetSplit;
 import io.odestream.eval.physionet.PhysioNetTable;
 import io.odestream.eval.spiral.SpiralTable;
 import io.odestream.latent.LatentOdeTraining;
+import io.odestream.latent.ScoreMode;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -349,6 +350,11 @@ final class EvalCommand implements Runnable {
                         + "residuals (io.odestream.flow.ResidualFlowScorer).")
         String scorer;
 
+        @Option(names = "--score-mode", defaultValue = "monte-carlo", paramLabel = "monte-carlo|sigma-points",
+                description = "How the Gaussian score integrates the posterior: the settings' Monte-Carlo samples "
+                        + "(default), or the posterior's 2L + 1 sigma points (io.odestream.latent.ScoreMode).")
+        String scoreMode;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -390,12 +396,18 @@ final class EvalCommand implements Runnable {
 
         /** The detector with the chosen scorer; the flow's recipe: 16 hidden units, 300 Adam steps per series. */
         private LatentOdeDetector detector(DetectorSettings settings) {
-            return switch (scorer) {
+            LatentOdeDetector detector = switch (scorer) {
                 case "gaussian" -> new LatentOdeDetector(settings);
                 case "cnf" -> new LatentOdeDetector(settings).withFlowScorer(
                         new LatentOdeDetector.FlowScorerRecipe(16, 300));
                 default -> throw new CommandFailedException("--scorer must be gaussian or cnf, got " + scorer);
             };
+            return detector.withScoreMode(switch (scoreMode) {
+                case "monte-carlo" -> ScoreMode.MONTE_CARLO;
+                case "sigma-points" -> ScoreMode.SIGMA_POINTS;
+                default -> throw new CommandFailedException("--score-mode must be monte-carlo or sigma-points, got "
+                        + scoreMode);
+            });
         }
 
         private List<String> runLines(NabDetectorRun.Result run, DetectorSettings settings) {
@@ -412,7 +424,8 @@ final class EvalCommand implements Runnable {
                     Runtime.getRuntime().availableProcessors(), cpu, fit));
             lines.add(String.format(Locale.ROOT, "fits stopped early on a non-finite loss: %d; rows whose score or "
                     + "update failed in the solver (filter restarted there): %d", diverged, failures));
-            lines.add("settings (the same for every series): " + settings + "; scorer " + scorer);
+            lines.add("settings (the same for every series): " + settings + "; scorer " + scorer + "; score mode "
+                    + scoreMode);
             return lines;
         }
 

@@ -44,14 +44,25 @@ public final class DemoAlertVariants {
         variants.put("+ short window 30", demo.withShortWindow(30));
         variants.put("+ short window 30 + value level", demo.withShortWindow(30).withValueLevel(true));
         for (Map.Entry<String, AlertPolicy> e : variants.entrySet()) {
-            System.out.println(e.getKey() + ": " + DemoSetup.Detection.of(stream,
-                    alerts(stream, e.getValue(), ScoreMode.MONTE_CARLO)));
+            System.out.println(e.getKey() + ": " + replay(stream, e.getValue(), ScoreMode.MONTE_CARLO).summary(stream));
         }
-        System.out.println("the demo's policy, sigma-point score: " + DemoSetup.Detection.of(stream,
-                alerts(stream, demo, ScoreMode.SIGMA_POINTS)));
+        System.out.println("the demo's policy, sigma-point score: "
+                + replay(stream, demo, ScoreMode.SIGMA_POINTS).summary(stream));
     }
 
-    private static List<AnomalyAlert> alerts(DemoStream stream, AlertPolicy policy, ScoreMode mode) {
+    /**
+     * One replay's alerts and the mean absolute error of its scores' predictive means against the
+     * observed values (data units, over every scored channel): what a score mode does to the
+     * expectation it judges an observation by.
+     */
+    private record Replay(List<AnomalyAlert> alerts, double meanAbsError) {
+        String summary(DemoStream stream) {
+            return DemoSetup.Detection.of(stream, alerts) + String.format(java.util.Locale.ROOT,
+                    "; the scores' predictive-mean MAE %.4f", meanAbsError);
+        }
+    }
+
+    private static Replay replay(DemoStream stream, AlertPolicy policy, ScoreMode mode) {
         MonitorSettings demo = DemoSetup.monitorSettings();
         OfflineStep job = new OfflineStep(LatentFilter.init(DemoModel.bundled()), new SeriesMonitor(
                 new MonitorSettings(policy, demo.scoreSamples(), demo.forecastSamples(), demo.recentCapacity())
@@ -59,8 +70,20 @@ public final class DemoAlertVariants {
         List<Observation> ordered = new ArrayList<>(stream.observations());
         ordered.sort(Comparator.comparingLong(o -> o.getEventTime().toEpochMilli()));
         List<AnomalyAlert> alerts = new ArrayList<>();
+        double absError = 0;
+        long scored = 0;
         for (Observation o : ordered) {
             SeriesMonitor.Verdict v = job.step(o);
+            if (v.score() != null) {
+                for (int j = 0; j < o.getValues().size(); j++) {
+                    Double x = o.getValues().get(j);
+                    double mean = v.score().predictiveMeans()[j];
+                    if (x != null && Double.isFinite(x) && Double.isFinite(mean)) {
+                        absError += Math.abs(x - mean);
+                        scored++;
+                    }
+                }
+            }
             if (v.raisesAlert()) {
                 alerts.add(AnomalyAlert.newBuilder().setSeriesId(o.getSeriesId()).setEventTime(o.getEventTime())
                         .setKind(AlertKind.ANOMALY).setScore(v.score().negativeLogDensity())
@@ -68,6 +91,6 @@ public final class DemoAlertVariants {
                         .setExpected(new ArrayList<>()).setModelVersion(0L).build());
             }
         }
-        return alerts;
+        return new Replay(alerts, absError / scored);
     }
 }

@@ -13,6 +13,7 @@ import io.odestream.latent.LatentOdeTraining;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.ResidualScorer;
+import io.odestream.latent.ScoreMode;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.nn.Activation;
 import io.odestream.ode.SolverException;
@@ -46,14 +47,16 @@ public final class LatentOdeDetector {
     static final int MIN_RESIDUALS = 50;
     private final DetectorSettings settings;
     private final FlowScorerRecipe flowScorer;
+    private final ScoreMode scoreMode;
 
     public LatentOdeDetector(DetectorSettings settings) {
-        this(settings, null);
+        this(settings, null, ScoreMode.MONTE_CARLO);
     }
 
-    private LatentOdeDetector(DetectorSettings settings, FlowScorerRecipe flowScorer) {
+    private LatentOdeDetector(DetectorSettings settings, FlowScorerRecipe flowScorer, ScoreMode scoreMode) {
         this.settings = settings;
         this.flowScorer = flowScorer;
+        this.scoreMode = scoreMode;
     }
 
     /** How the per-series flow scorer is fitted: hidden tanh units and Adam steps. */
@@ -68,7 +71,12 @@ public final class LatentOdeDetector {
 
     /** This detector with the flow scorer in place of the Gaussian score. */
     public LatentOdeDetector withFlowScorer(FlowScorerRecipe recipe) {
-        return new LatentOdeDetector(settings, recipe);
+        return new LatentOdeDetector(settings, recipe, scoreMode);
+    }
+
+    /** This detector scoring by {@code mode} (Monte Carlo with the settings' samples unless told). */
+    public LatentOdeDetector withScoreMode(ScoreMode mode) {
+        return new LatentOdeDetector(settings, flowScorer, mode);
     }
 
     public DetectorSettings settings() {
@@ -105,7 +113,8 @@ public final class LatentOdeDetector {
         AlertPolicy policy = settings.policy();
         // Restart at the first failure: the state left the range the model was fitted on, and a single
         // series has no recent history to re-encode from.
-        MonitorSettings monitorSettings = new MonitorSettings(policy, settings.samples(), settings.samples(), 1, 1);
+        MonitorSettings monitorSettings = new MonitorSettings(policy, settings.samples(), settings.samples(), 1, 1,
+                scoreMode);
         SeriesMonitor.RowUpdater rows = u -> scoreAndUpdate(filter, u);
         double[] x = new double[1];
         // The filter's shared solver sizes its buffers at its first solve, and a decoder solve first has left them
