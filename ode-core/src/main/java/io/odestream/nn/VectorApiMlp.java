@@ -183,17 +183,52 @@ final class VectorApiMlp {
             }
             columnTail(left, ls, ks, right, m0, n0, outCols, inner, bias, biasOffset, accumulate, out, outOffset);
         }
+        int vectorCols = outCols - outCols % L;
         for (int m = m0; m < outRows; m++) {
-            rowTail(left, ls, ks, right, m, 0, outCols, inner, bias, biasOffset, accumulate, out, outOffset);
+            rowVectors(left, ls, ks, right, m, vectorCols, outCols, inner, bias, biasOffset, accumulate, out,
+                    outOffset);
+        }
+        scalarColumns(left, ls, ks, right, m0, outRows, vectorCols, outCols, inner, bias, biasOffset, accumulate, out,
+                outOffset);
+    }
+
+    /**
+     * Rows m0 … m1 − 1 of {@link #product}, columns n0 … outCols − 1 (fewer than a vector), all rows
+     * at once: the accumulators live in {@code out}, k outermost, so the rows' and columns' chains are
+     * independent instead of one waiting on the next (the latent ODE's 6-column output at 2L + 1 = 13
+     * sigma points leaves 5 rows past the 8-row block). Each element is still its chain of fused
+     * multiply–adds in k order: the same bits.
+     */
+    private static void scalarColumns(double[] left, int ls, int ks, double[] right, int m0, int m1, int n0,
+            int outCols, int inner, double[] bias, int biasOffset, boolean accumulate, double[] out, int outOffset) {
+        if (n0 == outCols || m0 == m1) {
+            return;
+        }
+        if (!accumulate) {
+            for (int m = m0; m < m1; m++) {
+                for (int n = n0; n < outCols; n++) {
+                    out[outOffset + m * outCols + n] = bias == null ? 0.0 : bias[biasOffset + n];
+                }
+            }
+        }
+        for (int k = 0; k < inner; k++) {
+            int ro = k * outCols;
+            for (int m = m0; m < m1; m++) {
+                double a = left[m * ls + k * ks];
+                int o = outOffset + m * outCols;
+                for (int n = n0; n < outCols; n++) {
+                    out[o + n] = Math.fma(a, right[ro + n], out[o + n]);
+                }
+            }
         }
     }
 
     /**
      * Rows m0 … m0 + 7 of {@link #product} from column n0 on: single vectors, then scalars, each column
      * with the 8 rows' accumulators side by side. Why: a narrow output (the latent ODE's L = 6 columns
-     * of a 32-wide hidden layer) is all tail, and row by row ({@link #rowTail}) each column is one chain
+     * of a 32-wide hidden layer) is all tail, and row by row each column is one chain
      * of dependent fused multiply–adds waiting on the last; 8 independent chains keep the FMA units
-     * busy. Each element is still the chain of {@link #rowTail}, in k order: the same bits.
+     * busy. Each element is still its chain in k order: the same bits.
      */
     private static void columnTail(double[] left, int ls, int ks, double[] right, int m0, int n0, int outCols,
             int inner, double[] bias, int biasOffset, boolean accumulate, double[] out, int outOffset) {
@@ -275,13 +310,12 @@ final class VectorApiMlp {
         }
     }
 
-    /** Row m of {@link #product} from column n0 on: single vectors, then scalars. */
-    private static void rowTail(double[] left, int ls, int ks, double[] right, int m, int n0, int outCols, int inner,
-            double[] bias, int biasOffset, boolean accumulate, double[] out, int outOffset) {
+    /** Row m of {@link #product}, columns 0 … vectorCols − 1 (a multiple of the vector length): single vectors. */
+    private static void rowVectors(double[] left, int ls, int ks, double[] right, int m, int vectorCols, int outCols,
+            int inner, double[] bias, int biasOffset, boolean accumulate, double[] out, int outOffset) {
         int o = outOffset + m * outCols;
         int lo = m * ls;
-        int n = n0;
-        for (; n + L <= outCols; n += L) {
+        for (int n = 0; n < vectorCols; n += L) {
             DoubleVector acc = accumulate ? DoubleVector.fromArray(SPECIES, out, o + n)
                     : bias == null ? DoubleVector.zero(SPECIES) : DoubleVector.fromArray(SPECIES, bias, biasOffset + n);
             for (int k = 0; k < inner; k++) {
@@ -289,13 +323,6 @@ final class VectorApiMlp {
                         .fma(DoubleVector.fromArray(SPECIES, right, k * outCols + n), acc);
             }
             acc.intoArray(out, o + n);
-        }
-        for (; n < outCols; n++) {
-            double acc = accumulate ? out[o + n] : bias == null ? 0.0 : bias[biasOffset + n];
-            for (int k = 0; k < inner; k++) {
-                acc = Math.fma(left[lo + k * ks], right[k * outCols + n], acc);
-            }
-            out[o + n] = acc;
         }
     }
 
