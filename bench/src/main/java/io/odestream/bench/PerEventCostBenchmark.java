@@ -30,7 +30,8 @@ import java.util.Map;
  * included).
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.odestream.bench.PerEventCostBenchmark [series] [rounds]
+ * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
+ *     io.odestream.bench.PerEventCostBenchmark [series] [rounds]
  * </pre>
  */
 public final class PerEventCostBenchmark {
@@ -93,7 +94,8 @@ public final class PerEventCostBenchmark {
     /** One pass over the stream with fresh series: its mean CPU and wall µs, evaluations and bytes per event. */
     private record Pass(double cpuMicros, double wallMicros, double evaluations, double bytes) {
         static Pass run(LatentFilter filter, OfflineStep step, List<Observation> events) {
-            com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
             long thread = Thread.currentThread().getId();
             long evaluations = filter.functionEvaluations();
             long bytes = threads.getThreadAllocatedBytes(thread);
@@ -105,7 +107,8 @@ public final class PerEventCostBenchmark {
             long nanos = System.nanoTime() - start;
             long cpuNanos = threads.getCurrentThreadCpuTime() - cpu;
             int n = events.size();
-            return new Pass(cpuNanos / 1e3 / n, nanos / 1e3 / n, (filter.functionEvaluations() - evaluations) / (double) n,
+            return new Pass(cpuNanos / 1e3 / n, nanos / 1e3 / n,
+                    (filter.functionEvaluations() - evaluations) / (double) n,
                     (threads.getThreadAllocatedBytes(thread) - bytes) / (double) n);
         }
     }

@@ -197,7 +197,8 @@ class SigmaPointScoreTest {
 
     @Test
     void aSigmaPointMonitorScoresWithoutMonteCarloAndAnySeedGivesTheSameScore() {
-        MonitorSettings sigma = new MonitorSettings(AlertPolicy.defaults(), 8, 8, 16).withScoreMode(ScoreMode.SIGMA_POINTS);
+        MonitorSettings sigma = new MonitorSettings(AlertPolicy.defaults(), 8, 8, 16)
+                .withScoreMode(ScoreMode.SIGMA_POINTS);
         FilterState state = history(5, 7);
         double[] x = {9.0, -2.2, 0.1};
         long t = state.timeMillis() + 700;
