@@ -1,6 +1,5 @@
 package io.odestream.nn;
 
-import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -184,28 +183,31 @@ final class VectorApiMlp {
             }
             columnTail(left, ls, ks, right, m0, n0, outCols, inner, bias, biasOffset, accumulate, out, outOffset);
         }
-        if (m0 < outRows) {
-            tailRows(left, ls, ks, right, m0, outRows, outCols, inner, bias, biasOffset, accumulate, out, outOffset);
+        int vectorCols = outCols - outCols % L;
+        for (int m = m0; m < outRows; m++) {
+            rowVectors(left, ls, ks, right, m, vectorCols, outCols, inner, bias, biasOffset, accumulate, out,
+                    outOffset);
         }
+        scalarColumns(left, ls, ks, right, m0, outRows, vectorCols, outCols, inner, bias, biasOffset, accumulate, out,
+                outOffset);
     }
 
     /**
-     * Rows m0 … m1 − 1 of {@link #product} (fewer than a block), every column, all rows at once: the
-     * accumulators live in {@code out}, k outermost, so the rows' and columns' chains are independent
-     * instead of each waiting on the one before (the latent ODE's 6-column output at 2L + 1 = 13 sigma
-     * points leaves 5 rows past the 8-row block). Each element is still its chain of fused
+     * Rows m0 … m1 − 1 of {@link #product}, columns n0 … outCols − 1 (fewer than a vector), all rows
+     * at once: the accumulators live in {@code out}, k outermost, so the rows' and columns' chains are
+     * independent instead of one waiting on the next (the latent ODE's 6-column output at 2L + 1 = 13
+     * sigma points leaves 5 rows past the 8-row block). Each element is still its chain of fused
      * multiply–adds in k order: the same bits.
      */
-    private static void tailRows(double[] left, int ls, int ks, double[] right, int m0, int m1, int outCols,
-            int inner, double[] bias, int biasOffset, boolean accumulate, double[] out, int outOffset) {
-        int vectorCols = outCols - outCols % L;
+    private static void scalarColumns(double[] left, int ls, int ks, double[] right, int m0, int m1, int n0,
+            int outCols, int inner, double[] bias, int biasOffset, boolean accumulate, double[] out, int outOffset) {
+        if (n0 == outCols || m0 == m1) {
+            return;
+        }
         if (!accumulate) {
             for (int m = m0; m < m1; m++) {
-                int o = outOffset + m * outCols;
-                if (bias == null) {
-                    Arrays.fill(out, o, o + outCols, 0.0);
-                } else {
-                    System.arraycopy(bias, biasOffset, out, o, outCols);
+                for (int n = n0; n < outCols; n++) {
+                    out[outOffset + m * outCols + n] = bias == null ? 0.0 : bias[biasOffset + n];
                 }
             }
         }
@@ -213,14 +215,8 @@ final class VectorApiMlp {
             int ro = k * outCols;
             for (int m = m0; m < m1; m++) {
                 double a = left[m * ls + k * ks];
-                DoubleVector av = DoubleVector.broadcast(SPECIES, a);
                 int o = outOffset + m * outCols;
-                int n = 0;
-                for (; n < vectorCols; n += L) {
-                    av.fma(DoubleVector.fromArray(SPECIES, right, ro + n), DoubleVector.fromArray(SPECIES, out, o + n))
-                            .intoArray(out, o + n);
-                }
-                for (; n < outCols; n++) {
+                for (int n = n0; n < outCols; n++) {
                     out[o + n] = Math.fma(a, right[ro + n], out[o + n]);
                 }
             }
@@ -311,6 +307,22 @@ final class VectorApiMlp {
             out[o + 5 * outCols + n] = a5;
             out[o + 6 * outCols + n] = a6;
             out[o + 7 * outCols + n] = a7;
+        }
+    }
+
+    /** Row m of {@link #product}, columns 0 … vectorCols − 1 (a multiple of the vector length): single vectors. */
+    private static void rowVectors(double[] left, int ls, int ks, double[] right, int m, int vectorCols, int outCols,
+            int inner, double[] bias, int biasOffset, boolean accumulate, double[] out, int outOffset) {
+        int o = outOffset + m * outCols;
+        int lo = m * ls;
+        for (int n = 0; n < vectorCols; n += L) {
+            DoubleVector acc = accumulate ? DoubleVector.fromArray(SPECIES, out, o + n)
+                    : bias == null ? DoubleVector.zero(SPECIES) : DoubleVector.fromArray(SPECIES, bias, biasOffset + n);
+            for (int k = 0; k < inner; k++) {
+                acc = DoubleVector.broadcast(SPECIES, left[lo + k * ks])
+                        .fma(DoubleVector.fromArray(SPECIES, right, k * outCols + n), acc);
+            }
+            acc.intoArray(out, o + n);
         }
     }
 
