@@ -17,6 +17,7 @@ import io.odestream.eval.physionet.PhysioNetSplit;
 import io.odestream.eval.physionet.PhysioNetTable;
 import io.odestream.eval.spiral.SpiralTable;
 import io.odestream.latent.LatentOdeTraining;
+import io.odestream.latent.ScoreMode;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -370,6 +371,11 @@ final class EvalCommand implements Runnable {
                         + "the way the detector runs it, no worse on average than the serving model.")
         boolean fineTunePrequential;
 
+        @Option(names = "--score-mode", defaultValue = "monte-carlo", paramLabel = "monte-carlo|sigma-points",
+                description = "How the Gaussian score integrates the posterior: the settings' Monte-Carlo samples "
+                        + "(default), or the posterior's 2L + 1 sigma points (io.odestream.latent.ScoreMode).")
+        String scoreMode;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -424,6 +430,12 @@ final class EvalCommand implements Runnable {
                         new LatentOdeDetector.FlowScorerRecipe(16, 300));
                 default -> throw new CommandFailedException("--scorer must be gaussian or cnf, got " + scorer);
             };
+            detector = detector.withScoreMode(switch (scoreMode) {
+                case "monte-carlo" -> ScoreMode.MONTE_CARLO;
+                case "sigma-points" -> ScoreMode.SIGMA_POINTS;
+                default -> throw new CommandFailedException("--score-mode must be monte-carlo or sigma-points, got "
+                        + scoreMode);
+            });
             return fineTuneEvery == 0 ? detector
                     : detector.withContinualLearning(settings.continualLearning(fineTuneEvery, fineTuneIterations, fineTuneRecentOnly,
                             fineTunePrequential));
@@ -443,7 +455,8 @@ final class EvalCommand implements Runnable {
                     Runtime.getRuntime().availableProcessors(), cpu, fit));
             lines.add(String.format(Locale.ROOT, "fits stopped early on a non-finite loss: %d; rows whose score or "
                     + "update failed in the solver (filter restarted there): %d", diverged, failures));
-            lines.add("settings (the same for every series): " + settings + "; scorer " + scorer);
+            lines.add("settings (the same for every series): " + settings + "; scorer " + scorer + "; score mode "
+                    + scoreMode);
             if (fineTuneEvery > 0) {
                 int rounds = run.series().stream().mapToInt(NabDetectorRun.SeriesRun::fineTuningRounds).sum();
                 int swaps = run.series().stream().mapToInt(NabDetectorRun.SeriesRun::modelSwaps).sum();

@@ -6,6 +6,7 @@ import io.odestream.demo.DemoSetup;
 import io.odestream.demo.DemoStream;
 import io.odestream.latent.LatentFilter;
 import io.odestream.latent.MonitorSettings;
+import io.odestream.latent.ScoreMode;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
@@ -22,7 +23,8 @@ import java.util.Map;
  * The summary line of {@code odestream demo} (injected anomalies found, false alarms) for variants of
  * the demo's alert policy, without Flink or Kafka: the demo's stream (its default size and seed)
  * through the job's per-series step ({@link OfflineStep}), judged by {@link DemoSetup.Detection}. The
- * first line reproduces the demo's own summary; the others say whether a policy lever would hurt it.
+ * first line reproduces the demo's own summary; the others say whether a policy lever would hurt it,
+ * and the last whether the sigma-point score ({@link ScoreMode#SIGMA_POINTS}) would.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.odestream.bench.DemoAlertVariants
@@ -42,19 +44,46 @@ public final class DemoAlertVariants {
         variants.put("+ short window 30", demo.withShortWindow(30));
         variants.put("+ short window 30 + value level", demo.withShortWindow(30).withValueLevel(true));
         for (Map.Entry<String, AlertPolicy> e : variants.entrySet()) {
-            System.out.println(e.getKey() + ": " + DemoSetup.Detection.of(stream, alerts(stream, e.getValue())));
+            System.out.println(e.getKey() + ": " + replay(stream, e.getValue(), ScoreMode.MONTE_CARLO).summary(stream));
+        }
+        System.out.println("the demo's policy, sigma-point score: "
+                + replay(stream, demo, ScoreMode.SIGMA_POINTS).summary(stream));
+    }
+
+    /**
+     * One replay's alerts and the mean absolute error of its scores' predictive means against the
+     * observed values (data units, over every scored channel): what a score mode does to the
+     * expectation it judges an observation by.
+     */
+    private record Replay(List<AnomalyAlert> alerts, double meanAbsError) {
+        String summary(DemoStream stream) {
+            return DemoSetup.Detection.of(stream, alerts) + String.format(java.util.Locale.ROOT,
+                    "; the scores' predictive-mean MAE %.4f", meanAbsError);
         }
     }
 
-    private static List<AnomalyAlert> alerts(DemoStream stream, AlertPolicy policy) {
+    private static Replay replay(DemoStream stream, AlertPolicy policy, ScoreMode mode) {
         MonitorSettings demo = DemoSetup.monitorSettings();
         OfflineStep job = new OfflineStep(LatentFilter.init(DemoModel.bundled()), new SeriesMonitor(
-                new MonitorSettings(policy, demo.scoreSamples(), demo.forecastSamples(), demo.recentCapacity())));
+                new MonitorSettings(policy, demo.scoreSamples(), demo.forecastSamples(), demo.recentCapacity())
+                        .withScoreMode(mode)));
         List<Observation> ordered = new ArrayList<>(stream.observations());
         ordered.sort(Comparator.comparingLong(o -> o.getEventTime().toEpochMilli()));
         List<AnomalyAlert> alerts = new ArrayList<>();
+        double absError = 0;
+        long scored = 0;
         for (Observation o : ordered) {
             SeriesMonitor.Verdict v = job.step(o);
+            if (v.score() != null) {
+                for (int j = 0; j < o.getValues().size(); j++) {
+                    Double x = o.getValues().get(j);
+                    double mean = v.score().predictiveMeans()[j];
+                    if (x != null && Double.isFinite(x) && Double.isFinite(mean)) {
+                        absError += Math.abs(x - mean);
+                        scored++;
+                    }
+                }
+            }
             if (v.raisesAlert()) {
                 alerts.add(AnomalyAlert.newBuilder().setSeriesId(o.getSeriesId()).setEventTime(o.getEventTime())
                         .setKind(AlertKind.ANOMALY).setScore(v.score().negativeLogDensity())
@@ -62,6 +91,6 @@ public final class DemoAlertVariants {
                         .setExpected(new ArrayList<>()).setModelVersion(0L).build());
             }
         }
-        return alerts;
+        return new Replay(alerts, absError / scored);
     }
 }

@@ -28,7 +28,8 @@ public final class FilterBatchUpdater implements BatchUpdater {
     public static Outcome scoreAndUpdate(LatentFilter filter, ObservationUpdate u) {
         try {
             Score score = u.scored()
-                    ? filter.score(u.state(), u.eventTimeMillis(), u.values(), u.mask(), u.scoreSamples(), u.seed())
+                    ? filter.score(u.state(), u.eventTimeMillis(), u.values(), u.mask(), u.scoreMode(), u.scoreSamples(),
+                            u.seed())
                     : null;
             return new Outcome(score, filter.update(u.state(), u.eventTimeMillis(), u.values(), u.mask()), null);
         } catch (SolverException e) {

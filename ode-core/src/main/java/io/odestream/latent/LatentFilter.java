@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       every query time after the state in one batched solve, decode, and summarise the mixture with
  *       the learned observation noise;</li>
  *   <li>{@link #score}: the predictive density of a new observation at its time, before it updates
- *       the state.</li>
+ *       the state: from K posterior samples, or deterministically from the posterior's sigma points
+ *       ({@link ScoreMode}).</li>
  * </ul>
  * Bad input never corrupts a state: non-finite values are masked (and counted), observations older
  * than the state are rejected with the reason, and a solver failure throws while the caller keeps
@@ -205,6 +206,25 @@ public final class LatentFilter {
     }
 
     /**
+     * As {@link #score(FilterState, long, double[], boolean[], int, long)} under {@code mode}: the
+     * Monte-Carlo mixture of {@code samples} seeded draws, or the Gaussian of the posterior's
+     * {@link SigmaPoints} decoded at the observation's time ({@link ObservationScore#gaussian}), for
+     * which {@code samples} and {@code seed} play no part.
+     */
+    public Score score(FilterState state, long eventTimeMillis, double[] values, boolean[] mask, ScoreMode mode,
+                       int samples, long seed) {
+        if (mode == ScoreMode.MONTE_CARLO) {
+            return score(state, eventTimeMillis, values, mask, samples, seed);
+        }
+        checkObservation(state, eventTimeMillis, values, mask);
+        int points = SigmaPoints.count(l);
+        double[] z0 = new double[points * l];
+        SigmaPoints.fill(posteriorMoments(state), l, z0, state);
+        double[][] decoded = decodeFrom(state, new long[] {eventTimeMillis}, z0, points);
+        return ObservationScore.gaussian(model, decoded[0], points, values, mask);
+    }
+
+    /**
      * The predictive CDF of each channel at {@code values}, observed at {@code eventTimeMillis}, from
      * the state before it: the probability integral transform of the observation under the same
      * distribution {@link #predict} serves (same samples for the same seed). NaN where a value is
@@ -221,7 +241,11 @@ public final class LatentFilter {
      * normalised units, solved to at most the horizon; null rows for queries before the state.
      */
     private double[][] decodeSamples(FilterState state, long[] queryTimesMillis, int samples, long seed) {
-        double[] z0 = posteriorSamples(state, samples, seed);
+        return decodeFrom(state, queryTimesMillis, posteriorSamples(state, samples, seed), samples);
+    }
+
+    /** As {@link #decodeSamples}, from the given latent points ({@code samples} rows of z0). */
+    private double[][] decodeFrom(FilterState state, long[] queryTimesMillis, double[] z0, int samples) {
         double[][] latentAt = new double[queryTimesMillis.length][];
         // One forward solve, capped at the horizon; nothing is solved backwards (never trained).
         solveSide(z0, samples, QuerySide.ahead(queryTimesMillis, state.timeMillis(), model.spec().timeUnitMillis(),
@@ -230,11 +254,16 @@ public final class LatentFilter {
     }
 
     private double[] posteriorSamples(FilterState state, int samples, long seed) {
+        double[] z0 = new double[samples * l];
+        PosteriorDraws.draw(posteriorMoments(state), l, samples, seed, z0, state);
+        return z0;
+    }
+
+    /** The posterior head's output at the state: [μ, log σ]. */
+    private double[] posteriorMoments(FilterState state) {
         double[] posterior = new double[2 * l];
         model.posterior().forward(state.hiddenView(), posterior, 1);
-        double[] z0 = new double[samples * l];
-        PosteriorDraws.draw(posterior, l, samples, seed, z0, state);
-        return z0;
+        return posterior;
     }
 
     /** [query][k*C + j] from the latent samples at each query; null where nothing was solved. */

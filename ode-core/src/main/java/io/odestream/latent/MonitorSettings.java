@@ -5,7 +5,8 @@ import java.io.Serializable;
 
 /**
  * How each series is watched, wherever it is watched (the stream job, shadow evaluation, offline
- * detectors): the alert policy, the Monte-Carlo sample counts and how much history a series keeps.
+ * detectors): the alert policy, how scores integrate the posterior (Monte-Carlo sample counts, or
+ * sigma points) and how much history a series keeps.
  *
  * @param alertPolicy     per-series calibration and hysteresis of anomaly alerts
  * @param scoreSamples    posterior samples for the anomaly score of each observation
@@ -14,9 +15,11 @@ import java.io.Serializable;
  * @param restartAfterFailures after this many failed updates in a row a series restarts from the
  *                        observation that failed; before that it keeps its last good state (1: restart
  *                        at the first failure)
+ * @param scoreMode       how each score integrates the posterior: {@code scoreSamples} Monte-Carlo
+ *                        samples (the default), or the posterior's sigma points ({@link ScoreMode})
  */
 public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int forecastSamples, int recentCapacity,
-                              int restartAfterFailures) implements Serializable {
+                              int restartAfterFailures, ScoreMode scoreMode) implements Serializable {
     /**
      * The stream job's rule: a failure usually comes from the gap since the last good state, which
      * only grows, so after a few the series starts again rather than failing on every event.
@@ -38,6 +41,15 @@ public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int for
             throw new IllegalArgumentException("restartAfterFailures must be >= 1 (1 = restart at the first failure), got "
                     + restartAfterFailures);
         }
+        if (scoreMode == null) {
+            throw new IllegalArgumentException("scoreMode is required (MONTE_CARLO or SIGMA_POINTS)");
+        }
+    }
+
+    /** Monte-Carlo scores ({@link ScoreMode#MONTE_CARLO}). */
+    public MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int forecastSamples, int recentCapacity,
+                           int restartAfterFailures) {
+        this(alertPolicy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures, ScoreMode.MONTE_CARLO);
     }
 
     /** Settings that restart a series after {@link #DEFAULT_RESTART_AFTER_FAILURES} failures in a row. */
@@ -46,7 +58,12 @@ public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int for
     }
 
     public MonitorSettings withRestartAfterFailures(int failures) {
-        return new MonitorSettings(alertPolicy, scoreSamples, forecastSamples, recentCapacity, failures);
+        return new MonitorSettings(alertPolicy, scoreSamples, forecastSamples, recentCapacity, failures, scoreMode);
+    }
+
+    public MonitorSettings withScoreMode(ScoreMode mode) {
+        return new MonitorSettings(alertPolicy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures,
+                mode);
     }
 
     /** The default policy, 16 samples per score, 64 per forecast, 64 recent observations. */

@@ -54,6 +54,104 @@ public final class ObservationScore {
         return new Score(nld, z, observed, means);
     }
 
+    /**
+     * The {@link Score} of one observation from equally weighted points decoded at its time (the
+     * {@link SigmaPoints}, {@link ScoreMode#SIGMA_POINTS}): −log of the Gaussian whose mean and
+     * covariance are the points' average and population covariance plus the observation noise σ²,
+     * over the observed channels jointly (the full covariance, so channels that move together are not
+     * counted as independent evidence), in the data's units; per channel the z-score against that
+     * mean and marginal standard deviation — the same formula as {@link #of}'s z, which uses the
+     * samples' mean and variance.
+     *
+     * @param decoded {@code decoded[k·C + j]}: channel j of point k's readout, normalised units
+     */
+    public static Score gaussian(LatentOdeModel model, double[] decoded, int points, double[] values,
+                                 boolean[] mask) {
+        LatentOdeSpec spec = model.spec();
+        int c = spec.channels();
+        double[] z = new double[c];
+        Arrays.fill(z, Double.NaN);
+        double[] means = new double[c];
+        Arrays.fill(means, Double.NaN);
+        int[] channel = new int[c];
+        double[] mean = new double[c];
+        double[] residual = new double[c];
+        int n = 0;
+        double logScales = 0;
+        for (int j = 0; j < c; j++) {
+            if (!EncoderInput.observed(values, mask, j)) {
+                continue;
+            }
+            double m = 0;
+            for (int k = 0; k < points; k++) {
+                m += decoded[k * c + j];
+            }
+            m /= points;
+            channel[n] = j;
+            mean[n] = m;
+            residual[n] = (values[j] - spec.mean(j)) / spec.std(j) - m;
+            means[j] = spec.mean(j) + spec.std(j) * m;
+            logScales += Math.log(spec.std(j));
+            n++;
+        }
+        if (n == 0) {
+            return new Score(Double.NaN, z, 0, means);
+        }
+        double[] cov = new double[n * n];
+        for (int a = 0; a < n; a++) {
+            for (int b = 0; b <= a; b++) {
+                double s = 0;
+                for (int k = 0; k < points; k++) {
+                    s += (decoded[k * c + channel[a]] - mean[a]) * (decoded[k * c + channel[b]] - mean[b]);
+                }
+                s /= points;
+                if (a == b) {
+                    double sigma = model.noiseSigma(channel[a]);
+                    s += sigma * sigma;
+                    z[channel[a]] = residual[a] / Math.sqrt(s);
+                }
+                cov[a * n + b] = s;
+            }
+        }
+        double halfLogDet = choleskyInPlace(cov, n);
+        // residual ← L⁻¹ residual: its squared norm is the Mahalanobis distance rᵀ Σ⁻¹ r.
+        double quadratic = 0;
+        for (int a = 0; a < n; a++) {
+            double s = residual[a];
+            for (int b = 0; b < a; b++) {
+                s -= cov[a * n + b] * residual[b];
+            }
+            residual[a] = s / cov[a * n + a];
+            quadratic += residual[a] * residual[a];
+        }
+        double nld = 0.5 * quadratic + halfLogDet + 0.5 * n * Math.log(2 * Math.PI) + logScales;
+        return new Score(nld, z, n, means);
+    }
+
+    /**
+     * The lower Cholesky factor of the n × n symmetric positive definite matrix whose lower triangle
+     * {@code a} holds, written over it; returns ½·log det. Positive definite here because the noise σ²
+     * is on the diagonal of a covariance.
+     */
+    private static double choleskyInPlace(double[] a, int n) {
+        double halfLogDet = 0;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double s = a[i * n + j];
+                for (int k = 0; k < j; k++) {
+                    s -= a[i * n + k] * a[j * n + k];
+                }
+                if (i == j) {
+                    a[i * n + i] = Math.sqrt(s);
+                    halfLogDet += Math.log(a[i * n + i]);
+                } else {
+                    a[i * n + j] = s / a[j * n + j];
+                }
+            }
+        }
+        return halfLogDet;
+    }
+
     private static double average(double[] v) {
         double s = 0;
         for (double x : v) {

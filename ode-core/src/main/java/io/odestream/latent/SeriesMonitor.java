@@ -128,8 +128,8 @@ public final class SeriesMonitor {
         Encoding e = encode(series, filter);
         boolean first = e.state() == null;
         FilterState before = first ? filter.start(t) : e.state();
-        return new Prepared(new ObservationUpdate(before, t, values, mask, first ? 0 : settings.scoreSamples(), seed),
-                e);
+        return new Prepared(new ObservationUpdate(before, t, values, mask, first ? 0 : settings.scoreSamples(), seed,
+                settings.scoreMode()), e);
     }
 
     /**

@@ -181,22 +181,141 @@ final class VectorApiMlp {
             for (; n0 + 2 * L <= outCols; n0 += 2 * L) {
                 block(left, ls, ks, right, m0, n0, outCols, inner, bias, biasOffset, accumulate, out, outOffset);
             }
-            for (int m = m0; m < m0 + BLOCK_ROWS; m++) {
-                rowTail(left, ls, ks, right, m, n0, outCols, inner, bias, biasOffset, accumulate, out, outOffset);
+            columnTail(left, ls, ks, right, m0, n0, outCols, inner, bias, biasOffset, accumulate, out, outOffset);
+        }
+        int vectorCols = outCols - outCols % L;
+        for (int m = m0; m < outRows; m++) {
+            rowVectors(left, ls, ks, right, m, vectorCols, outCols, inner, bias, biasOffset, accumulate, out,
+                    outOffset);
+        }
+        scalarColumns(left, ls, ks, right, m0, outRows, vectorCols, outCols, inner, bias, biasOffset, accumulate, out,
+                outOffset);
+    }
+
+    /**
+     * Rows m0 … m1 − 1 of {@link #product}, columns n0 … outCols − 1 (fewer than a vector), all rows
+     * at once: the accumulators live in {@code out}, k outermost, so the rows' and columns' chains are
+     * independent instead of one waiting on the next (the latent ODE's 6-column output at 2L + 1 = 13
+     * sigma points leaves 5 rows past the 8-row block). Each element is still its chain of fused
+     * multiply–adds in k order: the same bits.
+     */
+    private static void scalarColumns(double[] left, int ls, int ks, double[] right, int m0, int m1, int n0,
+            int outCols, int inner, double[] bias, int biasOffset, boolean accumulate, double[] out, int outOffset) {
+        if (n0 == outCols || m0 == m1) {
+            return;
+        }
+        if (!accumulate) {
+            for (int m = m0; m < m1; m++) {
+                for (int n = n0; n < outCols; n++) {
+                    out[outOffset + m * outCols + n] = bias == null ? 0.0 : bias[biasOffset + n];
+                }
             }
         }
-        for (int m = m0; m < outRows; m++) {
-            rowTail(left, ls, ks, right, m, 0, outCols, inner, bias, biasOffset, accumulate, out, outOffset);
+        for (int k = 0; k < inner; k++) {
+            int ro = k * outCols;
+            for (int m = m0; m < m1; m++) {
+                double a = left[m * ls + k * ks];
+                int o = outOffset + m * outCols;
+                for (int n = n0; n < outCols; n++) {
+                    out[o + n] = Math.fma(a, right[ro + n], out[o + n]);
+                }
+            }
         }
     }
 
-    /** Row m of {@link #product} from column n0 on: single vectors, then scalars. */
-    private static void rowTail(double[] left, int ls, int ks, double[] right, int m, int n0, int outCols, int inner,
-            double[] bias, int biasOffset, boolean accumulate, double[] out, int outOffset) {
-        int o = outOffset + m * outCols;
-        int lo = m * ls;
+    /**
+     * Rows m0 … m0 + 7 of {@link #product} from column n0 on: single vectors, then scalars, each column
+     * with the 8 rows' accumulators side by side. Why: a narrow output (the latent ODE's L = 6 columns
+     * of a 32-wide hidden layer) is all tail, and row by row each column is one chain
+     * of dependent fused multiply–adds waiting on the last; 8 independent chains keep the FMA units
+     * busy. Each element is still its chain in k order: the same bits.
+     */
+    private static void columnTail(double[] left, int ls, int ks, double[] right, int m0, int n0, int outCols,
+            int inner, double[] bias, int biasOffset, boolean accumulate, double[] out, int outOffset) {
+        int o = outOffset + m0 * outCols;
+        int l0 = m0 * ls;
         int n = n0;
         for (; n + L <= outCols; n += L) {
+            DoubleVector a0, a1, a2, a3, a4, a5, a6, a7;
+            if (accumulate) {
+                a0 = DoubleVector.fromArray(SPECIES, out, o + n);
+                a1 = DoubleVector.fromArray(SPECIES, out, o + outCols + n);
+                a2 = DoubleVector.fromArray(SPECIES, out, o + 2 * outCols + n);
+                a3 = DoubleVector.fromArray(SPECIES, out, o + 3 * outCols + n);
+                a4 = DoubleVector.fromArray(SPECIES, out, o + 4 * outCols + n);
+                a5 = DoubleVector.fromArray(SPECIES, out, o + 5 * outCols + n);
+                a6 = DoubleVector.fromArray(SPECIES, out, o + 6 * outCols + n);
+                a7 = DoubleVector.fromArray(SPECIES, out, o + 7 * outCols + n);
+            } else {
+                DoubleVector init = bias == null ? DoubleVector.zero(SPECIES)
+                        : DoubleVector.fromArray(SPECIES, bias, biasOffset + n);
+                a0 = init; a1 = init; a2 = init; a3 = init; a4 = init; a5 = init; a6 = init; a7 = init;
+            }
+            for (int k = 0; k < inner; k++) {
+                DoubleVector r = DoubleVector.fromArray(SPECIES, right, k * outCols + n);
+                int lo = l0 + k * ks;
+                a0 = DoubleVector.broadcast(SPECIES, left[lo]).fma(r, a0);
+                a1 = DoubleVector.broadcast(SPECIES, left[lo + ls]).fma(r, a1);
+                a2 = DoubleVector.broadcast(SPECIES, left[lo + 2 * ls]).fma(r, a2);
+                a3 = DoubleVector.broadcast(SPECIES, left[lo + 3 * ls]).fma(r, a3);
+                a4 = DoubleVector.broadcast(SPECIES, left[lo + 4 * ls]).fma(r, a4);
+                a5 = DoubleVector.broadcast(SPECIES, left[lo + 5 * ls]).fma(r, a5);
+                a6 = DoubleVector.broadcast(SPECIES, left[lo + 6 * ls]).fma(r, a6);
+                a7 = DoubleVector.broadcast(SPECIES, left[lo + 7 * ls]).fma(r, a7);
+            }
+            a0.intoArray(out, o + n);
+            a1.intoArray(out, o + outCols + n);
+            a2.intoArray(out, o + 2 * outCols + n);
+            a3.intoArray(out, o + 3 * outCols + n);
+            a4.intoArray(out, o + 4 * outCols + n);
+            a5.intoArray(out, o + 5 * outCols + n);
+            a6.intoArray(out, o + 6 * outCols + n);
+            a7.intoArray(out, o + 7 * outCols + n);
+        }
+        for (; n < outCols; n++) {
+            double a0, a1, a2, a3, a4, a5, a6, a7;
+            if (accumulate) {
+                a0 = out[o + n];
+                a1 = out[o + outCols + n];
+                a2 = out[o + 2 * outCols + n];
+                a3 = out[o + 3 * outCols + n];
+                a4 = out[o + 4 * outCols + n];
+                a5 = out[o + 5 * outCols + n];
+                a6 = out[o + 6 * outCols + n];
+                a7 = out[o + 7 * outCols + n];
+            } else {
+                double init = bias == null ? 0.0 : bias[biasOffset + n];
+                a0 = init; a1 = init; a2 = init; a3 = init; a4 = init; a5 = init; a6 = init; a7 = init;
+            }
+            for (int k = 0; k < inner; k++) {
+                double r = right[k * outCols + n];
+                int lo = l0 + k * ks;
+                a0 = Math.fma(left[lo], r, a0);
+                a1 = Math.fma(left[lo + ls], r, a1);
+                a2 = Math.fma(left[lo + 2 * ls], r, a2);
+                a3 = Math.fma(left[lo + 3 * ls], r, a3);
+                a4 = Math.fma(left[lo + 4 * ls], r, a4);
+                a5 = Math.fma(left[lo + 5 * ls], r, a5);
+                a6 = Math.fma(left[lo + 6 * ls], r, a6);
+                a7 = Math.fma(left[lo + 7 * ls], r, a7);
+            }
+            out[o + n] = a0;
+            out[o + outCols + n] = a1;
+            out[o + 2 * outCols + n] = a2;
+            out[o + 3 * outCols + n] = a3;
+            out[o + 4 * outCols + n] = a4;
+            out[o + 5 * outCols + n] = a5;
+            out[o + 6 * outCols + n] = a6;
+            out[o + 7 * outCols + n] = a7;
+        }
+    }
+
+    /** Row m of {@link #product}, columns 0 … vectorCols − 1 (a multiple of the vector length): single vectors. */
+    private static void rowVectors(double[] left, int ls, int ks, double[] right, int m, int vectorCols, int outCols,
+            int inner, double[] bias, int biasOffset, boolean accumulate, double[] out, int outOffset) {
+        int o = outOffset + m * outCols;
+        int lo = m * ls;
+        for (int n = 0; n < vectorCols; n += L) {
             DoubleVector acc = accumulate ? DoubleVector.fromArray(SPECIES, out, o + n)
                     : bias == null ? DoubleVector.zero(SPECIES) : DoubleVector.fromArray(SPECIES, bias, biasOffset + n);
             for (int k = 0; k < inner; k++) {
@@ -204,13 +323,6 @@ final class VectorApiMlp {
                         .fma(DoubleVector.fromArray(SPECIES, right, k * outCols + n), acc);
             }
             acc.intoArray(out, o + n);
-        }
-        for (; n < outCols; n++) {
-            double acc = accumulate ? out[o + n] : bias == null ? 0.0 : bias[biasOffset + n];
-            for (int k = 0; k < inner; k++) {
-                acc = Math.fma(left[lo + k * ks], right[k * outCols + n], acc);
-            }
-            out[o + n] = acc;
         }
     }
 

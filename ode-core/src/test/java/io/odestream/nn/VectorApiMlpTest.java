@@ -32,6 +32,8 @@ class VectorApiMlpTest {
         "9, 3 50 3", // the spiral's field: scalar output columns, one row past the block
         "23, 17 33 40 5", // three layers, every kind of tail
         "130, 4 32 32 4", // the latent dynamics' shape, more rows than Mlp's column blocks
+        "16, 6 32 6", // the demo model's decoder field at K = 16: two blocks of 8 rows, all-tail output
+        "13, 6 32 6", // the same at its 2L + 1 = 13 sigma points: a block and 5 rows of tail
         "12, 7 7", // depth 1: a linear field, no tanh
         "16, 5 9 1"})
     void givesTheLoopsBitsForOutputsAndInputCotangents(int rows, String sizeList) {

@@ -11,6 +11,7 @@ import io.odestream.latent.LatentOdeSpec;
 import io.odestream.latent.ObservationScore;
 import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.Score;
+import io.odestream.latent.ScoreMode;
 import io.odestream.nn.Activation;
 import io.odestream.nn.MlpSpec;
 import io.odestream.ode.SolverException;
@@ -167,6 +168,10 @@ public final class DjlBatchUpdater implements BatchUpdater {
                 filter.checkObservation(u.state(), u.eventTimeMillis(), u.values(), u.mask());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("updates[" + i + "]: " + e.getMessage(), e);
+            }
+            if (u.scored() && u.scoreMode() != ScoreMode.MONTE_CARLO) {
+                throw new IllegalArgumentException("updates[" + i + "] asks for a " + u.scoreMode()
+                        + " score; the djl backend scores by Monte Carlo only: use the java backend for it");
             }
         }
         return rows;

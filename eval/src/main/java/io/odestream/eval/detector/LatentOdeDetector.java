@@ -15,6 +15,7 @@ import io.odestream.latent.LatentOdeTraining;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.ResidualScorer;
+import io.odestream.latent.ScoreMode;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.nn.Activation;
 import io.odestream.ode.SolverException;
@@ -59,16 +60,18 @@ public final class LatentOdeDetector {
     private final DetectorSettings settings;
     private final FlowScorerRecipe flowScorer;
     private final ContinualFineTuning.Config fineTuning;
+    private final ScoreMode scoreMode;
 
     public LatentOdeDetector(DetectorSettings settings) {
-        this(settings, null, null);
+        this(settings, null, null, ScoreMode.MONTE_CARLO);
     }
 
     private LatentOdeDetector(DetectorSettings settings, FlowScorerRecipe flowScorer,
-                              ContinualFineTuning.Config fineTuning) {
+                              ContinualFineTuning.Config fineTuning, ScoreMode scoreMode) {
         this.settings = settings;
         this.flowScorer = flowScorer;
         this.fineTuning = fineTuning;
+        this.scoreMode = scoreMode;
     }
 
     /** How the per-series flow scorer is fitted: hidden tanh units and Adam steps. */
@@ -83,7 +86,7 @@ public final class LatentOdeDetector {
 
     /** This detector with the flow scorer in place of the Gaussian score. */
     public LatentOdeDetector withFlowScorer(FlowScorerRecipe recipe) {
-        return new LatentOdeDetector(settings, recipe, fineTuning);
+        return new LatentOdeDetector(settings, recipe, fineTuning, scoreMode);
     }
 
     /**
@@ -91,12 +94,17 @@ public final class LatentOdeDetector {
      * {@link DetectorSettings#continualLearning}); null: the model stays as fitted on the fit rows.
      */
     public LatentOdeDetector withContinualLearning(ContinualFineTuning.Config config) {
-        return new LatentOdeDetector(settings, flowScorer, config);
+        return new LatentOdeDetector(settings, flowScorer, config, scoreMode);
     }
 
     /** The continual learning configured, null when the model is frozen after its fit. */
     public ContinualFineTuning.Config continualLearning() {
         return fineTuning;
+    }
+
+    /** This detector scoring by {@code mode} (Monte Carlo with the settings' samples unless told). */
+    public LatentOdeDetector withScoreMode(ScoreMode mode) {
+        return new LatentOdeDetector(settings, flowScorer, fineTuning, mode);
     }
 
     public DetectorSettings settings() {
@@ -133,7 +141,8 @@ public final class LatentOdeDetector {
         AlertPolicy policy = settings.policy();
         // Restart at the first failure: the state left the range the model was fitted on, and a single
         // series has no recent history to re-encode from.
-        MonitorSettings monitorSettings = new MonitorSettings(policy, settings.samples(), settings.samples(), 1, 1);
+        MonitorSettings monitorSettings = new MonitorSettings(policy, settings.samples(), settings.samples(), 1, 1,
+                scoreMode);
         SeriesMonitor.RowUpdater rows = u -> scoreAndUpdate(filter[0], u);
         double[] x = new double[1];
         // The filter's shared solver sizes its buffers at its first solve, and a decoder solve first has left them

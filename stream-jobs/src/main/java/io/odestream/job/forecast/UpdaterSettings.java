@@ -81,17 +81,17 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
 
     public UpdaterSettings withAlertPolicy(AlertPolicy policy) {
         return withMonitor(new MonitorSettings(policy, monitor.scoreSamples(), monitor.forecastSamples(),
-                monitor.recentCapacity(), monitor.restartAfterFailures()));
+                monitor.recentCapacity(), monitor.restartAfterFailures(), monitor.scoreMode()));
     }
 
     public UpdaterSettings withSamples(int forecast, int score) {
         return withMonitor(new MonitorSettings(monitor.alertPolicy(), score, forecast, monitor.recentCapacity(),
-                monitor.restartAfterFailures()));
+                monitor.restartAfterFailures(), monitor.scoreMode()));
     }
 
     public UpdaterSettings withRecentCapacity(int capacity) {
         return withMonitor(new MonitorSettings(monitor.alertPolicy(), monitor.scoreSamples(),
-                monitor.forecastSamples(), capacity, monitor.restartAfterFailures()));
+                monitor.forecastSamples(), capacity, monitor.restartAfterFailures(), monitor.scoreMode()));
     }
 
     public UpdaterSettings withKeyTtl(Duration ttl) {
