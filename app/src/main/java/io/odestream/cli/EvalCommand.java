@@ -430,12 +430,11 @@ final class EvalCommand implements Runnable {
                         new LatentOdeDetector.FlowScorerRecipe(16, 300));
                 default -> throw new CommandFailedException("--scorer must be gaussian or cnf, got " + scorer);
             };
-            detector = detector.withScoreMode(switch (scoreMode) {
-                case "monte-carlo" -> ScoreMode.MONTE_CARLO;
-                case "sigma-points" -> ScoreMode.SIGMA_POINTS;
-                default -> throw new CommandFailedException("--score-mode must be monte-carlo or sigma-points, got "
-                        + scoreMode);
-            });
+            try {
+                detector = detector.withScoreMode(ScoreMode.fromOptionName(scoreMode));
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailedException("--score-mode: " + e.getMessage());
+            }
             return fineTuneEvery == 0 ? detector
                     : detector.withContinualLearning(settings.continualLearning(fineTuneEvery, fineTuneIterations, fineTuneRecentOnly,
                             fineTunePrequential));

@@ -17,5 +17,20 @@ public enum ScoreMode {
      * samples for a latent of L ≤ 7 (the demo model's L = 6: 13 rows). Blind to a predictive that is
      * far from Gaussian (multi-modal), which the Monte-Carlo mixture can show.
      */
-    SIGMA_POINTS
+    SIGMA_POINTS;
+
+    /** Its name on a command line ("monte-carlo", "sigma-points"). */
+    public String optionName() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The mode a command line names ("monte-carlo" or "sigma-points"); anything else is refused with the choices. */
+    public static ScoreMode fromOptionName(String name) {
+        for (ScoreMode mode : values()) {
+            if (mode.optionName().equals(name)) {
+                return mode;
+            }
+        }
+        throw new IllegalArgumentException("score mode must be monte-carlo or sigma-points, got '" + name + "'");
+    }
 }

@@ -9,6 +9,7 @@ import io.odestream.job.forecast.RiskOutput;
 import io.odestream.job.forecast.MicroBatching;
 import io.odestream.job.forecast.ResidualFlowFile;
 import io.odestream.job.forecast.UpdaterSettings;
+import io.odestream.latent.ScoreMode;
 import io.odestream.job.health.ModelHealthSettings;
 import io.odestream.job.shadow.ShadowCriterion;
 import io.odestream.job.shadow.ShadowPromoter;
@@ -181,6 +182,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "followed it (default ${DEFAULT-VALUE}).")
     boolean alertValueLevel;
 
+    @Option(names = "--score-mode", defaultValue = "monte-carlo", paramLabel = "monte-carlo|sigma-points",
+            description = "How each observation's score integrates the series' posterior: --score-samples Monte-Carlo "
+                    + "samples (default), or the posterior's 2L + 1 sigma points (deterministic; on NAB it scored "
+                    + "higher, docs/RESULTS.md; java backend only).")
+    String scoreMode;
+
     @Option(names = "--periodic-every", paramLabel = "DURATION", description = "Emit a forecast per active series every DURATION of event time.")
     Duration periodicEvery;
 
@@ -226,6 +233,15 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ScorerOptions scorer;
 
+    /** How the job's scores integrate the posterior (--score-mode). */
+    ScoreMode scoreMode() {
+        try {
+            return ScoreMode.fromOptionName(scoreMode);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--score-mode: " + e.getMessage(), e);
+        }
+    }
+
     /** The job's alert policy: the product's defaults with the --alert-* options. */
     AlertPolicy alertPolicy() {
         try {
@@ -251,6 +267,7 @@ public final class RunCommand implements Callable<Integer> {
         ArtifactVerifier verifier = new ArtifactVerifier(keys.load());
         UpdaterSettings updater = UpdaterSettings.defaults(modelId, verifier)
                 .withAlertPolicy(policy).withSamples(samples, scoreSamples).withKeyTtl(ttl).withResidualFlow(flow);
+        updater = updater.withMonitor(updater.monitor().withScoreMode(scoreMode()));
         if (periodicEvery != null) {
             updater = updater.withPeriodicForecasts(periodicEvery, horizons);
         }

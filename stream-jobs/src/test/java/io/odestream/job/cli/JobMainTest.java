@@ -2,8 +2,10 @@ package io.odestream.job.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.odestream.latent.ScoreMode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -81,6 +83,15 @@ class JobMainTest {
         assertFalse(parsedRun("--model", "m").alertPolicy().valueLevel());
         assertTrue(parsedRun("--model", "m", "--alert-value-level").alertPolicy().valueLevel());
         assertFalse(parsedRun("--model", "m", "--no-alert-value-level").alertPolicy().valueLevel());
+    }
+
+    @Test
+    void theScoreModeIsMonteCarloUnlessAskedAndAnUnknownOneIsRefused() {
+        assertEquals(ScoreMode.MONTE_CARLO, parsedRun("--model", "m").scoreMode());
+        assertEquals(ScoreMode.SIGMA_POINTS, parsedRun("--model", "m", "--score-mode", "sigma-points").scoreMode());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parsedRun("--model", "m", "--score-mode", "unscented").scoreMode());
+        assertTrue(e.getMessage().contains("monte-carlo or sigma-points"), e.getMessage());
     }
 
     private static RunCommand parsedRun(String... args) {
