@@ -41,14 +41,25 @@ public final class FromStartTraining {
      * @param cutoffMillis the extrapolation cut-off, time since the sequence's origin (ms); unused for
      *                     reconstruction
      * @param seed         minibatches and noise
+     * @param encoderStep  the encoder's fixed Euler step in model time, as their code solves it; 0: the
+     *                     model's own adaptive solver
      */
     public record Config(int batchSize, int iterations, double learningRate, Objective objective, long cutoffMillis,
-                         long seed) {
+                         long seed, double encoderStep) {
         public Config {
-            if (batchSize < 1 || iterations < 1 || !(learningRate > 0)) {
-                throw new IllegalArgumentException("batch size and iterations must be >= 1 and the rate > 0");
+            if (batchSize < 1 || iterations < 1 || !(learningRate > 0) || !(encoderStep >= 0)) {
+                throw new IllegalArgumentException("batch size and iterations must be >= 1, the rate > 0 and the "
+                        + "encoder step >= 0");
             }
         }
+    }
+
+    /** The ELBO with the encoder solved as {@code encoderStep} says (see {@link Config}). */
+    public static LatentOdeElbo elbo(LatentOdeModel model, double klWeight, double encoderStep) {
+        return encoderStep > 0
+                ? new LatentOdeElbo(model, klWeight, io.odestream.ode.rk.Euler.TABLEAU,
+                        io.odestream.ode.control.StepControl.fixed(encoderStep))
+                : new LatentOdeElbo(model, klWeight);
     }
 
     private FromStartTraining() {
@@ -78,7 +89,7 @@ public final class FromStartTraining {
                 LearningRateSchedule.exponential(config.learningRate(), 0.1, config.iterations()), 10.0, listener));
         return trainer.train(model.parameters().values(), (iteration, gradient) -> {
             model.parametersChanged();
-            LatentOdeElbo elbo = new LatentOdeElbo(model, klWeight(iteration));
+            LatentOdeElbo elbo = elbo(model, klWeight(iteration), config.encoderStep());
             java.util.Arrays.fill(scratch, 0);
             double loss = 0;
             long forward = 0;

@@ -96,6 +96,8 @@ public final class LatentOdeElbo {
     private final double klWeight;
     private final RungeKuttaSolver solver;
     private final AdjointMethod adjoint;
+    private final RungeKuttaSolver encoderSolver;
+    private final AdjointMethod encoderAdjoint;
 
     /** With the model's own solver settings for both directions, and the adjoint's seminorm. */
     public LatentOdeElbo(LatentOdeModel model, double klWeight) {
@@ -112,6 +114,29 @@ public final class LatentOdeElbo {
         this.klWeight = klWeight;
         this.solver = new RungeKuttaSolver(method, control);
         this.adjoint = new AdjointMethod(method, control, seminorm);
+        this.encoderSolver = solver;
+        this.encoderAdjoint = adjoint;
+    }
+
+    /**
+     * The decoder with the model's own solver settings, the ODE-RNN encoder's segments with
+     * {@code encoderMethod} and {@code encoderControl}: Rubanova et al.'s latent ODE solves its
+     * encoder with fixed Euler steps (a fiftieth of the time span) and only its decoder adaptively;
+     * {@link #decodeMean} reads with the same encoder solver.
+     */
+    public LatentOdeElbo(LatentOdeModel model, double klWeight, ButcherTableau encoderMethod,
+                         StepControl encoderControl) {
+        if (!(klWeight >= 0)) {
+            throw new IllegalArgumentException("KL weight must be >= 0, got " + klWeight);
+        }
+        ButcherTableau method = io.odestream.ode.rk.Tableaus.byName(model.spec().method());
+        StepControl control = StepControl.adaptive(model.spec().rtol(), model.spec().atol()).build();
+        this.model = model;
+        this.klWeight = klWeight;
+        this.solver = new RungeKuttaSolver(method, control);
+        this.adjoint = new AdjointMethod(method, control, true);
+        this.encoderSolver = new RungeKuttaSolver(encoderMethod, encoderControl);
+        this.encoderAdjoint = new AdjointMethod(encoderMethod, encoderControl, false); // no seminorm with fixed steps
     }
 
     /**
@@ -342,7 +367,7 @@ public final class LatentOdeElbo {
             for (int r = 0; r < w; r++) {
                 cotangent[r] = java.util.Arrays.copyOfRange(ghBefore, r * hSize, (r + 1) * hSize);
             }
-            Gradients segment = adjoint.gradientsPerRow(model.encoderDynamics(), encoded.segments()[k], zeros,
+            Gradients segment = encoderAdjoint.gradientsPerRow(model.encoderDynamics(), encoded.segments()[k], zeros,
                     cotangent);
             backwardCost += segment.backward().evaluations();
             add(segment.parameters(), gradient);
@@ -398,7 +423,7 @@ public final class LatentOdeElbo {
         for (int k = 0; k < split; k++) {
             gather(values, mask, k, x[k], m[k], model.spec().channels(), inputs);
             if (ode && k > 0) {
-                segments[k] = solver.solvePerRow(model.encoderDynamics(), h, w, zeros, gaps(times, k));
+                segments[k] = encoderSolver.solvePerRow(model.encoderDynamics(), h, w, zeros, gaps(times, k));
                 cost += segments[k].stats().evaluations();
                 h = finalStates(segments[k], hSize);
             }

@@ -106,7 +106,7 @@ class FromStartElboTest {
     }
 
     private static FromStartTraining.Config config(FromStartTraining.Objective objective) {
-        return new FromStartTraining.Config(1, 1, 0.01, objective, 24 * 3_600_000L, 1);
+        return new FromStartTraining.Config(1, 1, 0.01, objective, 24 * 3_600_000L, 1, 0);
     }
 
     private static double[] readoutOfPosteriorMean(LatentOdeModel model, double[] hidden) {

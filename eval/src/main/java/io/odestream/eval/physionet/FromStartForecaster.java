@@ -1,5 +1,6 @@
 package io.odestream.eval.physionet;
 
+import io.odestream.latent.FromStartTraining;
 import io.odestream.latent.LatentOdeElbo;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
@@ -18,9 +19,10 @@ public final class FromStartForecaster implements SequenceForecaster {
     private final double[] mean;
     private final double[] std;
 
-    public FromStartForecaster(LatentOdeModel model) {
+    /** @param encoderStep the encoder's fixed Euler step as it was trained (0: the model's own solver) */
+    public FromStartForecaster(LatentOdeModel model, double encoderStep) {
         this.model = model;
-        this.reader = new LatentOdeElbo(model, 1.0);
+        this.reader = FromStartTraining.elbo(model, 1.0, encoderStep);
         this.mean = model.spec().channelMean();
         this.std = model.spec().channelStd();
     }
