@@ -131,19 +131,9 @@ class FromStartElboTest {
             var s = model.parameters().slice(slice);
             for (int trial = 0; trial < 3; trial++) {
                 int i = s.offset() + pick.nextInt(s.size());
-                double saved = theta[i];
-                double step = 1e-5;
-                theta[i] = saved + step;
-                model.parametersChanged();
-                double up = elbo.evaluateFromStart(sequences, 99, new double[theta.length]).loss();
-                theta[i] = saved - step;
-                model.parametersChanged();
-                double down = elbo.evaluateFromStart(sequences, 99, new double[theta.length]).loss();
-                theta[i] = saved;
-                model.parametersChanged();
-                double fd = (up - down) / (2 * step);
-                assertTrue(gradient[i] != 0 || fd == 0, slice + " has a gradient");
-                assertEquals(fd, gradient[i], 1e-6 * Math.max(1, Math.abs(fd)), slice + "[" + (i - s.offset()) + "]");
+                LatentOdeElboTest.checkEntry(model,
+                        () -> elbo.evaluateFromStart(sequences, 99, new double[theta.length]).loss(), gradient, i,
+                        slice, s.offset());
             }
         }
     }
