@@ -234,13 +234,17 @@ public final class PaperProtocol {
         md.append("| paper, latent ODE (ODE enc.), 8 000 stays | ").append(PAPER_INTERPOLATION)
                 .append(" | | | ").append(PAPER_EXTRAPOLATION).append(" | | | |\n\n");
         Settings s = r.settings();
+        boolean trained = r.rows().stream().anyMatch(row -> row.iterations() >= 0);
         md.append(String.format(Locale.ROOT, "Data: %s; %d training stays, %d test stays. Max units: (x − min) / max "
                         + "as the paper's code scales; max − min units: the streaming table's; the paper's averaging: "
                         + "per stay and channel the mean squared error, a channel without values counting 0, averaged "
-                        + "over the channels, then the stays (max units). Settings: latent %d, encoder state %d, ODE "
+                        + "over the channels, then the stays (max units). %s: latent %d, encoder state %d, ODE "
                         + "nets %d × %d tanh units, batch %d stays, Adam lr %.4f decaying tenfold, decoder dopri5 rtol "
                         + "%.0e atol %.0e, encoder %s, time unit %.0f h, seed %d. Total %.0f s.%n",
-                r.data(), r.trainStays(), r.testStays(), s.latent(), s.hidden(), s.layers(), s.units(), s.batchSize(),
+                r.data(), r.trainStays(), r.testStays(),
+                trained ? "Settings" : "Scored with the encoder step below; the sizes and training settings are the "
+                        + "saved model's run's, not these defaults", s.latent(), s.hidden(), s.layers(), s.units(),
+                s.batchSize(),
                 s.learningRate(), s.rtol(), s.atol(),
                 s.encoderStep() > 0 ? String.format(Locale.ROOT, "Euler steps of %.3g", s.encoderStep()) : "dopri5",
                 s.timeUnitHours(), s.seed(), r.totalSeconds()));
