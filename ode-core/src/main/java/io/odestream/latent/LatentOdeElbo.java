@@ -26,6 +26,10 @@ import java.util.SplittableRandom;
  * is the GRU chain alone. Memory is
  * O(observations), never O(solver steps). Windows of a batch share their observation count and
  * split; their times are their own (per-row solves).
+ *
+ * <p>{@link #evaluateFromStart} is Rubanova et al.'s objective instead: the encoder reads a whole
+ * sequence backwards into z₀ at its first time and the ELBO scores every observation (or those after
+ * a cut-off); the eval's paper protocol trains with it, the job never serves it.
  */
 public final class LatentOdeElbo {
 
@@ -265,7 +269,8 @@ public final class LatentOdeElbo {
         double[] h = encoded.hidden();
         double[] zeros = new double[w];
 
-        // Posterior and the reparameterised sample at the last context time.
+        // Posterior and the reparameterised sample at the decoder's start (the last context time; read
+        // backwards, the first observation's).
         double[] posterior = new double[w * 2 * l];
         model.posterior().forward(h, posterior, w);
         SplittableRandom random = new SplittableRandom(seed);
