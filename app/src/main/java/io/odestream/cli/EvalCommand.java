@@ -12,10 +12,13 @@ import io.odestream.eval.nab.NabResultsCorpus;
 import io.odestream.eval.nab.NabScorer;
 import io.odestream.eval.nab.NabScores;
 import io.odestream.eval.physionet.ChannelAlignment;
+import io.odestream.eval.physionet.MinMaxNormalisation;
+import io.odestream.eval.physionet.PaperProtocol;
 import io.odestream.eval.physionet.PhysioNetReport;
 import io.odestream.eval.physionet.PhysioNetSplit;
 import io.odestream.eval.physionet.PhysioNetTable;
 import io.odestream.eval.spiral.SpiralTable;
+import io.odestream.latent.FromStartTraining;
 import io.odestream.latent.LatentOdeTraining;
 import io.odestream.latent.ScoreMode;
 import java.io.PrintWriter;
@@ -156,8 +159,38 @@ final class EvalCommand implements Runnable {
 
         @Option(names = "--data", paramLabel = "DIR",
                 description = "The set-a folder of <RecordID>.txt stays (PhysioNet/CinC Challenge 2012, e.g. .../set-a); "
-                        + "every 5th stay by RecordID is a test stay. Or give --train and --test.")
-        Path data;
+                        + "every 5th stay by RecordID is a test stay. Or give --train and --test. With "
+                        + "--paper-protocol it may be given more than once (e.g. set-a and set-b): the stays of all "
+                        + "of them, on the first folder's channels, split the same way.")
+        List<Path> dataFolders;
+
+        @Option(names = "--paper-protocol",
+                description = "Instead of the streaming table: Rubanova et al.'s own protocol for the latent ODE "
+                        + "(their sizes; the ODE-RNN encoder reads the whole stay backwards; trained on their "
+                        + "objective; interpolation = reconstruction of every observed value from all of them). "
+                        + "--iterations (default 300), --batch (stays, default 50), --latent (20), --hidden (40), "
+                        + "--units (50), --lr, --every, --seed apply. Protocol: io.odestream.eval.physionet.PaperProtocol.")
+        boolean paperProtocol;
+
+        @Option(names = "--paper-objectives", split = ",", paramLabel = "NAME",
+                description = "With --paper-protocol: one model trained per objective, of reconstruction (the "
+                        + "paper's interpolation), extrapolation (default: reconstruction).")
+        List<String> paperObjectives;
+
+        @Option(names = "--paper-save", paramLabel = "DIR",
+                description = "With --paper-protocol: write each model as an artifact under DIR at every progress "
+                        + "line (paper-<objective>.artifact), so a long run can be scored where it stopped.")
+        Path paperSave;
+
+        @Option(names = "--paper-encoder-step", paramLabel = "H",
+                description = "With --paper-protocol: the encoder's fixed Euler step in model time units (default "
+                        + "0.02, the paper's code: a fiftieth of the span); 0 = adaptive dopri5 like the decoder.")
+        Double encoderStep;
+
+        @Option(names = "--paper-load", paramLabel = "FILE",
+                description = "With --paper-protocol: score this saved model (from --paper-save) instead of "
+                        + "training; --paper-objectives names what it was trained for.")
+        Path paperLoad;
 
         @Option(names = "--train", paramLabel = "DIR",
                 description = "A folder of training stays (instead of --data; with --test), e.g. .../set-a.")
@@ -226,6 +259,18 @@ final class EvalCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (paperProtocol) {
+                return paper();
+            }
+            if (paperObjectives != null || paperSave != null || paperLoad != null) {
+                throw new CommandFailedException("--paper-objectives, --paper-save and --paper-load need "
+                        + "--paper-protocol");
+            }
+            if (dataFolders != null && dataFolders.size() > 1) {
+                throw new CommandFailedException("the streaming table reads one --data folder; give --train and --test "
+                        + "for two, or --paper-protocol");
+            }
+            Path data = dataFolders == null ? null : dataFolders.get(0);
             PhysioNetTable.Settings d = PhysioNetTable.Settings.defaults();
             PhysioNetTable.Settings settings;
             try {
@@ -294,6 +339,75 @@ final class EvalCommand implements Runnable {
 
         private static int or(Integer value, int fallback) {
             return value != null ? value : fallback;
+        }
+
+        /** {@code --paper-protocol}: the paper's model, objective and metrics on an 80/20 split by RecordID. */
+        private Integer paper() {
+            if (dataFolders == null || trainData != null || testData != null) {
+                throw new CommandFailedException("--paper-protocol reads --data DIR [--data DIR ...] (every 5th stay by "
+                        + "RecordID is a test stay, as the paper's 80/20 split)");
+            }
+            PaperProtocol.Settings d = PaperProtocol.Settings.defaults();
+            PaperProtocol.Settings settings;
+            List<FromStartTraining.Objective> objectives = new java.util.ArrayList<>();
+            try {
+                for (String name : paperObjectives != null ? paperObjectives : List.of("reconstruction")) {
+                    objectives.add(FromStartTraining.Objective.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+                }
+                settings = new PaperProtocol.Settings(objectives, or(iterations, d.iterations()),
+                        or(batch, d.batchSize()), or(latent, d.latent()), or(hidden, d.hidden()), or(units, d.units()),
+                        d.layers(), lr != null ? lr : d.learningRate(), d.rtol(), d.atol(),
+                        timeUnitHours != null ? timeUnitHours : d.timeUnitHours(), or(every, d.every()),
+                        seed != null ? seed : d.seed(), paperSave,
+                        encoderStep != null ? encoderStep : d.encoderStep());
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailedException("--paper-objectives takes reconstruction, extrapolation; "
+                        + e.getMessage(), e);
+            }
+            TrainingData first = read(dataFolders.get(0), "--data");
+            List<String> ids = new java.util.ArrayList<>(first.ids());
+            List<LatentOdeTraining.Series> series = new java.util.ArrayList<>(first.series());
+            for (Path more : dataFolders.subList(1, dataFolders.size())) {
+                TrainingData next = read(more, "--data");
+                ChannelAlignment aligned = ChannelAlignment.toTraining(first.channels(), next.channels(), next.series());
+                if (!aligned.dropped().isEmpty()) {
+                    System.err.println("physionet: channels of " + more + " not in " + dataFolders.get(0) + ", dropped: "
+                            + aligned.dropped());
+                }
+                ids.addAll(next.ids());
+                series.addAll(aligned.stays());
+            }
+            PhysioNetSplit split = PhysioNetSplit.of(ids, series);
+            MinMaxNormalisation scaling = MinMaxNormalisation.fromTraining(split.train(), first.channels().size());
+            List<LatentOdeTraining.Series> train = scaling.apply(split.train());
+            List<LatentOdeTraining.Series> test = scaling.apply(split.test());
+            String where = dataFolders.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(" + "))
+                    + ", every 5th stay by RecordID a test stay";
+            PaperProtocol.Result result;
+            if (paperLoad != null) {
+                long start = System.nanoTime();
+                PaperProtocol.Row row = PaperProtocol.scoreSaved(paperLoad, objectives.get(0), settings.encoderStep(),
+                        test, scaling);
+                result = new PaperProtocol.Result(settings, train.size(), test.size(), where + "; model " + paperLoad,
+                        List.of(row), (System.nanoTime() - start) / 1e9);
+            } else {
+                result = PaperProtocol.run(train, test, scaling, settings, System.err, where);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(PaperProtocol.markdown(result));
+            if (report != null) {
+                String command = "command: `odestream eval physionet --paper-protocol "
+                        + dataFolders.stream().map(p -> "--data " + p).collect(java.util.stream.Collectors.joining(" "))
+                        + " --paper-objectives " + objectives.stream().map(o -> o.name().toLowerCase(Locale.ROOT))
+                                .collect(java.util.stream.Collectors.joining(","))
+                        + (iterations != null ? " --iterations " + iterations : "")
+                        + (batch != null ? " --batch " + batch : "")
+                        + (paperLoad != null ? " --paper-load " + paperLoad : "") + " --report " + report + "`";
+                PaperProtocol.writeSection(report, result, List.of(command));
+                out.println("report section written to " + report);
+            }
+            out.flush();
+            return 0;
         }
 
         private static TrainingData read(Path folder, String option) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.cli.EvalNabCommandTest.Run;
+import io.odestream.eval.physionet.PaperProtocol;
 import io.odestream.eval.physionet.PhysioNetReport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,9 +22,14 @@ import org.junit.jupiter.api.io.TempDir;
 class EvalPhysioNetCommandTest {
 
     static void writeStays(Path dir) throws IOException {
+        writeStays(dir, 132_001);
+    }
+
+    /** Ten stays with RecordIDs from {@code firstId}. */
+    static void writeStays(Path dir, int firstId) throws IOException {
         Files.createDirectories(dir);
         Random random = new Random(4);
-        for (int id = 132_001; id <= 132_010; id++) {
+        for (int id = firstId; id < firstId + 10; id++) {
             StringBuilder txt = new StringBuilder("Time,Parameter,Value\n00:00,RecordID," + id + "\n00:00,Age,60\n"
                     + "00:00,Gender,1\n00:00,Height,-1\n00:00,ICUType,2\n00:00,Weight,80\n");
             for (int minute = 7; minute < 48 * 60; minute += 60 + random.nextInt(60)) {
@@ -71,6 +77,37 @@ class EvalPhysioNetCommandTest {
         assertTrue(run.out().contains("3 test stays (3 of the 10 stays of " + tmp.resolve("set-b")
                 + "; training stays 4 of the 10 of " + tmp.resolve("set-a") + "), trained on 4 stays"), run.out());
         assertTrue(run.out().contains("| RNN-Δt + decay skip | "), run.out());
+    }
+
+    /**
+     * The paper's protocol on two pooled folders (every 5th stay of the 20 a test stay): its table and
+     * report section; the checkpoint it wrote scores the same as the model it had at the end.
+     */
+    @Test
+    void thePapersProtocolPoolsFoldersAndScoresItsCheckpoint(@TempDir Path tmp) throws IOException {
+        writeStays(tmp.resolve("set-a"));
+        writeStays(tmp.resolve("set-b"), 142_001);
+        Path report = tmp.resolve("RESULTS.md");
+        Path saved = tmp.resolve("models");
+        Run run = EvalNabCommandTest.odestream("eval", "physionet", "--paper-protocol", "--data",
+                tmp.resolve("set-a").toString(), "--data", tmp.resolve("set-b").toString(), "--iterations", "2",
+                "--batch", "2", "--latent", "3", "--hidden", "4", "--units", "5", "--every", "1", "--paper-save",
+                saved.toString(), "--report", report.toString());
+
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("16 training stays, 4 test stays"), run.out());
+        String row = run.out().lines().filter(l -> l.startsWith("| reconstruction | ")).findFirst().orElseThrow();
+        assertTrue(row.contains("2 it, "), row);
+        assertTrue(Files.readString(report).contains(PaperProtocol.BEGIN), "the report section is written");
+
+        Run loaded = EvalNabCommandTest.odestream("eval", "physionet", "--paper-protocol", "--data",
+                tmp.resolve("set-a").toString(), "--data", tmp.resolve("set-b").toString(), "--paper-load",
+                saved.resolve("paper-reconstruction.artifact").toString());
+        assertEquals(0, loaded.exit(), loaded.err());
+        String scored = loaded.out().lines().filter(l -> l.startsWith("| reconstruction | ")).findFirst()
+                .orElseThrow();
+        assertEquals(row.substring(0, row.indexOf(" it, ") - 1), scored.substring(0, scored.indexOf("saved model")),
+                "the checkpoint after the last iteration is the scored model");
     }
 
     @Test

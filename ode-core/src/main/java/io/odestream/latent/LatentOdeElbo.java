@@ -26,6 +26,10 @@ import java.util.SplittableRandom;
  * is the GRU chain alone. Memory is
  * O(observations), never O(solver steps). Windows of a batch share their observation count and
  * split; their times are their own (per-row solves).
+ *
+ * <p>{@link #evaluateFromStart} is Rubanova et al.'s objective instead: the encoder reads a whole
+ * sequence backwards into z₀ at its first time and the ELBO scores every observation (or those after
+ * a cut-off); the eval's paper protocol trains with it, the job never serves it.
  */
 public final class LatentOdeElbo {
 
@@ -41,17 +45,7 @@ public final class LatentOdeElbo {
                 throw new IllegalArgumentException("split must leave at least one context and one horizon observation: "
                         + "split " + split + " of " + n);
             }
-            for (int w = 0; w < times.length; w++) {
-                if (times[w].length != n || values[w].length != n || mask[w].length != n) {
-                    throw new IllegalArgumentException("window " + w + " has " + times[w].length
-                            + " observations; every window of a batch must have " + n);
-                }
-                for (int k = 1; k < n; k++) {
-                    if (!(times[w][k] >= times[w][k - 1])) {
-                        throw new IllegalArgumentException("window " + w + " times are not sorted at observation " + k);
-                    }
-                }
-            }
+            checkShape(times, values, mask);
         }
 
         public int windows() {
@@ -60,6 +54,40 @@ public final class LatentOdeElbo {
 
         public int observations() {
             return times[0].length;
+        }
+    }
+
+    /**
+     * Sequences read from their first observation ({@link #evaluateFromStart}): W sequences of n
+     * observations each, as {@link Batch} lays them out; the encoder reads observations
+     * {@code 0..read−1}, the ELBO scores observations {@code scoredFrom..n−1}.
+     */
+    public record Sequences(double[][] times, double[][][] values, double[][][] mask, int read, int scoredFrom) {
+        public Sequences {
+            int n = times[0].length;
+            if (read < 1 || read > n) {
+                throw new IllegalArgumentException("read must be in [1, " + n + "], got " + read);
+            }
+            if (scoredFrom < 0 || scoredFrom >= n) {
+                throw new IllegalArgumentException("scoredFrom must be in [0, " + n + "), got " + scoredFrom);
+            }
+            checkShape(times, values, mask);
+        }
+    }
+
+    /** Every row holds as many observations as the first, at non-decreasing times. */
+    private static void checkShape(double[][] times, double[][][] values, double[][][] mask) {
+        int n = times[0].length;
+        for (int w = 0; w < times.length; w++) {
+            if (times[w].length != n || values[w].length != n || mask[w].length != n) {
+                throw new IllegalArgumentException("window " + w + " has " + times[w].length
+                        + " observations; every window of a batch must have " + n);
+            }
+            for (int k = 1; k < n; k++) {
+                if (!(times[w][k] >= times[w][k - 1])) {
+                    throw new IllegalArgumentException("window " + w + " times are not sorted at observation " + k);
+                }
+            }
         }
     }
 
@@ -72,6 +100,8 @@ public final class LatentOdeElbo {
     private final double klWeight;
     private final RungeKuttaSolver solver;
     private final AdjointMethod adjoint;
+    private final RungeKuttaSolver encoderSolver;
+    private final AdjointMethod encoderAdjoint;
 
     /** With the model's own solver settings for both directions, and the adjoint's seminorm. */
     public LatentOdeElbo(LatentOdeModel model, double klWeight) {
@@ -88,6 +118,29 @@ public final class LatentOdeElbo {
         this.klWeight = klWeight;
         this.solver = new RungeKuttaSolver(method, control);
         this.adjoint = new AdjointMethod(method, control, seminorm);
+        this.encoderSolver = solver;
+        this.encoderAdjoint = adjoint;
+    }
+
+    /**
+     * The decoder with the model's own solver settings, the ODE-RNN encoder's segments with
+     * {@code encoderMethod} and {@code encoderControl}: Rubanova et al.'s latent ODE solves its
+     * encoder with fixed Euler steps (a fiftieth of the time span) and only its decoder adaptively;
+     * {@link #decodeMean} reads with the same encoder solver.
+     */
+    public LatentOdeElbo(LatentOdeModel model, double klWeight, ButcherTableau encoderMethod,
+                         StepControl encoderControl) {
+        if (!(klWeight >= 0)) {
+            throw new IllegalArgumentException("KL weight must be >= 0, got " + klWeight);
+        }
+        ButcherTableau method = io.odestream.ode.rk.Tableaus.byName(model.spec().method());
+        StepControl control = StepControl.adaptive(model.spec().rtol(), model.spec().atol()).build();
+        this.model = model;
+        this.klWeight = klWeight;
+        this.solver = new RungeKuttaSolver(method, control);
+        this.adjoint = new AdjointMethod(method, control, true);
+        this.encoderSolver = new RungeKuttaSolver(encoderMethod, encoderControl);
+        this.encoderAdjoint = new AdjointMethod(encoderMethod, encoderControl, false); // no seminorm with fixed steps
     }
 
     /**
@@ -95,23 +148,129 @@ public final class LatentOdeElbo {
      * {@code gradient} (the model's parameter layout).
      */
     public Result evaluate(Batch batch, long seed, double[] gradient) {
-        LatentOdeSpec spec = model.spec();
         int w = batch.windows();
         int n = batch.observations();
         int split = batch.split();
+
+        // Encoder, forwards (ODE-RNN or RNN), keeping what the backward pass needs.
+        EncoderPass encoded = encodeContext(batch.times(), batch.values(), batch.mask(), split);
+
+        // Decoder targets: every window from its last context time to its horizon times.
+        int horizon = n - split;
+        double[][] targets = new double[w][horizon];
+        double[][][] scoredValues = new double[w][][];
+        double[][][] scoredMask = new double[w][][];
+        for (int r = 0; r < w; r++) {
+            for (int j = 0; j < horizon; j++) {
+                targets[r][j] = batch.times()[r][split + j] - batch.times()[r][split - 1];
+            }
+            scoredValues[r] = java.util.Arrays.copyOfRange(batch.values()[r], split, n);
+            scoredMask[r] = java.util.Arrays.copyOfRange(batch.mask()[r], split, n);
+        }
+        return decodeAndDifferentiate(encoded, targets, scoredValues, scoredMask, seed, gradient);
+    }
+
+    /**
+     * Rubanova et al. 2019's objective (their §4.2 and their code's ODE-RNN encoder run backwards):
+     * the encoder reads observations {@code 0..read−1} of each sequence in reverse time order, from
+     * the last one back to the first, into q(z₀) at the first observation's time t₀; the decoder
+     * solves from t₀ to every observation from {@code scoredFrom} on, and the ELBO scores those.
+     * Reconstruction (the paper's interpolation objective): {@code read = n, scoredFrom = 0}, every
+     * observed value is scored, including those the encoder read. Extrapolation: {@code read =
+     * scoredFrom = } the first-half count. The encoder's field runs forward in reversed time
+     * s = t_{read−1} − t, which is the paper's backward solve of dh/dt = f(h) with f's sign absorbed
+     * into the learned network. Gradient and loss as {@link #evaluate}.
+     */
+    public Result evaluateFromStart(Sequences sequences, long seed, double[] gradient) {
+        int w = sequences.times().length;
+        int n = sequences.times()[0].length;
+        int read = sequences.read();
+        double[][] times = new double[w][read];
+        double[][][] values = new double[w][read][];
+        double[][][] mask = new double[w][read][];
+        for (int r = 0; r < w; r++) {
+            double last = sequences.times()[r][read - 1];
+            for (int k = 0; k < read; k++) {
+                times[r][k] = last - sequences.times()[r][read - 1 - k];
+                values[r][k] = sequences.values()[r][read - 1 - k];
+                mask[r][k] = sequences.mask()[r][read - 1 - k];
+            }
+        }
+        EncoderPass encoded = encodeContext(times, values, mask, read);
+        int scored = n - sequences.scoredFrom();
+        double[][] targets = new double[w][scored];
+        double[][][] scoredValues = new double[w][][];
+        double[][][] scoredMask = new double[w][][];
+        for (int r = 0; r < w; r++) {
+            for (int j = 0; j < scored; j++) {
+                targets[r][j] = sequences.times()[r][sequences.scoredFrom() + j] - sequences.times()[r][0];
+            }
+            scoredValues[r] = java.util.Arrays.copyOfRange(sequences.values()[r], sequences.scoredFrom(), n);
+            scoredMask[r] = java.util.Arrays.copyOfRange(sequences.mask()[r], sequences.scoredFrom(), n);
+        }
+        return decodeAndDifferentiate(encoded, targets, scoredValues, scoredMask, seed, gradient);
+    }
+
+    /**
+     * The posterior mean of z₀ for one sequence read as {@link #evaluateFromStart} reads it, decoded
+     * at {@code queryTimes} (≥ the first observation's time, sorted) and read out: the normalised
+     * observation means, one row per query. No noise, no gradient: what the paper's evaluation
+     * predicts from (its posterior's mean; it averages its MSE over samples instead).
+     */
+    public double[][] decodeMean(double[] times, double[][] values, double[][] mask, int read, double[] queryTimes) {
+        int l = model.spec().latent();
+        double[] reversedTimes = new double[read];
+        double[][] reversedValues = new double[read][];
+        double[][] reversedMask = new double[read][];
+        for (int k = 0; k < read; k++) {
+            reversedTimes[k] = times[read - 1] - times[read - 1 - k];
+            reversedValues[k] = values[read - 1 - k];
+            reversedMask[k] = mask[read - 1 - k];
+        }
+        double[] h = encodeContext(new double[][] {reversedTimes}, new double[][][] {reversedValues},
+                new double[][][] {reversedMask}, read).hidden();
+        double[] posterior = new double[2 * l];
+        model.posterior().forward(h, posterior, 1);
+        double[] z0 = java.util.Arrays.copyOf(posterior, l);
+        double[] relative = new double[queryTimes.length];
+        for (int q = 0; q < relative.length; q++) {
+            relative[q] = queryTimes[q] - times[0];
+        }
+        Solution decoded = solver.solvePerRow(model.decoderDynamics(), z0, 1, new double[1],
+                new double[][] {relative}, SolveOptions.DEFAULT);
+        if (decoded.failure(0) != null) {
+            throw decoded.failure(0);
+        }
+        double[][] out = new double[relative.length][model.spec().channels()];
+        double[] z = new double[l];
+        for (int q = 0; q < relative.length; q++) {
+            for (int i = 0; i < l; i++) {
+                z[i] = decoded.value(0, q, i);
+            }
+            model.readout().forward(z, out[q], 1);
+        }
+        return out;
+    }
+
+    /**
+     * From the encoder's final states: the posterior, the reparameterised sample z₀, the decoder
+     * from z₀ (at time 0) to each row's {@code targets}, the likelihood of the observed
+     * {@code scoredValues} there and the KL; then the whole gradient back to the encoder.
+     */
+    private Result decodeAndDifferentiate(EncoderPass encoded, double[][] targets, double[][][] scoredValues,
+                                          double[][][] scoredMask, long seed, double[] gradient) {
+        LatentOdeSpec spec = model.spec();
+        int w = targets.length;
         int c = spec.channels();
         int l = spec.latent();
         int hSize = spec.hidden();
-        long forwardCost = 0;
+        long forwardCost = encoded.evaluations();
         long backwardCost = 0;
-
-        // Encoder, forwards (ODE-RNN or RNN), keeping what the backward pass needs.
-        EncoderPass encoded = encodeContext(batch);
-        forwardCost += encoded.evaluations();
         double[] h = encoded.hidden();
         double[] zeros = new double[w];
 
-        // Posterior and the reparameterised sample at the last context time.
+        // Posterior and the reparameterised sample at the decoder's start (the last context time; read
+        // backwards, the first observation's).
         double[] posterior = new double[w * 2 * l];
         model.posterior().forward(h, posterior, w);
         SplittableRandom random = new SplittableRandom(seed);
@@ -128,14 +287,8 @@ public final class LatentOdeElbo {
             }
         }
 
-        // Decoder: every window from its last context time to its horizon times.
-        int horizon = n - split;
-        double[][] targets = new double[w][horizon];
-        for (int r = 0; r < w; r++) {
-            for (int j = 0; j < horizon; j++) {
-                targets[r][j] = batch.times()[r][split + j] - batch.times()[r][split - 1];
-            }
-        }
+        // Decoder: every row from z0 to its targets.
+        int horizon = targets[0].length;
         Solution decoded = solver.solvePerRow(model.decoderDynamics(), z0, w, zeros, targets, SolveOptions.DEFAULT);
         forwardCost += decoded.stats().evaluations();
         for (int r = 0; r < w; r++) {
@@ -167,10 +320,10 @@ public final class LatentOdeElbo {
                 for (int ch = 0; ch < c; ch++) {
                     int idx = r * c + ch;
                     gMean[idx] = 0;
-                    if (batch.mask()[r][split + jj][ch] == 0) {
+                    if (scoredMask[r][jj][ch] == 0) {
                         continue;
                     }
-                    double e = batch.values()[r][split + jj][ch] - mean[idx];
+                    double e = scoredValues[r][jj][ch] - mean[idx];
                     double s2 = sigma[ch] * sigma[ch];
                     logLikelihood += -0.5 * e * e / s2 - Math.log(sigma[ch]) - 0.5 * Math.log(2 * Math.PI);
                     gMean[idx] = -e / s2 / w;
@@ -203,7 +356,7 @@ public final class LatentOdeElbo {
         // Back through the encoder: GRU jump, then the segment before it (adjoint), observation by
         // observation. The RNN encoder has no segments: the cotangent passes from jump to jump (Δt is data).
         double[] ghBefore = new double[w * hSize];
-        for (int k = split - 1; k >= 0; k--) {
+        for (int k = encoded.x().length - 1; k >= 0; k--) {
             model.encoderCell().vjp(encoded.x()[k], encoded.m()[k], encoded.beforeJump()[k], gh, null, ghBefore,
                     gradient, w);
             if (k == 0) {
@@ -219,7 +372,7 @@ public final class LatentOdeElbo {
             for (int r = 0; r < w; r++) {
                 cotangent[r] = java.util.Arrays.copyOfRange(ghBefore, r * hSize, (r + 1) * hSize);
             }
-            Gradients segment = adjoint.gradientsPerRow(model.encoderDynamics(), encoded.segments()[k], zeros,
+            Gradients segment = encoderAdjoint.gradientsPerRow(model.encoderDynamics(), encoded.segments()[k], zeros,
                     cotangent);
             backwardCost += segment.backward().evaluations();
             add(segment.parameters(), gradient);
@@ -250,7 +403,7 @@ public final class LatentOdeElbo {
      * head reads, and what a {@link LatentFilter} started at each window's first time reaches.
      */
     double[] encode(Batch batch) {
-        return encodeContext(batch).hidden();
+        return encodeContext(batch.times(), batch.values(), batch.mask(), batch.split()).hidden();
     }
 
     /**
@@ -260,9 +413,8 @@ public final class LatentOdeElbo {
      * gap Δt_k = t_k − t_{k−1} as an extra input, Δt_0 = 0 — the {@link LatentFilter}'s rule, where
      * the gap is measured from the state's time, which is the start's origin for the first update.
      */
-    private EncoderPass encodeContext(Batch batch) {
-        int w = batch.windows();
-        int split = batch.split();
+    private EncoderPass encodeContext(double[][] times, double[][][] values, double[][][] mask, int split) {
+        int w = times.length;
         int hSize = model.spec().hidden();
         int inputs = model.encoderCell().inputSize();
         boolean ode = LatentOdeModel.hasEncoderDynamics(model.spec());
@@ -274,15 +426,15 @@ public final class LatentOdeElbo {
         double[] zeros = new double[w];
         long cost = 0;
         for (int k = 0; k < split; k++) {
-            gather(batch, k, x[k], m[k], model.spec().channels(), inputs);
+            gather(values, mask, k, x[k], m[k], model.spec().channels(), inputs);
             if (ode && k > 0) {
-                segments[k] = solver.solvePerRow(model.encoderDynamics(), h, w, zeros, gaps(batch, k));
+                segments[k] = encoderSolver.solvePerRow(model.encoderDynamics(), h, w, zeros, gaps(times, k));
                 cost += segments[k].stats().evaluations();
                 h = finalStates(segments[k], hSize);
             }
             if (!ode) {
                 for (int r = 0; r < w; r++) {
-                    x[k][r * inputs + inputs - 1] = k == 0 ? 0 : batch.times()[r][k] - batch.times()[r][k - 1];
+                    x[k][r * inputs + inputs - 1] = k == 0 ? 0 : times[r][k] - times[r][k - 1];
                     m[k][r * inputs + inputs - 1] = 1;
                 }
             }
@@ -295,20 +447,21 @@ public final class LatentOdeElbo {
     }
 
     /** Observation k's channels into rows of {@code width} (≥ C; columns past C are the caller's). */
-    private static void gather(Batch batch, int k, double[] x, double[] m, int c, int width) {
-        for (int r = 0; r < batch.windows(); r++) {
+    private static void gather(double[][][] values, double[][][] mask, int k, double[] x, double[] m, int c,
+                               int width) {
+        for (int r = 0; r < values.length; r++) {
             for (int ch = 0; ch < c; ch++) {
-                boolean observed = batch.mask()[r][k][ch] != 0 && Double.isFinite(batch.values()[r][k][ch]);
-                x[r * width + ch] = observed ? batch.values()[r][k][ch] : 0;
+                boolean observed = mask[r][k][ch] != 0 && Double.isFinite(values[r][k][ch]);
+                x[r * width + ch] = observed ? values[r][k][ch] : 0;
                 m[r * width + ch] = observed ? 1 : 0;
             }
         }
     }
 
-    private static double[] gaps(Batch batch, int k) {
-        double[] gaps = new double[batch.windows()];
+    private static double[] gaps(double[][] times, int k) {
+        double[] gaps = new double[times.length];
         for (int r = 0; r < gaps.length; r++) {
-            gaps[r] = batch.times()[r][k] - batch.times()[r][k - 1];
+            gaps[r] = times[r][k] - times[r][k - 1];
         }
         return gaps;
     }

@@ -89,15 +89,22 @@ class LatentOdeElboTest {
 
     private static void checkEntry(LatentOdeModel model, LatentOdeElbo elbo, LatentOdeElbo.Batch batch,
                                    double[] gradient, int i, String slice, int sliceOffset) {
+        checkEntry(model, () -> elbo.evaluate(batch, 99, new double[gradient.length]).loss(), gradient, i, slice,
+                sliceOffset);
+    }
+
+    /** Central difference of {@code loss} in parameter {@code i} against {@code gradient[i]}. */
+    static void checkEntry(LatentOdeModel model, java.util.function.DoubleSupplier loss, double[] gradient, int i,
+                           String slice, int sliceOffset) {
         double[] theta = model.parameters().values();
         double saved = theta[i];
         double step = 1e-5;
         theta[i] = saved + step;
         model.parametersChanged();
-        double up = elbo.evaluate(batch, 99, new double[theta.length]).loss();
+        double up = loss.getAsDouble();
         theta[i] = saved - step;
         model.parametersChanged();
-        double down = elbo.evaluate(batch, 99, new double[theta.length]).loss();
+        double down = loss.getAsDouble();
         theta[i] = saved;
         model.parametersChanged();
         double fd = (up - down) / (2 * step);

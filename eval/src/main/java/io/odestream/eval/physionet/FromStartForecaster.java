@@ -1,0 +1,89 @@
+package io.odestream.eval.physionet;
+
+import io.odestream.latent.FromStartTraining;
+import io.odestream.latent.LatentOdeElbo;
+import io.odestream.latent.LatentOdeModel;
+import io.odestream.latent.LatentOdeSpec;
+
+/**
+ * A latent ODE read the way Rubanova et al. 2019 evaluate theirs: the encoder reads the given
+ * observations backwards into q(z₀) at the first one's time, the decoder carries the posterior mean
+ * of z₀ forward to the query times ({@link LatentOdeElbo#decodeMean}). Values in and out are the
+ * harness's units (min-max on the training stays); the model z-scores them internally with its
+ * spec's channel mean and std. Not causal: reconstruction reads every point, the ones it
+ * reconstructs included, as the paper's interpolation does.
+ */
+public final class FromStartForecaster implements SequenceForecaster {
+    private final LatentOdeModel model;
+    private final LatentOdeElbo reader;
+    private final double[] mean;
+    private final double[] std;
+
+    /** @param encoderStep the encoder's fixed Euler step as it was trained (0: the model's own solver) */
+    public FromStartForecaster(LatentOdeModel model, double encoderStep) {
+        this.model = model;
+        this.reader = FromStartTraining.elbo(model, 1.0, encoderStep);
+        this.mean = model.spec().channelMean();
+        this.std = model.spec().channelStd();
+    }
+
+    /** The paper's model has no causal one-step forecast: it reads the stay backwards. */
+    @Override
+    public double[][] oneStepAhead(long[] timesMillis, double[][] values) {
+        throw new UnsupportedOperationException("a model that reads the stay backwards has no causal one-step "
+                + "forecast; score it with reconstruct and predict");
+    }
+
+    /**
+     * Every query from the observations given; with none, the training mean of each channel (the
+     * best guess without a posterior).
+     */
+    @Override
+    public double[][] predict(long[] timesMillis, double[][] values, long[] queryTimesMillis) {
+        LatentOdeSpec spec = model.spec();
+        if (timesMillis.length == 0) {
+            double[][] out = new double[queryTimesMillis.length][spec.channels()];
+            for (double[] row : out) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = mean[j];
+                }
+            }
+            return out;
+        }
+        return decode(timesMillis, values, queryTimesMillis);
+    }
+
+    @Override
+    public double[][] reconstruct(long[] timesMillis, double[][] values) {
+        return timesMillis.length == 0 ? new double[0][] : decode(timesMillis, values, timesMillis);
+    }
+
+    private double[][] decode(long[] timesMillis, double[][] values, long[] queryTimesMillis) {
+        LatentOdeSpec spec = model.spec();
+        int n = timesMillis.length;
+        int c = spec.channels();
+        double unit = spec.timeUnitMillis();
+        double[] times = new double[n];
+        double[][] x = new double[n][c];
+        double[][] m = new double[n][c];
+        for (int k = 0; k < n; k++) {
+            times[k] = (timesMillis[k] - timesMillis[0]) / unit;
+            for (int j = 0; j < c; j++) {
+                boolean observed = Double.isFinite(values[k][j]);
+                x[k][j] = observed ? (values[k][j] - mean[j]) / std[j] : 0;
+                m[k][j] = observed ? 1 : 0;
+            }
+        }
+        double[] queries = new double[queryTimesMillis.length];
+        for (int q = 0; q < queries.length; q++) {
+            queries[q] = (queryTimesMillis[q] - timesMillis[0]) / unit;
+        }
+        double[][] out = reader.decodeMean(times, x, m, n, queries);
+        for (double[] row : out) {
+            for (int j = 0; j < c; j++) {
+                row[j] = row[j] * std[j] + mean[j];
+            }
+        }
+        return out;
+    }
+}
