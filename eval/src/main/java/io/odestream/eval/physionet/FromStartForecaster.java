@@ -27,11 +27,20 @@ public final class FromStartForecaster implements SequenceForecaster {
         this.std = model.spec().channelStd();
     }
 
-    /** The paper's model has no causal one-step forecast: it reads the stay backwards. */
+    /**
+     * Row k from observations 0..k−1 only, each prefix read backwards afresh (the encoder starts at
+     * the newest observation, so no state carries from one prefix to the next): causal, at the cost
+     * of n encoder passes per stay, quadratic in its length.
+     */
     @Override
     public double[][] oneStepAhead(long[] timesMillis, double[][] values) {
-        throw new UnsupportedOperationException("a model that reads the stay backwards has no causal one-step "
-                + "forecast; score it with reconstruct and predict");
+        int n = timesMillis.length;
+        double[][] out = new double[n][];
+        for (int k = 0; k < n; k++) {
+            out[k] = predict(java.util.Arrays.copyOf(timesMillis, k), java.util.Arrays.copyOf(values, k),
+                    new long[] {timesMillis[k]})[0];
+        }
+        return out;
     }
 
     /**
