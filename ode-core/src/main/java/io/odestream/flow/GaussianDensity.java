@@ -1,5 +1,7 @@
 package io.odestream.flow;
 
+import io.odestream.latent.Cholesky;
+
 /**
  * A full-covariance Gaussian fitted by maximum likelihood (sample mean, covariance with divisor n),
  * the discrete baseline a flow must beat: it captures location, scale and correlation, and nothing
@@ -49,16 +51,11 @@ public final class GaussianDensity {
 
     /** log N(x; μ, Σ) of the point at {@code offset}. */
     public double logDensity(double[] x, int offset) {
-        double squares = 0;
         double[] solved = new double[d];
         for (int i = 0; i < d; i++) {
-            double v = x[offset + i] - mean[i];
-            for (int j = 0; j < i; j++) {
-                v -= cholesky[i * d + j] * solved[j];
-            }
-            solved[i] = v / cholesky[i * d + i];
-            squares += solved[i] * solved[i];
+            solved[i] = x[offset + i] - mean[i];
         }
+        double squares = Cholesky.forwardSubstituteInPlace(cholesky, d, solved);
         return -0.5 * (squares + logDeterminant + d * LOG_TWO_PI);
     }
 
@@ -71,26 +68,12 @@ public final class GaussianDensity {
         return sum / count;
     }
 
-    /** Lower-triangular L with L·Lᵀ = the symmetric matrix whose lower triangle is given. */
+    /** Lower-triangular L with L·Lᵀ = the symmetric matrix whose lower triangle is given (overwritten). */
     private static double[] cholesky(double[] lower, int d) {
-        double[] l = new double[d * d];
-        for (int i = 0; i < d; i++) {
-            for (int j = 0; j <= i; j++) {
-                double sum = lower[i * d + j];
-                for (int k = 0; k < j; k++) {
-                    sum -= l[i * d + k] * l[j * d + k];
-                }
-                if (i == j) {
-                    if (!(sum > 0)) {
-                        throw new IllegalArgumentException("the covariance is singular: the points lie in a "
-                                + "lower-dimensional subspace");
-                    }
-                    l[i * d + i] = Math.sqrt(sum);
-                } else {
-                    l[i * d + j] = sum / l[j * d + j];
-                }
-            }
+        if (Double.isNaN(Cholesky.factorInPlace(lower, d))) {
+            throw new IllegalArgumentException("the covariance is singular: the points lie in a "
+                    + "lower-dimensional subspace");
         }
-        return l;
+        return lower;
     }
 }

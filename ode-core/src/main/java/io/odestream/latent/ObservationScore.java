@@ -113,43 +113,10 @@ public final class ObservationScore {
                 cov[a * n + b] = s;
             }
         }
-        double halfLogDet = choleskyInPlace(cov, n);
-        // residual ← L⁻¹ residual: its squared norm is the Mahalanobis distance rᵀ Σ⁻¹ r.
-        double quadratic = 0;
-        for (int a = 0; a < n; a++) {
-            double s = residual[a];
-            for (int b = 0; b < a; b++) {
-                s -= cov[a * n + b] * residual[b];
-            }
-            residual[a] = s / cov[a * n + a];
-            quadratic += residual[a] * residual[a];
-        }
+        double halfLogDet = Cholesky.factorInPlace(cov, n); // positive definite: σ² is on the diagonal
+        double quadratic = Cholesky.forwardSubstituteInPlace(cov, n, residual); // rᵀ Σ⁻¹ r
         double nld = 0.5 * quadratic + halfLogDet + 0.5 * n * Math.log(2 * Math.PI) + logScales;
         return new Score(nld, z, n, means);
-    }
-
-    /**
-     * The lower Cholesky factor of the n × n symmetric positive definite matrix whose lower triangle
-     * {@code a} holds, written over it; returns ½·log det. Positive definite here because the noise σ²
-     * is on the diagonal of a covariance.
-     */
-    private static double choleskyInPlace(double[] a, int n) {
-        double halfLogDet = 0;
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                double s = a[i * n + j];
-                for (int k = 0; k < j; k++) {
-                    s -= a[i * n + k] * a[j * n + k];
-                }
-                if (i == j) {
-                    a[i * n + i] = Math.sqrt(s);
-                    halfLogDet += Math.log(a[i * n + i]);
-                } else {
-                    a[i * n + j] = s / a[j * n + j];
-                }
-            }
-        }
-        return halfLogDet;
     }
 
     private static double average(double[] v) {
