@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class DashboardLoadBrowserIT {
     private static final int SERIES = 1_000;
     // on average within one 60 Hz frame; at the 95th percentile a fifth of the push interval, so that the page
-    // never falls behind the pushes even on a shared, oversubscribed 2-core machine (the figures are printed)
+    // never falls behind the pushes even on a busy, oversubscribed 2-core machine (the figures are printed)
     private static final double MEAN_FRAME_BUDGET_MS = 16.0;
     private static final double P95_FRAME_BUDGET_MS = 100.0;
     private static final long HEAP_LIMIT_BYTES = 32L << 20;

@@ -356,7 +356,7 @@ class ForecastJobIT {
         assertTrue(worstJava <= 1e-9, "java backend vs the filter: " + worstJava);
 
         // The djl backend (ode-djl, found by name): one PyTorch solve per batch for the scores, one for
-        // the encoder, one for the forecasts; same posterior draws, so only the solves differ (shared
+        // the encoder, one for the forecasts; same posterior draws, so only the solves differ (one
         // step on rescaled time, the hardest row of a batch sets the steps, so results depend on the
         // batch at the solver's tolerance). A state carries its updates' solver error forward (4e-4
         // after ~600 updates at the demo's rtol 1e-3, measured offline over many batch compositions).
