@@ -1,25 +1,43 @@
 package io.odestream.latent;
 
 import io.odestream.ode.SolverException;
+import io.odestream.ode.rk.RungeKuttaSolver;
 import java.util.List;
 
 /**
  * The {@code java} backend of {@link BatchUpdater}: {@link LatentFilter#score} then
- * {@link LatentFilter#update}, row by row — exactly the job's unbatched path, and the reference the
- * DJL backend is checked against.
+ * {@link LatentFilter#update} for every row, batched across the series — the scores' decoder solves
+ * of all rows as one grouped solve ({@link BatchedScorer}), then the encoder's solves and the GRU
+ * step ({@link BatchedEncoder}) — so the MLP kernels work on many series' rows at once. Each row's
+ * outcome has the bits of the job's unbatched path ({@link #scoreAndUpdate(LatentFilter,
+ * ObservationUpdate)}), the reference the DJL backend is checked against.
  */
 public final class FilterBatchUpdater implements BatchUpdater {
     private final LatentFilter filter;
+    private final BatchedScorer scorer;
+    private final BatchedEncoder encoder;
 
     public FilterBatchUpdater(LatentFilter filter) {
         this.filter = filter;
+        RungeKuttaSolver solver = LatentFilter.solverFor(filter.model().spec());
+        this.scorer = new BatchedScorer(filter, solver);
+        this.encoder = new BatchedEncoder(filter, solver);
     }
 
     @Override
     public Outcome[] scoreAndUpdate(List<ObservationUpdate> updates) {
-        Outcome[] outcomes = new Outcome[updates.size()];
-        for (int i = 0; i < outcomes.length; i++) {
-            outcomes[i] = scoreAndUpdate(filter, updates.get(i));
+        int n = updates.size();
+        for (ObservationUpdate u : updates) {
+            filter.checkObservation(u.state(), u.eventTimeMillis(), u.values(), u.mask());
+        }
+        Score[] scores = new Score[n];
+        SolverException[] failures = new SolverException[n];
+        FilterState[] next = new FilterState[n];
+        scorer.score(updates, scores, failures);
+        encoder.update(updates, next, failures);
+        Outcome[] outcomes = new Outcome[n];
+        for (int i = 0; i < n; i++) {
+            outcomes[i] = failures[i] != null ? Outcome.failed(failures[i]) : new Outcome(scores[i], next[i], null);
         }
         return outcomes;
     }

@@ -59,12 +59,17 @@ public final class LatentFilter {
         this.modelId = modelId;
         this.modelVersion = modelVersion;
         LatentOdeSpec spec = model.spec();
-        this.solver = new RungeKuttaSolver(Tableaus.byName(spec.method()),
-                StepControl.adaptive(spec.rtol(), spec.atol()).build());
+        this.solver = solverFor(spec);
         this.c = spec.channels();
         this.l = spec.latent();
         this.h = spec.hidden();
         this.encoderDynamics = LatentOdeModel.hasEncoderDynamics(spec);
+    }
+
+    /** The solver of a model's spec, for the filter and for the batched paths that must step as it does. */
+    static RungeKuttaSolver solverFor(LatentOdeSpec spec) {
+        return new RungeKuttaSolver(Tableaus.byName(spec.method()),
+                StepControl.adaptive(spec.rtol(), spec.atol()).build());
     }
 
     /** A filter for the model an artifact holds (type, checksum and shapes are checked). */
@@ -106,6 +111,18 @@ public final class LatentFilter {
      */
     public long functionEvaluations() {
         return evaluations;
+    }
+
+    /** Adds what a batched path ran for this filter's series ({@link BatchedScorer}, {@link BatchedEncoder}). */
+    void countEvaluations(long count) {
+        evaluations += count;
+    }
+
+    /** Adds non-finite values a batched path masked ({@link BatchedEncoder}). */
+    void countMaskedNonFinite(int count) {
+        if (count > 0) {
+            maskedNonFinite.addAndGet(count);
+        }
     }
 
     /** The state of a new series whose first event is at {@code originMillis}: h = 0, nothing seen yet. */

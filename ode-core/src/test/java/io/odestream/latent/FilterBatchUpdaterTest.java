@@ -14,12 +14,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
  * The {@code java} backend of the micro-batched updates: row by row exactly the unbatched path
  * ({@link LatentFilter#score} on the state before the observation, then {@link LatentFilter#update}),
- * first observations absorbed without a score, and a row the solver fails on costing only that row.
+ * although it solves all series' rows together (grouped step control: each series' rows keep the
+ * step control they have alone, and the MLP kernels compute every row as on its own, so the bits are
+ * the same); first observations absorbed without a score, and a row the solver fails on costing only
+ * that row.
  */
 class FilterBatchUpdaterTest {
     private static final LatentOdeSpec SPEC = LatentOdeSpec.of(3, 4, 8, new int[] {16}, new int[] {16}, 1000.0)
@@ -94,6 +98,91 @@ class FilterBatchUpdaterTest {
         assertEquals(SolverException.Reason.NON_FINITE_STATE, failure.reason());
         assertNull(outcomes[1].next());
         assertNull(outcomes[1].score());
+    }
+
+    /**
+     * Forty series in one batch, each different: new and warm, gaps from none through minutes to past
+     * the horizon, Monte Carlo with K = 8 or 16 and sigma points (three grouped solves), masked and
+     * non-finite channels, and one broken state among them. Each row's outcome, the filter's evaluation
+     * count and its count of masked values are those of the per-series path.
+     */
+    @Test
+    void aMixedBatchOfManySeriesGivesEverySeriesTheBitsOfItsOwnPath() {
+        LatentFilter reference = LatentFilter.init(ARTIFACT);
+        LatentFilter served = LatentFilter.init(ARTIFACT);
+        FilterBatchUpdater updater = new FilterBatchUpdater(served);
+        SplittableRandom random = new SplittableRandom(21);
+        List<ObservationUpdate> rows = new ArrayList<>();
+        for (int series = 0; series < 40; series++) {
+            long t = series * 137L;
+            FilterState state = reference.start(t);
+            for (int seen = 0; seen < series % 4; seen++) {
+                t += 200 + random.nextInt(3_000);
+                state = reference.update(state, t, draw(random), null);
+            }
+            long gap = switch (series % 5) {
+                case 0 -> 0;
+                case 1 -> 40;
+                case 2 -> 1_500 + random.nextInt(2_000);
+                case 3 -> 50_000_000; // far past the horizon: capped there
+                default -> random.nextInt(30_000);
+            };
+            double[] values = draw(random);
+            boolean[] mask = null;
+            if (series % 7 == 3) {
+                values[1] = Double.NaN;
+                mask = new boolean[] {true, true, series % 2 == 0};
+            }
+            boolean first = series % 4 == 0 && series % 8 != 0; // half the new series' first observations
+            ScoreMode mode = series % 3 == 0 ? ScoreMode.SIGMA_POINTS : ScoreMode.MONTE_CARLO;
+            rows.add(new ObservationUpdate(state, t + gap, values, mask, first ? 0 : 8 + 8 * (series % 2), series, mode));
+        }
+        double[] huge = new double[SPEC.hidden()];
+        Arrays.fill(huge, 1e300);
+        rows.add(17, new ObservationUpdate(new FilterState("m", 1, 0, 1_000, huge), 2_000, new double[] {10, -2, 0.5},
+                null, 16, 2));
+
+        long evaluationsBefore = reference.functionEvaluations();
+        long maskedBefore = reference.maskedNonFiniteValues();
+        BatchUpdater.Outcome[] expected = new BatchUpdater.Outcome[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            expected[i] = FilterBatchUpdater.scoreAndUpdate(reference, rows.get(i));
+        }
+        BatchUpdater.Outcome[] got = updater.scoreAndUpdate(rows);
+
+        for (int i = 0; i < rows.size(); i++) {
+            assertSameOutcome(expected[i], got[i], "row " + i);
+        }
+        assertNotNull(got[17].failure(), "the broken series fails alone");
+        assertEquals(reference.functionEvaluations() - evaluationsBefore, served.functionEvaluations(),
+                "the same vector-field evaluations per series");
+        assertEquals(reference.maskedNonFiniteValues() - maskedBefore, served.maskedNonFiniteValues());
+        BatchUpdater.Outcome[] again = updater.scoreAndUpdate(rows.subList(3, 9));
+        for (int i = 0; i < again.length; i++) {
+            assertSameOutcome(expected[3 + i], again[i], "a smaller batch on the reused buffers, row " + (3 + i));
+        }
+    }
+
+    private static double[] draw(SplittableRandom random) {
+        return new double[] {10 + 3 * random.nextGaussian(), -2 + 0.5 * random.nextGaussian(), random.nextGaussian()};
+    }
+
+    private static void assertSameOutcome(BatchUpdater.Outcome want, BatchUpdater.Outcome got, String where) {
+        if (want.failure() != null) {
+            assertNotNull(got.failure(), where);
+            assertEquals(want.failure().reason(), got.failure().reason(), where);
+            return;
+        }
+        assertNull(got.failure(), where);
+        assertEquals(want.next(), got.next(), where + ": the next state, bit for bit");
+        if (want.score() == null) {
+            assertNull(got.score(), where);
+            return;
+        }
+        assertEquals(want.score().negativeLogDensity(), got.score().negativeLogDensity(), 0.0, where);
+        assertArrayEquals(want.score().zScores(), got.score().zScores(), 0.0, where);
+        assertArrayEquals(want.score().predictiveMeans(), got.score().predictiveMeans(), 0.0, where);
+        assertEquals(want.score().observedChannels(), got.score().observedChannels(), where);
     }
 
     @Test

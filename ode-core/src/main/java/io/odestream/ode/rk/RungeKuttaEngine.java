@@ -66,6 +66,11 @@ final class RungeKuttaEngine {
     private int d;
     private int active;
     private boolean shared;
+    /**
+     * Rows per controller: 1 per-row, the whole batch in shared control, else a grouped solve's
+     * group size (groups stay contiguous and in order, so a group's error norm sums as a solve of it alone).
+     */
+    private int groupSize;
     private final EventTracker events = new EventTracker();
     private final EventTracker.StepInterpolant interpolant = this::interpolateAt;
     private SolutionBuilder result;
@@ -85,6 +90,17 @@ final class RungeKuttaEngine {
 
     Solution run(VectorField f, double[] z0, int rows, double[] t0, double[][] times, boolean sharedControl,
                  SolveOptions options, SolverState resume) {
+        return run(f, z0, rows, sharedControl ? rows : 1, sharedControl, t0, times, options, resume);
+    }
+
+    /**
+     * As {@link #run(VectorField, double[], int, double[], double[][], boolean, SolveOptions, SolverState)}
+     * with one step controller per {@code group} consecutive rows, which must share their start and
+     * output times; without {@code sharedControl} a failing group fails alone instead of the solve.
+     */
+    Solution run(VectorField f, double[] z0, int rows, int group, boolean sharedControl, double[] t0,
+                 double[][] times, SolveOptions options, SolverState resume) {
+        this.groupSize = group;
         begin(f.dimension(), rows, t0, times, sharedControl, options);
         result = new SolutionBuilder(tab, rows, d, t0, times, sharedControl, options.recordDense());
         for (int p = 0; p < rows; p++) {
@@ -393,6 +409,11 @@ final class RungeKuttaEngine {
         if (shared) {
             double v = norm.of(scaled, 0, active, d);
             Arrays.fill(out, 0, active, v);
+        } else if (groupSize > 1) {
+            for (int p = 0; p < active; p += groupSize) {
+                double v = norm.of(scaled, p * d, groupSize, d);
+                Arrays.fill(out, p, p + groupSize, v);
+            }
         } else {
             for (int p = 0; p < active; p++) {
                 out[p] = norm.of(scaled, p * d, 1, d);
@@ -569,6 +590,10 @@ final class RungeKuttaEngine {
 
     /** Retires finished rows: records their final state, fills the gap with the last running row. */
     private void compact() {
+        if (groupSize > 1 && !shared) {
+            compactGroups();
+            return;
+        }
         for (int p = active - 1; p >= 0; p--) {
             if (!finished[p]) {
                 continue;
@@ -581,6 +606,31 @@ final class RungeKuttaEngine {
             }
             finished[last] = false;
             active--;
+        }
+    }
+
+    /**
+     * {@link #compact} for a grouped solve: a group finishes as one (its rows share every step
+     * decision), and the last running group moves into its place row by row, in order, so that
+     * groups stay contiguous and each one's rows keep the order its error norm sums them in.
+     */
+    private void compactGroups() {
+        for (int start = active - groupSize; start >= 0; start -= groupSize) {
+            if (!finished[start]) {
+                continue;
+            }
+            for (int j = 0; j < groupSize; j++) {
+                int p = start + j;
+                result.retire(perm[p], z, p * d, t[p], policy.nextStep(p), policy.previousRatio(p));
+            }
+            int lastStart = active - groupSize;
+            for (int j = 0; j < groupSize; j++) {
+                if (start != lastStart) {
+                    moveRow(lastStart + j, start + j);
+                }
+                finished[lastStart + j] = false;
+            }
+            active -= groupSize;
         }
     }
 
@@ -610,9 +660,15 @@ final class RungeKuttaEngine {
         if (shared) {
             throw failure;
         }
-        result.failed(perm[p], failure);
-        finished[p] = true;
-        accepted[p] = false;
+        // A group gives up as one, so that it finishes as one (compactGroups).
+        int first = groupSize > 1 ? p - p % groupSize : p;
+        for (int q = first; q < first + groupSize && q < active; q++) {
+            if (!finished[q]) {
+                result.failed(perm[q], failure);
+            }
+            finished[q] = true;
+            accepted[q] = false;
+        }
     }
 
     private void evaluate(VectorField f, double[] times, double[] state, double[] out) {

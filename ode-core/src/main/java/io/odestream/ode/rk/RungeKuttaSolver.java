@@ -85,6 +85,40 @@ public final class RungeKuttaSolver {
         return engine.run(f, z0, rows, t0.clone(), times, false, options, null);
     }
 
+    /**
+     * Step control per group of {@code groupSize} consecutive rows: group g (rows
+     * {@code [g·groupSize, (g + 1)·groupSize)}) runs from {@code t0[g]} to {@code t1[g]}, its only
+     * output time, with one step size and one error norm over its rows — as {@link #solve} runs that
+     * group alone, to the bit where the field computes every row on its own (the MLP kernels do) —
+     * while each vector-field evaluation stays batched over all groups still running. Many series'
+     * posterior samples in one solve: each series' samples keep the step control they would have
+     * alone. A group that fails has the failure on each of its rows; the other groups go on.
+     * {@code z0} may be longer than the batch's rows × D values (a caller's reused buffer): the rest is
+     * not read.
+     */
+    public Solution solveGrouped(VectorField f, double[] z0, int groupSize, int groups, double[] t0, double[] t1) {
+        if (groupSize < 1 || groups < 1) {
+            throw new IllegalArgumentException("a grouped solve needs groups >= 1 of size >= 1, got " + groups
+                    + " of " + groupSize);
+        }
+        if (t0 == null || t0.length < groups || t1 == null || t1.length < groups) {
+            throw new IllegalArgumentException("t0 and t1 must have one time per group (" + groups + ")");
+        }
+        int rows = groupSize * groups;
+        checkBatch(f, z0, rows, false);
+        double[] starts = new double[rows];
+        double[][] times = new double[rows][];
+        for (int g = 0; g < groups; g++) {
+            double[] end = {t1[g]};
+            checkTimes(t0[g], end, "t1[" + g + "]");
+            for (int j = g * groupSize; j < (g + 1) * groupSize; j++) {
+                starts[j] = t0[g];
+                times[j] = end;
+            }
+        }
+        return engine.run(f, z0, rows, groupSize, false, starts, times, SolveOptions.DEFAULT, null);
+    }
+
     /** Continues a shared-control solve from {@code state} (all rows at the same time). */
     public Solution resume(VectorField f, SolverState state, double[] outputTimes, SolveOptions options) {
         checkState(f, state);
@@ -109,6 +143,10 @@ public final class RungeKuttaSolver {
     }
 
     private static void checkBatch(VectorField f, double[] z0, int rows) {
+        checkBatch(f, z0, rows, true);
+    }
+
+    private static void checkBatch(VectorField f, double[] z0, int rows, boolean exactLength) {
         if (f == null) {
             throw new IllegalArgumentException("vector field f is null");
         }
@@ -119,12 +157,12 @@ public final class RungeKuttaSolver {
         if (d < 1) {
             throw new IllegalArgumentException("the vector field's dimension must be >= 1, got " + d);
         }
-        if (z0 == null || z0.length != rows * d) {
+        if (z0 == null || (exactLength ? z0.length != rows * d : z0.length < rows * d)) {
             throw new IllegalArgumentException("z0 must hold rows × D = " + rows + " × " + d + " = " + rows * d
                     + " values, has " + (z0 == null ? "none (null)" : z0.length)
                     + "; check that D matches the vector field's dimension");
         }
-        for (int i = 0; i < z0.length; i++) {
+        for (int i = 0; i < rows * d; i++) {
             if (!Double.isFinite(z0[i])) {
                 throw new IllegalArgumentException("z0 is not finite at row " + i / d + ", component " + i % d
                         + " (" + z0[i] + "); mask or replace missing values before solving");

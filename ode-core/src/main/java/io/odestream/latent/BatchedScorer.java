@@ -1,0 +1,182 @@
+package io.odestream.latent;
+
+import io.odestream.ode.Solution;
+import io.odestream.ode.SolverException;
+import io.odestream.ode.rk.RungeKuttaSolver;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@link LatentFilter#score} for the due observations of many series at once: the decoder solves of
+ * all series whose scores decode the same number of rows R (K samples or 2L + 1 sigma points) run
+ * as one grouped solve of B × R rows ({@link RungeKuttaSolver#solveGrouped}), each series' rows from
+ * its own state's time to its own observation's time under their own step control, so that the MLP
+ * kernels get B × R rows per evaluation instead of R. The posterior head and the readout run over
+ * the whole batch too. Every row is computed as on its own, so each score has the bits of
+ * {@link LatentFilter#score} (FilterBatchUpdaterTest); a series whose draws or solve fail gets the
+ * failure, the others their scores.
+ *
+ * <p>Buffers grow to the largest batch and are reused. Not thread-safe: one per updater.
+ */
+final class BatchedScorer {
+    private final LatentFilter filter;
+    private final LatentOdeModel model;
+    private final RungeKuttaSolver solver;
+    private final int c;
+    private final int l;
+    private final int h;
+    private final double unitMillis;
+
+    private int capacitySeries;
+    private int capacityRows;
+    private double[] hiddens;
+    private double[] moments;
+    private double[] seriesMoments;
+    private double[] seriesPoints;
+    private double[] z0;
+    private double[] latent;
+    private double[] decoded;
+    private double[] seriesDecoded;
+    private double[] starts;
+    private double[] ends;
+    /** Update index of each group of the current solve. */
+    private int[] member;
+    /** Which updates of the current batch were scored (or failed) already. */
+    private boolean[] done;
+
+    BatchedScorer(LatentFilter filter, RungeKuttaSolver solver) {
+        this.filter = filter;
+        this.model = filter.model();
+        this.solver = solver;
+        LatentOdeSpec spec = model.spec();
+        this.c = spec.channels();
+        this.l = spec.latent();
+        this.h = spec.hidden();
+        this.unitMillis = spec.timeUnitMillis();
+        this.seriesMoments = new double[2 * l];
+    }
+
+    /**
+     * Scores every update that asks for one: {@code scores[i]}, or {@code failures[i]} when its draws
+     * or its solve failed; untouched for updates without a score. The updates were checked
+     * ({@link LatentFilter#checkObservation}).
+     */
+    void score(List<ObservationUpdate> updates, Score[] scores, SolverException[] failures) {
+        int n = updates.size();
+        if (done == null || done.length < n) {
+            done = new boolean[Math.max(n, 2 * (done == null ? 0 : done.length))];
+        }
+        Arrays.fill(done, 0, n, false);
+        for (int i = 0; i < n; i++) {
+            ObservationUpdate u = updates.get(i);
+            if (!done[i] && u.scored()) {
+                scoreAllWithRows(updates, rowsOf(u), scores, failures);
+            }
+        }
+    }
+
+    /** One grouped solve for the scored updates (not yet done) that decode {@code rows} rows each. */
+    private void scoreAllWithRows(List<ObservationUpdate> updates, int rows, Score[] scores,
+                                  SolverException[] failures) {
+        int series = 0;
+        for (int i = 0; i < updates.size(); i++) {
+            ObservationUpdate u = updates.get(i);
+            if (!done[i] && u.scored() && rowsOf(u) == rows) {
+                series++;
+            }
+        }
+        ensureCapacity(series, rows);
+        int gathered = 0;
+        for (int i = 0; i < updates.size(); i++) {
+            ObservationUpdate u = updates.get(i);
+            if (!done[i] && u.scored() && rowsOf(u) == rows) {
+                done[i] = true;
+                member[gathered] = i;
+                System.arraycopy(u.state().hiddenView(), 0, hiddens, gathered * h, h);
+                gathered++;
+            }
+        }
+        model.posterior().forward(hiddens, moments, gathered);
+        int groups = 0;
+        for (int s = 0; s < gathered; s++) {
+            int i = member[s];
+            ObservationUpdate u = updates.get(i);
+            System.arraycopy(moments, s * 2 * l, seriesMoments, 0, 2 * l);
+            try {
+                latentPoints(u, rows);
+            } catch (SolverException e) {
+                failures[i] = e;
+                continue;
+            }
+            System.arraycopy(seriesPoints, 0, z0, groups * rows * l, rows * l);
+            starts[groups] = 0.0;
+            ends[groups] = filter.limits().solveTo((u.eventTimeMillis() - u.state().timeMillis()) / unitMillis);
+            member[groups] = i;
+            groups++;
+        }
+        if (groups == 0) {
+            return;
+        }
+        Solution s = solver.solveGrouped(model.decoderDynamics(), z0, rows, groups, starts, ends);
+        for (int g = 0; g < groups; g++) {
+            int first = g * rows;
+            if (s.failure(first) != null) {
+                continue; // a failed solve throws on the per-series path before its evaluations are counted
+            }
+            filter.countEvaluations(s.stats().evaluations(first));
+            for (int r = first; r < first + rows; r++) {
+                for (int j = 0; j < l; j++) {
+                    latent[r * l + j] = s.value(r, 0, j);
+                }
+            }
+        }
+        model.readout().forward(latent, decoded, groups * rows);
+        for (int g = 0; g < groups; g++) {
+            int i = member[g];
+            SolverException failure = s.failure(g * rows);
+            if (failure != null) {
+                failures[i] = failure;
+                continue;
+            }
+            ObservationUpdate u = updates.get(i);
+            System.arraycopy(decoded, g * rows * c, seriesDecoded, 0, rows * c);
+            scores[i] = u.scoreMode() == ScoreMode.SIGMA_POINTS
+                    ? ObservationScore.gaussian(model, seriesDecoded, rows, u.values(), u.mask())
+                    : ObservationScore.of(model, seriesDecoded, rows, u.values(), u.mask());
+        }
+    }
+
+    /** The series' latent starting points into {@code seriesPoints}, as {@link LatentFilter#score} draws them. */
+    private void latentPoints(ObservationUpdate u, int rows) {
+        if (u.scoreMode() == ScoreMode.SIGMA_POINTS) {
+            SigmaPoints.fill(seriesMoments, l, seriesPoints, u.state());
+        } else {
+            PosteriorDraws.draw(seriesMoments, l, rows, u.seed(), seriesPoints, u.state());
+        }
+    }
+
+    /** R: the rows a score decodes. */
+    private int rowsOf(ObservationUpdate u) {
+        return u.scoreMode() == ScoreMode.SIGMA_POINTS ? SigmaPoints.count(l) : u.scoreSamples();
+    }
+
+    private void ensureCapacity(int series, int rows) {
+        if (series > capacitySeries) {
+            capacitySeries = Math.max(series, 2 * capacitySeries);
+            hiddens = new double[capacitySeries * h];
+            moments = new double[capacitySeries * 2 * l];
+            starts = new double[capacitySeries];
+            ends = new double[capacitySeries];
+            member = new int[capacitySeries];
+            capacityRows = 0; // the row buffers follow the series' capacity
+        }
+        if (rows > capacityRows) {
+            capacityRows = rows;
+            seriesPoints = new double[rows * l];
+            seriesDecoded = new double[rows * c];
+            z0 = new double[capacitySeries * rows * l];
+            latent = new double[capacitySeries * rows * l];
+            decoded = new double[capacitySeries * rows * c];
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.odestream.ode.rk;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.odestream.ode.Solution;
+import io.odestream.ode.SolverException;
+import io.odestream.ode.VectorField;
+import io.odestream.ode.control.StepControl;
+import io.odestream.ode.testing.MlpCase;
+import io.odestream.ode.testing.TanhMlpField;
+import java.util.Arrays;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Grouped step control ({@link RungeKuttaSolver#solveGrouped}): each group of rows is one shared-control
+ * solve of its own span — many series' posterior samples in one batch of rows — so every group must be
+ * exactly {@link RungeKuttaSolver#solve} of that group alone, bit for bit, whatever the other groups do.
+ */
+class GroupedStepControlTest {
+    private static final MlpCase CASE = MlpCase.load();
+    private static final int GROUP = 5;
+
+    @Test
+    void everyGroupIsItsOwnSharedControlSolveBitForBit() {
+        TanhMlpField field = CASE.field();
+        Random random = new Random(11);
+        int groups = 13; // rows = 65: 8-row kernel blocks cut through the groups
+        double[] z0 = PerRowStepControlTest.randomStates(random, groups * GROUP);
+        double[] t0 = new double[groups];
+        double[] t1 = new double[groups];
+        for (int g = 0; g < groups; g++) {
+            t0[g] = random.nextDouble();
+            // spans from none to long, one backwards: groups finish at different steps
+            double span = g == 3 ? 0.0 : -Math.log(1 - random.nextDouble()) * 2 * (g == 7 ? -1 : 1);
+            t1[g] = t0[g] + span;
+        }
+        for (ButcherTableau method : new ButcherTableau[] {DormandPrince54.TABLEAU, BogackiShampine32.TABLEAU}) {
+            RungeKuttaSolver batch = new RungeKuttaSolver(method, StepControl.adaptive(1e-6, 1e-8).build());
+            Solution together = batch.solveGrouped(field, z0, GROUP, groups, t0, t1);
+            RungeKuttaSolver single = new RungeKuttaSolver(method, StepControl.adaptive(1e-6, 1e-8).build());
+            for (int g = 0; g < groups; g++) {
+                double[] rows = Arrays.copyOfRange(z0, g * GROUP * CASE.d, (g + 1) * GROUP * CASE.d);
+                Solution alone = single.solve(field, rows, GROUP, t0[g], new double[] {t1[g]});
+                for (int j = 0; j < GROUP; j++) {
+                    int r = g * GROUP + j;
+                    String where = method.name() + " group " + g + " row " + j;
+                    assertArrayEquals(alone.rowState(j, 0), together.rowState(r, 0), 0.0, where);
+                    assertEquals(alone.stats().accepted(j), together.stats().accepted(r), where);
+                    assertEquals(alone.stats().rejected(j), together.stats().rejected(r), where);
+                    assertEquals(alone.stats().evaluations(j), together.stats().evaluations(r), where);
+                    assertEquals(t1[g], together.endTime(r), where);
+                    assertNull(together.failure(r));
+                }
+            }
+            assertTrue(together.stats().evaluations() < together.stats().rowEvaluations() / GROUP,
+                    "evaluations are batched over the groups");
+        }
+    }
+
+    @Test
+    void aFailingGroupFailsAloneWithTheErrorItsOwnSolveThrows() {
+        // dz/dt = z²: a group starting at 1 blows up at t = 1, the others (0.1, 0.2) only at 10 and 5.
+        VectorField blowUp = new VectorField() {
+            @Override
+            public int dimension() {
+                return 1;
+            }
+
+            @Override
+            public void evaluate(double[] t, double[] z, double[] dz, int rows) {
+                for (int r = 0; r < rows; r++) {
+                    dz[r] = z[r] * z[r];
+                }
+            }
+        };
+        double[] z0 = {0.1, 0.11, 1.0, 1.01, 0.2, 0.21};
+        double[] t0 = {0, 0, 0};
+        double[] t1 = {2, 2, 2};
+        RungeKuttaSolver solver = new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(1e-6, 1e-9).build());
+
+        Solution s = solver.solveGrouped(blowUp, z0, 2, 3, t0, t1);
+
+        SolverException alone = assertThrows(SolverException.class,
+                () -> solver.solve(blowUp, new double[] {1.0, 1.01}, 2, 0, new double[] {2}));
+        for (int r = 2; r < 4; r++) {
+            assertNotNull(s.failure(r), "both rows of the failing group report it");
+            assertEquals(alone.reason(), s.failure(r).reason());
+            assertEquals(alone.time(), s.failure(r).time(), 0.0, "it stops where its own solve stops");
+        }
+        for (int g : new int[] {0, 2}) {
+            Solution own = solver.solve(blowUp, Arrays.copyOfRange(z0, 2 * g, 2 * g + 2), 2, 0, new double[] {2});
+            for (int j = 0; j < 2; j++) {
+                assertNull(s.failure(2 * g + j));
+                assertEquals(own.value(j, 0, 0), s.value(2 * g + j, 0, 0), 0.0, "group " + g + " row " + j);
+            }
+        }
+    }
+
+    @Test
+    void refusesAShapeItCannotSolve() {
+        TanhMlpField field = CASE.field();
+        double[] z0 = new double[2 * 3 * CASE.d + 7]; // a longer reused buffer is fine, a shorter one is not
+        RungeKuttaSolver solver = new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(1e-6, 1e-8).build());
+        assertEquals(6, solver.solveGrouped(field, z0, 3, 2, new double[2], new double[] {1, 2}).rows());
+        assertThrows(IllegalArgumentException.class,
+                () -> solver.solveGrouped(field, new double[3 * CASE.d], 3, 2, new double[2], new double[2]));
+        assertThrows(IllegalArgumentException.class, () -> solver.solveGrouped(field, z0, 3, 2, new double[1], new double[2]));
+        assertThrows(IllegalArgumentException.class, () -> solver.solveGrouped(field, z0, 0, 2, new double[2], new double[2]));
+        assertThrows(IllegalArgumentException.class,
+                () -> solver.solveGrouped(field, z0, 3, 2, new double[2], new double[] {1, Double.NaN}));
+    }
+}
