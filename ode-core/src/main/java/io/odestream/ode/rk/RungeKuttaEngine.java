@@ -279,7 +279,13 @@ final class RungeKuttaEngine {
      */
     private void combine(double[] target, double[] coefficients, int count) {
         if (shared) {
-            combineShared(target, coefficients, count);
+            combineShared(target, coefficients, count, hStep[0], 0, active * d);
+            return;
+        }
+        if (groupSize > 1) {
+            for (int p = 0; p < active; p += groupSize) {
+                combineShared(target, coefficients, count, hStep[p], p * d, (p + groupSize) * d);
+            }
             return;
         }
         for (int p = 0; p < active; p++) {
@@ -300,13 +306,12 @@ final class RungeKuttaEngine {
     }
 
     /**
-     * {@link #combine} for one step size: two terms per pass over the state (the adjoint's state is
-     * thousands of values, and a pass per term was most of its cost outside the field), summed in
-     * the same order as one term at a time, so the bits are the same.
+     * {@link #combine} for one step size {@code hs} over the values {@code [from, to)} (the batch in
+     * shared control, a group in a grouped solve): two terms per pass over the state (the adjoint's
+     * state is thousands of values, and a pass per term was most of its cost outside the field),
+     * summed in the same order as one term at a time, so the bits are the same.
      */
-    private void combineShared(double[] target, double[] coefficients, int count) {
-        int n = active * d;
-        double hs = hStep[0];
+    private void combineShared(double[] target, double[] coefficients, int count, double hs, int from, int to) {
         int terms = 0;
         for (int i = 0; i < count; i++) {
             double w = hs * coefficients[i];
@@ -317,21 +322,21 @@ final class RungeKuttaEngine {
             }
         }
         if (terms == 0) {
-            System.arraycopy(z, 0, target, 0, n);
+            System.arraycopy(z, from, target, from, to - from);
             return;
         }
         int next;
         double w0 = termWeights[0];
         double[] k0 = termSlopes[0];
         if (terms == 1) {
-            for (int j = 0; j < n; j++) {
+            for (int j = from; j < to; j++) {
                 target[j] = z[j] + w0 * k0[j];
             }
             next = 1;
         } else {
             double w1 = termWeights[1];
             double[] k1 = termSlopes[1];
-            for (int j = 0; j < n; j++) {
+            for (int j = from; j < to; j++) {
                 target[j] = z[j] + w0 * k0[j] + w1 * k1[j];
             }
             next = 2;
@@ -341,14 +346,14 @@ final class RungeKuttaEngine {
             double wb = termWeights[next + 1];
             double[] ka = termSlopes[next];
             double[] kb = termSlopes[next + 1];
-            for (int j = 0; j < n; j++) {
+            for (int j = from; j < to; j++) {
                 target[j] = target[j] + wa * ka[j] + wb * kb[j];
             }
         }
         if (next < terms) {
             double w = termWeights[next];
             double[] kn = termSlopes[next];
-            for (int j = 0; j < n; j++) {
+            for (int j = from; j < to; j++) {
                 target[j] += w * kn[j];
             }
         }
