@@ -10,6 +10,7 @@ import io.odestream.alert.AlertPolicy;
 import io.odestream.job.TestModels;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.ScoreMode;
 import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.ForecastRequest;
 import io.odestream.schema.ModelArtifact;
@@ -59,7 +60,12 @@ class PosteriorUpdaterBatchingTest {
     }
 
     private PosteriorUpdaterHarness harness(MicroBatching batching, OperatorSubtaskState restoreFrom) throws Exception {
-        var h = new PosteriorUpdaterHarness(new PosteriorUpdater(settings(), batching));
+        return harness(settings(), batching, restoreFrom);
+    }
+
+    private PosteriorUpdaterHarness harness(UpdaterSettings settings, MicroBatching batching,
+                                            OperatorSubtaskState restoreFrom) throws Exception {
+        var h = new PosteriorUpdaterHarness(new PosteriorUpdater(settings, batching));
         harnesses.add(h);
         h.setup();
         if (restoreFrom != null) {
@@ -152,11 +158,26 @@ class PosteriorUpdaterBatchingTest {
 
     @Test
     void batchingChangesNoNumberOnlyHowManyCallsTheBackendGets() throws Exception {
+        batchedAndPlainAgree(settings());
+    }
+
+    /**
+     * The java backend solves a batch's sigma points of all series as one grouped solve (2L + 1 = 7
+     * rows per series here, so the rows of two series share a kernel block): the alerts and states are
+     * still the unbatched job's, bit for bit.
+     */
+    @Test
+    void sigmaPointScoresBatchedAcrossSeriesAreTheUnbatchedJobs() throws Exception {
+        UpdaterSettings sigma = settings();
+        batchedAndPlainAgree(sigma.withMonitor(sigma.monitor().withScoreMode(ScoreMode.SIGMA_POINTS)));
+    }
+
+    private void batchedAndPlainAgree(UpdaterSettings settings) throws Exception {
         List<Observation> stream = stream();
-        var plain = harness(null, null);
+        var plain = harness(settings, null, null);
         plain.processBroadcastElement(V1, 0);
         run(plain, stream);
-        var batched = harness(LARGE, null);
+        var batched = harness(settings, LARGE, null);
         batched.processBroadcastElement(V1, 0);
         run(batched, stream);
         for (int k = 0; k < 4; k++) {
