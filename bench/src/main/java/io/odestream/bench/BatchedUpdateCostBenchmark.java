@@ -115,14 +115,8 @@ public final class BatchedUpdateCostBenchmark {
             for (int i = 0; i < events.length; i++) {
                 Observation o = observations.get(i);
                 long t = o.getEventTime().toEpochMilli();
-                int c = o.getValues().size();
-                boolean[] observed = new boolean[c];
-                double[] x = new double[c];
-                for (int j = 0; j < c; j++) {
-                    Double v = o.getValues().get(j);
-                    observed[j] = v != null && Double.isFinite(v);
-                    x[j] = observed[j] ? v : 0;
-                }
+                double[] x = new double[o.getValues().size()];
+                boolean[] observed = OfflineStep.read(o, x);
                 int s = index.computeIfAbsent(o.getSeriesId(), k -> index.size());
                 events[i] = new Event(s, t, x, observed, SampleSeed.of(o.getSeriesId(), t));
             }

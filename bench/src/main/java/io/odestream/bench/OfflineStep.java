@@ -29,15 +29,23 @@ final class OfflineStep {
 
     SeriesMonitor.Verdict step(Observation o) {
         long t = o.getEventTime().toEpochMilli();
-        int c = o.getValues().size();
-        boolean[] observed = new boolean[c];
-        double[] x = new double[c];
-        for (int j = 0; j < c; j++) {
+        double[] x = new double[o.getValues().size()];
+        boolean[] observed = read(o, x);
+        InMemorySeries s = series.computeIfAbsent(o.getSeriesId(), k -> new InMemorySeries(policy.newTrack()));
+        return monitor.step(s, filter, t, x, observed, SampleSeed.of(o.getSeriesId(), t));
+    }
+
+    /**
+     * The observation's values into {@code x} as the job reads them (null and non-finite: missing,
+     * written as 0); returns which channels were observed.
+     */
+    static boolean[] read(Observation o, double[] x) {
+        boolean[] observed = new boolean[x.length];
+        for (int j = 0; j < x.length; j++) {
             Double v = o.getValues().get(j);
             observed[j] = v != null && Double.isFinite(v);
             x[j] = observed[j] ? v : 0;
         }
-        InMemorySeries s = series.computeIfAbsent(o.getSeriesId(), k -> new InMemorySeries(policy.newTrack()));
-        return monitor.step(s, filter, t, x, observed, SampleSeed.of(o.getSeriesId(), t));
+        return observed;
     }
 }

@@ -66,19 +66,7 @@ class GroupedStepControlTest {
     @Test
     void aFailingGroupFailsAloneWithTheErrorItsOwnSolveThrows() {
         // dz/dt = z²: a group starting at 1 blows up at t = 1, the others (0.1, 0.2) only at 10 and 5.
-        VectorField blowUp = new VectorField() {
-            @Override
-            public int dimension() {
-                return 1;
-            }
-
-            @Override
-            public void evaluate(double[] t, double[] z, double[] dz, int rows) {
-                for (int r = 0; r < rows; r++) {
-                    dz[r] = z[r] * z[r];
-                }
-            }
-        };
+        VectorField blowUp = SolverFailureTest.BLOW_UP;
         double[] z0 = {0.1, 0.11, 1.0, 1.01, 0.2, 0.21};
         double[] t0 = {0, 0, 0};
         double[] t1 = {2, 2, 2};

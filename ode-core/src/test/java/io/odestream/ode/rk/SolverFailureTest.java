@@ -21,7 +21,7 @@ class SolverFailureTest {
             new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(1e-6, 1e-8).build());
 
     /** z' = z², z(0) = 1: z = 1/(1 − t) blows up at t = 1. */
-    private static final VectorField BLOW_UP = new VectorField() {
+    static final VectorField BLOW_UP = new VectorField() {
         @Override
         public int dimension() {
             return 1;
