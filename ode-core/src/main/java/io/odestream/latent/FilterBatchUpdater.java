@@ -2,6 +2,7 @@ package io.odestream.latent;
 
 import io.odestream.ode.SolverException;
 import io.odestream.ode.rk.RungeKuttaSolver;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,6 +17,10 @@ public final class FilterBatchUpdater implements BatchUpdater {
     private final LatentFilter filter;
     private final BatchedScorer scorer;
     private final BatchedEncoder encoder;
+    /** Per row of the current batch, reused: its score, why it failed, its next state. */
+    private Score[] scores = new Score[0];
+    private SolverException[] failures = new SolverException[0];
+    private FilterState[] next = new FilterState[0];
 
     public FilterBatchUpdater(LatentFilter filter) {
         this.filter = filter;
@@ -30,9 +35,14 @@ public final class FilterBatchUpdater implements BatchUpdater {
         for (ObservationUpdate u : updates) {
             filter.checkObservation(u.state(), u.eventTimeMillis(), u.values(), u.mask());
         }
-        Score[] scores = new Score[n];
-        SolverException[] failures = new SolverException[n];
-        FilterState[] next = new FilterState[n];
+        if (scores.length < n) {
+            scores = new Score[n];
+            failures = new SolverException[n];
+            next = new FilterState[n];
+        }
+        Arrays.fill(scores, 0, n, null);
+        Arrays.fill(failures, 0, n, null);
+        Arrays.fill(next, 0, n, null);
         scorer.score(updates, scores, failures);
         encoder.update(updates, next, failures);
         Outcome[] outcomes = new Outcome[n];
