@@ -182,10 +182,10 @@ public final class RunCommand implements Callable<Integer> {
                     + "followed it (default ${DEFAULT-VALUE}).")
     boolean alertValueLevel;
 
-    @Option(names = "--score-mode", defaultValue = "monte-carlo", paramLabel = "monte-carlo|sigma-points",
-            description = "How each observation's score integrates the series' posterior: --score-samples Monte-Carlo "
-                    + "samples (default), or the posterior's 2L + 1 sigma points (deterministic; on NAB it scored "
-                    + "higher, docs/RESULTS.md; java backend only).")
+    @Option(names = "--score-mode", defaultValue = "sigma-points", paramLabel = "monte-carlo|sigma-points",
+            description = "How each observation's score integrates the series' posterior: the posterior's 2L + 1 "
+                    + "sigma points (default: deterministic; on NAB it scored higher, docs/RESULTS.md), or "
+                    + "--score-samples Monte-Carlo samples.")
     String scoreMode;
 
     @Option(names = "--periodic-every", paramLabel = "DURATION", description = "Emit a forecast per active series every DURATION of event time.")
