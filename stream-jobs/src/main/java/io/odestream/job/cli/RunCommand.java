@@ -151,7 +151,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "64", description = "Monte-Carlo samples per forecast (default ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--score-samples", defaultValue = "16", description = "Samples per anomaly score (default ${DEFAULT-VALUE}).")
+    @Option(names = "--score-samples", defaultValue = "16", description = "Samples per anomaly score under --score-mode monte-carlo (default ${DEFAULT-VALUE}).")
     int scoreSamples;
 
     @Option(names = "--alert-floor", defaultValue = "8.0",
