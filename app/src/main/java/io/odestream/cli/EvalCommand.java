@@ -485,9 +485,9 @@ final class EvalCommand implements Runnable {
                         + "the way the detector runs it, no worse on average than the serving model.")
         boolean fineTunePrequential;
 
-        @Option(names = "--score-mode", defaultValue = "monte-carlo", paramLabel = "monte-carlo|sigma-points",
-                description = "How the Gaussian score integrates the posterior: the settings' Monte-Carlo samples "
-                        + "(default), or the posterior's 2L + 1 sigma points (io.odestream.latent.ScoreMode).")
+        @Option(names = "--score-mode", defaultValue = "sigma-points", paramLabel = "monte-carlo|sigma-points",
+                description = "How the Gaussian score integrates the posterior: the posterior's 2L + 1 sigma points "
+                        + "(default), or the settings' Monte-Carlo samples (io.odestream.latent.ScoreMode).")
         String scoreMode;
 
         @Override

@@ -23,8 +23,9 @@ import java.util.Map;
  * The summary line of {@code odestream demo} (injected anomalies found, false alarms) for variants of
  * the demo's alert policy, without Flink or Kafka: the demo's stream (its default size and seed)
  * through the job's per-series step ({@link OfflineStep}), judged by {@link DemoSetup.Detection}. The
- * first line reproduces the demo's own summary; the others say whether a policy lever would hurt it,
- * and the last whether the sigma-point score ({@link ScoreMode#SIGMA_POINTS}) would.
+ * first line reproduces the demo's own summary (the default sigma-point score); the others say whether a
+ * policy lever would hurt it, and the last what the Monte-Carlo score ({@link ScoreMode#MONTE_CARLO},
+ * the option) gives.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.odestream.bench.DemoAlertVariants
@@ -44,10 +45,10 @@ public final class DemoAlertVariants {
         variants.put("+ short window 30", demo.withShortWindow(30));
         variants.put("+ short window 30 + value level", demo.withShortWindow(30).withValueLevel(true));
         for (Map.Entry<String, AlertPolicy> e : variants.entrySet()) {
-            System.out.println(e.getKey() + ": " + replay(stream, e.getValue(), ScoreMode.MONTE_CARLO).summary(stream));
+            System.out.println(e.getKey() + ": " + replay(stream, e.getValue(), ScoreMode.SIGMA_POINTS).summary(stream));
         }
-        System.out.println("the demo's policy, sigma-point score: "
-                + replay(stream, demo, ScoreMode.SIGMA_POINTS).summary(stream));
+        System.out.println("the demo's policy, Monte-Carlo score: "
+                + replay(stream, demo, ScoreMode.MONTE_CARLO).summary(stream));
     }
 
     /**

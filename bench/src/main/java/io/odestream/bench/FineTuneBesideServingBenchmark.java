@@ -157,7 +157,7 @@ public final class FineTuneBesideServingBenchmark {
         // compiles the model code before the first run, so run 1 does not pay for it alone
         UpdaterSettings updater = UpdaterSettings.defaults(model.modelId(), model.verifier()).withMonitor(DemoSetup.monitorSettings());
         OfflineFilterCost offline = OfflineFilterCost.measure(model.artifact(), stream.observations(),
-                updater.scoreSamples(), updater.alertPolicy(), 2000, 3000);
+                updater.monitor().scoreMode(), updater.scoreSamples(), updater.alertPolicy(), 2000, 3000);
         System.out.printf(Locale.ROOT, "model alone, one thread, no Flink: %.0f µs/event over %,d events%n",
                 offline.micros(), offline.events());
         RegistryConfig registry = registry(bootstrap, model, work.resolve("keys"));

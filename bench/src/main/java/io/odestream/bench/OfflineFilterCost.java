@@ -4,6 +4,7 @@ import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.ScoreMode;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
 import java.util.HashMap;
@@ -12,7 +13,7 @@ import java.util.Map;
 
 /**
  * What the model costs per event with no Flink and no Kafka around it: the updater's per-event work
- * (score with the job's samples, alert policy, update) on one thread over the benchmark's own
+ * (score with the job's score mode and samples, alert policy, update) on one thread over the benchmark's own
  * events, after a warm-up pass over earlier ones (which also compiles the model code before the
  * model job runs). The operator's histogram measures the same work inside the job, where it shares
  * the cores with Kafka and Flink.
@@ -22,7 +23,7 @@ import java.util.Map;
  */
 record OfflineFilterCost(double micros, int events) {
 
-    static OfflineFilterCost measure(ModelArtifact artifact, List<Observation> stream, int samples,
+    static OfflineFilterCost measure(ModelArtifact artifact, List<Observation> stream, ScoreMode mode, int samples,
                                      AlertPolicy policy, int warmupEvents, int timedEvents) {
         LatentFilter filter = LatentFilter.init(artifact);
         Map<String, FilterState> states = new HashMap<>();
@@ -31,15 +32,15 @@ record OfflineFilterCost(double micros, int events) {
         int timed = Math.min(timedEvents, stream.size() - warm);
         double[] x = new double[3];
         boolean[] mask = new boolean[3];
-        replay(filter, stream.subList(0, warm), states, tracks, policy, samples, x, mask);
+        replay(filter, stream.subList(0, warm), states, tracks, policy, mode, samples, x, mask);
         long start = System.nanoTime();
-        replay(filter, stream.subList(warm, warm + timed), states, tracks, policy, samples, x, mask);
+        replay(filter, stream.subList(warm, warm + timed), states, tracks, policy, mode, samples, x, mask);
         return new OfflineFilterCost((System.nanoTime() - start) / 1e3 / Math.max(1, timed), timed);
     }
 
     private static void replay(LatentFilter filter, List<Observation> events, Map<String, FilterState> states,
-                               Map<String, AlertTrack> tracks, AlertPolicy policy, int samples, double[] x,
-                               boolean[] mask) {
+                               Map<String, AlertTrack> tracks, AlertPolicy policy, ScoreMode mode, int samples,
+                               double[] x, boolean[] mask) {
         for (Observation o : events) {
             long t = o.getEventTime().toEpochMilli();
             for (int j = 0; j < x.length; j++) {
@@ -52,7 +53,8 @@ record OfflineFilterCost(double micros, int events) {
                 s = filter.start(t);
             }
             AlertTrack track = tracks.computeIfAbsent(o.getSeriesId(), k -> policy.newTrack());
-            double score = filter.score(s, t, x, mask, samples, o.getSeriesId().hashCode() ^ t).negativeLogDensity();
+            double score = filter.score(s, t, x, mask, mode, samples, o.getSeriesId().hashCode() ^ t)
+                    .negativeLogDensity();
             policy.observe(track, t, score);
             states.put(o.getSeriesId(), filter.update(s, t, x, mask));
         }

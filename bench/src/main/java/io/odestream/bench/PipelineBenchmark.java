@@ -46,7 +46,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   ends. Run before and after the model job (the first run also warms the JVM up); the faster run is
  *   the baseline, which makes the ratio conservative.</li>
  *   <li>The model job ({@link ForecastJob}, bounded) over the same topic with its own consumer group:
- *   every observation scored with 16 Monte-Carlo samples, checked against the alert policy and
+ *   every observation scored (the job's default: the posterior's sigma points), checked against the alert policy and
  *   absorbed by the latent-ODE filter ({@link DemoSetup#updaterSettings}).</li>
  *   <li>Latency ({@link LatencyRun}): the unbounded job fed at a fixed share of its measured throughput
  *   with event time = wall-clock time, event→alert latency per delivery guarantee.</li>
@@ -147,7 +147,8 @@ public final class PipelineBenchmark {
             print(passBefore);
             // also compiles the model code, so the model job does not pay for it
             UpdaterSettings settings = UpdaterSettings.defaults(model.modelId(), model.verifier()).withMonitor(DemoSetup.monitorSettings());
-            offline = OfflineFilterCost.measure(model.artifact(), stream.observations(), settings.scoreSamples(),
+            offline = OfflineFilterCost.measure(model.artifact(), stream.observations(),
+                    settings.monitor().scoreMode(), settings.scoreSamples(),
                     settings.alertPolicy(), 2000, 3000);
             System.out.printf(Locale.ROOT, "model alone, one thread, no Flink: %.0f µs/event over %,d events%n",
                     offline.micros(), offline.events());

@@ -37,7 +37,10 @@ public final class DemoSetup {
                 .withEscalationNats(AlertPolicy.DEFAULT_ESCALATION_NATS);
     }
 
-    /** The demo's alerting, 16 samples per score, 64 per forecast, 128 recent observations per series. */
+    /**
+     * The demo's alerting, sigma-point scores (the default; 16 samples per score under Monte Carlo), 64
+     * samples per forecast, 128 recent observations per series.
+     */
     public static MonitorSettings monitorSettings() {
         return new MonitorSettings(alertPolicy(), 16, 64, 128);
     }

@@ -14,10 +14,21 @@ import java.util.Arrays;
  * ({@link AlertPolicy#shortWindow()} &gt; 1) another {@code 8 · window} for the ring of short-window
  * means and {@code 8 · shortWindow} for the recent surprisals; with the value-level test
  * ({@link AlertPolicy#valueLevel()}) another {@code 8 · window} per channel for the recent values.
+ *
+ * <p><b>One producer per calibration sample.</b> Raw scores of two models, or of two ways of
+ * scoring (Monte Carlo and sigma points, a residual flow), are on different scales, so one sample
+ * must not mix them: the track records what produced its scores ({@link #producerKind},
+ * {@link #producerModelIdHash}, {@link #producerModelVersion}) and {@link #scoresFrom} restarts the
+ * calibration when that changes (a model swap, a restore under another score mode): the series is
+ * judged by the warm-up rule again until it has {@link AlertPolicy#minHistory()} scores of the new
+ * producer. A track restored from state written before the producer was recorded has
+ * {@link #UNKNOWN_PRODUCER} and restarts too: nothing proves its scores are of the kind now taken.
  */
 public final class AlertTrack {
     /** {@link #quietSinceMillis} when the series is not in a quiet stretch of an open incident. */
     public static final long NOT_QUIET = Long.MIN_VALUE;
+    /** {@link #producerKind} of a new track, or of one restored from state that did not record it (Flink's default 0). */
+    public static final int UNKNOWN_PRODUCER = 0;
 
     /** Ring of the last {@link #size} scores; its length is the policy's window. */
     public double[] recent;
@@ -49,6 +60,15 @@ public final class AlertTrack {
     public double[] recentValues;
     /** The surprise (nats) of the score that opened or last escalated the open incident; 0 when none is open. */
     public double incidentPeak;
+    /**
+     * The kind of score the calibration sample holds, as the caller numbers its kinds (ode-core's
+     * SeriesMonitor: the score mode, with or without a residual scorer), or {@link #UNKNOWN_PRODUCER}.
+     */
+    public int producerKind;
+    /** {@code String.hashCode} of the model lineage whose scores the sample holds (a primitive, for the POJO). */
+    public int producerModelIdHash;
+    /** The model version whose scores the sample holds. */
+    public long producerModelVersion;
 
     /** An empty track with no ring; {@link AlertPolicy#observe} sizes the ring to the policy's window. */
     public AlertTrack() {
@@ -66,6 +86,44 @@ public final class AlertTrack {
         recentValues = new double[0];
         raisedAtMillis = Long.MIN_VALUE;
         quietSinceMillis = NOT_QUIET;
+    }
+
+    /**
+     * Keeps the calibration sample when its scores came from this producer (same kind, model lineage
+     * and version); otherwise restarts it — scores, short-window means, surprisals and recent values
+     * dropped, so the warm-up rule judges the next {@link AlertPolicy#minHistory()} scores — and
+     * records the producer. The incident state stays: an open incident is not raised again by the
+     * change. No allocation.
+     *
+     * @param kind the caller's number for the kind of score, never {@link #UNKNOWN_PRODUCER}
+     * @return whether the calibration restarted (false for an empty sample: there was nothing to mix)
+     */
+    public boolean scoresFrom(int kind, int modelIdHash, long modelVersion) {
+        if (kind == UNKNOWN_PRODUCER) {
+            throw new IllegalArgumentException("a score kind must be known (not " + UNKNOWN_PRODUCER + ")");
+        }
+        if (kind == producerKind && modelIdHash == producerModelIdHash && modelVersion == producerModelVersion) {
+            return false;
+        }
+        producerKind = kind;
+        producerModelIdHash = modelIdHash;
+        producerModelVersion = modelVersion;
+        if (size == 0) {
+            return false;
+        }
+        size = 0;
+        next = 0;
+        surprisalNext = 0;
+        if (recentMeans != null) {
+            Arrays.fill(recentMeans, 0.0);
+        }
+        if (surprisals != null) {
+            Arrays.fill(surprisals, 0.0);
+        }
+        if (recentValues != null) {
+            Arrays.fill(recentValues, Double.NaN);
+        }
+        return true;
     }
 
     /** How many scores the calibration sample holds now. */
@@ -87,6 +145,9 @@ public final class AlertTrack {
         c.surprisalNext = surprisalNext;
         c.recentValues = recentValues == null ? new double[0] : recentValues.clone();
         c.incidentPeak = incidentPeak;
+        c.producerKind = producerKind;
+        c.producerModelIdHash = producerModelIdHash;
+        c.producerModelVersion = producerModelVersion;
         return c;
     }
 
@@ -186,7 +247,8 @@ public final class AlertTrack {
                 && Arrays.equals(t.recent, recent) && Arrays.equals(t.recentMeans, recentMeans)
                 && Arrays.equals(t.surprisals, surprisals) && t.surprisalNext == surprisalNext
                 && Arrays.equals(t.recentValues, recentValues)
-                && Double.compare(t.incidentPeak, incidentPeak) == 0;
+                && Double.compare(t.incidentPeak, incidentPeak) == 0 && t.producerKind == producerKind
+                && t.producerModelIdHash == producerModelIdHash && t.producerModelVersion == producerModelVersion;
     }
 
     @Override
@@ -199,7 +261,8 @@ public final class AlertTrack {
         h = 31 * h + Long.hashCode(quietSinceMillis);
         h = 31 * h + Arrays.hashCode(recentMeans);
         h = 31 * h + Arrays.hashCode(recentValues);
-        return 31 * h + Double.hashCode(incidentPeak);
+        h = 31 * h + Double.hashCode(incidentPeak);
+        return 31 * h + Long.hashCode(producerModelVersion);
     }
 
     @Override

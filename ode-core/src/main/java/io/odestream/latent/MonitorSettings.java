@@ -16,7 +16,7 @@ import java.io.Serializable;
  *                        observation that failed; before that it keeps its last good state (1: restart
  *                        at the first failure)
  * @param scoreMode       how each score integrates the posterior: {@code scoreSamples} Monte-Carlo
- *                        samples (the default), or the posterior's sigma points ({@link ScoreMode})
+ *                        samples, or the posterior's sigma points ({@link ScoreMode}, the default)
  */
 public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int forecastSamples, int recentCapacity,
                               int restartAfterFailures, ScoreMode scoreMode) implements Serializable {
@@ -46,10 +46,14 @@ public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int for
         }
     }
 
-    /** Monte-Carlo scores ({@link ScoreMode#MONTE_CARLO}). */
+    /**
+     * Sigma-point scores ({@link ScoreMode#SIGMA_POINTS}, the default: deterministic, cheaper than 16
+     * samples for the demo model, and better on NAB, docs/RESULTS.md); {@code scoreSamples} serve a
+     * {@link #withScoreMode} to Monte Carlo.
+     */
     public MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int forecastSamples, int recentCapacity,
                            int restartAfterFailures) {
-        this(alertPolicy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures, ScoreMode.MONTE_CARLO);
+        this(alertPolicy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures, ScoreMode.SIGMA_POINTS);
     }
 
     /** Settings that restart a series after {@link #DEFAULT_RESTART_AFTER_FAILURES} failures in a row. */
@@ -66,7 +70,10 @@ public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int for
                 mode);
     }
 
-    /** The default policy, 16 samples per score, 64 per forecast, 64 recent observations. */
+    /**
+     * The default policy, sigma-point scores (16 samples per score if switched to Monte Carlo), 64
+     * samples per forecast, 64 recent observations.
+     */
     public static MonitorSettings defaults() {
         return new MonitorSettings(AlertPolicy.defaults(), 16, 64, 64);
     }

@@ -7,7 +7,8 @@ package io.odestream.latent;
 public enum ScoreMode {
     /**
      * K random posterior samples (seeded), scored as the mixture {@code (1/K) Σ_k N(x; readout(z_k), σ²)}:
-     * any predictive shape, at a Monte-Carlo error that shrinks like 1/√K. The default.
+     * any predictive shape, at a Monte-Carlo error that shrinks like 1/√K. The option
+     * ({@code --score-mode monte-carlo}) for a predictive far from Gaussian.
      */
     MONTE_CARLO,
     /**
@@ -15,7 +16,9 @@ public enum ScoreMode {
      * decoded points' mean and covariance plus the observation noise: deterministic (no seed, no
      * Monte-Carlo error), exact in mean and covariance for a linear decoder, and cheaper than K = 16
      * samples for a latent of L ≤ 7 (the demo model's L = 6: 13 rows). Blind to a predictive that is
-     * far from Gaussian (multi-modal), which the Monte-Carlo mixture can show.
+     * far from Gaussian (multi-modal), which the Monte-Carlo mixture can show. The default of the job,
+     * {@code eval nab} and the NAB detector: on NAB it scored higher than K = 16 samples, the demo's
+     * figures unchanged (docs/RESULTS.md).
      */
     SIGMA_POINTS;
 

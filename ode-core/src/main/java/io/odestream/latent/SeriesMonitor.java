@@ -14,7 +14,10 @@ import io.odestream.ode.SolverException;
  *   <li>after a model change the series is re-encoded from its recent observations (if it keeps any);</li>
  *   <li>a solver failure keeps the last good state, and after {@link MonitorSettings#restartAfterFailures}
  *       failures in a row the series restarts from the observation that failed;</li>
- *   <li>every observation the step sees goes into the series' history.</li>
+ *   <li>every observation the step sees goes into the series' history;</li>
+ *   <li>a series' alert calibration holds the scores of one producer: when the model version or the
+ *       kind of score changes (a swap, a restore under another score mode) it restarts from the
+ *       warm-up rule ({@link AlertTrack#scoresFrom}).</li>
  * </ul>
  *
  * <p>The numerical part (score and update) is separate so that a batch backend can do it for many
@@ -80,6 +83,8 @@ public final class SeriesMonitor {
 
     private final MonitorSettings settings;
     private final ResidualScorer residualScorer;
+    /** What this monitor's scores are, for {@link AlertTrack#scoresFrom}: 1 + the mode's ordinal, past them with a residual scorer. */
+    private final int scoreKind;
     private double[] x = new double[0];
     private boolean[] observed = new boolean[0];
 
@@ -101,6 +106,7 @@ public final class SeriesMonitor {
         }
         this.settings = settings;
         this.residualScorer = residualScorer;
+        this.scoreKind = 1 + settings.scoreMode().ordinal() + (residualScorer == null ? 0 : ScoreMode.values().length);
     }
 
     /** Prepares, scores and updates on the JVM filter, and judges: the unbatched step. */
@@ -218,6 +224,10 @@ public final class SeriesMonitor {
     private Verdict scored(MonitoredSeries series, ObservationUpdate u, Score gaussian) {
         Score score = residualScorer == null ? gaussian : rescored(gaussian, u);
         AlertTrack track = series.alerts();
+        if (track != null) {
+            FilterState state = u.state();
+            track.scoresFrom(scoreKind, state.modelId().hashCode(), state.modelVersion());
+        }
         AlertDecision decision = track == null ? null
                 : settings.alertPolicy().observe(track, u.eventTimeMillis(), score.negativeLogDensity(),
                         maxAbsZ(score.zScores()), u.values(), u.mask());

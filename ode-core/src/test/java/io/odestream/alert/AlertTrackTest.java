@@ -2,6 +2,7 @@ package io.odestream.alert;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
@@ -32,8 +33,9 @@ class AlertTrackTest {
             assertTrue(t.isPrimitive() || (t.isArray() && t.getComponentType().isPrimitive()),
                     f.getName() + " must be a primitive or primitive array, is " + t);
         }
-        assertEquals(11, stateFields, "ring, size, next, open, raisedAtMillis, quietSinceMillis, recentMeans, "
-                + "surprisals, surprisalNext, recentValues, incidentPeak");
+        assertEquals(14, stateFields, "ring, size, next, open, raisedAtMillis, quietSinceMillis, recentMeans, "
+                + "surprisals, surprisalNext, recentValues, incidentPeak, producerKind, producerModelIdHash, "
+                + "producerModelVersion");
     }
 
     @Test
@@ -63,5 +65,48 @@ class AlertTrackTest {
         track.push(6);
         assertEquals(4, track.history());
         assertEquals(0, track.next, "a full ring writes over the oldest next");
+    }
+
+    @Test
+    void aCalibrationSampleHoldsTheScoresOfOneProducerAndRestartsWhenItChanges() {
+        AlertTrack track = new AlertTrack(4);
+        assertFalse(track.scoresFrom(1, "m".hashCode(), 1), "an empty sample has nothing to mix");
+        track.push(3.0);
+        track.push(4.0);
+        assertFalse(track.scoresFrom(1, "m".hashCode(), 1), "the same producer keeps its sample");
+        assertEquals(2, track.history());
+
+        track.open = true;
+        track.raisedAtMillis = 5_000;
+        track.incidentPeak = 9.0;
+        assertTrue(track.scoresFrom(1, "m".hashCode(), 2), "another model version");
+        assertEquals(0, track.history(), "the next scores are judged by the warm-up rule");
+        assertTrue(track.open, "the open incident stays open: the change raises nothing again");
+        assertEquals(5_000, track.raisedAtMillis);
+        assertEquals(9.0, track.incidentPeak);
+
+        track.push(1.0);
+        assertTrue(track.scoresFrom(2, "m".hashCode(), 2), "another kind of score");
+        assertEquals(0, track.history());
+        track.push(1.0);
+        assertTrue(track.scoresFrom(2, "other".hashCode(), 2), "another model lineage");
+        assertEquals(2, track.producerKind);
+        assertEquals("other".hashCode(), track.producerModelIdHash);
+        assertEquals(2, track.producerModelVersion);
+        assertThrows(IllegalArgumentException.class, () -> track.scoresFrom(AlertTrack.UNKNOWN_PRODUCER, 0, 0));
+    }
+
+    @Test
+    void aTrackRestoredFromStateThatDidNotRecordItsProducerRestartsAtItsFirstScore() {
+        AlertTrack restored = new AlertTrack(4); // what Flink restores: the new fields at their defaults
+        restored.push(2.0);
+        restored.push(2.5);
+        assertEquals(AlertTrack.UNKNOWN_PRODUCER, restored.producerKind);
+        assertTrue(restored.scoresFrom(1, "m".hashCode(), 1), "nothing says its scores are of the kind taken now");
+        assertEquals(0, restored.history());
+        AlertTrack copy = restored.copy();
+        assertEquals(restored, copy, "a copy keeps the producer");
+        copy.producerModelVersion = 7;
+        assertFalse(restored.equals(copy), "the producer is part of the state");
     }
 }

@@ -30,7 +30,7 @@ class SeriesMonitorResidualScorerTest {
 
         SeriesMonitor.Verdict v = monitor.step(s, FILTER, 3_500, x, all, 9);
 
-        Score gaussian = FILTER.score(before, 3_500, x, all, SETTINGS.scoreSamples(), 9);
+        Score gaussian = FILTER.score(before, 3_500, x, all, SETTINGS.scoreMode(), SETTINGS.scoreSamples(), 9);
         assertEquals(42.0, v.score().negativeLogDensity(), 0.0);
         assertArrayEquals(gaussian.zScores(), v.score().zScores(), 0.0);
         assertArrayEquals(gaussian.zScores(), seenZ, 0.0);
@@ -46,7 +46,7 @@ class SeriesMonitorResidualScorerTest {
 
         SeriesMonitor.Verdict v = monitor.step(s, FILTER, 2_000, x, all, 9);
 
-        assertEquals(FILTER.score(before, 2_000, x, all, SETTINGS.scoreSamples(), 9).negativeLogDensity(),
+        assertEquals(FILTER.score(before, 2_000, x, all, SETTINGS.scoreMode(), SETTINGS.scoreSamples(), 9).negativeLogDensity(),
                 v.score().negativeLogDensity(), 0.0);
     }
 }

@@ -46,7 +46,7 @@ class SeriesMonitorTest {
         SeriesMonitor.Verdict v = monitor.step(s, FILTER, 2_000, x, all, 9);
         assertEquals(SeriesMonitor.Kind.SCORED, v.kind());
         assertSame(before, v.update().state());
-        Score expected = FILTER.score(before, 2_000, x, all, SETTINGS.scoreSamples(), 9);
+        Score expected = FILTER.score(before, 2_000, x, all, SETTINGS.scoreMode(), SETTINGS.scoreSamples(), 9);
         assertEquals(expected.negativeLogDensity(), v.score().negativeLogDensity(), 0.0);
         assertEquals(FILTER.update(before, 2_000, x, all), s.state());
     }

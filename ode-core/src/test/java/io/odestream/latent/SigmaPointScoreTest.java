@@ -179,12 +179,13 @@ class SigmaPointScoreTest {
     }
 
     @Test
-    void settingsThatSayNothingOfTheModeScoreByMonteCarloAsBefore() {
-        MonitorSettings old = new MonitorSettings(AlertPolicy.defaults(), 8, 8, 16);
-        assertSame(ScoreMode.MONTE_CARLO, old.scoreMode());
-        assertSame(ScoreMode.MONTE_CARLO, old.withRestartAfterFailures(1).scoreMode());
-        assertSame(ScoreMode.SIGMA_POINTS, old.withScoreMode(ScoreMode.SIGMA_POINTS).withRestartAfterFailures(1)
-                .scoreMode(), "a copy keeps the mode");
+    void settingsThatSayNothingOfTheModeScoreBySigmaPointsAndMonteCarloIsTheOption() {
+        MonitorSettings plain = new MonitorSettings(AlertPolicy.defaults(), 8, 8, 16);
+        assertSame(ScoreMode.SIGMA_POINTS, plain.scoreMode(), "the default");
+        assertSame(ScoreMode.SIGMA_POINTS, MonitorSettings.defaults().scoreMode(), "the default");
+        assertSame(ScoreMode.SIGMA_POINTS, plain.withRestartAfterFailures(1).scoreMode());
+        MonitorSettings old = plain.withScoreMode(ScoreMode.MONTE_CARLO);
+        assertSame(ScoreMode.MONTE_CARLO, old.withRestartAfterFailures(1).scoreMode(), "a copy keeps the mode");
         FilterState state = history(5, 7);
         double[] x = {9.0, -2.2, 0.1};
         boolean[] all = {true, true, true};
@@ -197,8 +198,7 @@ class SigmaPointScoreTest {
 
     @Test
     void aSigmaPointMonitorScoresWithoutMonteCarloAndAnySeedGivesTheSameScore() {
-        MonitorSettings sigma = new MonitorSettings(AlertPolicy.defaults(), 8, 8, 16)
-                .withScoreMode(ScoreMode.SIGMA_POINTS);
+        MonitorSettings sigma = new MonitorSettings(AlertPolicy.defaults(), 8, 8, 16);
         FilterState state = history(5, 7);
         double[] x = {9.0, -2.2, 0.1};
         long t = state.timeMillis() + 700;

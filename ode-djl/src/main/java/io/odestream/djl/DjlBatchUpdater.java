@@ -12,6 +12,7 @@ import io.odestream.latent.ObservationScore;
 import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.Score;
 import io.odestream.latent.ScoreMode;
+import io.odestream.latent.SigmaPoints;
 import io.odestream.nn.Activation;
 import io.odestream.nn.MlpSpec;
 import io.odestream.ode.SolverException;
@@ -26,9 +27,12 @@ import java.util.List;
  * {@code LatentFilter.score} (when asked for) then {@code LatentFilter.update} give, for a whole
  * batch in a few device calls:
  * <ol>
- *   <li><b>score</b>, rows with {@code scoreSamples > 0}, grouped by sample count: each group's
- *       posterior samples decoded at every row's event time in one {@link DjlLatentPredictor#decode}
- *       solve (the filter's seeds and draws), scored on the host by ode-core's {@link ObservationScore};</li>
+ *   <li><b>score</b>, rows with {@code scoreSamples > 0}, grouped by score: the sigma-point rows
+ *       ({@link ScoreMode#SIGMA_POINTS}, the default) decoded at every row's event time in one
+ *       {@link DjlLatentPredictor#decodeSigmaPoints} solve (ode-core's {@link SigmaPoints}) and scored
+ *       on the host by {@link ObservationScore#gaussian}; the Monte-Carlo rows grouped by sample count,
+ *       each group's posterior samples decoded in one {@link DjlLatentPredictor#decode} solve (the
+ *       filter's seeds and draws) and scored by {@link ObservationScore#of};</li>
  *   <li><b>update</b>: ODE-RNN encoder: every row's h evolved over its own gap (event time − state
  *       time, model units) in one per-row-span solve ({@link DjlRowSpanSolver}); a row with gap 0
  *       keeps h exactly and stays out of it, as in the filter. RNN encoder: no solve, the gap is a
@@ -169,33 +173,33 @@ public final class DjlBatchUpdater implements BatchUpdater {
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("updates[" + i + "]: " + e.getMessage(), e);
             }
-            if (u.scored() && u.scoreMode() != ScoreMode.MONTE_CARLO) {
-                throw new IllegalArgumentException("updates[" + i + "] asks for a " + u.scoreMode()
-                        + " score; the djl backend scores by Monte Carlo only: use the java backend for it");
-            }
         }
         return rows;
     }
 
+    /** The score group of the sigma-point rows; a Monte-Carlo row's group is its sample count (≥ 1). */
+    private static final int SIGMA_POINT_GROUP = 0;
+
     /**
-     * Scores of the scored rows, one decode per sample count. A group whose solve fails is done on
-     * the JVM, score and update, its outcomes final.
+     * Scores of the scored rows, one decode for the sigma-point rows and one per Monte-Carlo sample
+     * count. A group whose solve fails is done on the JVM, score and update, its outcomes final.
      */
     private void score(ObservationUpdate[] rows, Score[] scores, Outcome[] outcomes) {
-        // (samples, row) packed in a long and sorted: the groups contiguous, each in batch order, no boxing
+        // (group, row) packed in a long and sorted: the groups contiguous, each in batch order, no boxing
         long[] order = new long[rows.length];
         int scored = 0;
         for (int i = 0; i < rows.length; i++) {
             if (rows[i].scored()) {
-                order[scored++] = (long) rows[i].scoreSamples() << 32 | i;
+                int group = rows[i].scoreMode() == ScoreMode.SIGMA_POINTS ? SIGMA_POINT_GROUP : rows[i].scoreSamples();
+                order[scored++] = (long) group << 32 | i;
             }
         }
         Arrays.sort(order, 0, scored);
         int from = 0;
         while (from < scored) {
-            int samples = (int) (order[from] >>> 32);
+            int group = (int) (order[from] >>> 32);
             int to = from;
-            while (to < scored && (int) (order[to] >>> 32) == samples) {
+            while (to < scored && (int) (order[to] >>> 32) == group) {
                 to++;
             }
             int keys = to - from;
@@ -209,10 +213,16 @@ public final class DjlBatchUpdater implements BatchUpdater {
                 seeds[k] = u.seed();
             }
             try {
-                double[][][] decoded = predictor.decode(states, times, samples, seeds);
+                boolean sigma = group == SIGMA_POINT_GROUP;
+                double[][][] decoded = sigma ? predictor.decodeSigmaPoints(states, times)
+                        : predictor.decode(states, times, group, seeds);
                 for (int k = 0; k < keys; k++) {
                     int row = (int) order[from + k];
-                    scores[row] = ObservationScore.of(model, decoded[k][0], samples, rows[row].values(), rows[row].mask());
+                    ObservationUpdate u = rows[row];
+                    scores[row] = sigma
+                            ? ObservationScore.gaussian(model, decoded[k][0], SigmaPoints.count(spec.latent()),
+                                    u.values(), u.mask())
+                            : ObservationScore.of(model, decoded[k][0], group, u.values(), u.mask());
                 }
             } catch (SolverException e) {
                 for (int k = from; k < to; k++) {

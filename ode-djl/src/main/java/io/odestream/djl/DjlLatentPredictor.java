@@ -8,6 +8,7 @@ import io.odestream.latent.PosteriorDraws;
 import io.odestream.latent.Prediction;
 import io.odestream.latent.PredictiveSummary;
 import io.odestream.latent.QuerySide;
+import io.odestream.latent.SigmaPoints;
 import io.odestream.nn.Activation;
 import io.odestream.nn.Mlp;
 import io.odestream.nn.MlpSpec;
@@ -163,7 +164,37 @@ public final class DjlLatentPredictor implements AutoCloseable {
      * @throws SolverException          as {@link #predict}
      */
     public double[][][] decode(FilterState[] states, long[][] queryTimesMillis, int samples, long[] seeds) {
-        int keys = checkBatch(states, queryTimesMillis, samples, seeds);
+        checkBatch(states, queryTimesMillis, samples, seeds);
+        return decodeFrom(states, queryTimesMillis, samples,
+                (key, z0) -> drawPosteriorSamples(states[key], seeds[key], samples, z0));
+    }
+
+    /**
+     * As {@link #decode}, from each state's 2L + 1 posterior sigma points (ode-core's
+     * {@link SigmaPoints}, the points {@code LatentFilter}'s sigma-point score decodes) instead of
+     * seeded samples: what a batched sigma-point score ({@code ObservationScore.gaussian}) scores.
+     *
+     * @return {@code [key][query][k·C + j]} for the {@code SigmaPoints.count(L)} points k
+     * @throws IllegalArgumentException as {@link #predict}
+     * @throws SolverException          when a sigma point is not finite or the batched solve fails
+     */
+    public double[][][] decodeSigmaPoints(FilterState[] states, long[][] queryTimesMillis) {
+        int points = SigmaPoints.count(l);
+        checkBatch(states, queryTimesMillis, points, new long[states == null ? 0 : states.length]);
+        return decodeFrom(states, queryTimesMillis, points,
+                (key, z0) -> SigmaPoints.fill(posteriorMoments(states[key]), l, z0, states[key]));
+    }
+
+    /** Where a key's latent rows at its state's time come from: seeded draws or sigma points. */
+    @FunctionalInterface
+    private interface LatentPoints {
+        void fill(int key, double[] z0);
+    }
+
+    /** The checked batch's points ({@code samples} per key, from {@code points}) solved and read out. */
+    private double[][][] decodeFrom(FilterState[] states, long[][] queryTimesMillis, int samples,
+                                    LatentPoints points) {
+        int keys = states.length;
         double unit = spec.timeUnitMillis();
         List<Side> sides = new ArrayList<>();
         for (int k = 0; k < keys; k++) {
@@ -181,7 +212,7 @@ public final class DjlLatentPredictor implements AutoCloseable {
         for (int s = 0; s < sides.size(); s++) {
             Side side = sides.get(s);
             if (side.key != previousKey) {
-                drawPosteriorSamples(states[side.key], seeds[side.key], samples, sample);
+                points.fill(side.key, sample);
                 previousKey = side.key;
             }
             System.arraycopy(sample, 0, z0, s * samples * l, samples * l);
@@ -222,9 +253,14 @@ public final class DjlLatentPredictor implements AutoCloseable {
 
     /** The posterior head on the host, then the draws every backend shares (PosteriorDraws). */
     private void drawPosteriorSamples(FilterState state, long seed, int samples, double[] z0) {
+        PosteriorDraws.draw(posteriorMoments(state), l, samples, seed, z0, state);
+    }
+
+    /** The posterior head's output at the state, on the host: [μ, log σ]. */
+    private double[] posteriorMoments(FilterState state) {
         double[] moments = new double[2 * l];
         posterior.forward(state.hidden(), moments, 1);
-        PosteriorDraws.draw(moments, l, samples, seed, z0, state);
+        return moments;
     }
 
     /** Readout on the host, as LatentFilter's: [query][k·C + j] from [query][k·L + i]; null rows stay null. */

@@ -19,6 +19,7 @@ import io.odestream.latent.LatentOdeSpec;
 import io.odestream.latent.LatentOdeSpec.Encoder;
 import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.Score;
+import io.odestream.latent.ScoreMode;
 import io.odestream.nn.Activation;
 import io.odestream.ode.SolverException;
 import io.odestream.schema.ModelArtifact;
@@ -34,8 +35,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@link DjlBatchUpdater} (a batch's scores in one decoder solve per sample count, its encoder ODE
- * in one per-row-span solve, one GRU step) against the JVM reference {@link FilterBatchUpdater}
+ * {@link DjlBatchUpdater} (a batch's scores in one decoder solve for its sigma-point rows and one per
+ * Monte-Carlo sample count, its encoder ODE in one per-row-span solve, one GRU step) against the JVM reference {@link FilterBatchUpdater}
  * ({@code LatentFilter.score} then {@code update}, row by row), same artifact, same rows.
  *
  * <p>Why these bounds. The host code is shared (posterior draws with the same seeds, readout,
@@ -71,8 +72,8 @@ class DjlBatchUpdaterTest {
 
     /**
      * Mixed gaps (0, 1 ms … 20 s), masks (all, all-missing-but-one, all missing), NaN and ±Inf values,
-     * first observations and rows without a score, two sample counts, and one series twice in the
-     * batch (rows are independent: each is an update of the state it carries).
+     * first observations and rows without a score, sigma-point scores and two Monte-Carlo sample counts,
+     * and one series twice in the batch (rows are independent: each is an update of the state it carries).
      */
     @ParameterizedTest(name = "{0}, at most {1} rows per solve")
     @MethodSource("encodersAndSolveSizes")
@@ -162,6 +163,42 @@ class DjlBatchUpdaterTest {
         assertTrue(unsolved <= ROUND_OFF, "next h without a solve: " + unsolved);
         assertTrue(solved.state <= STATE_FACTOR * TIGHT, "next h: " + solved.state);
         assertTrue(solved.score <= SCORE_FACTOR * TIGHT, "score: " + solved.score);
+    }
+
+    /**
+     * The sigma-point score (the job's default) on a fixed case: one series after three observations,
+     * scored 1.5 s later on every channel, the one channel observed, and two channels. The points are
+     * ode-core's (SigmaPoints) and so is the Gaussian of their moments (ObservationScore.gaussian);
+     * only the decoder solve is the device's, so −log p, z and the predictive means agree with the JVM
+     * within the same {@value #SCORE_FACTOR}·rtol as the Monte-Carlo score: a z divides an error of the
+     * points' mean by a predictive std ≥ σ, and −log p moves by e/σ per unit error of a point (the
+     * covariance's own error enters the quadratic form at the same order), as above.
+     */
+    @Test
+    void theSigmaPointScoreAgreesWithTheJvmWithinTheSolverTolerance() {
+        ModelArtifact artifact = artifact(Encoder.ODE_RNN, TIGHT);
+        LatentFilter java = LatentFilter.init(artifact);
+        FilterState state = java.start(1_000);
+        state = java.update(state, 1_000, new double[] {10.5, -2.1, 0.4}, null);
+        state = java.update(state, 2_200, new double[] {9.2, -1.8, 0.9}, null);
+        state = java.update(state, 2_900, new double[] {11.8, -2.4, 0.1}, new boolean[] {true, false, true});
+        double[] x = {16.0, -1.2, 0.3};
+        List<ObservationUpdate> rows = List.of(
+                new ObservationUpdate(state, 4_400, x, null, 1, 0, ScoreMode.SIGMA_POINTS),
+                new ObservationUpdate(state, 4_400, x, new boolean[] {false, true, false}, 1, 0, ScoreMode.SIGMA_POINTS),
+                new ObservationUpdate(state, 4_400, x, new boolean[] {true, false, true}, 1, 0, ScoreMode.SIGMA_POINTS));
+        Outcome[] expected = new FilterBatchUpdater(java).scoreAndUpdate(rows);
+        Difference worst = new Difference();
+        try (DjlBatchUpdater djl = new DjlBatchUpdater(artifact, DjlDevice.parse(DEVICE))) {
+            Outcome[] got = djl.scoreAndUpdate(rows);
+            for (int i = 0; i < got.length; i++) {
+                worst.add(got[i], expected[i], "row " + i);
+            }
+            assertEquals(List.of(3, 1, 2), Arrays.stream(got).map(o -> o.score().observedChannels()).toList());
+        }
+        System.out.printf("sigma-point score, rtol %.0e: max |djl - java|/(1+|java|) %.2e (-log p %.4f)%n", TIGHT,
+                worst.score, expected[0].score().negativeLogDensity());
+        assertTrue(worst.score <= SCORE_FACTOR * TIGHT, "sigma-point score: " + worst.score);
     }
 
     /**
@@ -291,8 +328,10 @@ class DjlBatchUpdaterTest {
                 v[2] = k % 2 == 0 ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
             }
             int samples = seen == 0 ? 0 : SAMPLES[k % SAMPLES.length];
+            // every second row with 8 "samples" is scored by its sigma points: both kinds in one batch
+            ScoreMode mode = k % 6 == 1 ? ScoreMode.SIGMA_POINTS : ScoreMode.MONTE_CARLO;
             rows.add(new ObservationUpdate(s, s.timeMillis() + GAPS[k % GAPS.length], v, MASKS[k % MASKS.length],
-                    samples, 500L + k));
+                    samples, 500L + k, mode));
         }
         ObservationUpdate again = rows.get(5);
         rows.add(new ObservationUpdate(again.state(), again.eventTimeMillis() + 1_500, values(random), null, 16, 77L));

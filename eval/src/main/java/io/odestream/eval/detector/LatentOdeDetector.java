@@ -63,7 +63,7 @@ public final class LatentOdeDetector {
     private final ScoreMode scoreMode;
 
     public LatentOdeDetector(DetectorSettings settings) {
-        this(settings, null, null, ScoreMode.MONTE_CARLO);
+        this(settings, null, null, ScoreMode.SIGMA_POINTS);
     }
 
     private LatentOdeDetector(DetectorSettings settings, FlowScorerRecipe flowScorer,

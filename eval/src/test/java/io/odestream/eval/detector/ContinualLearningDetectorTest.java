@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.odestream.finetune.ContinualFineTuning;
 import io.odestream.finetune.FineTuneRound;
 import io.odestream.finetune.WindowReservoir;
+import io.odestream.latent.ScoreMode;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +26,7 @@ class ContinualLearningDetectorTest {
     static final int EVERY = 100;
     static final DetectorSettings FAST = LatentOdeDetectorTest.FAST;
     static final ContinualFineTuning.Config LEARNING = shortSeries(FAST.continualLearning(EVERY, 20, true, false));
+    static final LatentOdeDetector DETECTOR = new LatentOdeDetector(FAST).withScoreMode(ScoreMode.MONTE_CARLO);
     static long[] times;
     static double[] values;
     static DetectorOutput frozen;
@@ -41,8 +43,11 @@ class ContinualLearningDetectorTest {
             double level = i < DRIFT ? 10 : 13;
             values[i] = level + 3 * Math.sin(2 * Math.PI * i / period) + 0.2 * random.nextGaussian();
         }
-        frozen = new LatentOdeDetector(FAST).run(times, values, FIT);
-        learning = new LatentOdeDetector(FAST).withContinualLearning(LEARNING).run(times, values, FIT);
+        // Monte Carlo: the claim below was established on its density. Under the sigma-point score (the
+        // default) the fine-tuned model's last 100 rows score worse on this case, 2.58 nats against the
+        // frozen model's 2.38 (docs/RESULTS.md, "Continual learning"); continual learning is off by default.
+        frozen = DETECTOR.run(times, values, FIT);
+        learning = DETECTOR.withContinualLearning(LEARNING).run(times, values, FIT);
     }
 
     @Test
@@ -72,7 +77,7 @@ class ContinualLearningDetectorTest {
         for (int i = changedFrom; i < rows; i++) {
             changedFuture[i] = -changedFuture[i] * 5;
         }
-        DetectorOutput other = new LatentOdeDetector(FAST).withContinualLearning(LEARNING)
+        DetectorOutput other = DETECTOR.withContinualLearning(LEARNING)
                 .run(Arrays.copyOf(times, rows), changedFuture, FIT);
         for (int i = 0; i < changedFrom; i++) {
             assertEquals(learning.rawScore()[i], other.rawScore()[i], "raw score of row " + i);

@@ -151,7 +151,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "64", description = "Monte-Carlo samples per forecast (default ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--score-samples", defaultValue = "16", description = "Samples per anomaly score (default ${DEFAULT-VALUE}).")
+    @Option(names = "--score-samples", defaultValue = "16", description = "Samples per anomaly score under --score-mode monte-carlo (default ${DEFAULT-VALUE}).")
     int scoreSamples;
 
     @Option(names = "--alert-floor", defaultValue = "8.0",
@@ -182,10 +182,10 @@ public final class RunCommand implements Callable<Integer> {
                     + "followed it (default ${DEFAULT-VALUE}).")
     boolean alertValueLevel;
 
-    @Option(names = "--score-mode", defaultValue = "monte-carlo", paramLabel = "monte-carlo|sigma-points",
-            description = "How each observation's score integrates the series' posterior: --score-samples Monte-Carlo "
-                    + "samples (default), or the posterior's 2L + 1 sigma points (deterministic; on NAB it scored "
-                    + "higher, docs/RESULTS.md; java backend only).")
+    @Option(names = "--score-mode", defaultValue = "sigma-points", paramLabel = "monte-carlo|sigma-points",
+            description = "How each observation's score integrates the series' posterior: the posterior's 2L + 1 "
+                    + "sigma points (default: deterministic; on NAB it scored higher, docs/RESULTS.md), or "
+                    + "--score-samples Monte-Carlo samples.")
     String scoreMode;
 
     @Option(names = "--periodic-every", paramLabel = "DURATION", description = "Emit a forecast per active series every DURATION of event time.")

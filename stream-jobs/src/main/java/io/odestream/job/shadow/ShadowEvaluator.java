@@ -11,6 +11,7 @@ import io.odestream.latent.FilterBatchUpdater;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.Score;
+import io.odestream.latent.ScoreMode;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.ode.SolverException;
 import io.odestream.registry.ArtifactVerifier;
@@ -101,8 +102,10 @@ public final class ShadowEvaluator
     public void open(OpenContext context) {
         series = getRuntimeContext().getState(new ValueStateDescriptor<>("shadow-series", ShadowSeriesState.class));
         // Scored, never alerted on (the states keep no alert track); the pair restarts at its first failure.
+        // Monte Carlo with the settings' samples, the same draws for both models: the comparison its verdicts
+        // were built and tested on (the job's alert score moved to sigma points; this one compares, not alerts).
         monitor = new SeriesMonitor(new MonitorSettings(AlertPolicy.defaults(), settings.scoreSamples(),
-                settings.scoreSamples(), 1, 1));
+                settings.scoreSamples(), 1, 1, ScoreMode.MONTE_CARLO));
         MetricGroup g = getRuntimeContext().getMetricGroup().addGroup("odestream");
         scored = g.counter("shadowScoredObservations");
         notShadowed = g.counter("shadowIgnoredSeries");

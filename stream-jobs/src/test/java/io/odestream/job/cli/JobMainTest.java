@@ -86,9 +86,9 @@ class JobMainTest {
     }
 
     @Test
-    void theScoreModeIsMonteCarloUnlessAskedAndAnUnknownOneIsRefused() {
-        assertEquals(ScoreMode.MONTE_CARLO, parsedRun("--model", "m").scoreMode());
-        assertEquals(ScoreMode.SIGMA_POINTS, parsedRun("--model", "m", "--score-mode", "sigma-points").scoreMode());
+    void theScoreModeIsSigmaPointsUnlessAskedAndAnUnknownOneIsRefused() {
+        assertEquals(ScoreMode.SIGMA_POINTS, parsedRun("--model", "m").scoreMode());
+        assertEquals(ScoreMode.MONTE_CARLO, parsedRun("--model", "m", "--score-mode", "monte-carlo").scoreMode());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> parsedRun("--model", "m", "--score-mode", "unscented").scoreMode());
         assertTrue(e.getMessage().contains("monte-carlo or sigma-points"), e.getMessage());

@@ -6,8 +6,10 @@ import io.odestream.alert.AlertTrack;
 import io.odestream.classify.RiskHead;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.ResidualScorer;
 import io.odestream.latent.Score;
+import io.odestream.latent.ScoreMode;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
@@ -21,10 +23,13 @@ import java.util.Map;
 /**
  * The anomaly alerts the job must raise for a stream, computed without Flink or Kafka: each series'
  * observations in event-time order through a {@link LatentFilter} and the alert policy, scored before
- * they are absorbed, with the job's seeds ({@link PosteriorUpdater#seed}). A job that loses, repeats
+ * they are absorbed, with the job's score mode and seeds ({@link PosteriorUpdater#seed}). A job that loses, repeats
  * or forgets state raises other alerts, so this is the yardstick of the fault and restart tests.
  */
 public final class OfflineReplay {
+    /** The score the job takes unless told otherwise ({@code run --score-mode}); every job test runs it. */
+    private static final ScoreMode JOB_SCORE_MODE = MonitorSettings.defaults().scoreMode();
+
     private OfflineReplay() {
     }
 
@@ -56,7 +61,8 @@ public final class OfflineReplay {
                 continue;
             }
             AlertTrack track = tracks.computeIfAbsent(o.getSeriesId(), k -> policy.newTrack());
-            Score gaussian = filter.score(s, t, x, m, scoreSamples, PosteriorUpdater.seed(o.getSeriesId(), t));
+            Score gaussian = filter.score(s, t, x, m, JOB_SCORE_MODE, scoreSamples,
+                    PosteriorUpdater.seed(o.getSeriesId(), t));
             double flow = residualScorer == null ? Double.NaN
                     : residualScorer.negativeLogDensity(gaussian.zScores(), t - s.timeMillis());
             double score = Double.isNaN(flow) ? gaussian.negativeLogDensity() : flow;

@@ -13,6 +13,7 @@ import io.odestream.job.TestModels;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
 import io.odestream.latent.Prediction;
+import io.odestream.latent.ScoreMode;
 import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.Forecast;
@@ -253,8 +254,11 @@ class PosteriorUpdaterTest {
     @Test
     void aSurprisingObservationRaisesOneAlertScoredBeforeTheUpdate() throws Exception {
         // An untrained model: its scores drift, so alert on a raw threshold (the calibrated path is
-        // AlertPolicyTest's and the end-to-end test's, with a trained model).
-        var h = harness(settings().withAlertPolicy(new AlertPolicy(1000, 1000, 0.001, 5_000, 0.2, 0)), null);
+        // AlertPolicyTest's and the end-to-end test's, with a trained model). The threshold is in the
+        // Monte-Carlo mixture's scale (the spike is ~e²/2 from the nearest sample at the noise σ); the sigma
+        // points' Gaussian adds the points' spread to σ², so the same spike scores lower there.
+        UpdaterSettings monteCarlo = settings().withAlertPolicy(new AlertPolicy(1000, 1000, 0.001, 5_000, 0.2, 0));
+        var h = harness(monteCarlo.withMonitor(monteCarlo.monitor().withScoreMode(ScoreMode.MONTE_CARLO)), null);
         h.processBroadcastElement(V1, 0);
         long t = 1_000;
         for (int i = 0; i < 100; i++, t += 1_000) {

@@ -11,12 +11,13 @@ import org.junit.jupiter.api.Test;
 class UpdaterSettingsScoreModeTest {
 
     @Test
-    void aSigmaPointMonitorStaysSigmaPointThroughEveryCopy() {
+    void theMonitorsScoreModeSurvivesEveryCopy() {
         UpdaterSettings defaults = UpdaterSettings.defaults(TestModels.MODEL_ID, TestModels.VERIFIER);
-        assertSame(ScoreMode.MONTE_CARLO, defaults.monitor().scoreMode(), "Monte Carlo unless told");
-        UpdaterSettings sigma = defaults.withMonitor(defaults.monitor().withScoreMode(ScoreMode.SIGMA_POINTS));
-        assertSame(ScoreMode.SIGMA_POINTS, sigma.withAlertPolicy(AlertPolicy.defaults()).monitor().scoreMode());
-        assertSame(ScoreMode.SIGMA_POINTS, sigma.withSamples(32, 8).monitor().scoreMode());
-        assertSame(ScoreMode.SIGMA_POINTS, sigma.withRecentCapacity(5).monitor().scoreMode());
+        assertSame(ScoreMode.SIGMA_POINTS, defaults.monitor().scoreMode(), "sigma points unless told");
+        UpdaterSettings monteCarlo = defaults.withMonitor(defaults.monitor().withScoreMode(ScoreMode.MONTE_CARLO));
+        assertSame(ScoreMode.MONTE_CARLO, monteCarlo.withAlertPolicy(AlertPolicy.defaults()).monitor().scoreMode());
+        assertSame(ScoreMode.MONTE_CARLO, monteCarlo.withSamples(32, 8).monitor().scoreMode());
+        assertSame(ScoreMode.MONTE_CARLO, monteCarlo.withRecentCapacity(5).monitor().scoreMode());
+        assertSame(ScoreMode.SIGMA_POINTS, defaults.withSamples(32, 8).monitor().scoreMode());
     }
 }
