@@ -21,6 +21,7 @@ import io.odestream.eval.spiral.SpiralTable;
 import io.odestream.latent.FromStartTraining;
 import io.odestream.latent.LatentOdeTraining;
 import io.odestream.latent.ScoreMode;
+import io.odestream.latent.SeasonalBaseline;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -490,6 +491,22 @@ final class EvalCommand implements Runnable {
                         + "(default), or the posterior's 2L + 1 sigma points (io.odestream.latent.ScoreMode).")
         String scoreMode;
 
+        @Option(names = "--seasonal",
+                description = "The model sees each row's residual from a per-series seasonal baseline (level plus "
+                        + "harmonics of the time of day and week, io.odestream.latent.SeasonalBaseline) fitted on the "
+                        + "fit rows and learned online from each row once scored; default: the values themselves.")
+        boolean seasonal;
+
+        @Option(names = "--seasonal-harmonics", paramLabel = "DAILY,WEEKLY", defaultValue = "3,3",
+                description = "Sine/cosine pairs of the day and of the week in the seasonal baseline "
+                        + "(default: ${DEFAULT-VALUE}).")
+        String seasonalHarmonics;
+
+        @Option(names = "--seasonal-memory-days", paramLabel = "DAYS", defaultValue = "14",
+                description = "The seasonal baseline forgets rows with this time constant of event time "
+                        + "(default: ${DEFAULT-VALUE}).")
+        double seasonalMemoryDays;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -504,7 +521,7 @@ final class EvalCommand implements Runnable {
             }
             try {
                 List<CostProfile> costProfiles = nab.costProfiles();
-                DetectorSettings settings = DetectorSettings.defaults();
+                DetectorSettings settings = DetectorSettings.defaults().withSeasonal(seasonalConfig());
                 var windows = NabJsonReader.readWindows(labelsFile);
                 int seriesCount = (int) NabDetectorRun.dataFiles(data).stream().filter(windows::containsKey).count();
                 NabDetectorRun.Result run;
@@ -530,6 +547,25 @@ final class EvalCommand implements Runnable {
                 return 0;
             } catch (NabInputException | UncheckedIOException e) {
                 throw new CommandFailedException(e.getMessage(), e);
+            }
+        }
+
+        /** The seasonal baseline asked for, null without --seasonal. */
+        private SeasonalBaseline.Config seasonalConfig() {
+            if (!seasonal) {
+                return null;
+            }
+            String[] parts = seasonalHarmonics.split(",");
+            try {
+                if (parts.length != 2) {
+                    throw new IllegalArgumentException("expected DAILY,WEEKLY, e.g. 3,3");
+                }
+                SeasonalBaseline.Config defaults = SeasonalBaseline.Config.defaults();
+                return new SeasonalBaseline.Config(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
+                        seasonalMemoryDays, defaults.priorRows());
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailedException("--seasonal-harmonics " + seasonalHarmonics + " / --seasonal-memory-days "
+                        + seasonalMemoryDays + ": " + e.getMessage());
             }
         }
 
@@ -591,7 +627,9 @@ final class EvalCommand implements Runnable {
             lines.add("command: `odestream eval nab --data " + nab.data + " --out " + this.out + " --report " + report
                     + (fineTuneEvery > 0 ? " --fine-tune-every " + fineTuneEvery + " --fine-tune-iterations "
                     + fineTuneIterations + (fineTuneRecentOnly ? " --fine-tune-recent-only" : "")
-                    + (fineTunePrequential ? " --fine-tune-prequential" : "") : "") + "`");
+                    + (fineTunePrequential ? " --fine-tune-prequential" : "") : "")
+                    + (seasonal ? " --seasonal --seasonal-harmonics " + seasonalHarmonics + " --seasonal-memory-days "
+                    + seasonalMemoryDays : "") + "`");
             lines.addAll(runLines);
             lines.add("published figures are NAB's `final_results.json`, over all 58 NAB series; the like-for-like "
                     + "rows are NAB's stored results of those detectors scored with NAB's rules on the same 39 series");
