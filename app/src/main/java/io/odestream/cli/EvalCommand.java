@@ -3,6 +3,7 @@ package io.odestream.cli;
 import io.odestream.cli.data.TrainingData;
 import io.odestream.eval.detector.DetectorSettings;
 import io.odestream.eval.detector.LatentOdeDetector;
+import io.odestream.eval.detector.Seasonality;
 import io.odestream.eval.nab.CostProfile;
 import io.odestream.eval.nab.NabDetectorRun;
 import io.odestream.eval.nab.NabInputException;
@@ -502,6 +503,12 @@ final class EvalCommand implements Runnable {
                         + "(default: ${DEFAULT-VALUE}).")
         String seasonalHarmonics;
 
+        @Option(names = "--seasonal-kind", paramLabel = "shape|scale", defaultValue = "shape",
+                description = "What the seasonal baseline models: shape, the values' periodic part, subtracted; or "
+                        + "scale, the typical step size at each time of day and week, which each step is divided by "
+                        + "(default: ${DEFAULT-VALUE}).")
+        String seasonalKind;
+
         @Option(names = "--seasonal-memory-days", paramLabel = "DAYS", defaultValue = "14",
                 description = "The seasonal baseline forgets rows with this time constant of event time "
                         + "(default: ${DEFAULT-VALUE}).")
@@ -551,7 +558,7 @@ final class EvalCommand implements Runnable {
         }
 
         /** The seasonal baseline asked for, null without --seasonal. */
-        private SeasonalBaseline.Config seasonalConfig() {
+        private Seasonality seasonalConfig() {
             if (!seasonal) {
                 return null;
             }
@@ -561,11 +568,12 @@ final class EvalCommand implements Runnable {
                     throw new IllegalArgumentException("expected DAILY,WEEKLY, e.g. 3,3");
                 }
                 SeasonalBaseline.Config defaults = SeasonalBaseline.Config.defaults();
-                return new SeasonalBaseline.Config(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
-                        seasonalMemoryDays, defaults.priorRows());
+                return new Seasonality(new SeasonalBaseline.Config(Integer.parseInt(parts[0].trim()),
+                        Integer.parseInt(parts[1].trim()), seasonalMemoryDays, defaults.priorRows()),
+                        Seasonality.Kind.valueOf(seasonalKind.toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new CommandFailedException("--seasonal-harmonics " + seasonalHarmonics + " / --seasonal-memory-days "
-                        + seasonalMemoryDays + ": " + e.getMessage());
+                throw new CommandFailedException("--seasonal-harmonics " + seasonalHarmonics + " / --seasonal-kind "
+                        + seasonalKind + " / --seasonal-memory-days " + seasonalMemoryDays + ": " + e.getMessage());
             }
         }
 
@@ -628,8 +636,8 @@ final class EvalCommand implements Runnable {
                     + (fineTuneEvery > 0 ? " --fine-tune-every " + fineTuneEvery + " --fine-tune-iterations "
                     + fineTuneIterations + (fineTuneRecentOnly ? " --fine-tune-recent-only" : "")
                     + (fineTunePrequential ? " --fine-tune-prequential" : "") : "")
-                    + (seasonal ? " --seasonal --seasonal-harmonics " + seasonalHarmonics + " --seasonal-memory-days "
-                    + seasonalMemoryDays : "") + "`");
+                    + (seasonal ? " --seasonal --seasonal-kind " + seasonalKind + " --seasonal-harmonics "
+                    + seasonalHarmonics + " --seasonal-memory-days " + seasonalMemoryDays : "") + "`");
             lines.addAll(runLines);
             lines.add("published figures are NAB's `final_results.json`, over all 58 NAB series; the like-for-like "
                     + "rows are NAB's stored results of those detectors scored with NAB's rules on the same 39 series");

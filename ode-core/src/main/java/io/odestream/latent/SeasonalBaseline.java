@@ -119,15 +119,32 @@ public final class SeasonalBaseline {
         return config;
     }
 
-    /** s(t) with the coefficients of the rows absorbed so far (0 before any). */
+    /** s(t), level and season, with the coefficients of the rows absorbed so far (0 before any). */
     public double baseline(long timeMillis) {
+        return level() + season(timeMillis);
+    }
+
+    /**
+     * The periodic part of s(t) alone, without the level: what a model that follows the level itself
+     * (a filter of the series) should be given the residual of. The level has to be in the fit (the
+     * harmonics of a few days are not orthogonal to a constant) but it moves by more than the season
+     * on many series, and a model fitted to residuals around a level estimated from those same rows
+     * learns a mean reversion that the series does not have.
+     */
+    public double season(long timeMillis) {
         solve();
         fillFeatures(timeMillis);
         double s = 0;
-        for (int j = 0; j < p; j++) {
+        for (int j = 1; j < p; j++) {
             s += coefficients[j] * features[j];
         }
         return s;
+    }
+
+    /** The level coefficient: the forgetting-weighted mean the season is measured from. */
+    public double level() {
+        solve();
+        return coefficients[0];
     }
 
     /**

@@ -44,6 +44,9 @@ class SeasonalBaselineTest {
             worst = Math.max(worst, Math.abs(baseline.baseline(at) - truth(at, 0)));
         }
         assertTrue(worst < 0.15, "largest error of the recovered pattern over a week: " + worst);
+        long at = START + rows * STEP;
+        assertEquals(5.0, baseline.level(), 0.05, "the level");
+        assertEquals(baseline.baseline(at) - baseline.level(), baseline.season(at), 1e-12, "the season alone");
     }
 
     @Test

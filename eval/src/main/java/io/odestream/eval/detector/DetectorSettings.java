@@ -6,7 +6,6 @@ import io.odestream.finetune.ContinualFineTuning;
 import io.odestream.finetune.FineTuneRound;
 import io.odestream.finetune.WindowReservoir;
 import io.odestream.latent.LatentOdeTraining;
-import io.odestream.latent.SeasonalBaseline;
 import java.time.Duration;
 
 /**
@@ -28,13 +27,13 @@ import java.time.Duration;
  * @param rtol            solver relative tolerance (absolute: rtol / 100, in normalised units)
  * @param policy          calibration of the raw score and hysteresis (one incident, one alert)
  * @param seed            model initialisation, training windows and predictive samples
- * @param seasonal        the seasonal baseline the model's residual is taken against (fitted on the fit
- *                        rows, then learned online from each row once it is scored); null: none
+ * @param seasonal        how the model is told of the time of day and week (a seasonal baseline fitted
+ *                        on the fit rows, then learned online from each row once it is scored); null: not
  */
 public record DetectorSettings(int latent, int hidden, int dynamicsHidden, int windowLength, int split,
                                int batchSize, int iterations, double learningRate, double klWeight, int samples,
                                int maxGapSteps, double rtol, AlertPolicy policy, long seed,
-                               SeasonalBaseline.Config seasonal) {
+                               Seasonality seasonal) {
 
     /** Settings without a seasonal baseline: the model sees the values themselves. */
     public DetectorSettings(int latent, int hidden, int dynamicsHidden, int windowLength, int split, int batchSize,
@@ -121,8 +120,8 @@ public record DetectorSettings(int latent, int hidden, int dynamicsHidden, int w
                 prequential ? 4 : 0);
     }
 
-    /** These settings with {@code config} as the seasonal baseline (null: none). */
-    public DetectorSettings withSeasonal(SeasonalBaseline.Config config) {
+    /** These settings with {@code config} as the seasonality (null: none). */
+    public DetectorSettings withSeasonal(Seasonality config) {
         return new DetectorSettings(latent, hidden, dynamicsHidden, windowLength, split, batchSize, iterations,
                 learningRate, klWeight, samples, maxGapSteps, rtol, policy, seed, config);
     }

@@ -16,7 +16,6 @@ import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.ResidualScorer;
 import io.odestream.latent.ScoreMode;
-import io.odestream.latent.SeasonalBaseline;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.nn.Activation;
 import io.odestream.ode.SolverException;
@@ -53,12 +52,11 @@ import java.util.Map;
  * scores the rows that follow. The series' alert calibration carries on across the swap. Unless
  * rounds see only the rows since the last one, the fit rows' windows are remembered first.
  *
- * <p>With a seasonal baseline ({@link DetectorSettings#seasonal()}) everything above runs on the
- * residual x − s(t) instead of x: a {@link SeasonalBaseline} is fitted on the fit rows (their
- * residuals are taken against that fit, which the model is then fitted to), and from the first
- * scored row on each row's residual uses the baseline of the rows before it, after which the row
- * updates the baseline. The density of x is the residual's (a shift), so the raw score is unchanged
- * in meaning; the alert policy's value level tests the residual.
+ * <p>With a seasonality ({@link DetectorSettings#seasonal()}) everything above runs on the
+ * series as {@link SeasonalInput} turns it (x − s(t), or its steps scaled by the typical step at
+ * their time): the seasonal baseline is fitted on the fit rows (which the model is then fitted to),
+ * and from the first scored row on each row's input comes from the baseline of the rows before it,
+ * after which the row teaches the baseline. The alert policy's value level tests the input.
  */
 public final class LatentOdeDetector {
     /** Fewer scored fit rows than this: too little to learn a residual shape from, the Gaussian score stays. */
@@ -140,15 +138,10 @@ public final class LatentOdeDetector {
         double[] raw = new double[n];
         Arrays.fill(raw, Double.NaN);
 
-        SeasonalBaseline season = settings.seasonal() == null ? null
-                : SeasonalBaseline.fitted(settings.seasonal(), timesMillis, values, fitRows);
-        // what the model sees: the residuals of the rows so far (the fit rows' against the baseline's fit)
-        double[] input = values.clone();
-        if (season != null) {
-            for (int i = 0; i < fitRows; i++) {
-                input[i] = values[i] - season.baseline(timesMillis[i]);
-            }
-        }
+        SeasonalInput season = settings.seasonal() == null ? null
+                : SeasonalInput.fitted(settings.seasonal(), timesMillis, values, fitRows);
+        // what the model sees: the values, or their seasonal inputs so far
+        double[] input = season == null ? values.clone() : season.inputs();
         long started = System.nanoTime();
         boolean[] diverged = {false};
         LatentOdeModel model = fit(times, input, fitRows, diverged);
@@ -181,7 +174,7 @@ public final class LatentOdeDetector {
         int failures = 0;
         for (int i = 0; i < n; i++) {
             if (season != null && i >= fitRows) {
-                input[i] = values[i] - season.baseline(timesMillis[i]); // the season of the rows before this one
+                season.next(i); // from the season of the rows before this one
             }
             x[0] = input[i];
             boolean inIncident = series.alerts().open;
@@ -194,7 +187,7 @@ public final class LatentOdeDetector {
                 anomaly[i] = anomalyScore(v.decision(), inIncident);
             }
             if (season != null && i >= fitRows) {
-                season.update(timesMillis[i], values[i]);
+                season.teach(i);
             }
             if (learner != null && i >= fitRows) {
                 ModelArtifact refreshed = learner.offer(times[i], x);

@@ -20,7 +20,8 @@ class SeasonalDetectorTest {
     static final int FIT = 320;
     static final int SPIKE = 500;
     static final DetectorSettings PLAIN = LatentOdeDetectorTest.FAST;
-    static final DetectorSettings SEASONAL = PLAIN.withSeasonal(new SeasonalBaseline.Config(3, 1, 14, 10));
+    static final DetectorSettings SEASONAL = PLAIN.withSeasonal(
+            new Seasonality(new SeasonalBaseline.Config(3, 1, 14, 10), Seasonality.Kind.SHAPE));
     static long[] times;
     static double[] values;
     static DetectorOutput seasonal;
