@@ -13,7 +13,11 @@ public record Seasonality(SeasonalBaseline.Config baseline, Kind kind) {
     public enum Kind {
         /** The values' periodic shape, subtracted from them. */
         SHAPE,
-        /** The typical size of a step at each time of day and week, which each step is divided by. */
+        /**
+         * The typical size of a step at each time of day and week, which each step is divided by. On a
+         * series that rises in its busy hours and falls back in quiet ones the rebuilt series drifts
+         * away from its fit range (docs/RESULTS.md, "Seasonality in the model"): measured, not for use.
+         */
         SCALE
     }
 
