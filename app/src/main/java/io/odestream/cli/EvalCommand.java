@@ -521,6 +521,7 @@ final class EvalCommand implements Runnable {
                 throw new CommandFailedException("--fine-tune-every must be >= 0 rows (0 = no continual learning) and "
                         + "--fine-tune-iterations >= 1, got " + fineTuneEvery + " and " + fineTuneIterations);
             }
+            Seasonality seasonality = seasonalConfig();
             Path data = nab.data();
             Path labelsFile = nab.labelsFile();
             if (threads < 1) {
@@ -528,7 +529,7 @@ final class EvalCommand implements Runnable {
             }
             try {
                 List<CostProfile> costProfiles = nab.costProfiles();
-                DetectorSettings settings = DetectorSettings.defaults().withSeasonal(seasonalConfig());
+                DetectorSettings settings = DetectorSettings.defaults().withSeasonal(seasonality);
                 var windows = NabJsonReader.readWindows(labelsFile);
                 int seriesCount = (int) NabDetectorRun.dataFiles(data).stream().filter(windows::containsKey).count();
                 NabDetectorRun.Result run;
