@@ -3,6 +3,7 @@ package io.odestream.cli;
 import io.odestream.cli.data.TrainingData;
 import io.odestream.eval.detector.DetectorSettings;
 import io.odestream.eval.detector.LatentOdeDetector;
+import io.odestream.eval.detector.Seasonality;
 import io.odestream.eval.nab.CostProfile;
 import io.odestream.eval.nab.NabDetectorRun;
 import io.odestream.eval.nab.NabInputException;
@@ -21,6 +22,7 @@ import io.odestream.eval.spiral.SpiralTable;
 import io.odestream.latent.FromStartTraining;
 import io.odestream.latent.LatentOdeTraining;
 import io.odestream.latent.ScoreMode;
+import io.odestream.latent.SeasonalBaseline;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -490,6 +492,28 @@ final class EvalCommand implements Runnable {
                         + "(default), or the settings' Monte-Carlo samples (io.odestream.latent.ScoreMode).")
         String scoreMode;
 
+        @Option(names = "--seasonal",
+                description = "The model sees each row's residual from a per-series seasonal baseline (level plus "
+                        + "harmonics of the time of day and week, io.odestream.latent.SeasonalBaseline) fitted on the "
+                        + "fit rows and learned online from each row once scored; default: the values themselves.")
+        boolean seasonal;
+
+        @Option(names = "--seasonal-harmonics", paramLabel = "DAILY,WEEKLY", defaultValue = "3,3",
+                description = "Sine/cosine pairs of the day and of the week in the seasonal baseline "
+                        + "(default: ${DEFAULT-VALUE}).")
+        String seasonalHarmonics;
+
+        @Option(names = "--seasonal-kind", paramLabel = "shape|scale", defaultValue = "shape",
+                description = "What the seasonal baseline models: shape, the values' periodic part, subtracted; or "
+                        + "scale, the typical step size at each time of day and week, which each step is divided by "
+                        + "(default: ${DEFAULT-VALUE}).")
+        String seasonalKind;
+
+        @Option(names = "--seasonal-memory-days", paramLabel = "DAYS", defaultValue = "14",
+                description = "The seasonal baseline forgets rows with this time constant of event time "
+                        + "(default: ${DEFAULT-VALUE}).")
+        double seasonalMemoryDays;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -497,6 +521,7 @@ final class EvalCommand implements Runnable {
                 throw new CommandFailedException("--fine-tune-every must be >= 0 rows (0 = no continual learning) and "
                         + "--fine-tune-iterations >= 1, got " + fineTuneEvery + " and " + fineTuneIterations);
             }
+            Seasonality seasonality = seasonalConfig();
             Path data = nab.data();
             Path labelsFile = nab.labelsFile();
             if (threads < 1) {
@@ -504,7 +529,7 @@ final class EvalCommand implements Runnable {
             }
             try {
                 List<CostProfile> costProfiles = nab.costProfiles();
-                DetectorSettings settings = DetectorSettings.defaults();
+                DetectorSettings settings = DetectorSettings.defaults().withSeasonal(seasonality);
                 var windows = NabJsonReader.readWindows(labelsFile);
                 int seriesCount = (int) NabDetectorRun.dataFiles(data).stream().filter(windows::containsKey).count();
                 NabDetectorRun.Result run;
@@ -530,6 +555,26 @@ final class EvalCommand implements Runnable {
                 return 0;
             } catch (NabInputException | UncheckedIOException e) {
                 throw new CommandFailedException(e.getMessage(), e);
+            }
+        }
+
+        /** The seasonal baseline asked for, null without --seasonal. */
+        private Seasonality seasonalConfig() {
+            if (!seasonal) {
+                return null;
+            }
+            String[] parts = seasonalHarmonics.split(",");
+            try {
+                if (parts.length != 2) {
+                    throw new IllegalArgumentException("expected DAILY,WEEKLY, e.g. 3,3");
+                }
+                SeasonalBaseline.Config defaults = SeasonalBaseline.Config.defaults();
+                return new Seasonality(new SeasonalBaseline.Config(Integer.parseInt(parts[0].trim()),
+                        Integer.parseInt(parts[1].trim()), seasonalMemoryDays, defaults.priorRows()),
+                        Seasonality.Kind.valueOf(seasonalKind.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailedException("--seasonal-harmonics " + seasonalHarmonics + " / --seasonal-kind "
+                        + seasonalKind + " / --seasonal-memory-days " + seasonalMemoryDays + ": " + e.getMessage());
             }
         }
 
@@ -591,7 +636,9 @@ final class EvalCommand implements Runnable {
             lines.add("command: `odestream eval nab --data " + nab.data + " --out " + this.out + " --report " + report
                     + (fineTuneEvery > 0 ? " --fine-tune-every " + fineTuneEvery + " --fine-tune-iterations "
                     + fineTuneIterations + (fineTuneRecentOnly ? " --fine-tune-recent-only" : "")
-                    + (fineTunePrequential ? " --fine-tune-prequential" : "") : "") + "`");
+                    + (fineTunePrequential ? " --fine-tune-prequential" : "") : "")
+                    + (seasonal ? " --seasonal --seasonal-kind " + seasonalKind + " --seasonal-harmonics "
+                    + seasonalHarmonics + " --seasonal-memory-days " + seasonalMemoryDays : "") + "`");
             lines.addAll(runLines);
             lines.add("published figures are NAB's `final_results.json`, over all 58 NAB series; the like-for-like "
                     + "rows are NAB's stored results of those detectors scored with NAB's rules on the same 39 series");

@@ -95,6 +95,19 @@ class EvalNabCommandTest {
         assertTrue(run.err().contains("--fine-tune-every must be >= 0 rows") && run.err().contains("-5"), run.err());
     }
 
+    @Test
+    void seasonalSettingsThatDescribeNoSeasonSayWhichOptionIsWrong(@TempDir Path tmp) {
+        Run kind = odestream("eval", "nab", "--data", tmp.toString(), "--out", tmp.resolve("out").toString(),
+                "--no-progress", "--seasonal", "--seasonal-kind", "weekly");
+        assertEquals(1, kind.exit(), kind.err());
+        assertTrue(kind.err().contains("--seasonal-kind weekly"), kind.err());
+        Run harmonics = odestream("eval", "nab", "--data", tmp.toString(), "--out", tmp.resolve("out").toString(),
+                "--no-progress", "--seasonal", "--seasonal-harmonics", "0,0");
+        assertEquals(1, harmonics.exit(), harmonics.err());
+        assertTrue(harmonics.err().contains("--seasonal-harmonics 0,0") && harmonics.err().contains("at least one"),
+                harmonics.err());
+    }
+
     static String time(int row) {
         return LocalDateTime.of(2024, 5, 1, 0, 0).plusMinutes(5L * row).format(NAB_TIME);
     }

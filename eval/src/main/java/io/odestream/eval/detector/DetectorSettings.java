@@ -27,10 +27,21 @@ import java.time.Duration;
  * @param rtol            solver relative tolerance (absolute: rtol / 100, in normalised units)
  * @param policy          calibration of the raw score and hysteresis (one incident, one alert)
  * @param seed            model initialisation, training windows and predictive samples
+ * @param seasonal        how the model is told of the time of day and week (a seasonal baseline fitted
+ *                        on the fit rows, then learned online from each row once it is scored); null: not
  */
 public record DetectorSettings(int latent, int hidden, int dynamicsHidden, int windowLength, int split,
                                int batchSize, int iterations, double learningRate, double klWeight, int samples,
-                               int maxGapSteps, double rtol, AlertPolicy policy, long seed) {
+                               int maxGapSteps, double rtol, AlertPolicy policy, long seed,
+                               Seasonality seasonal) {
+
+    /** Settings without a seasonal baseline: the model sees the values themselves. */
+    public DetectorSettings(int latent, int hidden, int dynamicsHidden, int windowLength, int split, int batchSize,
+                            int iterations, double learningRate, double klWeight, int samples, int maxGapSteps,
+                            double rtol, AlertPolicy policy, long seed) {
+        this(latent, hidden, dynamicsHidden, windowLength, split, batchSize, iterations, learningRate, klWeight,
+                samples, maxGapSteps, rtol, policy, seed, null);
+    }
 
     public DetectorSettings {
         positive("latent", latent);
@@ -107,6 +118,12 @@ public record DetectorSettings(int latent, int hidden, int dynamicsHidden, int w
                 new CandidateCheck.Config(0.0, klWeight, 4, seed), batchSize, 4);
         return new ContinualFineTuning.Config(roundEvery, windowLength, recentOnly, reservoir, round,
                 prequential ? 4 : 0);
+    }
+
+    /** These settings with {@code config} as the seasonality (null: none). */
+    public DetectorSettings withSeasonal(Seasonality config) {
+        return new DetectorSettings(latent, hidden, dynamicsHidden, windowLength, split, batchSize, iterations,
+                learningRate, klWeight, samples, maxGapSteps, rtol, policy, seed, config);
     }
 
     LatentOdeTraining.Config trainingConfig() {

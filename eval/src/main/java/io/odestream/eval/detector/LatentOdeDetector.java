@@ -51,6 +51,12 @@ import java.util.Map;
  * round's candidate passes its check, the refreshed model re-encodes the last window of rows and
  * scores the rows that follow. The series' alert calibration carries on across the swap. Unless
  * rounds see only the rows since the last one, the fit rows' windows are remembered first.
+ *
+ * <p>With a seasonality ({@link DetectorSettings#seasonal()}) everything above runs on the
+ * series as {@link SeasonalInput} turns it (x − s(t), or its steps scaled by the typical step at
+ * their time): the seasonal baseline is fitted on the fit rows (which the model is then fitted to),
+ * and from the first scored row on each row's input comes from the baseline of the rows before it,
+ * after which the row teaches the baseline. The alert policy's value level tests the input.
  */
 public final class LatentOdeDetector {
     /** Fewer scored fit rows than this: too little to learn a residual shape from, the Gaussian score stays. */
@@ -132,9 +138,13 @@ public final class LatentOdeDetector {
         double[] raw = new double[n];
         Arrays.fill(raw, Double.NaN);
 
+        SeasonalInput season = settings.seasonal() == null ? null
+                : SeasonalInput.fitted(settings.seasonal(), timesMillis, values, fitRows);
+        // what the model sees: the values, or their seasonal inputs so far
+        double[] input = season == null ? values.clone() : season.inputs();
         long started = System.nanoTime();
         boolean[] diverged = {false};
-        LatentOdeModel model = fit(times, values, fitRows, diverged);
+        LatentOdeModel model = fit(times, input, fitRows, diverged);
         double fitSeconds = (System.nanoTime() - started) / 1e9;
 
         LatentFilter[] filter = {new LatentFilter(model, MODEL_ID, 1)};
@@ -147,23 +157,26 @@ public final class LatentOdeDetector {
         double[] x = new double[1];
         // The filter's shared solver sizes its buffers at its first solve, and a decoder solve first has left them
         // too small for the encoder's; a throw-away encoder solve first sizes them for both. No effect on results.
-        x[0] = values[0];
+        x[0] = input[0];
         filter[0].update(filter[0].start(times[0] - 1), times[0], x, null);
         ResidualScorer scorer = flowScorer == null ? null
-                : fitResidualScorer(new SeriesMonitor(monitorSettings), filter[0], rows, times, values, fitRows);
+                : fitResidualScorer(new SeriesMonitor(monitorSettings), filter[0], rows, times, input, fitRows);
         SeriesMonitor monitor = new SeriesMonitor(monitorSettings, scorer);
         InMemorySeries series = new InMemorySeries(policy.newTrack());
         ContinualFineTuning learner = fineTuning == null ? null
                 : new ContinualFineTuning(fineTuning, MODEL_ID, 1, model.toArtifact(MODEL_ID, 1, null, Map.of(), Map.of()));
         if (learner != null && !fineTuning.recentOnly()) {
             for (int i = 0; i < fitRows; i++) {
-                x[0] = values[i];
+                x[0] = input[i];
                 learner.remember(times[i], x);
             }
         }
         int failures = 0;
         for (int i = 0; i < n; i++) {
-            x[0] = values[i];
+            if (season != null && i >= fitRows) {
+                season.next(i); // from the season of the rows before this one
+            }
+            x[0] = input[i];
             boolean inIncident = series.alerts().open;
             SeriesMonitor.Verdict v = monitor.step(series, filter[0], rows, times[i], x, null, settings.seed() + i);
             if (v.failure() != null) {
@@ -173,12 +186,15 @@ public final class LatentOdeDetector {
             if (i >= fitRows && v.decision() != null) {
                 anomaly[i] = anomalyScore(v.decision(), inIncident);
             }
+            if (season != null && i >= fitRows) {
+                season.teach(i);
+            }
             if (learner != null && i >= fitRows) {
                 ModelArtifact refreshed = learner.offer(times[i], x);
                 if (refreshed != null) {
                     filter[0] = new LatentFilter(LatentOdeModel.fromArtifact(refreshed), MODEL_ID,
                             refreshed.getVersion());
-                    reencode(series, filter[0], times, values, i);
+                    reencode(series, filter[0], times, input, i);
                 }
             }
         }
@@ -241,7 +257,8 @@ public final class LatentOdeDetector {
     /**
      * The model {@link #run} fits on the first {@code fitRows} rows, and the series' times as the
      * model sees them: for measurements of the same per-series model beside the detector's (the
-     * one-step-ahead calibration of its forecasts).
+     * one-step-ahead calibration of its forecasts). Without the seasonal baseline: the model of the
+     * values themselves.
      */
     public Fitted fit(long[] timesMillis, double[] values, int fitRows) {
         long[] times = modelClock(timesMillis, fitRows, settings.maxGapSteps());
