@@ -87,14 +87,16 @@ class SeriesMonitorCalibrationTest {
     private static final AlertPolicy BLIND_WARM_UP = new AlertPolicy(64, 16, 0.01, Double.POSITIVE_INFINITY, 0.05,
             0L, Double.NEGATIVE_INFINITY, 8, 1, AlertPolicy.DEFAULT_ESCALATION_NATS, Double.NaN);
     private static final MonitorSettings KEEPING = new MonitorSettings(BLIND_WARM_UP, 8, 8, 32);
+    /** Far outside the 5 % noise around the base values. */
+    private static final double[] JUMP = {5.1, -5.2, 5.3};
+
+    private final SeriesMonitor keeping = new SeriesMonitor(KEEPING);
+    private final Random noise = new Random(7);
 
     @Test
     void afterASwapTheCalibrationIsRefilledFromTheKeptHistory() {
-        KeptSeries s = new KeptSeries(BLIND_WARM_UP.newTrack(), 32);
-        SeriesMonitor monitor = new SeriesMonitor(KEEPING);
-        Random noise = new Random(7);
-        noisy(monitor, V1, s, 0, 40, noise);
-        monitor.prepare(s, V2, 41_000L, ordinary(noise), all, 0);
+        KeptSeries s = keptUnderV1(32);
+        keeping.prepare(s, V2, 41_000L, ordinary(), all, 0);
         assertEquals(31, s.alerts().history(), "each of the 32 kept observations after the first, scored under v2");
         assertEquals(2L, s.alerts().producerModelVersion);
         assertTrue(s.alerts().history() >= BLIND_WARM_UP.minHistory(), "calibrated before v2's first own score");
@@ -102,36 +104,27 @@ class SeriesMonitorCalibrationTest {
 
     @Test
     void rightAfterASwapALargeJumpAlertsAndOrdinaryValuesDoNot() {
-        KeptSeries s = new KeptSeries(BLIND_WARM_UP.newTrack(), 32);
-        SeriesMonitor monitor = new SeriesMonitor(KEEPING);
-        Random noise = new Random(7);
-        noisy(monitor, V1, s, 0, 40, noise);
+        KeptSeries s = keptUnderV1(32);
         for (int i = 40; i < 46; i++) {
-            assertFalse(monitor.step(s, V2, 1_000L * (i + 1), ordinary(noise), all, i).raisesAlert(),
+            assertFalse(keeping.step(s, V2, 1_000L * (i + 1), ordinary(), all, i).raisesAlert(),
                     "ordinary value " + (i - 40) + " after the swap");
         }
-        double[] jump = {5.1, -5.2, 5.3};
-        assertTrue(monitor.step(s, V2, 47_000L, jump, all, 46).raisesAlert(), "judged by the refilled calibration");
+        assertTrue(keeping.step(s, V2, 47_000L, JUMP, all, 46).raisesAlert(), "judged by the refilled calibration");
     }
 
     @Test
     void withoutAKeptHistoryTheSameJumpIsJudgedByTheWarmUpRule() {
         InMemorySeries s = new InMemorySeries(BLIND_WARM_UP.newTrack());
-        SeriesMonitor monitor = new SeriesMonitor(KEEPING);
-        Random noise = new Random(7);
-        noisy(monitor, V1, s, 0, 40, noise);
-        noisy(monitor, V2, s, 40, 6, noise);
-        assertFalse(monitor.step(s, V2, 47_000L, new double[] {5.1, -5.2, 5.3}, all, 46).raisesAlert(),
+        noisy(keeping, V1, s, 0, 40);
+        noisy(keeping, V2, s, 40, 6);
+        assertFalse(keeping.step(s, V2, 47_000L, JUMP, all, 46).raisesAlert(),
                 "the warm-up rule (blind here) still judges: 5 scores of v2 are fewer than minHistory");
     }
 
     @Test
     void aHistoryShorterThanMinHistoryLeavesTheWarmUpRuleJudging() {
-        KeptSeries s = new KeptSeries(BLIND_WARM_UP.newTrack(), 8);
-        SeriesMonitor monitor = new SeriesMonitor(KEEPING);
-        Random noise = new Random(7);
-        noisy(monitor, V1, s, 0, 40, noise);
-        assertFalse(monitor.step(s, V2, 41_000L, new double[] {5.1, -5.2, 5.3}, all, 40).raisesAlert(),
+        KeptSeries s = keptUnderV1(8);
+        assertFalse(keeping.step(s, V2, 41_000L, JUMP, all, 40).raisesAlert(),
                 "7 refilled scores and this one are too few to calibrate");
         assertEquals(8, s.alerts().history(), "the 7 refilled scores, then this one");
     }
@@ -139,24 +132,31 @@ class SeriesMonitorCalibrationTest {
     @Test
     void aRestoreUnderAnotherScoreModeRefillsFromAFreshPassAndKeepsTheState() {
         KeptSeries s = new KeptSeries(BLIND_WARM_UP.newTrack(), 32);
-        Random noise = new Random(7);
-        noisy(new SeriesMonitor(KEEPING.withScoreMode(ScoreMode.MONTE_CARLO)), V1, s, 0, 40, noise);
+        noisy(new SeriesMonitor(KEEPING.withScoreMode(ScoreMode.MONTE_CARLO)), V1, s, 0, 40);
         FilterState stored = s.inner.state();
         int monteCarloKind = s.alerts().producerKind;
-        new SeriesMonitor(KEEPING).prepare(s, V1, 41_000L, ordinary(noise), all, 0);
+        keeping.prepare(s, V1, 41_000L, ordinary(), all, 0);
         assertSame(stored, s.inner.state(), "the series' state is not re-encoded");
         assertTrue(s.alerts().producerKind != monteCarloKind, "the sample holds sigma-point scores now");
         assertEquals(31, s.alerts().history(), "the kept history scored from a fresh start");
     }
 
+    /** A series keeping its last {@code capacity} observations, calibrated on 40 of them under v1. */
+    private KeptSeries keptUnderV1(int capacity) {
+        KeptSeries s = new KeptSeries(BLIND_WARM_UP.newTrack(), capacity);
+        noisy(keeping, V1, s, 0, 40);
+        return s;
+    }
+
     /** {@code n} observations 1 s apart from second {@code from}: the base values plus 5 % noise. */
-    private void noisy(SeriesMonitor monitor, LatentFilter filter, MonitoredSeries s, int from, int n, Random noise) {
+    private void noisy(SeriesMonitor monitor, LatentFilter filter, MonitoredSeries s, int from, int n) {
         for (int i = from; i < from + n; i++) {
-            monitor.step(s, filter, 1_000L * (i + 1), ordinary(noise), all, i);
+            monitor.step(s, filter, 1_000L * (i + 1), ordinary(), all, i);
         }
     }
 
-    private double[] ordinary(Random noise) {
+    /** The base values plus 5 % noise. */
+    private double[] ordinary() {
         double[] v = x.clone();
         for (int c = 0; c < v.length; c++) {
             v[c] += 0.05 * noise.nextGaussian();
