@@ -257,14 +257,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         if (Double.isNaN(score)) {
             return new AlertDecision(false, track.open, Double.NaN, Double.NaN);
         }
-        track.fitTo(window);
-        if (multiScale()) {
-            track.fitMultiScale(shortWindow);
-        }
-        boolean withValues = valueLevel && values != null;
-        if (withValues) {
-            track.fitValues(values.length);
-        }
+        boolean withValues = fit(track, values);
         // several tests' tail probabilities combined; else the point rule's counts decide alone
         boolean combined = multiScale() || withValues;
         int n = track.size;
@@ -358,16 +351,65 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
             track.quietSinceMillis = AlertTrack.NOT_QUIET;
             track.incidentPeak = surprise;
         }
+        record(track, score, surprisal, mean, withValues ? values : null, mask);
+        double probability = combined ? (n == 0 ? 0.0 : 1 - p) : anomalyProbability(atLeast, n, tailP);
+        return new AlertDecision(raise, track.open, probability, threshold);
+    }
+
+    /**
+     * Adds {@code score} to the series' calibration exactly as {@link #observe} would (score ring,
+     * short-window surprisal means, value level) but judges nothing: no incident is opened, escalated
+     * or closed, an open one stays as it was. For refilling a restarted calibration from scores the
+     * series would have had (a model swap re-scores its kept history). A NaN score changes nothing.
+     * No allocation beyond observe's own (the fitted tail's copy, for the few scores among the top k of
+     * a multi-scale policy's calibrated sample).
+     *
+     * @param values the observed values, as for observe's value-level test; null for none
+     */
+    public void calibrate(AlertTrack track, double score, double[] values, boolean[] mask) {
+        if (Double.isNaN(score)) {
+            return;
+        }
+        boolean withValues = fit(track, values);
+        int n = track.size;
+        double surprisal = 0.0;
+        double mean = 0.0;
+        if (multiScale()) {
+            // the point p's surprisal only feeds the short-window means; observe's warm-up rule for it applies
+            if (n >= minHistory) {
+                int atLeast = countAtLeast(track.recent, n, score);
+                surprisal = -Math.log(Math.min((1.0 + atLeast) / (n + 1),
+                        tailProbability(track.recent, n, score, atLeast)));
+            }
+            mean = shortMean(track, surprisal);
+        }
+        record(track, score, surprisal, mean, withValues ? values : null, mask);
+    }
+
+    /** Sizes the track's rings for this policy; whether the value-level test reads {@code values}. */
+    private boolean fit(AlertTrack track, double[] values) {
+        track.fitTo(window);
+        if (multiScale()) {
+            track.fitMultiScale(shortWindow);
+        }
+        boolean withValues = valueLevel && values != null;
+        if (withValues) {
+            track.fitValues(values.length);
+        }
+        return withValues;
+    }
+
+    /** Adds a judged (or calibration-only) score, its surprisal and short-window mean, and its values to the sample. */
+    private void record(AlertTrack track, double score, double surprisal, double mean, double[] values,
+                        boolean[] mask) {
         if (track.recentValues.length > 0) {
-            ValueLevel.record(track, withValues ? values : null, mask);
+            ValueLevel.record(track, values, mask);
         }
         if (multiScale()) {
             track.push(score, surprisal, mean);
         } else {
             track.push(score);
         }
-        double probability = combined ? (n == 0 ? 0.0 : 1 - p) : anomalyProbability(atLeast, n, tailP);
-        return new AlertDecision(raise, track.open, probability, threshold);
     }
 
     /** The mean surprisal of the last shortWindow scores, this one included (fewer while the series is young). */

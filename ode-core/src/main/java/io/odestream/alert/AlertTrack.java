@@ -19,9 +19,10 @@ import java.util.Arrays;
  * scoring (Monte Carlo and sigma points, a residual flow), are on different scales, so one sample
  * must not mix them: the track records what produced its scores ({@link #producerKind},
  * {@link #producerModelIdHash}, {@link #producerModelVersion}) and {@link #scoresFrom} restarts the
- * calibration when that changes (a model swap, a restore under another score mode): the series is
- * judged by the warm-up rule again until it has {@link AlertPolicy#minHistory()} scores of the new
- * producer. A track restored from state written before the producer was recorded has
+ * calibration when that changes (a model swap, a restore under another score mode). A caller that
+ * keeps the series' recent observations refills the new sample from them at once (ode-core's
+ * SeriesMonitor, through {@link AlertPolicy#calibrate}); without enough of them the series is judged
+ * by the warm-up rule again until it has {@link AlertPolicy#minHistory()} scores of the new producer. A track restored from state written before the producer was recorded has
  * {@link #UNKNOWN_PRODUCER} and restarts too: nothing proves its scores are of the kind now taken.
  */
 public final class AlertTrack {
@@ -102,7 +103,7 @@ public final class AlertTrack {
         if (kind == UNKNOWN_PRODUCER) {
             throw new IllegalArgumentException("a score kind must be known (not " + UNKNOWN_PRODUCER + ")");
         }
-        if (kind == producerKind && modelIdHash == producerModelIdHash && modelVersion == producerModelVersion) {
+        if (holdsScoresOf(kind, modelIdHash, modelVersion)) {
             return false;
         }
         producerKind = kind;
@@ -124,6 +125,11 @@ public final class AlertTrack {
             Arrays.fill(recentValues, Double.NaN);
         }
         return true;
+    }
+
+    /** Whether the calibration sample is recorded as this producer's (so {@link #scoresFrom} would keep it). */
+    public boolean holdsScoresOf(int kind, int modelIdHash, long modelVersion) {
+        return kind == producerKind && modelIdHash == producerModelIdHash && modelVersion == producerModelVersion;
     }
 
     /** How many scores the calibration sample holds now. */

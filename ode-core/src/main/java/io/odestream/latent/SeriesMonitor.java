@@ -1,6 +1,7 @@
 package io.odestream.latent;
 
 import io.odestream.alert.AlertDecision;
+import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
 import io.odestream.ode.SolverException;
 
@@ -16,8 +17,11 @@ import io.odestream.ode.SolverException;
  *       failures in a row the series restarts from the observation that failed;</li>
  *   <li>every observation the step sees goes into the series' history;</li>
  *   <li>a series' alert calibration holds the scores of one producer: when the model version or the
- *       kind of score changes (a swap, a restore under another score mode) it restarts from the
- *       warm-up rule ({@link AlertTrack#scoresFrom}).</li>
+ *       kind of score changes (a swap, a restore under another score mode) it restarts
+ *       ({@link AlertTrack#scoresFrom}) and is refilled from the series' history, each kept observation
+ *       after the first scored from the state encoded from the ones before it
+ *       ({@link AlertPolicy#calibrate}: judged by nobody); a swap does it inside the re-encoding pass.
+ *       Until the sample holds the policy's {@code minHistory} scores the warm-up rule judges.</li>
  * </ul>
  *
  * <p>The numerical part (score and update) is separate so that a batch backend can do it for many
@@ -132,6 +136,9 @@ public final class SeriesMonitor {
     public Prepared prepare(MonitoredSeries series, LatentFilter filter, long t, double[] values, boolean[] mask,
                             long seed) {
         Encoding e = encode(series, filter);
+        if (!e.reencoded() && e.state() != null) {
+            refillWithoutReencoding(series, filter);
+        }
         boolean first = e.state() == null;
         FilterState before = first ? filter.start(t) : e.state();
         return new Prepared(new ObservationUpdate(before, t, values, mask, first ? 0 : settings.scoreSamples(), seed,
@@ -194,23 +201,82 @@ public final class SeriesMonitor {
         if (history == null || history.size() == 0) {
             return Encoding.NONE;
         }
-        int c = history.channels();
-        if (x.length != c) {
-            x = new double[c];
-            observed = new boolean[c];
-        }
-        FilterState state = null;
+        FilterState state;
         try {
-            for (int i = 0; i < history.size(); i++) {
-                long t = history.timeOf(i);
-                history.readInto(i, x, observed);
-                state = filter.update(state == null ? filter.start(t) : state, t, x, observed);
-            }
+            state = replay(history, filter, restartedCalibration(series, filter));
         } catch (SolverException e) {
             return new Encoding(null, false, e);
         }
         series.store(state);
         return new Encoding(state, true, null);
+    }
+
+    /**
+     * The restart without a re-encoding (a restore under another score mode, state from before the
+     * producer was recorded): the history is scored in one pass from a fresh start, the series' stored
+     * state untouched. A solver failure ends the refill, keeping what was filled.
+     */
+    private void refillWithoutReencoding(MonitoredSeries series, LatentFilter filter) {
+        SeriesHistory history = series.history();
+        if (history == null || history.size() < 2) {
+            return; // nothing to score: scored() restarts the calibration at the series' next score
+        }
+        AlertTrack track = restartedCalibration(series, filter);
+        if (track != null) {
+            try {
+                replay(history, filter, track);
+            } catch (SolverException e) {
+                // the pass's state is thrown away anyway; the refill keeps the scores it had
+            }
+        }
+    }
+
+    /** The series' alert track, its calibration restarted for {@code filter}'s scores; null if it has them. */
+    private AlertTrack restartedCalibration(MonitoredSeries series, LatentFilter filter) {
+        AlertTrack track = series.alerts();
+        int modelIdHash = filter.modelId().hashCode();
+        if (track == null || track.holdsScoresOf(scoreKind, modelIdHash, filter.modelVersion())) {
+            return null;
+        }
+        track.scoresFrom(scoreKind, modelIdHash, filter.modelVersion());
+        return track;
+    }
+
+    /**
+     * Runs {@code filter} over the history from a fresh start. With a {@code refill} track each
+     * observation after the first is first scored from the state before it, as the step would score
+     * it (Monte-Carlo draws seeded by its time: the step's seed is not kept), and added to the
+     * calibration only; a failed score ends the refill, not the pass.
+     *
+     * @return the state after the last observation
+     * @throws SolverException when an update fails
+     */
+    private FilterState replay(SeriesHistory history, LatentFilter filter, AlertTrack refill) {
+        int c = history.channels();
+        if (x.length != c) {
+            x = new double[c];
+            observed = new boolean[c];
+        }
+        AlertPolicy policy = settings.alertPolicy();
+        AlertTrack track = refill;
+        FilterState state = null;
+        for (int i = 0; i < history.size(); i++) {
+            long t = history.timeOf(i);
+            history.readInto(i, x, observed);
+            if (state == null) {
+                state = filter.start(t);
+            } else if (track != null) {
+                try {
+                    Score gaussian = filter.score(state, t, x, observed, settings.scoreMode(),
+                            settings.scoreSamples(), t);
+                    policy.calibrate(track, scoreOf(gaussian, t - state.timeMillis()), x, observed);
+                } catch (SolverException e) {
+                    track = null;
+                }
+            }
+            state = filter.update(state, t, x, observed);
+        }
+        return state;
     }
 
     /** Adds an observation to the series' history (when it keeps one) without touching its state. */
@@ -222,7 +288,8 @@ public final class SeriesMonitor {
     }
 
     private Verdict scored(MonitoredSeries series, ObservationUpdate u, Score gaussian) {
-        Score score = residualScorer == null ? gaussian : rescored(gaussian, u);
+        Score score = residualScorer == null ? gaussian
+                : rescored(gaussian, u.eventTimeMillis() - u.state().timeMillis());
         AlertTrack track = series.alerts();
         if (track != null) {
             FilterState state = u.state();
@@ -234,14 +301,19 @@ public final class SeriesMonitor {
         return new Verdict(Kind.SCORED, u, score, decision, null);
     }
 
-    /** The residual scorer's value in place of the Gaussian's, where it gives one. */
-    private Score rescored(Score gaussian, ObservationUpdate u) {
-        if (gaussian.observedChannels() == 0) {
-            return gaussian;
+    /** The raw score the alert policy sees: the residual scorer's where it gives one, else the Gaussian's. */
+    private double scoreOf(Score gaussian, long gapMillis) {
+        if (residualScorer == null || gaussian.observedChannels() == 0) {
+            return gaussian.negativeLogDensity();
         }
-        double nld = residualScorer.negativeLogDensity(gaussian.zScores(),
-                u.eventTimeMillis() - u.state().timeMillis());
-        return Double.isNaN(nld) ? gaussian
+        double nld = residualScorer.negativeLogDensity(gaussian.zScores(), gapMillis);
+        return Double.isNaN(nld) ? gaussian.negativeLogDensity() : nld;
+    }
+
+    /** The residual scorer's value in place of the Gaussian's, where it gives one. */
+    private Score rescored(Score gaussian, long gapMillis) {
+        double nld = scoreOf(gaussian, gapMillis);
+        return Double.compare(nld, gaussian.negativeLogDensity()) == 0 ? gaussian
                 : new Score(nld, gaussian.zScores(), gaussian.observedChannels(), gaussian.predictiveMeans());
     }
 

@@ -154,7 +154,7 @@ class SeriesMonitorTest {
 
     @Test
     void afterAModelChangeTheSeriesIsReencodedFromItsRecentObservations() {
-        HistorySeries s = new HistorySeries();
+        KeptSeries s = new KeptSeries(null, Integer.MAX_VALUE);
         for (int i = 0; i < 3; i++) {
             monitor.step(s, FILTER, 1_000 + i * 1_000L, x, all, i);
         }
@@ -181,7 +181,7 @@ class SeriesMonitorTest {
 
     @Test
     void everyObservationGoesIntoTheHistoryFailedOrNot() {
-        HistorySeries s = new HistorySeries();
+        KeptSeries s = new KeptSeries(null, Integer.MAX_VALUE);
         monitor.step(s, FILTER, 1_000, x, all, 1);
         monitor.step(s, FILTER, SOLVER_FAILS, 2_000, x, all, 2);
         monitor.step(s, FILTER, 3_000, x, all, 3);
@@ -202,75 +202,6 @@ class SeriesMonitorTest {
             assertEquals(a.score() == null ? null : a.score().negativeLogDensity(),
                     b.score() == null ? null : b.score().negativeLogDensity());
             assertEquals(one.state(), two.state());
-        }
-    }
-
-    /** A series that keeps every observation, for the re-encoding rules. */
-    private static final class HistorySeries implements MonitoredSeries, SeriesHistory {
-        final InMemorySeries inner = new InMemorySeries(null);
-        final List<Long> times = new ArrayList<>();
-        final List<double[]> values = new ArrayList<>();
-
-        @Override
-        public FilterState filterState(String modelId, long modelVersion) {
-            return inner.filterState(modelId, modelVersion);
-        }
-
-        @Override
-        public void store(FilterState state) {
-            inner.store(state);
-        }
-
-        @Override
-        public void forgetFilterState() {
-            inner.forgetFilterState();
-        }
-
-        @Override
-        public int consecutiveFailures() {
-            return inner.consecutiveFailures();
-        }
-
-        @Override
-        public void consecutiveFailures(int failures) {
-            inner.consecutiveFailures(failures);
-        }
-
-        @Override
-        public AlertTrack alerts() {
-            return null;
-        }
-
-        @Override
-        public SeriesHistory history() {
-            return this;
-        }
-
-        @Override
-        public int size() {
-            return times.size();
-        }
-
-        @Override
-        public int channels() {
-            return 3;
-        }
-
-        @Override
-        public long timeOf(int i) {
-            return times.get(i);
-        }
-
-        @Override
-        public void readInto(int i, double[] into, boolean[] observed) {
-            System.arraycopy(values.get(i), 0, into, 0, 3);
-            java.util.Arrays.fill(observed, true);
-        }
-
-        @Override
-        public void add(long timeMillis, double[] x, boolean[] observed) {
-            times.add(timeMillis);
-            values.add(x.clone());
         }
     }
 }
