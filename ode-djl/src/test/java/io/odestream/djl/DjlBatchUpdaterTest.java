@@ -39,9 +39,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Monte-Carlo sample count, its encoder ODE in one per-row-span solve, one GRU step) against the JVM reference {@link FilterBatchUpdater}
  * ({@code LatentFilter.score} then {@code update}, row by row), same artifact, same rows.
  *
- * <p>Why these bounds. The host code is shared (posterior draws with the same seeds, readout,
+ * <p>Why these bounds. The host code is the same (posterior draws with the same seeds, readout,
  * {@code ObservationScore}, {@code EncoderInput}), and the GRU differs from ode-core's by round-off
- * (≤ 3.3e-16, DjlGruCellTest); what differs is the solves: one shared step sequence for the batch
+ * (≤ 3.3e-16, DjlGruCellTest); what differs is the solves: one step sequence for the whole batch
  * instead of one per row, so the latent samples and the evolved h agree within 100·rtol in
  * {@code |djl − java| / (1 + |java|)} (DjlRowSpanSolverTest, DjlLatentPredictorTest).
  * <ul>

@@ -18,9 +18,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Grouped step control ({@link RungeKuttaSolver#solveGrouped}): each group of rows is one shared-control
- * solve of its own span — many series' posterior samples in one batch of rows — so every group must be
- * exactly {@link RungeKuttaSolver#solve} of that group alone, bit for bit, whatever the other groups do.
+ * Grouped step control ({@link RungeKuttaSolver#solveGrouped}): each group of rows is one solve under
+ * its own step controller over its own span — many series' posterior samples in one batch of rows —
+ * so every group must be exactly {@link RungeKuttaSolver#solve} of that group alone, bit for bit, whatever the other groups do.
  */
 class GroupedStepControlTest {
     private static final MlpCase CASE = MlpCase.load();
