@@ -194,6 +194,13 @@ final class EvalCommand implements Runnable {
                         + "training; --paper-objectives names what it was trained for.")
         Path paperLoad;
 
+        @Option(names = "--paper-warm-start", paramLabel = "FILE",
+                description = "With --paper-protocol: train each objective's model on from this saved model (from "
+                        + "--paper-save, trained on the same --data) instead of a fresh one; its sizes are kept, the KL "
+                        + "weight goes on from the iterations it had, and --lr starts a new tenfold decay (e.g. 0.001 "
+                        + "to go on where a run at the default 0.01 ended).")
+        Path paperWarmStart;
+
         @Option(names = "--train", paramLabel = "DIR",
                 description = "A folder of training stays (instead of --data; with --test), e.g. .../set-a.")
         Path trainData;
@@ -264,9 +271,9 @@ final class EvalCommand implements Runnable {
             if (paperProtocol) {
                 return paper();
             }
-            if (paperObjectives != null || paperSave != null || paperLoad != null) {
-                throw new CommandFailedException("--paper-objectives, --paper-save and --paper-load need "
-                        + "--paper-protocol");
+            if (paperObjectives != null || paperSave != null || paperLoad != null || paperWarmStart != null) {
+                throw new CommandFailedException("--paper-objectives, --paper-save, --paper-load and "
+                        + "--paper-warm-start need --paper-protocol");
             }
             if (dataFolders != null && dataFolders.size() > 1) {
                 throw new CommandFailedException("the streaming table reads one --data folder; give --train and --test "
@@ -361,7 +368,7 @@ final class EvalCommand implements Runnable {
                         d.layers(), lr != null ? lr : d.learningRate(), d.rtol(), d.atol(),
                         timeUnitHours != null ? timeUnitHours : d.timeUnitHours(), or(every, d.every()),
                         seed != null ? seed : d.seed(), paperSave,
-                        encoderStep != null ? encoderStep : d.encoderStep());
+                        encoderStep != null ? encoderStep : d.encoderStep(), paperWarmStart);
             } catch (IllegalArgumentException e) {
                 throw new CommandFailedException("--paper-objectives takes reconstruction, extrapolation; "
                         + e.getMessage(), e);
@@ -385,6 +392,14 @@ final class EvalCommand implements Runnable {
             List<LatentOdeTraining.Series> test = scaling.apply(split.test());
             String where = dataFolders.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(" + "))
                     + ", every 5th stay by RecordID a test stay";
+            if (paperLoad != null && paperWarmStart != null) {
+                throw new CommandFailedException("--paper-load scores a saved model, --paper-warm-start trains one on: "
+                        + "give one of them");
+            }
+            if (paperWarmStart != null && !Files.isRegularFile(paperWarmStart)) {
+                throw new CommandFailedException("no saved model at " + paperWarmStart.toAbsolutePath()
+                        + " for --paper-warm-start (a paper-<objective>.artifact written by --paper-save)");
+            }
             PaperProtocol.Result result;
             if (paperLoad != null) {
                 long start = System.nanoTime();
@@ -393,7 +408,11 @@ final class EvalCommand implements Runnable {
                 result = new PaperProtocol.Result(settings, train.size(), test.size(), where + "; model " + paperLoad,
                         List.of(row), (System.nanoTime() - start) / 1e9);
             } else {
-                result = PaperProtocol.run(train, test, scaling, settings, System.err, where);
+                try {
+                    result = PaperProtocol.run(train, test, scaling, settings, System.err, where);
+                } catch (IllegalArgumentException e) {
+                    throw new CommandFailedException(e.getMessage(), e);
+                }
             }
             PrintWriter out = spec.commandLine().getOut();
             out.print(PaperProtocol.markdown(result));
@@ -403,7 +422,8 @@ final class EvalCommand implements Runnable {
                         + " --paper-objectives " + objectives.stream().map(o -> o.name().toLowerCase(Locale.ROOT))
                                 .collect(java.util.stream.Collectors.joining(","))
                         + (iterations != null ? " --iterations " + iterations : "")
-                        + (batch != null ? " --batch " + batch : "")
+                        + (batch != null ? " --batch " + batch : "") + (lr != null ? " --lr " + lr : "")
+                        + (paperWarmStart != null ? " --paper-warm-start " + paperWarmStart : "")
                         + (paperLoad != null ? " --paper-load " + paperLoad : "") + " --report " + report + "`";
                 PaperProtocol.writeSection(report, result, List.of(command));
                 out.println("report section written to " + report);

@@ -1,11 +1,13 @@
 package io.odestream.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.cli.EvalNabCommandTest.Run;
 import io.odestream.eval.physionet.PaperProtocol;
 import io.odestream.eval.physionet.PhysioNetReport;
+import io.odestream.model.ModelArtifacts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +110,62 @@ class EvalPhysioNetCommandTest {
                 .orElseThrow();
         assertEquals(row.substring(0, row.indexOf(" it, ") - 1), scored.substring(0, scored.indexOf("saved model")),
                 "the checkpoint after the last iteration is the scored model");
+    }
+
+    /**
+     * A warm start trains on from the saved model, not from a fresh one: with a learning rate too small
+     * to move anything it scores what the saved model scores, and its own checkpoint counts the
+     * iterations of both runs.
+     */
+    @Test
+    void aWarmStartGoesOnFromTheSavedModel(@TempDir Path tmp) throws IOException {
+        writeStays(tmp.resolve("set-a"));
+        Path first = tmp.resolve("first");
+        Path second = tmp.resolve("second");
+        String data = tmp.resolve("set-a").toString();
+        Run trained = EvalNabCommandTest.odestream("eval", "physionet", "--paper-protocol", "--data", data,
+                "--iterations", "3", "--lr", "0.05", "--batch", "2", "--latent", "3", "--hidden", "4", "--units", "5",
+                "--every", "1", "--paper-save", first.toString());
+        assertEquals(0, trained.exit(), trained.err());
+        Path saved = first.resolve("paper-reconstruction.artifact");
+
+        Run warm = EvalNabCommandTest.odestream("eval", "physionet", "--paper-protocol", "--data", data,
+                "--iterations", "1", "--lr", "1e-12", "--batch", "2", "--every", "1", "--paper-warm-start",
+                saved.toString(), "--paper-save", second.toString());
+        Run fresh = EvalNabCommandTest.odestream("eval", "physionet", "--paper-protocol", "--data", data,
+                "--iterations", "1", "--lr", "1e-12", "--batch", "2", "--latent", "3", "--hidden", "4", "--units",
+                "5", "--every", "1");
+        Run loaded = EvalNabCommandTest.odestream("eval", "physionet", "--paper-protocol", "--data", data,
+                "--paper-load", saved.toString());
+
+        assertEquals(0, warm.exit(), warm.err());
+        String warmRow = row(warm);
+        assertTrue(warmRow.contains("| 1 it after 3 (warm start), "), warmRow);
+        String loadedRow = row(loaded);
+        String scores = loadedRow.substring(0, loadedRow.indexOf("saved model"));
+        assertEquals(scores, warmRow.substring(0, scores.length()), "the saved model's scores");
+        assertFalse(row(fresh).startsWith(scores), "a fresh model scores otherwise: " + row(fresh));
+        assertEquals("4", ModelArtifacts.read(second.resolve("paper-reconstruction.artifact")).getLineage()
+                .get("iterations"), "the warm run's checkpoint counts both runs' iterations");
+    }
+
+    @Test
+    void aWarmStartNeedsASavedModelAndExcludesScoringOne(@TempDir Path tmp) throws IOException {
+        writeStays(tmp.resolve("set-a"));
+        String missing = tmp.resolve("none.artifact").toString();
+        Run run = EvalNabCommandTest.odestream("eval", "physionet", "--paper-protocol", "--data",
+                tmp.resolve("set-a").toString(), "--paper-warm-start", missing);
+        assertTrue(run.exit() != 0);
+        assertTrue(run.err().contains("no saved model at " + missing), run.err());
+        Run both = EvalNabCommandTest.odestream("eval", "physionet", "--paper-protocol", "--data",
+                tmp.resolve("set-a").toString(), "--paper-warm-start", missing, "--paper-load", missing);
+        assertTrue(both.exit() != 0);
+        assertTrue(both.err().contains("give one of them"), both.err());
+    }
+
+    private static String row(Run run) {
+        return run.out().lines().filter(l -> l.startsWith("| reconstruction | ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no reconstruction row in: " + run.out() + run.err()));
     }
 
     @Test

@@ -43,14 +43,24 @@ public final class FromStartTraining {
      * @param seed         minibatches and noise
      * @param encoderStep  the encoder's fixed Euler step in model time, as their code solves it; 0: the
      *                     model's own adaptive solver
+     * @param trainedBefore iterations the model was trained before this run (a warm start): the KL
+     *                     weight's annealing goes on from there instead of starting again at 0, which
+     *                     would let a trained posterior drift from the prior for another few hundred
+     *                     iterations
      */
     public record Config(int batchSize, int iterations, double learningRate, Objective objective, long cutoffMillis,
-                         long seed, double encoderStep) {
+                         long seed, double encoderStep, int trainedBefore) {
         public Config {
-            if (batchSize < 1 || iterations < 1 || !(learningRate > 0) || !(encoderStep >= 0)) {
-                throw new IllegalArgumentException("batch size and iterations must be >= 1, the rate > 0 and the "
-                        + "encoder step >= 0");
+            if (batchSize < 1 || iterations < 1 || !(learningRate > 0) || !(encoderStep >= 0) || trainedBefore < 0) {
+                throw new IllegalArgumentException("batch size and iterations must be >= 1, the rate > 0, the "
+                        + "encoder step and the iterations trained before >= 0");
             }
+        }
+
+        /** A run from a freshly initialised model. */
+        public Config(int batchSize, int iterations, double learningRate, Objective objective, long cutoffMillis,
+                      long seed, double encoderStep) {
+            this(batchSize, iterations, learningRate, objective, cutoffMillis, seed, encoderStep, 0);
         }
     }
 
@@ -89,7 +99,7 @@ public final class FromStartTraining {
                 LearningRateSchedule.exponential(config.learningRate(), 0.1, config.iterations()), 10.0, listener));
         return trainer.train(model.parameters().values(), (iteration, gradient) -> {
             model.parametersChanged();
-            LatentOdeElbo elbo = elbo(model, klWeight(iteration), config.encoderStep());
+            LatentOdeElbo elbo = elbo(model, klWeight(config.trainedBefore() + iteration), config.encoderStep());
             java.util.Arrays.fill(scratch, 0);
             double loss = 0;
             long forward = 0;

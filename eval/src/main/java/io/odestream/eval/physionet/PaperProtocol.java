@@ -7,6 +7,7 @@ import io.odestream.latent.LatentOdeSpec;
 import io.odestream.latent.LatentOdeTraining;
 import io.odestream.latent.LatentOdeTraining.Series;
 import io.odestream.model.ModelArtifacts;
+import io.odestream.schema.ModelArtifact;
 import io.odestream.nn.Activation;
 import io.odestream.train.Trainer;
 import java.io.IOException;
@@ -65,10 +66,14 @@ public final class PaperProtocol {
      * @param saveDir      where each model is written as an artifact at every progress line (null: not)
      * @param encoderStep  the encoder's fixed Euler step in model time (theirs: a fiftieth of the time
      *                     span, 0.02 at 48 h units); 0: adaptive dopri5 like the decoder
+     * @param warmStart    a saved model (from {@code saveDir}) every objective's training starts from,
+     *                     instead of a fresh initialisation (null: fresh); its own sizes and time unit
+     *                     replace the ones above
      */
     public record Settings(List<FromStartTraining.Objective> objectives, int iterations, int batchSize, int latent,
                            int hidden, int units, int layers, double learningRate, double rtol, double atol,
-                           double timeUnitHours, int every, long seed, Path saveDir, double encoderStep) {
+                           double timeUnitHours, int every, long seed, Path saveDir, double encoderStep,
+                           Path warmStart) {
         public Settings {
             if (objectives == null || objectives.isEmpty()) {
                 throw new IllegalArgumentException("name at least one objective: reconstruction, extrapolation");
@@ -86,7 +91,7 @@ public final class PaperProtocol {
         /** Their sizes; 300 iterations of 50 stays, the reconstruction objective. */
         public static Settings defaults() {
             return new Settings(List.of(FromStartTraining.Objective.RECONSTRUCTION), 300, 50, 20, 40, 50, 3, 0.01,
-                    1e-3, 1e-4, 48.0, 10, 1L, null, 0.02);
+                    1e-3, 1e-4, 48.0, 10, 1L, null, 0.02, null);
         }
 
         LatentOdeSpec spec(int channels) {
@@ -100,9 +105,35 @@ public final class PaperProtocol {
         }
     }
 
-    /** One trained model's scores; MSEs ×1 (the table shows ×10⁻³). */
-    public record Row(FromStartTraining.Objective objective, int iterations, double wallSeconds, double cpuSeconds,
-                      double finalLoss, PaperMse interpolation, PaperMse extrapolation, double scoreSeconds) {
+    /**
+     * One trained model's scores; MSEs ×1 (the table shows ×10⁻³). {@code iterations} −1: a saved model
+     * scored without training; {@code trainedBefore} > 0: trained that many iterations before this run
+     * (a warm start).
+     */
+    public record Row(FromStartTraining.Objective objective, int iterations, int trainedBefore, double wallSeconds,
+                      double cpuSeconds, double finalLoss, PaperMse interpolation, PaperMse extrapolation,
+                      double scoreSeconds) {
+    }
+
+    /** A saved model to go on training, and how many iterations it has had (its lineage says). */
+    record WarmStart(LatentOdeModel model, int trainedBefore) {
+        static WarmStart read(Path artifact, int channels) {
+            ModelArtifact saved = ModelArtifacts.read(artifact);
+            LatentOdeModel model = LatentOdeModel.fromArtifact(saved);
+            if (model.spec().channels() != channels) {
+                throw new IllegalArgumentException("the warm-start model " + artifact + " has "
+                        + model.spec().channels() + " channels, the stays have " + channels);
+            }
+            String trained = saved.getLineage().get("iterations");
+            int before;
+            try {
+                before = trained == null ? 0 : Integer.parseInt(trained);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("the warm-start model " + artifact + " says it was trained '"
+                        + trained + "' iterations, not a count", e);
+            }
+            return new WarmStart(model, before);
+        }
     }
 
     public record Result(Settings settings, int trainStays, int testStays, String data, List<Row> rows,
@@ -122,26 +153,39 @@ public final class PaperProtocol {
         List<Row> rows = new ArrayList<>();
         for (FromStartTraining.Objective objective : s.objectives()) {
             String tag = "paper-" + objective.name().toLowerCase(Locale.ROOT);
-            LatentOdeSpec spec = LatentOdeTraining.normalisedFor(s.spec(scaling.channels()), train);
-            LatentOdeModel model = LatentOdeModel.create(spec, s.seed());
-            progress.printf(Locale.ROOT, "[%s] %s; %d parameters; %d training stays, %d iterations of %d stays%n",
-                    tag, spec, model.parameters().size(), train.size(), s.iterations(), s.batchSize());
+            LatentOdeModel model;
+            int trainedBefore;
+            if (s.warmStart() != null) {
+                WarmStart warm = WarmStart.read(s.warmStart(), scaling.channels());
+                model = warm.model();
+                trainedBefore = warm.trainedBefore();
+            } else {
+                model = LatentOdeModel.create(LatentOdeTraining.normalisedFor(s.spec(scaling.channels()), train),
+                        s.seed());
+                trainedBefore = 0;
+            }
+            progress.printf(Locale.ROOT, "[%s] %s; %d parameters; %d training stays, %d iterations of %d stays%s%n",
+                    tag, model.spec(), model.parameters().size(), train.size(), s.iterations(), s.batchSize(),
+                    trainedBefore > 0 || s.warmStart() != null
+                            ? String.format(Locale.ROOT, ", warm start from %s (%d iterations)", s.warmStart(),
+                                    trainedBefore) : "");
             int[] done = new int[1];
             Trainer.ProgressListener print = TaggedProgress.of(progress, tag, s.every(), done);
             Trainer.ProgressListener listener = p -> {
                 print.report(p);
                 if (s.saveDir() != null && ((p.iteration() + 1) % s.every() == 0 || p.iteration() + 1 == p.iterations())) {
-                    save(model, tag, p.iteration() + 1, s.saveDir());
+                    save(model, tag, trainedBefore + p.iteration() + 1, s.saveDir());
                 }
             };
             long trainStart = System.nanoTime();
             long cpuStart = cpuNanos();
             Trainer.Result trained = FromStartTraining.train(model, train, new FromStartTraining.Config(s.batchSize(),
-                    s.iterations(), s.learningRate(), objective, CUTOFF_MILLIS, s.seed(), s.encoderStep()), listener);
+                    s.iterations(), s.learningRate(), objective, CUTOFF_MILLIS, s.seed(), s.encoderStep(),
+                    trainedBefore), listener);
             double wall = (System.nanoTime() - trainStart) / 1e9;
             double cpu = (cpuNanos() - cpuStart) / 1e9;
             model.parametersChanged();
-            rows.add(score(objective, model, s.encoderStep(), test, scaling, s.iterations(), wall, cpu,
+            rows.add(score(objective, model, s.encoderStep(), test, scaling, s.iterations(), trainedBefore, wall, cpu,
                     trained.finalLoss()));
             Row r = rows.get(rows.size() - 1);
             progress.printf(Locale.ROOT, "[%s] interpolation %.3f, extrapolation %.3f x1e-3 (max units)%n", tag,
@@ -154,12 +198,12 @@ public final class PaperProtocol {
     public static Row scoreSaved(Path artifact, FromStartTraining.Objective objective, double encoderStep,
                                  List<Series> test, MinMaxNormalisation scaling) {
         LatentOdeModel model = LatentOdeModel.fromArtifact(ModelArtifacts.read(artifact));
-        return score(objective, model, encoderStep, test, scaling, -1, Double.NaN, Double.NaN, Double.NaN);
+        return score(objective, model, encoderStep, test, scaling, -1, 0, Double.NaN, Double.NaN, Double.NaN);
     }
 
     static Row score(FromStartTraining.Objective objective, LatentOdeModel model, double encoderStep,
-                     List<Series> test, MinMaxNormalisation scaling, int iterations, double wall, double cpu,
-                     double loss) {
+                     List<Series> test, MinMaxNormalisation scaling, int iterations, int trainedBefore, double wall,
+                     double cpu, double loss) {
         long start = System.nanoTime();
         FromStartForecaster forecaster = new FromStartForecaster(model, encoderStep);
         PaperMse interpolation = new PaperMse(scaling);
@@ -180,7 +224,7 @@ public final class PaperProtocol {
                         Arrays.copyOfRange(t, context, t.length)), truth);
             }
         }
-        return new Row(objective, iterations, wall, cpu, loss, interpolation, extrapolation,
+        return new Row(objective, iterations, trainedBefore, wall, cpu, loss, interpolation, extrapolation,
                 (System.nanoTime() - start) / 1e9);
     }
 
@@ -228,8 +272,9 @@ public final class PaperProtocol {
                     1e3 * row.extrapolation().pooledMax(), 1e3 * row.extrapolation().pooledRange(),
                     1e3 * row.extrapolation().paperAveraged(),
                     row.iterations() < 0 ? "saved model" : String.format(Locale.ROOT,
-                            "%d it, %.0f s wall, %.0f s CPU, final loss %.4g", row.iterations(), row.wallSeconds(),
-                            row.cpuSeconds(), row.finalLoss())));
+                            "%d it%s, %.0f s wall, %.0f s CPU, final loss %.4g", row.iterations(),
+                            row.trainedBefore() > 0 ? String.format(Locale.ROOT, " after %d (warm start)",
+                                    row.trainedBefore()) : "", row.wallSeconds(), row.cpuSeconds(), row.finalLoss())));
         }
         md.append("| paper, latent ODE (ODE enc.), 8 000 stays | ").append(PAPER_INTERPOLATION)
                 .append(" | | | ").append(PAPER_EXTRAPOLATION).append(" | | | |\n\n");
