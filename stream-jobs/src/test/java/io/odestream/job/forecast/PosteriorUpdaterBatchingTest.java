@@ -66,14 +66,8 @@ class PosteriorUpdaterBatchingTest {
 
     private PosteriorUpdaterHarness harness(UpdaterSettings settings, MicroBatching batching,
                                             OperatorSubtaskState restoreFrom) throws Exception {
-        var h = new PosteriorUpdaterHarness(new PosteriorUpdater(settings, batching));
+        var h = PosteriorUpdaterHarness.opened(new PosteriorUpdater(settings, batching), restoreFrom);
         harnesses.add(h);
-        h.setup();
-        if (restoreFrom != null) {
-            h.initializeState(restoreFrom);
-        }
-        h.open();
-        h.processBroadcastWatermark(Long.MAX_VALUE);
         return h;
     }
 

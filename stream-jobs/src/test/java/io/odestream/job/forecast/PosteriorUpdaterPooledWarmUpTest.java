@@ -48,14 +48,8 @@ class PosteriorUpdaterPooledWarmUpTest {
     }
 
     private PosteriorUpdaterHarness harness(OperatorSubtaskState restoreFrom) throws Exception {
-        var h = new PosteriorUpdaterHarness(new PosteriorUpdater(SETTINGS));
+        var h = PosteriorUpdaterHarness.opened(new PosteriorUpdater(SETTINGS), restoreFrom);
         harnesses.add(h);
-        h.setup();
-        if (restoreFrom != null) {
-            h.initializeState(restoreFrom);
-        }
-        h.open();
-        h.processBroadcastWatermark(Long.MAX_VALUE);
         h.processBroadcastElement(V1, 0);
         return h;
     }
