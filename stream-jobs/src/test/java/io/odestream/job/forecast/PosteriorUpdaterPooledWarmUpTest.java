@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The pooled warm-up rule in the job: the z-moments pooled over a subtask's series are operator state,
- * so a job restored from a checkpoint holds the pool it had and judges as the job that never stopped.
+ * so a job restored from a checkpoint holds the pool it had and judges as the job that never stopped,
+ * and a subtask that takes over several subtasks' state on a rescale holds the sum of their pools.
  */
 class PosteriorUpdaterPooledWarmUpTest {
     private static final ModelArtifact V1 = TestModels.signed(1, 11);
@@ -116,5 +117,27 @@ class PosteriorUpdaterPooledWarmUpTest {
         resumed.addAll(alerts(restored));
         assertEquals(alerts(uninterrupted), resumed, "the same alerts, scores and thresholds, bit for bit");
         assertSameMoments(uninterrupted.updater().pool().moments(), restored.updater().pool().moments(), "at the end");
+    }
+
+    @Test
+    void scaledInOneSubtaskHoldsTheSumOfThePoolsItTookOver() throws Exception {
+        List<Observation> stream = stream();
+        var low = harness(null);
+        var high = harness(null);
+        for (Observation o : stream) { // s0–s2 on one subtask, s3–s5 on the other
+            var h = o.getSeriesId().compareTo("s3") < 0 ? low : high;
+            h.processElement(Either.Left(o), o.getEventTime().toEpochMilli());
+        }
+        low.processWatermark(Long.MAX_VALUE);
+        high.processWatermark(Long.MAX_VALUE);
+        OperatorSubtaskState both = PosteriorUpdaterHarness.repackageState(low.snapshot(1, 0), high.snapshot(1, 0));
+        var merged = harness(both);
+        ZMoments a = low.updater().pool().moments();
+        ZMoments b = high.updater().pool().moments();
+        assertTrue(a.count(0, 1) > 0 && b.count(0, 1) > 0, "precondition: both subtasks pooled events");
+        for (int k = 0; k < 4; k++) {
+            assertEquals(a.sums()[k] + b.sums()[k], merged.updater().pool().moments().sums()[k], "sum " + k);
+            assertEquals(a.counts()[k] + b.counts()[k], merged.updater().pool().moments().counts()[k], "count " + k);
+        }
     }
 }
