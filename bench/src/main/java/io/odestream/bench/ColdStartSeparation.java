@@ -1,5 +1,8 @@
 package io.odestream.bench;
 
+import io.odestream.alert.PooledWarmUp;
+import io.odestream.alert.ZMoments;
+import io.odestream.alert.ZPool;
 import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoSetup;
 import io.odestream.latent.LatentFilter;
@@ -24,9 +27,11 @@ import java.util.Locale;
  * the early predictive of the model, not the calibration, is what blinds new series.
  *
  * <p>The last two columns do the same for the largest z of a channel given the other channels'
- * ({@link PooledConditionalZ}), with the z-scores' covariance pooled over an anomaly-free stream of as
- * many other series (seed + 1): what a calibration pooled across series could add by telling one
- * channel's jump from the model missing on every channel at once.
+ * ({@link ZPool}), with the z-scores' moments pooled over an anomaly-free stream of as many other
+ * series (seed + 1): what a calibration pooled across series can add by telling one channel's jump
+ * from the model missing on every channel at once. And what the job's policy alerts with the pooled
+ * warm-up rule as it ships ({@link PooledWarmUp#DEFAULT}): the pool fed from the stream itself, its
+ * anomalies included, judging once it holds enough ordinary events.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.odestream.bench.ColdStartSeparation \
@@ -47,18 +52,22 @@ public final class ColdStartSeparation {
         BenchStream stream = BenchStream.generate(keys, PipelineBenchmark.STREAM_START, Duration.ofSeconds(perKey),
                 Duration.ofSeconds(1), rate, seed);
         ModelArtifact model = args.length > 4 ? ModelArtifacts.read(Path.of(args[4])) : DemoModel.bundled();
-        MonitorSettings settings = DemoSetup.monitorSettings();
+        MonitorSettings settings = DemoSetup.monitorSettings().withPooledWarmUp(null);
         LatentFilter filter = LatentFilter.init(model);
-        PooledConditionalZ pooled = new PooledConditionalZ(filter.model().spec().channels());
+        // every clean event pooled, judged from the first: the offline upper reference for the shipped rule
+        ZPool pooled = new ZPool(new PooledWarmUp(1, 64), true);
+        pooled.scoresFrom(0, 0, 0, filter.model().spec().channels());
         OfflineStep calibration = new OfflineStep(filter, new SeriesMonitor(settings));
         for (Observation o : BenchStream.generate(keys, PipelineBenchmark.STREAM_START, Duration.ofSeconds(perKey),
                 Duration.ofSeconds(1), 0, seed + 1).observations()) {
             SeriesMonitor.Verdict v = calibration.step(o);
             if (v.score() != null) {
-                pooled.add(v.score().zScores());
+                pooled.offer(v.score().zScores(), 0, false);
             }
         }
         OfflineStep job = new OfflineStep(filter, new SeriesMonitor(settings));
+        SeriesMonitor pooledMonitor = new SeriesMonitor(settings.withPooledWarmUp(PooledWarmUp.DEFAULT));
+        OfflineStep pooledJob = new OfflineStep(filter, pooledMonitor);
         double[] jumpZ = new double[stream.size()];
         double[] otherZ = new double[stream.size()];
         double[] jumpConditional = new double[stream.size()];
@@ -67,27 +76,37 @@ public final class ColdStartSeparation {
         int others = 0;
         int alertsAtJumps = 0;
         int otherAlerts = 0;
+        int pooledAlertsAtJumps = 0;
+        int pooledOtherAlerts = 0;
         for (Observation o : stream.observations()) {
             SeriesMonitor.Verdict v = job.step(o);
+            boolean pooledAlert = pooledJob.step(o).raisesAlert();
             if (v.score() == null) {
                 continue;
             }
             double z = maxAbs(v.score().zScores());
-            double conditional = pooled.largestConditional(v.score().zScores());
+            double conditional = pooled.judged(v.score().zScores(), z);
             if (stream.anomalies().contains(BenchStream.key(o.getSeriesId(), o.getEventTime().toEpochMilli()))) {
                 jumpConditional[jumps] = conditional;
                 jumpZ[jumps++] = z;
                 alertsAtJumps += v.raisesAlert() ? 1 : 0;
+                pooledAlertsAtJumps += pooledAlert ? 1 : 0;
             } else {
                 otherConditional[others] = conditional;
                 otherZ[others++] = z;
                 otherAlerts += v.raisesAlert() ? 1 : 0;
+                pooledOtherAlerts += pooledAlert ? 1 : 0;
             }
         }
         System.out.printf(Locale.ROOT, "%,d series, %,d events (%d per series), %d injected jumps scored, %,d other "
                 + "scored events%n", keys, stream.size(), perKey, jumps, others);
         System.out.printf(Locale.ROOT, "the job's policy: %d of %d jumps alerted (%.0f %%), %.1f false alarms per 10 000 "
                 + "events%n", alertsAtJumps, jumps, 100.0 * alertsAtJumps / jumps, 1e4 * otherAlerts / others);
+        System.out.printf(Locale.ROOT, "the job's policy, pooled warm-up rule: %d of %d jumps alerted (%.1f %%), %.1f "
+                + "false alarms per 10 000 events%n", pooledAlertsAtJumps, jumps, 100.0 * pooledAlertsAtJumps / jumps,
+                1e4 * pooledOtherAlerts / others);
+        System.out.println("pooled second moments E[z_i z_j], offline (clean stream) | the job's pool at the end: "
+                + moments(pooled.moments()) + " | " + moments(pooledMonitor.pool().moments()));
         Arrays.sort(jumpZ, 0, jumps);
         Arrays.sort(otherZ, 0, others);
         Arrays.sort(jumpConditional, 0, jumps);
@@ -101,6 +120,16 @@ public final class ColdStartSeparation {
                     100.0 * atLeast(jumpConditional, jumps, threshold) / jumps,
                     1e4 * atLeast(otherConditional, others, threshold) / others);
         }
+    }
+
+    private static String moments(ZMoments m) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < m.channels(); i++) {
+            for (int j = i; j < m.channels(); j++) {
+                out.append(String.format(Locale.ROOT, "%s%d%d %.3f", out.length() == 0 ? "" : ", ", i, j, m.moment(i, j)));
+            }
+        }
+        return out + String.format(Locale.ROOT, " (%,d events)", m.count(0, 0));
     }
 
     private static double maxAbs(double[] z) {

@@ -47,6 +47,8 @@ public final class DemoAlertVariants {
         for (Map.Entry<String, AlertPolicy> e : variants.entrySet()) {
             System.out.println(e.getKey() + ": " + replay(stream, e.getValue(), ScoreMode.SIGMA_POINTS).summary(stream));
         }
+        System.out.println("the demo's policy, warm-up on the plain largest |z| (no pool): "
+                + replay(stream, DemoSetup.monitorSettings().withPooledWarmUp(null)).summary(stream));
         System.out.println("the demo's policy, Monte-Carlo score: "
                 + replay(stream, demo, ScoreMode.MONTE_CARLO).summary(stream));
     }
@@ -64,10 +66,11 @@ public final class DemoAlertVariants {
     }
 
     private static Replay replay(DemoStream stream, AlertPolicy policy, ScoreMode mode) {
-        MonitorSettings demo = DemoSetup.monitorSettings();
-        OfflineStep job = new OfflineStep(LatentFilter.init(DemoModel.bundled()), new SeriesMonitor(
-                new MonitorSettings(policy, demo.scoreSamples(), demo.forecastSamples(), demo.recentCapacity())
-                        .withScoreMode(mode)));
+        return replay(stream, DemoSetup.monitorSettings().withAlertPolicy(policy).withScoreMode(mode));
+    }
+
+    private static Replay replay(DemoStream stream, MonitorSettings settings) {
+        OfflineStep job = new OfflineStep(LatentFilter.init(DemoModel.bundled()), new SeriesMonitor(settings));
         List<Observation> ordered = new ArrayList<>(stream.observations());
         ordered.sort(Comparator.comparingLong(o -> o.getEventTime().toEpochMilli()));
         List<AnomalyAlert> alerts = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.odestream.demo;
 
 import io.odestream.alert.AlertPolicy;
+import io.odestream.alert.PooledWarmUp;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
@@ -38,11 +39,12 @@ public final class DemoSetup {
     }
 
     /**
-     * The demo's alerting, sigma-point scores (the default; 16 samples per score under Monte Carlo), 64
-     * samples per forecast, 128 recent observations per series.
+     * The demo's alerting, its warm-up judged by the conditional z pooled over the series once the pool
+     * holds 1 000 ordinary events ({@link PooledWarmUp#DEFAULT}), sigma-point scores (the default; 16
+     * samples per score under Monte Carlo), 64 samples per forecast, 128 recent observations per series.
      */
     public static MonitorSettings monitorSettings() {
-        return new MonitorSettings(alertPolicy(), 16, 64, 128);
+        return new MonitorSettings(alertPolicy(), 16, 64, 128).withPooledWarmUp(PooledWarmUp.DEFAULT);
     }
 
     /** For every series, requests as of several points of the stream, each for the demo's horizons. */

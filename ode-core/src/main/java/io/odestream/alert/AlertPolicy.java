@@ -241,7 +241,8 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
 
     /**
      * As {@link #observe(AlertTrack, long, double)}, with the score's largest absolute z-score over
-     * its channels for the scale-free warm-up rule ({@link #warmUpZ}); NaN when there is none.
+     * its channels for the scale-free warm-up rule ({@link #warmUpZ}); NaN when there is none. A caller
+     * with pooled moments passes the largest conditional one instead ({@link ZPool#judged}).
      */
     public AlertDecision observe(AlertTrack track, long timeMillis, double score, double maxAbsZ) {
         return observe(track, timeMillis, score, maxAbsZ, null, null);

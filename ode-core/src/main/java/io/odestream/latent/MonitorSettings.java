@@ -1,6 +1,7 @@
 package io.odestream.latent;
 
 import io.odestream.alert.AlertPolicy;
+import io.odestream.alert.PooledWarmUp;
 import java.io.Serializable;
 
 /**
@@ -17,9 +18,12 @@ import java.io.Serializable;
  *                        at the first failure)
  * @param scoreMode       how each score integrates the posterior: {@code scoreSamples} Monte-Carlo
  *                        samples, or the posterior's sigma points ({@link ScoreMode}, the default)
+ * @param pooledWarmUp    the warm-up rule on the conditional z pooled over the monitor's series
+ *                        ({@link io.odestream.alert.ZPool}); null: the plain largest |z| (or raw score)
  */
 public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int forecastSamples, int recentCapacity,
-                              int restartAfterFailures, ScoreMode scoreMode) implements Serializable {
+                              int restartAfterFailures, ScoreMode scoreMode, PooledWarmUp pooledWarmUp)
+        implements Serializable {
     /**
      * The stream job's rule: a failure usually comes from the gap since the last good state, which
      * only grows, so after a few the series starts again rather than failing on every event.
@@ -46,6 +50,12 @@ public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int for
         }
     }
 
+    /** Without the pooled warm-up rule. */
+    public MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int forecastSamples, int recentCapacity,
+                           int restartAfterFailures, ScoreMode scoreMode) {
+        this(alertPolicy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures, scoreMode, null);
+    }
+
     /**
      * Sigma-point scores ({@link ScoreMode#SIGMA_POINTS}, the default: deterministic, cheaper than 16
      * samples for the demo model, and better on NAB, docs/RESULTS.md); {@code scoreSamples} serve a
@@ -62,12 +72,25 @@ public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int for
     }
 
     public MonitorSettings withRestartAfterFailures(int failures) {
-        return new MonitorSettings(alertPolicy, scoreSamples, forecastSamples, recentCapacity, failures, scoreMode);
+        return new MonitorSettings(alertPolicy, scoreSamples, forecastSamples, recentCapacity, failures, scoreMode,
+                pooledWarmUp);
     }
 
     public MonitorSettings withScoreMode(ScoreMode mode) {
         return new MonitorSettings(alertPolicy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures,
-                mode);
+                mode, pooledWarmUp);
+    }
+
+    /** These settings with the pooled warm-up rule ({@code pooled}; null: off). */
+    public MonitorSettings withPooledWarmUp(PooledWarmUp pooled) {
+        return new MonitorSettings(alertPolicy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures,
+                scoreMode, pooled);
+    }
+
+    /** These settings with another alert policy. */
+    public MonitorSettings withAlertPolicy(AlertPolicy policy) {
+        return new MonitorSettings(policy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures,
+                scoreMode, pooledWarmUp);
     }
 
     /**

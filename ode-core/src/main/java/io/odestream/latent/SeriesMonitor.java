@@ -3,6 +3,7 @@ package io.odestream.latent;
 import io.odestream.alert.AlertDecision;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
+import io.odestream.alert.ZPool;
 import io.odestream.ode.SolverException;
 
 /**
@@ -22,6 +23,9 @@ import io.odestream.ode.SolverException;
  *       after the first scored from the state encoded from the ones before it
  *       ({@link AlertPolicy#calibrate}: judged by nobody); a swap does it inside the re-encoding pass.
  *       Until the sample holds the policy's {@code minHistory} scores the warm-up rule judges.</li>
+ *   <li>with {@link MonitorSettings#pooledWarmUp} the warm-up rule judges the largest |z| of a channel
+ *       given the others' under the moments pooled over every series this monitor serves
+ *       ({@link ZPool}), once the pool is ready; every scored observation is offered to the pool.</li>
  * </ul>
  *
  * <p>The numerical part (score and update) is separate so that a batch backend can do it for many
@@ -89,6 +93,8 @@ public final class SeriesMonitor {
     private final ResidualScorer residualScorer;
     /** What this monitor's scores are, for {@link AlertTrack#scoresFrom}: 1 + the mode's ordinal, past them with a residual scorer. */
     private final int scoreKind;
+    /** The z-scores' moments pooled over this monitor's series; null without the pooled warm-up rule. */
+    private final ZPool pool;
     private double[] x = new double[0];
     private boolean[] observed = new boolean[0];
 
@@ -105,11 +111,21 @@ public final class SeriesMonitor {
      *                       density where it can (see {@link ResidualScorer}); null: the Gaussian score
      */
     public SeriesMonitor(MonitorSettings settings, ResidualScorer residualScorer) {
+        this(settings, residualScorer, settings == null || settings.pooledWarmUp() == null ? null
+                : new ZPool(settings.pooledWarmUp(), true));
+    }
+
+    /**
+     * @param pool the pooled moments the warm-up rule judges from (the caller publishes them; the
+     *             stream job keeps them as operator state); null: the plain largest |z|
+     */
+    public SeriesMonitor(MonitorSettings settings, ResidualScorer residualScorer, ZPool pool) {
         if (settings == null) {
             throw new IllegalArgumentException("settings are required");
         }
         this.settings = settings;
         this.residualScorer = residualScorer;
+        this.pool = pool;
         this.scoreKind = 1 + settings.scoreMode().ordinal() + (residualScorer == null ? 0 : ScoreMode.values().length);
     }
 
@@ -295,9 +311,19 @@ public final class SeriesMonitor {
             FilterState state = u.state();
             track.scoresFrom(scoreKind, state.modelId().hashCode(), state.modelVersion());
         }
+        double[] z = score.zScores();
+        double judgedZ = maxAbsZ(z);
+        if (pool != null && z != null) {
+            FilterState state = u.state();
+            pool.scoresFrom(scoreKind, state.modelId().hashCode(), state.modelVersion(), z.length);
+            judgedZ = pool.judged(z, judgedZ);
+        }
         AlertDecision decision = track == null ? null
-                : settings.alertPolicy().observe(track, u.eventTimeMillis(), score.negativeLogDensity(),
-                        maxAbsZ(score.zScores()), u.values(), u.mask());
+                : settings.alertPolicy().observe(track, u.eventTimeMillis(), score.negativeLogDensity(), judgedZ,
+                        u.values(), u.mask());
+        if (pool != null && z != null) {
+            pool.offer(z, judgedZ, decision != null && decision.raise());
+        }
         return new Verdict(Kind.SCORED, u, score, decision, null);
     }
 
@@ -315,6 +341,11 @@ public final class SeriesMonitor {
         double nld = scoreOf(gaussian, gapMillis);
         return Double.compare(nld, gaussian.negativeLogDensity()) == 0 ? gaussian
                 : new Score(nld, gaussian.zScores(), gaussian.observedChannels(), gaussian.predictiveMeans());
+    }
+
+    /** The pooled moments the warm-up rule judges from; null without the pooled warm-up rule. */
+    public ZPool pool() {
+        return pool;
     }
 
     /** The largest |z| over the observed channels (NaN for none): the alert policy's scale-free warm-up score. */

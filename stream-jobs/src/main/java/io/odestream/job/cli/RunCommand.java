@@ -1,6 +1,7 @@
 package io.odestream.job.cli;
 
 import io.odestream.alert.AlertPolicy;
+import io.odestream.alert.PooledWarmUp;
 import io.odestream.job.deploy.RegistryPromoter;
 import io.odestream.job.deploy.RegistryRollback;
 import io.odestream.job.forecast.ForecastJob;
@@ -164,6 +165,13 @@ public final class RunCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}; NaN = the raw 12-nat threshold instead).")
     double alertWarmUpZ;
 
+    @Option(names = "--alert-pooled-warmup-events", defaultValue = "1000", paramLabel = "N",
+            description = "During warm-up judge the largest |z| of a channel given the other channels', under the "
+                    + "z-scores' moments pooled over every series of the subtask, once N ordinary events are pooled: the "
+                    + "model missing on every channel at once is told from one channel's fault (default ${DEFAULT-VALUE}; "
+                    + "0 = the plain largest |z|).")
+    int alertPooledWarmUpEvents;
+
     @Option(names = "--alert-escalation-nats", defaultValue = "6.907755278982137", paramLabel = "NATS",
             description = "Inside an open incident, a score this many nats more surprising than the incident's peak "
                     + "alerts again, so an incident never hides a larger surprise (default ln 1000; Infinity = one alert "
@@ -254,6 +262,16 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** The pooled warm-up rule (--alert-pooled-warmup-events); null when off. */
+    PooledWarmUp pooledWarmUp() {
+        if (alertPooledWarmUpEvents < 0) {
+            throw new IllegalArgumentException("--alert-pooled-warmup-events must be >= 0 (0 = off), got "
+                    + alertPooledWarmUpEvents);
+        }
+        return alertPooledWarmUpEvents == 0 ? null
+                : new PooledWarmUp(alertPooledWarmUpEvents, PooledWarmUp.DEFAULT.feedBelowZ());
+    }
+
     @Override
     public Integer call() throws Exception {
         // first, so that a wrong --restore fails before anything is read or built
@@ -267,7 +285,7 @@ public final class RunCommand implements Callable<Integer> {
         ArtifactVerifier verifier = new ArtifactVerifier(keys.load());
         UpdaterSettings updater = UpdaterSettings.defaults(modelId, verifier)
                 .withAlertPolicy(policy).withSamples(samples, scoreSamples).withKeyTtl(ttl).withResidualFlow(flow);
-        updater = updater.withMonitor(updater.monitor().withScoreMode(scoreMode()));
+        updater = updater.withMonitor(updater.monitor().withScoreMode(scoreMode()).withPooledWarmUp(pooledWarmUp()));
         if (periodicEvery != null) {
             updater = updater.withPeriodicForecasts(periodicEvery, horizons);
         }

@@ -1,5 +1,6 @@
 package io.odestream.job.forecast;
 
+import io.odestream.alert.ZPool;
 import io.odestream.classify.RiskHead;
 import io.odestream.job.JobRecords;
 import io.odestream.job.SampleSeed;
@@ -16,20 +17,28 @@ import io.odestream.schema.ForecastRequest;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
 import io.odestream.schema.RiskScore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.typeutils.EitherTypeInfo;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -82,6 +91,11 @@ import org.slf4j.LoggerFactory;
  * are then handed to {@link ForecastBatcher} as {@link PendingForecast}s. Without batching every
  * record is applied as it becomes due, on the JVM filter.
  *
+ * <p>Pooled warm-up ({@link io.odestream.latent.MonitorSettings#pooledWarmUp}): one {@link ZPool} per
+ * subtask, fed by every series it serves, published at each watermark (after the batch run), so that
+ * the batched and unbatched paths judge from the moments of the same events; kept as operator list
+ * state, and on a rescale the pools a subtask receives are merged (their moments add).
+ *
  * <p>An operator rather than a {@code KeyedBroadcastProcessFunction} because a batch reads and
  * writes the keyed state of many series: only an operator can switch the current key.
  */
@@ -119,6 +133,9 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
     /** The served artifact, one entry; broadcast state survives restores and reaches new subtasks. */
     public static final MapStateDescriptor<String, ModelArtifact> SERVING_MODEL =
             new MapStateDescriptor<>("serving-model", Types.STRING, new AvroTypeInfo<>(ModelArtifact.class));
+    /** The subtask's pooled z-moments ({@link ZPool#writeTo}), one entry per subtask. */
+    static final ListStateDescriptor<byte[]> POOLED_Z =
+            new ListStateDescriptor<>("pooled-z-moments", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     public static final TypeInformation<Either<Observation, ForecastRequest>> INPUT_TYPE =
             new EitherTypeInfo<>(new AvroTypeInfo<>(Observation.class), new AvroTypeInfo<>(ForecastRequest.class));
 
@@ -130,6 +147,9 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
     private transient ValueState<SeriesState> series;
     private transient MapState<Long, List<Either<Observation, ForecastRequest>>> pending;
     private transient BroadcastState<String, ModelArtifact> serving;
+    private transient ListState<byte[]> pooledState;
+    /** The z-moments pooled over this subtask's series; null without the pooled warm-up rule. */
+    private transient ZPool pool;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient ModelGate gate;
     private transient ForecastAnswerer forecasts;
@@ -179,6 +199,28 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         serving = context.getOperatorStateStore().getBroadcastState(SERVING_MODEL);
+        if (settings.monitor().pooledWarmUp() != null) {
+            pool = new ZPool(settings.monitor().pooledWarmUp(), false);
+            pooledState = context.getOperatorStateStore().getListState(POOLED_Z);
+            for (byte[] written : pooledState.get()) {
+                pool.mergeFrom(new DataInputStream(new ByteArrayInputStream(written)));
+            }
+        }
+    }
+
+    /** The subtask's pooled z-moments (null without the pooled warm-up rule): what a checkpoint keeps. */
+    ZPool pool() {
+        return pool;
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        if (pool != null) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            pool.writeTo(new DataOutputStream(bytes));
+            pooledState.update(List.of(bytes.toByteArray()));
+        }
     }
 
     @Override
@@ -192,7 +234,7 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
         out = new UpdaterOutput(output, metrics);
         gate = new ModelGate(settings, serving, metrics, out,
                 getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0);
-        SeriesMonitor monitor = settings.newMonitor();
+        SeriesMonitor monitor = settings.newMonitor(pool);
         forecasts = new ForecastAnswerer(settings, batching != null, gate, monitor, out, metrics, timers);
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
         health = settings.health() == null ? null
@@ -438,6 +480,9 @@ public final class PosteriorUpdater extends AbstractStreamOperator<Forecast>
             timeServiceManager.advanceWatermark(mark);
         }
         flush();
+        if (pool != null) {
+            pool.publish(); // both paths have applied the same observations by now
+        }
         output.emitWatermark(mark);
     }
 

@@ -1,6 +1,7 @@
 package io.odestream.job.forecast;
 
 import io.odestream.alert.AlertPolicy;
+import io.odestream.alert.ZPool;
 import io.odestream.job.health.ModelHealthSettings;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.SeriesMonitor;
@@ -80,18 +81,18 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
     }
 
     public UpdaterSettings withAlertPolicy(AlertPolicy policy) {
-        return withMonitor(new MonitorSettings(policy, monitor.scoreSamples(), monitor.forecastSamples(),
-                monitor.recentCapacity(), monitor.restartAfterFailures(), monitor.scoreMode()));
+        return withMonitor(monitor.withAlertPolicy(policy));
     }
 
     public UpdaterSettings withSamples(int forecast, int score) {
         return withMonitor(new MonitorSettings(monitor.alertPolicy(), score, forecast, monitor.recentCapacity(),
-                monitor.restartAfterFailures(), monitor.scoreMode()));
+                monitor.restartAfterFailures(), monitor.scoreMode(), monitor.pooledWarmUp()));
     }
 
     public UpdaterSettings withRecentCapacity(int capacity) {
         return withMonitor(new MonitorSettings(monitor.alertPolicy(), monitor.scoreSamples(),
-                monitor.forecastSamples(), capacity, monitor.restartAfterFailures(), monitor.scoreMode()));
+                monitor.forecastSamples(), capacity, monitor.restartAfterFailures(), monitor.scoreMode(),
+                monitor.pooledWarmUp()));
     }
 
     public UpdaterSettings withKeyTtl(Duration ttl) {
@@ -111,6 +112,11 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
     /** A per-series monitor as these settings say: with a scorer of its own when a flow is configured. */
     public SeriesMonitor newMonitor() {
         return new SeriesMonitor(monitor, residualFlow == null ? null : residualFlow.newScorer());
+    }
+
+    /** As {@link #newMonitor()}, its warm-up judged from {@code pool} (null: the plain largest |z|). */
+    public SeriesMonitor newMonitor(ZPool pool) {
+        return new SeriesMonitor(monitor, residualFlow == null ? null : residualFlow.newScorer(), pool);
     }
 
     @Override

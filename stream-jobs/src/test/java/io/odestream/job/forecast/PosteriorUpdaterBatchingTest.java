@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.alert.AlertPolicy;
+import io.odestream.alert.PooledWarmUp;
 import io.odestream.job.TestModels;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
@@ -65,14 +66,8 @@ class PosteriorUpdaterBatchingTest {
 
     private PosteriorUpdaterHarness harness(UpdaterSettings settings, MicroBatching batching,
                                             OperatorSubtaskState restoreFrom) throws Exception {
-        var h = new PosteriorUpdaterHarness(new PosteriorUpdater(settings, batching));
+        var h = PosteriorUpdaterHarness.opened(new PosteriorUpdater(settings, batching), restoreFrom);
         harnesses.add(h);
-        h.setup();
-        if (restoreFrom != null) {
-            h.initializeState(restoreFrom);
-        }
-        h.open();
-        h.processBroadcastWatermark(Long.MAX_VALUE);
         return h;
     }
 
@@ -172,7 +167,21 @@ class PosteriorUpdaterBatchingTest {
         batchedAndPlainAgree(sigma.withMonitor(sigma.monitor().withScoreMode(ScoreMode.SIGMA_POINTS)));
     }
 
-    private void batchedAndPlainAgree(UpdaterSettings settings) throws Exception {
+    /**
+     * The pooled warm-up rule judging (ready after 20 pooled events, the raw warm-up threshold replaced
+     * by |z| 5): each path publishes the pool at every watermark, after the same observations, so
+     * batching still changes no alert.
+     */
+    @Test
+    void thePooledWarmUpRuleJudgesAlikeBatchedAndUnbatched() throws Exception {
+        UpdaterSettings base = settings().withAlertPolicy(settings().alertPolicy().withWarmUpZ(5));
+        var plain = batchedAndPlainAgree(base.withMonitor(base.monitor().withPooledWarmUp(new PooledWarmUp(20, 3))));
+        assertTrue(plain.updater().pool().publishedMoments().count(0, 1) > 40,
+                "precondition: the pool judged the later observations (" + plain.updater().pool().publishedMoments()
+                        .count(0, 1) + " pooled events with both channels)");
+    }
+
+    private PosteriorUpdaterHarness batchedAndPlainAgree(UpdaterSettings settings) throws Exception {
         List<Observation> stream = stream();
         var plain = harness(settings, null, null);
         plain.processBroadcastElement(V1, 0);
@@ -199,6 +208,7 @@ class PosteriorUpdaterBatchingTest {
         assertEquals(160, sizes.stream().mapToInt(Integer::intValue).sum(), "every observation absorbed once");
         assertTrue(sizes.stream().allMatch(n -> n <= 4), "at most one observation per series per call: " + sizes);
         assertTrue(sizes.size() <= 160 / 2, "calls hold several series (" + sizes.size() + " calls)");
+        return plain;
     }
 
     @Test
