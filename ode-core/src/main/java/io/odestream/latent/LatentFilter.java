@@ -43,6 +43,10 @@ public final class LatentFilter {
     private final AtomicLong maskedNonFinite = new AtomicLong();
     private long evaluations;
     private final double[] one = new double[1];
+    /** Whether solves start from the step sizes a series' state carries ({@link #carryStepSizes}). */
+    private boolean carrySteps = true;
+    /** The step the last score's decoder solve ended with (0: none), for {@link FilterBatchUpdater}. */
+    private double lastScoreStep;
 
     /** A filter under the model's own limits, the default envelope ({@link ForecastLimits#of}). */
     public LatentFilter(LatentOdeModel model, String modelId, long modelVersion) {
@@ -100,6 +104,20 @@ public final class LatentFilter {
         return modelVersion;
     }
 
+    /**
+     * Whether a score's and an update's solves start from the step size the series' last ones ended
+     * with ({@link FilterState#scoreStep}, {@link FilterState#encoderStep}), and the next state
+     * carries the new ones (the default); off, every solve starts from Hairer's first-step guess and
+     * states carry no step: the arithmetic before steps were carried, for comparisons.
+     */
+    public void carryStepSizes(boolean carry) {
+        this.carrySteps = carry;
+    }
+
+    public boolean carriesStepSizes() {
+        return carrySteps;
+    }
+
     /** Observation values that were NaN or infinite and were treated as missing, so far. */
     public long maskedNonFiniteValues() {
         return maskedNonFinite.get();
@@ -143,9 +161,24 @@ public final class LatentFilter {
      * @throws SolverException          when the encoder ODE cannot be solved (the old state stays valid)
      */
     public FilterState update(FilterState state, long eventTimeMillis, double[] values, boolean[] mask) {
+        return update(state, eventTimeMillis, values, mask, state.scoreStep());
+    }
+
+    /**
+     * As {@link #update(FilterState, long, double[], boolean[])}, the next state carrying
+     * {@code nextScoreStep}: the step the observation's score solve ended with ({@link #lastScoreStep}).
+     */
+    FilterState update(FilterState state, long eventTimeMillis, double[] values, boolean[] mask,
+                       double nextScoreStep) {
         checkObservation(state, eventTimeMillis, values, mask);
+        double encoderStep = carryingStep(state.encoderStep());
         // The RNN encoder's state stays put between observations (the GRU only reads it: no copy needed).
-        double[] hidden = encoderDynamics ? evolveEncoder(state, eventTimeMillis) : state.hiddenView();
+        double[] hidden = state.hiddenView();
+        if (encoderDynamics && eventTimeMillis != state.timeMillis()) {
+            Solution s = evolveEncoder(state, eventTimeMillis, encoderStep);
+            hidden = s.rowFinal(0);
+            encoderStep = carried(s, 0);
+        }
         int inputs = model.encoderCell().inputSize();
         double[] x = new double[inputs];
         double[] m = new double[inputs];
@@ -155,7 +188,26 @@ public final class LatentFilter {
         }
         double[] next = new double[h];
         model.encoderCell().forward(x, m, hidden, next, 1);
-        return state.after(eventTimeMillis, next, values, mask);
+        return state.after(eventTimeMillis, next, values, mask, carryingStep(nextScoreStep), encoderStep);
+    }
+
+    /** {@code step} where steps are carried, else 0 (none: a fresh first-step guess). */
+    double carryingStep(double step) {
+        return carrySteps ? step : 0.0;
+    }
+
+    /**
+     * The size of the step row {@code row} of {@code s} would have taken next, to carry to the series'
+     * next solve where steps are carried; 0 (none) where they are not or no step was chosen.
+     */
+    double carried(Solution s, int row) {
+        double next = Math.abs(s.finalState().nextStep(row));
+        return carrySteps && Double.isFinite(next) ? next : 0.0;
+    }
+
+    /** The step the last {@link #score} solve ended with, for the next state ({@link #update} with it); 0: none. */
+    double lastScoreStep() {
+        return lastScoreStep;
     }
 
     /**
@@ -218,8 +270,8 @@ public final class LatentFilter {
      */
     public Score score(FilterState state, long eventTimeMillis, double[] values, boolean[] mask, int samples, long seed) {
         checkObservation(state, eventTimeMillis, values, mask);
-        double[][] decoded = decodeSamples(state, new long[] {eventTimeMillis}, samples, seed);
-        return ObservationScore.of(model, decoded[0], samples, values, mask);
+        double[] decoded = decodeAt(state, eventTimeMillis, posteriorSamples(state, samples, seed), samples);
+        return ObservationScore.of(model, decoded, samples, values, mask);
     }
 
     /**
@@ -237,8 +289,8 @@ public final class LatentFilter {
         int points = SigmaPoints.count(l);
         double[] z0 = new double[points * l];
         SigmaPoints.fill(posteriorMoments(state), l, z0, state);
-        double[][] decoded = decodeFrom(state, new long[] {eventTimeMillis}, z0, points);
-        return ObservationScore.gaussian(model, decoded[0], points, values, mask);
+        double[] decoded = decodeAt(state, eventTimeMillis, z0, points);
+        return ObservationScore.gaussian(model, decoded, points, values, mask);
     }
 
     /**
@@ -268,6 +320,21 @@ public final class LatentFilter {
         solveSide(z0, samples, QuerySide.ahead(queryTimesMillis, state.timeMillis(), model.spec().timeUnitMillis(),
                 limits), latentAt);
         return readout(latentAt, samples);
+    }
+
+    /**
+     * A score's decoding: the {@code rows} latent points z0 solved to the observation's time (capped at
+     * the horizon, as {@link #decodeFrom} caps it), from the step the series' last score ended with,
+     * and read out: [k*C + j], normalised units. Keeps the step this solve ends with ({@link #lastScoreStep}).
+     */
+    private double[] decodeAt(FilterState state, long eventTimeMillis, double[] z0, int rows) {
+        one[0] = limits.solveTo((eventTimeMillis - state.timeMillis()) / model.spec().timeUnitMillis());
+        Solution s = solver.solve(model.decoderDynamics(), z0, rows, 0.0, one, carryingStep(state.scoreStep()));
+        evaluations += s.stats().evaluations();
+        lastScoreStep = carried(s, 0);
+        double[] decoded = new double[rows * c];
+        model.readout().forward(s.state(0), decoded, rows);
+        return decoded;
     }
 
     private double[] posteriorSamples(FilterState state, int samples, long seed) {
@@ -311,16 +378,11 @@ public final class LatentFilter {
      * over at most the model's horizon ({@link ForecastLimits#encoderGapUnits}): a gap longer than any the
      * encoder was trained on is carried as the longest it was, so it cannot drive h to extremes.
      */
-    private double[] evolveEncoder(FilterState state, long eventTimeMillis) {
-        double[] hidden = state.hidden();
-        long gap = eventTimeMillis - state.timeMillis();
-        if (gap == 0) {
-            return hidden;
-        }
-        one[0] = ForecastLimits.encoderGapUnits(model.spec(), gap);
-        Solution s = solver.solve(model.encoderDynamics(), hidden, 1, 0.0, one);
+    private Solution evolveEncoder(FilterState state, long eventTimeMillis, double firstStep) {
+        one[0] = ForecastLimits.encoderGapUnits(model.spec(), eventTimeMillis - state.timeMillis());
+        Solution s = solver.solve(model.encoderDynamics(), state.hiddenView(), 1, 0.0, one, firstStep);
         evaluations += s.stats().evaluations();
-        return s.rowFinal(0);
+        return s;
     }
 
     private void checkState(FilterState state) {

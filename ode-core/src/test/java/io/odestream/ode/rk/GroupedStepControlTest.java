@@ -63,6 +63,56 @@ class GroupedStepControlTest {
         }
     }
 
+    /**
+     * A group given a first step (a step carried over from its series' last solve) is the solve of it
+     * alone from that step, bit for bit, evaluations included: the first-step guess other groups make
+     * in the same batch is not counted against it, nor are its steps changed by it. A step longer than
+     * the span is cut to the span; none (0), NaN or negative: the guess, as before.
+     */
+    @Test
+    void aCarriedFirstStepStartsItsGroupAsItStartsTheSolveOfItAlone() {
+        TanhMlpField field = CASE.field();
+        Random random = new Random(12);
+        int groups = 7;
+        double[] z0 = PerRowStepControlTest.randomStates(random, groups * GROUP);
+        double[] t0 = new double[groups];
+        double[] t1 = new double[groups];
+        double[] first = {0.05, 0.0, 1e-4, 30.0, Double.NaN, 0.3, -0.2};
+        for (int g = 0; g < groups; g++) {
+            t0[g] = random.nextDouble();
+            t1[g] = t0[g] + (g == 5 ? -1.5 : 1 + random.nextDouble()); // one backwards: the step turns with it
+        }
+        RungeKuttaSolver batch = new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(1e-6, 1e-8).build());
+        Solution together = batch.solveGrouped(field, z0, GROUP, groups, t0, t1, first);
+        RungeKuttaSolver single = new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(1e-6, 1e-8).build());
+        for (int g = 0; g < groups; g++) {
+            double[] rows = Arrays.copyOfRange(z0, g * GROUP * CASE.d, (g + 1) * GROUP * CASE.d);
+            Solution alone = single.solve(field, rows, GROUP, t0[g], new double[] {t1[g]}, first[g]);
+            Solution guessed = single.solve(field, rows, GROUP, t0[g], new double[] {t1[g]});
+            boolean carries = first[g] > 0;
+            assertEquals(carries ? 0 : 1, alone.stats().evaluations(0) - evaluationsOfSteps(alone, 0),
+                    "group " + g + ": the guess costs one evaluation, a carried step none");
+            for (int j = 0; j < GROUP; j++) {
+                int r = g * GROUP + j;
+                String where = "group " + g + " row " + j;
+                assertArrayEquals(alone.rowState(j, 0), together.rowState(r, 0), 0.0, where);
+                assertEquals(alone.stats().evaluations(j), together.stats().evaluations(r), where);
+                assertEquals(alone.stats().rejected(j), together.stats().rejected(r), where);
+                assertEquals(alone.finalState().nextStep(j), together.finalState().nextStep(r), 0.0, where);
+                if (!carries) {
+                    assertArrayEquals(guessed.rowState(j, 0), alone.rowState(j, 0), 0.0, where + ": the guess, as before");
+                }
+            }
+            assertArrayEquals(guessed.rowState(0, 0), alone.rowState(0, 0), 1e-5, "group " + g
+                    + ": another first step, the same solution within the tolerance");
+        }
+    }
+
+    /** DOPRI5's evaluations for its steps: the first (FSAL) slope and six per step tried. */
+    private static long evaluationsOfSteps(Solution s, int row) {
+        return 1 + 6L * (s.stats().accepted(row) + s.stats().rejected(row));
+    }
+
     @Test
     void aFailingGroupFailsAloneWithTheErrorItsOwnSolveThrows() {
         // dz/dt = z²: a group starting at 1 blows up at t = 1, the others (0.1, 0.2) only at 10 and 5.
