@@ -1,8 +1,8 @@
 package io.odestream.latent;
 
-import io.odestream.ode.Solution;
 import io.odestream.ode.SolverException;
 import io.odestream.ode.rk.RungeKuttaSolver;
+import io.odestream.ode.rk.SolvedEnds;
 import java.util.List;
 
 /**
@@ -107,7 +107,7 @@ final class BatchedEncoder {
         if (moving == 0) {
             return rows;
         }
-        Solution s = solver.solveGrouped(model.encoderDynamics(), evolving, 1, moving, starts, gaps, firstSteps);
+        SolvedEnds s = solver.solveGroupedToEnds(model.encoderDynamics(), evolving, 1, moving, starts, gaps, firstSteps);
         int solved = 0;
         int kept = 0;
         for (int r = 0; r < rows; r++) {
@@ -120,10 +120,8 @@ final class BatchedEncoder {
                 continue;
             }
             if (moved) {
-                filter.countEvaluations(s.stats().evaluations(row));
-                for (int j = 0; j < h; j++) {
-                    hiddens[kept * h + j] = s.value(row, 0, j);
-                }
+                filter.countEvaluations(s.evaluations(row));
+                System.arraycopy(s.finalStates(), row * h, hiddens, kept * h, h);
                 encoderSteps[kept] = filter.carried(s, row);
             } else if (kept != r) {
                 System.arraycopy(hiddens, r * h, hiddens, kept * h, h);

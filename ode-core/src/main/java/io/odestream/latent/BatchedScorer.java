@@ -1,8 +1,8 @@
 package io.odestream.latent;
 
-import io.odestream.ode.Solution;
 import io.odestream.ode.SolverException;
 import io.odestream.ode.rk.RungeKuttaSolver;
+import io.odestream.ode.rk.SolvedEnds;
 import java.util.Arrays;
 import java.util.List;
 
@@ -121,19 +121,16 @@ final class BatchedScorer {
         if (groups == 0) {
             return;
         }
-        Solution s = solver.solveGrouped(model.decoderDynamics(), z0, rows, groups, starts, ends, firstSteps);
+        SolvedEnds s = solver.solveGroupedToEnds(model.decoderDynamics(), z0, rows, groups, starts, ends, firstSteps);
+        double[] solved = s.finalStates();
         for (int g = 0; g < groups; g++) {
             int first = g * rows;
             if (s.failure(first) != null) {
                 continue; // a failed solve throws on the per-series path before its evaluations are counted
             }
-            filter.countEvaluations(s.stats().evaluations(first));
+            filter.countEvaluations(s.evaluations(first));
             scoreSteps[member[g]] = filter.carried(s, first);
-            for (int r = first; r < first + rows; r++) {
-                for (int j = 0; j < l; j++) {
-                    latent[r * l + j] = s.value(r, 0, j);
-                }
-            }
+            System.arraycopy(solved, first * l, latent, first * l, rows * l);
         }
         model.readout().forward(latent, decoded, groups * rows);
         for (int g = 0; g < groups; g++) {

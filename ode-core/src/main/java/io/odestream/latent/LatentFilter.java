@@ -4,6 +4,7 @@ import io.odestream.ode.Solution;
 import io.odestream.ode.SolverException;
 import io.odestream.ode.control.StepControl;
 import io.odestream.ode.rk.RungeKuttaSolver;
+import io.odestream.ode.rk.SolvedEnds;
 import io.odestream.ode.rk.Tableaus;
 import io.odestream.schema.ModelArtifact;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,11 +43,11 @@ public final class LatentFilter {
     private final boolean encoderDynamics;
     private final AtomicLong maskedNonFinite = new AtomicLong();
     private long evaluations;
-    private final double[] one = new double[1];
     /** Whether solves start from the step sizes a series' state carries ({@link #carryStepSizes}). */
     private boolean carrySteps = true;
     /** The step the last score's decoder solve ended with (0: none), for {@link FilterBatchUpdater}. */
     private double lastScoreStep;
+    private final FilterWorkspace work;
 
     /** A filter under the model's own limits, the default envelope ({@link ForecastLimits#of}). */
     public LatentFilter(LatentOdeModel model, String modelId, long modelVersion) {
@@ -68,6 +69,7 @@ public final class LatentFilter {
         this.l = spec.latent();
         this.h = spec.hidden();
         this.encoderDynamics = LatentOdeModel.hasEncoderDynamics(spec);
+        this.work = new FilterWorkspace(spec, model.encoderCell().inputSize());
     }
 
     /** The solver of a model's spec, for the filter and for the batched paths that must step as it does. */
@@ -175,20 +177,19 @@ public final class LatentFilter {
         // The RNN encoder's state stays put between observations (the GRU only reads it: no copy needed).
         double[] hidden = state.hiddenView();
         if (encoderDynamics && eventTimeMillis != state.timeMillis()) {
-            Solution s = evolveEncoder(state, eventTimeMillis, encoderStep);
-            hidden = s.rowFinal(0);
+            SolvedEnds s = evolveEncoder(state, eventTimeMillis, encoderStep);
+            System.arraycopy(s.finalStates(), 0, work.evolved, 0, h);
+            hidden = work.evolved;
             encoderStep = carried(s, 0);
         }
-        int inputs = model.encoderCell().inputSize();
-        double[] x = new double[inputs];
-        double[] m = new double[inputs];
-        int nonFinite = EncoderInput.fill(model.spec(), eventTimeMillis - state.timeMillis(), values, mask, x, m, 0);
+        int nonFinite = EncoderInput.fill(model.spec(), eventTimeMillis - state.timeMillis(), values, mask, work.inputs,
+                work.inputMask, 0);
         if (nonFinite > 0) {
             maskedNonFinite.addAndGet(nonFinite);
         }
-        double[] next = new double[h];
-        model.encoderCell().forward(x, m, hidden, next, 1);
-        return state.after(eventTimeMillis, next, values, mask, carryingStep(nextScoreStep), encoderStep);
+        model.encoderCell().forward(work.inputs, work.inputMask, hidden, work.next, 1);
+        // the state copies what it keeps, so the workspace serves the next event
+        return state.after(eventTimeMillis, work.next, values, mask, carryingStep(nextScoreStep), encoderStep);
     }
 
     /** {@code step} where steps are carried, else 0 (none: a fresh first-step guess). */
@@ -200,8 +201,8 @@ public final class LatentFilter {
      * The size of the step row {@code row} of {@code s} would have taken next, to carry to the series'
      * next solve where steps are carried; 0 (none) where they are not or no step was chosen.
      */
-    double carried(Solution s, int row) {
-        double next = Math.abs(s.finalState().nextStep(row));
+    double carried(SolvedEnds s, int row) {
+        double next = Math.abs(s.nextStep(row));
         return carrySteps && Double.isFinite(next) ? next : 0.0;
     }
 
@@ -270,7 +271,9 @@ public final class LatentFilter {
      */
     public Score score(FilterState state, long eventTimeMillis, double[] values, boolean[] mask, int samples, long seed) {
         checkObservation(state, eventTimeMillis, values, mask);
-        double[] decoded = decodeAt(state, eventTimeMillis, posteriorSamples(state, samples, seed), samples);
+        double[] z0 = work.points(samples);
+        PosteriorDraws.draw(posteriorMomentsInto(state, work.moments), l, samples, seed, z0, state);
+        double[] decoded = decodeAt(state, eventTimeMillis, z0, samples);
         return ObservationScore.of(model, decoded, samples, values, mask);
     }
 
@@ -287,8 +290,8 @@ public final class LatentFilter {
         }
         checkObservation(state, eventTimeMillis, values, mask);
         int points = SigmaPoints.count(l);
-        double[] z0 = new double[points * l];
-        SigmaPoints.fill(posteriorMoments(state), l, z0, state);
+        double[] z0 = work.points(points);
+        SigmaPoints.fill(posteriorMomentsInto(state, work.moments), l, z0, state);
         double[] decoded = decodeAt(state, eventTimeMillis, z0, points);
         return ObservationScore.gaussian(model, decoded, points, values, mask);
     }
@@ -325,15 +328,24 @@ public final class LatentFilter {
     /**
      * A score's decoding: the {@code rows} latent points z0 solved to the observation's time (capped at
      * the horizon, as {@link #decodeFrom} caps it), from the step the series' last score ended with,
-     * and read out: [k*C + j], normalised units. Keeps the step this solve ends with ({@link #lastScoreStep}).
+     * and read out: [k*C + j], normalised units, into the workspace (valid until the next call). Keeps
+     * the step this solve ends with ({@link #lastScoreStep}). One group of {@code rows} under one step
+     * controller: the bits of a shared-control solve of them, without its {@link Solution}.
+     *
+     * @throws SolverException when the solve fails
      */
     private double[] decodeAt(FilterState state, long eventTimeMillis, double[] z0, int rows) {
-        one[0] = limits.solveTo((eventTimeMillis - state.timeMillis()) / model.spec().timeUnitMillis());
-        Solution s = solver.solve(model.decoderDynamics(), z0, rows, 0.0, one, carryingStep(state.scoreStep()));
-        evaluations += s.stats().evaluations();
+        work.end[0] = limits.solveTo((eventTimeMillis - state.timeMillis()) / model.spec().timeUnitMillis());
+        work.firstStep[0] = carryingStep(state.scoreStep());
+        SolvedEnds s = solver.solveGroupedToEnds(model.decoderDynamics(), z0, rows, 1, work.start, work.end,
+                work.firstStep);
+        if (s.failure(0) != null) {
+            throw s.failure(0);
+        }
+        evaluations += s.evaluations(0);
         lastScoreStep = carried(s, 0);
-        double[] decoded = new double[rows * c];
-        model.readout().forward(s.state(0), decoded, rows);
+        double[] decoded = work.decoded(rows);
+        model.readout().forward(s.finalStates(), decoded, rows);
         return decoded;
     }
 
@@ -345,7 +357,10 @@ public final class LatentFilter {
 
     /** The posterior head's output at the state: [μ, log σ]. */
     private double[] posteriorMoments(FilterState state) {
-        double[] posterior = new double[2 * l];
+        return posteriorMomentsInto(state, new double[2 * l]);
+    }
+
+    private double[] posteriorMomentsInto(FilterState state, double[] posterior) {
         model.posterior().forward(state.hiddenView(), posterior, 1);
         return posterior;
     }
@@ -378,10 +393,15 @@ public final class LatentFilter {
      * over at most the model's horizon ({@link ForecastLimits#encoderGapUnits}): a gap longer than any the
      * encoder was trained on is carried as the longest it was, so it cannot drive h to extremes.
      */
-    private Solution evolveEncoder(FilterState state, long eventTimeMillis, double firstStep) {
-        one[0] = ForecastLimits.encoderGapUnits(model.spec(), eventTimeMillis - state.timeMillis());
-        Solution s = solver.solve(model.encoderDynamics(), state.hiddenView(), 1, 0.0, one, firstStep);
-        evaluations += s.stats().evaluations();
+    private SolvedEnds evolveEncoder(FilterState state, long eventTimeMillis, double firstStep) {
+        work.end[0] = ForecastLimits.encoderGapUnits(model.spec(), eventTimeMillis - state.timeMillis());
+        work.firstStep[0] = firstStep;
+        SolvedEnds s = solver.solveGroupedToEnds(model.encoderDynamics(), state.hiddenView(), 1, 1, work.start,
+                work.end, work.firstStep);
+        if (s.failure(0) != null) {
+            throw s.failure(0);
+        }
+        evaluations += s.evaluations(0);
         return s;
     }
 
