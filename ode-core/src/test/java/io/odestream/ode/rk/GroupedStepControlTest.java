@@ -140,6 +140,47 @@ class GroupedStepControlTest {
         }
     }
 
+    /**
+     * The per-event form ({@link RungeKuttaSolver#solveGroupedToEnds}) is the grouped solve without its
+     * {@link Solution}: the same end states, evaluations, next steps and failures, bit for bit, through
+     * one solver whose reused buffers serve a large batch, a smaller one, and a system of another
+     * dimension in turn.
+     */
+    @Test
+    void theSolveToEndsIsTheGroupedSolveOnReusedBuffers() {
+        TanhMlpField field = CASE.field();
+        Random random = new Random(13);
+        RungeKuttaSolver reused = new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(1e-6, 1e-8).build());
+        RungeKuttaSolver fresh = new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(1e-6, 1e-8).build());
+        for (int groups : new int[] {9, 2}) {
+            double[] z0 = PerRowStepControlTest.randomStates(random, groups * GROUP);
+            double[] t0 = new double[groups];
+            double[] t1 = new double[groups];
+            double[] first = new double[groups];
+            for (int g = 0; g < groups; g++) {
+                t1[g] = g == 1 ? 0.0 : 0.5 + random.nextDouble(); // one empty span
+                first[g] = g % 3 == 0 ? 0.0 : 0.1 * g;
+            }
+            Solution want = fresh.solveGrouped(field, z0, GROUP, groups, t0, t1, first);
+            SolvedEnds got = reused.solveGroupedToEnds(field, z0, GROUP, groups, t0, t1, first);
+            for (int r = 0; r < groups * GROUP; r++) {
+                String where = groups + " groups, row " + r;
+                assertArrayEquals(want.rowState(r, 0), Arrays.copyOfRange(got.finalStates(), r * CASE.d,
+                        (r + 1) * CASE.d), 0.0, where);
+                assertEquals(want.stats().evaluations(r), got.evaluations(r), where);
+                assertEquals(want.finalState().nextStep(r), got.nextStep(r), 0.0, where);
+                assertNull(got.failure(r), where);
+            }
+        }
+        SolvedEnds blownUp = reused.solveGroupedToEnds(SolverFailureTest.BLOW_UP, new double[] {0.1, 0.11, 1.0, 1.01},
+                2, 2, new double[2], new double[] {2, 2}, null);
+        Solution own = fresh.solve(SolverFailureTest.BLOW_UP, new double[] {0.1, 0.11}, 2, 0, new double[] {2});
+        assertNull(blownUp.failure(0));
+        assertEquals(own.value(1, 0, 0), blownUp.finalStates()[1], 0.0, "D = 1 after D = " + CASE.d);
+        assertNotNull(blownUp.failure(2), "the group that blows up fails alone");
+        assertNotNull(blownUp.failure(3));
+    }
+
     @Test
     void refusesAShapeItCannotSolve() {
         TanhMlpField field = CASE.field();
