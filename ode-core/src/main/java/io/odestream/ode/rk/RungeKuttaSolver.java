@@ -57,14 +57,7 @@ public final class RungeKuttaSolver {
 
     /** Shared step control from t0 to the last output time, with events or dense recording. */
     public Solution solve(VectorField f, double[] z0, int rows, double t0, double[] outputTimes, SolveOptions options) {
-        checkBatch(f, z0, rows);
-        checkTimes(t0, outputTimes, "outputTimes");
-        double[] times = outputTimes.clone();
-        double[][] perRow = new double[rows][];
-        Arrays.fill(perRow, times);
-        double[] starts = new double[rows];
-        Arrays.fill(starts, t0);
-        return engine.run(f, z0, rows, starts, perRow, true, options, null);
+        return solveShared(f, z0, rows, t0, outputTimes, options, Double.NaN);
     }
 
     /**
@@ -74,6 +67,12 @@ public final class RungeKuttaSolver {
      * saves the guess's extra evaluation. The step control adapts it from there as from any step.
      */
     public Solution solve(VectorField f, double[] z0, int rows, double t0, double[] outputTimes, double firstStep) {
+        return solveShared(f, z0, rows, t0, outputTimes, SolveOptions.DEFAULT, firstStep);
+    }
+
+    /** Shared step control, from {@code firstStep} where it is positive and finite, else from Hairer's guess. */
+    private Solution solveShared(VectorField f, double[] z0, int rows, double t0, double[] outputTimes,
+                                 SolveOptions options, double firstStep) {
         checkBatch(f, z0, rows);
         checkTimes(t0, outputTimes, "outputTimes");
         double[] times = outputTimes.clone();
@@ -81,9 +80,12 @@ public final class RungeKuttaSolver {
         Arrays.fill(perRow, times);
         double[] starts = new double[rows];
         Arrays.fill(starts, t0);
-        double[] firstSteps = new double[rows];
-        Arrays.fill(firstSteps, firstStep);
-        return engine.run(f, z0, rows, rows, true, starts, perRow, SolveOptions.DEFAULT, null, firstSteps);
+        double[] firstSteps = null;
+        if (firstStep > 0) {
+            firstSteps = new double[rows];
+            Arrays.fill(firstSteps, firstStep);
+        }
+        return engine.run(f, z0, rows, rows, true, starts, perRow, options, null, firstSteps);
     }
 
     /** Per-row step control; row r runs from t0[r] to t1[r], the only output time. */
