@@ -2,6 +2,7 @@ package io.odestream.latent;
 
 import io.odestream.ode.Solution;
 import io.odestream.ode.SolverException;
+import io.odestream.ode.VectorField;
 import io.odestream.ode.control.StepControl;
 import io.odestream.ode.rk.RungeKuttaSolver;
 import io.odestream.ode.rk.SolvedEnds;
@@ -336,13 +337,7 @@ public final class LatentFilter {
      */
     private double[] decodeAt(FilterState state, long eventTimeMillis, double[] z0, int rows) {
         work.end[0] = limits.solveTo((eventTimeMillis - state.timeMillis()) / model.spec().timeUnitMillis());
-        work.firstStep[0] = carryingStep(state.scoreStep());
-        SolvedEnds s = solver.solveGroupedToEnds(model.decoderDynamics(), z0, rows, 1, work.start, work.end,
-                work.firstStep);
-        if (s.failure(0) != null) {
-            throw s.failure(0);
-        }
-        evaluations += s.evaluations(0);
+        SolvedEnds s = solveToEnd(model.decoderDynamics(), z0, rows, carryingStep(state.scoreStep()));
         lastScoreStep = carried(s, 0);
         double[] decoded = work.decoded(rows);
         model.readout().forward(s.finalStates(), decoded, rows);
@@ -395,9 +390,18 @@ public final class LatentFilter {
      */
     private SolvedEnds evolveEncoder(FilterState state, long eventTimeMillis, double firstStep) {
         work.end[0] = ForecastLimits.encoderGapUnits(model.spec(), eventTimeMillis - state.timeMillis());
+        return solveToEnd(model.encoderDynamics(), state.hiddenView(), 1, firstStep);
+    }
+
+    /**
+     * {@code rows} rows of z0 from the state's time (0) to {@code work.end[0]}, one group under one step
+     * controller from {@code firstStep} (0: the guess), counted in {@link #functionEvaluations}.
+     *
+     * @throws SolverException when the solve fails
+     */
+    private SolvedEnds solveToEnd(VectorField f, double[] z0, int rows, double firstStep) {
         work.firstStep[0] = firstStep;
-        SolvedEnds s = solver.solveGroupedToEnds(model.encoderDynamics(), state.hiddenView(), 1, 1, work.start,
-                work.end, work.firstStep);
+        SolvedEnds s = solver.solveGroupedToEnds(f, z0, rows, 1, work.start, work.end, work.firstStep);
         if (s.failure(0) != null) {
             throw s.failure(0);
         }
