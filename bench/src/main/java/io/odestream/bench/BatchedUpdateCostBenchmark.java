@@ -32,7 +32,9 @@ import java.util.Map;
  * observation waits for the next batch, its order kept), at most B. The
  * alert policy is not in it (it is the same per event either way). Prints a Markdown table per score
  * mode: median CPU µs per event of the thread (min–max), the ratio to the unbatched path of the same
- * run, the mean batch size reached, and bytes allocated per event.
+ * run, the mean batch size reached, and bytes allocated per event. The unbatched path and B = 32 run
+ * twice, with and without the step size carried per series ({@link LatentFilter#carryStepSizes}):
+ * the lever's ratio from the same run.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
@@ -61,13 +63,16 @@ public final class BatchedUpdateCostBenchmark {
                 + "warm-up; CPU time of the thread%n", events.length, seriesCount, minutes, filter.model().spec(), rounds);
         for (ScoreMode mode : ScoreMode.values()) {
             Map<String, Variant> variants = new LinkedHashMap<>();
-            variants.put("unbatched (per series)", new Variant(0, rounds));
+            variants.put("unbatched (per series)", new Variant(0, rounds, true));
+            variants.put("unbatched, fresh first steps", new Variant(0, rounds, false));
             for (int b : BATCH_SERIES) {
-                variants.put("batched, B = " + b, new Variant(b, rounds));
+                variants.put("batched, B = " + b, new Variant(b, rounds, true));
             }
+            variants.put("batched, B = 32, fresh first steps", new Variant(32, rounds, false));
             // round -1 compiles everything and is not counted
             for (int r = -1; r < rounds; r++) {
                 for (Variant v : variants.values()) {
+                    filter.carryStepSizes(v.carry);
                     Pass p = Pass.run(filter, events, seriesCount, v.batch, mode, samples);
                     if (r >= 0) {
                         v.cpu[r] = p.cpuMicros();
@@ -78,8 +83,8 @@ public final class BatchedUpdateCostBenchmark {
             System.out.printf("%nscore: %s%s%n%n", mode.optionName(),
                     mode == ScoreMode.MONTE_CARLO ? ", K = " + samples : " (2L + 1 rows)");
             System.out.println("| path | CPU µs per event, median (min–max) | × unbatched | mean batch | "
-                    + "bytes allocated per event |");
-            System.out.println("|---|---:|---:|---:|---:|");
+                    + "evaluations per event | bytes allocated per event |");
+            System.out.println("|---|---:|---:|---:|---:|---:|");
             double baseline = Double.NaN;
             for (Map.Entry<String, Variant> e : variants.entrySet()) {
                 double[] m = e.getValue().cpu.clone();
@@ -89,20 +94,22 @@ public final class BatchedUpdateCostBenchmark {
                     baseline = median;
                 }
                 Pass p = e.getValue().last;
-                System.out.printf("| %s | %.1f (%.1f–%.1f) | %.2f | %.1f | %,.0f |%n", e.getKey(), median, m[0],
-                        m[m.length - 1], median / baseline, p.meanBatch(), p.bytes());
+                System.out.printf("| %s | %.1f (%.1f–%.1f) | %.2f | %.1f | %.1f | %,.0f |%n", e.getKey(), median, m[0],
+                        m[m.length - 1], median / baseline, p.meanBatch(), p.evaluations(), p.bytes());
             }
         }
     }
 
-    /** A path: 0 the unbatched one, else batches of up to that many series; CPU µs per round. */
+    /** A path: 0 the unbatched one, else batches of up to that many series; steps carried or not; CPU µs per round. */
     private static final class Variant {
         final int batch;
+        final boolean carry;
         final double[] cpu;
         Pass last;
 
-        Variant(int batch, int rounds) {
+        Variant(int batch, int rounds, boolean carry) {
             this.batch = batch;
+            this.carry = carry;
             this.cpu = new double[rounds];
         }
     }
@@ -124,8 +131,8 @@ public final class BatchedUpdateCostBenchmark {
         }
     }
 
-    /** One pass over the stream with fresh series: CPU µs and bytes per event, the mean batch size. */
-    private record Pass(double cpuMicros, double bytes, double meanBatch) {
+    /** One pass over the stream with fresh series: CPU µs, bytes and evaluations per event, the mean batch size. */
+    private record Pass(double cpuMicros, double bytes, double meanBatch, double evaluations) {
         static Pass run(LatentFilter filter, Event[] events, int seriesCount, int batch, ScoreMode mode,
                         int samples) {
             com.sun.management.ThreadMXBean threads =
@@ -134,6 +141,7 @@ public final class BatchedUpdateCostBenchmark {
             FilterState[] states = new FilterState[seriesCount];
             FilterBatchUpdater updater = new FilterBatchUpdater(filter);
             int batches = 0;
+            long evaluations = filter.functionEvaluations();
             long bytes = threads.getThreadAllocatedBytes(thread);
             long cpu = threads.getCurrentThreadCpuTime();
             if (batch == 0) {
@@ -146,7 +154,7 @@ public final class BatchedUpdateCostBenchmark {
             long cpuNanos = threads.getCurrentThreadCpuTime() - cpu;
             int n = events.length;
             return new Pass(cpuNanos / 1e3 / n, (threads.getThreadAllocatedBytes(thread) - bytes) / (double) n,
-                    batch == 0 ? 1 : n / (double) batches);
+                    batch == 0 ? 1 : n / (double) batches, (filter.functionEvaluations() - evaluations) / (double) n);
         }
 
         /**

@@ -27,7 +27,8 @@ import java.util.Map;
  * event over the rounds (min–max) of the thread's CPU time — what the step costs a core, robust to
  * the other processes of a shared machine, which wall time is not — and of wall time, vector-field
  * evaluations and bytes allocated per event (the harness's reading of each Avro observation
- * included).
+ * included). Each score runs with the solver's step size carried per series (the default) and
+ * without ({@link LatentFilter#carryStepSizes}): fresh first-step guesses, as before issue 21's carry.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
@@ -47,12 +48,19 @@ public final class PerEventCostBenchmark {
         events.sort(Comparator.comparingLong(o -> o.getEventTime().toEpochMilli()));
         MonitorSettings demo = DemoSetup.monitorSettings();
         Map<String, MonitorSettings> variants = new LinkedHashMap<>();
+        Map<String, Boolean> carry = new HashMap<>();
         // the baseline stays issue 21's: Monte Carlo with K = 16, the job's default when it was measured
         MonitorSettings monteCarlo = demo.withScoreMode(ScoreMode.MONTE_CARLO);
-        variants.put("Monte Carlo, K = " + demo.scoreSamples() + " (baseline: issue 21's)", monteCarlo);
-        variants.put("Monte Carlo, K = 8", new MonitorSettings(demo.alertPolicy(), 8, demo.forecastSamples(),
-                demo.recentCapacity()).withScoreMode(ScoreMode.MONTE_CARLO));
-        variants.put("sigma points (2L + 1 rows, the job's default)", demo.withScoreMode(ScoreMode.SIGMA_POINTS));
+        MonitorSettings sigmaPoints = demo.withScoreMode(ScoreMode.SIGMA_POINTS);
+        String mc = "Monte Carlo, K = " + demo.scoreSamples();
+        variants.put(mc + ", fresh first steps (baseline: issue 21's)", monteCarlo);
+        carry.put(mc + ", fresh first steps (baseline: issue 21's)", false);
+        variants.put(mc + ", carried steps", monteCarlo);
+        carry.put(mc + ", carried steps", true);
+        variants.put("sigma points (2L + 1 rows), fresh first steps", sigmaPoints);
+        carry.put("sigma points (2L + 1 rows), fresh first steps", false);
+        variants.put("sigma points, carried steps (the job's default)", sigmaPoints);
+        carry.put("sigma points, carried steps (the job's default)", true);
         LatentFilter filter = LatentFilter.init(DemoModel.bundled());
         Map<String, double[]> micros = new LinkedHashMap<>();
         Map<String, double[]> wall = new LinkedHashMap<>();
@@ -64,6 +72,7 @@ public final class PerEventCostBenchmark {
         // round 0 compiles everything and is not counted
         for (int r = -1; r < rounds; r++) {
             for (Map.Entry<String, MonitorSettings> v : variants.entrySet()) {
+                filter.carryStepSizes(carry.get(v.getKey()));
                 Pass p = Pass.run(filter, new OfflineStep(filter, new SeriesMonitor(v.getValue())), events);
                 if (r >= 0) {
                     micros.get(v.getKey())[r] = p.cpuMicros();

@@ -1,8 +1,8 @@
 package io.odestream.latent;
 
-import io.odestream.ode.Solution;
 import io.odestream.ode.SolverException;
 import io.odestream.ode.rk.RungeKuttaSolver;
+import io.odestream.ode.rk.SolvedEnds;
 import java.util.List;
 
 /**
@@ -28,6 +28,9 @@ final class BatchedEncoder {
     private double[] evolving;
     private double[] starts;
     private double[] gaps;
+    /** Per moving row the step its series' last encoder solve ended with (0: none); after the solve, per row the one to carry. */
+    private double[] firstSteps;
+    private double[] encoderSteps;
     private double[] x;
     private double[] m;
     private double[] next;
@@ -47,16 +50,19 @@ final class BatchedEncoder {
 
     /**
      * Absorbs every update i with {@code failures[i] == null} (a failed score is not absorbed):
-     * {@code next[i]}, or {@code failures[i]} when its encoder solve failed. The updates were checked
+     * {@code next[i]}, carrying {@code scoreSteps[i]} and its encoder solve's last step, or
+     * {@code failures[i]} when its encoder solve failed. The updates were checked
      * ({@link LatentFilter#checkObservation}).
      */
-    void update(List<ObservationUpdate> updates, FilterState[] nextStates, SolverException[] failures) {
+    void update(List<ObservationUpdate> updates, FilterState[] nextStates, SolverException[] failures,
+                double[] scoreSteps) {
         int n = updates.size();
         ensureCapacity(n);
         int rows = 0;
         for (int i = 0; i < n; i++) {
             if (failures[i] == null) {
                 System.arraycopy(updates.get(i).state().hiddenView(), 0, hiddens, rows * h, h);
+                encoderSteps[rows] = filter.carryingStep(updates.get(i).state().encoderStep());
                 member[rows++] = i;
             }
         }
@@ -75,7 +81,8 @@ final class BatchedEncoder {
         for (int r = 0; r < rows; r++) {
             ObservationUpdate u = updates.get(member[r]);
             System.arraycopy(next, r * h, nextRow, 0, h);
-            nextStates[member[r]] = u.state().after(u.eventTimeMillis(), nextRow, u.values(), u.mask());
+            nextStates[member[r]] = u.state().after(u.eventTimeMillis(), nextRow, u.values(), u.mask(),
+                    filter.carryingStep(scoreSteps[member[r]]), encoderSteps[r]);
         }
     }
 
@@ -93,13 +100,14 @@ final class BatchedEncoder {
                 System.arraycopy(hiddens, r * h, evolving, moving * h, h);
                 starts[moving] = 0.0;
                 gaps[moving] = ForecastLimits.encoderGapUnits(model.spec(), gap);
+                firstSteps[moving] = encoderSteps[r];
                 moving++;
             }
         }
         if (moving == 0) {
             return rows;
         }
-        Solution s = solver.solveGrouped(model.encoderDynamics(), evolving, 1, moving, starts, gaps);
+        SolvedEnds s = solver.solveGroupedToEnds(model.encoderDynamics(), evolving, 1, moving, starts, gaps, firstSteps);
         int solved = 0;
         int kept = 0;
         for (int r = 0; r < rows; r++) {
@@ -112,12 +120,12 @@ final class BatchedEncoder {
                 continue;
             }
             if (moved) {
-                filter.countEvaluations(s.stats().evaluations(row));
-                for (int j = 0; j < h; j++) {
-                    hiddens[kept * h + j] = s.value(row, 0, j);
-                }
+                filter.countEvaluations(s.evaluations(row));
+                System.arraycopy(s.finalStates(), row * h, hiddens, kept * h, h);
+                encoderSteps[kept] = filter.carried(s, row);
             } else if (kept != r) {
                 System.arraycopy(hiddens, r * h, hiddens, kept * h, h);
+                encoderSteps[kept] = encoderSteps[r];
             }
             member[kept++] = i;
         }
@@ -131,6 +139,8 @@ final class BatchedEncoder {
             evolving = new double[capacity * h];
             starts = new double[capacity];
             gaps = new double[capacity];
+            firstSteps = new double[capacity];
+            encoderSteps = new double[capacity];
             x = new double[capacity * inputs];
             m = new double[capacity * inputs];
             next = new double[capacity * h];

@@ -1,8 +1,8 @@
 package io.odestream.latent;
 
-import io.odestream.ode.Solution;
 import io.odestream.ode.SolverException;
 import io.odestream.ode.rk.RungeKuttaSolver;
+import io.odestream.ode.rk.SolvedEnds;
 import java.util.Arrays;
 import java.util.List;
 
@@ -39,6 +39,8 @@ final class BatchedScorer {
     private double[] seriesDecoded;
     private double[] starts;
     private double[] ends;
+    /** Per group the step its series' last score ended with (0: none, Hairer's guess). */
+    private double[] firstSteps;
     /** Update index of each group of the current solve. */
     private int[] member;
     /** Which updates of the current batch were scored (or failed) already. */
@@ -58,10 +60,11 @@ final class BatchedScorer {
 
     /**
      * Scores every update that asks for one: {@code scores[i]}, or {@code failures[i]} when its draws
-     * or its solve failed; untouched for updates without a score. The updates were checked
+     * or its solve failed; untouched for updates without a score. {@code scoreSteps[i]}: the step a
+     * scored update's solve ended with, for its next state. The updates were checked
      * ({@link LatentFilter#checkObservation}).
      */
-    void score(List<ObservationUpdate> updates, Score[] scores, SolverException[] failures) {
+    void score(List<ObservationUpdate> updates, Score[] scores, SolverException[] failures, double[] scoreSteps) {
         int n = updates.size();
         if (done == null || done.length < n) {
             done = new boolean[Math.max(n, 2 * (done == null ? 0 : done.length))];
@@ -70,14 +73,14 @@ final class BatchedScorer {
         for (int i = 0; i < n; i++) {
             ObservationUpdate u = updates.get(i);
             if (!done[i] && u.scored()) {
-                scoreAllWithRows(updates, rowsOf(u), scores, failures);
+                scoreAllWithRows(updates, rowsOf(u), scores, failures, scoreSteps);
             }
         }
     }
 
     /** One grouped solve for the scored updates (not yet done) that decode {@code rows} rows each. */
     private void scoreAllWithRows(List<ObservationUpdate> updates, int rows, Score[] scores,
-                                  SolverException[] failures) {
+                                  SolverException[] failures, double[] scoreSteps) {
         int series = 0;
         for (int i = 0; i < updates.size(); i++) {
             ObservationUpdate u = updates.get(i);
@@ -111,24 +114,23 @@ final class BatchedScorer {
             System.arraycopy(seriesPoints, 0, z0, groups * rows * l, rows * l);
             starts[groups] = 0.0;
             ends[groups] = filter.limits().solveTo((u.eventTimeMillis() - u.state().timeMillis()) / unitMillis);
+            firstSteps[groups] = filter.carryingStep(u.state().scoreStep());
             member[groups] = i;
             groups++;
         }
         if (groups == 0) {
             return;
         }
-        Solution s = solver.solveGrouped(model.decoderDynamics(), z0, rows, groups, starts, ends);
+        SolvedEnds s = solver.solveGroupedToEnds(model.decoderDynamics(), z0, rows, groups, starts, ends, firstSteps);
+        double[] solved = s.finalStates();
         for (int g = 0; g < groups; g++) {
             int first = g * rows;
             if (s.failure(first) != null) {
                 continue; // a failed solve throws on the per-series path before its evaluations are counted
             }
-            filter.countEvaluations(s.stats().evaluations(first));
-            for (int r = first; r < first + rows; r++) {
-                for (int j = 0; j < l; j++) {
-                    latent[r * l + j] = s.value(r, 0, j);
-                }
-            }
+            filter.countEvaluations(s.evaluations(first));
+            scoreSteps[member[g]] = filter.carried(s, first);
+            System.arraycopy(solved, first * l, latent, first * l, rows * l);
         }
         model.readout().forward(latent, decoded, groups * rows);
         for (int g = 0; g < groups; g++) {
@@ -167,6 +169,7 @@ final class BatchedScorer {
             moments = new double[capacitySeries * 2 * l];
             starts = new double[capacitySeries];
             ends = new double[capacitySeries];
+            firstSteps = new double[capacitySeries];
             member = new int[capacitySeries];
             capacityRows = 0; // the row buffers follow the series' capacity
         }

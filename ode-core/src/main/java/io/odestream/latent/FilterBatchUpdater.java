@@ -21,6 +21,8 @@ public final class FilterBatchUpdater implements BatchUpdater {
     private Score[] scores = new Score[0];
     private SolverException[] failures = new SolverException[0];
     private FilterState[] next = new FilterState[0];
+    /** Per row the score step its next state carries: the score solve's last step, else the state's. */
+    private double[] scoreSteps = new double[0];
 
     public FilterBatchUpdater(LatentFilter filter) {
         this.filter = filter;
@@ -39,12 +41,16 @@ public final class FilterBatchUpdater implements BatchUpdater {
             scores = new Score[n];
             failures = new SolverException[n];
             next = new FilterState[n];
+            scoreSteps = new double[n];
         }
         Arrays.fill(scores, 0, n, null);
         Arrays.fill(failures, 0, n, null);
         Arrays.fill(next, 0, n, null);
-        scorer.score(updates, scores, failures);
-        encoder.update(updates, next, failures);
+        for (int i = 0; i < n; i++) {
+            scoreSteps[i] = updates.get(i).state().scoreStep();
+        }
+        scorer.score(updates, scores, failures, scoreSteps);
+        encoder.update(updates, next, failures, scoreSteps);
         Outcome[] outcomes = new Outcome[n];
         for (int i = 0; i < n; i++) {
             outcomes[i] = failures[i] != null ? Outcome.failed(failures[i]) : new Outcome(scores[i], next[i], null);
@@ -59,7 +65,10 @@ public final class FilterBatchUpdater implements BatchUpdater {
                     ? filter.score(u.state(), u.eventTimeMillis(), u.values(), u.mask(), u.scoreMode(), u.scoreSamples(),
                             u.seed())
                     : null;
-            return new Outcome(score, filter.update(u.state(), u.eventTimeMillis(), u.values(), u.mask()), null);
+            // the next state carries the step the score's solve ended with, for the series' next score
+            double scoreStep = score != null ? filter.lastScoreStep() : u.state().scoreStep();
+            return new Outcome(score, filter.update(u.state(), u.eventTimeMillis(), u.values(), u.mask(), scoreStep),
+                    null);
         } catch (SolverException e) {
             return Outcome.failed(e);
         }

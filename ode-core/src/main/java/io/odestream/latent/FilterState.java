@@ -6,8 +6,9 @@ import java.util.Arrays;
 /**
  * One series' filter state: the ODE-RNN hidden state h after the last observation, the time of
  * that observation, the model it belongs to, and per channel the last observed value and when (what
- * a model's {@link ObservationSkip} combines with its forecast). Small (H + 2C values and four
- * scalars) and immutable; updates return a new state, so a failed update leaves the old one intact.
+ * a model's {@link ObservationSkip} combines with its forecast), and the step sizes its last solves
+ * ended with. Small (H + 2C values and six scalars) and immutable; updates return a new state, so a
+ * failed update leaves the old one intact.
  *
  * <p>Time is kept as epoch milliseconds ({@code long}); the model sees {@code (t − origin)} in its
  * time unit, so epoch milliseconds never enter the solver as a double.
@@ -21,9 +22,14 @@ import java.util.Arrays;
  *                     state does not know them (a state kept before they were: its next update starts them)
  * @param lastObservedMillis per channel when it was last observed, {@link Long#MIN_VALUE} = never; null with
  *                     {@code lastValues}
+ * @param scoreStep    the step size (model time units) the last score's decoder solve ended with, where
+ *                     the next score's solve starts instead of a fresh first-step guess; 0 = none (a
+ *                     new series, a state kept before steps were carried, or carrying switched off)
+ * @param encoderStep  the same for the encoder ODE's solve over the last gap; 0 = none
  */
 public record FilterState(String modelId, long modelVersion, long originMillis, long timeMillis, double[] hidden,
-                          double[] lastValues, long[] lastObservedMillis) implements Serializable {
+                          double[] lastValues, long[] lastObservedMillis, double scoreStep, double encoderStep)
+        implements Serializable {
     private static final long serialVersionUID = 1L;
 
     public FilterState {
@@ -37,6 +43,12 @@ public record FilterState(String modelId, long modelVersion, long originMillis, 
         hidden = hidden.clone();
         lastValues = lastValues == null ? null : lastValues.clone();
         lastObservedMillis = lastObservedMillis == null ? null : lastObservedMillis.clone();
+    }
+
+    /** A state without carried step sizes: its next solves start from a fresh first-step guess. */
+    public FilterState(String modelId, long modelVersion, long originMillis, long timeMillis, double[] hidden,
+                       double[] lastValues, long[] lastObservedMillis) {
+        this(modelId, modelVersion, originMillis, timeMillis, hidden, lastValues, lastObservedMillis, 0.0, 0.0);
     }
 
     /** A state that does not know its channels' last values (kept before they were). */
@@ -53,9 +65,16 @@ public record FilterState(String modelId, long modelVersion, long originMillis, 
     /**
      * The state after an observation at {@code eventTimeMillis} was absorbed: h is {@code nextHidden},
      * the observed channels' last values are the observation's ({@code mask[j] = false} or a non-finite
-     * value: not observed). A state that did not know its last values starts knowing them here.
+     * value: not observed). A state that did not know its last values starts knowing them here. The
+     * carried step sizes stay as they were.
      */
     public FilterState after(long eventTimeMillis, double[] nextHidden, double[] values, boolean[] mask) {
+        return after(eventTimeMillis, nextHidden, values, mask, scoreStep, encoderStep);
+    }
+
+    /** As {@link #after(long, double[], double[], boolean[])}, carrying the given step sizes (0 = none). */
+    public FilterState after(long eventTimeMillis, double[] nextHidden, double[] values, boolean[] mask,
+                             double nextScoreStep, double nextEncoderStep) {
         double[] last = lastValues;
         long[] at = lastObservedMillis;
         if (last == null) {
@@ -66,7 +85,8 @@ public record FilterState(String modelId, long modelVersion, long originMillis, 
             at = at.clone();
         }
         ObservationSkip.remember(last, at, eventTimeMillis, values, mask);
-        return new FilterState(modelId, modelVersion, originMillis, eventTimeMillis, nextHidden, last, at);
+        return new FilterState(modelId, modelVersion, originMillis, eventTimeMillis, nextHidden, last, at,
+                nextScoreStep, nextEncoderStep);
     }
 
     /** Whether the state knows its channels' last observed values. */
@@ -105,7 +125,8 @@ public record FilterState(String modelId, long modelVersion, long originMillis, 
     public boolean equals(Object o) {
         return o instanceof FilterState s && s.modelId.equals(modelId) && s.modelVersion == modelVersion
                 && s.originMillis == originMillis && s.timeMillis == timeMillis && Arrays.equals(s.hidden, hidden)
-                && Arrays.equals(s.lastValues, lastValues) && Arrays.equals(s.lastObservedMillis, lastObservedMillis);
+                && Arrays.equals(s.lastValues, lastValues) && Arrays.equals(s.lastObservedMillis, lastObservedMillis)
+                && Double.compare(s.scoreStep, scoreStep) == 0 && Double.compare(s.encoderStep, encoderStep) == 0;
     }
 
     @Override

@@ -2,8 +2,10 @@ package io.odestream.latent;
 
 import io.odestream.ode.Solution;
 import io.odestream.ode.SolverException;
+import io.odestream.ode.VectorField;
 import io.odestream.ode.control.StepControl;
 import io.odestream.ode.rk.RungeKuttaSolver;
+import io.odestream.ode.rk.SolvedEnds;
 import io.odestream.ode.rk.Tableaus;
 import io.odestream.schema.ModelArtifact;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,7 +44,11 @@ public final class LatentFilter {
     private final boolean encoderDynamics;
     private final AtomicLong maskedNonFinite = new AtomicLong();
     private long evaluations;
-    private final double[] one = new double[1];
+    /** Whether solves start from the step sizes a series' state carries ({@link #carryStepSizes}). */
+    private boolean carrySteps = true;
+    /** The step the last score's decoder solve ended with (0: none), for {@link FilterBatchUpdater}. */
+    private double lastScoreStep;
+    private final FilterWorkspace work;
 
     /** A filter under the model's own limits, the default envelope ({@link ForecastLimits#of}). */
     public LatentFilter(LatentOdeModel model, String modelId, long modelVersion) {
@@ -64,6 +70,7 @@ public final class LatentFilter {
         this.l = spec.latent();
         this.h = spec.hidden();
         this.encoderDynamics = LatentOdeModel.hasEncoderDynamics(spec);
+        this.work = new FilterWorkspace(spec, model.encoderCell().inputSize());
     }
 
     /** The solver of a model's spec, for the filter and for the batched paths that must step as it does. */
@@ -98,6 +105,20 @@ public final class LatentFilter {
 
     public long modelVersion() {
         return modelVersion;
+    }
+
+    /**
+     * Whether a score's and an update's solves start from the step size the series' last ones ended
+     * with ({@link FilterState#scoreStep}, {@link FilterState#encoderStep}), and the next state
+     * carries the new ones (the default); off, every solve starts from Hairer's first-step guess and
+     * states carry no step: the arithmetic before steps were carried, for comparisons.
+     */
+    public void carryStepSizes(boolean carry) {
+        this.carrySteps = carry;
+    }
+
+    public boolean carriesStepSizes() {
+        return carrySteps;
     }
 
     /** Observation values that were NaN or infinite and were treated as missing, so far. */
@@ -143,19 +164,52 @@ public final class LatentFilter {
      * @throws SolverException          when the encoder ODE cannot be solved (the old state stays valid)
      */
     public FilterState update(FilterState state, long eventTimeMillis, double[] values, boolean[] mask) {
+        return update(state, eventTimeMillis, values, mask, state.scoreStep());
+    }
+
+    /**
+     * As {@link #update(FilterState, long, double[], boolean[])}, the next state carrying
+     * {@code nextScoreStep}: the step the observation's score solve ended with ({@link #lastScoreStep}).
+     */
+    FilterState update(FilterState state, long eventTimeMillis, double[] values, boolean[] mask,
+                       double nextScoreStep) {
         checkObservation(state, eventTimeMillis, values, mask);
+        double encoderStep = carryingStep(state.encoderStep());
         // The RNN encoder's state stays put between observations (the GRU only reads it: no copy needed).
-        double[] hidden = encoderDynamics ? evolveEncoder(state, eventTimeMillis) : state.hiddenView();
-        int inputs = model.encoderCell().inputSize();
-        double[] x = new double[inputs];
-        double[] m = new double[inputs];
-        int nonFinite = EncoderInput.fill(model.spec(), eventTimeMillis - state.timeMillis(), values, mask, x, m, 0);
+        double[] hidden = state.hiddenView();
+        if (encoderDynamics && eventTimeMillis != state.timeMillis()) {
+            SolvedEnds s = evolveEncoder(state, eventTimeMillis, encoderStep);
+            System.arraycopy(s.finalStates(), 0, work.evolved, 0, h);
+            hidden = work.evolved;
+            encoderStep = carried(s, 0);
+        }
+        int nonFinite = EncoderInput.fill(model.spec(), eventTimeMillis - state.timeMillis(), values, mask, work.inputs,
+                work.inputMask, 0);
         if (nonFinite > 0) {
             maskedNonFinite.addAndGet(nonFinite);
         }
-        double[] next = new double[h];
-        model.encoderCell().forward(x, m, hidden, next, 1);
-        return state.after(eventTimeMillis, next, values, mask);
+        model.encoderCell().forward(work.inputs, work.inputMask, hidden, work.next, 1);
+        // the state copies what it keeps, so the workspace serves the next event
+        return state.after(eventTimeMillis, work.next, values, mask, carryingStep(nextScoreStep), encoderStep);
+    }
+
+    /** {@code step} where steps are carried, else 0 (none: a fresh first-step guess). */
+    double carryingStep(double step) {
+        return carrySteps ? step : 0.0;
+    }
+
+    /**
+     * The size of the step row {@code row} of {@code s} would have taken next, to carry to the series'
+     * next solve where steps are carried; 0 (none) where they are not or no step was chosen.
+     */
+    double carried(SolvedEnds s, int row) {
+        double next = Math.abs(s.nextStep(row));
+        return carrySteps && Double.isFinite(next) ? next : 0.0;
+    }
+
+    /** The step the last {@link #score} solve ended with, for the next state ({@link #update} with it); 0: none. */
+    double lastScoreStep() {
+        return lastScoreStep;
     }
 
     /**
@@ -218,8 +272,10 @@ public final class LatentFilter {
      */
     public Score score(FilterState state, long eventTimeMillis, double[] values, boolean[] mask, int samples, long seed) {
         checkObservation(state, eventTimeMillis, values, mask);
-        double[][] decoded = decodeSamples(state, new long[] {eventTimeMillis}, samples, seed);
-        return ObservationScore.of(model, decoded[0], samples, values, mask);
+        double[] z0 = work.points(samples);
+        PosteriorDraws.draw(posteriorMomentsInto(state, work.moments), l, samples, seed, z0, state);
+        double[] decoded = decodeAt(state, eventTimeMillis, z0, samples);
+        return ObservationScore.of(model, decoded, samples, values, mask);
     }
 
     /**
@@ -235,10 +291,10 @@ public final class LatentFilter {
         }
         checkObservation(state, eventTimeMillis, values, mask);
         int points = SigmaPoints.count(l);
-        double[] z0 = new double[points * l];
-        SigmaPoints.fill(posteriorMoments(state), l, z0, state);
-        double[][] decoded = decodeFrom(state, new long[] {eventTimeMillis}, z0, points);
-        return ObservationScore.gaussian(model, decoded[0], points, values, mask);
+        double[] z0 = work.points(points);
+        SigmaPoints.fill(posteriorMomentsInto(state, work.moments), l, z0, state);
+        double[] decoded = decodeAt(state, eventTimeMillis, z0, points);
+        return ObservationScore.gaussian(model, decoded, points, values, mask);
     }
 
     /**
@@ -270,6 +326,24 @@ public final class LatentFilter {
         return readout(latentAt, samples);
     }
 
+    /**
+     * A score's decoding: the {@code rows} latent points z0 solved to the observation's time (capped at
+     * the horizon, as {@link #decodeFrom} caps it), from the step the series' last score ended with,
+     * and read out: [k*C + j], normalised units, into the workspace (valid until the next call). Keeps
+     * the step this solve ends with ({@link #lastScoreStep}). One group of {@code rows} under one step
+     * controller: the bits of a shared-control solve of them, without its {@link Solution}.
+     *
+     * @throws SolverException when the solve fails
+     */
+    private double[] decodeAt(FilterState state, long eventTimeMillis, double[] z0, int rows) {
+        work.end[0] = limits.solveTo((eventTimeMillis - state.timeMillis()) / model.spec().timeUnitMillis());
+        SolvedEnds s = solveToEnd(model.decoderDynamics(), z0, rows, carryingStep(state.scoreStep()));
+        lastScoreStep = carried(s, 0);
+        double[] decoded = work.decoded(rows);
+        model.readout().forward(s.finalStates(), decoded, rows);
+        return decoded;
+    }
+
     private double[] posteriorSamples(FilterState state, int samples, long seed) {
         double[] z0 = new double[samples * l];
         PosteriorDraws.draw(posteriorMoments(state), l, samples, seed, z0, state);
@@ -278,7 +352,10 @@ public final class LatentFilter {
 
     /** The posterior head's output at the state: [μ, log σ]. */
     private double[] posteriorMoments(FilterState state) {
-        double[] posterior = new double[2 * l];
+        return posteriorMomentsInto(state, new double[2 * l]);
+    }
+
+    private double[] posteriorMomentsInto(FilterState state, double[] posterior) {
         model.posterior().forward(state.hiddenView(), posterior, 1);
         return posterior;
     }
@@ -311,16 +388,25 @@ public final class LatentFilter {
      * over at most the model's horizon ({@link ForecastLimits#encoderGapUnits}): a gap longer than any the
      * encoder was trained on is carried as the longest it was, so it cannot drive h to extremes.
      */
-    private double[] evolveEncoder(FilterState state, long eventTimeMillis) {
-        double[] hidden = state.hidden();
-        long gap = eventTimeMillis - state.timeMillis();
-        if (gap == 0) {
-            return hidden;
+    private SolvedEnds evolveEncoder(FilterState state, long eventTimeMillis, double firstStep) {
+        work.end[0] = ForecastLimits.encoderGapUnits(model.spec(), eventTimeMillis - state.timeMillis());
+        return solveToEnd(model.encoderDynamics(), state.hiddenView(), 1, firstStep);
+    }
+
+    /**
+     * {@code rows} rows of z0 from the state's time (0) to {@code work.end[0]}, one group under one step
+     * controller from {@code firstStep} (0: the guess), counted in {@link #functionEvaluations}.
+     *
+     * @throws SolverException when the solve fails
+     */
+    private SolvedEnds solveToEnd(VectorField f, double[] z0, int rows, double firstStep) {
+        work.firstStep[0] = firstStep;
+        SolvedEnds s = solver.solveGroupedToEnds(f, z0, rows, 1, work.start, work.end, work.firstStep);
+        if (s.failure(0) != null) {
+            throw s.failure(0);
         }
-        one[0] = ForecastLimits.encoderGapUnits(model.spec(), gap);
-        Solution s = solver.solve(model.encoderDynamics(), hidden, 1, 0.0, one);
-        evaluations += s.stats().evaluations();
-        return s.rowFinal(0);
+        evaluations += s.evaluations(0);
+        return s;
     }
 
     private void checkState(FilterState state) {

@@ -44,6 +44,11 @@ public record SolverState(int rows, int dimension, double[] time, double[] state
         return nextStep.clone();
     }
 
+    /** Row {@code row}'s proposal for the step after its last one, signed (NaN if none was chosen). */
+    public double nextStep(int row) {
+        return nextStep[row];
+    }
+
     @Override
     public double[] previousRatio() {
         return previousRatio.clone();

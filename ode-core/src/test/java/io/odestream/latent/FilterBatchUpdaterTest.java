@@ -52,7 +52,8 @@ class FilterBatchUpdaterTest {
         for (int i = 0; i < rows.size(); i++) {
             ObservationUpdate u = rows.get(i);
             assertNull(outcomes[i].failure());
-            FilterState expected = filter.update(u.state(), u.eventTimeMillis(), u.values(), u.mask());
+            // the unbatched path: its next state carries the step the score's solve ended with
+            FilterState expected = FilterBatchUpdater.scoreAndUpdate(filter, u).next();
             assertEquals(expected, outcomes[i].next(), "row " + i + ": the next state, bit for bit");
             if (!u.scored()) {
                 assertNull(outcomes[i].score(), "row " + i + " asked for no score");
@@ -118,7 +119,9 @@ class FilterBatchUpdaterTest {
             FilterState state = reference.start(t);
             for (int seen = 0; seen < series % 4; seen++) {
                 t += 200 + random.nextInt(3_000);
-                state = reference.update(state, t, draw(random), null);
+                // scored after the first: the state carries the steps its score and encoder solves ended with
+                state = FilterBatchUpdater.scoreAndUpdate(reference, new ObservationUpdate(state, t, draw(random), null,
+                        seen == 0 ? 0 : 8, seen, seen == 2 ? ScoreMode.SIGMA_POINTS : ScoreMode.MONTE_CARLO)).next();
             }
             long gap = switch (series % 5) {
                 case 0 -> 0;
@@ -142,6 +145,9 @@ class FilterBatchUpdaterTest {
         rows.add(17, new ObservationUpdate(new FilterState("m", 1, 0, 1_000, huge), 2_000, new double[] {10, -2, 0.5},
                 null, 16, 2));
 
+        assertTrue(rows.stream().anyMatch(u -> u.state().scoreStep() > 0 && u.state().encoderStep() > 0),
+                "warm series start from their carried steps");
+        assertTrue(rows.stream().anyMatch(u -> u.state().scoreStep() == 0 && u.scored()), "and others from the guess");
         long evaluationsBefore = reference.functionEvaluations();
         long maskedBefore = reference.maskedNonFiniteValues();
         BatchUpdater.Outcome[] expected = new BatchUpdater.Outcome[rows.size()];

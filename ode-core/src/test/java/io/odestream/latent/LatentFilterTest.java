@@ -23,9 +23,25 @@ class LatentFilterTest {
         return new LatentFilter(LatentOdeModel.create(SPEC, 11), "test", 1);
     }
 
+    /** Without carried steps every gap's solve starts as the batch encoder's does: the same state. */
     @Test
     void updatingObservationByObservationReproducesTheBatchEncoder() {
+        encodeAsTheBatchEncoder(false, 1e-12);
+    }
+
+    /**
+     * Each gap's solve starting from the step the last one ended with instead of a fresh guess moves
+     * the state by no more than the solver's tolerance: the same encoding, another path of steps.
+     */
+    @Test
+    void carriedStepsKeepTheEncodingWithinTheSolversTolerance() {
+        encodeAsTheBatchEncoder(true, SPEC.rtol());
+    }
+
+    /** @param tolerance relative to |h| (absolute below 1) */
+    private static void encodeAsTheBatchEncoder(boolean carry, double tolerance) {
         LatentFilter filter = filter();
+        filter.carryStepSizes(carry);
         Random random = new Random(2);
         int n = 20;
         long[] times = new long[n];
@@ -53,7 +69,11 @@ class LatentFilterTest {
         OdeRnnEncoder batch = new OdeRnnEncoder(model.encoderDynamics(), model.encoderCell(),
                 new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(SPEC.rtol(), SPEC.atol()).build()));
         double[] h = batch.encode(new double[SPEC.hidden()], gaps, x, m, 1);
-        assertArrayEquals(h, state.hidden(), 1e-12);
+        double[] filtered = state.hidden();
+        for (int j = 0; j < h.length; j++) {
+            assertEquals(h[j], filtered[j], tolerance * Math.max(1.0, Math.abs(h[j])), "h[" + j + "]");
+        }
+        assertEquals(carry, state.encoderStep() > 0, "the state carries the step its last solve ended with");
         assertEquals(0, filter.maskedNonFiniteValues(), "masked NaNs are not counted as bad values");
     }
 
@@ -61,7 +81,8 @@ class LatentFilterTest {
      * The filter and the ELBO encode with the same rule, for both encoders: a filter started at a
      * window's first time and updated observation by observation reaches the hidden state (hence
      * the posterior) the ELBO's encoder computes for that window's context. The RNN encoder's
-     * difference is only the rounding of Δt (epoch-ms gaps vs differences of window times).
+     * difference is only the rounding of Δt (epoch-ms gaps vs differences of window times). Without
+     * carried steps, as the ELBO's solves start afresh: the same arithmetic.
      */
     @Test
     void updatingObservationByObservationReproducesTheElbosEncoderForBothEncoders() {
@@ -69,6 +90,7 @@ class LatentFilterTest {
                 .withEncoder(LatentOdeSpec.Encoder.RNN);
         for (LatentOdeSpec spec : new LatentOdeSpec[] {SPEC, rnn}) {
             LatentFilter filter = new LatentFilter(LatentOdeModel.create(spec, 11), "test", 1);
+            filter.carryStepSizes(false);
             Random random = new Random(2);
             int n = 20;
             long origin = 1_700_000_000_000L;

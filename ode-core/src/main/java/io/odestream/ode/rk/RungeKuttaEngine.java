@@ -54,6 +54,8 @@ final class RungeKuttaEngine {
     private double[] heuristicD2;
     private boolean[] accepted;
     private boolean[] finished;
+    /** Rows whose first step is Hairer's guess (no carried or configured one). */
+    private boolean[] guessing;
     private int[] perm;
     private int[] nextOutput;
     private final double[] weights;
@@ -90,25 +92,53 @@ final class RungeKuttaEngine {
 
     Solution run(VectorField f, double[] z0, int rows, double[] t0, double[][] times, boolean sharedControl,
                  SolveOptions options, SolverState resume) {
-        return run(f, z0, rows, sharedControl ? rows : 1, sharedControl, t0, times, options, resume);
+        return run(f, z0, rows, sharedControl ? rows : 1, sharedControl, t0, times, options, resume, null);
     }
 
     /**
      * As {@link #run(VectorField, double[], int, double[], double[][], boolean, SolveOptions, SolverState)}
      * with one step controller per {@code group} consecutive rows, which must share their start and
      * output times; without {@code sharedControl} a failing group fails alone instead of the solve.
+     * {@code firstSteps} (null: none) gives row r's first step size, {@code firstSteps[r]}, where it is
+     * positive and finite: a step carried over from an earlier solve, in place of Hairer's guess.
      */
     Solution run(VectorField f, double[] z0, int rows, int group, boolean sharedControl, double[] t0,
-                 double[][] times, SolveOptions options, SolverState resume) {
+                 double[][] times, SolveOptions options, SolverState resume, double[] firstSteps) {
         this.groupSize = group;
         begin(f.dimension(), rows, t0, times, sharedControl, options);
         result = new SolutionBuilder(tab, rows, d, t0, times, sharedControl, options.recordDense());
+        step(f, z0, rows, t0, times, resume, firstSteps);
+        return buildSolution();
+    }
+
+    /**
+     * A grouped solve (as {@link #run}, without events, dense output or a resumed state) whose outcome
+     * is collected in {@code ends}, reset for it, instead of a new {@link Solution}: a per-event
+     * caller's solve that allocates nothing once the buffers have grown.
+     */
+    SolvedEnds runToEnds(VectorField f, double[] z0, int rows, int group, double[] t0, double[][] times,
+                         double[] firstSteps, SolutionBuilder ends) {
+        this.groupSize = group;
+        begin(f.dimension(), rows, t0, times, false, SolveOptions.DEFAULT);
+        result = ends.reset(rows, d, t0, times, false);
+        step(f, z0, rows, t0, times, null, firstSteps);
+        result = null;
+        events.end();
+        return ends;
+    }
+
+    /** The stepping loop of a solve {@link #begin} set up, into {@link #result}. */
+    private void step(VectorField f, double[] z0, int rows, double[] t0, double[][] times, SolverState resume,
+                      double[] firstSteps) {
         for (int p = 0; p < rows; p++) {
             perm[p] = p;
             t[p] = t0[p];
             tEnd[p] = times[p][times[p].length - 1];
             nextOutput[p] = 0;
             policy.start(p);
+            if (firstSteps != null) {
+                policy.carry(p, firstSteps[p], t0[p], tEnd[p]);
+            }
         }
         System.arraycopy(z0, 0, z, 0, rows * d);
         active = rows;
@@ -132,7 +162,6 @@ final class RungeKuttaEngine {
             completeAcceptedSteps(f);
             compact();
         }
-        return buildSolution();
     }
 
     private void begin(int dimension, int rows, double[] t0, double[][] times, boolean sharedControl,
@@ -183,7 +212,8 @@ final class RungeKuttaEngine {
     private void initialiseStepSizes(VectorField f) {
         boolean needHeuristic = false;
         for (int p = 0; p < active; p++) {
-            needHeuristic |= policy.initialise(p, t[p], tEnd[p]);
+            guessing[p] = policy.initialise(p, t[p], tEnd[p]);
+            needHeuristic |= guessing[p];
         }
         if (needHeuristic) {
             hairerInitialStep(f);
@@ -220,7 +250,9 @@ final class RungeKuttaEngine {
             }
         }
         double[] f1 = k[1 % k.length];
-        evaluate(f, tStage, ytmp, f1);
+        // counted for the rows that guess only: a row with a carried step costs what it costs alone
+        f.evaluate(tStage, ytmp, f1, active);
+        result.evaluated(perm, active, guessing);
         for (int i = 0; i < n; i++) {
             scaled[i] = (f1[i] - k0[i]) / (tol.atol(i % d) + Math.abs(z[i]) * rtol);
         }
@@ -721,6 +753,7 @@ final class RungeKuttaEngine {
             heuristicD2 = new double[rows];
             accepted = new boolean[rows];
             finished = new boolean[rows];
+            guessing = new boolean[rows];
             perm = new int[rows];
             nextOutput = new int[rows];
             capacityRows = rows;

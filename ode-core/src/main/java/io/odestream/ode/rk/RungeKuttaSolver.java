@@ -27,6 +27,11 @@ public final class RungeKuttaSolver {
     private final ButcherTableau method;
     private final StepControl control;
     private final RungeKuttaEngine engine;
+    /** {@link #solveGroupedToEnds}' outcome and per-call arrays, reused from solve to solve. */
+    private final SolutionBuilder ends = new SolutionBuilder();
+    private double[] rowStarts = new double[0];
+    private double[] rowFirstSteps = new double[0];
+    private double[][] rowEnds = new double[0][];
 
     public RungeKuttaSolver(ButcherTableau method, StepControl control) {
         if (method == null || control == null) {
@@ -52,6 +57,22 @@ public final class RungeKuttaSolver {
 
     /** Shared step control from t0 to the last output time, with events or dense recording. */
     public Solution solve(VectorField f, double[] z0, int rows, double t0, double[] outputTimes, SolveOptions options) {
+        return solveShared(f, z0, rows, t0, outputTimes, options, Double.NaN);
+    }
+
+    /**
+     * Shared step control from t0 to the last output time, starting with a step of {@code firstStep}
+     * (the size, towards the outputs) instead of Hairer's guess, where it is positive and finite: the
+     * step an earlier solve of the same system ended with ({@link SolverState#nextStep(int)}), which
+     * saves the guess's extra evaluation. The step control adapts it from there as from any step.
+     */
+    public Solution solve(VectorField f, double[] z0, int rows, double t0, double[] outputTimes, double firstStep) {
+        return solveShared(f, z0, rows, t0, outputTimes, SolveOptions.DEFAULT, firstStep);
+    }
+
+    /** Shared step control, from {@code firstStep} where it is positive and finite, else from Hairer's guess. */
+    private Solution solveShared(VectorField f, double[] z0, int rows, double t0, double[] outputTimes,
+                                 SolveOptions options, double firstStep) {
         checkBatch(f, z0, rows);
         checkTimes(t0, outputTimes, "outputTimes");
         double[] times = outputTimes.clone();
@@ -59,7 +80,12 @@ public final class RungeKuttaSolver {
         Arrays.fill(perRow, times);
         double[] starts = new double[rows];
         Arrays.fill(starts, t0);
-        return engine.run(f, z0, rows, starts, perRow, true, options, null);
+        double[] firstSteps = null;
+        if (firstStep > 0) {
+            firstSteps = new double[rows];
+            Arrays.fill(firstSteps, firstStep);
+        }
+        return engine.run(f, z0, rows, rows, true, starts, perRow, options, null, firstSteps);
     }
 
     /** Per-row step control; row r runs from t0[r] to t1[r], the only output time. */
@@ -97,6 +123,17 @@ public final class RungeKuttaSolver {
      * not read.
      */
     public Solution solveGrouped(VectorField f, double[] z0, int groupSize, int groups, double[] t0, double[] t1) {
+        return solveGrouped(f, z0, groupSize, groups, t0, t1, null);
+    }
+
+    /**
+     * As {@link #solveGrouped(VectorField, double[], int, int, double[], double[])}, group g starting
+     * with a step of {@code firstSteps[g]} where it is positive and finite (as
+     * {@link #solve(VectorField, double[], int, double, double[], double)} starts that group alone),
+     * with Hairer's guess where it is not; {@code firstSteps} null: the guess for every group.
+     */
+    public Solution solveGrouped(VectorField f, double[] z0, int groupSize, int groups, double[] t0, double[] t1,
+                                 double[] firstSteps) {
         if (groupSize < 1 || groups < 1) {
             throw new IllegalArgumentException("a grouped solve needs groups >= 1 of size >= 1, got " + groups
                     + " of " + groupSize);
@@ -106,17 +143,64 @@ public final class RungeKuttaSolver {
         }
         int rows = groupSize * groups;
         checkBatch(f, z0, rows, false);
+        if (firstSteps != null && firstSteps.length < groups) {
+            throw new IllegalArgumentException("firstSteps must have one step per group (" + groups + ")");
+        }
         double[] starts = new double[rows];
         double[][] times = new double[rows][];
+        double[] rowSteps = firstSteps == null ? null : new double[rows];
         for (int g = 0; g < groups; g++) {
             double[] end = {t1[g]};
             checkTimes(t0[g], end, "t1[" + g + "]");
             for (int j = g * groupSize; j < (g + 1) * groupSize; j++) {
                 starts[j] = t0[g];
                 times[j] = end;
+                if (rowSteps != null) {
+                    rowSteps[j] = firstSteps[g];
+                }
             }
         }
-        return engine.run(f, z0, rows, groupSize, false, starts, times, SolveOptions.DEFAULT, null);
+        return engine.run(f, z0, rows, groupSize, false, starts, times, SolveOptions.DEFAULT, null, rowSteps);
+    }
+
+    /**
+     * {@link #solveGrouped(VectorField, double[], int, int, double[], double[], double[])}, the same
+     * bits, for a caller that needs only where each row ends: read from the returned {@link SolvedEnds},
+     * valid until this solver's next solve. Its arrays and this solver's are reused, so once they have
+     * grown to the largest batch a solve allocates nothing: the streaming filter's per-event solves.
+     * A group that fails has its failure on each of its rows, as there.
+     */
+    public SolvedEnds solveGroupedToEnds(VectorField f, double[] z0, int groupSize, int groups, double[] t0,
+                                         double[] t1, double[] firstSteps) {
+        if (groupSize < 1 || groups < 1) {
+            throw new IllegalArgumentException("a grouped solve needs groups >= 1 of size >= 1, got " + groups
+                    + " of " + groupSize);
+        }
+        if (t0 == null || t0.length < groups || t1 == null || t1.length < groups
+                || (firstSteps != null && firstSteps.length < groups)) {
+            throw new IllegalArgumentException("t0, t1 and firstSteps (when given) must have one value per group ("
+                    + groups + ")");
+        }
+        int rows = groupSize * groups;
+        checkBatch(f, z0, rows, false);
+        if (rowStarts.length < rows) {
+            rowStarts = new double[rows];
+            rowFirstSteps = new double[rows];
+            double[][] grown = new double[rows][];
+            for (int r = 0; r < rows; r++) {
+                grown[r] = r < rowEnds.length ? rowEnds[r] : new double[1];
+            }
+            rowEnds = grown;
+        }
+        for (int g = 0; g < groups; g++) {
+            checkSpan(t0[g], t1[g], g);
+            for (int j = g * groupSize; j < (g + 1) * groupSize; j++) {
+                rowStarts[j] = t0[g];
+                rowEnds[j][0] = t1[g];
+                rowFirstSteps[j] = firstSteps == null ? 0.0 : firstSteps[g];
+            }
+        }
+        return engine.runToEnds(f, z0, rows, groupSize, rowStarts, rowEnds, rowFirstSteps, ends);
     }
 
     /** Continues a shared-control solve from {@code state} (all rows at the same time). */
@@ -191,6 +275,16 @@ public final class RungeKuttaSolver {
             times[r] = outputTimes[r].clone();
         }
         return times;
+    }
+
+    /** {@link #checkTimes} for group g's one end time, without an array for it. */
+    private static void checkSpan(double t0, double t1, int g) {
+        if (!Double.isFinite(t0)) {
+            throw new IllegalArgumentException("start time t0 must be finite, got " + t0);
+        }
+        if (!Double.isFinite(t1)) {
+            throw new IllegalArgumentException("t1[" + g + "] is not finite (" + t1 + ")");
+        }
     }
 
     /** Times must be finite, on one side of t0, and sorted in the direction of integration. */

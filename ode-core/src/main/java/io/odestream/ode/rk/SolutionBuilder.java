@@ -13,47 +13,75 @@ import java.util.List;
 /**
  * What one solve produces, collected by caller row while the engine works in its own (compacted)
  * row order: outputs, final states, statistics, failures, events and the recorded trajectory.
+ * Either built into a {@link Solution} (a new builder per solve), or, for a solve to one end time per
+ * row, read as {@link SolvedEnds} and reused by the next such solve: its arrays grow to the largest
+ * solve and stay, so that a per-event solve allocates nothing.
  */
-final class SolutionBuilder {
-    final double[][] times;
-    final double[][] outputs;
-    final DenseTrajectory dense;
-    private final int rows;
-    private final int d;
-    private final boolean shared;
-    private final double sharedDirection;
+final class SolutionBuilder implements SolvedEnds {
+    double[][] times;
+    double[][] outputs;
+    DenseTrajectory dense;
+    private int rows;
+    private int d;
+    private boolean shared;
+    private double sharedDirection;
     private long evaluations;
-    private final int[] rowEvaluations;
-    private final int[] rowAccepted;
-    private final int[] rowRejected;
-    private final double[] finalTime;
-    private final double[] finalState;
-    private final double[] finalStep;
-    private final double[] finalRatio;
-    private final SolverException[] failures;
+    private int[] rowEvaluations;
+    private int[] rowAccepted;
+    private int[] rowRejected;
+    private double[] finalTime;
+    private double[] finalState;
+    private double[] finalStep;
+    private double[] finalRatio;
+    private SolverException[] failures;
     private final List<EventOccurrence> occurrences = new ArrayList<>();
 
     SolutionBuilder(ButcherTableau tableau, int rows, int d, double[] t0, double[][] times, boolean shared,
                     boolean recordDense) {
+        reset(rows, d, t0, times, shared);
+        this.dense = recordDense ? new DenseTrajectory(tableau, rows, d) : null;
+    }
+
+    /** An empty builder to {@link #reset} for each solve. */
+    SolutionBuilder() {
+    }
+
+    /** Starts collecting a new solve (no dense recording), keeping the arrays that are large enough. */
+    SolutionBuilder reset(int rows, int d, double[] t0, double[][] times, boolean shared) {
         this.rows = rows;
         this.d = d;
         this.shared = shared;
         this.times = times;
         this.sharedDirection = Math.signum(times[0][times[0].length - 1] - t0[0]);
-        this.outputs = new double[rows][];
-        for (int r = 0; r < rows; r++) {
-            outputs[r] = new double[times[r].length * d];
-            Arrays.fill(outputs[r], Double.NaN);
+        if (outputs == null || outputs.length < rows) {
+            outputs = new double[rows][];
+            rowEvaluations = new int[rows];
+            rowAccepted = new int[rows];
+            rowRejected = new int[rows];
+            finalTime = new double[rows];
+            finalStep = new double[rows];
+            finalRatio = new double[rows];
+            failures = new SolverException[rows];
+        } else {
+            Arrays.fill(rowEvaluations, 0, rows, 0);
+            Arrays.fill(rowAccepted, 0, rows, 0);
+            Arrays.fill(rowRejected, 0, rows, 0);
+            Arrays.fill(failures, 0, rows, null);
         }
-        this.rowEvaluations = new int[rows];
-        this.rowAccepted = new int[rows];
-        this.rowRejected = new int[rows];
-        this.finalTime = new double[rows];
-        this.finalState = new double[rows * d];
-        this.finalStep = new double[rows];
-        this.finalRatio = new double[rows];
-        this.failures = new SolverException[rows];
-        this.dense = recordDense ? new DenseTrajectory(tableau, rows, d) : null;
+        for (int r = 0; r < rows; r++) {
+            int n = times[r].length * d;
+            if (outputs[r] == null || outputs[r].length < n) {
+                outputs[r] = new double[n];
+            }
+            Arrays.fill(outputs[r], 0, n, Double.NaN);
+        }
+        if (finalState == null || finalState.length < rows * d) {
+            finalState = new double[rows * d];
+        }
+        evaluations = 0;
+        occurrences.clear();
+        dense = null;
+        return this;
     }
 
     /** One call of the vector field on the first {@code active} engine rows. */
@@ -61,6 +89,16 @@ final class SolutionBuilder {
         evaluations++;
         for (int p = 0; p < active; p++) {
             rowEvaluations[perm[p]]++;
+        }
+    }
+
+    /** One call of the vector field on the first {@code active} engine rows, on behalf of those {@code counted} only. */
+    void evaluated(int[] perm, int active, boolean[] counted) {
+        evaluations++;
+        for (int p = 0; p < active; p++) {
+            if (counted[p]) {
+                rowEvaluations[perm[p]]++;
+            }
         }
     }
 
@@ -86,6 +124,26 @@ final class SolutionBuilder {
         finalTime[row] = t;
         finalStep[row] = nextStep;
         finalRatio[row] = previousRatio;
+    }
+
+    @Override
+    public double[] finalStates() {
+        return finalState;
+    }
+
+    @Override
+    public double nextStep(int row) {
+        return finalStep[row];
+    }
+
+    @Override
+    public int evaluations(int row) {
+        return rowEvaluations[row];
+    }
+
+    @Override
+    public SolverException failure(int row) {
+        return failures[row];
     }
 
     Solution build() {

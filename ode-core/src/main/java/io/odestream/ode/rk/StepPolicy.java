@@ -145,6 +145,17 @@ public final class StepPolicy {
     }
 
     /**
+     * Row p starts with a step of {@code size} towards {@code tEnd} (one carried over from an earlier
+     * solve of the same system) when it is positive and finite; otherwise the first step is chosen as
+     * for a fresh row. {@link #propose} shortens it to the span when the span is shorter.
+     */
+    public void carry(int p, double size, double t, double tEnd) {
+        if (size > 0 && size != Double.POSITIVE_INFINITY) {
+            h[p] = Math.copySign(size, tEnd - t);
+        }
+    }
+
+    /**
      * Chooses row p's first step where no other source gives one: the fixed grid {@code t + k·h}
      * (last point moved to {@code tEnd}), or the configured first step.
      *

@@ -63,6 +63,56 @@ class GroupedStepControlTest {
         }
     }
 
+    /**
+     * A group given a first step (a step carried over from its series' last solve) is the solve of it
+     * alone from that step, bit for bit, evaluations included: the first-step guess other groups make
+     * in the same batch is not counted against it, nor are its steps changed by it. A step longer than
+     * the span is cut to the span; none (0), NaN or negative: the guess, as before.
+     */
+    @Test
+    void aCarriedFirstStepStartsItsGroupAsItStartsTheSolveOfItAlone() {
+        TanhMlpField field = CASE.field();
+        Random random = new Random(12);
+        int groups = 7;
+        double[] z0 = PerRowStepControlTest.randomStates(random, groups * GROUP);
+        double[] t0 = new double[groups];
+        double[] t1 = new double[groups];
+        double[] first = {0.05, 0.0, 1e-4, 30.0, Double.NaN, 0.3, -0.2};
+        for (int g = 0; g < groups; g++) {
+            t0[g] = random.nextDouble();
+            t1[g] = t0[g] + (g == 5 ? -1.5 : 1 + random.nextDouble()); // one backwards: the step turns with it
+        }
+        RungeKuttaSolver batch = new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(1e-6, 1e-8).build());
+        Solution together = batch.solveGrouped(field, z0, GROUP, groups, t0, t1, first);
+        RungeKuttaSolver single = new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(1e-6, 1e-8).build());
+        for (int g = 0; g < groups; g++) {
+            double[] rows = Arrays.copyOfRange(z0, g * GROUP * CASE.d, (g + 1) * GROUP * CASE.d);
+            Solution alone = single.solve(field, rows, GROUP, t0[g], new double[] {t1[g]}, first[g]);
+            Solution guessed = single.solve(field, rows, GROUP, t0[g], new double[] {t1[g]});
+            boolean carries = first[g] > 0;
+            assertEquals(carries ? 0 : 1, alone.stats().evaluations(0) - evaluationsOfSteps(alone, 0),
+                    "group " + g + ": the guess costs one evaluation, a carried step none");
+            for (int j = 0; j < GROUP; j++) {
+                int r = g * GROUP + j;
+                String where = "group " + g + " row " + j;
+                assertArrayEquals(alone.rowState(j, 0), together.rowState(r, 0), 0.0, where);
+                assertEquals(alone.stats().evaluations(j), together.stats().evaluations(r), where);
+                assertEquals(alone.stats().rejected(j), together.stats().rejected(r), where);
+                assertEquals(alone.finalState().nextStep(j), together.finalState().nextStep(r), 0.0, where);
+                if (!carries) {
+                    assertArrayEquals(guessed.rowState(j, 0), alone.rowState(j, 0), 0.0, where + ": the guess, as before");
+                }
+            }
+            assertArrayEquals(guessed.rowState(0, 0), alone.rowState(0, 0), 1e-5, "group " + g
+                    + ": another first step, the same solution within the tolerance");
+        }
+    }
+
+    /** DOPRI5's evaluations for its steps: the first (FSAL) slope and six per step tried. */
+    private static long evaluationsOfSteps(Solution s, int row) {
+        return 1 + 6L * (s.stats().accepted(row) + s.stats().rejected(row));
+    }
+
     @Test
     void aFailingGroupFailsAloneWithTheErrorItsOwnSolveThrows() {
         // dz/dt = z²: a group starting at 1 blows up at t = 1, the others (0.1, 0.2) only at 10 and 5.
@@ -88,6 +138,47 @@ class GroupedStepControlTest {
                 assertEquals(own.value(j, 0, 0), s.value(2 * g + j, 0, 0), 0.0, "group " + g + " row " + j);
             }
         }
+    }
+
+    /**
+     * The per-event form ({@link RungeKuttaSolver#solveGroupedToEnds}) is the grouped solve without its
+     * {@link Solution}: the same end states, evaluations, next steps and failures, bit for bit, through
+     * one solver whose reused buffers serve a large batch, a smaller one, and a system of another
+     * dimension in turn.
+     */
+    @Test
+    void theSolveToEndsIsTheGroupedSolveOnReusedBuffers() {
+        TanhMlpField field = CASE.field();
+        Random random = new Random(13);
+        RungeKuttaSolver reused = new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(1e-6, 1e-8).build());
+        RungeKuttaSolver fresh = new RungeKuttaSolver(DormandPrince54.TABLEAU, StepControl.adaptive(1e-6, 1e-8).build());
+        for (int groups : new int[] {9, 2}) {
+            double[] z0 = PerRowStepControlTest.randomStates(random, groups * GROUP);
+            double[] t0 = new double[groups];
+            double[] t1 = new double[groups];
+            double[] first = new double[groups];
+            for (int g = 0; g < groups; g++) {
+                t1[g] = g == 1 ? 0.0 : 0.5 + random.nextDouble(); // one empty span
+                first[g] = g % 3 == 0 ? 0.0 : 0.1 * g;
+            }
+            Solution want = fresh.solveGrouped(field, z0, GROUP, groups, t0, t1, first);
+            SolvedEnds got = reused.solveGroupedToEnds(field, z0, GROUP, groups, t0, t1, first);
+            for (int r = 0; r < groups * GROUP; r++) {
+                String where = groups + " groups, row " + r;
+                assertArrayEquals(want.rowState(r, 0), Arrays.copyOfRange(got.finalStates(), r * CASE.d,
+                        (r + 1) * CASE.d), 0.0, where);
+                assertEquals(want.stats().evaluations(r), got.evaluations(r), where);
+                assertEquals(want.finalState().nextStep(r), got.nextStep(r), 0.0, where);
+                assertNull(got.failure(r), where);
+            }
+        }
+        SolvedEnds blownUp = reused.solveGroupedToEnds(SolverFailureTest.BLOW_UP, new double[] {0.1, 0.11, 1.0, 1.01},
+                2, 2, new double[2], new double[] {2, 2}, null);
+        Solution own = fresh.solve(SolverFailureTest.BLOW_UP, new double[] {0.1, 0.11}, 2, 0, new double[] {2});
+        assertNull(blownUp.failure(0));
+        assertEquals(own.value(1, 0, 0), blownUp.finalStates()[1], 0.0, "D = 1 after D = " + CASE.d);
+        assertNotNull(blownUp.failure(2), "the group that blows up fails alone");
+        assertNotNull(blownUp.failure(3));
     }
 
     @Test

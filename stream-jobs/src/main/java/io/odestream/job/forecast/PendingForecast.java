@@ -20,6 +20,9 @@ public class PendingForecast {
     /** The series' last observed values and their times, for the model's observation skip (null: unknown). */
     public double[] lastValues;
     public long[] lastObservedMillis;
+    /** The step sizes the series' state carries ({@link FilterState#scoreStep}): kept so its state goes round whole. */
+    public double scoreStep;
+    public double encoderStep;
     public long[] queryTimesMillis;
     public int samples;
     public long seed;
@@ -39,6 +42,8 @@ public class PendingForecast {
         this.hidden = state.hidden();
         this.lastValues = state.lastValues();
         this.lastObservedMillis = state.lastObservedMillis();
+        this.scoreStep = state.scoreStep();
+        this.encoderStep = state.encoderStep();
         this.queryTimesMillis = queryTimesMillis.clone();
         this.samples = samples;
         this.seed = seed;
@@ -46,7 +51,7 @@ public class PendingForecast {
 
     ForecastQuery query() {
         return new ForecastQuery(new FilterState(modelId, modelVersion, originMillis, stateMillis, hidden,
-                lastValues, lastObservedMillis),
+                lastValues, lastObservedMillis, scoreStep, encoderStep),
                 queryTimesMillis, samples, seed);
     }
 }

@@ -26,6 +26,12 @@ public final class SeriesState implements MonitoredSeries {
      */
     public double[] lastValues;
     public long[] lastObservedMillis;
+    /**
+     * The step sizes the filter's last score and encoder solves ended with, where the next ones start
+     * ({@link FilterState#scoreStep}); 0 = none, as in state kept before they were (a fresh first-step guess).
+     */
+    public double scoreStep;
+    public double encoderStep;
 
     /** Event time of the newest observation applied to this series (with or without a model). */
     public long lastEventMillis = NONE;
@@ -58,7 +64,8 @@ public final class SeriesState implements MonitoredSeries {
     @Override
     public FilterState filterState(String id, long version) {
         return encodedBy(id, version)
-                ? new FilterState(modelId, modelVersion, originMillis, stateMillis, hidden, lastValues, lastObservedMillis)
+                ? new FilterState(modelId, modelVersion, originMillis, stateMillis, hidden, lastValues, lastObservedMillis,
+                        scoreStep, encoderStep)
                 : null;
     }
 
@@ -71,6 +78,8 @@ public final class SeriesState implements MonitoredSeries {
         hidden = state.hidden();
         lastValues = state.lastValues();
         lastObservedMillis = state.lastObservedMillis();
+        scoreStep = state.scoreStep();
+        encoderStep = state.encoderStep();
     }
 
     @Override
@@ -79,6 +88,8 @@ public final class SeriesState implements MonitoredSeries {
         hidden = null;
         lastValues = null;
         lastObservedMillis = null;
+        scoreStep = 0.0;
+        encoderStep = 0.0;
         stateMillis = NONE;
     }
 

@@ -22,6 +22,11 @@ public final class ShadowSeriesState {
     public long stateMillis = NONE;
     public double[] servedHidden;
     public double[] shadowHidden;
+    /** Each state's carried solver steps ({@link FilterState#scoreStep}); 0 = none, as in state kept before them. */
+    public double servedScoreStep;
+    public double servedEncoderStep;
+    public double shadowScoreStep;
+    public double shadowEncoderStep;
     /** Event time of the newest observation applied to this series; an older one is skipped. */
     public long lastEventMillis = NONE;
 
@@ -63,7 +68,8 @@ public final class ShadowSeriesState {
             double[] hidden = served ? servedHidden : shadowHidden;
             long version = served ? servedVersion : shadowVersion;
             return hidden == null || version != modelVersion ? null
-                    : new FilterState(modelId, version, originMillis, stateMillis, hidden);
+                    : new FilterState(modelId, version, originMillis, stateMillis, hidden, null, null,
+                            served ? servedScoreStep : shadowScoreStep, served ? servedEncoderStep : shadowEncoderStep);
         }
 
         @Override
@@ -73,9 +79,13 @@ public final class ShadowSeriesState {
             if (served) {
                 servedVersion = state.modelVersion();
                 servedHidden = state.hidden();
+                servedScoreStep = state.scoreStep();
+                servedEncoderStep = state.encoderStep();
             } else {
                 shadowVersion = state.modelVersion();
                 shadowHidden = state.hidden();
+                shadowScoreStep = state.scoreStep();
+                shadowEncoderStep = state.encoderStep();
             }
         }
 

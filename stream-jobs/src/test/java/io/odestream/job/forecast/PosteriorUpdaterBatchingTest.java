@@ -105,6 +105,15 @@ class PosteriorUpdaterBatchingTest {
         return out;
     }
 
+    /**
+     * The state without the step its last score ended with, which {@link #reference} does not score
+     * for (FilterBatchUpdaterTest checks it): the encoding, with the encoder's carried step.
+     */
+    private static FilterState encoding(FilterState s) {
+        return new FilterState(s.modelId(), s.modelVersion(), s.originMillis(), s.timeMillis(), s.hidden(),
+                s.lastValues(), s.lastObservedMillis(), 0.0, s.encoderStep());
+    }
+
     private static FilterState reference(ModelArtifact artifact, List<Observation> in) {
         LatentFilter f = LatentFilter.init(artifact);
         FilterState s = null;
@@ -202,7 +211,7 @@ class PosteriorUpdaterBatchingTest {
         for (int k = 0; k < 4; k++) {
             String series = "s" + k;
             FilterState want = reference(V1, stream.stream().filter(o -> o.getSeriesId().equals(series)).toList());
-            assertEquals(want, states.get("q" + k), series + "'s state is the in-order filter's, bit for bit");
+            assertEquals(want, encoding(states.get("q" + k)), series + "'s state is the in-order filter's, bit for bit");
         }
         List<Integer> sizes = CountingBatchBackend.callSizes();
         assertEquals(160, sizes.stream().mapToInt(Integer::intValue).sum(), "every observation absorbed once");
@@ -229,8 +238,8 @@ class PosteriorUpdaterBatchingTest {
         ask(h, "a", "qa");
         ask(h, "b", "qb");
         h.endInput1();
-        assertEquals(reference(V1, a), pendingStates(h).get("qa"));
-        assertEquals(reference(V1, b), pendingStates(h).get("qb"));
+        assertEquals(reference(V1, a), encoding(pendingStates(h).get("qa")));
+        assertEquals(reference(V1, b), encoding(pendingStates(h).get("qb")));
     }
 
     @Test

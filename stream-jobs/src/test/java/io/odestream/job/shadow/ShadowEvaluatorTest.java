@@ -7,8 +7,11 @@ import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoStream;
 import io.odestream.job.SampleSeed;
 import io.odestream.job.TestModels;
+import io.odestream.latent.BatchUpdater;
+import io.odestream.latent.FilterBatchUpdater;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.Score;
 import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
@@ -125,8 +128,11 @@ class ShadowEvaluatorTest {
                 continue;
             }
             long seed = SampleSeed.of(o.getSeriesId(), t);
-            Score score = f.score(state, t, x, m, SAMPLES, seed);
-            double[] mean = f.predict(state, new long[] {t}, SAMPLES, seed).mean()[0];
+            // score then update as the job's step does: the next state carries the score's last step
+            BatchUpdater.Outcome scored = FilterBatchUpdater.scoreAndUpdate(f, new ObservationUpdate(state, t, x, m,
+                    SAMPLES, seed));
+            Score score = scored.score();
+            double[] mean = score.predictiveMeans(); // predict's, but from the score's carried step
             double err = 0;
             for (int j = 0; j < x.length; j++) {
                 err += m[j] ? Math.abs(mean[j] - x[j]) : 0;
@@ -134,7 +140,7 @@ class ShadowEvaluatorTest {
             if (score.observedChannels() > 0) {
                 out.add(new double[] {t, score.negativeLogDensity(), err / score.observedChannels()});
             }
-            state = f.update(state, t, x, m);
+            state = scored.next();
         }
         return out;
     }
