@@ -17,7 +17,7 @@ class PooledWarmUpRuleTest {
     private static final AlertPolicy POLICY = new AlertPolicy(200, 100, 0.01, 12.0, 0.05, 0)
             .withWarmUpZ(AlertPolicy.DEFAULT_WARM_UP_Z);
     private static final PooledWarmUp POOLED = new PooledWarmUp(1_000, 4);
-    private static final double SHARED = 0.8;
+    private static final double COMMON = 0.8;
 
     /** A pool that has been offered {@code events} ordinary events of other series. */
     private static ZPool pool(int events) {
@@ -28,7 +28,7 @@ class PooledWarmUpRuleTest {
             double common = random.nextGaussian();
             double[] z = new double[3];
             for (int j = 0; j < 3; j++) {
-                z[j] = Math.sqrt(SHARED) * common + Math.sqrt(1 - SHARED) * random.nextGaussian();
+                z[j] = Math.sqrt(COMMON) * common + Math.sqrt(1 - COMMON) * random.nextGaussian();
             }
             offer(pool, z, false);
         }
@@ -62,7 +62,7 @@ class PooledWarmUpRuleTest {
     }
 
     @Test
-    void onceThePoolIsReadyAMissSharedByEveryChannelDoesNotAlertAYoungSeries() {
+    void onceThePoolIsReadyAMissCommonToEveryChannelDoesNotAlertAYoungSeries() {
         assertFalse(secondScoreAlerts(pool(1_200), new double[] {6, 5.5, 6.5}));
     }
 
@@ -74,7 +74,7 @@ class PooledWarmUpRuleTest {
     @Test
     void beforeThePoolIsReadyThePlainLargestZJudges() {
         assertTrue(secondScoreAlerts(pool(900), new double[] {6, 5.5, 6.5}),
-                "900 pooled events (fewer than 1 000): the shared miss alerts, as without a pool");
+                "900 pooled events (fewer than 1 000): the common miss alerts, as without a pool");
         assertFalse(secondScoreAlerts(pool(900), new double[] {4.5, 0.2, -0.3}), "and |z| 4.5 does not");
     }
 }

@@ -26,8 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ZPoolTest {
     private static final int KIND = 1;
     private static final int ID = "lineage".hashCode();
-    /** Three channels that miss together: the model's shared latent state (ρ = 0.8), plus noise of their own. */
-    private static final double SHARED = 0.8;
+    /** Three channels that miss together: the model's common latent state (ρ = 0.8), plus noise of their own. */
+    private static final double COMMON = 0.8;
 
     static LongStream seeds() {
         return LongStream.of(11, 12, 13);
@@ -43,7 +43,7 @@ class ZPoolTest {
         double[] z = new double[3];
         for (int j = 0; j < 3; j++) {
             z[j] = random.nextDouble() < missing ? Double.NaN
-                    : Math.sqrt(SHARED) * common + Math.sqrt(1 - SHARED) * gaussian(random);
+                    : Math.sqrt(COMMON) * common + Math.sqrt(1 - COMMON) * gaussian(random);
         }
         return z;
     }
@@ -135,7 +135,7 @@ class ZPoolTest {
     }
 
     @Test
-    void aMissSharedByEveryChannelIsExplainedAndAOneChannelJumpIsNot() {
+    void aMissCommonToEveryChannelIsExplainedAndAOneChannelJumpIsNot() {
         ZPool pool = ready(1_000, 7);
         assertTrue(pool.judged(new double[] {6, 6, 6}, 6) < 3, "the model missing on all channels at once");
         assertTrue(pool.judged(new double[] {6, 0, 0}, 6) > 6, "one channel's fault: more surprising given the others");
