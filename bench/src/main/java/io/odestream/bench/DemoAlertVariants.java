@@ -1,6 +1,7 @@
 package io.odestream.bench;
 
 import io.odestream.alert.AlertPolicy;
+import io.odestream.alert.PooledWarmUp;
 import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoSetup;
 import io.odestream.demo.DemoStream;
@@ -47,8 +48,9 @@ public final class DemoAlertVariants {
         for (Map.Entry<String, AlertPolicy> e : variants.entrySet()) {
             System.out.println(e.getKey() + ": " + replay(stream, e.getValue(), ScoreMode.SIGMA_POINTS).summary(stream));
         }
-        System.out.println("the demo's policy, warm-up on the plain largest |z| (no pool): "
-                + replay(stream, DemoSetup.monitorSettings().withPooledWarmUp(null)).summary(stream));
+        System.out.println("the demo's policy, warm-up on the pooled conditional z (run --alert-pooled-warmup-events "
+                + "1000): " + replay(stream, DemoSetup.monitorSettings().withPooledWarmUp(PooledWarmUp.DEFAULT))
+                .summary(stream));
         System.out.println("the demo's policy, Monte-Carlo score: "
                 + replay(stream, demo, ScoreMode.MONTE_CARLO).summary(stream));
     }

@@ -165,11 +165,13 @@ public final class RunCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}; NaN = the raw 12-nat threshold instead).")
     double alertWarmUpZ;
 
-    @Option(names = "--alert-pooled-warmup-events", defaultValue = "1000", paramLabel = "N",
+    @Option(names = "--alert-pooled-warmup-events", defaultValue = "0", paramLabel = "N",
             description = "During warm-up judge the largest |z| of a channel given the other channels', under the "
                     + "z-scores' moments pooled over every series of the subtask, once N ordinary events are pooled: the "
-                    + "model missing on every channel at once is told from one channel's fault (default ${DEFAULT-VALUE}; "
-                    + "0 = the plain largest |z|).")
+                    + "model missing on every channel at once is told from one channel's fault (e.g. 1000; default "
+                    + "${DEFAULT-VALUE} = off, the plain largest |z|). Its decisions depend on which series share a "
+                    + "subtask and on when watermarks publish the pool, so after a restore or at another parallelism "
+                    + "a young series can be judged differently than in an uninterrupted run.")
     int alertPooledWarmUpEvents;
 
     @Option(names = "--alert-escalation-nats", defaultValue = "6.907755278982137", paramLabel = "NATS",
