@@ -27,7 +27,7 @@ class GroupedStepControlTest {
     private static final int GROUP = 5;
 
     @Test
-    void everyGroupIsItsOwnSharedControlSolveBitForBit() {
+    void everyGroupIsItsOwnOneControllerSolveBitForBit() {
         TanhMlpField field = CASE.field();
         Random random = new Random(11);
         int groups = 13; // rows = 65: 8-row kernel blocks cut through the groups
