@@ -1,6 +1,7 @@
 package io.odestream.finetune;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,13 +84,23 @@ final class BalancedSample {
         return best == null || best.kept.isEmpty() ? null : best;
     }
 
+    /**
+     * The kept windows by series id, then start time: what trains and what is held out depends on
+     * which windows are kept, not on how the series' arrivals interleaved (a keyed stream from several
+     * partitions interleaves them differently in every run), so the same windows train the same
+     * candidate.
+     */
     List<TrainingWindow> windows() {
         List<TrainingWindow> all = new ArrayList<>(size);
         for (Slots s : bySeries.values()) {
             all.addAll(s.kept);
         }
+        all.sort(CANONICAL);
         return all;
     }
+
+    private static final Comparator<TrainingWindow> CANONICAL = Comparator.comparing(TrainingWindow::seriesId)
+            .thenComparingLong(TrainingWindow::startMillis);
 
     int size() {
         return size;

@@ -17,7 +17,9 @@ import java.util.SplittableRandom;
  * neither trained on. (Windows that overlap, cut with a stride below their length, share
  * observations across the split: cut disjoint windows where the check must be strict.) Held-out
  * windows are sampled the same way into their own {@code heldOutCapacity}. Deterministic for a
- * seed and an arrival order; not thread-safe (one trainer owns it).
+ * seed and an arrival order; the windows come out by series id and start time, so when nothing is
+ * sampled away a round sees the same lists however the series' arrivals interleaved. Not
+ * thread-safe (one trainer owns it).
  */
 public final class WindowReservoir {
 

@@ -130,6 +130,37 @@ class WindowReservoirTest {
     }
 
     @Test
+    void aRoundSeesTheSameListsHoweverTheSeriesArrivalsInterleaved() {
+        // Each series' windows keep their order (a keyed stream's per-key order); the series interleave
+        // differently, as they do from several partitions. Nothing is sampled away.
+        List<TrainingWindow> arrivals = mixedArrivals(new Random(8));
+        List<TrainingWindow> otherInterleaving = new ArrayList<>();
+        for (int series = 11; series >= 0; series--) {
+            for (TrainingWindow w : arrivals) {
+                if (w.seriesId().equals("series-" + series)) {
+                    otherInterleaving.add(w);
+                }
+            }
+        }
+        WindowReservoir.Config config = new WindowReservoir.Config(10_000, 10_000, 10_000, 0.2, 9);
+        WindowReservoir first = fill(new WindowReservoir(config), arrivals);
+        WindowReservoir second = fill(new WindowReservoir(config), otherInterleaving);
+
+        assertNotEquals(ids(arrivals), ids(otherInterleaving));
+        assertEquals(ids(first.trainingWindows()), ids(second.trainingWindows()));
+        assertEquals(ids(first.heldOutWindows()), ids(second.heldOutWindows()));
+        List<TrainingWindow> training = first.trainingWindows();
+        for (int i = 1; i < training.size(); i++) {
+            TrainingWindow a = training.get(i - 1);
+            TrainingWindow b = training.get(i);
+            int bySeries = a.seriesId().compareTo(b.seriesId());
+            assertTrue(bySeries < 0 || bySeries == 0 && a.startMillis() < b.startMillis(),
+                    "by series, then start: " + a.seriesId() + "@" + a.startMillis() + " before "
+                            + b.seriesId() + "@" + b.startMillis());
+        }
+    }
+
+    @Test
     void theHeldOutShareIsTheConfiguredFraction() {
         int held = 0;
         int total = 0;
