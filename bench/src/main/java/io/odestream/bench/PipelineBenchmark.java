@@ -105,7 +105,8 @@ public final class PipelineBenchmark {
                         + "%s state, out-of-orderness %d ms, checkpoints every %d ms; %d cores, load %.2f%n",
                 o.keys(), o.events(), o.partitions(), o.parallelism(), o.stateBackend(), o.outOfOrderness().toMillis(),
                 o.checkpointInterval().toMillis(), Runtime.getRuntime().availableProcessors(), load());
-        System.out.println("model: " + model.description());
+        System.out.println("model: " + model.description() + (o.pooledWarmUpEvents() == 0 ? ""
+                : "; alert warm-up rule: pooled once " + o.pooledWarmUpEvents() + " events are pooled"));
         Path checkpoints = Files.createTempDirectory("odestream-pipeline-bench-");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
             System.out.printf(Locale.ROOT, "embedded broker up in %.1f s at %s%n", broker.startupTime().toMillis() / 1e3,
@@ -146,7 +147,7 @@ public final class PipelineBenchmark {
             passBefore = passThrough(o, data, checkpoints, stream.size(), 1);
             print(passBefore);
             // also compiles the model code, so the model job does not pay for it
-            UpdaterSettings settings = UpdaterSettings.defaults(model.modelId(), model.verifier()).withMonitor(DemoSetup.monitorSettings());
+            UpdaterSettings settings = UpdaterSettings.defaults(model.modelId(), model.verifier()).withMonitor(o.monitor());
             offline = OfflineFilterCost.measure(model.artifact(), stream.observations(),
                     settings.monitor().scoreMode(), settings.scoreSamples(),
                     settings.alertPolicy(), 2000, 3000);
@@ -248,7 +249,7 @@ public final class PipelineBenchmark {
     static ModelJobRun runModelJob(PipelineOptions o, KafkaSettings data, BenchModel model, Path checkpoints,
                                    String groupId, String jobName, MicroBatching batching) throws Exception {
         ForecastJobConfig config = ForecastJobConfig.defaults(data,
-                        UpdaterSettings.defaults(model.modelId(), model.verifier()).withMonitor(DemoSetup.monitorSettings()))
+                        UpdaterSettings.defaults(model.modelId(), model.verifier()).withMonitor(o.monitor()))
                 .withGroupId(groupId).withBounded(true)
                 .withModelSource(ForecastJobConfig.ModelSource.TOPIC)
                 .withEventTime(o.outOfOrderness(), IDLENESS)

@@ -1,6 +1,9 @@
 package io.odestream.bench;
 
+import io.odestream.alert.PooledWarmUp;
+import io.odestream.demo.DemoSetup;
 import io.odestream.job.forecast.ForecastJob;
+import io.odestream.latent.MonitorSettings;
 import io.odestream.job.forecast.MicroBatching;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +53,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *                             sample, and the bundled model alerts few 6–10 σ jumps (bench/README.md, cold start)
  * @param watermarkIntervalMillis the sources' watermark interval, in place of the job's own ({@code
  *                             ForecastJob.WATERMARK_INTERVAL}; -1: the job's own; Flink's default: 200 ms)
+ * @param pooledWarmUpEvents   the pooled warm-up rule of the alert policy (issue 17; {@code run
+ *                             --alert-pooled-warmup-events}) once this many events are pooled; 0 = off, the default
  */
 record PipelineOptions(int keys, int events, int partitions, int parallelism, double anomalyRate,
                        Duration outOfOrderness, Duration checkpointInterval, String stateBackend, int emitEvery,
@@ -57,7 +62,8 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                        Duration latencyCheckpoint, List<DeliveryGuarantee> latencyModes, double latencyAnomalyRate,
                        Path modelFile, long seed, boolean skipThroughput, List<String> batching, int batchRows,
                        Duration batchDelay, String latencyBatching, long bufferTimeoutMillis,
-                       long watermarkIntervalMillis, int latencyKeys, double latencyJumpScale) {
+                       long watermarkIntervalMillis, int latencyKeys, double latencyJumpScale,
+                       int pooledWarmUpEvents) {
     /** The model job variant without micro-batching. */
     static final String UNBATCHED = "none";
 
@@ -92,6 +98,15 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                 "--watermark-interval-ms must be > 0, or -1 for the job's own");
         require(latencyKeys >= 0, "--latency-keys must be >= 0 (0: --keys), got " + latencyKeys);
         require(latencyJumpScale >= 1, "--latency-jump-scale must be >= 1, got " + latencyJumpScale);
+        require(pooledWarmUpEvents >= 0, "--alert-pooled-warmup-events must be >= 0 (0 = off), got "
+                + pooledWarmUpEvents);
+    }
+
+    /** The demo's alert settings the job runs with, the pooled warm-up rule on when asked for. */
+    MonitorSettings monitor() {
+        MonitorSettings demo = DemoSetup.monitorSettings();
+        return pooledWarmUpEvents == 0 ? demo
+                : demo.withPooledWarmUp(new PooledWarmUp(pooledWarmUpEvents, PooledWarmUp.DEFAULT.feedBelowZ()));
     }
 
     /** The series of the paced runs, at most. */
@@ -108,7 +123,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
         return new PipelineOptions(10_000, 200_000, 4, 2, 0.005, Duration.ofSeconds(1), Duration.ofSeconds(10),
                 "hashmap", 10, 30, 5, 0.5, 0, Duration.ofSeconds(1),
                 List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE), 0.02, null, 20261201L, false,
-                List.of(UNBATCHED, "java"), 1024, Duration.ofMillis(20), UNBATCHED, -1, -1, 0, 1);
+                List.of(UNBATCHED, "java"), 1024, Duration.ofMillis(20), UNBATCHED, -1, -1, 0, 1, 0);
     }
 
     static String usage() {
@@ -153,6 +168,8 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                 "  --latency-jump-scale X     paced runs' jumps are X times 6-10 sigma (default 1)",
                 "  --watermark-interval-ms MS the sources' watermark interval (default: the job's own, "
                         + ForecastJob.WATERMARK_INTERVAL.toMillis() + "; Flink's: 200)",
+                "  --alert-pooled-warmup-events N  the alert policy's pooled warm-up rule once N events are",
+                "                             pooled (as run's option; default 0 = off)",
                 "  --help                     this text");
     }
 
@@ -186,6 +203,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
         long watermarkInterval = o.watermarkIntervalMillis;
         int latencyKeys = o.latencyKeys;
         double latencyJumpScale = o.latencyJumpScale;
+        int pooledWarmUpEvents = o.pooledWarmUpEvents;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (name.equals("--skip-throughput")) {
@@ -226,13 +244,14 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                 case "--watermark-interval-ms" -> watermarkInterval = integer(name, value);
                 case "--latency-keys" -> latencyKeys = integer(name, value);
                 case "--latency-jump-scale" -> latencyJumpScale = number(name, value);
+                case "--alert-pooled-warmup-events" -> pooledWarmUpEvents = integer(name, value);
                 default -> throw new IllegalArgumentException("unknown option '" + name + "', see --help");
             }
         }
         return new PipelineOptions(keys, events, partitions, parallelism, anomalyRate, outOfOrderness, checkpoint,
                 backend, emitEvery, latencySeconds, latencyWarmup, latencyLoad, latencyRate, latencyCheckpoint, modes,
                 latencyAnomalyRate, model, seed, skipThroughput, batching, batchRows, batchDelay, latencyBatching,
-                bufferTimeout, watermarkInterval, latencyKeys, latencyJumpScale);
+                bufferTimeout, watermarkInterval, latencyKeys, latencyJumpScale, pooledWarmUpEvents);
     }
 
     private static List<DeliveryGuarantee> modes(String value) {

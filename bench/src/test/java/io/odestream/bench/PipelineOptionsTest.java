@@ -52,6 +52,15 @@ class PipelineOptionsTest {
     }
 
     @Test
+    void thePooledWarmUpRuleIsOffUnlessAskedForAsInTheJob() {
+        assertEquals(null, PipelineOptions.parse(new String[0]).monitor().pooledWarmUp());
+        PipelineOptions o = PipelineOptions.parse(new String[] {"--alert-pooled-warmup-events", "1000"});
+        assertEquals(1000, o.monitor().pooledWarmUp().minEvents());
+        assertEquals(io.odestream.alert.PooledWarmUp.DEFAULT.feedBelowZ(), o.monitor().pooledWarmUp().feedBelowZ());
+        assertMessage("--alert-pooled-warmup-events", "--alert-pooled-warmup-events", "-1");
+    }
+
+    @Test
     void badInputIsRejectedNamingTheOption() {
         assertMessage("--events", "--keys", "1000", "--events", "1500");
         assertMessage("--keyz", "--keyz", "10");
