@@ -33,9 +33,15 @@ final class CpuSplit implements AutoCloseable {
 
     /** Who took the CPU; a thread's area comes from its native name ({@link #areaOf}). */
     enum Area {
-        UPDATER("the per-series operator's threads (model, state, timers, chained sinks)"),
+        UPDATER("the keyed operator's threads (the model job's PosteriorUpdater: model, state, timers, chained "
+                + "sinks; the pass-through's counter)"),
         COMPILER("JIT compiler threads"),
         SOURCES("source threads (Kafka fetch, decode, watermarks)"),
+        /**
+         * The benchmark's first-record clock where it cannot chain: behind the model job's union of its two
+         * inputs it is a task of its own, a network hop (deserialise, serialise) the job itself does not have.
+         */
+        CLOCK("the benchmark's first-record clock task (a network hop the job itself does not have)"),
         GC("garbage collector and VM threads"),
         OTHER_JVM("the rest of the benchmark's JVM (checkpoints, network flusher, producers, Flink runtime)"),
         BROKER("the embedded Kafka broker (child JVM)"),
@@ -48,8 +54,13 @@ final class CpuSplit implements AutoCloseable {
         }
     }
 
-    /** CPU seconds per area over {@code wallSeconds}; {@code cores} × wall is what the machine had. */
-    record Result(double wallSeconds, int cores, Map<Area, Double> seconds) {
+    /**
+     * CPU seconds per area over {@code wallSeconds}; {@code cores} × wall is what the machine had;
+     * {@code largestOtherThreads} the busiest threads of {@link Area#OTHER_JVM} by kernel name (digits as N),
+     * busiest first.
+     */
+    record Result(double wallSeconds, int cores, Map<Area, Double> seconds,
+                  List<Map.Entry<String, Double>> largestOtherThreads) {
         double of(Area a) {
             return seconds.getOrDefault(a, 0.0);
         }
@@ -69,6 +80,7 @@ final class CpuSplit implements AutoCloseable {
     /** Each thread's last ticks seen, kept after it ends: a task thread ends with its job. */
     private final Map<Long, Long> lastTicks = new HashMap<>();
     private final Map<Long, Area> areas = new HashMap<>();
+    private final Map<Long, String> names = new HashMap<>();
     private final Thread sampler;
     private volatile boolean running = true;
 
@@ -109,20 +121,28 @@ final class CpuSplit implements AutoCloseable {
                 }
                 Snapshot to = snapshots.get(snapshots.size() - 1);
                 Map<Area, Double> seconds = new EnumMap<>(Area.class);
+                Map<String, Double> others = new HashMap<>();
                 double jvm = 0;
                 for (Map.Entry<Long, Long> e : lastTicks.entrySet()) {
                     long ticks = e.getValue() - from.threadTicks().getOrDefault(e.getKey(), 0L);
                     if (ticks > 0) {
                         seconds.merge(areas.get(e.getKey()), ticks / TICKS_PER_SECOND, Double::sum);
                         jvm += ticks / TICKS_PER_SECOND;
+                        if (areas.get(e.getKey()) == Area.OTHER_JVM) {
+                            others.merge(names.get(e.getKey()).replaceAll("\\d+", "N"), ticks / TICKS_PER_SECOND,
+                                    Double::sum);
+                        }
                     }
                 }
                 double broker = to.brokerSeconds() - from.brokerSeconds();
                 seconds.put(Area.BROKER, broker);
                 seconds.put(Area.OTHER_PROCESSES,
                         Math.max(0, (to.machineTicks() - from.machineTicks()) / TICKS_PER_SECOND - jvm - broker));
+                List<Map.Entry<String, Double>> largest = others.entrySet().stream()
+                        .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(4)
+                        .map(e -> Map.entry(e.getKey(), e.getValue())).toList();
                 return new Result((to.nanos() - from.nanos()) / 1e9, Runtime.getRuntime().availableProcessors(),
-                        seconds);
+                        seconds, largest);
             }
         } catch (IOException e) {
             throw new IllegalStateException("could not read the CPU times under /proc: " + e.getMessage(), e);
@@ -139,7 +159,7 @@ final class CpuSplit implements AutoCloseable {
 
     /** The area of a thread by the name the kernel has for it (Java's name, cut to 15 characters). */
     static Area areaOf(String nativeName) {
-        if (nativeName.startsWith("PosteriorUpdate")) {
+        if (nativeName.startsWith("PosteriorUpdate") || nativeName.startsWith("count per serie")) {
             return Area.UPDATER;
         }
         if (nativeName.startsWith("C1 CompilerThre") || nativeName.startsWith("C2 CompilerThre")) {
@@ -147,6 +167,9 @@ final class CpuSplit implements AutoCloseable {
         }
         if (nativeName.startsWith("Source: ") || nativeName.startsWith("Source Data Fet")) {
             return Area.SOURCES;
+        }
+        if (nativeName.startsWith("first-record cl")) {
+            return Area.CLOCK;
         }
         for (String vm : List.of("GC Thread", "G1 ", "VM Thread", "VM Periodic")) {
             if (nativeName.startsWith(vm)) {
@@ -169,7 +192,7 @@ final class CpuSplit implements AutoCloseable {
         }
     }
 
-    /** Reads every live thread's user + system ticks, the machine's and the broker's; notes new threads' areas. */
+    /** Reads every live thread's user + system ticks and name, the machine's ticks and the broker's. */
     private void sample() throws IOException {
         Map<Long, Long> ticks = new HashMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
@@ -177,9 +200,10 @@ final class CpuSplit implements AutoCloseable {
                 long tid = Long.parseLong(task.getFileName().toString());
                 try {
                     long t = threadTicks(Files.readString(task.resolve("stat")));
-                    if (!areas.containsKey(tid)) {
-                        areas.put(tid, areaOf(Files.readString(task.resolve("comm")).strip()));
-                    }
+                    // read every time: a new thread has its parent's name until it has set its own
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    names.put(tid, name);
+                    areas.put(tid, areaOf(name));
                     ticks.put(tid, t);
                 } catch (IOException ended) {
                     // the thread ended between listing and reading: its last sample stands

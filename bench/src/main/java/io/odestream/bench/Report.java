@@ -4,6 +4,7 @@ import io.odestream.job.forecast.ForecastJob;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The pipeline benchmark's result table (Markdown, ready for bench/README.md) and notes on what each
@@ -139,6 +140,10 @@ final class Report {
                     cpu.of(a) * perEvent));
             if (a == CpuSplit.Area.UPDATER && !Double.isNaN(modelMicros)) {
                 areas.append(String.format(Locale.ROOT, " (the model's calls in them: %.0f)", modelMicros));
+            }
+            if (a == CpuSplit.Area.OTHER_JVM && !cpu.largestOtherThreads().isEmpty()) {
+                areas.append(cpu.largestOtherThreads().stream().map(e -> String.format(Locale.ROOT, "%s %.1f",
+                        e.getKey(), e.getValue() * perEvent)).collect(Collectors.joining(", ", " (", ")")));
             }
         }
         double idle = Math.max(0, cpu.cores() * cpu.wallSeconds() - cpu.benchmarkSeconds() - cpu.of(CpuSplit.Area.OTHER_PROCESSES));
