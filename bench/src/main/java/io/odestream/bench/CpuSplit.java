@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Where the machine's CPU went while one job of the pipeline benchmark ran, by who took it: the
@@ -25,7 +27,8 @@ import java.util.Optional;
  * sample: a thread that ends loses at most one period.
  */
 final class CpuSplit implements AutoCloseable {
-    static final Duration PERIOD = Duration.ofMillis(250);
+    /** Each sample reads two small files per thread (~300 threads in a model job): ~1 % of a core at this period. */
+    static final Duration PERIOD = Duration.ofMillis(500);
     private static final Path TASKS = Path.of("/proc/self/task");
     private static final Path MACHINE = Path.of("/proc/stat");
     /** Linux's clock ticks per second for {@code /proc} times (USER_HZ, 100 on every mainstream kernel). */
@@ -81,6 +84,8 @@ final class CpuSplit implements AutoCloseable {
     private final Map<Long, Long> lastTicks = new HashMap<>();
     private final Map<Long, Area> areas = new HashMap<>();
     private final Map<Long, String> names = new HashMap<>();
+    /** Threads whose name was the same at two samples in a row: it is their own, not read again. */
+    private final Set<Long> named = new HashSet<>();
     private final Thread sampler;
     private volatile boolean running = true;
 
@@ -200,10 +205,14 @@ final class CpuSplit implements AutoCloseable {
                 long tid = Long.parseLong(task.getFileName().toString());
                 try {
                     long t = threadTicks(Files.readString(task.resolve("stat")));
-                    // read every time: a new thread has its parent's name until it has set its own
-                    String name = Files.readString(task.resolve("comm")).strip();
-                    names.put(tid, name);
-                    areas.put(tid, areaOf(name));
+                    // a new thread has its parent's name until it has set its own: read until it holds
+                    if (!named.contains(tid)) {
+                        String name = Files.readString(task.resolve("comm")).strip();
+                        if (name.equals(names.put(tid, name))) {
+                            named.add(tid);
+                        }
+                        areas.put(tid, areaOf(name));
+                    }
                     ticks.put(tid, t);
                 } catch (IOException ended) {
                     // the thread ended between listing and reading: its last sample stands
