@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -71,8 +72,13 @@ public final class PipelineBenchmark {
      *
      * @param seconds    first record through the pipeline → end of the job
      * @param jobSeconds {@code execute} → end of the job (start-up included)
+     * @param cpu        where the machine's CPU went from the first record to the end; null where unknown
      */
-    record Throughput(String name, long events, double seconds, double jobSeconds) {
+    record Throughput(String name, long events, double seconds, double jobSeconds, CpuSplit.Result cpu) {
+        Throughput(String name, long events, double seconds, double jobSeconds) {
+            this(name, events, seconds, jobSeconds, null);
+        }
+
         double perSecond() {
             return events / seconds;
         }
@@ -189,8 +195,14 @@ public final class PipelineBenchmark {
                 o.emitEvery());
         overrideLatencySettings(o, env);
         FirstRecordClock.reset();
+        Optional<CpuSplit> cpu = CpuSplit.start();
         long start = System.nanoTime();
-        JobExecutionResult result = env.execute("pass-through " + run);
+        JobExecutionResult result;
+        try {
+            result = env.execute("pass-through " + run);
+        } finally {
+            cpu.ifPresent(CpuSplit::close);
+        }
         long end = System.nanoTime();
         long seen = result.<Long>getAccumulatorResult(PassThroughJob.EVENTS);
         if (seen != events) {
@@ -198,7 +210,7 @@ public final class PipelineBenchmark {
                     + " observations produced; the run is not comparable");
         }
         return new Throughput("pass-through keyed job, run " + run, seen, (end - FirstRecordClock.firstNanos()) / 1e9,
-                (end - start) / 1e9);
+                (end - start) / 1e9, cpu.map(c -> c.finish(FirstRecordClock.firstNanos())).orElse(null));
     }
 
     /** The throughput of the model job variant the paced runs use (the unbatched one if it was not run). */
@@ -221,7 +233,7 @@ public final class PipelineBenchmark {
                     + events + " observations produced; the run is not comparable");
         }
         return new Throughput("model job, batching " + variant, events, run.secondsFromFirstRecord(),
-                run.secondsWithStartUp());
+                run.secondsWithStartUp(), run.cpu());
     }
 
     /**
@@ -229,8 +241,9 @@ public final class PipelineBenchmark {
      * through the pipeline ({@link FirstRecordClock}).
      *
      * @param events observations the updater applied, sent late or rejected (its own counters)
+     * @param cpu    where the machine's CPU went from the first record to the end; null where unknown
      */
-    record ModelJobRun(long events, long startNanos, long firstRecordNanos, long endNanos) {
+    record ModelJobRun(long events, long startNanos, long firstRecordNanos, long endNanos, CpuSplit.Result cpu) {
         double secondsFromFirstRecord() {
             return (endNanos - firstRecordNanos) / 1e9;
         }
@@ -263,8 +276,13 @@ public final class PipelineBenchmark {
         overrideLatencySettings(o, env);
         CapturedMetrics.reset();
         FirstRecordClock.reset();
+        Optional<CpuSplit> cpu = CpuSplit.start();
         long start = System.nanoTime();
-        env.execute(jobName);
+        try {
+            env.execute(jobName);
+        } finally {
+            cpu.ifPresent(CpuSplit::close);
+        }
         long end = System.nanoTime();
         long applied = CapturedMetrics.counter("observations");
         if (applied < 0) {
@@ -273,7 +291,8 @@ public final class PipelineBenchmark {
         }
         long events = applied + CapturedMetrics.counter("lateObservations")
                 + CapturedMetrics.counter("rejectedObservations");
-        return new ModelJobRun(events, start, FirstRecordClock.firstNanos(), end);
+        long first = FirstRecordClock.firstNanos();
+        return new ModelJobRun(events, start, first, end, cpu.map(c -> c.finish(first)).orElse(null));
     }
 
     /** A model job variant's run: {@code variant} is {@code none} or the batch backend's name. */

@@ -4,6 +4,7 @@ import io.odestream.job.forecast.ForecastJob;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * The pipeline benchmark's result table (Markdown, ready for bench/README.md) and notes on what each
@@ -113,9 +114,41 @@ final class Report {
                     100 * operatorMicros * 1e-6 * v.throughput().events() / (v.throughput().seconds() * o.parallelism()),
                     f.alertsAtInjected(), f.injected(), f.late());
         }
+        cpuRow("pass-through keyed job, faster run", passBefore.perSecond() >= passAfter.perSecond() ? passBefore : passAfter,
+                Double.NaN);
+        for (PipelineBenchmark.ModelVariant v : variants) {
+            cpuRow("model job, batching " + v.variant(), v.throughput(), Stats.mean(v.figures().updateMicros()));
+        }
         System.out.printf(Locale.ROOT, "| model per event, one thread, no Flink/Kafka | %.0f µs (%,d events) → at "
                         + "most %,.0f events/s at parallelism %d |%n", offline.micros(), offline.events(),
                 o.parallelism() * 1e6 / offline.micros(), o.parallelism());
+    }
+
+    /**
+     * Where the machine's CPU went during a job, per event ({@link CpuSplit}); {@code modelMicros} the
+     * model's mean time in the operator (NaN: no model), which is inside the updater's threads.
+     */
+    private static void cpuRow(String job, PipelineBenchmark.Throughput t, double modelMicros) {
+        CpuSplit.Result cpu = t.cpu();
+        if (cpu == null) {
+            return;
+        }
+        double perEvent = 1e6 / t.events();
+        StringBuilder areas = new StringBuilder();
+        for (CpuSplit.Area a : CpuSplit.Area.values()) {
+            areas.append(areas.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT, "%s %.1f", a.description,
+                    cpu.of(a) * perEvent));
+            if (a == CpuSplit.Area.UPDATER && !Double.isNaN(modelMicros)) {
+                areas.append(String.format(Locale.ROOT, " (the model's calls in them: %.0f)", modelMicros));
+            }
+            if (a == CpuSplit.Area.OTHER_JVM && !cpu.largestOtherThreads().isEmpty()) {
+                areas.append(cpu.largestOtherThreads().stream().map(e -> String.format(Locale.ROOT, "%s %.1f",
+                        e.getKey(), e.getValue() * perEvent)).collect(Collectors.joining(", ", " (", ")")));
+            }
+        }
+        double idle = Math.max(0, cpu.cores() * cpu.wallSeconds() - cpu.benchmarkSeconds() - cpu.of(CpuSplit.Area.OTHER_PROCESSES));
+        System.out.printf(Locale.ROOT, "| where the CPU went, %s: µs per event (%.1f s × %d cores) | %s; idle %.1f |%n",
+                job, cpu.wallSeconds(), cpu.cores(), areas, idle * perEvent);
     }
 
     /** Subtask time per event when every subtask is busy all the time. */
