@@ -49,7 +49,7 @@ class WindowReservoirTest {
     }
 
     @Test
-    void whenFullTheCapacityIsSharedEvenlyBetweenSeries() {
+    void whenFullTheCapacityIsSplitEvenlyBetweenSeries() {
         // A hot key fills the whole reservoir first; two keys arriving later still get an equal share.
         WindowReservoir reservoir = new WindowReservoir(new WindowReservoir.Config(30, 1000, 1000, 0.01, 2));
         for (int i = 0; i < 300; i++) {
