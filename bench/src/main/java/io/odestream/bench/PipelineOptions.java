@@ -106,7 +106,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
     MonitorSettings monitor() {
         MonitorSettings demo = DemoSetup.monitorSettings();
         return pooledWarmUpEvents == 0 ? demo
-                : demo.withPooledWarmUp(new PooledWarmUp(pooledWarmUpEvents, PooledWarmUp.DEFAULT.feedBelowZ()));
+                : demo.withPooledWarmUp(PooledWarmUp.DEFAULT.withMinEvents(pooledWarmUpEvents));
     }
 
     /** The series of the paced runs, at most. */

@@ -36,4 +36,9 @@ public record PooledWarmUp(int minEvents, double feedBelowZ) implements Serializ
             throw new IllegalArgumentException("feedBelowZ must be in (0, " + LARGEST_POOLED_Z + "], got " + feedBelowZ);
         }
     }
+
+    /** The same rule, judging once {@code events} are pooled (the job's and the benchmark's option). */
+    public PooledWarmUp withMinEvents(int events) {
+        return new PooledWarmUp(events, feedBelowZ);
+    }
 }

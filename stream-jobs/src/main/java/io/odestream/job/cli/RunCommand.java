@@ -271,7 +271,7 @@ public final class RunCommand implements Callable<Integer> {
                     + alertPooledWarmUpEvents);
         }
         return alertPooledWarmUpEvents == 0 ? null
-                : new PooledWarmUp(alertPooledWarmUpEvents, PooledWarmUp.DEFAULT.feedBelowZ());
+                : PooledWarmUp.DEFAULT.withMinEvents(alertPooledWarmUpEvents);
     }
 
     @Override
