@@ -25,7 +25,8 @@ import io.odestream.ode.SolverException;
  *       Until the sample holds the policy's {@code minHistory} scores the warm-up rule judges.</li>
  *   <li>with {@link MonitorSettings#pooledWarmUp} the warm-up rule judges the largest |z| of a channel
  *       given the others' under the moments pooled over every series this monitor serves
- *       ({@link ZPool}), once the pool is ready; every scored observation is offered to the pool.</li>
+ *       ({@link ZPool}), those of the series' age (the scores its alert track held before) once ready,
+ *       else those of all ages once ready; every scored observation is offered to the pool.</li>
  * </ul>
  *
  * <p>The numerical part (score and update) is separate so that a batch backend can do it for many
@@ -313,16 +314,18 @@ public final class SeriesMonitor {
         }
         double[] z = score.zScores();
         double judgedZ = maxAbsZ(z);
+        // the scores the track held before this one: the pool judges a young series by its age's moments
+        int age = track == null ? ZPool.UNKNOWN_AGE : track.size;
         if (pool != null && z != null) {
             FilterState state = u.state();
             pool.scoresFrom(scoreKind, state.modelId().hashCode(), state.modelVersion(), z.length);
-            judgedZ = pool.judged(z, judgedZ);
+            judgedZ = pool.judged(z, judgedZ, age);
         }
         AlertDecision decision = track == null ? null
                 : settings.alertPolicy().observe(track, u.eventTimeMillis(), score.negativeLogDensity(), judgedZ,
                         u.values(), u.mask());
         if (pool != null && z != null) {
-            pool.offer(z, judgedZ, decision != null && decision.raise());
+            pool.offer(z, judgedZ, decision != null && decision.raise(), age);
         }
         return new Verdict(Kind.SCORED, u, score, decision, null);
     }

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link SeriesMonitor} with the pooled warm-up rule ({@link MonitorSettings#pooledWarmUp}): a
- * one-channel model's series (NAB's) are judged exactly as without it, and a model swap starts the
- * pool afresh.
+ * one-channel model's series (NAB's) are judged exactly as without it, a model swap starts the
+ * pool afresh, and a score is pooled under its series' age: the scores its alert track held before it.
  */
 class SeriesMonitorPooledWarmUpTest {
     /** A pool ready after 5 events, were it used. */
@@ -62,5 +62,35 @@ class SeriesMonitorPooledWarmUpTest {
         monitor.step(series, v2, 20_000L, new double[] {0.5, 0.5}, null, 20); // absorbed: the series starts afresh
         monitor.step(series, v2, 21_000L, new double[] {0.6, 0.4}, null, 21);
         assertTrue(monitor.pool().moments().count(0, 1) <= 1, "version 2's pool holds its own score at most");
+    }
+
+    @Test
+    void aScoreIsPooledUnderTheAgeOfItsSeriesTheScoresItsTrackHeldBefore() {
+        MonitorSettings settings = new MonitorSettings(AlertPolicy.defaults(), 8, 8, 16)
+                .withPooledWarmUp(new PooledWarmUp(5, 64));
+        SeriesMonitor monitor = new SeriesMonitor(settings);
+        InMemorySeries series = new InMemorySeries(settings.alertPolicy().newTrack());
+        LatentFilter filter = filter(2, 1);
+        int pooled = 0;
+        for (int i = 0; i < 20; i++) {
+            int age = series.alerts().size;
+            long[] before = new long[20];
+            for (int a = 0; a < before.length; a++) {
+                before[a] = monitor.pool() == null || monitor.pool().moments(a) == null ? 0
+                        : monitor.pool().moments(a).count(0, 0);
+            }
+            long allAges = monitor.pool().moments() == null ? 0 : monitor.pool().moments().count(0, 0);
+            monitor.step(series, filter, 1_000L * i, new double[] {Math.sin(i / 5.0), Math.cos(i / 5.0)}, null, i);
+            boolean added = monitor.pool().moments() != null && monitor.pool().moments().count(0, 0) > allAges;
+            pooled += added ? 1 : 0;
+            int bucket = monitor.pool().ageBuckets().of(age);
+            for (int a = 0; a < before.length; a++) {
+                long now = monitor.pool().moments(a) == null ? 0 : monitor.pool().moments(a).count(0, 0);
+                boolean same = monitor.pool().ageBuckets().of(a) == bucket;
+                assertEquals(before[a] + (added && same ? 1 : 0), now,
+                        "observation " + i + " (age " + age + "), the bucket of age " + a);
+            }
+        }
+        assertTrue(pooled >= 10, "precondition: the ordinary scores were pooled (" + pooled + ")");
     }
 }
