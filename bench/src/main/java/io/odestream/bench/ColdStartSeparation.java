@@ -1,5 +1,6 @@
 package io.odestream.bench;
 
+import io.odestream.alert.AgeBuckets;
 import io.odestream.alert.PooledWarmUp;
 import io.odestream.alert.ZMoments;
 import io.odestream.alert.ZPool;
@@ -26,12 +27,15 @@ import java.util.Locale;
  * false alarms per 10 000 other events. If no threshold reaches 90 % of the jumps at ≤ 1 per 10 000,
  * the early predictive of the model, not the calibration, is what blinds new series.
  *
- * <p>The last two columns do the same for the largest z of a channel given the other channels'
+ * <p>The next two columns do the same for the largest z of a channel given the other channels'
  * ({@link ZPool}), with the z-scores' moments pooled over an anomaly-free stream of as many other
  * series (seed + 1): what a calibration pooled across series can add by telling one channel's jump
- * from the model missing on every channel at once. And what the job's policy alerts with the pooled
- * warm-up rule as it ships ({@link PooledWarmUp#DEFAULT}): the pool fed from the stream itself, its
- * anomalies included, judging once it holds enough ordinary events.
+ * from the model missing on every channel at once; the last two with the moments of the series' age
+ * ({@link AgeBuckets#DEFAULT}) instead of all ages'. Before them the z-scores' RMS per age on that
+ * clean stream (what the age buckets are chosen from). And what the job's policy alerts with the
+ * pooled warm-up rule ({@link PooledWarmUp#DEFAULT}), with the moments of all ages only (the rule
+ * before the age buckets) and with each of {@link #BUCKETINGS}: the pool fed from the stream itself,
+ * its anomalies included, judging once it holds enough ordinary events.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.odestream.bench.ColdStartSeparation \
@@ -40,6 +44,15 @@ import java.util.Locale;
  */
 public final class ColdStartSeparation {
     private static final double[] Z_THRESHOLDS = {2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6};
+    /** One bucket for every age: the pooled warm-up rule before the age buckets. */
+    private static final AgeBuckets ALL_AGES = new AgeBuckets(0);
+    /** The age buckets the job's policy is run with: all ages in one, the product's, a finer and a coarser choice. */
+    private static final AgeBuckets[] BUCKETINGS = {ALL_AGES, AgeBuckets.DEFAULT, new AgeBuckets(0, 1, 2, 3, 4, 7, 15),
+        new AgeBuckets(0, 1)};
+    /** The false-alarm rates (per 10 000 other events) at which each curve's share of jumps is shown. */
+    private static final double[] FALSE_ALARM_BUDGETS = {0, 1, 2, 5, 10};
+    /** The ages the RMS table shows one by one, the last open. */
+    private static final int RMS_AGES = 16;
 
     private ColdStartSeparation() {
     }
@@ -54,71 +67,133 @@ public final class ColdStartSeparation {
         ModelArtifact model = args.length > 4 ? ModelArtifacts.read(Path.of(args[4])) : DemoModel.bundled();
         MonitorSettings settings = DemoSetup.monitorSettings().withPooledWarmUp(null);
         LatentFilter filter = LatentFilter.init(model);
-        // every clean event pooled, judged from the first: the offline upper reference for the shipped rule
-        ZPool pooled = new ZPool(new PooledWarmUp(1, 64), true);
+        // every clean event pooled: the offline upper reference for the shipped rule; an age bucket judges once
+        // it holds the shipped rule's events (else all ages' do, as in the product): a bucket of a few events'
+        // moments (the oldest ages of short series) would judge by its noise
+        ZPool pooled = new ZPool(new PooledWarmUp(PooledWarmUp.DEFAULT.minEvents(), 64), true);
         pooled.scoresFrom(0, 0, 0, filter.model().spec().channels());
+        int[] eachAge = new int[RMS_AGES];
+        Arrays.setAll(eachAge, a -> a);
+        ZPool byAge = new ZPool(new PooledWarmUp(1, 64), true, new AgeBuckets(eachAge));
+        byAge.scoresFrom(0, 0, 0, filter.model().spec().channels());
         OfflineStep calibration = new OfflineStep(filter, new SeriesMonitor(settings));
         for (Observation o : BenchStream.generate(keys, PipelineBenchmark.STREAM_START, Duration.ofSeconds(perKey),
                 Duration.ofSeconds(1), 0, seed + 1).observations()) {
+            int age = calibration.scoresHeld(o);
             SeriesMonitor.Verdict v = calibration.step(o);
             if (v.score() != null) {
-                pooled.offer(v.score().zScores(), 0, false);
+                pooled.offer(v.score().zScores(), 0, false, age);
+                byAge.offer(v.score().zScores(), 0, false, age);
             }
         }
         OfflineStep job = new OfflineStep(filter, new SeriesMonitor(settings));
-        SeriesMonitor pooledMonitor = new SeriesMonitor(settings.withPooledWarmUp(PooledWarmUp.DEFAULT));
-        OfflineStep pooledJob = new OfflineStep(filter, pooledMonitor);
+        SeriesMonitor[] pooledMonitors = new SeriesMonitor[BUCKETINGS.length];
+        OfflineStep[] pooledJobs = new OfflineStep[BUCKETINGS.length];
+        for (int k = 0; k < BUCKETINGS.length; k++) {
+            pooledMonitors[k] = new SeriesMonitor(settings.withPooledWarmUp(PooledWarmUp.DEFAULT), null,
+                    new ZPool(PooledWarmUp.DEFAULT, true, BUCKETINGS[k]));
+            pooledJobs[k] = new OfflineStep(filter, pooledMonitors[k]);
+        }
         double[] jumpZ = new double[stream.size()];
         double[] otherZ = new double[stream.size()];
         double[] jumpConditional = new double[stream.size()];
         double[] otherConditional = new double[stream.size()];
+        double[] jumpByAge = new double[stream.size()];
+        double[] otherByAge = new double[stream.size()];
         int jumps = 0;
         int others = 0;
         int alertsAtJumps = 0;
         int otherAlerts = 0;
-        int pooledAlertsAtJumps = 0;
-        int pooledOtherAlerts = 0;
+        int[] pooledAlertsAtJumps = new int[BUCKETINGS.length];
+        int[] pooledOtherAlerts = new int[BUCKETINGS.length];
+        boolean[] pooledAlert = new boolean[BUCKETINGS.length];
         for (Observation o : stream.observations()) {
+            int age = job.scoresHeld(o);
             SeriesMonitor.Verdict v = job.step(o);
-            boolean pooledAlert = pooledJob.step(o).raisesAlert();
+            for (int k = 0; k < BUCKETINGS.length; k++) {
+                pooledAlert[k] = pooledJobs[k].step(o).raisesAlert();
+            }
             if (v.score() == null) {
                 continue;
             }
             double z = maxAbs(v.score().zScores());
             double conditional = pooled.judged(v.score().zScores(), z);
-            if (stream.anomalies().contains(BenchStream.key(o.getSeriesId(), o.getEventTime().toEpochMilli()))) {
+            double conditionalByAge = pooled.judged(v.score().zScores(), z, age);
+            boolean jump = stream.anomalies().contains(BenchStream.key(o.getSeriesId(), o.getEventTime().toEpochMilli()));
+            for (int k = 0; k < BUCKETINGS.length; k++) {
+                (jump ? pooledAlertsAtJumps : pooledOtherAlerts)[k] += pooledAlert[k] ? 1 : 0;
+            }
+            if (jump) {
                 jumpConditional[jumps] = conditional;
+                jumpByAge[jumps] = conditionalByAge;
                 jumpZ[jumps++] = z;
                 alertsAtJumps += v.raisesAlert() ? 1 : 0;
-                pooledAlertsAtJumps += pooledAlert ? 1 : 0;
             } else {
                 otherConditional[others] = conditional;
+                otherByAge[others] = conditionalByAge;
                 otherZ[others++] = z;
                 otherAlerts += v.raisesAlert() ? 1 : 0;
-                pooledOtherAlerts += pooledAlert ? 1 : 0;
             }
         }
         System.out.printf(Locale.ROOT, "%,d series, %,d events (%d per series), %d injected jumps scored, %,d other "
                 + "scored events%n", keys, stream.size(), perKey, jumps, others);
         System.out.printf(Locale.ROOT, "the job's policy: %d of %d jumps alerted (%.0f %%), %.1f false alarms per 10 000 "
                 + "events%n", alertsAtJumps, jumps, 100.0 * alertsAtJumps / jumps, 1e4 * otherAlerts / others);
-        System.out.printf(Locale.ROOT, "the job's policy, pooled warm-up rule: %d of %d jumps alerted (%.1f %%), %.1f "
-                + "false alarms per 10 000 events%n", pooledAlertsAtJumps, jumps, 100.0 * pooledAlertsAtJumps / jumps,
-                1e4 * pooledOtherAlerts / others);
+        for (int k = 0; k < BUCKETINGS.length; k++) {
+            System.out.printf(Locale.ROOT, "the job's policy, pooled warm-up rule, %s: %d of %d jumps alerted "
+                    + "(%.1f %%), %.1f false alarms per 10 000 events%n",
+                    BUCKETINGS[k] == ALL_AGES ? "all ages' moments only" : "age buckets " + BUCKETINGS[k],
+                    pooledAlertsAtJumps[k], jumps, 100.0 * pooledAlertsAtJumps[k] / jumps,
+                    1e4 * pooledOtherAlerts[k] / others);
+        }
         System.out.println("pooled second moments E[z_i z_j], offline (clean stream) | the job's pool at the end: "
-                + moments(pooled.moments()) + " | " + moments(pooledMonitor.pool().moments()));
+                + moments(pooled.moments()) + " | " + moments(pooledMonitors[0].pool().moments()));
+        printRmsByAge(byAge, filter.model().spec().channels());
         Arrays.sort(jumpZ, 0, jumps);
         Arrays.sort(otherZ, 0, others);
         Arrays.sort(jumpConditional, 0, jumps);
         Arrays.sort(otherConditional, 0, others);
+        Arrays.sort(jumpByAge, 0, jumps);
+        Arrays.sort(otherByAge, 0, others);
         System.out.println("| largest abs(z) at least | jumps above (%) | false alarms per 10 000 events "
-                + "| conditional: jumps above (%) | conditional: false alarms per 10 000 |");
-        System.out.println("|---:|---:|---:|---:|---:|");
+                + "| conditional: jumps above (%) | conditional: false alarms per 10 000 "
+                + "| conditional by age: jumps above (%) | conditional by age: false alarms per 10 000 |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| false alarms per 10 000 at most | largest abs(z): jumps above (%) at the threshold "
+                + "| conditional | conditional by age |");
+        System.out.println("|---:|---:|---:|---:|");
+        for (double budget : FALSE_ALARM_BUDGETS) {
+            System.out.printf(Locale.ROOT, "| %.0f | %s | %s | %s |%n", budget,
+                    best(jumpZ, jumps, otherZ, others, budget),
+                    best(jumpConditional, jumps, otherConditional, others, budget),
+                    best(jumpByAge, jumps, otherByAge, others, budget));
+        }
         for (double threshold : Z_THRESHOLDS) {
-            System.out.printf(Locale.ROOT, "| %.1f | %.1f | %.1f | %.1f | %.1f |%n", threshold,
+            System.out.printf(Locale.ROOT, "| %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", threshold,
                     100.0 * atLeast(jumpZ, jumps, threshold) / jumps, 1e4 * atLeast(otherZ, others, threshold) / others,
                     100.0 * atLeast(jumpConditional, jumps, threshold) / jumps,
-                    1e4 * atLeast(otherConditional, others, threshold) / others);
+                    1e4 * atLeast(otherConditional, others, threshold) / others,
+                    100.0 * atLeast(jumpByAge, jumps, threshold) / jumps,
+                    1e4 * atLeast(otherByAge, others, threshold) / others);
+        }
+    }
+
+    /** The clean stream's z-scores' RMS per channel at each age (the scores the series held before). */
+    private static void printRmsByAge(ZPool byAge, int channels) {
+        StringBuilder header = new StringBuilder("| age (scores before) | events |");
+        for (int j = 0; j < channels; j++) {
+            header.append(" RMS z, channel ").append(j).append(" |");
+        }
+        System.out.println(header);
+        System.out.println("|---:|---:|" + "---:|".repeat(channels));
+        for (int age = 0; age < RMS_AGES; age++) {
+            ZMoments m = byAge.moments(age);
+            StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %d%s | %,d |", age,
+                    age == RMS_AGES - 1 ? "+" : "", m.count(0, 0)));
+            for (int j = 0; j < channels; j++) {
+                row.append(String.format(Locale.ROOT, " %.3f |", Math.sqrt(m.moment(j, j))));
+            }
+            System.out.println(row);
         }
     }
 
@@ -140,6 +215,17 @@ public final class ColdStartSeparation {
             }
         }
         return max;
+    }
+
+    /**
+     * The share of jumps at or above the lowest threshold that at most {@code budget} in 10 000 other
+     * events reach (all sorted ascending), and that threshold: a point of the curve at that false-alarm rate.
+     */
+    private static String best(double[] jumpsSorted, int jumps, double[] othersSorted, int others, double budget) {
+        int allowed = (int) (others * budget / 10_000);
+        double threshold = Math.nextUp(othersSorted[others - allowed - 1]);
+        return String.format(Locale.ROOT, "%.1f %% (%.2f)", 100.0 * atLeast(jumpsSorted, jumps, threshold) / jumps,
+                threshold);
     }
 
     private static int atLeast(double[] sorted, int n, double threshold) {

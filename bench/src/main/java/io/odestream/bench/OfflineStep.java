@@ -36,6 +36,15 @@ final class OfflineStep {
     }
 
     /**
+     * The age {@link SeriesMonitor} pools this observation's score under: the scores its series' alert
+     * track holds before it (0 for a new series).
+     */
+    int scoresHeld(Observation o) {
+        InMemorySeries s = series.get(o.getSeriesId());
+        return s == null ? 0 : s.alerts().size;
+    }
+
+    /**
      * The observation's values into {@code x} as the job reads them (null and non-finite: missing,
      * written as 0); returns which channels were observed.
      */

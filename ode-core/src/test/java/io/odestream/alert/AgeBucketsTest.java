@@ -9,13 +9,14 @@ import org.junit.jupiter.api.Test;
 class AgeBucketsTest {
     @Test
     void anAgeFallsInTheLastBucketThatStartsAtOrBeforeIt() {
-        AgeBuckets buckets = AgeBuckets.DEFAULT;
+        AgeBuckets buckets = new AgeBuckets(0, 1, 2, 3, 4, 7, 15);
         int[] expected = {0, 1, 2, 3, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6};
         for (int age = 0; age < expected.length; age++) {
             assertEquals(expected[age], buckets.of(age), "age " + age);
         }
         assertEquals(6, buckets.of(10_000), "the last bucket is open");
         assertEquals("0, 1, 2, 3, 4–6, 7–14, 15+", buckets.toString());
+        assertEquals("0, 1, 2–3, 4+", AgeBuckets.DEFAULT.toString(), "the product's");
     }
 
     @Test

@@ -25,6 +25,8 @@ class ZPoolByAgeTest {
     private static final int KIND = 1;
     private static final int ID = "lineage".hashCode();
     private static final int MIN_EVENTS = 200;
+    /** Buckets of their own, so that the rules do not hang on the product's choice. */
+    private static final AgeBuckets BUCKETS = new AgeBuckets(0, 1, 2, 3, 4, 7, 15);
     private static final double[] JUMP = {6, 0, 0};
     /** A series' first score (age 0), its z-scores wider than a settled series' (age 20, bucket 15+). */
     private static final int YOUNG = 0;
@@ -47,7 +49,7 @@ class ZPoolByAgeTest {
     }
 
     private static ZPool pool(boolean publishEachEvent) {
-        ZPool pool = new ZPool(new PooledWarmUp(MIN_EVENTS, 64), publishEachEvent);
+        ZPool pool = new ZPool(new PooledWarmUp(MIN_EVENTS, 64), publishEachEvent, BUCKETS);
         pool.scoresFrom(KIND, ID, 1, 3);
         return pool;
     }
@@ -130,7 +132,7 @@ class ZPoolByAgeTest {
         offer(random, 7, 1, 3, a); // pooled after the publish: in a's live moments only
         offer(random, 40, 1.3, YOUNG, b);
         offer(random, 9, 1, 8, b);
-        ZPool merged = new ZPool(new PooledWarmUp(MIN_EVENTS, 64), false);
+        ZPool merged = new ZPool(new PooledWarmUp(MIN_EVENTS, 64), false, BUCKETS);
         merged.mergeFrom(read(a));
         merged.mergeFrom(read(b));
         for (int age : new int[] {0, 1, 2, 3, 4, 7, 15}) {
@@ -166,7 +168,7 @@ class ZPoolByAgeTest {
     void aSnapshotWrittenBeforeTheAgeBucketsRestoresAsTheAllAgesMoments() throws IOException {
         long[] sums = sumsOf(0.8, 300);
         long[] publishedSums = sumsOf(0.7, 250);
-        ZPool fresh = new ZPool(new PooledWarmUp(MIN_EVENTS, 64), false);
+        ZPool fresh = new ZPool(new PooledWarmUp(MIN_EVENTS, 64), false, BUCKETS);
         fresh.mergeFrom(formatOne(1, sums, counts(300), publishedSums, counts(250)));
         assertTrue(fresh.holdsScoresOf(KIND, ID, 1, 3), "the producer restores");
         assertArrayEquals(sums, fresh.moments().sums(), "the pooled moments become the all-ages ones");
