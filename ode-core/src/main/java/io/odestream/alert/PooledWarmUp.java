@@ -5,12 +5,14 @@ import java.io.Serializable;
 /**
  * The warm-up rule on the pooled conditional z ({@link ZPool}): a series in warm-up is judged by the
  * largest |z| of a channel given the other observed channels', under the z-scores' second moments
- * pooled over the ordinary events of every series the monitor serves, once the pool holds enough of
- * them; before that, by the plain largest |z|, as without it. The threshold stays the policy's
+ * pooled over the ordinary events of every series the monitor serves of the series' age
+ * ({@link AgeBuckets}) once they hold enough of them, else of every age once those do; before that,
+ * by the plain largest |z|, as without it. The threshold stays the policy's
  * {@link AlertPolicy#warmUpZ}: under the pooled moments the conditional z of an ordinary event is
  * standardised as the model's own z claims to be, so the same Gaussian tail applies to both.
  *
- * @param minEvents  pooled events every moment the conditional needs must hold before it judges
+ * @param minEvents  pooled events every moment the conditional needs must hold before it judges, in
+ *                   the series' age bucket for its moments to judge, over all ages for theirs
  * @param feedBelowZ only scores whose judged |z| (conditional once ready, plain before) is below this,
  *                   and that raised no alert, are pooled, so the stream's anomalies stay out. The bound
  *                   trades two biases: anomalies below it inflate the pooled variances (and deflate the

@@ -205,12 +205,7 @@ class ZPoolByAgeTest {
     @Test
     void aCorruptBucketCountIsAClearError() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(2);
-        out.writeInt(2);
-        out.writeInt(KIND);
-        out.writeInt(ID);
-        out.writeLong(1);
+        DataOutputStream out = header(bytes, 2, 2, 1);
         for (int i = 0; i < 16; i++) {
             out.writeLong(0);
         }
@@ -228,18 +223,25 @@ class ZPoolByAgeTest {
     private static DataInputStream formatOne(long version, long[] sums, long[] counts, long[] publishedSums,
                                              long[] publishedCounts) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(1);
-        out.writeInt(3);
-        out.writeInt(KIND);
-        out.writeInt(ID);
-        out.writeLong(version);
+        DataOutputStream out = header(bytes, 1, 3, version);
         for (long[] values : new long[][] {sums, counts, publishedSums, publishedCounts}) {
             for (long v : values) {
                 out.writeLong(v);
             }
         }
         return new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+    }
+
+    /** The start every format shares: the format, the channels, the producer (kind, id hash, version). */
+    private static DataOutputStream header(ByteArrayOutputStream bytes, int format, int channels, long version)
+            throws IOException {
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeInt(format);
+        out.writeInt(channels);
+        out.writeInt(KIND);
+        out.writeInt(ID);
+        out.writeLong(version);
+        return out;
     }
 
     private static DataInputStream read(ZPool pool) throws IOException {
