@@ -34,7 +34,7 @@ import java.util.Locale;
  * ({@link AgeBuckets#DEFAULT}) instead of all ages'. Before them the z-scores' RMS per age on that
  * clean stream (what the age buckets are chosen from). And what the job's policy alerts with the
  * pooled warm-up rule ({@link PooledWarmUp#DEFAULT}), with the moments of all ages only (the rule
- * before the age buckets) and with each of {@link #BUCKETINGS}: the pool fed from the stream itself,
+ * before the age buckets) and with each of {@code BUCKETINGS}: the pool fed from the stream itself,
  * its anomalies included, judging once it holds enough ordinary events.
  *
  * <pre>
