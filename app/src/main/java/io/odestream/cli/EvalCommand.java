@@ -201,6 +201,12 @@ final class EvalCommand implements Runnable {
                         + "to go on where a run at the default 0.01 ended).")
         Path paperWarmStart;
 
+        @Option(names = "--paper-samples", paramLabel = "K",
+                description = "With --paper-protocol: predict each value as the mean of K posterior draws of z0 "
+                        + "decoded (the predictive mean, which minimises the squared error) instead of decoding "
+                        + "z0's posterior mean (default 0: the posterior mean).")
+        Integer paperSamples;
+
         @Option(names = "--train", paramLabel = "DIR",
                 description = "A folder of training stays (instead of --data; with --test), e.g. .../set-a.")
         Path trainData;
@@ -271,8 +277,9 @@ final class EvalCommand implements Runnable {
             if (paperProtocol) {
                 return paper();
             }
-            if (paperObjectives != null || paperSave != null || paperLoad != null || paperWarmStart != null) {
-                throw new CommandFailedException("--paper-objectives, --paper-save, --paper-load and "
+            if (paperObjectives != null || paperSave != null || paperLoad != null || paperWarmStart != null
+                    || paperSamples != null) {
+                throw new CommandFailedException("--paper-objectives, --paper-save, --paper-load, --paper-samples and "
                         + "--paper-warm-start need --paper-protocol");
             }
             if (dataFolders != null && dataFolders.size() > 1) {
@@ -368,7 +375,8 @@ final class EvalCommand implements Runnable {
                         d.layers(), lr != null ? lr : d.learningRate(), d.rtol(), d.atol(),
                         timeUnitHours != null ? timeUnitHours : d.timeUnitHours(), or(every, d.every()),
                         seed != null ? seed : d.seed(), paperSave,
-                        encoderStep != null ? encoderStep : d.encoderStep(), paperWarmStart);
+                        encoderStep != null ? encoderStep : d.encoderStep(), paperWarmStart,
+                        or(paperSamples, d.predictiveSamples()));
             } catch (IllegalArgumentException e) {
                 throw new CommandFailedException("--paper-objectives takes reconstruction, extrapolation; "
                         + e.getMessage(), e);
@@ -403,8 +411,7 @@ final class EvalCommand implements Runnable {
             PaperProtocol.Result result;
             if (paperLoad != null) {
                 long start = System.nanoTime();
-                PaperProtocol.Row row = PaperProtocol.scoreSaved(paperLoad, objectives.get(0), settings.encoderStep(),
-                        test, scaling);
+                PaperProtocol.Row row = PaperProtocol.scoreSaved(paperLoad, objectives.get(0), settings, test, scaling);
                 result = new PaperProtocol.Result(settings, train.size(), test.size(), where + "; model " + paperLoad,
                         List.of(row), (System.nanoTime() - start) / 1e9);
             } else {
@@ -424,7 +431,8 @@ final class EvalCommand implements Runnable {
                         + (iterations != null ? " --iterations " + iterations : "")
                         + (batch != null ? " --batch " + batch : "") + (lr != null ? " --lr " + lr : "")
                         + (paperWarmStart != null ? " --paper-warm-start " + paperWarmStart : "")
-                        + (paperLoad != null ? " --paper-load " + paperLoad : "") + " --report " + report + "`";
+                        + (paperLoad != null ? " --paper-load " + paperLoad : "")
+                        + (paperSamples != null ? " --paper-samples " + paperSamples : "") + " --report " + report + "`";
                 PaperProtocol.writeSection(report, result, List.of(command));
                 out.println("report section written to " + report);
             }

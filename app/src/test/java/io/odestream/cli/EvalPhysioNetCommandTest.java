@@ -110,6 +110,16 @@ class EvalPhysioNetCommandTest {
                 .orElseThrow();
         assertEquals(row.substring(0, row.indexOf(" it, ") - 1), scored.substring(0, scored.indexOf("saved model")),
                 "the checkpoint after the last iteration is the scored model");
+
+        Run sampled = EvalNabCommandTest.odestream("eval", "physionet", "--paper-protocol", "--data",
+                tmp.resolve("set-a").toString(), "--data", tmp.resolve("set-b").toString(), "--paper-load",
+                saved.resolve("paper-reconstruction.artifact").toString(), "--paper-samples", "3");
+        assertEquals(0, sampled.exit(), sampled.err());
+        String predictive = sampled.out().lines()
+                .filter(l -> l.startsWith("| reconstruction, predictive mean of 3 draws | ")).findFirst().orElseThrow();
+        assertTrue(!predictive.split("\\|")[2].equals(scored.split("\\|")[2]),
+                "the draws' mean reconstructs otherwise than z0's mean: " + predictive + " / " + scored);
+        assertTrue(sampled.out().contains("Predictions: the mean of 3 posterior draws"), sampled.out());
     }
 
     /**

@@ -218,6 +218,21 @@ public final class LatentOdeElbo {
      * predicts from (its posterior's mean; it averages its MSE over samples instead).
      */
     public double[][] decodeMean(double[] times, double[][] values, double[][] mask, int read, double[] queryTimes) {
+        return decodePredictiveMean(times, values, mask, read, queryTimes, 0, 0L);
+    }
+
+    /**
+     * As {@link #decodeMean}, but with {@code samples} > 0 the mean of the read-out decodings of that
+     * many draws of z₀ from its posterior (noise from {@code seed}): a Monte-Carlo estimate of the
+     * predictive mean E[x(t)], which is what minimises the expected squared error. Decoding z₀'s mean
+     * instead takes the mean through the decoder's non-linear flow, which is not the predictive mean
+     * where the posterior is wide (a short context, a long horizon). {@code samples} 0: z₀'s mean.
+     */
+    public double[][] decodePredictiveMean(double[] times, double[][] values, double[][] mask, int read,
+                                           double[] queryTimes, int samples, long seed) {
+        if (samples < 0) {
+            throw new IllegalArgumentException("samples must be >= 0 (0: the posterior mean of z0), got " + samples);
+        }
         int l = model.spec().latent();
         double[] reversedTimes = new double[read];
         double[][] reversedValues = new double[read][];
@@ -231,23 +246,42 @@ public final class LatentOdeElbo {
                 new double[][][] {reversedMask}, read).hidden();
         double[] posterior = new double[2 * l];
         model.posterior().forward(h, posterior, 1);
-        double[] z0 = java.util.Arrays.copyOf(posterior, l);
+        int rows = Math.max(1, samples);
+        double[] z0 = new double[rows * l];
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < l; i++) {
+                double sigma = samples == 0 ? 0 : Math.exp(posterior[l + i]);
+                z0[r * l + i] = posterior[i] + (samples == 0 ? 0 : sigma * random.nextGaussian());
+            }
+        }
         double[] relative = new double[queryTimes.length];
         for (int q = 0; q < relative.length; q++) {
             relative[q] = queryTimes[q] - times[0];
         }
-        Solution decoded = solver.solvePerRow(model.decoderDynamics(), z0, 1, new double[1],
-                new double[][] {relative}, SolveOptions.DEFAULT);
-        if (decoded.failure(0) != null) {
-            throw decoded.failure(0);
-        }
-        double[][] out = new double[relative.length][model.spec().channels()];
-        double[] z = new double[l];
-        for (int q = 0; q < relative.length; q++) {
-            for (int i = 0; i < l; i++) {
-                z[i] = decoded.value(0, q, i);
+        double[][] outputTimes = new double[rows][];
+        java.util.Arrays.fill(outputTimes, relative);
+        Solution decoded = solver.solvePerRow(model.decoderDynamics(), z0, rows, new double[rows], outputTimes,
+                SolveOptions.DEFAULT);
+        for (int r = 0; r < rows; r++) {
+            if (decoded.failure(r) != null) {
+                throw decoded.failure(r);
             }
-            model.readout().forward(z, out[q], 1);
+        }
+        int c = model.spec().channels();
+        double[][] out = new double[relative.length][c];
+        double[] z = new double[l];
+        double[] x = new double[c];
+        for (int q = 0; q < relative.length; q++) {
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < l; i++) {
+                    z[i] = decoded.value(r, q, i);
+                }
+                model.readout().forward(z, x, 1);
+                for (int j = 0; j < c; j++) {
+                    out[q][j] += x[j] / rows;
+                }
+            }
         }
         return out;
     }

@@ -75,6 +75,44 @@ class FromStartElboTest {
                 "the forward read is another z0: the order is what the test sees");
     }
 
+    /**
+     * The predictive mean ({@link LatentOdeElbo#decodePredictiveMean}): no draws decode z₀'s mean; at
+     * the first time the flow has not moved z₀, so with this linear readout the draws' mean converges to
+     * the readout of z₀'s mean as the draws grow, within the Monte-Carlo error; a seed gives its draws.
+     */
+    @Test
+    void thePredictiveMeanAveragesPosteriorDrawsDecoded() {
+        LatentOdeModel model = LatentOdeModel.create(SPEC, 3);
+        LatentOdeElbo elbo = new LatentOdeElbo(model, 1.0);
+        LatentOdeElbo.Batch b = LatentOdeElboTest.randomBatch(new Random(6), 1, 6, 3, 2);
+        double[] t = b.times()[0];
+        double[][] x = b.values()[0];
+        double[][] m = b.mask()[0];
+        int n = t.length;
+        double[] queries = {t[0], t[n - 1] + 2.0};
+
+        assertArrayEquals(elbo.decodeMean(t, x, m, n, queries)[1],
+                elbo.decodePredictiveMean(t, x, m, n, queries, 0, 5)[1], 0.0, "no draws: z0's mean decoded");
+        assertArrayEquals(elbo.decodePredictiveMean(t, x, m, n, queries, 8, 5)[1],
+                elbo.decodePredictiveMean(t, x, m, n, queries, 8, 5)[1], 0.0, "a seed gives the same draws");
+        assertTrue(!Arrays.equals(elbo.decodePredictiveMean(t, x, m, n, queries, 8, 5)[1],
+                elbo.decodePredictiveMean(t, x, m, n, queries, 8, 6)[1]), "another seed, other draws");
+
+        double[] ofMean = elbo.decodeMean(t, x, m, n, queries)[0];
+        double spread = 0;
+        double[] few = elbo.decodePredictiveMean(t, x, m, n, queries, 4, 7)[0];
+        for (int j = 0; j < ofMean.length; j++) {
+            spread = Math.max(spread, Math.abs(few[j] - ofMean[j]));
+        }
+        assertTrue(spread > 1e-3, "the posterior is wide enough for four draws to miss its mean: " + spread);
+        int draws = 4096;
+        double[] many = elbo.decodePredictiveMean(t, x, m, n, queries, draws, 7)[0];
+        for (int j = 0; j < ofMean.length; j++) {
+            // four draws miss by ~σ/2, 4 096 by ~σ/64: allow 8 times that
+            assertEquals(ofMean[j], many[j], 8 * spread / Math.sqrt(draws / 4.0), "channel " + j);
+        }
+    }
+
     /** Reconstruction reads and scores every observation; extrapolation reads before the cut-off, scores after. */
     @Test
     void eachObjectiveReadsAndScoresItsObservations() {

@@ -8,7 +8,9 @@ import io.odestream.latent.LatentOdeSpec;
 /**
  * A latent ODE read the way Rubanova et al. 2019 evaluate theirs: the encoder reads the given
  * observations backwards into q(z₀) at the first one's time, the decoder carries the posterior mean
- * of z₀ forward to the query times ({@link LatentOdeElbo#decodeMean}). Values in and out are the
+ * of z₀ forward to the query times ({@link LatentOdeElbo#decodeMean}), or with {@code samples} > 0
+ * the mean of that many posterior draws' decodings, the predictive mean
+ * ({@link LatentOdeElbo#decodePredictiveMean}). Values in and out are the
  * harness's units (min-max on the training stays); the model z-scores them internally with its
  * spec's channel mean and std. Not causal: reconstruction reads every point, the ones it
  * reconstructs included, as the paper's interpolation does.
@@ -18,9 +20,26 @@ public final class FromStartForecaster implements SequenceForecaster {
     private final LatentOdeElbo reader;
     private final double[] mean;
     private final double[] std;
+    private final int samples;
+    private final long seed;
+    /** Decodings so far: each draws its own noise, reproducibly for the same sequence of calls. */
+    private long decodings;
 
     /** @param encoderStep the encoder's fixed Euler step as it was trained (0: the model's own solver) */
     public FromStartForecaster(LatentOdeModel model, double encoderStep) {
+        this(model, encoderStep, 0, 0L);
+    }
+
+    /**
+     * @param samples posterior draws of z₀ whose decodings are averaged (0: decode z₀'s mean)
+     * @param seed    the draws' noise
+     */
+    public FromStartForecaster(LatentOdeModel model, double encoderStep, int samples, long seed) {
+        if (samples < 0) {
+            throw new IllegalArgumentException("samples must be >= 0 (0: the posterior mean of z0), got " + samples);
+        }
+        this.samples = samples;
+        this.seed = seed;
         this.model = model;
         this.reader = FromStartTraining.elbo(model, 1.0, encoderStep);
         this.mean = model.spec().channelMean();
@@ -87,7 +106,8 @@ public final class FromStartForecaster implements SequenceForecaster {
         for (int q = 0; q < queries.length; q++) {
             queries[q] = (queryTimesMillis[q] - timesMillis[0]) / unit;
         }
-        double[][] out = reader.decodeMean(times, x, m, n, queries);
+        double[][] out = reader.decodePredictiveMean(times, x, m, n, queries, samples,
+                seed + 0x9E3779B97F4A7C15L * ++decodings);
         for (double[] row : out) {
             for (int j = 0; j < c; j++) {
                 row[j] = row[j] * std[j] + mean[j];

@@ -69,11 +69,14 @@ public final class PaperProtocol {
      * @param warmStart    a saved model (from {@code saveDir}) every objective's training starts from,
      *                     instead of a fresh initialisation (null: fresh); its own sizes and time unit
      *                     replace the ones above
+     * @param predictiveSamples the scores' predictions: 0 decodes z₀'s posterior mean (as the paper's
+     *                     evaluation reads its posterior), K > 0 averages K posterior draws' decodings
+     *                     (the predictive mean, the squared error's minimiser)
      */
     public record Settings(List<FromStartTraining.Objective> objectives, int iterations, int batchSize, int latent,
                            int hidden, int units, int layers, double learningRate, double rtol, double atol,
                            double timeUnitHours, int every, long seed, Path saveDir, double encoderStep,
-                           Path warmStart) {
+                           Path warmStart, int predictiveSamples) {
         public Settings {
             if (objectives == null || objectives.isEmpty()) {
                 throw new IllegalArgumentException("name at least one objective: reconstruction, extrapolation");
@@ -83,6 +86,10 @@ public final class PaperProtocol {
                 throw new IllegalArgumentException("iterations, batch, latent, hidden, units, layers and every must "
                         + "be >= 1");
             }
+            if (predictiveSamples < 0) {
+                throw new IllegalArgumentException("predictive samples must be >= 0 (0: z0's posterior mean), got "
+                        + predictiveSamples);
+            }
             if (!(learningRate > 0) || !(rtol > 0) || !(atol > 0) || !(timeUnitHours > 0)) {
                 throw new IllegalArgumentException("learning rate, rtol, atol and the time unit must be > 0");
             }
@@ -91,7 +98,7 @@ public final class PaperProtocol {
         /** Their sizes; 300 iterations of 50 stays, the reconstruction objective. */
         public static Settings defaults() {
             return new Settings(List.of(FromStartTraining.Objective.RECONSTRUCTION), 300, 50, 20, 40, 50, 3, 0.01,
-                    1e-3, 1e-4, 48.0, 10, 1L, null, 0.02, null);
+                    1e-3, 1e-4, 48.0, 10, 1L, null, 0.02, null, 0);
         }
 
         LatentOdeSpec spec(int channels) {
@@ -108,11 +115,11 @@ public final class PaperProtocol {
     /**
      * One trained model's scores; MSEs ×1 (the table shows ×10⁻³). {@code iterations} −1: a saved model
      * scored without training; {@code trainedBefore} > 0: trained that many iterations before this run
-     * (a warm start).
+     * (a warm start); {@code predictiveSamples} as in {@link Settings}.
      */
     public record Row(FromStartTraining.Objective objective, int iterations, int trainedBefore, double wallSeconds,
                       double cpuSeconds, double finalLoss, PaperMse interpolation, PaperMse extrapolation,
-                      double scoreSeconds) {
+                      double scoreSeconds, int predictiveSamples) {
     }
 
     /** A saved model to go on training, and how many iterations it has had (its lineage says). */
@@ -185,8 +192,8 @@ public final class PaperProtocol {
             double wall = (System.nanoTime() - trainStart) / 1e9;
             double cpu = (cpuNanos() - cpuStart) / 1e9;
             model.parametersChanged();
-            rows.add(score(objective, model, s.encoderStep(), test, scaling, s.iterations(), trainedBefore, wall, cpu,
-                    trained.finalLoss()));
+            rows.add(score(objective, model, s.encoderStep(), s.predictiveSamples(), s.seed(), test, scaling,
+                    s.iterations(), trainedBefore, wall, cpu, trained.finalLoss()));
             Row r = rows.get(rows.size() - 1);
             progress.printf(Locale.ROOT, "[%s] interpolation %.3f, extrapolation %.3f x1e-3 (max units)%n", tag,
                     1e3 * r.interpolation().pooledMax(), 1e3 * r.extrapolation().pooledMax());
@@ -195,17 +202,18 @@ public final class PaperProtocol {
     }
 
     /** A saved model (from {@link Settings#saveDir}) scored on {@code test}, without training. */
-    public static Row scoreSaved(Path artifact, FromStartTraining.Objective objective, double encoderStep,
+    public static Row scoreSaved(Path artifact, FromStartTraining.Objective objective, Settings s,
                                  List<Series> test, MinMaxNormalisation scaling) {
         LatentOdeModel model = LatentOdeModel.fromArtifact(ModelArtifacts.read(artifact));
-        return score(objective, model, encoderStep, test, scaling, -1, 0, Double.NaN, Double.NaN, Double.NaN);
+        return score(objective, model, s.encoderStep(), s.predictiveSamples(), s.seed(), test, scaling, -1, 0,
+                Double.NaN, Double.NaN, Double.NaN);
     }
 
     static Row score(FromStartTraining.Objective objective, LatentOdeModel model, double encoderStep,
-                     List<Series> test, MinMaxNormalisation scaling, int iterations, int trainedBefore, double wall,
-                     double cpu, double loss) {
+                     int predictiveSamples, long seed, List<Series> test, MinMaxNormalisation scaling, int iterations,
+                     int trainedBefore, double wall, double cpu, double loss) {
         long start = System.nanoTime();
-        FromStartForecaster forecaster = new FromStartForecaster(model, encoderStep);
+        FromStartForecaster forecaster = new FromStartForecaster(model, encoderStep, predictiveSamples, seed);
         PaperMse interpolation = new PaperMse(scaling);
         PaperMse extrapolation = new PaperMse(scaling);
         for (Series stay : test) {
@@ -225,7 +233,7 @@ public final class PaperProtocol {
             }
         }
         return new Row(objective, iterations, trainedBefore, wall, cpu, loss, interpolation, extrapolation,
-                (System.nanoTime() - start) / 1e9);
+                (System.nanoTime() - start) / 1e9, predictiveSamples);
     }
 
     private static void save(LatentOdeModel model, String tag, int iteration, Path dir) {
@@ -266,8 +274,10 @@ public final class PaperProtocol {
                 + "| extrap. ×10⁻³ (max units) | extrap. (max − min units) | extrap. (paper's averaging) | training |\n");
         md.append("|---|---|---|---|---|---|---|---|\n");
         for (Row row : r.rows()) {
-            md.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %s |\n",
-                    row.objective().name().toLowerCase(Locale.ROOT), 1e3 * row.interpolation().pooledMax(),
+            md.append(String.format(Locale.ROOT, "| %s%s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %s |\n",
+                    row.objective().name().toLowerCase(Locale.ROOT), row.predictiveSamples() > 0
+                            ? String.format(Locale.ROOT, ", predictive mean of %d draws", row.predictiveSamples())
+                            : "", 1e3 * row.interpolation().pooledMax(),
                     1e3 * row.interpolation().pooledRange(), 1e3 * row.interpolation().paperAveraged(),
                     1e3 * row.extrapolation().pooledMax(), 1e3 * row.extrapolation().pooledRange(),
                     1e3 * row.extrapolation().paperAveraged(),
@@ -285,14 +295,16 @@ public final class PaperProtocol {
                         + "per stay and channel the mean squared error, a channel without values counting 0, averaged "
                         + "over the channels, then the stays (max units). %s: latent %d, encoder state %d, ODE "
                         + "nets %d × %d tanh units, batch %d stays, Adam lr %.4f decaying tenfold, decoder dopri5 rtol "
-                        + "%.0e atol %.0e, encoder %s, time unit %.0f h, seed %d. Total %.0f s.%n",
+                        + "%.0e atol %.0e, encoder %s, time unit %.0f h, seed %d. Predictions: %s. Total %.0f s.%n",
                 r.data(), r.trainStays(), r.testStays(),
                 trained ? "Settings" : "Scored with the encoder step below; the sizes and training settings are the "
                         + "saved model's run's, not these defaults", s.latent(), s.hidden(), s.layers(), s.units(),
                 s.batchSize(),
                 s.learningRate(), s.rtol(), s.atol(),
                 s.encoderStep() > 0 ? String.format(Locale.ROOT, "Euler steps of %.3g", s.encoderStep()) : "dopri5",
-                s.timeUnitHours(), s.seed(), r.totalSeconds()));
+                s.timeUnitHours(), s.seed(), s.predictiveSamples() > 0 ? String.format(Locale.ROOT, "the mean of "
+                        + "%d posterior draws of z₀ decoded (the predictive mean)", s.predictiveSamples())
+                        : "z₀'s posterior mean decoded", r.totalSeconds()));
         return md.toString();
     }
 }
