@@ -515,9 +515,10 @@ final class EvalCommand implements Runnable {
                         + "the way the detector runs it, no worse on average than the serving model.")
         boolean fineTunePrequential;
 
-        @Option(names = "--score-mode", defaultValue = "sigma-points", paramLabel = "monte-carlo|sigma-points",
+        @Option(names = "--score-mode", defaultValue = "sigma-points", paramLabel = "monte-carlo|sigma-points|mean-path",
                 description = "How the Gaussian score integrates the posterior: the posterior's 2L + 1 sigma points "
-                        + "(default), or the settings' Monte-Carlo samples (io.odestream.latent.ScoreMode).")
+                        + "(default), the settings' Monte-Carlo samples, or the sigma points carried along the mean's "
+                        + "path (one decoder row; io.odestream.latent.ScoreMode).")
         String scoreMode;
 
         @Option(names = "--seasonal",

@@ -81,7 +81,11 @@ public final class BatchedUpdateCostBenchmark {
                 }
             }
             System.out.printf("%nscore: %s%s%n%n", mode.optionName(),
-                    mode == ScoreMode.MONTE_CARLO ? ", K = " + samples : " (2L + 1 rows)");
+                    switch (mode) {
+                        case MONTE_CARLO -> ", K = " + samples;
+                        case SIGMA_POINTS -> " (2L + 1 rows)";
+                        case MEAN_PATH -> " (1 row)";
+                    });
             System.out.println("| path | CPU µs per event, median (min–max) | × unbatched | mean batch | "
                     + "evaluations per event | bytes allocated per event |");
             System.out.println("|---|---:|---:|---:|---:|---:|");

@@ -53,6 +53,8 @@ public final class DemoAlertVariants {
                 .summary(stream));
         System.out.println("the demo's policy, Monte-Carlo score: "
                 + replay(stream, demo, ScoreMode.MONTE_CARLO).summary(stream));
+        System.out.println("the demo's policy, sigma points along the mean's path (run --score-mode mean-path): "
+                + replay(stream, demo, ScoreMode.MEAN_PATH).summary(stream));
     }
 
     /**

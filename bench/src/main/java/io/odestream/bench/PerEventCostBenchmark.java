@@ -61,6 +61,8 @@ public final class PerEventCostBenchmark {
         carry.put("sigma points (2L + 1 rows), fresh first steps", false);
         variants.put("sigma points, carried steps (the job's default)", sigmaPoints);
         carry.put("sigma points, carried steps (the job's default)", true);
+        variants.put("sigma points along the mean's path (1 row), carried steps", demo.withScoreMode(ScoreMode.MEAN_PATH));
+        carry.put("sigma points along the mean's path (1 row), carried steps", true);
         LatentFilter filter = LatentFilter.init(DemoModel.bundled());
         Map<String, double[]> micros = new LinkedHashMap<>();
         Map<String, double[]> wall = new LinkedHashMap<>();

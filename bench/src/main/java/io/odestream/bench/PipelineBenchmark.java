@@ -120,7 +120,8 @@ public final class PipelineBenchmark {
                         + "%s state, out-of-orderness %d ms, checkpoints every %d ms; %d cores, load %.2f%n",
                 o.keys(), o.events(), o.partitions(), o.parallelism(), o.stateBackend(), o.outOfOrderness().toMillis(),
                 o.checkpointInterval().toMillis(), Runtime.getRuntime().availableProcessors(), load());
-        System.out.println("model: " + model.description() + (o.pooledWarmUpEvents() == 0 ? ""
+        System.out.println("model: " + model.description() + "; score mode " + o.scoreMode().optionName()
+                + (o.pooledWarmUpEvents() == 0 ? ""
                 : "; alert warm-up rule: pooled once " + o.pooledWarmUpEvents() + " events are pooled"));
         Path checkpoints = Files.createTempDirectory("odestream-pipeline-bench-");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {

@@ -4,6 +4,7 @@ import io.odestream.alert.PooledWarmUp;
 import io.odestream.demo.DemoSetup;
 import io.odestream.job.forecast.ForecastJob;
 import io.odestream.latent.MonitorSettings;
+import io.odestream.latent.ScoreMode;
 import io.odestream.job.forecast.MicroBatching;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +56,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *                             ForecastJob.WATERMARK_INTERVAL}; -1: the job's own; Flink's default: 200 ms)
  * @param pooledWarmUpEvents   the pooled warm-up rule of the alert policy (issue 17; {@code run
  *                             --alert-pooled-warmup-events}) once this many events are pooled; 0 = off, the default
+ * @param scoreMode            how the model jobs' scores integrate the posterior ({@code run --score-mode}; default
+ *                             the job's, sigma points)
  */
 record PipelineOptions(int keys, int events, int partitions, int parallelism, double anomalyRate,
                        Duration outOfOrderness, Duration checkpointInterval, String stateBackend, int emitEvery,
@@ -63,7 +66,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                        Path modelFile, long seed, boolean skipThroughput, List<String> batching, int batchRows,
                        Duration batchDelay, String latencyBatching, long bufferTimeoutMillis,
                        long watermarkIntervalMillis, int latencyKeys, double latencyJumpScale,
-                       int pooledWarmUpEvents) {
+                       int pooledWarmUpEvents, ScoreMode scoreMode) {
     /** The model job variant without micro-batching. */
     static final String UNBATCHED = "none";
 
@@ -100,11 +103,12 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
         require(latencyJumpScale >= 1, "--latency-jump-scale must be >= 1, got " + latencyJumpScale);
         require(pooledWarmUpEvents >= 0, "--alert-pooled-warmup-events must be >= 0 (0 = off), got "
                 + pooledWarmUpEvents);
+        require(scoreMode != null, "--score-mode is required");
     }
 
-    /** The demo's alert settings the job runs with, the pooled warm-up rule on when asked for. */
+    /** The demo's alert settings the job runs with, the pooled warm-up rule on when asked for, in the score mode asked for. */
     MonitorSettings monitor() {
-        MonitorSettings demo = DemoSetup.monitorSettings();
+        MonitorSettings demo = DemoSetup.monitorSettings().withScoreMode(scoreMode);
         return pooledWarmUpEvents == 0 ? demo
                 : demo.withPooledWarmUp(PooledWarmUp.DEFAULT.withMinEvents(pooledWarmUpEvents));
     }
@@ -123,7 +127,8 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
         return new PipelineOptions(10_000, 200_000, 4, 2, 0.005, Duration.ofSeconds(1), Duration.ofSeconds(10),
                 "hashmap", 10, 30, 5, 0.5, 0, Duration.ofSeconds(1),
                 List.of(DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.EXACTLY_ONCE), 0.02, null, 20261201L, false,
-                List.of(UNBATCHED, "java"), 1024, Duration.ofMillis(20), UNBATCHED, -1, -1, 0, 1, 0);
+                List.of(UNBATCHED, "java"), 1024, Duration.ofMillis(20), UNBATCHED, -1, -1, 0, 1, 0,
+                DemoSetup.monitorSettings().scoreMode());
     }
 
     static String usage() {
@@ -170,6 +175,8 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                         + ForecastJob.WATERMARK_INTERVAL.toMillis() + "; Flink's: 200)",
                 "  --alert-pooled-warmup-events N  the alert policy's pooled warm-up rule once N events are",
                 "                             pooled (as run's option; default 0 = off)",
+                "  --score-mode M             monte-carlo, sigma-points or mean-path (as run's option; default "
+                        + d.scoreMode.optionName() + ")",
                 "  --help                     this text");
     }
 
@@ -204,6 +211,7 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
         int latencyKeys = o.latencyKeys;
         double latencyJumpScale = o.latencyJumpScale;
         int pooledWarmUpEvents = o.pooledWarmUpEvents;
+        ScoreMode scoreMode = o.scoreMode;
         for (int i = 0; i < args.length; i++) {
             String name = args[i];
             if (name.equals("--skip-throughput")) {
@@ -245,13 +253,22 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                 case "--latency-keys" -> latencyKeys = integer(name, value);
                 case "--latency-jump-scale" -> latencyJumpScale = number(name, value);
                 case "--alert-pooled-warmup-events" -> pooledWarmUpEvents = integer(name, value);
+                case "--score-mode" -> scoreMode = scoreMode(name, value);
                 default -> throw new IllegalArgumentException("unknown option '" + name + "', see --help");
             }
         }
         return new PipelineOptions(keys, events, partitions, parallelism, anomalyRate, outOfOrderness, checkpoint,
                 backend, emitEvery, latencySeconds, latencyWarmup, latencyLoad, latencyRate, latencyCheckpoint, modes,
                 latencyAnomalyRate, model, seed, skipThroughput, batching, batchRows, batchDelay, latencyBatching,
-                bufferTimeout, watermarkInterval, latencyKeys, latencyJumpScale, pooledWarmUpEvents);
+                bufferTimeout, watermarkInterval, latencyKeys, latencyJumpScale, pooledWarmUpEvents, scoreMode);
+    }
+
+    private static ScoreMode scoreMode(String name, String value) {
+        try {
+            return ScoreMode.fromOptionName(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+        }
     }
 
     private static List<DeliveryGuarantee> modes(String value) {

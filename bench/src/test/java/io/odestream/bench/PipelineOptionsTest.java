@@ -61,6 +61,15 @@ class PipelineOptionsTest {
     }
 
     @Test
+    void theScoreModeIsTheJobsUnlessAskedFor() {
+        assertEquals(io.odestream.demo.DemoSetup.monitorSettings().scoreMode(),
+                PipelineOptions.parse(new String[0]).monitor().scoreMode());
+        assertEquals(io.odestream.latent.ScoreMode.MEAN_PATH,
+                PipelineOptions.parse(new String[] {"--score-mode", "mean-path"}).monitor().scoreMode());
+        assertMessage("--score-mode", "--score-mode", "fast");
+    }
+
+    @Test
     void badInputIsRejectedNamingTheOption() {
         assertMessage("--events", "--keys", "1000", "--events", "1500");
         assertMessage("--keyz", "--keyz", "10");

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * {@link LatentFilter#score} for the due observations of many series at once: the decoder solves of
- * all series whose scores decode the same number of rows R (K samples or 2L + 1 sigma points) run
+ * all series whose scores decode the same number of rows R (K samples, 2L + 1 sigma points or, along
+ * the mean's path, the mean alone) run
  * as one grouped solve of B × R rows ({@link RungeKuttaSolver#solveGrouped}), each series' rows from
  * its own state's time to its own observation's time under their own step control, so that the MLP
  * kernels get B × R rows per evaluation instead of R. The posterior head and the readout run over
@@ -37,6 +38,9 @@ final class BatchedScorer {
     private double[] latent;
     private double[] decoded;
     private double[] seriesDecoded;
+    /** {@link ScoreMode#MEAN_PATH}: each group's sigma points at its state's time, and their carried readout. */
+    private double[] startPoints;
+    private double[] carried;
     private double[] starts;
     private double[] ends;
     /** Per group the step its series' last score ended with (0: none, Hairer's guess). */
@@ -56,6 +60,7 @@ final class BatchedScorer {
         this.h = spec.hidden();
         this.unitMillis = spec.timeUnitMillis();
         this.seriesMoments = new double[2 * l];
+        this.carried = new double[SigmaPoints.count(l) * c];
     }
 
     /**
@@ -112,6 +117,10 @@ final class BatchedScorer {
                 continue;
             }
             System.arraycopy(seriesPoints, 0, z0, groups * rows * l, rows * l);
+            if (u.scoreMode() == ScoreMode.MEAN_PATH) {
+                int points = SigmaPoints.count(l);
+                System.arraycopy(seriesPoints, 0, startPoints, groups * points * l, points * l);
+            }
             starts[groups] = 0.0;
             ends[groups] = filter.limits().solveTo((u.eventTimeMillis() - u.state().timeMillis()) / unitMillis);
             firstSteps[groups] = filter.carryingStep(u.state().scoreStep());
@@ -142,24 +151,35 @@ final class BatchedScorer {
             }
             ObservationUpdate u = updates.get(i);
             System.arraycopy(decoded, g * rows * c, seriesDecoded, 0, rows * c);
-            scores[i] = u.scoreMode() == ScoreMode.SIGMA_POINTS
-                    ? ObservationScore.gaussian(model, seriesDecoded, rows, u.values(), u.mask())
-                    : ObservationScore.of(model, seriesDecoded, rows, u.values(), u.mask());
+            if (u.scoreMode() == ScoreMode.MEAN_PATH) {
+                int points = SigmaPoints.count(l);
+                System.arraycopy(startPoints, g * points * l, seriesPoints, 0, points * l);
+                MeanPathPoints.carry(model, seriesPoints, points, seriesDecoded, carried);
+                scores[i] = ObservationScore.gaussian(model, carried, points, u.values(), u.mask());
+            } else {
+                scores[i] = u.scoreMode() == ScoreMode.SIGMA_POINTS
+                        ? ObservationScore.gaussian(model, seriesDecoded, rows, u.values(), u.mask())
+                        : ObservationScore.of(model, seriesDecoded, rows, u.values(), u.mask());
+            }
         }
     }
 
     /** The series' latent starting points into {@code seriesPoints}, as {@link LatentFilter#score} draws them. */
     private void latentPoints(ObservationUpdate u, int rows) {
-        if (u.scoreMode() == ScoreMode.SIGMA_POINTS) {
+        if (u.scoreMode() != ScoreMode.MONTE_CARLO) { // the mean's path solves row 0 of the sigma points
             SigmaPoints.fill(seriesMoments, l, seriesPoints, u.state());
         } else {
             PosteriorDraws.draw(seriesMoments, l, rows, u.seed(), seriesPoints, u.state());
         }
     }
 
-    /** R: the rows a score decodes. */
+    /** R: the rows a score solves. */
     private int rowsOf(ObservationUpdate u) {
-        return u.scoreMode() == ScoreMode.SIGMA_POINTS ? SigmaPoints.count(l) : u.scoreSamples();
+        return switch (u.scoreMode()) {
+            case SIGMA_POINTS -> SigmaPoints.count(l);
+            case MEAN_PATH -> 1;
+            case MONTE_CARLO -> u.scoreSamples();
+        };
     }
 
     private void ensureCapacity(int series, int rows) {
@@ -171,11 +191,12 @@ final class BatchedScorer {
             ends = new double[capacitySeries];
             firstSteps = new double[capacitySeries];
             member = new int[capacitySeries];
+            startPoints = new double[capacitySeries * SigmaPoints.count(l) * l];
             capacityRows = 0; // the row buffers follow the series' capacity
         }
         if (rows > capacityRows) {
             capacityRows = rows;
-            seriesPoints = new double[rows * l];
+            seriesPoints = new double[Math.max(rows, SigmaPoints.count(l)) * l]; // the mean's path fills every sigma point
             seriesDecoded = new double[rows * c];
             z0 = new double[capacitySeries * rows * l];
             latent = new double[capacitySeries * rows * l];

@@ -20,6 +20,7 @@ final class FilterWorkspace {
     final double[] firstStep = new double[1];
     private double[] points = new double[0];
     private double[] decoded = new double[0];
+    private double[] carried = new double[0];
 
     FilterWorkspace(LatentOdeSpec spec, int encoderInputs) {
         this.latent = spec.latent();
@@ -37,6 +38,14 @@ final class FilterWorkspace {
             points = new double[rows * latent];
         }
         return points;
+    }
+
+    /** Room for {@code rows} points carried along the mean's path ([k·C + j]; {@link MeanPathPoints}). */
+    double[] carried(int rows) {
+        if (carried.length < rows * channels) {
+            carried = new double[rows * channels];
+        }
+        return carried;
     }
 
     /** Room for the readout of {@code rows} points ([k·C + j]). */

@@ -281,8 +281,9 @@ public final class LatentFilter {
     /**
      * As {@link #score(FilterState, long, double[], boolean[], int, long)} under {@code mode}: the
      * Monte-Carlo mixture of {@code samples} seeded draws, or the Gaussian of the posterior's
-     * {@link SigmaPoints} decoded at the observation's time ({@link ObservationScore#gaussian}), for
-     * which {@code samples} and {@code seed} play no part.
+     * {@link SigmaPoints} decoded at the observation's time ({@link ObservationScore#gaussian}), each
+     * solved there or, {@link ScoreMode#MEAN_PATH}, carried along the mean's path
+     * ({@link MeanPathPoints}); for the last two {@code samples} and {@code seed} play no part.
      */
     public Score score(FilterState state, long eventTimeMillis, double[] values, boolean[] mask, ScoreMode mode,
                        int samples, long seed) {
@@ -293,7 +294,13 @@ public final class LatentFilter {
         int points = SigmaPoints.count(l);
         double[] z0 = work.points(points);
         SigmaPoints.fill(posteriorMomentsInto(state, work.moments), l, z0, state);
-        double[] decoded = decodeAt(state, eventTimeMillis, z0, points);
+        double[] decoded;
+        if (mode == ScoreMode.MEAN_PATH) {
+            decoded = work.carried(points);
+            MeanPathPoints.carry(model, z0, points, decodeAt(state, eventTimeMillis, z0, 1), decoded);
+        } else {
+            decoded = decodeAt(state, eventTimeMillis, z0, points);
+        }
         return ObservationScore.gaussian(model, decoded, points, values, mask);
     }
 

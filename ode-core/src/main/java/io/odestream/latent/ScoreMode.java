@@ -20,20 +20,32 @@ public enum ScoreMode {
      * {@code eval nab} and the NAB detector: on NAB it scored higher than K = 16 samples, the demo's
      * figures unchanged (docs/RESULTS.md).
      */
-    SIGMA_POINTS;
+    SIGMA_POINTS,
+    /**
+     * The sigma points carried along the mean's path ({@link MeanPathPoints}): only the posterior's
+     * mean is solved to the observation's time, one decoder row instead of 2L + 1; the other points
+     * keep their offsets from it as read out at the state's time; then scored as
+     * {@link #SIGMA_POINTS}. Exact over no time and for a flow that translates the posterior; blind to
+     * how the flow stretches it over a gap, which matters in proportion to the posterior's share of
+     * the predictive variance (small where the observation noise dominates, as in the demo model). The
+     * option ({@code --score-mode mean-path}) for throughput: bench/README.md has its cost and alert
+     * quality beside the sigma points'.
+     */
+    MEAN_PATH;
 
-    /** Its name on a command line ("monte-carlo", "sigma-points"). */
+    /** Its name on a command line ("monte-carlo", "sigma-points", "mean-path"). */
     public String optionName() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
-    /** The mode a command line names ("monte-carlo" or "sigma-points"); anything else is refused with the choices. */
+    /** The mode a command line names (see {@link #optionName}); anything else is refused with the choices. */
     public static ScoreMode fromOptionName(String name) {
         for (ScoreMode mode : values()) {
             if (mode.optionName().equals(name)) {
                 return mode;
             }
         }
-        throw new IllegalArgumentException("score mode must be monte-carlo or sigma-points, got '" + name + "'");
+        throw new IllegalArgumentException("score mode must be monte-carlo, sigma-points or mean-path, got '" + name
+                + "'");
     }
 }

@@ -137,7 +137,7 @@ class FilterBatchUpdaterTest {
                 mask = new boolean[] {true, true, series % 2 == 0};
             }
             boolean first = series % 4 == 0 && series % 8 != 0; // half the new series' first observations
-            ScoreMode mode = series % 3 == 0 ? ScoreMode.SIGMA_POINTS : ScoreMode.MONTE_CARLO;
+            ScoreMode mode = ScoreMode.values()[series % ScoreMode.values().length];
             rows.add(new ObservationUpdate(state, t + gap, values, mask, first ? 0 : 8 + 8 * (series % 2), series, mode));
         }
         double[] huge = new double[SPEC.hidden()];

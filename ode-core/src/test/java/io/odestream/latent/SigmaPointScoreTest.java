@@ -60,11 +60,54 @@ class SigmaPointScoreTest {
     @Test
     void whereTheDecoderIsLinearTheScoreIsTheExactGaussianPredictive() {
         FilterState state = history(6, 3);
+        double[] moments = new double[2 * SPEC.latent()];
+        FILTER.model().posterior().forward(state.hiddenView(), moments, 1);
+        assertScoreIsGaussianAround(state, state.timeMillis(), ScoreMode.SIGMA_POINTS, moments);
+    }
+
+    /**
+     * The mean's path ({@link ScoreMode#MEAN_PATH}): over no time it is the sigma-point score; after a
+     * gap its predictive mean is the readout of the posterior mean solved to the observation's time
+     * (here by a solver of the model's settings, independently of the filter) and its covariance the
+     * posterior's at the state's time through the readout, W diag(σ²) Wᵀ, plus the noise.
+     */
+    @Test
+    void alongTheMeansPathOnlyTheMeanMovesOverTheGap() {
+        FilterState state = history(6, 3);
+        long t = state.timeMillis();
+        double[] values = {11.0, -2.7, 3.0};
+        boolean[] all = {true, true, true};
+        Score sigma = FILTER.score(state, t, values, all, ScoreMode.SIGMA_POINTS, 1, 0);
+        Score path = FILTER.score(state, t, values, all, ScoreMode.MEAN_PATH, 1, 0);
+        assertEquals(sigma.negativeLogDensity(), path.negativeLogDensity(), 1e-12, "over no time");
+        for (int j = 0; j < SPEC.channels(); j++) {
+            assertEquals(sigma.zScores()[j], path.zScores()[j], 1e-12, "z over no time, channel " + j);
+        }
+
+        int l = SPEC.latent();
+        double[] moments = new double[2 * l];
+        FILTER.model().posterior().forward(state.hiddenView(), moments, 1);
+        double gap = 1.3; // model time units
+        io.odestream.ode.Solution solved = new io.odestream.ode.rk.RungeKuttaSolver(
+                io.odestream.ode.rk.Tableaus.byName(SPEC.method()),
+                io.odestream.ode.control.StepControl.adaptive(SPEC.rtol(), SPEC.atol()).build())
+                .solve(FILTER.model().decoderDynamics(), java.util.Arrays.copyOf(moments, l), 1, 0.0, new double[] {gap});
+        double[] moved = moments.clone();
+        for (int i = 0; i < l; i++) {
+            moved[i] = solved.value(0, 0, i);
+        }
+        assertScoreIsGaussianAround(state, t + Math.round(gap * SPEC.timeUnitMillis()), ScoreMode.MEAN_PATH, moved);
+    }
+
+    /**
+     * The score under {@code mode} at {@code t} is the Gaussian N(W m + b, W diag(σ²) Wᵀ + diag(noise²))
+     * in data units, with m and log σ from {@code moments} ([m, log σ]), over each mask's observed
+     * channels: computed here from the readout's W and b.
+     */
+    private static void assertScoreIsGaussianAround(FilterState state, long t, ScoreMode mode, double[] moments) {
         LatentOdeModel model = FILTER.model();
         int l = SPEC.latent();
         int c = SPEC.channels();
-        double[] moments = new double[2 * l];
-        model.posterior().forward(state.hiddenView(), moments, 1);
         double[] bias = new double[c];
         model.readout().forward(new double[l], bias, 1);
         double[][] w = new double[c][l];
@@ -109,7 +152,7 @@ class SigmaPointScoreTest {
                 }
             }
             double expected = gaussianNegativeLogDensity(r, cov);
-            Score score = FILTER.score(state, state.timeMillis(), values, mask, ScoreMode.SIGMA_POINTS, 1, 0);
+            Score score = FILTER.score(state, t, values, mask, mode, 1, 0);
             assertEquals(expected, score.negativeLogDensity(), 1e-10, "mask " + java.util.Arrays.toString(mask));
             assertEquals(n, score.observedChannels());
             for (int a = 0; a < n; a++) {

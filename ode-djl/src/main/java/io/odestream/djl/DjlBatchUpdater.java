@@ -189,7 +189,10 @@ public final class DjlBatchUpdater implements BatchUpdater {
         long[] order = new long[rows.length];
         int scored = 0;
         for (int i = 0; i < rows.length; i++) {
-            if (rows[i].scored()) {
+            if (rows[i].scored() && rows[i].scoreMode() == ScoreMode.MEAN_PATH) {
+                // one decoder row per series: nothing for the engine to batch; the JVM's filter scores and updates it
+                outcomes[i] = FilterBatchUpdater.scoreAndUpdate(filter, rows[i]);
+            } else if (rows[i].scored()) {
                 int group = rows[i].scoreMode() == ScoreMode.SIGMA_POINTS ? SIGMA_POINT_GROUP : rows[i].scoreSamples();
                 order[scored++] = (long) group << 32 | i;
             }

@@ -192,10 +192,12 @@ public final class RunCommand implements Callable<Integer> {
                     + "followed it (default ${DEFAULT-VALUE}).")
     boolean alertValueLevel;
 
-    @Option(names = "--score-mode", defaultValue = "sigma-points", paramLabel = "monte-carlo|sigma-points",
+    @Option(names = "--score-mode", defaultValue = "sigma-points", paramLabel = "monte-carlo|sigma-points|mean-path",
             description = "How each observation's score integrates the series' posterior: the posterior's 2L + 1 "
-                    + "sigma points (default: deterministic; on NAB it scored higher, docs/RESULTS.md), or "
-                    + "--score-samples Monte-Carlo samples.")
+                    + "sigma points (default: deterministic; on NAB it scored higher, docs/RESULTS.md), "
+                    + "--score-samples Monte-Carlo samples, or the sigma points carried along the mean's path (one "
+                    + "decoder row per score instead of 2L + 1: cheaper, blind to how the flow stretches the "
+                    + "posterior between events; bench/README.md).")
     String scoreMode;
 
     @Option(names = "--periodic-every", paramLabel = "DURATION", description = "Emit a forecast per active series every DURATION of event time.")

@@ -91,7 +91,7 @@ class JobMainTest {
         assertEquals(ScoreMode.MONTE_CARLO, parsedRun("--model", "m", "--score-mode", "monte-carlo").scoreMode());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> parsedRun("--model", "m", "--score-mode", "unscented").scoreMode());
-        assertTrue(e.getMessage().contains("monte-carlo or sigma-points"), e.getMessage());
+        assertTrue(e.getMessage().contains("monte-carlo, sigma-points or mean-path"), e.getMessage());
     }
 
     private static RunCommand parsedRun(String... args) {
