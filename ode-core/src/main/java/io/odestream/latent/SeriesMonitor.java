@@ -92,7 +92,7 @@ public final class SeriesMonitor {
 
     private final MonitorSettings settings;
     private final ResidualScorer residualScorer;
-    /** What this monitor's scores are, for {@link AlertTrack#scoresFrom}: 1 + the mode's ordinal, past them with a residual scorer. */
+    /** What this monitor's scores are, for {@link AlertTrack#scoresFrom}: {@link #scoreKind(ScoreMode, boolean)}. */
     private final int scoreKind;
     /** The z-scores' moments pooled over this monitor's series; null without the pooled warm-up rule. */
     private final ZPool pool;
@@ -127,7 +127,20 @@ public final class SeriesMonitor {
         this.settings = settings;
         this.residualScorer = residualScorer;
         this.pool = pool;
-        this.scoreKind = 1 + settings.scoreMode().ordinal() + (residualScorer == null ? 0 : ScoreMode.values().length);
+        this.scoreKind = scoreKind(settings.scoreMode(), residualScorer != null);
+    }
+
+    /**
+     * The kind of score a series' calibration and the pooled moments record with the model: one per
+     * score mode, with or without a residual scorer. Kept in state, so a kind is never renumbered: a
+     * new mode gets new numbers (1–4 were the first two modes' before the mean's path came).
+     */
+    static int scoreKind(ScoreMode mode, boolean residualScorer) {
+        return switch (mode) {
+            case MONTE_CARLO -> residualScorer ? 3 : 1;
+            case SIGMA_POINTS -> residualScorer ? 4 : 2;
+            case MEAN_PATH -> residualScorer ? 6 : 5;
+        };
     }
 
     /** Prepares, scores and updates on the JVM filter, and judges: the unbatched step. */

@@ -28,6 +28,25 @@ class SeriesMonitorTest {
     private final double[] x = {0.1, -0.2, 0.3};
     private final boolean[] all = {true, true, true};
 
+    /**
+     * The kinds of score recorded with a series' calibration are kept in state: the first modes' kinds
+     * stay what state written before holds (1–4), and every mode, with and without a residual scorer,
+     * has its own.
+     */
+    @Test
+    void everyKindOfScoreKeepsItsNumberInState() {
+        assertEquals(1, SeriesMonitor.scoreKind(ScoreMode.MONTE_CARLO, false));
+        assertEquals(2, SeriesMonitor.scoreKind(ScoreMode.SIGMA_POINTS, false));
+        assertEquals(3, SeriesMonitor.scoreKind(ScoreMode.MONTE_CARLO, true));
+        assertEquals(4, SeriesMonitor.scoreKind(ScoreMode.SIGMA_POINTS, true));
+        java.util.Set<Integer> kinds = new java.util.HashSet<>();
+        for (ScoreMode mode : ScoreMode.values()) {
+            kinds.add(SeriesMonitor.scoreKind(mode, false));
+            kinds.add(SeriesMonitor.scoreKind(mode, true));
+        }
+        assertEquals(2 * ScoreMode.values().length, kinds.size(), "one kind each: " + kinds);
+    }
+
     @Test
     void theFirstObservationOfASeriesIsAbsorbedNotScored() {
         InMemorySeries s = new InMemorySeries(SETTINGS.alertPolicy().newTrack());
