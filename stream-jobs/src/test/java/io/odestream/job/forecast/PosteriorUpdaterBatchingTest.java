@@ -176,6 +176,13 @@ class PosteriorUpdaterBatchingTest {
         batchedAndPlainAgree(sigma.withMonitor(sigma.monitor().withScoreMode(ScoreMode.SIGMA_POINTS)));
     }
 
+    /** Along the mean's path one row per series is solved, batched across series: still the unbatched job's bits. */
+    @Test
+    void meanPathScoresBatchedAcrossSeriesAreTheUnbatchedJobs() throws Exception {
+        UpdaterSettings path = settings();
+        batchedAndPlainAgree(path.withMonitor(path.monitor().withScoreMode(ScoreMode.MEAN_PATH)));
+    }
+
     /**
      * The pooled warm-up rule judging (ready after 20 pooled events, the raw warm-up threshold replaced
      * by |z| 5): each path publishes the pool at every watermark, after the same observations, so
