@@ -203,8 +203,8 @@ public final class DemoModel {
     }
 
     private static String regenerateHint() {
-        return "regenerate it with `java -cp app/target/odestream.jar " + DemoModel.class.getName()
-                + " stream-jobs/src/main/resources" + RESOURCE + "` and rebuild";
+        return "regenerate it with `java --add-modules jdk.incubator.vector -cp app/target/odestream.jar "
+                + DemoModel.class.getName() + " demo/src/main/resources" + RESOURCE + "` and rebuild";
     }
 
     /**
@@ -215,9 +215,9 @@ public final class DemoModel {
     public static void main(String[] args) throws IOException {
         int iterations = args.length == 2 ? parseIterations(args[1]) : BUNDLED_ITERATIONS;
         if (args.length < 1 || args.length > 2 || iterations < 1) {
-            System.err.println("usage: java -cp app/target/odestream.jar " + DemoModel.class.getName()
-                    + " OUTPUT.avro [ITERATIONS >= 1, default " + BUNDLED_ITERATIONS + "]   (the bundled one: "
-                    + "stream-jobs/src/main/resources" + RESOURCE + ")");
+            System.err.println("usage: java --add-modules jdk.incubator.vector -cp app/target/odestream.jar "
+                    + DemoModel.class.getName() + " OUTPUT.avro [ITERATIONS >= 1, default " + BUNDLED_ITERATIONS
+                    + "]   (the bundled one: demo/src/main/resources" + RESOURCE + ")");
             System.exit(2);
         }
         DemoStream data = DemoStream.generate(trainingConfig());

@@ -126,7 +126,7 @@ class DemoModelTest {
         InvalidArtifactException missing = assertThrows(InvalidArtifactException.class,
                 () -> DemoModel.read(null, "the resource"));
         assertTrue(missing.getMessage().contains("not on the classpath") && missing.getMessage().contains(
-                "io.odestream.demo.DemoModel stream-jobs/src/main/resources/demo/demo-model.avro"), missing.getMessage());
+                "io.odestream.demo.DemoModel demo/src/main/resources/demo/demo-model.avro"), missing.getMessage());
 
         InvalidArtifactException garbage = assertThrows(InvalidArtifactException.class,
                 () -> DemoModel.read(new ByteArrayInputStream("not avro".getBytes()), "the resource"));
