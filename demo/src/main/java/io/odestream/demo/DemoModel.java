@@ -26,13 +26,17 @@ import org.apache.avro.specific.SpecificDatumReader;
  * the model never saw.
  *
  * <p>The bundled artifact {@value #RESOURCE} is regenerated from the repository root with (training
- * 800 iterations took 40–80 s on a 2-core machine shared with other builds, plus a few seconds of
- * checks; the result is bit-for-bit the same parameters every time)
+ * 1 600 iterations of batch 32 took 339 s on a 2-core machine shared with another training, plus
+ * about a minute of checks)
  * <pre>
- *   mvn -pl stream-jobs -am package -DskipTests
- *   java -cp app/target/odestream.jar io.odestream.demo.DemoModel demo/src/main/resources/demo/demo-model.avro
+ *   mvn -pl app -am package -DskipTests
+ *   java --add-modules jdk.incubator.vector -cp app/target/odestream.jar io.odestream.demo.DemoModel \
+ *       demo/src/main/resources/demo/demo-model.avro
  * </pre>
  * which trains {@link #BUNDLED_ITERATIONS} iterations on {@link #trainingConfig()} and writes the file.
+ * The Vector API kernels are part of the recipe: without {@code --add-modules jdk.incubator.vector}
+ * the plain loops round differently (parameters 1e-14 apart after 30 iterations), which a long
+ * training turns into another model.
  */
 public final class DemoModel {
     public static final String MODEL_ID = "demo-sensors";
@@ -40,7 +44,7 @@ public final class DemoModel {
     /** Classpath location of the bundled artifact. */
     public static final String RESOURCE = "/demo/demo-model.avro";
     /** Training iterations of the bundled artifact. */
-    public static final int BUNDLED_ITERATIONS = 800;
+    public static final int BUNDLED_ITERATIONS = 1600;
 
     static final int LATENT = 6;
     static final int HIDDEN = 20;
@@ -55,13 +59,16 @@ public final class DemoModel {
     static final double ATOL = 1e-4;
     static final long MODEL_SEED = 17;
     /**
-     * Training windows: 16 observations, the first 10 encoded, the last 6 predicted; 16 windows a
+     * Training windows: 16 observations, the first 10 encoded, the last 6 predicted; 32 windows a
      * batch. (Measured: longer horizons, 12 predicted, trained to worse one-step forecasts in the
-     * same budget.)
+     * same budget. Batch 32 for 1 600 iterations gave validation one-step MAE 0.099 where batch 16
+     * gave 0.118 (800), 0.120 (2 400) and 0.117 (4 800 iterations), and the fewest solver evaluations
+     * per event of the longer trainings: each iteration of Adam also makes the learnt dynamics
+     * stiffer, so iterations cost every event of the job; see bench/README.md, "Cold start".)
      */
     static final int WINDOW = 16;
     static final int SPLIT = 10;
-    static final int BATCH = 16;
+    static final int BATCH = 32;
     static final double LEARNING_RATE = 0.01;
     /**
      * β of the KL term. With β = 1 the posterior collapsed towards the prior (a sharp posterior cost
