@@ -26,8 +26,8 @@ import org.apache.avro.specific.SpecificDatumReader;
  * the model never saw.
  *
  * <p>The bundled artifact {@value #RESOURCE} is regenerated from the repository root with (training
- * 1 600 iterations of batch 32 took 339 s on a 2-core machine shared with another training, plus
- * about a minute of checks)
+ * 800 iterations of batch 64 took 477 s at the lowest priority on a 2-core machine running a test
+ * build, plus about a minute of checks)
  * <pre>
  *   mvn -pl app -am package -DskipTests
  *   java --add-modules jdk.incubator.vector -cp app/target/odestream.jar io.odestream.demo.DemoModel \
@@ -44,7 +44,7 @@ public final class DemoModel {
     /** Classpath location of the bundled artifact. */
     public static final String RESOURCE = "/demo/demo-model.avro";
     /** Training iterations of the bundled artifact. */
-    public static final int BUNDLED_ITERATIONS = 1600;
+    public static final int BUNDLED_ITERATIONS = 800;
 
     static final int LATENT = 6;
     static final int HIDDEN = 20;
@@ -59,16 +59,17 @@ public final class DemoModel {
     static final double ATOL = 1e-4;
     static final long MODEL_SEED = 17;
     /**
-     * Training windows: 16 observations, the first 10 encoded, the last 6 predicted; 32 windows a
+     * Training windows: 16 observations, the first 10 encoded, the last 6 predicted; 64 windows a
      * batch. (Measured: longer horizons, 12 predicted, trained to worse one-step forecasts in the
-     * same budget. Batch 32 for 1 600 iterations gave validation one-step MAE 0.099 where batch 16
-     * gave 0.118 (800), 0.120 (2 400) and 0.117 (4 800 iterations), and the fewest solver evaluations
-     * per event of the longer trainings: each iteration of Adam also makes the learnt dynamics
-     * stiffer, so iterations cost every event of the job; see bench/README.md, "Cold start".)
+     * same budget. More iterations make the learnt dynamics stiffer, which every event of the job
+     * pays for in solver evaluations: batch 16 for 2 400 or 4 800 iterations cost 24 % or 77 % more
+     * per event than for 800, batch 32 for 1 600 9 % more; batch 64 for 800 forecasts better than
+     * batch 16 for 800, validation one-step MAE 0.113 against 0.118, at 2 % fewer evaluations. See
+     * bench/README.md, "Cold start".)
      */
     static final int WINDOW = 16;
     static final int SPLIT = 10;
-    static final int BATCH = 32;
+    static final int BATCH = 64;
     static final double LEARNING_RATE = 0.01;
     /**
      * β of the KL term. With β = 1 the posterior collapsed towards the prior (a sharp posterior cost
