@@ -26,8 +26,8 @@ import org.apache.avro.specific.SpecificDatumReader;
  * the model never saw.
  *
  * <p>The bundled artifact {@value #RESOURCE} is regenerated from the repository root with (training
- * 800 iterations of batch 64 took 477 s at the lowest priority on a 2-core machine running a test
- * build, plus about a minute of checks)
+ * 800 iterations of batch 64 took 390–477 s at the lowest priority on a 2-core machine running a
+ * test build, plus about a minute of checks; two runs gave the same parameters, checksum and all)
  * <pre>
  *   mvn -pl app -am package -DskipTests
  *   java --add-modules jdk.incubator.vector -cp app/target/odestream.jar io.odestream.demo.DemoModel \
