@@ -26,13 +26,17 @@ import org.apache.avro.specific.SpecificDatumReader;
  * the model never saw.
  *
  * <p>The bundled artifact {@value #RESOURCE} is regenerated from the repository root with (training
- * 800 iterations took 40–80 s on a 2-core machine shared with other builds, plus a few seconds of
- * checks; the result is bit-for-bit the same parameters every time)
+ * 800 iterations of batch 64 took 390–477 s at the lowest priority on a 2-core machine running a
+ * test build, plus about a minute of checks; two runs gave the same parameters, checksum and all)
  * <pre>
- *   mvn -pl stream-jobs -am package -DskipTests
- *   java -cp app/target/odestream.jar io.odestream.demo.DemoModel demo/src/main/resources/demo/demo-model.avro
+ *   mvn -pl app -am package -DskipTests
+ *   java --add-modules jdk.incubator.vector -cp app/target/odestream.jar io.odestream.demo.DemoModel \
+ *       demo/src/main/resources/demo/demo-model.avro
  * </pre>
  * which trains {@link #BUNDLED_ITERATIONS} iterations on {@link #trainingConfig()} and writes the file.
+ * The Vector API kernels are part of the recipe: without {@code --add-modules jdk.incubator.vector}
+ * the plain loops round differently (parameters 1e-14 apart after 30 iterations), which a long
+ * training turns into another model.
  */
 public final class DemoModel {
     public static final String MODEL_ID = "demo-sensors";
@@ -55,13 +59,17 @@ public final class DemoModel {
     static final double ATOL = 1e-4;
     static final long MODEL_SEED = 17;
     /**
-     * Training windows: 16 observations, the first 10 encoded, the last 6 predicted; 16 windows a
+     * Training windows: 16 observations, the first 10 encoded, the last 6 predicted; 64 windows a
      * batch. (Measured: longer horizons, 12 predicted, trained to worse one-step forecasts in the
-     * same budget.)
+     * same budget. More iterations make the learnt dynamics stiffer, which every event of the job
+     * pays for in solver evaluations: batch 16 for 2 400 or 4 800 iterations cost 24 % or 77 % more
+     * per event than for 800, batch 32 for 1 600 9 % more; batch 64 for 800 forecasts better than
+     * batch 16 for 800, validation one-step MAE 0.113 against 0.118, at 2 % fewer evaluations. See
+     * bench/README.md, "Cold start".)
      */
     static final int WINDOW = 16;
     static final int SPLIT = 10;
-    static final int BATCH = 16;
+    static final int BATCH = 64;
     static final double LEARNING_RATE = 0.01;
     /**
      * β of the KL term. With β = 1 the posterior collapsed towards the prior (a sharp posterior cost
@@ -203,8 +211,8 @@ public final class DemoModel {
     }
 
     private static String regenerateHint() {
-        return "regenerate it with `java -cp app/target/odestream.jar " + DemoModel.class.getName()
-                + " stream-jobs/src/main/resources" + RESOURCE + "` and rebuild";
+        return "regenerate it with `java --add-modules jdk.incubator.vector -cp app/target/odestream.jar "
+                + DemoModel.class.getName() + " demo/src/main/resources" + RESOURCE + "` and rebuild";
     }
 
     /**
@@ -215,9 +223,9 @@ public final class DemoModel {
     public static void main(String[] args) throws IOException {
         int iterations = args.length == 2 ? parseIterations(args[1]) : BUNDLED_ITERATIONS;
         if (args.length < 1 || args.length > 2 || iterations < 1) {
-            System.err.println("usage: java -cp app/target/odestream.jar " + DemoModel.class.getName()
-                    + " OUTPUT.avro [ITERATIONS >= 1, default " + BUNDLED_ITERATIONS + "]   (the bundled one: "
-                    + "stream-jobs/src/main/resources" + RESOURCE + ")");
+            System.err.println("usage: java --add-modules jdk.incubator.vector -cp app/target/odestream.jar "
+                    + DemoModel.class.getName() + " OUTPUT.avro [ITERATIONS >= 1, default " + BUNDLED_ITERATIONS
+                    + "]   (the bundled one: demo/src/main/resources" + RESOURCE + ")");
             System.exit(2);
         }
         DemoStream data = DemoStream.generate(trainingConfig());

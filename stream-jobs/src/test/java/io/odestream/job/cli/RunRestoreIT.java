@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * A crash of the whole job process and the documented way back (issue 19, items 0 and 3c): the job
@@ -103,9 +104,11 @@ class RunRestoreIT {
         assertTrue(problems.isEmpty(), "topic followers: " + problems);
 
         ExactlyOnceVerdict.everyRequestAnsweredOnce(traffic.requests(), forecasts, DemoModel.VERSION);
-        AlertPolicy d = AlertPolicy.defaults(); // what `run` builds with its default --alert-floor 8.0
-        AlertPolicy policy = new AlertPolicy(d.window(), d.minHistory(), d.alpha(), d.defaultThreshold(), d.clearAlpha(),
-                d.cooldownMillis(), 8.0);
+        // The policy `run` built from the job's own arguments (warm-up |z| rule, escalation, tail and floor
+        // included): a hand-built approximation agreed with it on the 800-iteration demo model's scores only.
+        CommandLine cli = JobMain.commandLine();
+        cli.parseArgs(run.toArray(String[]::new));
+        AlertPolicy policy = ((RunCommand) cli.getSubcommands().get("run").getCommand()).alertPolicy();
         ExactlyOnceVerdict.alertsOfTheReplay(OfflineReplay.alerts(traffic.stream().observations(), DemoModel.bundled(), policy, 16),
                 alerts);
     }
