@@ -251,8 +251,8 @@ public final class LatentOdeElbo {
         SplittableRandom random = new SplittableRandom(seed);
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < l; i++) {
-                double sigma = samples == 0 ? 0 : Math.exp(posterior[l + i]);
-                z0[r * l + i] = posterior[i] + (samples == 0 ? 0 : sigma * random.nextGaussian());
+                double noise = samples == 0 ? 0 : Math.exp(posterior[l + i]) * random.nextGaussian();
+                z0[r * l + i] = posterior[i] + noise;
             }
         }
         double[] relative = new double[queryTimes.length];
