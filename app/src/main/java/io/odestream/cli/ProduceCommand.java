@@ -1,8 +1,10 @@
 package io.odestream.cli;
 
 import io.odestream.cli.csv.CsvLayout;
+import io.odestream.cli.csv.EventTimeOrder;
 import io.odestream.cli.csv.ObservationCsvReader;
 import io.odestream.job.cli.KafkaOptions;
+import io.odestream.job.cli.RunCommand;
 import io.odestream.kafka.AvroSerde;
 import io.odestream.kafka.OdeTopic;
 import io.odestream.schema.Observation;
@@ -35,7 +37,9 @@ import picocli.CommandLine.Spec;
             "Layouts: long 'series_id,timestamp,channel,value' (rows of one series and timestamp form one",
             "observation) or wide 'series_id,timestamp,<channel>...' (empty cell = not observed).",
             "Timestamps: epoch milliseconds or ISO-8601 (without a zone = UTC).",
-            "Rows that cannot be used are reported with their line number and skipped; they do not fail the run."})
+            "Rows that cannot be used are reported with their line number and skipped; they do not fail the run.",
+            "Rows earlier than one sent before them are counted and reported at the end (a job sends those further",
+            "back than its --out-of-orderness to its late topic)."})
 final class ProduceCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -78,6 +82,7 @@ final class ProduceCommand implements Callable<Integer> {
         AvroSerde<Observation> serde = new AvroSerde<>(Observation.class);
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         AtomicLong acknowledged = new AtomicLong();
+        EventTimeOrder order = new EventTimeOrder(Duration.parse(RunCommand.DEFAULT_OUT_OF_ORDERNESS));
         ObservationCsvReader.Summary summary;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties());
                 ProgressBar progress = progressBar(plan.dataRows(), err)) {
@@ -89,6 +94,7 @@ final class ProduceCommand implements Callable<Integer> {
                             sendFailure.get());
                 }
                 long eventTime = observation.getEventTime().toEpochMilli();
+                order.accept(eventTime);
                 try {
                     pacer.await(eventTime);
                 } catch (InterruptedException e) {
@@ -124,6 +130,8 @@ final class ProduceCommand implements Callable<Integer> {
                 + " (" + summary.layout().name().toLowerCase(Locale.ROOT) + " layout) to topic " + topicName
                 + (summary.problems() == 0 ? "" : "; " + summary.problems() + " rows skipped, see the messages above"));
         out.flush();
+        order.warning().ifPresent(warning -> err.println("warning: " + warning));
+        err.flush();
         return 0;
     }
 

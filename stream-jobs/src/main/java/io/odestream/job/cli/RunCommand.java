@@ -46,6 +46,9 @@ import picocli.CommandLine.Option;
                 + "when submitted with `flink run odestream-job.jar run ...`). The model is the version the registry's serving pointer names (or, with --model-source TOPIC, every "
                 + "artifact on the models topic).")
 public final class RunCommand implements Callable<Integer> {
+    /** {@code --out-of-orderness}'s default; {@code produce} warns about a replay that steps back further. */
+    public static final String DEFAULT_OUT_OF_ORDERNESS = "PT5S";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -112,7 +115,7 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--parallelism", description = "Flink parallelism (default: the environment's).")
     Integer parallelism;
 
-    @Option(names = "--out-of-orderness", defaultValue = "PT5S",
+    @Option(names = "--out-of-orderness", defaultValue = DEFAULT_OUT_OF_ORDERNESS,
             description = "How late (event time) an observation may arrive and still be applied in order (default ${DEFAULT-VALUE}).")
     Duration outOfOrderness;
 
