@@ -6,13 +6,14 @@ import java.util.Optional;
 /**
  * Watches the event times a replay sends, in the order it sends them, for rows that go back in time.
  *
- * <p>Why: the job applies a series' observations in event-time order and holds each until the
+ * <p>Why: the job applies a series' observations in event-time order, holding each until the
  * watermark passes it; an observation further behind the latest one its Kafka partition has carried
- * than the job's out-of-orderness bound arrives after the watermark and goes to the late topic,
- * unscored. A CSV that is not sorted by timestamp replays fine and then loses rows silently, so the
- * replay says so, with the step back the job would have to tolerate. Which partition a series lands
- * on is the broker's business, so the order is measured over the whole file: the bound it gives is
- * enough for any partitioning.
+ * than the job's out-of-orderness bound arrives behind the watermark, and goes to the late topic,
+ * unscored, when its series already has a newer observation applied or when it would be the series'
+ * first (the job's PosteriorUpdater). A CSV that is not sorted by timestamp replays fine and can then
+ * lose rows that way, so the replay says so, with the step back a bound must cover for none to be
+ * late. Which partition a series lands on is the broker's business, so the order is measured over
+ * the whole file: the bound it gives is enough for any partitioning.
  */
 public final class EventTimeOrder {
     private final long boundMillis;
@@ -68,8 +69,8 @@ public final class EventTimeOrder {
         Duration bound = Duration.ofMillis(boundMillis);
         return Optional.of(behind + " of " + seen + " observations were sent after a later one (largest step back "
                 + largestStepBack() + "); " + behindBeyondBound + " of them are further back than " + bound
-                + ", run's default --out-of-orderness: a job with that bound sends those to its late topic unscored. "
-                + "Sort the file by timestamp, or run the job with --out-of-orderness " + largestStepBack()
+                + ", run's default --out-of-orderness: a job with that bound can send those to its late topic "
+                + "unscored. Sort the file by timestamp, or run the job with --out-of-orderness " + largestStepBack()
                 + " or more");
     }
 }
