@@ -224,9 +224,13 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
     /** The default {@link #warmUpZ}: below the 6σ jump a new series must alert on, far above noise. */
     public static final double DEFAULT_WARM_UP_Z = 5.0;
 
-    /** A fresh track for one series, its ring sized to {@link #window}. */
+    /**
+     * A fresh track for one series: its rings start at {@link AlertTrack#INITIAL_CAPACITY} scores (the
+     * window, if smaller) and grow as the series' history does, up to {@link #window} (what a young
+     * series costs in keyed state; decisions are those of a track allocated at the full window).
+     */
     public AlertTrack newTrack() {
-        return new AlertTrack(window);
+        return new AlertTrack(Math.min(window, AlertTrack.INITIAL_CAPACITY));
     }
 
     /**
@@ -443,7 +447,8 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
             return Double.NaN;
         }
         AlertTrack view = track;
-        if (track.recent.length != window) {
+        // a shorter ring is a young one (or one of a shorter window): it holds its whole history as it is
+        if (track.recent.length > window) {
             view = track.copy();
             view.fitTo(window);
         }
