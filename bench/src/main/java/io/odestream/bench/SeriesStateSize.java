@@ -95,7 +95,7 @@ public final class SeriesStateSize {
             x[j] = observed[j] ? v : 0;
         }
         if (s.recent == null) {
-            s.recent = new RecentObservations(monitor.settings().recentCapacity(), c);
+            s.recent = RecentObservations.empty(monitor.settings().recentCapacity(), c);
             s.alerts = monitor.settings().alertPolicy().newTrack();
         }
         monitor.step(s, filter, t, x, observed, SampleSeed.of(o.getSeriesId(), t));
