@@ -205,7 +205,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
 
 
     /**
-     * The product's defaults: a 1024-score window (8 KiB per series), calibrated after 256 scores,
+     * The product's defaults: a 1024-score window (8 KiB per settled series), calibrated after 256 scores,
      * alpha 0.004 (about one false alarm per 250 scores on stationary noise before hysteresis), an
      * exponential tail on the top 32 (so p resolves far below 1/1024 and a larger surprise can be
      * told from a large one), normal again at p > 0.05 for 10 minutes; during
