@@ -45,7 +45,8 @@ public final class AlertTrack {
     /**
      * Ring of the last {@link #size} scores. Its length (the capacity) grows up to the policy's window,
      * and it wraps only at the window: while {@code size} is below the window the scores sit oldest
-     * first in slots {@code 0 .. size − 1} and {@link #next} is {@code size}.
+     * first in slots {@code 0 .. size − 1} and {@link #next} is {@code size} (or 0 once they fill a
+     * capacity below the window: the next score's {@link #fitTo} grows the ring and sets it back).
      */
     public double[] recent;
     /** How many entries of {@link #recent} hold scores (at most its length). */
@@ -304,7 +305,10 @@ public final class AlertTrack {
         next = size;
     }
 
-    /** Copies the full ring {@code ring[offset, offset + length)}, whose oldest entry is at {@code oldest}, oldest first into {@code into} at {@code at}. */
+    /**
+     * Copies the full ring {@code ring[offset, offset + length)}, whose oldest entry is at
+     * {@code oldest}, oldest first into {@code into} at {@code at}.
+     */
     private static void unwrap(double[] ring, int offset, int length, int oldest, double[] into, int at) {
         int tail = length - oldest;
         System.arraycopy(ring, offset + oldest, into, at, tail);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -85,8 +86,8 @@ class AlertTrackGrowthTest {
                     assertEquals(full, grown, "once grown to the window it is the full-window track, slot for slot");
                     assertEquals(full, fromPojo, at);
                 } else {
-                    assertArrayEquals(java.util.Arrays.copyOf(full.recent, full.size),
-                            java.util.Arrays.copyOf(grown.recent, grown.size), "young: the same scores in the same slots");
+                    assertArrayEquals(Arrays.copyOf(full.recent, full.size), Arrays.copyOf(grown.recent, grown.size),
+                            "young: the same scores in the same slots");
                 }
             }
             assertTrue(raised > 10, policy + " raised " + raised + ": the sequence must exercise incidents");
@@ -123,11 +124,11 @@ class AlertTrackGrowthTest {
         AlertPolicy larger = new AlertPolicy(40, 3, 0.4, 8.0, 0.5, 0).withValueLevel(true);
         larger.observe(track, 6, 6, Double.NaN, new double[] {60, -6}, null);
         assertEquals(AlertTrack.INITIAL_CAPACITY, track.recent.length);
-        assertArrayEquals(new double[] {3, 4, 5, 6}, java.util.Arrays.copyOf(track.recent, 4));
+        assertArrayEquals(new double[] {3, 4, 5, 6}, Arrays.copyOf(track.recent, 4));
         assertEquals(4, track.next);
         int stride = track.recent.length;
-        assertArrayEquals(new double[] {30, 40, 50, 60}, java.util.Arrays.copyOfRange(track.recentValues, 0, 4));
-        assertArrayEquals(new double[] {-3, -4, -5, -6}, java.util.Arrays.copyOfRange(track.recentValues, stride,
+        assertArrayEquals(new double[] {30, 40, 50, 60}, Arrays.copyOfRange(track.recentValues, 0, 4));
+        assertArrayEquals(new double[] {-3, -4, -5, -6}, Arrays.copyOfRange(track.recentValues, stride,
                 stride + 4), "each channel's ring re-laid out to the new stride");
         assertTrue(Double.isNaN(track.recentValues[4]) && Double.isNaN(track.recentValues[2 * stride - 1]),
                 "the new slots hold no value yet");

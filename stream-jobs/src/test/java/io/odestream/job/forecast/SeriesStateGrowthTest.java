@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.odestream.alert.AlertDecision;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
 import java.io.IOException;
@@ -66,7 +67,8 @@ class SeriesStateGrowthTest {
     @Test
     void aYoungSeriesSerialisesWhatItHoldsNotAFullWindow() throws IOException {
         SeriesState young = series(RecentObservations.empty(CAPACITY, CHANNELS), POLICY.newTrack(), 1);
-        SeriesState preallocated = series(new RecentObservations(CAPACITY, CHANNELS), new AlertTrack(POLICY.window()), 1);
+        SeriesState preallocated = series(new RecentObservations(CAPACITY, CHANNELS),
+                new AlertTrack(POLICY.window()), 1);
         int youngBytes = serialised(young).length;
         int fullBytes = serialised(preallocated).length;
         // one observation: 16 slots of time + 3 values and 16 of score + 3 values, against 40 and 100
@@ -89,9 +91,10 @@ class SeriesStateGrowthTest {
             written.recent.add(1_000L * k, x, all, CAPACITY);
             restored.recent.add(1_000L * k, x, all, CAPACITY);
             grownAlong.recent.add(1_000L * k, x, all, CAPACITY);
-            var expected = POLICY.observe(written.alerts, 1_000L * k, score, Double.NaN, x, null);
-            assertEquals(expected, POLICY.observe(restored.alerts, 1_000L * k, score, Double.NaN, x, null), "at " + k);
-            assertEquals(expected, POLICY.observe(grownAlong.alerts, 1_000L * k, score, Double.NaN, x, null), "at " + k);
+            long t = 1_000L * k;
+            AlertDecision expected = POLICY.observe(written.alerts, t, score, Double.NaN, x, null);
+            assertEquals(expected, POLICY.observe(restored.alerts, t, score, Double.NaN, x, null), "at " + k);
+            assertEquals(expected, POLICY.observe(grownAlong.alerts, t, score, Double.NaN, x, null), "at " + k);
         }
         assertEquals(CAPACITY, restored.recent.slots(), "a full-length history never grows");
         assertEquals(POLICY.window(), restored.alerts.recent.length, "nor a full-window track");
