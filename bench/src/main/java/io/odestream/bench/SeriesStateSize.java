@@ -32,14 +32,16 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  *   a 12-byte object header, 16-byte array headers, 4-byte references (compressed oops) and 8-byte
  *   alignment.</li>
  * </ul>
- * Key, namespace and the state map's entry come on top (tens of bytes).
+ * Key, namespace and the state map's entry come on top (tens of bytes). The ages printed show the
+ * rings growing with the history (16 slots, doubling up to the alert window and the recent-observation
+ * capacity); a build from before they grew prints the same size at every age.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.odestream.bench.SeriesStateSize
  * </pre>
  */
 public final class SeriesStateSize {
-    private static final int[] AGES = {1, 2, 20, 200, 2_000};
+    private static final int[] AGES = {1, 10, 20, 100, 200, 500, 1_000, 2_000};
 
     private SeriesStateSize() {
     }
@@ -95,7 +97,7 @@ public final class SeriesStateSize {
             x[j] = observed[j] ? v : 0;
         }
         if (s.recent == null) {
-            s.recent = new RecentObservations(monitor.settings().recentCapacity(), c);
+            s.recent = RecentObservations.empty(monitor.settings().recentCapacity(), c);
             s.alerts = monitor.settings().alertPolicy().newTrack();
         }
         monitor.step(s, filter, t, x, observed, SampleSeed.of(o.getSeriesId(), t));

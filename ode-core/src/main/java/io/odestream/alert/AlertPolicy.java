@@ -205,7 +205,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
 
 
     /**
-     * The product's defaults: a 1024-score window (8 KiB per series), calibrated after 256 scores,
+     * The product's defaults: a 1024-score window (8 KiB per settled series), calibrated after 256 scores,
      * alpha 0.004 (about one false alarm per 250 scores on stationary noise before hysteresis), an
      * exponential tail on the top 32 (so p resolves far below 1/1024 and a larger surprise can be
      * told from a large one), normal again at p > 0.05 for 10 minutes; during
@@ -224,9 +224,13 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
     /** The default {@link #warmUpZ}: below the 6σ jump a new series must alert on, far above noise. */
     public static final double DEFAULT_WARM_UP_Z = 5.0;
 
-    /** A fresh track for one series, its ring sized to {@link #window}. */
+    /**
+     * A fresh track for one series: its rings start at {@link AlertTrack#INITIAL_CAPACITY} scores (the
+     * window, if smaller) and grow as the series' history does, up to {@link #window} (what a young
+     * series costs in keyed state; decisions are those of a track allocated at the full window).
+     */
     public AlertTrack newTrack() {
-        return new AlertTrack(window);
+        return new AlertTrack(Math.min(window, AlertTrack.INITIAL_CAPACITY));
     }
 
     /**
@@ -443,7 +447,8 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
             return Double.NaN;
         }
         AlertTrack view = track;
-        if (track.recent.length != window) {
+        // a shorter ring is a young one (or one of a shorter window): it holds its whole history as it is
+        if (track.recent.length > window) {
             view = track.copy();
             view.fitTo(window);
         }

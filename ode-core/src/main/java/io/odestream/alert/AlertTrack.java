@@ -10,10 +10,18 @@ import java.util.Arrays;
  * types and primitive arrays only), so keyed state serialises it field by field with the POJO
  * serializer and the schema can evolve, instead of falling back to Kryo.
  *
- * <p>Size: {@code 8 · window} bytes for the ring plus five scalars; with a multi-scale policy
- * ({@link AlertPolicy#shortWindow()} &gt; 1) another {@code 8 · window} for the ring of short-window
+ * <p>Size: {@code 8 · capacity} bytes for the ring plus a few scalars; with a multi-scale policy
+ * ({@link AlertPolicy#shortWindow()} &gt; 1) another {@code 8 · capacity} for the ring of short-window
  * means and {@code 8 · shortWindow} for the recent surprisals; with the value-level test
- * ({@link AlertPolicy#valueLevel()}) another {@code 8 · window} per channel for the recent values.
+ * ({@link AlertPolicy#valueLevel()}) another {@code 8 · capacity} per channel for the recent values.
+ * The capacity grows with the history the track holds: a new track's rings hold
+ * {@link #INITIAL_CAPACITY} scores (or the window, if smaller) and double when full, up to the policy's
+ * window, where they start to wrap. Keyed state serialises (and a heap checkpoint copies) the whole
+ * arrays on every read or write, and most series of a large deployment are young, so a young series
+ * costs what its history holds, not a full window of zeros. Growth is the only allocation on the
+ * per-score path besides the fitted tail's: log₂(window / 16) steps in a series' life (6 for the
+ * product's 1024). A track whose rings are the full window (state written before the rings grew)
+ * simply never grows.
  *
  * <p><b>One producer per calibration sample.</b> Raw scores of two models, or of two ways of
  * scoring (Monte Carlo and sigma points, a residual flow), are on different scales, so one sample
@@ -31,7 +39,15 @@ public final class AlertTrack {
     /** {@link #producerKind} of a new track, or of one restored from state that did not record it (Flink's default 0). */
     public static final int UNKNOWN_PRODUCER = 0;
 
-    /** Ring of the last {@link #size} scores; its length is the policy's window. */
+    /** The rings' length for a new track (when the window is longer): enough for a series' first minutes. */
+    public static final int INITIAL_CAPACITY = 16;
+
+    /**
+     * Ring of the last {@link #size} scores. Its length (the capacity) grows up to the policy's window,
+     * and it wraps only at the window: while {@code size} is below the window the scores sit oldest
+     * first in slots {@code 0 .. size − 1} and {@link #next} is {@code size} (or 0 once they fill a
+     * capacity below the window: the next score's {@link #fitTo} grows the ring and sets it back).
+     */
     public double[] recent;
     /** How many entries of {@link #recent} hold scores (at most its length). */
     public int size;
@@ -55,8 +71,9 @@ public final class AlertTrack {
     public int surprisalNext;
     /**
      * Value-level test: the observed values at each of the scores in {@link #recent}, one ring of the
-     * same length per channel, channel after channel (slot {@code c · recent.length + i}); NaN where the
-     * channel was not observed. Empty when the policy has no value-level test.
+     * same length per channel, channel after channel (slot {@code c · recent.length + i}: the stride is
+     * the score ring's capacity, not the window); NaN where the channel was not observed. Empty when the
+     * policy has no value-level test.
      */
     public double[] recentValues;
     /** The surprise (nats) of the score that opened or last escalated the open incident; 0 when none is open. */
@@ -71,17 +88,20 @@ public final class AlertTrack {
     /** The model version whose scores the sample holds. */
     public long producerModelVersion;
 
-    /** An empty track with no ring; {@link AlertPolicy#observe} sizes the ring to the policy's window. */
+    /** An empty track with no ring; {@link AlertPolicy#observe} grows the ring as scores arrive. */
     public AlertTrack() {
         this(0);
     }
 
-    /** An empty track whose ring holds {@code window} scores. */
-    public AlertTrack(int window) {
-        if (window < 0) {
-            throw new IllegalArgumentException("window must be >= 0, got " + window);
+    /**
+     * An empty track whose ring holds {@code capacity} scores from the start (a policy whose window is
+     * {@code capacity} never grows it; {@link AlertPolicy#newTrack} starts smaller).
+     */
+    public AlertTrack(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must be >= 0, got " + capacity);
         }
-        recent = new double[window];
+        recent = new double[capacity];
         recentMeans = new double[0];
         surprisals = new double[0];
         recentValues = new double[0];
@@ -205,9 +225,11 @@ public final class AlertTrack {
     }
 
     /**
-     * Re-sizes the ring to {@code window}, keeping the newest scores in order, when it has another
-     * length: a track restored from state written under another policy (or a POJO built by the
-     * no-arg constructor) keeps working instead of failing on the first event.
+     * Fits the rings to {@code window} before a score is added: shrinks a ring longer than the window
+     * to it, keeping the newest scores in order (a track restored from state written under a policy
+     * with a longer window), and grows a full ring shorter than the window ({@link #growIfFull}). A
+     * POJO built by the no-arg constructor, or restored from state written under a shorter window,
+     * keeps working instead of failing on the first event.
      */
     void fitTo(int window) {
         // state written before the multi-scale fields existed restores them as null
@@ -220,7 +242,8 @@ public final class AlertTrack {
         if (recentValues == null) {
             recentValues = new double[0];
         }
-        if (recent.length == window) {
+        if (recent.length <= window) {
+            growIfFull(window);
             return;
         }
         int keep = Math.min(size, window);
@@ -243,6 +266,53 @@ public final class AlertTrack {
         recentValues = new double[0]; // re-sized, empty, by the next value-level observation
         size = keep;
         next = keep == window ? 0 : keep;
+    }
+
+    /**
+     * Doubles the rings (from {@link #INITIAL_CAPACITY}, at most to {@code window}) when every slot of
+     * the score ring holds a score and the ring is shorter than the window, so the next score gets a
+     * free slot instead of overwriting the oldest: the track then holds exactly what a track allocated
+     * at the full window would (same slots, same {@link #next}). The entries are laid out oldest first
+     * (a ring from a shorter window may have wrapped); the value rings are re-laid out channel by
+     * channel to the new stride, the rest NaN. Multi-scale means grow beside the scores; a means or
+     * values ring that does not match the score ring is left to {@link #fitMultiScale} and
+     * {@link #fitValues}. The rare allocation on the per-score path: log₂ steps over a series' life.
+     */
+    void growIfFull(int window) {
+        int length = recent.length;
+        if (size < length || length >= window) {
+            return;
+        }
+        int grown = Math.min(window, Math.max(INITIAL_CAPACITY, 2 * length));
+        int oldest = length == 0 ? 0 : next % length; // full: the oldest score is where the next would go
+        double[] ring = new double[grown];
+        unwrap(recent, 0, length, oldest, ring, 0);
+        if (length > 0 && recentMeans.length == length) {
+            double[] means = new double[grown];
+            unwrap(recentMeans, 0, length, oldest, means, 0);
+            recentMeans = means;
+        }
+        if (length > 0 && recentValues.length > 0 && recentValues.length % length == 0) {
+            int channels = recentValues.length / length;
+            double[] values = new double[channels * grown];
+            Arrays.fill(values, Double.NaN);
+            for (int c = 0; c < channels; c++) {
+                unwrap(recentValues, c * length, length, oldest, values, c * grown);
+            }
+            recentValues = values;
+        }
+        recent = ring;
+        next = size;
+    }
+
+    /**
+     * Copies the full ring {@code ring[offset, offset + length)}, whose oldest entry is at
+     * {@code oldest}, oldest first into {@code into} at {@code at}.
+     */
+    private static void unwrap(double[] ring, int offset, int length, int oldest, double[] into, int at) {
+        int tail = length - oldest;
+        System.arraycopy(ring, offset + oldest, into, at, tail);
+        System.arraycopy(ring, offset, into, at + tail, oldest);
     }
 
     /** Field-wise equality (the ring compared slot by slot, as stored). */
@@ -273,7 +343,7 @@ public final class AlertTrack {
 
     @Override
     public String toString() {
-        return "AlertTrack[history=" + size + "/" + recent.length + ", open=" + open
+        return "AlertTrack[history=" + size + ", capacity=" + recent.length + ", open=" + open
                 + (open ? ", raisedAt=" + raisedAtMillis : "")
                 + (quietSinceMillis != NOT_QUIET ? ", quietSince=" + quietSinceMillis : "") + "]";
     }

@@ -29,7 +29,7 @@ final class ValueLevel {
             return 1.0;
         }
         double[] ring = track.recentValues;
-        int w = track.recent.length;
+        int stride = track.recent.length; // the rings' capacity, not the policy's window
         int n = track.size;
         double minP = 1.0;
         int tested = 0;
@@ -38,7 +38,7 @@ final class ValueLevel {
                 continue;
             }
             double v = values[c];
-            int base = c * w;
+            int base = c * stride;
             int m = 0;
             int up = 0;
             int down = 0;
@@ -73,10 +73,10 @@ final class ValueLevel {
     /** Writes {@code values} into the slot the track's next score goes to (NaN where not observed, or no values). */
     static void record(AlertTrack track, double[] values, boolean[] mask) {
         double[] ring = track.recentValues;
-        int w = track.recent.length;
-        int channels = w == 0 ? 0 : ring.length / w;
+        int stride = track.recent.length; // the rings' capacity, not the policy's window
+        int channels = stride == 0 ? 0 : ring.length / stride;
         for (int c = 0; c < channels; c++) {
-            ring[c * w + track.next] = values != null && c < values.length && observed(values, mask, c)
+            ring[c * stride + track.next] = values != null && c < values.length && observed(values, mask, c)
                     ? values[c] : Double.NaN;
         }
     }

@@ -17,6 +17,11 @@ public interface SeriesHistory {
     /** Copies the i-th oldest observation into {@code x} and which channels it observed into {@code observed}. */
     void readInto(int i, double[] x, boolean[] observed);
 
-    /** Appends an observation; {@code observed[j] = false} keeps channel j as missing. */
-    void add(long timeMillis, double[] x, boolean[] observed);
+    /**
+     * Appends an observation; {@code observed[j] = false} keeps channel j as missing. At most
+     * {@code capacity} are kept (the settings' {@link MonitorSettings#recentCapacity}); passed on each
+     * call rather than stored, so an implementation can hold fewer while the series is young and grow
+     * up to it without keeping the setting in its state.
+     */
+    void add(long timeMillis, double[] x, boolean[] observed, int capacity);
 }

@@ -313,7 +313,7 @@ public final class SeriesMonitor {
     public void remember(MonitoredSeries series, long t, double[] values, boolean[] mask) {
         SeriesHistory history = series.history();
         if (history != null) {
-            history.add(t, values, mask);
+            history.add(t, values, mask, settings.recentCapacity());
         }
     }
 

@@ -103,7 +103,7 @@ class AlertPolicyMultiScaleTest {
         assertEquals(0, track.surprisals.length);
         AlertTrack multi = MULTI.newTrack();
         MULTI.observe(multi, 0, 1.0);
-        assertEquals(1000, multi.recentMeans.length);
+        assertEquals(multi.recent.length, multi.recentMeans.length, "a mean beside every score slot");
         assertEquals(30, multi.surprisals.length);
         assertEquals(multi, multi.copy());
     }

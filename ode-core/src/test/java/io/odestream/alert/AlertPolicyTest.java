@@ -254,7 +254,8 @@ class AlertPolicyTest {
         assertMessage("clearAlpha", () -> new AlertPolicy(10, 5, 0.2, 8, 1.0, 0));
         assertMessage("cooldownMillis", () -> new AlertPolicy(10, 5, 0.2, 8, 0.5, -1));
         AlertPolicy defaults = AlertPolicy.defaults();
-        assertEquals(1024, defaults.newTrack().recent.length);
+        assertEquals(AlertTrack.INITIAL_CAPACITY, defaults.newTrack().recent.length, "a new series starts small");
+        assertEquals(4, new AlertPolicy(4, 4, 0.2, 8.0, 0.5, 0).newTrack().recent.length, "never above the window");
     }
 
     private static void assertMessage(String expected, org.junit.jupiter.api.function.Executable build) {

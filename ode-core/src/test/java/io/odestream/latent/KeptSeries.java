@@ -73,8 +73,9 @@ final class KeptSeries implements MonitoredSeries, SeriesHistory {
         Arrays.fill(observed, true);
     }
 
+    /** Keeps this test series' own capacity: a test chooses it apart from the settings' ({@code ignored}). */
     @Override
-    public void add(long timeMillis, double[] values, boolean[] observed) {
+    public void add(long timeMillis, double[] values, boolean[] observed, int ignored) {
         if (times.size() == capacity) {
             times.remove(0);
             kept.remove(0);

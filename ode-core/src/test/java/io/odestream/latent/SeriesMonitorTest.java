@@ -94,11 +94,11 @@ class SeriesMonitorTest {
         boolean[] secondMissing = {true, false, true};
         valueLevel.step(s, FILTER, 1_000, x, all, 1);
         valueLevel.step(s, FILTER, 2_000, x, secondMissing, 2);
-        int window = track.recent.length;
-        assertEquals(3 * window, track.recentValues.length, "one ring of values per channel");
+        int stride = track.recent.length; // the rings' capacity now, up to the window
+        assertEquals(3 * stride, track.recentValues.length, "one ring of values per channel");
         assertEquals(x[0], track.recentValues[0], 0.0, "the first scored observation's first channel");
-        assertTrue(Double.isNaN(track.recentValues[window]), "its second channel was not observed");
-        assertEquals(x[2], track.recentValues[2 * window], 0.0);
+        assertTrue(Double.isNaN(track.recentValues[stride]), "its second channel was not observed");
+        assertEquals(x[2], track.recentValues[2 * stride], 0.0);
     }
 
     @Test

@@ -98,7 +98,7 @@ final class ObservationApplier {
         boolean[] observed = rows.observed(row);
         readValues(o, values, observed);
         if (s.recent == null) {
-            s.recent = new RecentObservations(settings.recentCapacity(), width);
+            s.recent = RecentObservations.empty(settings.recentCapacity(), width);
             s.alerts = settings.alertPolicy().newTrack();
             if (m == null && o.getChannels() != null) {
                 s.recentChannels = o.getChannels().toArray(new String[0]);

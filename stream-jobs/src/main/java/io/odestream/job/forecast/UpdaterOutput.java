@@ -154,7 +154,7 @@ final class UpdaterOutput {
     private static void reorder(RecentObservations recent, ChannelContract contract) {
         int c = recent.channels;
         double[] row = new double[c];
-        for (int slot = 0; slot < recent.capacity(); slot++) {
+        for (int slot = 0; slot < recent.slots(); slot++) {
             System.arraycopy(recent.values, slot * c, row, 0, c);
             for (int j = 0; j < c; j++) {
                 recent.values[slot * c + j] = row[contract.sourceOf(j)];

@@ -64,7 +64,7 @@ class ForecastAnswererTest {
         boolean[] mask = {true, true};
         for (long t : times) {
             state = f.update(state == null ? f.start(t) : state, t, x, mask);
-            s.recent.add(t, x, mask);
+            s.recent.add(t, x, mask, 64);
             s.lastEventMillis = t;
             s.observations++;
         }
@@ -105,7 +105,7 @@ class ForecastAnswererTest {
     void withoutAModelARequestIsAnsweredWithAnErrorAndNoVersion() throws Exception {
         SeriesState s = new SeriesState();
         s.recent = new RecentObservations(64, 2);
-        s.recent.add(1_000, new double[] {1.0, 2.0}, new boolean[] {true, true});
+        s.recent.add(1_000, new double[] {1.0, 2.0}, new boolean[] {true, true}, 64);
         answerer(null).answer(s, request("r1", "s", null, 2_000));
         Forecast f = onlyForecast();
         assertTrue(f.getError().contains("no model has been received yet"), f.getError());
