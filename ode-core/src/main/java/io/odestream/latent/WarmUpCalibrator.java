@@ -41,7 +41,8 @@ public final class WarmUpCalibrator {
     /**
      * The calibration of {@code model}'s scores on {@code series} (values NaN where not observed) under
      * {@code settings}' alert policy and score samples, for every {@link #SCORE_MODES} mode; null for a
-     * one-channel model (nothing to condition on). Any calibration the model already ships is ignored.
+     * one-channel model (nothing to condition on) and when no series has two observations (nothing
+     * scored). Any calibration the model already ships is ignored.
      */
     public static WarmUpCalibration measure(LatentOdeModel model, List<LatentOdeTraining.Series> series,
                                             MonitorSettings settings) {
@@ -54,6 +55,9 @@ public final class WarmUpCalibrator {
             MonitorSettings watched = settings.withScoreMode(mode);
             WarmUpMoments first = pooled(bare, series, watched.withPooledWarmUp(PooledWarmUp.DEFAULT),
                     new ZPool(PooledWarmUp.DEFAULT, true, AgeBuckets.DEFAULT));
+            if (first == null) {
+                return null;
+            }
             LatentOdeModel judging = bare.withWarmUp(WarmUpCalibration.of(AgeBuckets.DEFAULT, Map.of(mode, first)));
             measured.put(mode, pooled(judging, series, watched.withPooledWarmUp(FEED_ONLY),
                     new ZPool(FEED_ONLY, true, AgeBuckets.DEFAULT)));
@@ -91,7 +95,7 @@ public final class WarmUpCalibrator {
             byAge[b] = pool.moments(AgeBuckets.DEFAULT.start(b));
         }
         if (pool.moments() == null) {
-            throw new IllegalArgumentException("no series gave a score to calibrate with: each needs two observations");
+            return null; // no series was scored: none had two observations
         }
         return new WarmUpMoments(AgeBuckets.DEFAULT, pool.moments(), byAge);
     }

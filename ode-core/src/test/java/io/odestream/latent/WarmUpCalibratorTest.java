@@ -95,4 +95,12 @@ class WarmUpCalibratorTest {
         assertNull(WarmUpCalibrator.measure(model(1), series(1), SETTINGS));
     }
 
+    @Test
+    void seriesOfOneObservationGiveNoScoreToMeasure() {
+        List<LatentOdeTraining.Series> single = List.of(new LatentOdeTraining.Series(new long[] {5},
+                new double[][] {{1, 2}}));
+        assertNull(WarmUpCalibrator.measure(model(2), single, SETTINGS));
+        assertNull(WarmUpCalibrator.measure(model(2), List.of(), SETTINGS));
+    }
+
 }
