@@ -68,6 +68,29 @@ class SeriesMonitorShippedWarmUpTest {
     }
 
     @Test
+    void aModelWithoutShippedMomentsIsJudgedOnThePlainLargestAbsZAsBefore() {
+        SeriesMonitor monitor = new SeriesMonitor(SETTINGS);
+        LatentFilter plain = filter(1, null);
+        InMemorySeries series = new InMemorySeries(SETTINGS.alertPolicy().newTrack());
+        io.odestream.alert.AlertTrack byHand = SETTINGS.alertPolicy().newTrack();
+        int raised = 0;
+        for (int i = 0; i < 40; i++) {
+            double[] x = values(0, i);
+            x[i % 2] += i % 9 == 8 ? 10 : 0;
+            SeriesMonitor.Verdict v = monitor.step(series, plain, 1_000L * i, x, null, i);
+            if (v.score() == null) {
+                continue;
+            }
+            // the rule before shipped moments: the policy on the score's plain largest |z|
+            io.odestream.alert.AlertDecision expected = SETTINGS.alertPolicy().observe(byHand, 1_000L * i,
+                    v.score().negativeLogDensity(), SeriesMonitor.maxAbsZ(v.score().zScores()), x, null);
+            assertEquals(expected, v.decision(), "observation " + i);
+            raised += v.raisesAlert() ? 1 : 0;
+        }
+        assertTrue(raised > 0, "precondition: the jumps raise on their plain |z|");
+    }
+
+    @Test
     void aSeriesVerdictsDoNotDependOnTheSeriesTheMonitorServedBefore() {
         LatentFilter filter = filter(1, independent(0.01));
         SeriesMonitor fresh = new SeriesMonitor(SETTINGS);
