@@ -11,8 +11,14 @@ import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
 import io.odestream.latent.LatentOdeTraining;
 import io.odestream.latent.LatentOdeTraining.Series;
+import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.ObservationSkip;
+import io.odestream.latent.ScoreMode;
 import io.odestream.latent.SkipFitting;
+import io.odestream.latent.WarmUpCalibration;
+import io.odestream.latent.WarmUpCalibrator;
+import io.odestream.alert.WarmUpMoments;
+import io.odestream.alert.ZMoments;
 import io.odestream.model.ModelArtifacts;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.train.Trainer;
@@ -115,6 +121,14 @@ public final class TrainCommand implements Callable<Integer> {
                     + "serves it; --no-skip serves the model alone (default ${DEFAULT-VALUE})")
     boolean skip;
 
+    @Option(names = "--warm-up-calibration", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "after training, measure the z-scores' moments per kind of score and age of a series on the "
+                    + "validation series and write them into the model, so the job judges a young series by the "
+                    + "largest z of a channel given the others' from its first score; a moment judges once it holds "
+                    + "1000 events (a series' first score is one event of the first age bucket: that takes 1000+ "
+                    + "validation series); --no-warm-up-calibration leaves them out (default ${DEFAULT-VALUE})")
+    boolean warmUpCalibration;
+
     /** Posterior samples per forecast while fitting and checking the skip. */
     private static final int SKIP_SAMPLES = 16;
 
@@ -193,6 +207,9 @@ public final class TrainCommand implements Callable<Integer> {
         if (skip) {
             model = withFittedSkip(model, train, validation, metrics, out);
         }
+        if (warmUpCalibration) {
+            model = withWarmUpCalibration(model, validation, out);
+        }
         metrics.putAll(heldOutForecast(model, validation, config, out)); // the served model: with its skip
         ModelArtifact artifact = model.toArtifact(modelId, 1, null, metrics,
                 Map.of("data", data.toString(), "format", format.name().toLowerCase(Locale.ROOT),
@@ -202,6 +219,42 @@ public final class TrainCommand implements Callable<Integer> {
                 sinceBest >= patience ? "stopped early" : "done", epoch, (System.nanoTime() - start) / 1e9, best,
                 this.out, artifact.getChecksum());
         return 0;
+    }
+
+    /**
+     * The model with the warm-up calibration measured on the validation series ({@link WarmUpCalibrator},
+     * the default monitor settings: the feeding rule, scores below |z| 3 that raised nothing, hardly
+     * depends on the policy); it says how many of the age buckets hold enough events to judge.
+     */
+    private static LatentOdeModel withWarmUpCalibration(LatentOdeModel model, List<Series> validation,
+                                                        PrintWriter out) {
+        long start = System.nanoTime();
+        WarmUpCalibration calibration = WarmUpCalibrator.measure(model, validation, MonitorSettings.defaults());
+        if (calibration == null) {
+            out.println("no warm-up calibration: a one-channel model has no other channel to condition on, or no "
+                    + "validation series has two observations");
+            return model;
+        }
+        WarmUpMoments m = calibration.momentsFor(ScoreMode.SIGMA_POINTS);
+        StringBuilder events = new StringBuilder();
+        for (int b = 0; b < m.buckets().count(); b++) {
+            events.append(b == 0 ? "" : ", ").append(fewestEvents(m.bucket(b)));
+        }
+        out.printf(Locale.ROOT, "warm-up calibration measured in %.1f s on %d validation series: per age bucket (%s) "
+                + "at least %s events, all ages %d (a moment judges from %d)%n", (System.nanoTime() - start) / 1e9,
+                validation.size(), m.buckets(), events, fewestEvents(m.allAges()), WarmUpMoments.MIN_EVENTS);
+        out.flush();
+        return model.withWarmUp(calibration);
+    }
+
+    private static long fewestEvents(ZMoments m) {
+        long fewest = Long.MAX_VALUE;
+        for (int i = 0; i < m.channels(); i++) {
+            for (int j = 0; j < m.channels(); j++) {
+                fewest = Math.min(fewest, m.count(i, j));
+            }
+        }
+        return fewest;
     }
 
     /**

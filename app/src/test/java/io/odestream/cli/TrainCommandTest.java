@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.cli.EvalNabCommandTest.Run;
 import io.odestream.latent.LatentOdeSpec;
+import io.odestream.latent.ScoreMode;
+import io.odestream.latent.WarmUpCalibrator;
 import io.odestream.model.ModelArtifacts;
 import io.odestream.schema.ModelArtifact;
 import java.io.IOException;
@@ -120,6 +122,38 @@ class TrainCommandTest {
         Run plain = EvalNabCommandTest.odestream(concat(common, "--out", without.toString(), "--no-skip"));
         assertEquals(0, plain.exit(), plain.err());
         assertNull(LatentOdeSpec.fromJson(ModelArtifacts.read(without).getSpecJson()).skip());
+    }
+
+    /**
+     * After training, the warm-up calibration is measured on the validation series and written into the
+     * model for every kind of score the job serves without a residual scorer; {@code
+     * --no-warm-up-calibration} writes the model without it, as before it existed.
+     */
+    @Test
+    void theWarmUpCalibrationIsMeasuredIntoTheModelUnlessAskedNotTo(@TempDir Path tmp) throws IOException {
+        EvalPhysioNetCommandTest.writeStays(tmp.resolve("set-a"));
+        String[] common = {"train", "--data", tmp.resolve("set-a").toString(), "--format", "physionet2012",
+            "--epochs", "1", "--epoch-iterations", "2", "--window", "4", "--split", "2", "--batch", "4",
+            "--time-unit-ms", "3600000", "--no-skip"};
+        Path with = tmp.resolve("with.avro");
+        Run run = EvalNabCommandTest.odestream(concat(common, "--out", with.toString()));
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("warm-up calibration measured"), run.out());
+        LatentOdeSpec spec = LatentOdeSpec.fromJson(ModelArtifacts.read(with).getSpecJson());
+        assertNotNull(spec.warmUp(), "the moments travel in the artifact");
+        for (ScoreMode mode : WarmUpCalibrator.SCORE_MODES) {
+            long pooled = 0;
+            for (int j = 0; j < spec.channels(); j++) {
+                pooled += spec.warmUp().momentsFor(mode).allAges().count(j, j);
+            }
+            assertTrue(pooled > 0, mode + " pooled no score");
+        }
+
+        Path without = tmp.resolve("without.avro");
+        Run plain = EvalNabCommandTest.odestream(concat(common, "--out", without.toString(),
+                "--no-warm-up-calibration"));
+        assertEquals(0, plain.exit(), plain.err());
+        assertNull(LatentOdeSpec.fromJson(ModelArtifacts.read(without).getSpecJson()).warmUp());
     }
 
     private static String[] concat(String[] head, String... tail) {

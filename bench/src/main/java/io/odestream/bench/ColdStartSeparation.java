@@ -1,12 +1,15 @@
 package io.odestream.bench;
 
 import io.odestream.alert.AgeBuckets;
+import io.odestream.alert.ConditionalZ;
 import io.odestream.alert.PooledWarmUp;
+import io.odestream.alert.WarmUpMoments;
 import io.odestream.alert.ZMoments;
 import io.odestream.alert.ZPool;
 import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoSetup;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.model.ModelArtifacts;
@@ -36,6 +39,13 @@ import java.util.Locale;
  * pooled warm-up rule ({@link PooledWarmUp#DEFAULT}), with the moments of all ages only (the rule
  * before the age buckets) and with each of {@code BUCKETINGS}: the pool fed from the stream itself,
  * its anomalies included, judging once it holds enough ordinary events.
+ *
+ * <p>Since the model ships its warm-up moments ({@link io.odestream.latent.LatentOdeSpec#warmUp()}, the
+ * bundled demo model does): "the job's policy" is the default, judged by the shipped moments from a
+ * series' first score; "plain" is the same model without them (the rule before); the pooled rows pool
+ * live without them (as before) and, last, the live pool refining the shipped moments
+ * ({@code --alert-pooled-warmup-events 1000} with such a model). The false-alarm budget table gets a
+ * column for the conditional z under the shipped moments of the series' age.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.odestream.bench.ColdStartSeparation \
@@ -67,6 +77,12 @@ public final class ColdStartSeparation {
         ModelArtifact model = args.length > 4 ? ModelArtifacts.read(Path.of(args[4])) : DemoModel.bundled();
         MonitorSettings settings = DemoSetup.monitorSettings().withPooledWarmUp(null);
         LatentFilter filter = LatentFilter.init(model);
+        // the same model without shipped warm-up moments: the plain rule, and the live pool on its own
+        LatentFilter plainFilter = new LatentFilter(LatentOdeModel.fromArtifact(model).withWarmUp(null),
+                model.getModelId(), model.getVersion());
+        WarmUpMoments shipped = filter.model().spec().warmUp() == null ? null
+                : filter.model().spec().warmUp().momentsFor(settings.scoreMode());
+        ConditionalZ shippedConditional = new ConditionalZ(filter.model().spec().channels());
         // every clean event pooled: the offline upper reference for the shipped rule; an age bucket judges once
         // it holds the shipped rule's events (else all ages' do, as in the product): a bucket of a few events'
         // moments (the oldest ages of short series) would judge by its noise
@@ -76,7 +92,7 @@ public final class ColdStartSeparation {
         Arrays.setAll(eachAge, a -> a);
         ZPool byAge = new ZPool(new PooledWarmUp(1, 64), true, new AgeBuckets(eachAge));
         byAge.scoresFrom(0, 0, 0, filter.model().spec().channels());
-        OfflineStep calibration = new OfflineStep(filter, new SeriesMonitor(settings));
+        OfflineStep calibration = new OfflineStep(plainFilter, new SeriesMonitor(settings));
         for (Observation o : BenchStream.generate(keys, PipelineBenchmark.STREAM_START, Duration.ofSeconds(perKey),
                 Duration.ofSeconds(1), 0, seed + 1).observations()) {
             int age = calibration.scoresHeld(o);
@@ -87,13 +103,22 @@ public final class ColdStartSeparation {
             }
         }
         OfflineStep job = new OfflineStep(filter, new SeriesMonitor(settings));
+        OfflineStep plainJob = new OfflineStep(plainFilter, new SeriesMonitor(settings));
+        OfflineStep refiningJob = new OfflineStep(filter, new SeriesMonitor(settings.withPooledWarmUp(
+                PooledWarmUp.DEFAULT), null, new ZPool(PooledWarmUp.DEFAULT, true, AgeBuckets.DEFAULT)));
         SeriesMonitor[] pooledMonitors = new SeriesMonitor[BUCKETINGS.length];
         OfflineStep[] pooledJobs = new OfflineStep[BUCKETINGS.length];
         for (int k = 0; k < BUCKETINGS.length; k++) {
             pooledMonitors[k] = new SeriesMonitor(settings.withPooledWarmUp(PooledWarmUp.DEFAULT), null,
                     new ZPool(PooledWarmUp.DEFAULT, true, BUCKETINGS[k]));
-            pooledJobs[k] = new OfflineStep(filter, pooledMonitors[k]);
+            pooledJobs[k] = new OfflineStep(plainFilter, pooledMonitors[k]);
         }
+        double[] jumpShipped = new double[stream.size()];
+        double[] otherShipped = new double[stream.size()];
+        int plainAlertsAtJumps = 0;
+        int plainOtherAlerts = 0;
+        int refiningAlertsAtJumps = 0;
+        int refiningOtherAlerts = 0;
         double[] jumpZ = new double[stream.size()];
         double[] otherZ = new double[stream.size()];
         double[] jumpConditional = new double[stream.size()];
@@ -110,6 +135,8 @@ public final class ColdStartSeparation {
         for (Observation o : stream.observations()) {
             int age = job.scoresHeld(o);
             SeriesMonitor.Verdict v = job.step(o);
+            boolean plainAlert = plainJob.step(o).raisesAlert();
+            boolean refiningAlert = refiningJob.step(o).raisesAlert();
             for (int k = 0; k < BUCKETINGS.length; k++) {
                 pooledAlert[k] = pooledJobs[k].step(o).raisesAlert();
             }
@@ -123,12 +150,23 @@ public final class ColdStartSeparation {
             for (int k = 0; k < BUCKETINGS.length; k++) {
                 (jump ? pooledAlertsAtJumps : pooledOtherAlerts)[k] += pooledAlert[k] ? 1 : 0;
             }
+            double underShipped = shipped == null ? Double.NaN
+                    : shipped.judged(shippedConditional, v.score().zScores(), age);
+            if (Double.isNaN(underShipped)) {
+                underShipped = z;
+            }
             if (jump) {
+                plainAlertsAtJumps += plainAlert ? 1 : 0;
+                refiningAlertsAtJumps += refiningAlert ? 1 : 0;
+                jumpShipped[jumps] = underShipped;
                 jumpConditional[jumps] = conditional;
                 jumpByAge[jumps] = conditionalByAge;
                 jumpZ[jumps++] = z;
                 alertsAtJumps += v.raisesAlert() ? 1 : 0;
             } else {
+                plainOtherAlerts += plainAlert ? 1 : 0;
+                refiningOtherAlerts += refiningAlert ? 1 : 0;
+                otherShipped[others] = underShipped;
                 otherConditional[others] = conditional;
                 otherByAge[others] = conditionalByAge;
                 otherZ[others++] = z;
@@ -137,12 +175,21 @@ public final class ColdStartSeparation {
         }
         System.out.printf(Locale.ROOT, "%,d series, %,d events (%d per series), %d injected jumps scored, %,d other "
                 + "scored events%n", keys, stream.size(), perKey, jumps, others);
-        System.out.printf(Locale.ROOT, "the job's policy: %d of %d jumps alerted (%.0f %%), %.1f false alarms per 10 000 "
-                + "events%n", alertsAtJumps, jumps, 100.0 * alertsAtJumps / jumps, 1e4 * otherAlerts / others);
+        System.out.printf(Locale.ROOT, "the job's policy%s: %d of %d jumps alerted (%.1f %%), %.1f false alarms per "
+                + "10 000 events%n", shipped == null ? " (the model ships no warm-up moments)"
+                : ", the model's shipped warm-up moments", alertsAtJumps, jumps, 100.0 * alertsAtJumps / jumps,
+                1e4 * otherAlerts / others);
+        System.out.printf(Locale.ROOT, "the job's policy, plain largest abs(z) (the model without shipped moments): %d of "
+                + "%d jumps alerted (%.1f %%), %.1f false alarms per 10 000 events%n", plainAlertsAtJumps, jumps,
+                100.0 * plainAlertsAtJumps / jumps, 1e4 * plainOtherAlerts / others);
+        System.out.printf(Locale.ROOT, "the job's policy, live pool (%s) refining the shipped moments: %d of %d jumps "
+                + "alerted (%.1f %%), %.1f false alarms per 10 000 events%n", AgeBuckets.DEFAULT, refiningAlertsAtJumps,
+                jumps, 100.0 * refiningAlertsAtJumps / jumps, 1e4 * refiningOtherAlerts / others);
         for (int k = 0; k < BUCKETINGS.length; k++) {
             System.out.printf(Locale.ROOT, "the job's policy, pooled warm-up rule, %s: %d of %d jumps alerted "
                     + "(%.1f %%), %.1f false alarms per 10 000 events%n",
-                    BUCKETINGS[k] == ALL_AGES ? "all ages' moments only" : "age buckets " + BUCKETINGS[k],
+                    (BUCKETINGS[k] == ALL_AGES ? "all ages' moments only" : "age buckets " + BUCKETINGS[k])
+                            + " (without shipped moments)",
                     pooledAlertsAtJumps[k], jumps, 100.0 * pooledAlertsAtJumps[k] / jumps,
                     1e4 * pooledOtherAlerts[k] / others);
         }
@@ -155,18 +202,21 @@ public final class ColdStartSeparation {
         Arrays.sort(otherConditional, 0, others);
         Arrays.sort(jumpByAge, 0, jumps);
         Arrays.sort(otherByAge, 0, others);
+        Arrays.sort(jumpShipped, 0, jumps);
+        Arrays.sort(otherShipped, 0, others);
         System.out.println("| largest abs(z) at least | jumps above (%) | false alarms per 10 000 events "
                 + "| conditional: jumps above (%) | conditional: false alarms per 10 000 "
                 + "| conditional by age: jumps above (%) | conditional by age: false alarms per 10 000 |");
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
         System.out.println("| false alarms per 10 000 at most | largest abs(z): jumps above (%) at the threshold "
-                + "| conditional | conditional by age |");
-        System.out.println("|---:|---:|---:|---:|");
+                + "| conditional | conditional by age | conditional, the shipped moments of the age |");
+        System.out.println("|---:|---:|---:|---:|---:|");
         for (double budget : FALSE_ALARM_BUDGETS) {
-            System.out.printf(Locale.ROOT, "| %.0f | %s | %s | %s |%n", budget,
+            System.out.printf(Locale.ROOT, "| %.0f | %s | %s | %s | %s |%n", budget,
                     best(jumpZ, jumps, otherZ, others, budget),
                     best(jumpConditional, jumps, otherConditional, others, budget),
-                    best(jumpByAge, jumps, otherByAge, others, budget));
+                    best(jumpByAge, jumps, otherByAge, others, budget),
+                    shipped == null ? "—" : best(jumpShipped, jumps, otherShipped, others, budget));
         }
         for (double threshold : Z_THRESHOLDS) {
             System.out.printf(Locale.ROOT, "| %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n", threshold,

@@ -6,6 +6,7 @@ import io.odestream.demo.DemoModel;
 import io.odestream.demo.DemoSetup;
 import io.odestream.demo.DemoStream;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.ScoreMode;
 import io.odestream.latent.SeriesMonitor;
@@ -26,7 +27,8 @@ import java.util.Map;
  * through the job's per-series step ({@link OfflineStep}), judged by {@link DemoSetup.Detection}. The
  * first line reproduces the demo's own summary (the default sigma-point score); the others say whether a
  * policy lever would hurt it, and the last what the Monte-Carlo score ({@link ScoreMode#MONTE_CARLO},
- * the option) gives.
+ * the option) gives. The bundled model ships its warm-up moments (every line but the one that says
+ * otherwise judges young series by them); one line replays the model without them (the plain |z|).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar io.odestream.bench.DemoAlertVariants
@@ -48,9 +50,11 @@ public final class DemoAlertVariants {
         for (Map.Entry<String, AlertPolicy> e : variants.entrySet()) {
             System.out.println(e.getKey() + ": " + replay(stream, e.getValue(), ScoreMode.SIGMA_POINTS).summary(stream));
         }
+        System.out.println("the demo's policy, warm-up on the plain largest |z| (the model without its shipped "
+                + "moments): " + replay(stream, DemoSetup.monitorSettings(), withoutShippedMoments()).summary(stream));
         System.out.println("the demo's policy, warm-up on the pooled conditional z (run --alert-pooled-warmup-events "
-                + "1000): " + replay(stream, DemoSetup.monitorSettings().withPooledWarmUp(PooledWarmUp.DEFAULT))
-                .summary(stream));
+                + "1000), refining the shipped moments: " + replay(stream, DemoSetup.monitorSettings()
+                .withPooledWarmUp(PooledWarmUp.DEFAULT)).summary(stream));
         System.out.println("the demo's policy, Monte-Carlo score: "
                 + replay(stream, demo, ScoreMode.MONTE_CARLO).summary(stream));
         System.out.println("the demo's policy, sigma points along the mean's path (run --score-mode mean-path): "
@@ -73,8 +77,18 @@ public final class DemoAlertVariants {
         return replay(stream, DemoSetup.monitorSettings().withAlertPolicy(policy).withScoreMode(mode));
     }
 
+    /** The bundled model without the warm-up moments it ships: young series judged on the plain largest |z|. */
+    private static LatentFilter withoutShippedMoments() {
+        return new LatentFilter(LatentOdeModel.fromArtifact(DemoModel.bundled()).withWarmUp(null), DemoModel.MODEL_ID,
+                DemoModel.VERSION);
+    }
+
     private static Replay replay(DemoStream stream, MonitorSettings settings) {
-        OfflineStep job = new OfflineStep(LatentFilter.init(DemoModel.bundled()), new SeriesMonitor(settings));
+        return replay(stream, settings, LatentFilter.init(DemoModel.bundled()));
+    }
+
+    private static Replay replay(DemoStream stream, MonitorSettings settings, LatentFilter filter) {
+        OfflineStep job = new OfflineStep(filter, new SeriesMonitor(settings));
         List<Observation> ordered = new ArrayList<>(stream.observations());
         ordered.sort(Comparator.comparingLong(o -> o.getEventTime().toEpochMilli()));
         List<AnomalyAlert> alerts = new ArrayList<>();

@@ -174,7 +174,8 @@ record PipelineOptions(int keys, int events, int partitions, int parallelism, do
                 "  --watermark-interval-ms MS the sources' watermark interval (default: the job's own, "
                         + ForecastJob.WATERMARK_INTERVAL.toMillis() + "; Flink's: 200)",
                 "  --alert-pooled-warmup-events N  the alert policy's pooled warm-up rule once N events are",
-                "                             pooled (as run's option; default 0 = off)",
+                "                             pooled (as run's option; default 0 = off: the model's shipped",
+                "                             warm-up moments judge, if it ships them)",
                 "  --score-mode M             monte-carlo, sigma-points or mean-path (as run's option; default "
                         + d.scoreMode.optionName() + ")",
                 "  --help                     this text");

@@ -3,6 +3,8 @@ package io.odestream.demo;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
 import io.odestream.latent.LatentOdeTraining;
+import io.odestream.latent.WarmUpCalibration;
+import io.odestream.latent.WarmUpCalibrator;
 import io.odestream.model.InvalidArtifactException;
 import io.odestream.model.ModelArtifacts;
 import io.odestream.nn.Activation;
@@ -33,7 +35,13 @@ import org.apache.avro.specific.SpecificDatumReader;
  *   java --add-modules jdk.incubator.vector -cp app/target/odestream.jar io.odestream.demo.DemoModel \
  *       demo/src/main/resources/demo/demo-model.avro
  * </pre>
- * which trains {@link #BUNDLED_ITERATIONS} iterations on {@link #trainingConfig()} and writes the file.
+ * which trains {@link #BUNDLED_ITERATIONS} iterations on {@link #trainingConfig()}, measures the
+ * warm-up calibration it ships ({@link #calibrated}) and writes the file. The calibration alone, over
+ * an artifact already trained (its parameters kept; about a minute instead of the training's minutes):
+ * <pre>
+ *   java --add-modules jdk.incubator.vector -cp app/target/odestream.jar io.odestream.demo.DemoModel \
+ *       --calibrate TRAINED.avro demo/src/main/resources/demo/demo-model.avro
+ * </pre>
  * The Vector API kernels are part of the recipe: without {@code --add-modules jdk.incubator.vector}
  * the plain loops round differently (parameters 1e-14 apart after 30 iterations), which a long
  * training turns into another model.
@@ -84,6 +92,14 @@ public final class DemoModel {
     static final int VALIDATION_SAMPLES = 16;
     /** Forecast every 8th validation event: a few hundred forecasts are enough for the MAE metric. */
     static final int VALIDATION_FORECAST_STRIDE = 8;
+    /**
+     * The warm-up calibration's series ({@link #calibrationConfig()}): the validation stream's generator
+     * and seed, as many series as it takes for a series' first score (one per series) to hold more than
+     * {@link io.odestream.alert.WarmUpMoments#MIN_EVENTS} events for every pair of channels (a pair is
+     * observed together at ~72 % of events), each as long as the demo policy's warm-up (100 scores).
+     */
+    static final int CALIBRATION_SERIES = 2_000;
+    static final Duration CALIBRATION_SPAN = Duration.ofSeconds(100);
 
     private DemoModel() {
     }
@@ -148,6 +164,39 @@ public final class DemoModel {
         lineage.put("training", String.format(Locale.ROOT, "window %d, split %d, batch %d, lr %.3g, kl weight %.2g, "
                 + "model seed %d", WINDOW, SPLIT, BATCH, LEARNING_RATE, KL_WEIGHT, MODEL_SEED));
         return model.toArtifact(MODEL_ID, VERSION, null, metrics, lineage);
+    }
+
+    /**
+     * The series the warm-up calibration is measured on: the validation data's generator and seed
+     * ({@link #trainingConfig()}'s seed + {@value #VALIDATION_SEED}), anomaly-free, {@value #CALIBRATION_SERIES}
+     * series of {@link #CALIBRATION_SPAN}. Neither the demo's stream nor the benchmarks' streams.
+     */
+    static DemoStream.Config calibrationConfig() {
+        DemoStream.Config training = trainingConfig();
+        return training.withSeed(training.seed() + VALIDATION_SEED).withAnomaliesPerSeries(0)
+                .withWarmup(Duration.ZERO).withSeries(CALIBRATION_SERIES).withSpan(CALIBRATION_SPAN);
+    }
+
+    /**
+     * The artifact with its warm-up calibration ({@link WarmUpCalibrator}) measured on
+     * {@link #calibrationConfig()}'s series under the demo's monitor settings: the same parameters,
+     * metrics and lineage, the moments in its spec (so a new checksum) and the calibration's recipe in
+     * its lineage. Deterministic: the same artifact gives the same result.
+     */
+    public static ModelArtifact calibrated(ModelArtifact trained) {
+        LatentOdeModel model = LatentOdeModel.fromArtifact(trained);
+        DemoStream.Config c = calibrationConfig();
+        WarmUpCalibration calibration = WarmUpCalibrator.measure(model, DemoStream.generate(c).trainingSeries(),
+                DemoSetup.monitorSettings());
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        trained.getMetrics().forEach((k, v) -> metrics.put(k.toString(), v));
+        Map<String, String> lineage = new LinkedHashMap<>();
+        trained.getLineage().forEach((k, v) -> lineage.put(k.toString(), v.toString()));
+        lineage.put("warm_up_calibration", String.format(Locale.ROOT, "%s on the validation data's generator: %d "
+                + "series, span %s, seed %d, no anomalies; the demo's monitor settings", WarmUpCalibrator.class
+                .getName(), c.series(), c.span(), c.seed()));
+        return model.withWarmUp(calibration).toArtifact(trained.getModelId(), trained.getVersion(),
+                trained.getParentVersion(), metrics, lineage);
     }
 
     private static double[] ones(int n) {
@@ -221,18 +270,28 @@ public final class DemoModel {
      * @param args the output file, and optionally the iteration count (default {@value #BUNDLED_ITERATIONS})
      */
     public static void main(String[] args) throws IOException {
+        if (args.length == 3 && args[0].equals("--calibrate")) {
+            ModelArtifact artifact = calibrated(ModelArtifacts.read(Path.of(args[1])));
+            Path out = Path.of(args[2]);
+            ModelArtifacts.write(artifact, out);
+            System.out.printf(Locale.ROOT, "wrote %s (%s v%d, sha256 %s), %s%n", out, artifact.getModelId(),
+                    artifact.getVersion(), artifact.getChecksum(), LatentOdeSpec.fromJson(artifact.getSpecJson()).warmUp());
+            return;
+        }
         int iterations = args.length == 2 ? parseIterations(args[1]) : BUNDLED_ITERATIONS;
         if (args.length < 1 || args.length > 2 || iterations < 1) {
             System.err.println("usage: java --add-modules jdk.incubator.vector -cp app/target/odestream.jar "
                     + DemoModel.class.getName() + " OUTPUT.avro [ITERATIONS >= 1, default " + BUNDLED_ITERATIONS
-                    + "]   (the bundled one: demo/src/main/resources" + RESOURCE + ")");
+                    + "]   (the bundled one: demo/src/main/resources" + RESOURCE + ")\n   or: ... "
+                    + DemoModel.class.getName() + " --calibrate TRAINED.avro OUTPUT.avro   (the warm-up calibration "
+                    + "over a trained artifact, its parameters kept)");
             System.exit(2);
         }
         DemoStream data = DemoStream.generate(trainingConfig());
         System.out.printf(Locale.ROOT, "training %s on %d observations of %d series, %d iterations%n", MODEL_ID,
                 data.size(), data.seriesIds().size(), iterations);
-        ModelArtifact artifact = train(data, iterations, Trainer.ProgressListener.printing(System.out::println,
-                Math.max(1, iterations / 12)));
+        ModelArtifact artifact = calibrated(train(data, iterations, Trainer.ProgressListener.printing(
+                System.out::println, Math.max(1, iterations / 12))));
         DemoEvaluation.Result check = DemoEvaluation.replay(artifact, DemoStream.generate(DemoStream.Config.defaults()),
                 VALIDATION_SAMPLES, VALIDATION_FORECAST_STRIDE);
         double threshold = check.normalQuantile(0.99);

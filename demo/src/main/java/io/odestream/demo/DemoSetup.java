@@ -43,7 +43,8 @@ public final class DemoSetup {
      * samples per forecast, 128 recent observations per series. The pooled warm-up rule
      * ({@link PooledWarmUp}) is off, as in the job: its decisions depend on which series share a
      * subtask and on when watermarks publish the pool, so a restored job or another parallelism can
-     * judge a young series differently from an uninterrupted run.
+     * judge a young series differently from an uninterrupted run. The bundled model's shipped warm-up
+     * moments ({@link DemoModel#calibrated}) judge young series instead, the same in every run.
      */
     public static MonitorSettings monitorSettings() {
         return new MonitorSettings(alertPolicy(), 16, 64, 128);

@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.odestream.alert.WarmUpMoments;
+import io.odestream.alert.ZMoments;
 import io.odestream.latent.LatentFilter;
 import io.odestream.latent.LatentOdeSpec;
+import io.odestream.latent.ScoreMode;
+import io.odestream.latent.WarmUpCalibrator;
 import io.odestream.model.InvalidArtifactException;
 import io.odestream.model.ModelArtifacts;
 import io.odestream.schema.ModelArtifact;
@@ -70,6 +74,33 @@ class DemoModelTest {
         assertTrue(bundled.getLineage().get("data").contains("seed " + DemoModel.trainingConfig().seed()),
                 bundled.getLineage().toString());
         assertEquals(DemoModel.MODEL_ID, LatentFilter.init(bundled).start(1).modelId());
+    }
+
+    @Test
+    void theBundledArtifactShipsAWarmUpCalibrationReadyForEveryAgeOfEveryServableScore() {
+        LatentOdeSpec spec = LatentOdeSpec.fromJson(bundled.getSpecJson());
+        for (ScoreMode mode : WarmUpCalibrator.SCORE_MODES) {
+            WarmUpMoments m = spec.warmUp().momentsFor(mode);
+            List<ZMoments> all = new ArrayList<>(List.of(m.allAges()));
+            for (int b = 0; b < m.buckets().count(); b++) {
+                all.add(m.bucket(b));
+            }
+            for (ZMoments z : all) {
+                for (int i = 0; i < 3; i++) {
+                    for (int j = 0; j < 3; j++) {
+                        assertTrue(z.count(i, j) >= WarmUpMoments.MIN_EVENTS, mode + ": " + z.count(i, j)
+                                + " events judge no series");
+                    }
+                    // a young series' z-scores are wider than the model claims, a settled one's narrower
+                    assertTrue(z.moment(i, i) > 0.4 && z.moment(i, i) < 2.5, mode + ": " + z.moment(i, i));
+                }
+            }
+        }
+        DemoStream.Config measuredOn = DemoModel.calibrationConfig();
+        assertTrue(bundled.getLineage().get("warm_up_calibration").contains("seed " + measuredOn.seed()),
+                bundled.getLineage().toString());
+        assertTrue(measuredOn.seed() != DemoStream.Config.defaults().seed() && measuredOn.anomaliesPerSeries() == 0,
+                "measured on anomaly-free series of the validation seed, not on the demo's stream");
     }
 
     @Test

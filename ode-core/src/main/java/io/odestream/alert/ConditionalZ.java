@@ -4,13 +4,14 @@ package io.odestream.alert;
  * The largest |z| of a channel given the other observed channels' z, under a zero-mean Gaussian with
  * pooled second moments Σ: with P = Σ_SS⁻¹ over the observed channels S,
  * E[z_j | z_others] = z_j − (P·z)_j / P_jj and Var(z_j | z_others) = 1 / P_jj, so the conditional z is
- * (P·z)_j / √P_jj. One small inversion per event, in arrays allocated once (a handful of channels).
+ * (P·z)_j / √P_jj. One small inversion per event, in arrays allocated once (a handful of channels);
+ * one instance per thread (the arrays are scratch).
  */
-final class ConditionalZ {
+public final class ConditionalZ {
     private final int[] observed;
     private final double[] inverse;
 
-    ConditionalZ(int channels) {
+    public ConditionalZ(int channels) {
         this.observed = new int[channels];
         this.inverse = new double[channels * channels];
     }
@@ -20,7 +21,7 @@ final class ConditionalZ {
      * observed, when a moment it needs has fewer than {@code minEvents} events, or when the moments of
      * the observed channels are not positive definite.
      */
-    double largest(ZMoments moments, double[] z, long minEvents) {
+    public double largest(ZMoments moments, double[] z, long minEvents) {
         int m = 0;
         for (int j = 0; j < z.length; j++) {
             if (!Double.isNaN(z[j])) {

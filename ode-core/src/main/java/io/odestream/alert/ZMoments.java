@@ -36,6 +36,30 @@ public final class ZMoments {
         return m;
     }
 
+    /**
+     * Moments given as their values E[z_i·z_j] and event counts (row-major, channels × channels), as a
+     * model artifact ships them ({@link WarmUpMoments}): kept in the same fixed point, so judging with
+     * them is the same arithmetic as with moments pooled live. A pair with no events has moment 0.
+     */
+    public static ZMoments ofMoments(int channels, double[] moments, long[] counts) {
+        ZMoments m = new ZMoments(channels);
+        if (moments.length != m.sums.length || counts.length != m.counts.length) {
+            throw new IllegalArgumentException("moments of " + channels + " channels need " + m.sums.length
+                    + " values and counts, got " + moments.length + " and " + counts.length);
+        }
+        for (int k = 0; k < moments.length; k++) {
+            if (counts[k] < 0 || !Double.isFinite(moments[k]) || Math.abs(moments[k]) > PooledWarmUp.LARGEST_POOLED_Z
+                    * PooledWarmUp.LARGEST_POOLED_Z) {
+                throw new IllegalArgumentException("moment " + k + " is " + moments[k] + " over " + counts[k]
+                        + " events; it must be finite, at most " + PooledWarmUp.LARGEST_POOLED_Z + "² in size, over"
+                        + " >= 0 events");
+            }
+            m.sums[k] = Math.round(moments[k] * SCALE * counts[k]);
+            m.counts[k] = counts[k];
+        }
+        return m;
+    }
+
     public int channels() {
         return channels;
     }

@@ -109,16 +109,35 @@ public final class ZPool {
      * @param age the scores the series' alert track held before this one; {@link #UNKNOWN_AGE} if none
      */
     public double judged(double[] z, double largestAbsZ, int age) {
+        return judged(z, largestAbsZ, age, null);
+    }
+
+    /**
+     * As {@link #judged(double[], double, int)}, with the moments the model shipped to fall back on
+     * (null: none) where the pool is not ready yet: the series' age bucket's moments pooled live, else
+     * the shipped ones of that bucket, else the all-ages moments pooled live, else the shipped ones,
+     * else the plain {@code largestAbsZ}. The live pool refines the shipped moments bucket by bucket as
+     * it fills: an age's own moments (pooled or shipped) separate young series better than all ages'.
+     * Shipped moments of another channel count are ignored.
+     */
+    public double judged(double[] z, double largestAbsZ, int age, WarmUpMoments shipped) {
         if (channels < 2 || z.length != channels) {
             return largestAbsZ;
         }
+        WarmUpMoments fallback = shipped != null && shipped.channels() == channels ? shipped : null;
         if (age != UNKNOWN_AGE) {
             double byAge = conditional.largest(publishedByAge[buckets.of(age)], z, settings.minEvents());
+            if (Double.isNaN(byAge) && fallback != null) {
+                byAge = fallback.byAge(conditional, z, age);
+            }
             if (!Double.isNaN(byAge)) {
                 return byAge;
             }
         }
         double c = conditional.largest(published, z, settings.minEvents());
+        if (Double.isNaN(c) && fallback != null) {
+            c = fallback.overAllAges(conditional, z);
+        }
         return Double.isNaN(c) ? largestAbsZ : c;
     }
 

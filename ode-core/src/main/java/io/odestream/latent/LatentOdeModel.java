@@ -108,6 +108,17 @@ public final class LatentOdeModel {
         return out;
     }
 
+    /**
+     * This model with a warm-up calibration in its spec (null: none) and a copy of its parameters: what
+     * {@link WarmUpCalibrator} measures on it, to ship in its artifact.
+     */
+    public LatentOdeModel withWarmUp(WarmUpCalibration calibration) {
+        LatentOdeModel out = new LatentOdeModel(spec.withWarmUp(calibration),
+                layout(spec).wrap(parameters.values().clone()));
+        out.parametersChanged();
+        return out;
+    }
+
     /** Refreshes what the layers derive from the parameters, after they were changed in place. */
     public void parametersChanged() {
         parameters.markChanged();

@@ -48,6 +48,11 @@ import java.util.List;
  *                              data's units; what the job serves combines it with the model's forecast. Null
  *                              for a model without one (every artifact written before it): served the model
  *                              alone, as before. Written only when set, so older specs keep their JSON.
+ * @param warmUp                the z-scores' second moments per kind of score and age of a series, measured once
+ *                              over a set of series ({@link WarmUpCalibrator}): a young series is judged by the
+ *                              conditional z under them from its first score ({@link SeriesMonitor}). Null for a
+ *                              model without them (every artifact written before them): judged as before, by the
+ *                              plain largest |z|. Written only when set, so older specs keep their JSON and checksum.
  *
  * <p>Channel names are the data contract of the stream: the job checks each observation's names
  * against them (a permutation is mapped into model order, anything else is refused). Like the
@@ -61,7 +66,8 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                             Encoder encoder,
                             @JsonInclude(JsonInclude.Include.NON_NULL) List<String> channelNames,
                             @JsonInclude(JsonInclude.Include.NON_NULL) Double horizon,
-                            @JsonInclude(JsonInclude.Include.NON_NULL) ObservationSkip skip) {
+                            @JsonInclude(JsonInclude.Include.NON_NULL) ObservationSkip skip,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) WarmUpCalibration warmUp) {
 
     public static final String MODEL_TYPE = "latent-ode";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -129,6 +135,8 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                 "horizon must be a finite number of time units > 0 (or absent), got " + horizon);
         require(skip == null || skip.channels() == channels, "the observation skip has "
                 + (skip == null ? 0 : skip.channels()) + " channels but the model has " + channels);
+        require(warmUp == null || warmUp.channels() == channels, "the warm-up calibration has "
+                + (warmUp == null ? 0 : warmUp.channels()) + " channels but the model has " + channels);
         encoderDynamicsHidden = encoderDynamicsHidden.clone();
         decoderDynamicsHidden = decoderDynamicsHidden.clone();
         channelMean = channelMean.clone();
@@ -140,7 +148,7 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                          int[] decoderDynamicsHidden, Activation activation, double timeUnitMillis, String method,
                          double rtol, double atol, double[] channelMean, double[] channelStd, Encoder encoder) {
         this(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden, activation,
-                timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, null, null, null);
+                timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, null, null, null, null);
     }
 
     /** The spec of the ODE-RNN encoder, the signature from before the encoder kind existed. */
@@ -148,7 +156,7 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                          int[] decoderDynamicsHidden, Activation activation, double timeUnitMillis, String method,
                          double rtol, double atol, double[] channelMean, double[] channelStd) {
         this(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden, activation,
-                timeUnitMillis, method, rtol, atol, channelMean, channelStd, Encoder.ODE_RNN, null, null, null);
+                timeUnitMillis, method, rtol, atol, channelMean, channelStd, Encoder.ODE_RNN, null, null, null, null);
     }
 
     /** A spec with unit normalisation (for models whose data is already normalised). */
@@ -163,13 +171,14 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
 
     public LatentOdeSpec withNormalisation(double[] mean, double[] std) {
         return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, mean, std, encoder, channelNames, horizon, skip);
+                activation, timeUnitMillis, method, rtol, atol, mean, std, encoder, channelNames, horizon, skip,
+                warmUp);
     }
 
     /** This spec with its channels named, in model order ({@code null}: unnamed, taken by position). */
     public LatentOdeSpec withChannelNames(List<String> names) {
         return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, names, horizon, skip);
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, names, horizon, skip, warmUp);
     }
 
     /** Whether the channels have names (artifacts written before names existed have none). */
@@ -193,20 +202,30 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                     + "build the ODE-RNN spec with its encoderDynamicsHidden instead");
         }
         return new LatentOdeSpec(specVersion, channels, latent, hidden, new int[0], decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, kind, channelNames, horizon, skip);
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, kind, channelNames, horizon, skip, warmUp);
     }
 
     /** This spec with the forecast horizon its training measured, in model time units (> 0). */
     public LatentOdeSpec withHorizon(double units) {
         return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
-                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, channelNames, units, skip);
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, channelNames, units, skip, warmUp);
     }
 
     /** This spec with an observation skip fitted after training (null: none, the model alone is served). */
     public LatentOdeSpec withSkip(ObservationSkip fitted) {
         return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
                 activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, channelNames, horizon,
-                fitted);
+                fitted, warmUp);
+    }
+
+    /**
+     * This spec with the warm-up calibration measured on it ({@link WarmUpCalibrator}; null: none, young
+     * series judged by the plain largest |z|).
+     */
+    public LatentOdeSpec withWarmUp(WarmUpCalibration calibration) {
+        return new LatentOdeSpec(specVersion, channels, latent, hidden, encoderDynamicsHidden, decoderDynamicsHidden,
+                activation, timeUnitMillis, method, rtol, atol, channelMean, channelStd, encoder, channelNames, horizon,
+                skip, calibration);
     }
 
     @Override
@@ -278,6 +297,7 @@ public record LatentOdeSpec(int specVersion, int channels, int latent, int hidde
                 + Arrays.toString(decoderDynamicsHidden) + ", "
                 + method + " rtol " + rtol + ", time unit " + timeUnitMillis + " ms"
                 + (channelNames == null ? "" : ", channels " + channelNames)
-                + (horizon == null ? "" : ", horizon " + horizon) + (skip == null ? "" : ", " + skip) + "]";
+                + (horizon == null ? "" : ", horizon " + horizon) + (skip == null ? "" : ", " + skip)
+                + (warmUp == null ? "" : ", " + warmUp) + "]";
     }
 }

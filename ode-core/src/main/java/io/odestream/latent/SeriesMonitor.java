@@ -3,6 +3,8 @@ package io.odestream.latent;
 import io.odestream.alert.AlertDecision;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
+import io.odestream.alert.ConditionalZ;
+import io.odestream.alert.WarmUpMoments;
 import io.odestream.alert.ZPool;
 import io.odestream.ode.SolverException;
 
@@ -23,10 +25,16 @@ import io.odestream.ode.SolverException;
  *       after the first scored from the state encoded from the ones before it
  *       ({@link AlertPolicy#calibrate}: judged by nobody); a swap does it inside the re-encoding pass.
  *       Until the sample holds the policy's {@code minHistory} scores the warm-up rule judges.</li>
- *   <li>with {@link MonitorSettings#pooledWarmUp} the warm-up rule judges the largest |z| of a channel
- *       given the others' under the moments pooled over every series this monitor serves
- *       ({@link ZPool}), those of the series' age (the scores its alert track held before) once ready,
- *       else those of all ages once ready; every scored observation is offered to the pool.</li>
+ *   <li>when the served model ships a warm-up calibration for this monitor's kind of score
+ *       ({@link LatentOdeSpec#warmUp()}; not with a residual scorer, nor for one channel), the warm-up
+ *       rule judges the largest |z| of a channel given the others' under the shipped moments of the
+ *       series' age bucket (the scores its alert track held before), else of all ages, from the series'
+ *       first score: the same wherever, whenever and next to whichever series it is scored. A swap
+ *       judges by the new model's moments.</li>
+ *   <li>with {@link MonitorSettings#pooledWarmUp} the moments pooled over every series this monitor
+ *       serves ({@link ZPool}) refine the shipped ones: the pool's moments of the series' age once
+ *       ready, else the shipped ones of that age, else the pool's of all ages once ready, else the
+ *       shipped ones of all ages; every scored observation is offered to the pool.</li>
  * </ul>
  *
  * <p>The numerical part (score and update) is separate so that a batch backend can do it for many
@@ -96,6 +104,13 @@ public final class SeriesMonitor {
     private final int scoreKind;
     /** The z-scores' moments pooled over this monitor's series; null without the pooled warm-up rule. */
     private final ZPool pool;
+    /** The calibration {@link #shipped} was taken from (a swap brings another): compared by identity. */
+    private WarmUpCalibration shippedFrom;
+    /** The served model's shipped moments of this monitor's kind of score; null when it ships none. */
+    private WarmUpMoments shipped;
+    /** Scratch of the conditional z under the shipped moments, when there is no pool to judge with. */
+    private ConditionalZ shippedConditional;
+    private int shippedChannels;
     private double[] x = new double[0];
     private boolean[] observed = new boolean[0];
 
@@ -186,7 +201,8 @@ public final class SeriesMonitor {
         if (outcome.failure() == null) {
             series.store(outcome.next());
             series.consecutiveFailures(0);
-            verdict = u.scored() ? scored(series, u, outcome.score()) : new Verdict(Kind.ABSORBED, u, null, null, null);
+            verdict = u.scored() ? scored(series, filter, u, outcome.score())
+                    : new Verdict(Kind.ABSORBED, u, null, null, null);
         } else {
             int failures = series.consecutiveFailures() + 1;
             series.consecutiveFailures(failures);
@@ -317,7 +333,7 @@ public final class SeriesMonitor {
         }
     }
 
-    private Verdict scored(MonitoredSeries series, ObservationUpdate u, Score gaussian) {
+    private Verdict scored(MonitoredSeries series, LatentFilter filter, ObservationUpdate u, Score gaussian) {
         Score score = residualScorer == null ? gaussian
                 : rescored(gaussian, u.eventTimeMillis() - u.state().timeMillis());
         AlertTrack track = series.alerts();
@@ -329,10 +345,14 @@ public final class SeriesMonitor {
         double judgedZ = maxAbsZ(z);
         // the scores the track held before this one: the pool judges a young series by its age's moments
         int age = track == null ? ZPool.UNKNOWN_AGE : track.size;
+        WarmUpMoments fromModel = z == null ? null : shippedMoments(filter, z.length);
         if (pool != null && z != null) {
             FilterState state = u.state();
             pool.scoresFrom(scoreKind, state.modelId().hashCode(), state.modelVersion(), z.length);
-            judgedZ = pool.judged(z, judgedZ, age);
+            judgedZ = pool.judged(z, judgedZ, age, fromModel);
+        } else if (fromModel != null) {
+            double conditional = fromModel.judged(shippedConditional, z, age);
+            judgedZ = Double.isNaN(conditional) ? judgedZ : conditional;
         }
         AlertDecision decision = track == null ? null
                 : settings.alertPolicy().observe(track, u.eventTimeMillis(), score.negativeLogDensity(), judgedZ,
@@ -341,6 +361,27 @@ public final class SeriesMonitor {
             pool.offer(z, judgedZ, decision != null && decision.raise(), age);
         }
         return new Verdict(Kind.SCORED, u, score, decision, null);
+    }
+
+    /**
+     * The warm-up moments the filter's model ships for this monitor's kind of score, if it ships them
+     * for these channels and the scores are the Gaussian's (a residual scorer's z-scores are of another
+     * calibration); else null. Looked up again only when the model's calibration changes (a swap).
+     */
+    private WarmUpMoments shippedMoments(LatentFilter filter, int channels) {
+        if (residualScorer != null || channels < 2) {
+            return null;
+        }
+        WarmUpCalibration calibration = filter.model().spec().warmUp();
+        if (calibration != shippedFrom) {
+            shippedFrom = calibration;
+            shipped = calibration == null ? null : calibration.momentsFor(settings.scoreMode());
+            if (shipped != null && (shippedConditional == null || shipped.channels() != shippedChannels)) {
+                shippedConditional = new ConditionalZ(shipped.channels());
+                shippedChannels = shipped.channels();
+            }
+        }
+        return shipped != null && shipped.channels() == channels ? shipped : null;
     }
 
     /** The raw score the alert policy sees: the residual scorer's where it gives one, else the Gaussian's. */

@@ -172,9 +172,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "During warm-up judge the largest |z| of a channel given the other channels', under the "
                     + "z-scores' moments pooled over every series of the subtask, once N ordinary events are pooled: the "
                     + "model missing on every channel at once is told from one channel's fault (e.g. 1000; default "
-                    + "${DEFAULT-VALUE} = off, the plain largest |z|). Its decisions depend on which series share a "
-                    + "subtask and on when watermarks publish the pool, so after a restore or at another parallelism "
-                    + "a young series can be judged differently than in an uninterrupted run.")
+                    + "${DEFAULT-VALUE} = off: the moments the model ships, if it ships them, else the plain largest "
+                    + "|z|). With a model that ships moments the pool refines them per age bucket once it fills. Its "
+                    + "decisions depend on which series share a subtask and on when watermarks publish the pool, so "
+                    + "after a restore or at another parallelism a young series can be judged differently than in an "
+                    + "uninterrupted run.")
     int alertPooledWarmUpEvents;
 
     @Option(names = "--alert-escalation-nats", defaultValue = "6.907755278982137", paramLabel = "NATS",

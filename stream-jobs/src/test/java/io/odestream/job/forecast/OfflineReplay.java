@@ -3,6 +3,8 @@ package io.odestream.job.forecast;
 import io.odestream.alert.AlertDecision;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
+import io.odestream.alert.ConditionalZ;
+import io.odestream.alert.WarmUpMoments;
 import io.odestream.classify.RiskHead;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
@@ -11,6 +13,7 @@ import io.odestream.latent.ResidualScorer;
 import io.odestream.latent.Score;
 import io.odestream.latent.ScoreMode;
 import io.odestream.latent.SeriesMonitor;
+import io.odestream.latent.WarmUpCalibration;
 import io.odestream.schema.ModelArtifact;
 import io.odestream.schema.Observation;
 import java.util.ArrayList;
@@ -23,8 +26,11 @@ import java.util.Map;
 /**
  * The anomaly alerts the job must raise for a stream, computed without Flink or Kafka: each series'
  * observations in event-time order through a {@link LatentFilter} and the alert policy, scored before
- * they are absorbed, with the job's score mode and seeds ({@link PosteriorUpdater#seed}). A job that loses, repeats
- * or forgets state raises other alerts, so this is the yardstick of the fault and restart tests.
+ * they are absorbed, with the job's score mode and seeds ({@link PosteriorUpdater#seed}). A young series is
+ * judged as the job judges it: by the largest conditional z under the warm-up moments the model ships
+ * for the job's score ({@link WarmUpMoments}, those of the series' age: the scores its track held),
+ * when it ships them and there is no residual scorer, else by the plain largest |z|. A job that loses,
+ * repeats or forgets state raises other alerts, so this is the yardstick of the fault and restart tests.
  */
 public final class OfflineReplay {
     /** The score the job takes unless told otherwise ({@code run --score-mode}); every job test runs it. */
@@ -46,6 +52,10 @@ public final class OfflineReplay {
     public static List<String> alerts(List<Observation> observations, ModelArtifact model, AlertPolicy policy,
                                       int scoreSamples, ResidualScorer residualScorer) {
         LatentFilter filter = LatentFilter.init(model);
+        WarmUpCalibration calibration = filter.model().spec().warmUp();
+        WarmUpMoments shipped = residualScorer != null || calibration == null ? null
+                : calibration.momentsFor(JOB_SCORE_MODE);
+        ConditionalZ conditional = shipped == null ? null : new ConditionalZ(shipped.channels());
         Map<String, FilterState> states = new HashMap<>();
         Map<String, AlertTrack> tracks = new HashMap<>();
         List<String> alerts = new ArrayList<>();
@@ -66,7 +76,12 @@ public final class OfflineReplay {
             double flow = residualScorer == null ? Double.NaN
                     : residualScorer.negativeLogDensity(gaussian.zScores(), t - s.timeMillis());
             double score = Double.isNaN(flow) ? gaussian.negativeLogDensity() : flow;
-            AlertDecision d = policy.observe(track, t, score, SeriesMonitor.maxAbsZ(gaussian.zScores()));
+            double judgedZ = SeriesMonitor.maxAbsZ(gaussian.zScores());
+            if (shipped != null) {
+                double c = shipped.judged(conditional, gaussian.zScores(), track.size);
+                judgedZ = Double.isNaN(c) ? judgedZ : c;
+            }
+            AlertDecision d = policy.observe(track, t, score, judgedZ);
             if (d.raise()) {
                 alerts.add(o.getSeriesId() + "@" + t);
             }
