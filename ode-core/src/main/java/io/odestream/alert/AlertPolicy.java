@@ -259,6 +259,18 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
      */
     public AlertDecision observe(AlertTrack track, long timeMillis, double score, double maxAbsZ, double[] values,
                                  boolean[] mask) {
+        return observe(track, timeMillis, score, maxAbsZ, Double.NaN, values, mask);
+    }
+
+    /**
+     * As {@link #observe(AlertTrack, long, double, double, double[], boolean[])}, with the |z| at which
+     * this score triggers during warm-up in place of {@link #warmUpZ}: the threshold a model ships for
+     * the series' age at a stated false-alarm rate ({@link WarmUpThresholds#forAge}); NaN = warmUpZ. Only
+     * where the z rule is on ({@code warmUpZ} set): the policy decides whether a young series is judged
+     * on z, the model only how far out.
+     */
+    public AlertDecision observe(AlertTrack track, long timeMillis, double score, double maxAbsZ,
+                                 double warmUpThreshold, double[] values, boolean[] mask) {
         if (Double.isNaN(score)) {
             return new AlertDecision(false, track.open, Double.NaN, Double.NaN);
         }
@@ -299,8 +311,9 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         } else {
             p = pointP;
         }
+        double zLimit = Double.isNaN(warmUpThreshold) ? warmUpZ : warmUpThreshold;
         if (zWarmUp) {
-            triggers = maxAbsZ >= warmUpZ;
+            triggers = maxAbsZ >= zLimit;
             quiet = !triggers;
             surprise = 0.5 * maxAbsZ * maxAbsZ;
         } else if (!calibrated) {
@@ -346,9 +359,9 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         double threshold = Double.NaN;
         if (raise) {
             if (zWarmUp) {
-                // the raw score this observation would have had at |z| = warmUpZ (a Gaussian predictive's
+                // the raw score this observation would have had at |z| = the threshold (a Gaussian predictive's
                 // score grows by z²/2), so the alert record's "score > threshold" stays in one unit
-                threshold = score - 0.5 * (maxAbsZ * maxAbsZ - warmUpZ * warmUpZ);
+                threshold = score - 0.5 * (maxAbsZ * maxAbsZ - zLimit * zLimit);
             } else {
                 threshold = calibrated ? Math.max(exceedanceThreshold(track), floor) : defaultThreshold;
             }

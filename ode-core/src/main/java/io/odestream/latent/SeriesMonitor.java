@@ -5,6 +5,7 @@ import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
 import io.odestream.alert.ConditionalZ;
 import io.odestream.alert.WarmUpMoments;
+import io.odestream.alert.WarmUpThresholds;
 import io.odestream.alert.ZPool;
 import io.odestream.ode.SolverException;
 
@@ -30,11 +31,14 @@ import io.odestream.ode.SolverException;
  *       rule judges the largest |z| of a channel given the others' under the shipped moments of the
  *       series' age bucket (the scores its alert track held before), else of all ages, from the series'
  *       first score: the same wherever, whenever and next to whichever series it is scored. A swap
- *       judges by the new model's moments.</li>
+ *       judges by the new model's moments. Where the model also ships warm-up thresholds
+ *       ({@link WarmUpThresholds}), a score so judged triggers at the shipped threshold of the series'
+ *       age bucket, else of all ages, instead of the policy's {@code warmUpZ}.</li>
  *   <li>with {@link MonitorSettings#pooledWarmUp} the moments pooled over every series this monitor
  *       serves ({@link ZPool}) refine the shipped ones: the pool's moments of the series' age once
  *       ready, else the shipped ones of that age, else the pool's of all ages once ready, else the
- *       shipped ones of all ages; every scored observation is offered to the pool.</li>
+ *       shipped ones of all ages; every scored observation is offered to the pool. The pool's judgement
+ *       triggers at the policy's {@code warmUpZ} (shipped thresholds are not used).</li>
  * </ul>
  *
  * <p>The numerical part (score and update) is separate so that a batch backend can do it for many
@@ -108,6 +112,8 @@ public final class SeriesMonitor {
     private WarmUpCalibration shippedFrom;
     /** The served model's shipped moments of this monitor's kind of score; null when it ships none. */
     private WarmUpMoments shipped;
+    /** The served model's warm-up thresholds of this monitor's kind of score; null: the policy's warmUpZ. */
+    private WarmUpThresholds shippedThresholds;
     /** Scratch of the conditional z under the shipped moments, when there is no pool to judge with. */
     private ConditionalZ shippedConditional;
     private int shippedChannels;
@@ -346,17 +352,23 @@ public final class SeriesMonitor {
         // the scores the track held before this one: the pool judges a young series by its age's moments
         int age = track == null ? ZPool.UNKNOWN_AGE : track.size;
         WarmUpMoments fromModel = z == null ? null : shippedMoments(filter, z.length);
+        // NaN: the policy's warmUpZ
+        double warmUpThreshold = Double.NaN;
         if (pool != null && z != null) {
             FilterState state = u.state();
             pool.scoresFrom(scoreKind, state.modelId().hashCode(), state.modelVersion(), z.length);
             judgedZ = pool.judged(z, judgedZ, age, fromModel);
         } else if (fromModel != null) {
             double conditional = fromModel.judged(shippedConditional, z, age);
-            judgedZ = Double.isNaN(conditional) ? judgedZ : conditional;
+            if (!Double.isNaN(conditional)) {
+                judgedZ = conditional;
+                // the shipped threshold belongs to z judged under the shipped moments, not to the plain |z|
+                warmUpThreshold = shippedThresholds == null ? Double.NaN : shippedThresholds.forAge(age);
+            }
         }
         AlertDecision decision = track == null ? null
                 : settings.alertPolicy().observe(track, u.eventTimeMillis(), score.negativeLogDensity(), judgedZ,
-                        u.values(), u.mask());
+                        warmUpThreshold, u.values(), u.mask());
         if (pool != null && z != null) {
             pool.offer(z, judgedZ, decision != null && decision.raise(), age);
         }
@@ -376,6 +388,7 @@ public final class SeriesMonitor {
         if (calibration != shippedFrom) {
             shippedFrom = calibration;
             shipped = calibration == null ? null : calibration.momentsFor(settings.scoreMode());
+            shippedThresholds = calibration == null ? null : calibration.thresholdsFor(settings.scoreMode());
             if (shipped != null && (shippedConditional == null || shipped.channels() != shippedChannels)) {
                 shippedConditional = new ConditionalZ(shipped.channels());
                 shippedChannels = shipped.channels();

@@ -7,6 +7,7 @@ import io.odestream.alert.AgeBuckets;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.PooledWarmUp;
 import io.odestream.alert.WarmUpMoments;
+import io.odestream.alert.WarmUpThresholds;
 import io.odestream.alert.ZMoments;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.Test;
 class SeriesMonitorShippedWarmUpTest {
     /** The whole series in warm-up (minHistory 256), judged on |z| ≥ 5. */
     private static final MonitorSettings SETTINGS = new MonitorSettings(AlertPolicy.defaults(), 8, 8, 16);
+    /** A jump whose plain |z| lands between 3 and 5 at times. */
+    private static final double JUMP = 2;
 
     /**
      * Moments of independent channels with variance {@code v} in every bucket and over all ages, for
@@ -36,6 +39,15 @@ class SeriesMonitorShippedWarmUpTest {
         }
         WarmUpMoments m = new WarmUpMoments(AgeBuckets.DEFAULT, byAge[0], byAge);
         return WarmUpCalibration.of(AgeBuckets.DEFAULT, Map.of(ScoreMode.SIGMA_POINTS, m));
+    }
+
+    /** {@link #independent}'s moments with these sigma-point thresholds (of 5 000 events each). */
+    static WarmUpCalibration independent(double v, double allAges, double... byAge) {
+        WarmUpMoments m = independent(v).momentsFor(ScoreMode.SIGMA_POINTS);
+        WarmUpThresholds t = new WarmUpThresholds(1e-4, AgeBuckets.DEFAULT, allAges, byAge);
+        return WarmUpCalibration.of(AgeBuckets.DEFAULT, Map.of(ScoreMode.SIGMA_POINTS, m), Map.of(
+                ScoreMode.SIGMA_POINTS, new WarmUpCalibration.MeasuredThresholds(t, 5_000, new long[] {5_000, 5_000,
+                        5_000, 5_000})));
     }
 
     private static LatentFilter filter(long version, WarmUpCalibration calibration) {
@@ -65,6 +77,50 @@ class SeriesMonitorShippedWarmUpTest {
         List<Integer> narrow = raises(new SeriesMonitor(SETTINGS), filter(1, independent(0.01)), 0, 30);
         assertEquals(List.of(), plain, "precondition: a smooth series raises nothing on its plain |z|");
         assertEquals(1, narrow.get(0), "its first score (its second observation) is judged by the shipped moments");
+    }
+
+    @Test
+    void shippedThresholdsReplaceWarmUpZForScoresJudgedUnderTheShippedMoments() {
+        double none = Double.NaN;
+        List<Integer> atFive = raises(new SeriesMonitor(SETTINGS), filter(1, independent(0.01)), 0, 30);
+        assertEquals(1, atFive.get(0), "precondition: at warmUpZ 5 the first score raises");
+        assertEquals(List.of(), raises(new SeriesMonitor(SETTINGS), filter(1, independent(0.01, 1e6, none, none,
+                none, none)), 0, 30), "no bucket has its own: the all-ages threshold, far out, judges every age");
+        assertEquals(List.of(1), raises(new SeriesMonitor(SETTINGS), filter(1, independent(0.01, 1e6, 3, none,
+                none, none)), 0, 30), "age 0's own threshold judges the first score only");
+        assertEquals(atFive, raises(new SeriesMonitor(SETTINGS), filter(1, independent(0.01, none, none, none,
+                none, none)), 0, 30), "thresholds without a value: warmUpZ");
+    }
+
+    @Test
+    void theLivePoolAndThePlainRuleIgnoreShippedThresholds() {
+        MonitorSettings withPool = SETTINGS.withPooledWarmUp(new PooledWarmUp(5, 64));
+        assertEquals(raises(new SeriesMonitor(withPool), filter(1, independent(0.01)), 11, 30),
+                raises(new SeriesMonitor(withPool), filter(1, independent(0.01, 1e6, 1e6, 1e6, 1e6, 1e6)), 11, 30));
+        // moments that never judge (too few events) leave the plain |z| at warmUpZ, thresholds or not
+        ZMoments few = ZMoments.ofMoments(2, new double[] {0.01, 0, 0, 0.01}, new long[] {10, 10, 10, 10});
+        ZMoments[] byAge = {few, few, few, few};
+        WarmUpMoments unready = new WarmUpMoments(AgeBuckets.DEFAULT, few, byAge);
+        WarmUpCalibration unreadyWithThresholds = WarmUpCalibration.of(AgeBuckets.DEFAULT,
+                Map.of(ScoreMode.SIGMA_POINTS, unready), Map.of(ScoreMode.SIGMA_POINTS,
+                        new WarmUpCalibration.MeasuredThresholds(new WarmUpThresholds(1e-4, AgeBuckets.DEFAULT, 3,
+                                new double[] {3, 3, 3, 3}), 10, new long[] {10, 10, 10, 10})));
+        InMemorySeries a = new InMemorySeries(SETTINGS.alertPolicy().newTrack());
+        InMemorySeries b = new InMemorySeries(SETTINGS.alertPolicy().newTrack());
+        LatentFilter plain = filter(1, null);
+        LatentFilter unreadyFilter = filter(1, unreadyWithThresholds);
+        SeriesMonitor monitor = new SeriesMonitor(SETTINGS);
+        int between3And5 = 0;
+        for (int i = 0; i < 60; i++) {
+            double[] x = values(0, i);
+            x[i % 2] += i % 9 == 8 ? JUMP : 0;
+            SeriesMonitor.Verdict v = monitor.step(a, plain, 1_000L * i, x, null, i);
+            assertEquals(v.raisesAlert(), monitor.step(b, unreadyFilter, 1_000L * i, x, null, i).raisesAlert(),
+                    "observation " + i);
+            double z = v.score() == null ? 0 : SeriesMonitor.maxAbsZ(v.score().zScores());
+            between3And5 += z >= 3 && z < 5 ? 1 : 0;
+        }
+        assertTrue(between3And5 > 0, "precondition: a threshold of 3 on the plain |z| would have raised more");
     }
 
     @Test

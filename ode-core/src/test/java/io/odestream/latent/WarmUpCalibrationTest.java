@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.alert.AgeBuckets;
 import io.odestream.alert.WarmUpMoments;
+import io.odestream.alert.WarmUpThresholds;
 import io.odestream.alert.ZMoments;
 import io.odestream.model.InvalidArtifactException;
 import io.odestream.model.ModelArtifacts;
@@ -58,6 +59,43 @@ class WarmUpCalibrationTest {
         assertEquals(2.0, meanPath.allAges().moment(1, 1), 1e-6);
         assertEquals(7_000, meanPath.allAges().count(1, 0));
         assertArrayEquals(new int[] {0, 1, 2, 4}, read.warmUp().ageBuckets());
+    }
+
+    /** {@link #calibration()} with sigma-point thresholds: bucket {1} has none (too few events). */
+    static WarmUpCalibration withThresholds() {
+        Map<ScoreMode, WarmUpMoments> byMode = new EnumMap<>(ScoreMode.class);
+        byMode.put(ScoreMode.SIGMA_POINTS, moments(1.0));
+        byMode.put(ScoreMode.MEAN_PATH, moments(2.0));
+        WarmUpThresholds t = new WarmUpThresholds(1e-4, AgeBuckets.DEFAULT, 4.6, new double[] {6.25, Double.NaN,
+                5.0, 4.375});
+        return WarmUpCalibration.of(AgeBuckets.DEFAULT, byMode, Map.of(ScoreMode.SIGMA_POINTS,
+                new WarmUpCalibration.MeasuredThresholds(t, 90_000, new long[] {2_000, 900, 4_000, 83_100})));
+    }
+
+    @Test
+    void theThresholdsGoThroughTheSpecsJsonUnchanged() {
+        LatentOdeSpec with = SPEC.withWarmUp(withThresholds());
+        String json = with.toJson();
+        LatentOdeSpec read = LatentOdeSpec.fromJson(json);
+        assertEquals(json, read.toJson());
+        WarmUpThresholds sigma = read.warmUp().thresholdsFor(ScoreMode.SIGMA_POINTS);
+        assertEquals(1e-4, sigma.falseAlarmRate());
+        assertEquals(4.6, sigma.allAges());
+        assertEquals(6.25, sigma.bucket(0));
+        assertTrue(Double.isNaN(sigma.bucket(1)), "a bucket without a threshold stays without one");
+        assertEquals(4.375, sigma.forAge(7));
+        assertNull(read.warmUp().thresholdsFor(ScoreMode.MEAN_PATH), "moments without thresholds: warmUpZ");
+        assertTrue(json.contains("\"thresholds\":{\"falseAlarmRate\":1.0E-4,\"allAges\":{\"z\":4.6,\"events\":90000},"
+                + "\"byAge\":[{\"z\":6.25,\"events\":2000},{\"events\":900},"), json);
+    }
+
+    @Test
+    void aCalibrationWithoutThresholdsIsReadAsBefore() {
+        String json = SPEC.withWarmUp(calibration()).toJson();
+        assertFalse(json.contains("thresholds"), json);
+        LatentOdeSpec read = LatentOdeSpec.fromJson(json);
+        assertNull(read.warmUp().thresholdsFor(ScoreMode.SIGMA_POINTS));
+        assertEquals(json, read.toJson());
     }
 
     @Test

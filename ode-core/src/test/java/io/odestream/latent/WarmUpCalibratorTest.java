@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.odestream.alert.AgeBuckets;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.WarmUpMoments;
+import io.odestream.alert.WarmUpThresholds;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -29,9 +31,13 @@ class WarmUpCalibratorTest {
 
     /** Smooth series of two channels, channel 1 missing at every third event; series 0 jumps at its sixth. */
     private static List<LatentOdeTraining.Series> series(int channels) {
+        return series(channels, SERIES);
+    }
+
+    private static List<LatentOdeTraining.Series> series(int channels, int count) {
         Random random = new Random(8);
         List<LatentOdeTraining.Series> out = new ArrayList<>();
-        for (int k = 0; k < SERIES; k++) {
+        for (int k = 0; k < count; k++) {
             long[] t = new long[EVENTS];
             double[][] x = new double[EVENTS][channels];
             for (int i = 0; i < EVENTS; i++) {
@@ -72,6 +78,68 @@ class WarmUpCalibratorTest {
             assertTrue(m.allAges().moment(0, 0) > 0 && m.allAges().moment(0, 0) < 9, mode + ": "
                     + m.allAges().moment(0, 0));
         }
+    }
+
+    @Test
+    void everyKindOfScoreShipsItsThresholdsWithTheEventsTheyAreOver() {
+        // 126 series of 8 scores: 1 008 warm-up scores in all, 126 at age 0, 252 at ages 2-3, 504 from 4 on
+        int count = 126;
+        WarmUpCalibration c = WarmUpCalibrator.measure(model(2), series(2, count), SETTINGS);
+        String json = model(2).spec().withWarmUp(c).toJson();
+        for (ScoreMode mode : WarmUpCalibrator.SCORE_MODES) {
+            WarmUpThresholds t = c.thresholdsFor(mode);
+            assertNotNull(t, mode.name());
+            assertEquals(WarmUpCalibrator.FALSE_ALARM_RATE, t.falseAlarmRate());
+            assertTrue(t.allAges() >= WarmUpThresholds.FLOOR && Double.isFinite(t.allAges()),
+                    mode + ": over 1 008 scores, the all-ages threshold " + t.allAges());
+            for (int b = 0; b < AgeBuckets.DEFAULT.count(); b++) {
+                assertTrue(Double.isNaN(t.bucket(b)), mode + ": no bucket has 1 000 scores");
+            }
+        }
+        assertTrue(json.contains("\"allAges\":{\"z\":"), json);
+        assertTrue(json.contains("\"byAge\":[{\"events\":126},{\"events\":126},{\"events\":252},"
+                + "{\"events\":504}]"), "every score is counted, the jump's too: " + json);
+        assertTrue(json.contains("\"events\":1008}"), json);
+    }
+
+    @Test
+    void theThresholdsAreTakenAtTheRateOverTheScoresJudgedAsTheJobJudgesThem() {
+        // all ages: one sample of 1 008 judged z; its quantile at the rate, recomputed from the shipped moments
+        int count = 126;
+        List<LatentOdeTraining.Series> series = series(2, count);
+        WarmUpCalibration c = WarmUpCalibrator.measure(model(2), series, SETTINGS);
+        WarmUpCalibration momentsOnly = WarmUpCalibration.of(AgeBuckets.DEFAULT, Map.of(ScoreMode.SIGMA_POINTS,
+                c.momentsFor(ScoreMode.SIGMA_POINTS)));
+        // the shipped (second-pass) moments are not the ones the thresholds were judged under (the first pass's),
+        // so judged again under them the scores' quantile differs, but not by much on smooth series
+        double[] judged = new double[2_000];
+        int n = 0;
+        SeriesMonitor monitor = new SeriesMonitor(SETTINGS);
+        LatentFilter filter = new LatentFilter(model(2).withWarmUp(momentsOnly), "q", 1);
+        io.odestream.alert.ConditionalZ conditional = new io.odestream.alert.ConditionalZ(2);
+        WarmUpMoments m = c.momentsFor(ScoreMode.SIGMA_POINTS);
+        for (int k = 0; k < count; k++) {
+            InMemorySeries s = new InMemorySeries(SETTINGS.alertPolicy().newTrack());
+            LatentOdeTraining.Series one = series.get(k);
+            for (int i = 0; i < one.timesMillis().length; i++) {
+                double[] x = one.values()[i].clone();
+                boolean[] observed = new boolean[2];
+                for (int j = 0; j < 2; j++) {
+                    observed[j] = !Double.isNaN(x[j]);
+                    x[j] = observed[j] ? x[j] : 0;
+                }
+                int age = s.alerts().size;
+                SeriesMonitor.Verdict v = monitor.step(s, filter, one.timesMillis()[i], x, observed, 0);
+                if (v.score() != null) {
+                    double z = m.judged(conditional, v.score().zScores(), age);
+                    judged[n++] = Double.isNaN(z) ? SeriesMonitor.maxAbsZ(v.score().zScores()) : z;
+                }
+            }
+        }
+        assertEquals(1_008, n);
+        double recomputed = WarmUpThresholds.quantile(judged, n, WarmUpCalibrator.FALSE_ALARM_RATE);
+        double shipped = c.thresholdsFor(ScoreMode.SIGMA_POINTS).allAges();
+        assertEquals(recomputed, shipped, 0.25 * recomputed, "shipped " + shipped + ", recomputed " + recomputed);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
 import io.odestream.alert.ConditionalZ;
 import io.odestream.alert.WarmUpMoments;
+import io.odestream.alert.WarmUpThresholds;
 import io.odestream.classify.RiskHead;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
@@ -28,7 +29,8 @@ import java.util.Map;
  * observations in event-time order through a {@link LatentFilter} and the alert policy, scored before
  * they are absorbed, with the job's score mode and seeds ({@link PosteriorUpdater#seed}). A young series is
  * judged as the job judges it: by the largest conditional z under the warm-up moments the model ships
- * for the job's score ({@link WarmUpMoments}, those of the series' age: the scores its track held),
+ * for the job's score ({@link WarmUpMoments}, those of the series' age: the scores its track held)
+ * against the model's shipped warm-up threshold of that age when it ships one ({@link WarmUpThresholds}),
  * when it ships them and there is no residual scorer, else by the plain largest |z|. A job that loses,
  * repeats or forgets state raises other alerts, so this is the yardstick of the fault and restart tests.
  */
@@ -55,6 +57,7 @@ public final class OfflineReplay {
         WarmUpCalibration calibration = filter.model().spec().warmUp();
         WarmUpMoments shipped = residualScorer != null || calibration == null ? null
                 : calibration.momentsFor(JOB_SCORE_MODE);
+        WarmUpThresholds thresholds = shipped == null ? null : calibration.thresholdsFor(JOB_SCORE_MODE);
         ConditionalZ conditional = shipped == null ? null : new ConditionalZ(shipped.channels());
         Map<String, FilterState> states = new HashMap<>();
         Map<String, AlertTrack> tracks = new HashMap<>();
@@ -77,11 +80,15 @@ public final class OfflineReplay {
                     : residualScorer.negativeLogDensity(gaussian.zScores(), t - s.timeMillis());
             double score = Double.isNaN(flow) ? gaussian.negativeLogDensity() : flow;
             double judgedZ = SeriesMonitor.maxAbsZ(gaussian.zScores());
+            double warmUpThreshold = Double.NaN; // the policy's warmUpZ
             if (shipped != null) {
                 double c = shipped.judged(conditional, gaussian.zScores(), track.size);
-                judgedZ = Double.isNaN(c) ? judgedZ : c;
+                if (!Double.isNaN(c)) {
+                    judgedZ = c;
+                    warmUpThreshold = thresholds == null ? Double.NaN : thresholds.forAge(track.size);
+                }
             }
-            AlertDecision d = policy.observe(track, t, score, judgedZ);
+            AlertDecision d = policy.observe(track, t, score, judgedZ, warmUpThreshold, null, null);
             if (d.raise()) {
                 alerts.add(o.getSeriesId() + "@" + t);
             }
