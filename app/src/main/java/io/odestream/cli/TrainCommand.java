@@ -18,6 +18,7 @@ import io.odestream.latent.SkipFitting;
 import io.odestream.latent.WarmUpCalibration;
 import io.odestream.latent.WarmUpCalibrator;
 import io.odestream.alert.WarmUpMoments;
+import io.odestream.alert.WarmUpThresholds;
 import io.odestream.alert.ZMoments;
 import io.odestream.model.ModelArtifacts;
 import io.odestream.schema.ModelArtifact;
@@ -124,7 +125,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warm-up-calibration", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "after training, measure the z-scores' moments per kind of score and age of a series on the "
                     + "validation series and write them into the model, so the job judges a young series by the "
-                    + "largest z of a channel given the others' from its first score; a moment judges once it holds "
+                    + "largest z of a channel given the others' from its first score, at the z the validation series "
+                    + "exceed at 1e-4 per event; a moment judges once it holds "
                     + "1000 events (a series' first score is one event of the first age bucket: that takes 1000+ "
                     + "validation series); --no-warm-up-calibration leaves them out (default ${DEFAULT-VALUE})")
     boolean warmUpCalibration;
@@ -243,6 +245,14 @@ public final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "warm-up calibration measured in %.1f s on %d validation series: per age bucket (%s) "
                 + "at least %s events, all ages %d (a moment judges from %d)%n", (System.nanoTime() - start) / 1e9,
                 validation.size(), m.buckets(), events, fewestEvents(m.allAges()), WarmUpMoments.MIN_EVENTS);
+        WarmUpThresholds t = calibration.thresholdsFor(ScoreMode.SIGMA_POINTS);
+        StringBuilder thresholds = new StringBuilder();
+        for (int b = 0; b < t.buckets().count(); b++) {
+            thresholds.append(b == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", t.bucket(b)));
+        }
+        out.printf(Locale.ROOT, "warm-up thresholds at %s false alarms per event (sigma points): per age bucket %s, "
+                + "all ages %.2f (NaN: fewer than %d events, the policy's warmUpZ instead)%n", t.falseAlarmRate(),
+                thresholds, t.allAges(), WarmUpThresholds.MIN_EVENTS);
         out.flush();
         return model.withWarmUp(calibration);
     }

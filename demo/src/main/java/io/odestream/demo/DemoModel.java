@@ -180,7 +180,7 @@ public final class DemoModel {
     /**
      * The artifact with its warm-up calibration ({@link WarmUpCalibrator}) measured on
      * {@link #calibrationConfig()}'s series under the demo's monitor settings: the same parameters,
-     * metrics and lineage, the moments in its spec (so a new checksum) and the calibration's recipe in
+     * metrics and lineage, the moments and warm-up thresholds in its spec (so a new checksum) and the calibration's recipe in
      * its lineage. Deterministic: the same artifact gives the same result.
      */
     public static ModelArtifact calibrated(ModelArtifact trained) {

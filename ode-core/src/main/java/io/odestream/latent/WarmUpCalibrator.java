@@ -26,11 +26,11 @@ import java.util.Map;
  * every score by the first pass's moments, as the job judges by the shipped ones, and pools afresh
  * what that judgement calls ordinary. The second pass does not depend on the order of the series.
  *
- * <p>The second pass also gives the warm-up thresholds ({@link WarmUpThresholds}): every score of a
- * series still in warm-up (fewer than the policy's {@code minHistory} scores before it), all of them,
- * not only the ones it pools, judged as the job judges it under the first pass's moments (the largest
- * conditional |z|; the plain |z| where the moments are not ready), per age bucket and over all ages,
- * at the (1 − {@link #FALSE_ALARM_RATE}) quantile ({@link WarmUpThresholds#quantile}).
+ * <p>Beside the moments, the warm-up thresholds ({@link WarmUpThresholds}): every score of the second
+ * pass of a series still in warm-up (fewer than the policy's {@code minHistory} scores before it), all
+ * of them, not only the ones it pools, judged as the job will judge it under the moments shipped (the
+ * largest conditional |z|; the plain |z| where the moments are not ready), per age bucket and over all
+ * ages, at the (1 − {@link #FALSE_ALARM_RATE}) quantile ({@link WarmUpThresholds#quantile}).
  *
  * <p>The series should be like the ones the model will watch, anomaly-free (what a jump looks like is
  * what the moments must not learn), and many: a bucket's moments judge only once they hold
@@ -74,76 +74,89 @@ public final class WarmUpCalibrator {
                 return null;
             }
             LatentOdeModel judging = bare.withWarmUp(WarmUpCalibration.of(AgeBuckets.DEFAULT, Map.of(mode, first)));
-            JudgedZ judged = new JudgedZ(first, settings.alertPolicy().minHistory());
-            measured.put(mode, pooled(judging, series, watched.withPooledWarmUp(FEED_ONLY),
-                    new ZPool(FEED_ONLY, true, AgeBuckets.DEFAULT), judged));
-            thresholds.put(mode, judged.thresholds(FALSE_ALARM_RATE));
+            WarmUpScores scores = new WarmUpScores(model.spec().channels(), settings.alertPolicy().minHistory());
+            WarmUpMoments shipped = pooled(judging, series, watched.withPooledWarmUp(FEED_ONLY),
+                    new ZPool(FEED_ONLY, true, AgeBuckets.DEFAULT), scores);
+            measured.put(mode, shipped);
+            // judged under the moments as the artifact will carry them (its values, not the pool's sums)
+            WarmUpMoments asShipped = WarmUpCalibration.of(AgeBuckets.DEFAULT, Map.of(mode, shipped)).momentsFor(mode);
+            thresholds.put(mode, scores.thresholds(asShipped, FALSE_ALARM_RATE));
         }
         return WarmUpCalibration.of(AgeBuckets.DEFAULT, measured, thresholds);
     }
 
     /**
-     * The judged z of the warm-up scores, per age bucket and over all ages, as the job judges them
-     * under {@code moments}. Calibration-time only: grows its arrays as it goes.
+     * The warm-up scores' z-scores and ages (calibration-time only: grows its arrays as it goes), judged
+     * afterwards under the moments to be shipped, as the job will judge them: the z-scores do not depend
+     * on the moments (the filter ignores the alerts), so the pass that measures the moments also gives
+     * what the job's judgement of these series under them would be.
      */
-    private static final class JudgedZ {
-        private final WarmUpMoments moments;
+    private static final class WarmUpScores {
+        private final int channels;
         private final int minHistory;
-        private final ConditionalZ conditional;
-        private final double[][] byAge = new double[AgeBuckets.DEFAULT.count()][];
-        private final int[] counts = new int[AgeBuckets.DEFAULT.count()];
-        private double[] allAges = new double[1024];
-        private int allCount;
+        private double[] z = new double[4096];
+        private int[] ages = new int[1024];
+        private int count;
 
-        JudgedZ(WarmUpMoments moments, int minHistory) {
-            this.moments = moments;
+        WarmUpScores(int channels, int minHistory) {
+            this.channels = channels;
             this.minHistory = minHistory;
-            this.conditional = new ConditionalZ(moments.channels());
-            for (int b = 0; b < byAge.length; b++) {
-                byAge[b] = new double[1024];
-            }
         }
 
         /** A score of a series whose track held {@code age} scores before it. */
-        void add(double[] z, int age) {
-            if (z == null || age >= minHistory) {
+        void add(double[] scores, int age) {
+            if (scores == null || scores.length != channels || age >= minHistory) {
                 return; // not scored, or judged by the settled rule, not the warm-up one
             }
-            double judged = moments.judged(conditional, z, age);
-            judged = Double.isNaN(judged) ? SeriesMonitor.maxAbsZ(z) : judged;
-            if (Double.isNaN(judged)) {
-                return;
+            if (count == ages.length) {
+                ages = Arrays.copyOf(ages, 2 * count);
+                z = Arrays.copyOf(z, 2 * count * channels);
             }
-            int b = AgeBuckets.DEFAULT.of(age);
-            if (counts[b] == byAge[b].length) {
-                byAge[b] = Arrays.copyOf(byAge[b], 2 * counts[b]);
-            }
-            byAge[b][counts[b]++] = judged;
-            if (allCount == allAges.length) {
-                allAges = Arrays.copyOf(allAges, 2 * allCount);
-            }
-            allAges[allCount++] = judged;
+            System.arraycopy(scores, 0, z, count * channels, channels);
+            ages[count++] = age;
         }
 
-        WarmUpCalibration.MeasuredThresholds thresholds(double rate) {
-            double[] ages = new double[byAge.length];
-            long[] events = new long[byAge.length];
-            for (int b = 0; b < ages.length; b++) {
-                ages[b] = WarmUpThresholds.quantile(byAge[b], counts[b], rate);
-                events[b] = counts[b];
+        /**
+         * The thresholds at {@code rate} of the scores judged under {@code moments}: the largest
+         * conditional |z|, the plain largest |z| where the moments are not ready (as the job judges).
+         */
+        WarmUpCalibration.MeasuredThresholds thresholds(WarmUpMoments moments, double rate) {
+            AgeBuckets buckets = moments.buckets();
+            ConditionalZ conditional = new ConditionalZ(channels);
+            double[] one = new double[channels];
+            double[][] byAge = new double[buckets.count()][count];
+            int[] inBucket = new int[buckets.count()];
+            double[] allAges = new double[count];
+            int all = 0;
+            for (int e = 0; e < count; e++) {
+                System.arraycopy(z, e * channels, one, 0, channels);
+                double judged = moments.judged(conditional, one, ages[e]);
+                judged = Double.isNaN(judged) ? SeriesMonitor.maxAbsZ(one) : judged;
+                if (Double.isNaN(judged)) {
+                    continue; // nothing observed
+                }
+                int b = buckets.of(ages[e]);
+                byAge[b][inBucket[b]++] = judged;
+                allAges[all++] = judged;
             }
-            WarmUpThresholds t = new WarmUpThresholds(rate, AgeBuckets.DEFAULT,
-                    WarmUpThresholds.quantile(allAges, allCount, rate), ages);
-            return new WarmUpCalibration.MeasuredThresholds(t, allCount, events);
+            double[] thresholds = new double[buckets.count()];
+            long[] events = new long[buckets.count()];
+            for (int b = 0; b < thresholds.length; b++) {
+                thresholds[b] = WarmUpThresholds.quantile(byAge[b], inBucket[b], rate);
+                events[b] = inBucket[b];
+            }
+            WarmUpThresholds t = new WarmUpThresholds(rate, buckets, WarmUpThresholds.quantile(allAges, all, rate),
+                    thresholds);
+            return new WarmUpCalibration.MeasuredThresholds(t, all, events);
         }
     }
 
     /**
      * Watches every series with a monitor feeding {@code pool}, and returns what it pooled; each score
-     * also goes to {@code judged} when given.
+     * also goes to {@code scores} when given.
      */
     private static WarmUpMoments pooled(LatentOdeModel model, List<LatentOdeTraining.Series> series,
-                                        MonitorSettings settings, ZPool pool, JudgedZ judged) {
+                                        MonitorSettings settings, ZPool pool, WarmUpScores scores) {
         LatentFilter filter = new LatentFilter(model, "warm-up-calibration", 1);
         SeriesMonitor monitor = new SeriesMonitor(settings, null, pool);
         int c = model.spec().channels();
@@ -164,8 +177,8 @@ public final class WarmUpCalibrator {
                     long t = s.timesMillis()[i];
                     int age = watched.alerts() == null ? ZPool.UNKNOWN_AGE : watched.alerts().size;
                     SeriesMonitor.Verdict v = monitor.step(watched, filter, t, x, observed, seed(k, t));
-                    if (judged != null && v.score() != null && age != ZPool.UNKNOWN_AGE) {
-                        judged.add(v.score().zScores(), age);
+                    if (scores != null && v.score() != null && age != ZPool.UNKNOWN_AGE) {
+                        scores.add(v.score().zScores(), age);
                     }
                 }
             }
