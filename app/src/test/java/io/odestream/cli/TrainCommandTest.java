@@ -147,7 +147,10 @@ class TrainCommandTest {
                 pooled += spec.warmUp().momentsFor(mode).allAges().count(j, j);
             }
             assertTrue(pooled > 0, mode + " pooled no score");
+            assertEquals(WarmUpCalibrator.FALSE_ALARM_RATE, spec.warmUp().thresholdsFor(mode).falseAlarmRate(),
+                    mode + ": the thresholds travel too (without a value from so few validation scores)");
         }
+        assertTrue(run.out().contains("warm-up thresholds at 1.0E-4 false alarms per event"), run.out());
 
         Path without = tmp.resolve("without.avro");
         Run plain = EvalNabCommandTest.odestream(concat(common, "--out", without.toString(),
