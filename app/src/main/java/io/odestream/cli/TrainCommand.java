@@ -245,6 +245,12 @@ public final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "warm-up calibration measured in %.1f s on %d validation series: per age bucket (%s) "
                 + "at least %s events, all ages %d (a moment judges from %d)%n", (System.nanoTime() - start) / 1e9,
                 validation.size(), m.buckets(), events, fewestEvents(m.allAges()), WarmUpMoments.MIN_EVENTS);
+        if (fewestEvents(m.allAges()) < WarmUpMoments.MIN_EVENTS) {
+            // the all-ages moments hold every bucket's events: when they cannot judge, none can
+            out.printf(Locale.ROOT, "  none of these moments judges yet, so young series will be judged by the plain "
+                    + "|z| at the policy's warmUpZ and the thresholds below go unused: only scores below |z| 3 "
+                    + "are pooled, so more validation series, or a model that forecasts them better, fill them%n");
+        }
         WarmUpThresholds t = calibration.thresholdsFor(ScoreMode.SIGMA_POINTS);
         StringBuilder thresholds = new StringBuilder();
         for (int b = 0; b < t.buckets().count(); b++) {
