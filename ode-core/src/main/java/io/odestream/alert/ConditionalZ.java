@@ -16,6 +16,11 @@ public final class ConditionalZ {
         this.inverse = new double[channels * channels];
     }
 
+    /** The channels this scratch is sized for. */
+    public int channels() {
+        return observed.length;
+    }
+
     /**
      * The largest |conditional z| over the observed channels (NaN z: not observed); NaN when nothing is
      * observed, when a moment it needs has fewer than {@code minEvents} events, or when the moments of

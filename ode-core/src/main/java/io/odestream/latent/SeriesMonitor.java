@@ -116,7 +116,6 @@ public final class SeriesMonitor {
     private WarmUpThresholds shippedThresholds;
     /** Scratch of the conditional z under the shipped moments, when there is no pool to judge with. */
     private ConditionalZ shippedConditional;
-    private int shippedChannels;
     private double[] x = new double[0];
     private boolean[] observed = new boolean[0];
 
@@ -389,9 +388,9 @@ public final class SeriesMonitor {
             shippedFrom = calibration;
             shipped = calibration == null ? null : calibration.momentsFor(settings.scoreMode());
             shippedThresholds = calibration == null ? null : calibration.thresholdsFor(settings.scoreMode());
-            if (shipped != null && (shippedConditional == null || shipped.channels() != shippedChannels)) {
+            if (shipped != null
+                    && (shippedConditional == null || shipped.channels() != shippedConditional.channels())) {
                 shippedConditional = new ConditionalZ(shipped.channels());
-                shippedChannels = shipped.channels();
             }
         }
         return shipped != null && shipped.channels() == channels ? shipped : null;
