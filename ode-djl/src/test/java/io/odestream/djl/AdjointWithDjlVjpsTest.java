@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ode-core's adjoint method and back-propagation through the solver, fed by the djl field's VJPs
- * (PyTorch autograd) instead of the hand-written ones, on the shared case with
+ * (PyTorch autograd) instead of the hand-written ones, on the bundled torchdiffeq case with
  * {@code L = Σ z(T)²}: the gradient torchdiffeq stored in {@code gradients_tight_backprop}.
  * The integration loops are ode-core's; what is checked here is that the autograd VJPs are
  * drop-in replacements. (A backward solve on tensors is not built yet.)

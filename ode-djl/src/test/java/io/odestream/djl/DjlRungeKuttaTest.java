@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Batched solves on DJL against ode-core's {@link RungeKuttaSolver} (shared step control) on the
- * shared reference case's MLP field (D=16, H=64, t ∈ [0, 5]), and against torchdiffeq's results
+ * bundled reference case's MLP field (test resource anchors/mlp_case.json; D=16, H=64, t ∈ [0, 5]),
+ * and against torchdiffeq's results
  * stored in that case.
  *
  * <p><b>Tolerance for a solve, 1e-12 in {@code |djl − java| / (1 + |java|)}.</b> The two backends run

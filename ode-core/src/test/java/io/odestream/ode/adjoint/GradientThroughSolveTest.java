@@ -16,7 +16,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Gradients of {@code L = Σ z(T)²} (the shared torchdiffeq case) and of losses on several outputs,
+ * Gradients of {@code L = Σ z(T)²} (the bundled torchdiffeq case, test resource anchors/mlp_case.json)
+ * and of losses on several outputs,
  * by back-propagation through the solver and by the adjoint method, held against torchdiffeq's
  * tight back-propagation, against each other, and against central finite differences.
  */

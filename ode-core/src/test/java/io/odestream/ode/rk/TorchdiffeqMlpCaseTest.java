@@ -10,7 +10,8 @@ import io.odestream.ode.testing.MlpCase;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shared reference case {@code anchors/mlp_case.json}: a tanh MLP field (D=16, H=64, B=4)
+ * The reference case {@code anchors/mlp_case.json}, bundled as a test resource (provenance in its
+ * README): a tanh MLP field (D=16, H=64, B=4)
  * solved on [0, 5] by torchdiffeq 0.2.5. Its tight solve (rtol 1e-10, atol 1e-12) agrees with
  * scipy's DOP853 to 1.1e-10, so it serves as the exact solution.
  */

@@ -4,7 +4,8 @@ import io.odestream.ode.DifferentiableVectorField;
 
 /**
  * {@code f(z) = W2 tanh(W1 z + b1) + b2}, written as plainly as possible: the independent
- * reference implementation of the shared torchdiffeq case. Parameters are one flat vector
+ * reference implementation of the bundled torchdiffeq case (test resource anchors/mlp_case.json).
+ * Parameters are one flat vector
  * {@code [W1 (H×D), b1 (H), W2 (D×H), b2 (D)]}, weights in torch's out×in layout.
  */
 public final class TanhMlpField implements DifferentiableVectorField {
