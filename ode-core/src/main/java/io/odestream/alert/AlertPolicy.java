@@ -169,6 +169,18 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         }
     }
 
+    /**
+     * This policy calibrating each score against the series' last {@code scores} scores (and, with the
+     * value level, values) instead: a longer history keeps a series' earlier bursts in its calibration
+     * for longer, so a kind of surprise it showed within that history is less of one (NAB's standard
+     * score 57.66 → 62.76 from 1000 to 8640 scores, docs/RESULTS.md "Calibration window"). Each
+     * series' rings grow to this length.
+     */
+    public AlertPolicy withWindow(int scores) {
+        return new AlertPolicy(scores, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, floor, tailSize,
+                shortWindow, escalationNats, warmUpZ, valueLevel);
+    }
+
     /** This policy with the multi-scale rule over {@code scores} recent scores (1 = off). */
     public AlertPolicy withShortWindow(int scores) {
         return new AlertPolicy(window, minHistory, alpha, defaultThreshold, clearAlpha, cooldownMillis, floor, tailSize,

@@ -158,6 +158,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--score-samples", defaultValue = "16", description = "Samples per anomaly score under --score-mode monte-carlo (default ${DEFAULT-VALUE}).")
     int scoreSamples;
 
+    @Option(names = "--alert-window", defaultValue = "1024", paramLabel = "SCORES",
+            description = "How many of a series' recent scores calibrate its next one: a longer history keeps earlier "
+                    + "bursts in the calibration, so a kind of surprise the series already showed alarms less (NAB "
+                    + "runs with 8640, a month at 5 minutes); each series' state grows with it, about 8 bytes per "
+                    + "score and per channel with --alert-value-level (default ${DEFAULT-VALUE}; at least the policy's "
+                    + "minimum history, 256).")
+    int alertWindow;
+
     @Option(names = "--alert-floor", defaultValue = "8.0",
             description = "Raw score (nats) an observation must reach to alert, besides its series' calibration (default ${DEFAULT-VALUE}).")
     double alertFloor;
@@ -262,7 +270,12 @@ public final class RunCommand implements Callable<Integer> {
     /** The job's alert policy: the product's defaults with the --alert-* options. */
     AlertPolicy alertPolicy() {
         try {
-            return AlertPolicy.defaults().withFloor(alertFloor).withWarmUpZ(alertWarmUpZ)
+            AlertPolicy defaults = AlertPolicy.defaults();
+            if (alertWindow < defaults.minHistory()) {
+                throw new IllegalArgumentException("--alert-window must be at least the policy's minimum history of "
+                        + defaults.minHistory() + " scores, got " + alertWindow);
+            }
+            return defaults.withWindow(alertWindow).withFloor(alertFloor).withWarmUpZ(alertWarmUpZ)
                     .withEscalationNats(alertEscalationNats).withShortWindow(alertShortWindow)
                     .withValueLevel(alertValueLevel);
         } catch (IllegalArgumentException e) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.odestream.alert.AlertPolicy;
 import io.odestream.latent.ScoreMode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -83,6 +84,15 @@ class JobMainTest {
         assertFalse(parsedRun("--model", "m").alertPolicy().valueLevel());
         assertTrue(parsedRun("--model", "m", "--alert-value-level").alertPolicy().valueLevel());
         assertFalse(parsedRun("--model", "m", "--no-alert-value-level").alertPolicy().valueLevel());
+    }
+
+    @Test
+    void theCalibrationWindowIsTheProductDefaultUnlessAskedAndTooShortAOneIsRefused() {
+        assertEquals(AlertPolicy.defaults().window(), parsedRun("--model", "m").alertPolicy().window());
+        assertEquals(8640, parsedRun("--model", "m", "--alert-window", "8640").alertPolicy().window());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parsedRun("--model", "m", "--alert-window", "100").alertPolicy());
+        assertTrue(e.getMessage().contains("--alert-window") && e.getMessage().contains("256"), e.getMessage());
     }
 
     @Test
