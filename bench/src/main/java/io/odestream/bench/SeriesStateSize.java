@@ -1,5 +1,6 @@
 package io.odestream.bench;
 
+import io.odestream.alert.AlertPolicy;
 import io.odestream.demo.DemoSetup;
 import io.odestream.job.SampleSeed;
 import io.odestream.job.forecast.RecentObservations;
@@ -34,7 +35,9 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  * </ul>
  * Key, namespace and the state map's entry come on top (tens of bytes). The ages printed show the
  * rings growing with the history (16 slots, doubling up to the alert window and the recent-observation
- * capacity); a build from before they grew prints the same size at every age.
+ * capacity); a build from before they grew prints the same size at every age. Three settings: `run`'s
+ * defaults, the demo's, and `run --alert-window 8640 --alert-short-window 30 --alert-value-level` (the
+ * NAB detector's calibration) up to 10 000 observations, where its rings are full.
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.odestream.bench.SeriesStateSize
@@ -42,6 +45,8 @@ import org.apache.flink.core.memory.DataOutputSerializer;
  */
 public final class SeriesStateSize {
     private static final int[] AGES = {1, 10, 20, 100, 200, 500, 1_000, 2_000};
+    /** The ages of the long-window table: until its rings are full. */
+    private static final int[] LONG_AGES = {100, 1_000, 2_000, 5_000, 10_000};
 
     private SeriesStateSize() {
     }
@@ -49,20 +54,26 @@ public final class SeriesStateSize {
     public static void main(String[] args) throws IOException {
         BenchModel model = BenchModel.load(null);
         LatentFilter filter = LatentFilter.init(model.artifact());
-        int newest = AGES[AGES.length - 1];
+        int newest = LONG_AGES[LONG_AGES.length - 1];
         List<Observation> stream = BenchStream.generate(1, PipelineBenchmark.STREAM_START, Duration.ofSeconds(newest * 3L / 2),
                 Duration.ofSeconds(1), 0, 1).observations();
         TypeSerializer<SeriesState> serializer = TypeInformation.of(SeriesState.class)
                 .createSerializer(new SerializerConfigImpl());
         System.out.printf(Locale.ROOT, "state serializer: %s; model: %s%n", serializer.getClass().getSimpleName(),
                 model.description());
-        table("`run`'s defaults (MonitorSettings.defaults)", MonitorSettings.defaults(), filter, stream, serializer);
+        table("`run`'s defaults (MonitorSettings.defaults)", MonitorSettings.defaults(), filter, stream, serializer,
+                AGES);
         table("the demo's and the pipeline benchmark's (DemoSetup.monitorSettings)", DemoSetup.monitorSettings(),
-                filter, stream, serializer);
+                filter, stream, serializer, AGES);
+        // the NAB detector's calibration in the job: run --alert-window 8640 --alert-short-window 30 --alert-value-level
+        MonitorSettings month = MonitorSettings.defaults().withAlertPolicy(AlertPolicy.defaults().withWindow(8640)
+                .withShortWindow(30).withValueLevel(true));
+        table("`run --alert-window 8640 --alert-short-window 30 --alert-value-level`", month, filter, stream, serializer,
+                LONG_AGES);
     }
 
     private static void table(String name, MonitorSettings settings, LatentFilter filter, List<Observation> stream,
-                              TypeSerializer<SeriesState> serializer) throws IOException {
+                              TypeSerializer<SeriesState> serializer, int[] ages) throws IOException {
         SeriesMonitor monitor = new SeriesMonitor(settings);
         System.out.printf(Locale.ROOT, "%n%s: alert window %d scores (short window %d), %d recent observations kept%n%n",
                 name, settings.alertPolicy().window(), settings.alertPolicy().shortWindow(), settings.recentCapacity());
@@ -71,11 +82,11 @@ public final class SeriesStateSize {
         System.out.println("|---|---|---|---|");
         SeriesState s = new SeriesState();
         int absorbed = 0;
-        for (int age : AGES) {
+        for (int age : ages) {
             for (; absorbed < age && absorbed < stream.size(); absorbed++) {
                 step(monitor, filter, s, stream.get(absorbed));
             }
-            DataOutputSerializer out = new DataOutputSerializer(16 * 1024);
+            DataOutputSerializer out = new DataOutputSerializer(16 * 1024); // grows as needed
             serializer.serialize(s, out);
             long total = heapBytes(s);
             long track = heapBytes(s.alerts);
