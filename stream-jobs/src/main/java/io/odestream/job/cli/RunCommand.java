@@ -269,12 +269,12 @@ public final class RunCommand implements Callable<Integer> {
 
     /** The job's alert policy: the product's defaults with the --alert-* options. */
     AlertPolicy alertPolicy() {
+        AlertPolicy defaults = AlertPolicy.defaults();
+        if (alertWindow < defaults.minHistory()) {
+            throw new IllegalArgumentException("--alert-window must be at least the policy's minimum history of "
+                    + defaults.minHistory() + " scores, got " + alertWindow);
+        }
         try {
-            AlertPolicy defaults = AlertPolicy.defaults();
-            if (alertWindow < defaults.minHistory()) {
-                throw new IllegalArgumentException("--alert-window must be at least the policy's minimum history of "
-                        + defaults.minHistory() + " scores, got " + alertWindow);
-            }
             return defaults.withWindow(alertWindow).withFloor(alertFloor).withWarmUpZ(alertWarmUpZ)
                     .withEscalationNats(alertEscalationNats).withShortWindow(alertShortWindow)
                     .withValueLevel(alertValueLevel);

@@ -92,7 +92,8 @@ class JobMainTest {
         assertEquals(8640, parsedRun("--model", "m", "--alert-window", "8640").alertPolicy().window());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> parsedRun("--model", "m", "--alert-window", "100").alertPolicy());
-        assertTrue(e.getMessage().contains("--alert-window") && e.getMessage().contains("256"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("--alert-window must be at least") && e.getMessage().contains("256"),
+                e.getMessage());
     }
 
     @Test
