@@ -173,10 +173,23 @@ class FilterBatchUpdaterTest {
             assertSameOutcome(expected[3 + i], again[i], "a smaller batch on the reused buffers, row " + (3 + i));
         }
         if (precision.equals("float32")) {
+            // the option's point: other arithmetic, nearly the same scores
             LatentFilter float64 = initWithFieldPrecision("float64");
-            BatchUpdater.Outcome inDouble = FilterBatchUpdater.scoreAndUpdate(float64, rows.get(1));
-            assertTrue(inDouble.score().negativeLogDensity() != expected[1].score().negativeLogDensity(),
-                    "the float32 filter's arithmetic is not the double one's");
+            double worst = 0;
+            int differ = 0;
+            for (int i = 0; i < rows.size(); i++) {
+                BatchUpdater.Outcome inDouble = FilterBatchUpdater.scoreAndUpdate(float64, rows.get(i));
+                if (inDouble.score() != null && expected[i].score() != null) {
+                    double a = inDouble.score().negativeLogDensity();
+                    double b = expected[i].score().negativeLogDensity();
+                    differ += a != b ? 1 : 0;
+                    worst = Math.max(worst, Math.abs(a - b) / Math.max(1.0, Math.abs(a)));
+                }
+            }
+            System.out.println("float32 against float64 scores: worst relative difference " + worst + ", " + differ
+                    + " differ");
+            assertTrue(differ > 0, "the float32 filter's arithmetic is not the double one's");
+            assertTrue(worst < 1e-2, "float32 moved a score by " + worst + " of it");
         }
     }
 
