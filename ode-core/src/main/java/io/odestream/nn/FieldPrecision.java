@@ -8,10 +8,11 @@ import java.util.Locale;
  *
  * <p>{@code float32} is a serving option: forward passes run on {@link FloatVectorApiMlp} (16 floats a
  * vector with AVX-512 instead of 8 doubles, and a cheaper tanh), within ~1e-6 of the double result,
- * while every VJP (training, the adjoint, fine-tuning) stays in double. It applies where the Vector API
- * kernel does ({@link VectorKernels#enabled()} and tanh hidden layers with an identity output); the
- * plain loops and other shapes ignore it and run in double, which {@link VectorKernels#describe()}
- * says. A JVM that also trains (e.g. fine-tuning beside serving) then fits double gradients along
+ * while every VJP (training, the adjoint, fine-tuning) stays in double. It applies JVM-wide to every MLP
+ * built while it is set whose shape the Vector API kernel takes ({@link VectorKernels#enabled()}, tanh
+ * hidden layers and an identity output): the latent ODE's fields and its posterior and readout heads,
+ * but also flows' and classifiers' MLPs. The plain loops and other shapes ignore it and run in double,
+ * which {@link VectorKernels#describe()} says. A JVM that also trains (e.g. fine-tuning beside serving) then fits double gradients along
  * float32 forward solves: set it only where the model serves. bench/README.md measures what it buys
  * and what it moves ("float32 forward passes").
  */
