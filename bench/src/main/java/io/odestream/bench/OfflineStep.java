@@ -35,6 +35,12 @@ final class OfflineStep {
         return monitor.step(s, filter, t, x, observed, SampleSeed.of(o.getSeriesId(), t));
     }
 
+    /** The series' filter state after its last step (null before its first). */
+    io.odestream.latent.FilterState state(String seriesId) {
+        InMemorySeries s = series.get(seriesId);
+        return s == null ? null : s.state();
+    }
+
     /**
      * The age {@link SeriesMonitor} pools this observation's score under: the scores its series' alert
      * track holds before it (0 for a new series).

@@ -7,6 +7,8 @@ import io.odestream.latent.LatentFilter;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.ScoreMode;
 import io.odestream.latent.SeriesMonitor;
+import io.odestream.nn.FieldPrecision;
+import io.odestream.nn.VectorKernels;
 import io.odestream.schema.Observation;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -29,6 +31,9 @@ import java.util.Map;
  * evaluations and bytes allocated per event (the harness's reading of each Avro observation
  * included). Each score runs with the solver's step size carried per series (the default) and
  * without ({@link LatentFilter#carryStepSizes}): fresh first-step guesses, as before issue 21's carry.
+ * The job's default score and the mean's path also run on a second filter whose MLPs were built with
+ * {@code odestream.fieldPrecision=float32} (forward passes in float32, {@link FieldPrecision}), unless
+ * the JVM was started with that setting already (then every variant is float32, and the header says so).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar \
@@ -64,6 +69,21 @@ public final class PerEventCostBenchmark {
         variants.put("sigma points along the mean's path (1 row), carried steps", demo.withScoreMode(ScoreMode.MEAN_PATH));
         carry.put("sigma points along the mean's path (1 row), carried steps", true);
         LatentFilter filter = LatentFilter.init(DemoModel.bundled());
+        Map<String, LatentFilter> filters = new HashMap<>();
+        for (String name : variants.keySet()) {
+            filters.put(name, filter);
+        }
+        if (FieldPrecision.fromProperty() == FieldPrecision.FLOAT64) {
+            LatentFilter float32 = withFloat32Fields();
+            String sigma32 = "sigma points, carried steps, float32 forward passes";
+            variants.put(sigma32, sigmaPoints);
+            carry.put(sigma32, true);
+            filters.put(sigma32, float32);
+            String meanPath32 = "sigma points along the mean's path, carried steps, float32 forward passes";
+            variants.put(meanPath32, demo.withScoreMode(ScoreMode.MEAN_PATH));
+            carry.put(meanPath32, true);
+            filters.put(meanPath32, float32);
+        }
         Map<String, double[]> micros = new LinkedHashMap<>();
         Map<String, double[]> wall = new LinkedHashMap<>();
         Map<String, Pass> last = new HashMap<>();
@@ -74,8 +94,9 @@ public final class PerEventCostBenchmark {
         // round 0 compiles everything and is not counted
         for (int r = -1; r < rounds; r++) {
             for (Map.Entry<String, MonitorSettings> v : variants.entrySet()) {
-                filter.carryStepSizes(carry.get(v.getKey()));
-                Pass p = Pass.run(filter, new OfflineStep(filter, new SeriesMonitor(v.getValue())), events);
+                LatentFilter f = filters.get(v.getKey());
+                f.carryStepSizes(carry.get(v.getKey()));
+                Pass p = Pass.run(f, new OfflineStep(f, new SeriesMonitor(v.getValue())), events);
                 if (r >= 0) {
                     micros.get(v.getKey())[r] = p.cpuMicros();
                     wall.get(v.getKey())[r] = p.wallMicros();
@@ -83,8 +104,8 @@ public final class PerEventCostBenchmark {
                 }
             }
         }
-        System.out.printf("%n%d events of %d series (demo stream, seed 20240101), %s, %d rounds after one warm-up%n%n",
-                events.size(), seriesCount, filter.model().spec(), rounds);
+        System.out.printf("%n%d events of %d series (demo stream, seed 20240101), %s, %d rounds after one warm-up; %s%n%n",
+                events.size(), seriesCount, filter.model().spec(), rounds, VectorKernels.describe());
         System.out.println("| score | CPU µs per event, median (min–max) | × baseline | wall µs per event, median "
                 + "| evaluations per event | bytes allocated per event |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
@@ -101,6 +122,21 @@ public final class PerEventCostBenchmark {
             Arrays.sort(w);
             System.out.printf("| %s | %.1f (%.1f–%.1f) | %.2f | %.1f | %.1f | %,.0f |%n", e.getKey(), median, m[0],
                     m[m.length - 1], median / baseline, w[w.length / 2], p.evaluations(), p.bytes());
+        }
+    }
+
+    /** The bundled demo model with its MLPs built under {@code odestream.fieldPrecision=float32}. */
+    static LatentFilter withFloat32Fields() {
+        String before = System.getProperty(FieldPrecision.PROPERTY);
+        System.setProperty(FieldPrecision.PROPERTY, FieldPrecision.FLOAT32.propertyValue());
+        try {
+            return LatentFilter.init(DemoModel.bundled());
+        } finally {
+            if (before == null) {
+                System.clearProperty(FieldPrecision.PROPERTY);
+            } else {
+                System.setProperty(FieldPrecision.PROPERTY, before);
+            }
         }
     }
 

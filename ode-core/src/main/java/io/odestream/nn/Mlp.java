@@ -16,6 +16,13 @@ import java.util.Random;
  * hidden layers, batches of {@link #VECTOR_KERNEL_MIN_ROWS} rows or more, where the JVM has the
  * Vector API ({@link VectorKernels}) — {@link VectorApiMlp}'s register blocks. Outputs and input
  * cotangents have the same bits whichever runs.
+ *
+ * <p>A fourth, opt-in, for serving: with {@link FieldPrecision#FLOAT32} ({@code -Dodestream.fieldPrecision=float32},
+ * read when the MLP is built) {@link #forward} runs in float32 on {@link FloatVectorApiMlp} for every batch
+ * size, within ~1e-6 of the double result; the VJPs (and {@link #forwardAndVjp}'s y) stay double. It needs
+ * the Vector API kernel: where the plain loops run (no {@code jdk.incubator.vector}, {@code
+ * odestream.vectorApi=false}, activations other than tanh hidden layers and an identity output) the
+ * property is ignored and the forward pass stays double ({@link #forwardPrecision()} says which).
  */
 public final class Mlp {
     /**
@@ -47,6 +54,8 @@ public final class Mlp {
     private double[][] blockInputGrad;
     /** Null where the Vector API is off ({@link VectorKernels}) or the activations have no lane-wise form. */
     private final VectorApiMlp vectorKernel;
+    /** The float32 forward pass; null unless {@link FieldPrecision#FLOAT32} was asked for and the vector kernel runs. */
+    private final FloatVectorApiMlp floatKernel;
 
     /** Declares the slices of {@code spec} under {@code prefix} in {@code layout}. */
     public static void declare(Parameters.Builder layout, String prefix, MlpSpec spec) {
@@ -66,14 +75,22 @@ public final class Mlp {
 
     /**
      * Binds {@code spec} to the slices under {@code prefix}, checking every shape; uses the Vector
-     * API kernel if {@link VectorKernels#enabled()} and the activations allow.
+     * API kernel if {@link VectorKernels#enabled()} and the activations allow, and its forward pass in
+     * the precision {@link FieldPrecision#fromProperty()} asks for.
+     *
+     * @throws IllegalArgumentException also when {@value FieldPrecision#PROPERTY} holds neither float64 nor float32
      */
     public Mlp(MlpSpec spec, Parameters parameters, String prefix) {
-        this(spec, parameters, prefix, VectorKernels.enabled());
+        this(spec, parameters, prefix, VectorKernels.enabled(), FieldPrecision.fromProperty());
     }
 
-    /** As the public constructor, choosing the kernel explicitly (tests compare the two). */
+    /** As the public constructor, choosing the kernel explicitly, in double (tests compare the two). */
     Mlp(MlpSpec spec, Parameters parameters, String prefix, boolean vectorApi) {
+        this(spec, parameters, prefix, vectorApi, FieldPrecision.FLOAT64);
+    }
+
+    /** As the public constructor, choosing the kernel and the forward pass's precision explicitly. */
+    Mlp(MlpSpec spec, Parameters parameters, String prefix, boolean vectorApi, FieldPrecision precision) {
         this.spec = spec;
         this.parameters = parameters;
         int depth = spec.depth();
@@ -90,11 +107,21 @@ public final class Mlp {
         this.blockPost = new double[depth][][];
         this.blockGrad = new double[depth][][];
         this.vectorKernel = vectorApi && VectorApiMlp.supports(spec) ? new VectorApiMlp(spec, parameters, prefix) : null;
+        this.floatKernel = vectorKernel != null && precision == FieldPrecision.FLOAT32
+                ? new FloatVectorApiMlp(spec, parameters, prefix) : null;
     }
 
     /** Whether batches of {@link #VECTOR_KERNEL_MIN_ROWS} rows or more run on the Vector API kernel. */
     public boolean usesVectorApi() {
         return vectorKernel != null;
+    }
+
+    /**
+     * The arithmetic of {@link #forward}: {@link FieldPrecision#FLOAT32} only where it was asked for and
+     * the Vector API kernel runs; the VJPs are double either way.
+     */
+    public FieldPrecision forwardPrecision() {
+        return floatKernel != null ? FieldPrecision.FLOAT32 : FieldPrecision.FLOAT64;
     }
 
     public MlpSpec spec() {
@@ -128,8 +155,13 @@ public final class Mlp {
         }
     }
 
-    /** {@code y = mlp(x)}; x is rows×in, y is rows×out. */
+    /** {@code y = mlp(x)}; x is rows×in, y is rows×out. In float32 where {@link #forwardPrecision()} says so. */
     public void forward(double[] x, double[] y, int rows) {
+        if (floatKernel != null) {
+            // every batch size, so that a row's result still does not depend on the batch it came in
+            floatKernel.forward(x, y, rows);
+            return;
+        }
         if (vectorKernel != null && rows >= VECTOR_KERNEL_MIN_ROWS) {
             vectorKernel.forward(x, y, rows);
             return;

@@ -7,6 +7,10 @@ package io.odestream.nn;
  * and the benchmarks do) and the system property {@value #PROPERTY} is not {@code false}.
  * Otherwise the plain loops run: the same outputs to the bit, 3–4× slower on a batch (bench/README.md).
  * The choice is made when an {@link Mlp} is built.
+ *
+ * <p>A second property, {@value FieldPrecision#PROPERTY} = {@code float64} (the default) | {@code float32},
+ * chooses the arithmetic of the Vector API kernel's forward passes ({@link FieldPrecision}: float32 is a
+ * serving option, the VJPs stay double); the plain loops ignore it. {@link #describe()} says both.
  */
 public final class VectorKernels {
     /** Set to {@code false} to run the plain loops although the module is present (benchmark baselines). */
@@ -22,9 +26,10 @@ public final class VectorKernels {
         boolean enabled = MODULE_PRESENT && !"false".equalsIgnoreCase(System.getProperty(PROPERTY));
         if (!reported) {
             reported = true;
-            // only the actionable case is said out loud: a JVM without the module runs 3–4× slower
+            // said out loud: a JVM without the module runs 3–4× slower, and float32 changes the served numbers
+            boolean loud = !MODULE_PRESENT || System.getProperty(FieldPrecision.PROPERTY) != null;
             System.getLogger(VectorKernels.class.getName()).log(
-                    MODULE_PRESENT ? System.Logger.Level.DEBUG : System.Logger.Level.INFO, describe(enabled));
+                    loud ? System.Logger.Level.INFO : System.Logger.Level.DEBUG, describe(enabled));
         }
         return enabled;
     }
@@ -35,11 +40,24 @@ public final class VectorKernels {
     }
 
     private static String describe(boolean enabled) {
-        if (enabled) {
-            return "MLP kernels: Vector API (" + VectorApiMlp.lanes() + " doubles a vector)";
+        String precision = System.getProperty(FieldPrecision.PROPERTY);
+        FieldPrecision asked;
+        try {
+            asked = FieldPrecision.parse(precision);
+        } catch (IllegalArgumentException e) {
+            return "MLP kernels: none can be built: " + e.getMessage();
         }
-        return MODULE_PRESENT ? "MLP kernels: plain loops (" + PROPERTY + "=false)"
+        if (enabled) {
+            return asked == FieldPrecision.FLOAT32
+                    ? "MLP kernels: Vector API, forward passes in float32 (" + FieldPrecision.PROPERTY + "=float32, "
+                            + FloatVectorApiMlp.lanes() + " floats a vector; VJPs in double, "
+                            + VectorApiMlp.lanes() + " doubles a vector)"
+                    : "MLP kernels: Vector API (" + VectorApiMlp.lanes() + " doubles a vector)";
+        }
+        String ignored = asked == FieldPrecision.FLOAT32
+                ? "; " + FieldPrecision.PROPERTY + "=float32 is ignored: it needs the Vector API" : "";
+        return MODULE_PRESENT ? "MLP kernels: plain loops (" + PROPERTY + "=false" + ignored + ")"
                 : "MLP kernels: plain loops (start the JVM with --add-modules jdk.incubator.vector for the "
-                        + "Vector API kernels: the same results, 3–4× faster on a batch)";
+                        + "Vector API kernels: the same results, 3–4× faster on a batch" + ignored + ")";
     }
 }

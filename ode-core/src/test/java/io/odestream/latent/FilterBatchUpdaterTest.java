@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.odestream.nn.FieldPrecision;
 import io.odestream.ode.SolverException;
 import io.odestream.schema.ModelArtifact;
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The {@code java} backend of the micro-batched updates: row by row exactly the unbatched path
@@ -107,10 +110,12 @@ class FilterBatchUpdaterTest {
      * non-finite channels, and one broken state among them. Each row's outcome, the filter's evaluation
      * count and its count of masked values are those of the per-series path.
      */
-    @Test
-    void aMixedBatchOfManySeriesGivesEverySeriesTheBitsOfItsOwnPath() {
-        LatentFilter reference = LatentFilter.init(ARTIFACT);
-        LatentFilter served = LatentFilter.init(ARTIFACT);
+    /** In both field precisions: the float32 kernel also computes every row as on its own. */
+    @ParameterizedTest
+    @ValueSource(strings = {"float64", "float32"})
+    void aMixedBatchOfManySeriesGivesEverySeriesTheBitsOfItsOwnPath(String precision) {
+        LatentFilter reference = initWithFieldPrecision(precision);
+        LatentFilter served = initWithFieldPrecision(precision);
         FilterBatchUpdater updater = new FilterBatchUpdater(served);
         SplittableRandom random = new SplittableRandom(21);
         List<ObservationUpdate> rows = new ArrayList<>();
@@ -166,6 +171,39 @@ class FilterBatchUpdaterTest {
         BatchUpdater.Outcome[] again = updater.scoreAndUpdate(rows.subList(3, 9));
         for (int i = 0; i < again.length; i++) {
             assertSameOutcome(expected[3 + i], again[i], "a smaller batch on the reused buffers, row " + (3 + i));
+        }
+        if (precision.equals("float32")) {
+            // the option's point: other arithmetic, nearly the same scores
+            LatentFilter float64 = initWithFieldPrecision("float64");
+            double worst = 0;
+            int differ = 0;
+            for (int i = 0; i < rows.size(); i++) {
+                BatchUpdater.Outcome inDouble = FilterBatchUpdater.scoreAndUpdate(float64, rows.get(i));
+                if (inDouble.score() != null && expected[i].score() != null) {
+                    double a = inDouble.score().negativeLogDensity();
+                    double b = expected[i].score().negativeLogDensity();
+                    differ += a != b ? 1 : 0;
+                    worst = Math.max(worst, Math.abs(a - b) / Math.max(1.0, Math.abs(a)));
+                }
+            }
+            System.out.println("float32 against float64 scores: worst relative difference " + worst + ", " + differ
+                    + " differ");
+            assertTrue(differ > 0, "the float32 filter's arithmetic is not the double one's");
+            assertTrue(worst < 1e-2, "float32 moved a score by " + worst + " of it");
+        }
+    }
+
+    private static LatentFilter initWithFieldPrecision(String precision) {
+        String before = System.getProperty(FieldPrecision.PROPERTY);
+        System.setProperty(FieldPrecision.PROPERTY, precision);
+        try {
+            return LatentFilter.init(ARTIFACT);
+        } finally {
+            if (before == null) {
+                System.clearProperty(FieldPrecision.PROPERTY);
+            } else {
+                System.setProperty(FieldPrecision.PROPERTY, before);
+            }
         }
     }
 

@@ -47,6 +47,26 @@ class AllocationTest {
         assertEquals(0, allocatedOverManyCalls(call), "bytes allocated by " + measured + " Mlp forward + VJP calls");
     }
 
+    /** The float32 forward pass (the serving option): 13 rows (two padded blocks), then 1 and 40. */
+    @Test
+    void float32ForwardAllocatesNothingPerCall() {
+        MlpSpec spec = MlpSpec.of(Activation.TANH, Activation.IDENTITY, 6, 32, 6);
+        Parameters.Builder layout = Parameters.builder();
+        Mlp.declare(layout, "mlp", spec);
+        Mlp mlp = new Mlp(spec, layout.build(), "mlp", true, FieldPrecision.FLOAT32);
+        mlp.initialise(new Random(1));
+        mlp.parameters().markChanged();
+        double[] x = FiniteDifferences.gaussian(new Random(2), 40 * 6, 1.0);
+        double[] y = new double[40 * 6];
+        mlp.forward(x, y, 40); // the buffers' size
+        Runnable call = () -> {
+            mlp.forward(x, y, 13);
+            mlp.forward(x, y, 1);
+        };
+        assertEquals(FieldPrecision.FLOAT32, mlp.forwardPrecision());
+        assertEquals(0, allocatedOverManyCalls(call), "bytes allocated by " + measured + " float32 forward calls");
+    }
+
     @Test
     void gruCellForwardAndVjpAllocateNothingPerCall() {
         GruCell cell = GruCell.create(4, 16, true, 3);
