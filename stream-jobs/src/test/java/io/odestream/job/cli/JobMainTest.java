@@ -80,7 +80,7 @@ class JobMainTest {
 
     @Test
     void theValueLevelTestIsOffUnlessAsked() {
-        // off by default: on the demo it found 23 of 36 anomalies instead of 29 (docs/RESULTS.md)
+        // off by default: on the demo it finds 24 of 36 anomalies instead of 30 (docs/RESULTS.md)
         assertFalse(parsedRun("--model", "m").alertPolicy().valueLevel());
         assertTrue(parsedRun("--model", "m", "--alert-value-level").alertPolicy().valueLevel());
         assertFalse(parsedRun("--model", "m", "--no-alert-value-level").alertPolicy().valueLevel());
