@@ -35,6 +35,11 @@ final class VectorApiMlp {
     private static final int L = SPECIES.length();
     /** Rows of a register block; {@link #block} is written out for exactly 8. */
     private static final int BLOCK_ROWS = 8;
+    /**
+     * A last group of fewer rows goes row by row ({@link #rowVectors}) instead of repeating its last row
+     * to fill 8: one series' row (the encoder's update) would otherwise cost 8 rows' work.
+     */
+    private static final int GROUP_MIN_ROWS = 3;
 
     private final Parameters parameters;
     private final int depth;
@@ -200,6 +205,12 @@ final class VectorApiMlp {
             double[] bias, boolean accumulate, double[] out, int outOffset) {
         for (int m0 = 0; m0 < outRows; m0 += BLOCK_ROWS) {
             int rows = Math.min(BLOCK_ROWS, outRows - m0);
+            if (rows < GROUP_MIN_ROWS) {
+                for (int m = m0; m < outRows; m++) {
+                    rowVectors(left, ls, ks, right, m, outCols, inner, bias, accumulate, out, outOffset);
+                }
+                return;
+            }
             int n0 = 0;
             for (; n0 + 2 * L <= outCols; n0 += 2 * L) {
                 block(left, ls, ks, right, m0, rows, n0, outCols, inner, bias, accumulate, out, outOffset);
@@ -272,6 +283,33 @@ final class VectorApiMlp {
         a6.intoArray(tile, 6 * L);
         a7.intoArray(tile, 7 * L);
         tileInto(out, o, outCols, rows, count);
+    }
+
+    /**
+     * Row m of {@link #product}, its columns one vector at a time, the last partly filled and stored
+     * through {@link #tile} as in {@link #columnVector}: for a last group of 1 or 2 rows. Each element
+     * is its chain of fused multiply–adds in k order: the same bits.
+     */
+    private void rowVectors(double[] left, int ls, int ks, double[] right, int m, int outCols, int inner,
+            double[] bias, boolean accumulate, double[] out, int outOffset) {
+        int o = outOffset + m * outCols;
+        int lo = m * ls;
+        for (int n = 0; n < outCols; n += L) {
+            int count = Math.min(L, outCols - n);
+            DoubleVector acc;
+            if (accumulate) {
+                System.arraycopy(out, o + n, tile, 0, count);
+                acc = DoubleVector.fromArray(SPECIES, tile, 0);
+            } else {
+                acc = bias == null ? DoubleVector.zero(SPECIES) : DoubleVector.fromArray(SPECIES, bias, n);
+            }
+            for (int k = 0; k < inner; k++) {
+                acc = DoubleVector.broadcast(SPECIES, left[lo + k * ks])
+                        .fma(DoubleVector.fromArray(SPECIES, right, k * outCols + n), acc);
+            }
+            acc.intoArray(tile, 0);
+            System.arraycopy(tile, 0, out, o + n, count);
+        }
     }
 
     /** {@link #tile}'s row r, lanes 0 … count − 1 ← {@code a[o + r·stride …]}, for r &lt; rows. */

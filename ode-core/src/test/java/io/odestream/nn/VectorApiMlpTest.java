@@ -51,7 +51,13 @@ class VectorApiMlpTest {
         "19, 9 11 13",
         "31, 20 32 20",
         "10, 3 5 2 1",
-        "8, 1 1"})
+        "8, 1 1",
+        // fewer rows than a group: row by row (1, 2) or one short group (3 … 7)
+        "1, 20 32 20", // the encoder's field at one series' update
+        "2, 6 32 6",
+        "3, 6 32 6",
+        "5, 9 11 13",
+        "7, 16 64 16"})
     void givesTheLoopsBitsForOutputsAndInputCotangents(int rows, String sizeList) {
         int[] sizes = sizes(sizeList);
         MlpSpec spec = new MlpSpec(sizes, Activation.TANH, Activation.IDENTITY);
