@@ -15,13 +15,13 @@ import jdk.incubator.vector.VectorSpecies;
  * computed in blocks of 8 rows × 2 vectors — 16 accumulators held in registers over the whole inner
  * dimension, each step loading 2 vectors of the right operand and broadcasting 8 scalars of the
  * left — then 8 rows × 1 vector, the last vector of a row holding fewer columns where they run out,
- * and the last group of rows short where the rows do (it repeats its last row and stores only its
- * own): no scalar tails, so a narrow output (the latent ODE's 6 columns) or 2L + 1 = 13 sigma points
- * runs in vectors too. The right operands and biases are the kernel's own copies, padded by a vector,
- * so a last vector loads whole; its results go out through a small tile ({@link #columnVector} says
- * why not masked stores). Matrices are row-major; a
- * transposed left operand is read through strides, so the weight cotangents go straight into the
- * gradient in torch's layout:
+ * and the last group of rows short where the rows do (3–7 rows repeat the last one and store only
+ * their own; 1 or 2 go row by row): no scalar tails, so a narrow output (the latent ODE's 6 columns),
+ * 2L + 1 = 13 sigma points or one series' row run in vectors too. The right operands and biases are
+ * the kernel's own copies, padded by a vector, so a partly filled vector loads whole; its results go
+ * out through a small tile ({@link #columnVector} says why not masked stores). Matrices are
+ * row-major; a transposed left operand is read through strides, so the weight cotangents go straight
+ * into the gradient in torch's layout:
  * <pre>
  *   U_k = X_k W_kᵀ + b_k,  X_{k+1} = tanh U_k          (right operand W_kᵀ, cached)
  *   gW_k += G_kᵀ X_k,  gb_k += Σ_rows G_k              (left G_k read transposed)
@@ -37,7 +37,9 @@ final class VectorApiMlp {
     private static final int BLOCK_ROWS = 8;
     /**
      * A last group of fewer rows goes row by row ({@link #rowVectors}) instead of repeating its last row
-     * to fill 8: one series' row (the encoder's update) would otherwise cost 8 rows' work.
+     * to fill 8: one series' row (the encoder's update) would otherwise cost 8 rows' work. From 3 rows
+     * on a short group's 8 independent chains hide the FMA latency that row after row waits on (the 5
+     * rows past 8 of 13 sigma points); the threshold itself is a guess, not tuned.
      */
     private static final int GROUP_MIN_ROWS = 3;
 
@@ -49,14 +51,15 @@ final class VectorApiMlp {
     private final int[] biasOffsets;
     /**
      * W_k (out×in) and W_kᵀ (in×out), row-major copies refreshed when the parameters' version moves,
-     * each padded by a vector so that a product's last masked load of them stays a plain load.
+     * each padded by a vector so that a product's partly filled last vector loads whole.
      */
     private final double[][] weights;
     private final double[][] transposed;
     private long cachedVersion = Long.MIN_VALUE;
     /**
      * Hidden layers' outputs X_{k+1} = tanh U_k and their cotangents, rows × out_k, padded by a vector:
-     * tanh and its derivative run over them in whole vectors, the lanes past the end never read back.
+     * tanh and its derivative run over them in whole vectors; what the padding holds is never stored
+     * as a result.
      */
     private final double[][] hidden;
     private final double[][] hiddenGrad;
