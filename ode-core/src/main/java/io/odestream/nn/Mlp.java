@@ -34,10 +34,11 @@ public final class Mlp {
     static final int COLUMN_KERNEL_MIN_ROWS = 16;
     static final int BLOCK_ROWS = 128;
     /**
-     * Batches of at least this many rows (a register block) go to the Vector API kernel where it
-     * runs; it gives the same bits as the loops, so this is a speed choice only.
+     * Batches of at least this many rows go to the Vector API kernel where it runs: since it has no
+     * scalar tails, every batch (one series' encoder row included). It gives the same bits as the
+     * loops, so this is a speed choice only.
      */
-    static final int VECTOR_KERNEL_MIN_ROWS = 8;
+    static final int VECTOR_KERNEL_MIN_ROWS = 1;
 
     private final MlpSpec spec;
     private final Parameters parameters;

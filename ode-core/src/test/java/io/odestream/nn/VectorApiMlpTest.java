@@ -12,9 +12,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Vector API kernel is a faster route to the same numbers: outputs and input cotangents equal
- * the loops' to the bit for any shape (register blocks, single-vector and scalar tails, rows not a
- * multiple of the block), so results do not depend on the JVM's flags; parameter cotangents, sums
- * over rows taken in another order, agree to 1e-13 of their largest entry.
+ * the loops' to the bit for any shape (register blocks, single vectors, masked last vectors where
+ * the columns are not a multiple of the vector, short row groups where the rows are not a multiple
+ * of 8), so results do not depend on the JVM's flags; parameter cotangents, sums over rows taken in
+ * another order, agree to 1e-13 of their largest entry. A masked store writes nothing outside its
+ * result, whatever lies next to it in the array.
  */
 class VectorApiMlpTest {
 
@@ -35,7 +37,27 @@ class VectorApiMlpTest {
         "16, 6 32 6", // the demo model's decoder field at K = 16: two blocks of 8 rows, all-tail output
         "13, 6 32 6", // the same at its 2L + 1 = 13 sigma points: a block and 5 rows of tail
         "12, 7 7", // depth 1: a linear field, no tanh
-        "16, 5 9 1"})
+        "16, 5 9 1",
+        // narrow outputs, 1 … 7 columns (one masked vector), rows not a multiple of 8 (a short group)
+        "13, 6 32 1",
+        "11, 6 32 2",
+        "21, 6 32 3",
+        "9, 6 32 4",
+        "15, 6 32 5",
+        "26, 6 32 6", // two series' sigma points in one batch
+        "8, 6 32 7",
+        "17, 6 32 7",
+        // widths not a multiple of 8 in every layer, and the encoder's field batched
+        "19, 9 11 13",
+        "31, 20 32 20",
+        "10, 3 5 2 1",
+        "8, 1 1",
+        // fewer rows than a group: row by row (1, 2) or one short group (3 … 7)
+        "1, 20 32 20", // the encoder's field at one series' update
+        "2, 6 32 6",
+        "3, 6 32 6",
+        "5, 9 11 13",
+        "7, 16 64 16"})
     void givesTheLoopsBitsForOutputsAndInputCotangents(int rows, String sizeList) {
         int[] sizes = sizes(sizeList);
         MlpSpec spec = new MlpSpec(sizes, Activation.TANH, Activation.IDENTITY);
@@ -66,28 +88,76 @@ class VectorApiMlpTest {
         assertClose(thetaLoops, thetaVector, 1e-13);
     }
 
-    @Test
-    void accumulatesIntoItsSlotOfAPerRowGradientAndNothingElse() {
-        MlpSpec spec = MlpSpec.of(Activation.TANH, Activation.IDENTITY, 16, 64, 16);
-        int rows = 8;
+    @ParameterizedTest(name = "{0} rows, sizes {1}")
+    @CsvSource({
+        "8, 16 64 16",
+        "13, 6 32 6", // masked weight-cotangent columns (6 inputs), short row groups (6 outputs)
+        "9, 5 3 7",
+        "12, 3 1"})
+    void accumulatesIntoItsSlotOfAPerRowGradientAndNothingElse(int rows, String sizeList) {
+        MlpSpec spec = new MlpSpec(sizes(sizeList), Activation.TANH, Activation.IDENTITY);
+        int in = spec.inputSize();
+        int out = spec.outputSize();
         Parameters parameters = parametersFor(spec, 3);
         Mlp vector = new Mlp(spec, parameters, "mlp", true);
         Mlp loops = new Mlp(spec, parameters, "mlp", false);
         Random random = new Random(4);
-        double[] x = FiniteDifferences.gaussian(random, rows * 16, 1.0);
-        double[] gy = FiniteDifferences.gaussian(random, rows * 16, 1.0);
+        double[] x = FiniteDifferences.gaussian(random, rows * in, 1.0);
+        double[] gy = FiniteDifferences.gaussian(random, rows * out, 1.0);
         int p = parameters.size();
-        double[] slots = new double[3 * p];
-        java.util.Arrays.fill(slots, 0.5);
-        vector.vjp(x, gy, null, slots, p, rows);
         double[] expected = new double[p];
         java.util.Arrays.fill(expected, 0.5);
         loops.vjp(x, gy, null, expected, 0, rows);
+
+        double[] slots = new double[3 * p];
+        java.util.Arrays.fill(slots, 0.5);
+        vector.vjp(x, gy, null, slots, p, rows);
         for (int i = 0; i < p; i++) {
             assertEquals(0.5, slots[i], "before the slot");
             assertEquals(0.5, slots[2 * p + i], "after the slot");
         }
         assertClose(expected, java.util.Arrays.copyOfRange(slots, p, 2 * p), 1e-13);
+
+        double[] lastSlot = new double[2 * p]; // the slot ends where the array does
+        java.util.Arrays.fill(lastSlot, 0.5);
+        vector.vjp(x, gy, null, lastSlot, p, rows);
+        for (int i = 0; i < p; i++) {
+            assertEquals(0.5, lastSlot[i], "before the last slot");
+        }
+        assertArrayEquals(java.util.Arrays.copyOfRange(slots, p, 2 * p), java.util.Arrays.copyOfRange(lastSlot, p,
+                2 * p), "the same sums at the array's end");
+    }
+
+    @ParameterizedTest(name = "{0} rows, sizes {1}")
+    @CsvSource({"13, 6 32 6", "9, 5 9 3", "17, 7 7"})
+    void writesItsRowsOfOutputsAndInputCotangentsAndNothingPast(int rows, String sizeList) {
+        MlpSpec spec = new MlpSpec(sizes(sizeList), Activation.TANH, Activation.IDENTITY);
+        int in = spec.inputSize();
+        int out = spec.outputSize();
+        Parameters parameters = parametersFor(spec, 7);
+        Mlp loops = new Mlp(spec, parameters, "mlp", false);
+        VectorApiMlp kernel = new VectorApiMlp(spec, parameters, "mlp");
+        Random random = new Random(8);
+        double[] x = FiniteDifferences.gaussian(random, rows * in, 1.0);
+        double[] gy = FiniteDifferences.gaussian(random, rows * out, 1.0);
+        double[] yLoops = new double[rows * out];
+        double[] gxLoops = new double[rows * in];
+        loops.forwardAndVjp(x, gy, yLoops, gxLoops, new double[parameters.size()], 0, rows);
+
+        double sentinel = -7.25;
+        double[] y = new double[rows * out + 2 * VectorApiMlp.lanes()];
+        double[] gx = new double[rows * in + 2 * VectorApiMlp.lanes()];
+        java.util.Arrays.fill(y, sentinel);
+        java.util.Arrays.fill(gx, sentinel);
+        kernel.vjp(x, gy, y, gx, new double[parameters.size()], 0, rows);
+        assertArrayEquals(yLoops, java.util.Arrays.copyOf(y, rows * out), "outputs");
+        assertArrayEquals(gxLoops, java.util.Arrays.copyOf(gx, rows * in), "input cotangents");
+        for (int i = rows * out; i < y.length; i++) {
+            assertEquals(sentinel, y[i], "past the outputs");
+        }
+        for (int i = rows * in; i < gx.length; i++) {
+            assertEquals(sentinel, gx[i], "past the input cotangents");
+        }
     }
 
     @Test
