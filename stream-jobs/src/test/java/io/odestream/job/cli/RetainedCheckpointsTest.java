@@ -1,5 +1,7 @@
 package io.odestream.job.cli;
 
+import static org.apache.flink.runtime.state.filesystem.AbstractFsCheckpointStorageAccess.CHECKPOINT_DIR_PREFIX;
+import static org.apache.flink.runtime.state.filesystem.AbstractFsCheckpointStorageAccess.CHECKPOINT_SHARED_STATE_DIR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +20,7 @@ class RetainedCheckpointsTest {
     Path dir;
 
     private Path checkpoint(String job, int n, long writtenMillis) throws IOException {
-        Path chk = Files.createDirectories(dir.resolve(job).resolve("chk-" + n));
+        Path chk = Files.createDirectories(dir.resolve(job).resolve(CHECKPOINT_DIR_PREFIX + n));
         Path metadata = Files.writeString(chk.resolve("_metadata"), "x");
         Files.setLastModifiedTime(metadata, FileTime.fromMillis(writtenMillis));
         return chk.toAbsolutePath();
@@ -36,8 +38,9 @@ class RetainedCheckpointsTest {
     @Test
     void aCheckpointCutShortByTheCrashHasNoMetadataAndIsSkipped() throws IOException {
         Path complete = checkpoint("job", 3, 1_000);
-        Files.createDirectories(dir.resolve("job").resolve("chk-4")).resolve("some-state-file");
-        Files.createDirectories(dir.resolve("job").resolve("shared"));
+        Files.createDirectories(dir.resolve("job").resolve(CHECKPOINT_DIR_PREFIX + 4)).resolve("some-state-file");
+        // Flink's directory of state shared between a job's checkpoints: not a checkpoint
+        Files.createDirectories(dir.resolve("job").resolve(CHECKPOINT_SHARED_STATE_DIR));
         assertEquals(Optional.of(complete), RetainedCheckpoints.latest(dir));
     }
 
