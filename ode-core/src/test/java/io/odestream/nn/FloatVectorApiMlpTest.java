@@ -35,8 +35,8 @@ class FloatVectorApiMlpTest {
         "12, 7 7", // depth 1: a linear field, no tanh
         "16, 5 9 1"}) // a single output column
     void staysWithinToleranceOfTheDoubleMlp(int rows, String sizeList) {
-        MlpSpec spec = new MlpSpec(sizes(sizeList), Activation.TANH, Activation.IDENTITY);
-        Parameters parameters = parametersFor(spec, rows);
+        MlpSpec spec = new MlpSpec(MlpFixtures.sizes(sizeList), Activation.TANH, Activation.IDENTITY);
+        Parameters parameters = MlpFixtures.parametersFor(spec, rows);
         Mlp float64 = new Mlp(spec, parameters, "mlp", true, FieldPrecision.FLOAT64);
         Mlp float32 = new Mlp(spec, parameters, "mlp", true, FieldPrecision.FLOAT32);
         assertEquals(FieldPrecision.FLOAT32, float32.forwardPrecision());
@@ -56,7 +56,7 @@ class FloatVectorApiMlpTest {
     @Test
     void aRowsResultDoesNotDependOnItsBatch() {
         MlpSpec spec = MlpSpec.of(Activation.TANH, Activation.IDENTITY, 6, 32, 32, 6);
-        Parameters parameters = parametersFor(spec, 2);
+        Parameters parameters = MlpFixtures.parametersFor(spec, 2);
         Mlp mlp = new Mlp(spec, parameters, "mlp", true, FieldPrecision.FLOAT32);
         int rows = 21;
         int in = spec.inputSize();
@@ -83,7 +83,7 @@ class FloatVectorApiMlpTest {
     void seesParameterUpdatesOnceSignalled() {
         MlpSpec spec = MlpSpec.of(Activation.TANH, Activation.IDENTITY, 6, 32, 6);
         int rows = 13;
-        Parameters parameters = parametersFor(spec, 5);
+        Parameters parameters = MlpFixtures.parametersFor(spec, 5);
         Mlp float32 = new Mlp(spec, parameters, "mlp", true, FieldPrecision.FLOAT32);
         Mlp float64 = new Mlp(spec, parameters, "mlp", true, FieldPrecision.FLOAT64);
         double[] x = FiniteDifferences.gaussian(new Random(6), rows * 6, 1.0);
@@ -104,7 +104,7 @@ class FloatVectorApiMlpTest {
     void theVjpsStayDoubleToTheBit() {
         MlpSpec spec = MlpSpec.of(Activation.TANH, Activation.IDENTITY, 6, 32, 6);
         int rows = 13;
-        Parameters parameters = parametersFor(spec, 8);
+        Parameters parameters = MlpFixtures.parametersFor(spec, 8);
         Mlp float32 = new Mlp(spec, parameters, "mlp", true, FieldPrecision.FLOAT32);
         Mlp float64 = new Mlp(spec, parameters, "mlp", true, FieldPrecision.FLOAT64);
         Random random = new Random(9);
@@ -131,31 +131,5 @@ class FloatVectorApiMlpTest {
             worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
         }
         return worst / scale;
-    }
-
-    private static Parameters parametersFor(MlpSpec spec, long seed) {
-        Parameters.Builder layout = Parameters.builder();
-        Mlp.declare(layout, "mlp", spec);
-        Parameters parameters = layout.build();
-        new Mlp(spec, parameters, "mlp", false).initialise(new Random(seed));
-        double[] theta = parameters.values();
-        Random random = new Random(seed + 1);
-        for (int k = 0; k < spec.depth(); k++) {
-            int bias = parameters.offset("mlp." + k + ".bias");
-            for (int o = 0; o < spec.layerOutput(k); o++) {
-                theta[bias + o] = 0.3 * random.nextGaussian(); // zero biases would hide a bias lost in the padding
-            }
-        }
-        parameters.markChanged();
-        return parameters;
-    }
-
-    private static int[] sizes(String list) {
-        String[] parts = list.trim().split(" +");
-        int[] sizes = new int[parts.length];
-        for (int k = 0; k < parts.length; k++) {
-            sizes[k] = Integer.parseInt(parts[k]);
-        }
-        return sizes;
     }
 }

@@ -59,9 +59,9 @@ class VectorApiMlpTest {
         "5, 9 11 13",
         "7, 16 64 16"})
     void givesTheLoopsBitsForOutputsAndInputCotangents(int rows, String sizeList) {
-        int[] sizes = sizes(sizeList);
+        int[] sizes = MlpFixtures.sizes(sizeList);
         MlpSpec spec = new MlpSpec(sizes, Activation.TANH, Activation.IDENTITY);
-        Parameters parameters = parametersFor(spec, rows);
+        Parameters parameters = MlpFixtures.parametersFor(spec, rows);
         Mlp loops = new Mlp(spec, parameters, "mlp", false);
         Mlp vector = new Mlp(spec, parameters, "mlp", true);
         assertFalse(loops.usesVectorApi());
@@ -95,10 +95,10 @@ class VectorApiMlpTest {
         "9, 5 3 7",
         "12, 3 1"})
     void accumulatesIntoItsSlotOfAPerRowGradientAndNothingElse(int rows, String sizeList) {
-        MlpSpec spec = new MlpSpec(sizes(sizeList), Activation.TANH, Activation.IDENTITY);
+        MlpSpec spec = new MlpSpec(MlpFixtures.sizes(sizeList), Activation.TANH, Activation.IDENTITY);
         int in = spec.inputSize();
         int out = spec.outputSize();
-        Parameters parameters = parametersFor(spec, 3);
+        Parameters parameters = MlpFixtures.parametersFor(spec, 3);
         Mlp vector = new Mlp(spec, parameters, "mlp", true);
         Mlp loops = new Mlp(spec, parameters, "mlp", false);
         Random random = new Random(4);
@@ -131,10 +131,10 @@ class VectorApiMlpTest {
     @ParameterizedTest(name = "{0} rows, sizes {1}")
     @CsvSource({"13, 6 32 6", "9, 5 9 3", "17, 7 7"})
     void writesItsRowsOfOutputsAndInputCotangentsAndNothingPast(int rows, String sizeList) {
-        MlpSpec spec = new MlpSpec(sizes(sizeList), Activation.TANH, Activation.IDENTITY);
+        MlpSpec spec = new MlpSpec(MlpFixtures.sizes(sizeList), Activation.TANH, Activation.IDENTITY);
         int in = spec.inputSize();
         int out = spec.outputSize();
-        Parameters parameters = parametersFor(spec, 7);
+        Parameters parameters = MlpFixtures.parametersFor(spec, 7);
         Mlp loops = new Mlp(spec, parameters, "mlp", false);
         VectorApiMlp kernel = new VectorApiMlp(spec, parameters, "mlp");
         Random random = new Random(8);
@@ -164,7 +164,7 @@ class VectorApiMlpTest {
     void seesParameterUpdatesOnceSignalled() {
         MlpSpec spec = MlpSpec.of(Activation.TANH, Activation.IDENTITY, 16, 32, 16);
         int rows = 16;
-        Parameters parameters = parametersFor(spec, 5);
+        Parameters parameters = MlpFixtures.parametersFor(spec, 5);
         Mlp vector = new Mlp(spec, parameters, "mlp", true);
         Mlp loops = new Mlp(spec, parameters, "mlp", false);
         double[] x = FiniteDifferences.gaussian(new Random(6), rows * 16, 1.0);
@@ -185,33 +185,6 @@ class VectorApiMlpTest {
         assertFalse(VectorApiMlp.supports(MlpSpec.of(Activation.SOFTPLUS, Activation.IDENTITY, 4, 8, 4)));
         assertFalse(VectorApiMlp.supports(MlpSpec.of(Activation.TANH, Activation.TANH, 4, 8, 4)));
         assertFalse(Mlp.create(MlpSpec.of(Activation.RELU, Activation.IDENTITY, 4, 8, 4), 1).usesVectorApi());
-    }
-
-    private static Parameters parametersFor(MlpSpec spec, long seed) {
-        Parameters.Builder layout = Parameters.builder();
-        Mlp.declare(layout, "mlp", spec);
-        Parameters parameters = layout.build();
-        Mlp init = new Mlp(spec, parameters, "mlp", false);
-        init.initialise(new Random(seed));
-        double[] theta = parameters.values();
-        Random random = new Random(seed + 1);
-        for (int k = 0; k < spec.depth(); k++) {
-            int bias = parameters.offset("mlp." + k + ".bias");
-            for (int o = 0; o < spec.layerOutput(k); o++) {
-                theta[bias + o] = 0.3 * random.nextGaussian(); // zero biases would hide a bias added twice
-            }
-        }
-        parameters.markChanged();
-        return parameters;
-    }
-
-    private static int[] sizes(String list) {
-        String[] parts = list.trim().split(" +");
-        int[] sizes = new int[parts.length];
-        for (int k = 0; k < parts.length; k++) {
-            sizes[k] = Integer.parseInt(parts[k]);
-        }
-        return sizes;
     }
 
     private static void assertClose(double[] expected, double[] actual, double relative) {
