@@ -100,6 +100,17 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
                           long cooldownMillis, double floor, int tailSize, int shortWindow, double escalationNats,
                           double warmUpZ, boolean valueLevel) implements java.io.Serializable {
 
+    /**
+     * Scores (and short-window mean surprisals) closer than this many nats are ties: a recent score
+     * at least {@code score − RESOLUTION_NATS} counts as "at least as surprising", and the fitted tail
+     * is read that far lower. A density ratio of e^0.001 is no evidence of anything, while the
+     * solver's tolerance (rtol 1e-3 in the detector) moves a constant series' score by ~1e-6 nats from
+     * row to row; compared exactly, that noise made the first score 1e-15 above a flat history "the
+     * most surprising ever" (p = 1/(n+1)), and a flat line raised alerts (NAB's art_flatline: 3).
+     * Counting ties as exceedances only makes p larger, so the false-alarm bound still holds.
+     */
+    public static final double RESOLUTION_NATS = 1e-3;
+
     /** No value-level test. */
     public AlertPolicy(int window, int minHistory, double alpha, double defaultThreshold, double clearAlpha,
                        long cooldownMillis, double floor, int tailSize, int shortWindow, double escalationNats,
@@ -527,13 +538,15 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         }
         double[] sorted = Arrays.copyOf(ring, n);
         Arrays.sort(sorted);
-        return ExponentialTail.upper(sorted, n, score, tailSize);
+        return Math.min(1.0, ExponentialTail.upper(sorted, n, score - RESOLUTION_NATS, tailSize));
     }
 
+    /** How many of the n recent scores are at least {@code score}, a recent score within {@link #RESOLUTION_NATS} below counting. */
     private static int countAtLeast(double[] recent, int n, double score) {
+        double tie = score - RESOLUTION_NATS;
         int atLeast = 0;
         for (int i = 0; i < n; i++) {
-            if (recent[i] >= score) {
+            if (recent[i] >= tie) {
                 atLeast++;
             }
         }
@@ -564,7 +577,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
             double ratio = tailSize / ((n + 1) * alpha);
             threshold = Math.min(threshold, ratio > 1 ? u + beta * Math.log(ratio) : u);
         }
-        return threshold;
+        return threshold + RESOLUTION_NATS;
     }
 
     private static void close(AlertTrack track) {

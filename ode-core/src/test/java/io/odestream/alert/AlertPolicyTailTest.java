@@ -39,7 +39,8 @@ class AlertPolicyTailTest {
         double p10 = tailed.tailProbability(track, 10);
         double p20 = tailed.tailProbability(track, 20);
         assertTrue(p10 < 1.0 / 501 && p20 < p10, "tail p: 10 nats " + p10 + ", 20 nats " + p20);
-        // the tail by hand: u = 25th largest, β = mean excess of the top 25 over u, p = 25/501 · e^{-(s-u)/β}
+        // the tail by hand: u = 25th largest, β = mean excess of the top 25 over u, p = 25/501 · e^{-(s-u)/β},
+        // read at s less the score resolution (scores closer than that are ties)
         double[] sorted = track.recent.clone();
         java.util.Arrays.sort(sorted);
         double u = sorted[500 - 25];
@@ -47,8 +48,9 @@ class AlertPolicyTailTest {
         for (int i = 475; i < 500; i++) {
             beta += (sorted[i] - u) / 25;
         }
-        assertEquals(25.0 / 501 * Math.exp(-(10 - u) / beta), p10, 1e-12 * p10);
-        assertEquals(25.0 / 501 * Math.exp(-(20 - u) / beta), p20, 1e-12 * p20);
+        double tie = AlertPolicy.RESOLUTION_NATS;
+        assertEquals(25.0 / 501 * Math.exp(-(10 - tie - u) / beta), p10, 1e-12 * p10);
+        assertEquals(25.0 / 501 * Math.exp(-(20 - tie - u) / beta), p20, 1e-12 * p20);
         assertEquals(1.0, tailed.anomalyProbability(track, 30), "1 − p rounds to 1 this far out: use tailProbability");
         // for χ²/2 scores the mean excess over a high level is below 1 nat and tends to it
         assertTrue(beta > 0.3 && beta < 1.2, "β " + beta);
