@@ -41,7 +41,8 @@ import java.util.Arrays;
  * same way against its own recent values (the multi-scale likelihood of HTM's "anomaly likelihood",
  * Ahmad et al. 2017, put on the same conformal footing as the point score). The tests' tail
  * probabilities are combined by Simes' rule (below). Until the series is calibrated ({@code minHistory}
- * scores) a score adds no surprisal to the mean.
+ * scores) a score adds no surprisal to the mean, and a mean is judged only against the means written
+ * since (1 until there are minHistory of them).
  *
  * <p><b>Warm-up on z.</b> A raw negative log density is in the data's units (a series measured in
  * thousands has scores many nats higher than one measured in units), so no one default threshold fits
@@ -327,9 +328,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
             double valueP = Double.NaN;
             if (multiScale()) {
                 mean = shortMean(track, surprisal);
-                int meansAtLeast = countAtLeast(track.recentMeans, n, mean);
-                meanP = Math.min((1.0 + meansAtLeast) / (n + 1),
-                        calibrated ? tailProbability(track.recentMeans, n, mean, meansAtLeast) : 1.0);
+                meanP = calibrated ? meanProbability(track.recentMeans, n, mean) : 1.0;
             }
             if (withValues) {
                 valueP = ValueLevel.tailProbability(track, values, mask, minHistory, tailSize);
@@ -539,6 +538,43 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         double[] sorted = Arrays.copyOf(ring, n);
         Arrays.sort(sorted);
         return Math.min(1.0, ExponentialTail.upper(sorted, n, score - RESOLUTION_NATS, tailSize));
+    }
+
+    /**
+     * The short-window mean's p among the recent means written once the series was calibrated: the
+     * warm-up wrote 0 there (its scores add no surprisal), and against that flat history of zeros the
+     * first calibrated mean was "infinitely" surprising — every series of a multi-scale policy raised
+     * an alert at its minHistory-th score. A calibrated mean is 0 only after shortWindow scores that
+     * all tie the history's minimum (a flat line), and leaving those out too only makes p larger. 1
+     * until minHistory calibrated means exist. Allocates only for a mean among the k largest.
+     */
+    private double meanProbability(double[] means, int n, double mean) {
+        double tie = mean - RESOLUTION_NATS;
+        int count = 0;
+        int atLeast = 0;
+        for (int i = 0; i < n; i++) {
+            double m = means[i];
+            if (m > 0) {
+                count++;
+                atLeast += m >= tie ? 1 : 0;
+            }
+        }
+        if (count < minHistory) {
+            return 1.0;
+        }
+        double p = (1.0 + atLeast) / (count + 1);
+        if (tailSize > 0 && atLeast < tailSize) {
+            double[] sorted = new double[count];
+            int j = 0;
+            for (int i = 0; i < n; i++) {
+                if (means[i] > 0) {
+                    sorted[j++] = means[i];
+                }
+            }
+            Arrays.sort(sorted);
+            p = Math.min(p, ExponentialTail.upper(sorted, count, tie, tailSize));
+        }
+        return p;
     }
 
     /** How many of the n recent scores are at least {@code score}, a recent score within {@link #RESOLUTION_NATS} below counting. */

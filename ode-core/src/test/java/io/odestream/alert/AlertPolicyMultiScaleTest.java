@@ -96,6 +96,41 @@ class AlertPolicyMultiScaleTest {
     }
 
     @Test
+    void theScoreAtWhichASeriesBecomesCalibratedIsNotAnAlarm() {
+        // the job's policy with a short window: before the fix every series raised at its 256th score, the first
+        // calibrated mean judged against a history of warm-up zeros
+        AlertPolicy policy = AlertPolicy.defaults().withShortWindow(30);
+        int series = 40;
+        int firstCalibrated = 0;
+        int raised = 0;
+        for (int seed = 0; seed < series; seed++) {
+            AlertTrack track = policy.newTrack();
+            Random random = new Random(seed);
+            for (int i = 0; i < policy.minHistory() + 30; i++) {
+                AlertDecision d = policy.observe(track, (long) i * MINUTE, score(random.nextGaussian()));
+                if (i >= policy.minHistory()) {
+                    raised += d.raise() ? 1 : 0;
+                    firstCalibrated += i == policy.minHistory() && d.raise() ? 1 : 0;
+                }
+            }
+        }
+        assertEquals(0, firstCalibrated, "series that raised at their first calibrated score");
+        // 40 × 30 noise scores at alpha 0.004 (Simes over two tests): about 5 alarms expected, not one per series
+        assertTrue(raised < 12, "raises in the 30 scores after warm-up, over " + series + " series: " + raised);
+    }
+
+    @Test
+    void aWindowMeanIsJudgedOnlyAgainstMeansWrittenOnceCalibrated() {
+        AlertTrack track = MULTI.newTrack();
+        Random random = new Random(17);
+        feed(MULTI, track, random, 0, MULTI.minHistory(), 1);
+        // calibrated now, but no calibrated mean has been written yet: a stretch of scores far out raises on the
+        // point test only, its window mean adds nothing until minHistory calibrated means exist
+        double p = 1 - MULTI.observe(track, (long) MULTI.minHistory() * MINUTE, score(1)).anomalyProbability();
+        assertTrue(p > 0.1, "an ordinary score's p right after warm-up: " + p);
+    }
+
+    @Test
     void aSingleScaleTrackKeepsNoMultiScaleState() {
         AlertTrack track = POINT.newTrack();
         POINT.observe(track, 0, 1.0);
