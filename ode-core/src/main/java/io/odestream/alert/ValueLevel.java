@@ -14,6 +14,12 @@ import java.util.Arrays;
  * most extreme recent values ({@link ExponentialTail}); two-sided {@code p_c = min(1, 2·min(p↑, p↓))};
  * over the C channels that have at least {@code minHistory} values, Bonferroni:
  * {@code p = min(1, C·min p_c)}. Ranks only, so the test is free of the data's units.
+ *
+ * <p>Values are often discrete (counts, quantised readings): a tweet count of 0 that the channel has
+ * shown six times this month is not rarer than 6/(m+1), whatever the exponential tail fitted to the
+ * lowest k values extrapolates to (on NAB's Twitter_volume_FB it said ~2e-4, and five nights of zero
+ * tweets raised alarms). So a tail's p is never below {@code #{recent = v}/(m + 1)}. Scores need no such
+ * rule: they are continuous, and {@link AlertPolicy#RESOLUTION_NATS} makes near-ties exceedances.
  */
 final class ValueLevel {
     private ValueLevel() {
@@ -42,12 +48,14 @@ final class ValueLevel {
             int m = 0;
             int up = 0;
             int down = 0;
+            int same = 0;
             for (int i = base; i < base + n; i++) {
                 double x = ring[i];
                 if (x == x) { // not NaN: the channel was observed then
                     m++;
                     up += x >= v ? 1 : 0;
                     down += x <= v ? 1 : 0;
+                    same += x == v ? 1 : 0;
                 }
             }
             if (m < minHistory) {
@@ -58,11 +66,13 @@ final class ValueLevel {
             double pDown = (1.0 + down) / (m + 1);
             if (tailSize > 0 && (up < tailSize || down < tailSize)) {
                 double[] sorted = observedSorted(ring, base, n, m);
+                // the continuous tail never calls a value rarer than the times the channel took exactly that value
+                double seen = (double) same / (m + 1);
                 if (up < tailSize) {
-                    pUp = Math.min(pUp, ExponentialTail.upper(sorted, m, v, tailSize));
+                    pUp = Math.min(pUp, Math.max(seen, ExponentialTail.upper(sorted, m, v, tailSize)));
                 }
                 if (down < tailSize) {
-                    pDown = Math.min(pDown, ExponentialTail.lower(sorted, m, v, tailSize));
+                    pDown = Math.min(pDown, Math.max(seen, ExponentialTail.lower(sorted, m, v, tailSize)));
                 }
             }
             minP = Math.min(minP, 2 * Math.min(pUp, pDown));

@@ -51,6 +51,21 @@ class AlertPolicyValueLevelTest {
     }
 
     @Test
+    void aCountTheChannelHasShownBeforeIsNoRarerThanItsOwnTies() {
+        // a count channel: five nights of 0, twenty 3s, the rest 10–30; the exponential tail fitted to the lowest 25
+        // (five 0s, twenty 3s) extrapolates P(0) to ~2e-4, but the channel took exactly 0 five times in 1 000
+        Random random = new Random(8);
+        AlertTrack track = VALUES.newTrack();
+        for (int i = 0; i < 1000; i++) {
+            double count = i % 200 == 0 ? 0 : i % 50 == 1 ? 3 : 10 + random.nextInt(21);
+            VALUES.observe(track, i * MINUTE, score(random.nextGaussian()), Double.NaN, new double[] {count}, null);
+        }
+        AlertTrack copy = track.copy();
+        assertFalse(raisesAt(VALUES, track, 0), "a sixth 0: about 1 in 170, not an alarm at 1e-3");
+        assertTrue(raisesAt(VALUES, copy, -1), "a value below every one seen is still judged by the tail");
+    }
+
+    @Test
     void aValueInsideTheRecentRangeDoesNotAlert() {
         AlertTrack track = VALUES.newTrack();
         history(VALUES, track, new Random(4), 1);
