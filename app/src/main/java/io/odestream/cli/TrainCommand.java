@@ -126,7 +126,7 @@ public final class TrainCommand implements Callable<Integer> {
             description = "after training, measure the z-scores' moments per kind of score and age of a series on the "
                     + "validation series and write them into the model, so the job judges a young series by the "
                     + "largest z of a channel given the others' from its first score, at the z the validation series "
-                    + "exceed at 1e-4 per event; a moment judges once it holds "
+                    + "exceed at 5e-5 per event (half of 1 in 10 000); a moment judges once it holds "
                     + "1000 events (a series' first score is one event of the first age bucket: that takes 1000+ "
                     + "validation series); --no-warm-up-calibration leaves them out (default ${DEFAULT-VALUE})")
     boolean warmUpCalibration;

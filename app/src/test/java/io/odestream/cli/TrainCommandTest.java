@@ -150,7 +150,8 @@ class TrainCommandTest {
             assertEquals(WarmUpCalibrator.FALSE_ALARM_RATE, spec.warmUp().thresholdsFor(mode).falseAlarmRate(),
                     mode + ": the thresholds travel too (without a value from so few validation scores)");
         }
-        assertTrue(run.out().contains("warm-up thresholds at 1.0E-4 false alarms per event"), run.out());
+        assertTrue(run.out().contains("warm-up thresholds at " + WarmUpCalibrator.FALSE_ALARM_RATE
+                + " false alarms per event"), run.out());
         assertTrue(run.out().contains("none of these moments judges yet"),
                 "so few validation scores fill no moment, and the user is told what that means: " + run.out());
 
