@@ -17,8 +17,9 @@ import io.odestream.ode.SolverException;
  * <ul>
  *   <li>a series' first observation has nothing to be surprising against: it is absorbed, not scored;</li>
  *   <li>after a model change the series is re-encoded from its recent observations (if it keeps any);</li>
- *   <li>a solver failure keeps the last good state, and after {@link MonitorSettings#restartAfterFailures}
- *       failures in a row the series restarts from the observation that failed;</li>
+ *   <li>a solver failure, or an infinite score (a collapsed predictive), keeps the last good state, and
+ *       after {@link MonitorSettings#restartAfterFailures} failures in a row the series restarts from the
+ *       observation that failed;</li>
  *   <li>every observation the step sees goes into the series' history;</li>
  *   <li>a series' alert calibration holds the scores of one producer: when the model version or the
  *       kind of score changes (a swap, a restore under another score mode) it restarts
@@ -202,6 +203,7 @@ public final class SeriesMonitor {
      */
     public Verdict absorb(MonitoredSeries series, LatentFilter filter, ObservationUpdate u,
                           BatchUpdater.Outcome outcome) {
+        outcome = failedIfInfinite(outcome, u);
         Verdict verdict;
         if (outcome.failure() == null) {
             series.store(outcome.next());
@@ -220,6 +222,26 @@ public final class SeriesMonitor {
         }
         remember(series, u.eventTimeMillis(), u.values(), u.mask());
         return verdict;
+    }
+
+    /**
+     * An infinite score (zero predictive density for finite values) is the state's failure, not the
+     * observation's surprise: the predictive has collapsed, every later score from that state is
+     * infinite too, and as a score it would raise one alert and then tie every later one, silencing
+     * the series for good (NAB's ec2_network_in_257a54 did so for its last 1 373 rows). NaN stays a
+     * score: nothing was observed.
+     */
+    private static BatchUpdater.Outcome failedIfInfinite(BatchUpdater.Outcome outcome, ObservationUpdate u) {
+        if (outcome.failure() != null || outcome.score() == null) {
+            return outcome;
+        }
+        double nll = outcome.score().negativeLogDensity();
+        if (!Double.isInfinite(nll)) {
+            return outcome;
+        }
+        return BatchUpdater.Outcome.failed(new SolverException(SolverException.Reason.NON_FINITE_STATE, "filter score",
+                u.eventTimeMillis(), Double.NaN, 0, "the observation's predictive density is " + (nll > 0 ? "0" : "infinite")
+                + ": the series' state has left the range its model was fitted on"));
     }
 
     /**

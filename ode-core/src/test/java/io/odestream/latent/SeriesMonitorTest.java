@@ -138,6 +138,31 @@ class SeriesMonitorTest {
     }
 
     @Test
+    void anInfiniteScoreIsTheStatesFailureNotASurpriseTheAlertPolicyJudges() {
+        // a collapsed predictive: the true update's next state, but a score of +∞ (as NAB's ec2_network_in_257a54
+        // gave for 1 373 rows once it first did)
+        SeriesMonitor.RowUpdater collapsed = u -> {
+            BatchUpdater.Outcome real = FilterBatchUpdater.scoreAndUpdate(FILTER, u);
+            Score s = real.score();
+            return new BatchUpdater.Outcome(new Score(Double.POSITIVE_INFINITY, s.zScores(), s.observedChannels(),
+                    s.predictiveMeans()), real.next(), null);
+        };
+        InMemorySeries s = new InMemorySeries(SETTINGS.alertPolicy().newTrack());
+        monitor.step(s, FILTER, 1_000, x, all, 1);
+        FilterState good = s.state();
+        int scoresBefore = s.alerts().size;
+        SeriesMonitor.Verdict v = monitor.step(s, FILTER, collapsed, 2_000, x, all, 2);
+        assertEquals(SeriesMonitor.Kind.KEPT_LAST_GOOD, v.kind());
+        assertNotNull(v.failure());
+        assertNull(v.decision(), "the alert policy never sees it");
+        assertSame(good, s.state());
+        assertEquals(scoresBefore, s.alerts().size, "nor does the series' calibration");
+        SeriesMonitor eager = new SeriesMonitor(SETTINGS.withRestartAfterFailures(1));
+        assertEquals(SeriesMonitor.Kind.RESTARTED, eager.step(s, FILTER, collapsed, 3_000, x, all, 3).kind());
+        assertEquals(3_000, s.state().originMillis(), "a fresh start from the observation");
+    }
+
+    @Test
     void afterTheConfiguredFailuresInARowTheSeriesRestartsFromTheFailingObservation() {
         InMemorySeries s = new InMemorySeries(null);
         monitor.step(s, FILTER, 1_000, x, all, 1);
