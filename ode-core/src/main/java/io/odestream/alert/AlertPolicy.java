@@ -543,8 +543,8 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
     /**
      * The short-window mean's p among the recent means written once the series was calibrated: the
      * warm-up wrote 0 there (its scores add no surprisal), and against that flat history of zeros the
-     * first calibrated mean was "infinitely" surprising — every series of a multi-scale policy raised
-     * an alert at its minHistory-th score. A calibrated mean is 0 only after shortWindow scores that
+     * first calibrated mean was "infinitely" surprising: a multi-scale policy without a floor raised
+     * an alert at nearly every series' minHistory-th score. A calibrated mean is 0 only after shortWindow scores that
      * all tie the history's minimum (a flat line), and leaving those out too only makes p larger. 1
      * until minHistory calibrated means exist. Allocates only for a mean among the k largest.
      */
@@ -577,7 +577,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         return p;
     }
 
-    /** How many of the n recent scores are at least {@code score}, a recent score within {@link #RESOLUTION_NATS} below counting. */
+    /** How many of the n recent scores are at least {@code score}; one within {@link #RESOLUTION_NATS} below counts. */
     private static int countAtLeast(double[] recent, int n, double score) {
         double tie = score - RESOLUTION_NATS;
         int atLeast = 0;
