@@ -239,7 +239,7 @@ public final class SeriesMonitor {
         if (!Double.isInfinite(nll)) {
             return outcome;
         }
-        return BatchUpdater.Outcome.failed(new SolverException(SolverException.Reason.NON_FINITE_STATE, "filter score",
+        return BatchUpdater.Outcome.failed(new SolverException(SolverException.Reason.PREDICTIVE_COLLAPSED, "filter score",
                 u.eventTimeMillis(), Double.NaN, 0, "the observation's predictive density is " + (nll > 0 ? "0" : "infinite")
                 + ": the series' state has left the range its model was fitted on"));
     }

@@ -20,7 +20,10 @@ public final class SolverException extends UserFacingException {
                 + "an explicit method needs very many steps"),
         /** The state or its derivative became NaN or infinite. */
         NON_FINITE_STATE("check the dynamics (a division by zero, an overflow, or parameters that are NaN) and the "
-                + "initial state; for an adaptive method, smaller steps did not help");
+                + "initial state; for an adaptive method, smaller steps did not help"),
+        /** A filter's predictive gave finite observed values zero density: its state no longer fits the series. */
+        PREDICTIVE_COLLAPSED("the series restarts from its next observations; if it keeps happening, its values have "
+                + "left the range the model was trained on: fine-tune or retrain the model on recent data");
 
         private final String whatToTry;
 
