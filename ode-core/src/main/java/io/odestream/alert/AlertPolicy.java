@@ -102,13 +102,10 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
                           double warmUpZ, boolean valueLevel) implements java.io.Serializable {
 
     /**
-     * Scores (and short-window mean surprisals) closer than this many nats are ties: a recent score
-     * at least {@code score − RESOLUTION_NATS} counts as "at least as surprising", and the fitted tail
-     * is read that far lower. A density ratio of e^0.001 is no evidence of anything, while the
-     * solver's tolerance (rtol 1e-3 in the detector) moves a constant series' score by ~1e-6 nats from
-     * row to row; compared exactly, that noise made the first score 1e-15 above a flat history "the
-     * most surprising ever" (p = 1/(n+1)), and a flat line raised alerts (NAB's art_flatline: 3).
-     * Counting ties as exceedances only makes p larger, so the false-alarm bound still holds.
+     * Scores (and mean surprisals) closer than this many nats are ties, counted as exceedances: a
+     * density ratio of e^0.001 is no evidence, while solver rounding moves a constant series' score by
+     * ~1e-6 nats, which compared exactly made a flat line's scores "the most surprising ever". Ties
+     * only make p larger, so alpha still bounds the false-alarm rate.
      */
     public static final double RESOLUTION_NATS = 1e-3;
 
@@ -541,12 +538,10 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
     }
 
     /**
-     * The short-window mean's p among the recent means written once the series was calibrated: the
-     * warm-up wrote 0 there (its scores add no surprisal), and against that flat history of zeros the
-     * first calibrated mean was "infinitely" surprising: a multi-scale policy without a floor raised
-     * an alert at nearly every series' minHistory-th score. A calibrated mean is 0 only after shortWindow scores that
-     * all tie the history's minimum (a flat line), and leaving those out too only makes p larger. 1
-     * until minHistory calibrated means exist. Allocates only for a mean among the k largest.
+     * The short-window mean's p among the means written once the series was calibrated (1 until
+     * minHistory of them exist): the warm-up wrote zeros, a flat history against which any calibrated
+     * mean is infinitely surprising. Only a flat line's calibrated means are 0 too; leaving them out
+     * only makes p larger. Allocates only for a mean among the k largest.
      */
     private double meanProbability(double[] means, int n, double mean) {
         double tie = mean - RESOLUTION_NATS;

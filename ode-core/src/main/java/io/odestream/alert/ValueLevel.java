@@ -15,11 +15,10 @@ import java.util.Arrays;
  * over the C channels that have at least {@code minHistory} values, Bonferroni:
  * {@code p = min(1, C·min p_c)}. Ranks only, so the test is free of the data's units.
  *
- * <p>Values are often discrete (counts, quantised readings): a tweet count of 0 that the channel has
- * shown six times this month is not rarer than 6/(m+1), whatever the exponential tail fitted to the
- * lowest k values extrapolates to (on NAB's Twitter_volume_FB it said ~2e-4, and five nights of zero
- * tweets raised alarms). So a tail's p is never below {@code #{recent = v}/(m + 1)}. Scores need no such
- * rule: they are continuous, and {@link AlertPolicy#RESOLUTION_NATS} makes near-ties exceedances.
+ * <p>Values are often discrete (counts, quantised readings), where the continuous tail fitted to the
+ * k most extreme values can call a value rarer than the channel has shown it to be; so a tail's p is
+ * never below {@code #{recent = v}/(m + 1)}. Scores are continuous and near-ties are exceedances
+ * ({@link AlertPolicy#RESOLUTION_NATS}).
  */
 final class ValueLevel {
     private ValueLevel() {

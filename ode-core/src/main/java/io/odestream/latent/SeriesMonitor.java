@@ -225,11 +225,9 @@ public final class SeriesMonitor {
     }
 
     /**
-     * An infinite score (zero predictive density for finite values) is the state's failure, not the
-     * observation's surprise: the predictive has collapsed, every later score from that state is
-     * infinite too, and as a score it would raise one alert and then tie every later one, silencing
-     * the series for good (NAB's ec2_network_in_257a54 did so for its last 1 373 rows). NaN stays a
-     * score: nothing was observed.
+     * An infinite score (zero density for finite values) is the state's failure, not a surprise: every
+     * later score from that state is infinite too, and as scores they would tie and silence the series
+     * for good. NaN stays a score: nothing was observed.
      */
     private static BatchUpdater.Outcome failedIfInfinite(BatchUpdater.Outcome outcome, ObservationUpdate u) {
         if (outcome.failure() != null || outcome.score() == null) {

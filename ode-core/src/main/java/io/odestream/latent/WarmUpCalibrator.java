@@ -42,13 +42,10 @@ public final class WarmUpCalibrator {
     public static final List<ScoreMode> SCORE_MODES = List.of(ScoreMode.SIGMA_POINTS, ScoreMode.MONTE_CARLO,
             ScoreMode.MEAN_PATH);
     /**
-     * The per-event false-alarm rate the shipped warm-up thresholds are taken at: 5e-5, half of issue
-     * 17's bound of 1 false alarm per 10 000 events (of young series, judged under the shipped moments).
-     * Taken at the bound itself (1e-4 until 2026-12-07), a stream of young series meets it only on
-     * average: a run of 200 000 events expects 20 alarms and lands above the bound about half the time
-     * (it did: 20 in 199 776). At half of it the same run expects 10, and more than 20 has a Poisson
-     * probability of 0.3 %; a rate measured on the calibration series also transfers only roughly to
-     * other streams.
+     * The per-event false-alarm rate the shipped warm-up thresholds are taken at: half the promised
+     * bound of 1 per 10 000 events, because thresholds taken at the bound itself meet it only on
+     * average (half of all runs land above it), and a rate measured on the calibration series
+     * transfers only roughly to other streams.
      */
     public static final double FALSE_ALARM_RATE = 5e-5;
     /** The second pass's pool never judges: the first pass's moments, as shipped, do. */
