@@ -525,16 +525,16 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
 
     /**
      * The fitted tail's p for a score above the k-th largest recent score (1 otherwise, or without a
-     * tail). Needs the top k: selected from a copy, which happens only for scores among the k largest
-     * (about k/window of the scores), so the common path stays one pass and allocation-free.
+     * tail). Needs the top k, selected in one more pass into a k-array, only for scores among the k
+     * largest (about k/window of the scores), so the common path stays one pass and allocation-free.
      */
     private double tailProbability(double[] ring, int n, double score, int atLeast) {
         if (tailSize == 0 || atLeast >= tailSize) {
             return 1.0;
         }
-        double[] sorted = Arrays.copyOf(ring, n);
-        Arrays.sort(sorted);
-        return Math.min(1.0, ExponentialTail.upper(sorted, n, score - RESOLUTION_NATS, tailSize));
+        double[] top = new double[tailSize];
+        Extremes.largest(ring, 0, n, false, top, tailSize);
+        return Math.min(1.0, ExponentialTail.upperOfTop(top, 0, tailSize, n, score - RESOLUTION_NATS));
     }
 
     /**
@@ -549,25 +549,18 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         int atLeast = 0;
         for (int i = 0; i < n; i++) {
             double m = means[i];
-            if (m > 0) {
-                count++;
-                atLeast += m >= tie ? 1 : 0;
-            }
+            // branch-free: the compiler keeps this loop free of unpredictable jumps
+            count += m > 0 ? 1 : 0;
+            atLeast += m > 0 && m >= tie ? 1 : 0;
         }
         if (count < minHistory) {
             return 1.0;
         }
         double p = (1.0 + atLeast) / (count + 1);
         if (tailSize > 0 && atLeast < tailSize) {
-            double[] sorted = new double[count];
-            int j = 0;
-            for (int i = 0; i < n; i++) {
-                if (means[i] > 0) {
-                    sorted[j++] = means[i];
-                }
-            }
-            Arrays.sort(sorted);
-            p = Math.min(p, ExponentialTail.upper(sorted, count, tie, tailSize));
+            double[] top = new double[tailSize];
+            Extremes.largest(means, 0, n, true, top, tailSize);
+            p = Math.min(p, ExponentialTail.upperOfTop(top, 0, tailSize, count, tie));
         }
         return p;
     }
@@ -577,9 +570,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
         double tie = score - RESOLUTION_NATS;
         int atLeast = 0;
         for (int i = 0; i < n; i++) {
-            if (recent[i] >= tie) {
-                atLeast++;
-            }
+            atLeast += recent[i] >= tie ? 1 : 0; // no branch: a random sample mispredicts half of them
         }
         return atLeast;
     }

@@ -12,11 +12,22 @@ final class ExponentialTail {
 
     /** The upper tail's p of {@code x} given the ascending {@code sorted[0, n)}, fitted to the top {@code k}. */
     static double upper(double[] sorted, int n, double x, int k) {
-        double u = sorted[n - k];
-        return (double) k / (n + 1) * Math.exp(-(x - u) / upperScale(sorted, n, u, k));
+        return upperOfTop(sorted, n - k, k, n, x);
     }
 
-    /** The lower tail's p of {@code x} given the ascending {@code sorted[0, n)}, fitted to the bottom {@code k}. */
+    /**
+     * The upper tail's p of {@code x} among n sample points whose k largest are {@code top[from, from + k)},
+     * ascending ({@link Extremes#largest}).
+     */
+    static double upperOfTop(double[] top, int from, int k, int n, double x) {
+        double u = top[from];
+        return (double) k / (n + 1) * Math.exp(-(x - u) / scale(excessOver(top, from, k, u) / k, u));
+    }
+
+    /**
+     * The lower tail's p of {@code x} given the ascending {@code sorted[0, n)}, fitted to the bottom {@code k}
+     * (only {@code sorted[0, k)} is read: the k smallest, ascending, will do).
+     */
     static double lower(double[] sorted, int n, double x, int k) {
         double l = sorted[k - 1];
         double excess = 0;
@@ -28,11 +39,16 @@ final class ExponentialTail {
 
     /** β of the upper tail: the mean excess of the top k sorted points over the k-th largest, u. */
     static double upperScale(double[] sorted, int n, double u, int k) {
+        return scale(excessOver(sorted, n - k, k, u) / k, u);
+    }
+
+    // summed in ascending order, so a sorted sample and its top k give the same bits
+    private static double excessOver(double[] ascending, int from, int k, double u) {
         double excess = 0;
-        for (int i = n - k; i < n; i++) {
-            excess += sorted[i] - u;
+        for (int i = from; i < from + k; i++) {
+            excess += ascending[i] - u;
         }
-        return scale(excess / k, u);
+        return excess;
     }
 
     // a flat tail (all k equal) has no scale: keep a relative epsilon so the tail stays a tail, not a wall

@@ -1,7 +1,5 @@
 package io.odestream.alert;
 
-import java.util.Arrays;
-
 /**
  * The value-level test of {@link AlertPolicy#valueLevel()}: how extreme the observed value itself is
  * among the channel's own recent values, in either direction. A density score measures the surprise
@@ -45,18 +43,17 @@ final class ValueLevel {
             double v = values[c];
             int base = c * stride;
             int m = 0;
-            int up = 0;
-            int down = 0;
+            int above = 0;
             int same = 0;
             for (int i = base; i < base + n; i++) {
                 double x = ring[i];
-                if (x == x) { // not NaN: the channel was observed then
-                    m++;
-                    up += x >= v ? 1 : 0;
-                    down += x <= v ? 1 : 0;
-                    same += x == v ? 1 : 0;
-                }
+                // branch-free; NaN (not observed then) is neither counted nor above nor the same
+                m += x == x ? 1 : 0;
+                above += x > v ? 1 : 0;
+                same += x == v ? 1 : 0;
             }
+            int up = above + same;
+            int down = m - above;
             if (m < minHistory) {
                 continue;
             }
@@ -64,14 +61,16 @@ final class ValueLevel {
             double pUp = (1.0 + up) / (m + 1);
             double pDown = (1.0 + down) / (m + 1);
             if (tailSize > 0 && (up < tailSize || down < tailSize)) {
-                double[] sorted = observedSorted(ring, base, n, m);
+                double[] extremes = new double[tailSize];
                 // the continuous tail never calls a value rarer than the times the channel took exactly that value
                 double seen = (double) same / (m + 1);
                 if (up < tailSize) {
-                    pUp = Math.min(pUp, Math.max(seen, ExponentialTail.upper(sorted, m, v, tailSize)));
+                    Extremes.largest(ring, base, n, false, extremes, tailSize);
+                    pUp = Math.min(pUp, Math.max(seen, ExponentialTail.upperOfTop(extremes, 0, tailSize, m, v)));
                 }
                 if (down < tailSize) {
-                    pDown = Math.min(pDown, Math.max(seen, ExponentialTail.lower(sorted, m, v, tailSize)));
+                    Extremes.smallest(ring, base, n, extremes, tailSize);
+                    pDown = Math.min(pDown, Math.max(seen, ExponentialTail.lower(extremes, m, v, tailSize)));
                 }
             }
             minP = Math.min(minP, 2 * Math.min(pUp, pDown));
@@ -92,17 +91,5 @@ final class ValueLevel {
 
     private static boolean observed(double[] values, boolean[] mask, int c) {
         return (mask == null || mask[c]) && Double.isFinite(values[c]);
-    }
-
-    private static double[] observedSorted(double[] ring, int base, int n, int m) {
-        double[] sorted = new double[m];
-        int j = 0;
-        for (int i = base; i < base + n; i++) {
-            if (ring[i] == ring[i]) {
-                sorted[j++] = ring[i];
-            }
-        }
-        Arrays.sort(sorted);
-        return sorted;
     }
 }
