@@ -545,14 +545,9 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
      */
     private double meanProbability(double[] means, int n, double mean) {
         double tie = mean - RESOLUTION_NATS;
-        int count = 0;
-        int atLeast = 0;
-        for (int i = 0; i < n; i++) {
-            double m = means[i];
-            // branch-free: the compiler keeps this loop free of unpredictable jumps
-            count += m > 0 ? 1 : 0;
-            atLeast += m > 0 && m >= tie ? 1 : 0;
-        }
+        int count = RingCounts.above(means, 0, n, 0);
+        // a positive mean at least tie: with tie > 0 every mean ≥ tie is positive, else every positive one is ≥ tie
+        int atLeast = tie > 0 ? RingCounts.atLeast(means, 0, n, tie) : count;
         if (count < minHistory) {
             return 1.0;
         }
@@ -567,12 +562,7 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
 
     /** How many of the n recent scores are at least {@code score}; one within {@link #RESOLUTION_NATS} below counts. */
     private static int countAtLeast(double[] recent, int n, double score) {
-        double tie = score - RESOLUTION_NATS;
-        int atLeast = 0;
-        for (int i = 0; i < n; i++) {
-            atLeast += recent[i] >= tie ? 1 : 0; // no branch: a random sample mispredicts half of them
-        }
-        return atLeast;
+        return RingCounts.atLeast(recent, 0, n, score - RESOLUTION_NATS);
     }
 
     /** The most recent scores that may be ≥ a score whose p ≤ level: p ≤ level ⇔ 1 + #{≥} ≤ level·(n+1). */

@@ -42,15 +42,25 @@ final class ValueLevel {
             }
             double v = values[c];
             int base = c * stride;
-            int m = 0;
-            int above = 0;
-            int same = 0;
-            for (int i = base; i < base + n; i++) {
-                double x = ring[i];
-                // branch-free; NaN (not observed then) is neither counted nor above nor the same
-                m += x == x ? 1 : 0;
-                above += x > v ? 1 : 0;
-                same += x == v ? 1 : 0;
+            // NaN (not observed then) is neither counted nor above nor the same
+            int m;
+            int above;
+            int same;
+            if (RingCounts.vectorised()) {
+                m = RingCounts.observed(ring, base, n);
+                above = RingCounts.above(ring, base, n, v);
+                same = RingCounts.equal(ring, base, n, v);
+            } else {
+                // the loops fused: one pass instead of three
+                m = 0;
+                above = 0;
+                same = 0;
+                for (int i = base; i < base + n; i++) {
+                    double x = ring[i];
+                    m += x == x ? 1 : 0;
+                    above += x > v ? 1 : 0;
+                    same += x == v ? 1 : 0;
+                }
             }
             int up = above + same;
             int down = m - above;
