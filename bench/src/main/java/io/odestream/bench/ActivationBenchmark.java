@@ -15,7 +15,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -92,24 +91,15 @@ public class ActivationBenchmark {
 
     public static void main(String[] args) throws RunnerException {
         var results = new Runner(new OptionsBuilder().include(ActivationBenchmark.class.getSimpleName()).build()).run();
-        double mathTanh = score(results, "mathTanh");
-        double textbookSigmoid = score(results, "textbookSigmoid");
+        double mathTanh = JmhScores.score(results, "mathTanh");
+        double textbookSigmoid = JmhScores.score(results, "textbookSigmoid");
         System.out.printf("%n%-20s %10s %12s%n", "benchmark", "ns/elem", "vs baseline");
         for (String name : new String[] {"mathTanh", "fastTanh", "tanhActivationLoop"}) {
-            System.out.printf("%-20s %10.2f %11.2fx%n", name, score(results, name), mathTanh / score(results, name));
+            System.out.printf("%-20s %10.2f %11.2fx%n", name, JmhScores.score(results, name), mathTanh / JmhScores.score(results, name));
         }
         for (String name : new String[] {"textbookSigmoid", "sigmoid"}) {
-            System.out.printf("%-20s %10.2f %11.2fx%n", name, score(results, name),
-                    textbookSigmoid / score(results, name));
+            System.out.printf("%-20s %10.2f %11.2fx%n", name, JmhScores.score(results, name),
+                    textbookSigmoid / JmhScores.score(results, name));
         }
-    }
-
-    private static double score(java.util.Collection<RunResult> results, String method) {
-        for (RunResult r : results) {
-            if (r.getParams().getBenchmark().endsWith("." + method)) {
-                return r.getPrimaryResult().getScore();
-            }
-        }
-        throw new IllegalStateException("no result for " + method);
     }
 }

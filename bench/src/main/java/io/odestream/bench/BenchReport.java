@@ -72,8 +72,8 @@ public final class BenchReport {
                         GradientBenchmark.segments(t), checkpointed[1] / 1e6), "0"};
             double[] torchMs = {torch[0], Double.NaN, torch[1]};
             for (int m = 0; m < modes.length; m++) {
-                double loops = gradientScore(results, modes[m], t, "loops");
-                double vector = gradientScore(results, modes[m], t, "vectorApi");
+                double loops = JmhScores.score(results, modes[m], "span", Integer.toString(t), "kernel", "loops");
+                double vector = JmhScores.score(results, modes[m], "span", Integer.toString(t), "kernel", "vectorApi");
                 System.out.printf(Locale.ROOT, "| %d | %s | loops | %.2f | %s | %s | %s | |%n", t, modes[m], loops,
                         memory[m], torchColumn(torchMs[m]), ratioColumn(torchMs[m], loops, false));
                 System.out.printf(Locale.ROOT, "| %d | %s | Vector API | %.2f | %s | %s | %s | %.2f× |%n", t, modes[m],
@@ -93,17 +93,6 @@ public final class BenchReport {
         }
         String ratio = String.format(Locale.ROOT, "%.1f×", torchMs / ours);
         return bold ? "**" + ratio + "**" : ratio;
-    }
-
-    private static double gradientScore(Collection<RunResult> results, String mode, int span, String kernel) {
-        for (RunResult r : results) {
-            if (r.getParams().getBenchmark().endsWith("." + mode)
-                    && Integer.toString(span).equals(r.getParams().getParam("span"))
-                    && kernel.equals(r.getParams().getParam("kernel"))) {
-                return r.getPrimaryResult().getScore();
-            }
-        }
-        throw new IllegalStateException("no result for " + mode + " at T = " + span + " on " + kernel);
     }
 
     private static Collection<RunResult> run(String benchmark) throws RunnerException {

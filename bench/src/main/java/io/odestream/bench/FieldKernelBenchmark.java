@@ -89,13 +89,13 @@ public class FieldKernelBenchmark {
         System.out.println("| kernel | forward ns/row | GFLOP/s | augmented ns/row | GFLOP/s |");
         System.out.println("|---|---|---|---|---|");
         for (String k : new String[] {"vectorApi", "loops"}) {
-            double fwd = Kernels.score(results, "forward", k);
-            double aug = Kernels.score(results, "augmented", k);
+            double fwd = JmhScores.score(results, "forward", "kernel", k);
+            double aug = JmhScores.score(results, "augmented", "kernel", k);
             System.out.printf(Locale.ROOT, "| %s | %.0f | %.1f | %.0f | %.1f |%n", k, fwd / ROWS,
                     forwardFlops * ROWS / fwd, aug / ROWS, augmentedFlops * ROWS / aug);
         }
         System.out.printf(Locale.ROOT, "Vector API vs loops, same run: forward %.2f×, augmented %.2f×%n",
-                Kernels.score(results, "forward", "loops") / Kernels.score(results, "forward", "vectorApi"),
-                Kernels.score(results, "augmented", "loops") / Kernels.score(results, "augmented", "vectorApi"));
+                JmhScores.score(results, "forward", "kernel", "loops") / JmhScores.score(results, "forward", "kernel", "vectorApi"),
+                JmhScores.score(results, "augmented", "kernel", "loops") / JmhScores.score(results, "augmented", "kernel", "vectorApi"));
     }
 }

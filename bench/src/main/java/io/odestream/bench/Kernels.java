@@ -2,8 +2,6 @@ package io.odestream.bench;
 
 import io.odestream.nn.NeuralVectorField;
 import io.odestream.nn.VectorKernels;
-import java.util.Collection;
-import org.openjdk.jmh.results.RunResult;
 
 /**
  * The benchmarks' {@code kernel} parameter: {@code vectorApi} or {@code loops}, ode-core's two
@@ -27,16 +25,5 @@ final class Kernels {
                     + "; the benchmark's fork needs --add-modules jdk.incubator.vector");
         }
         return field;
-    }
-
-    /** The score of {@code method} with {@code kernel=kernel} (and any other parameters). */
-    static double score(Collection<RunResult> results, String method, String kernel) {
-        for (RunResult r : results) {
-            String label = r.getParams().getBenchmark();
-            if (label.endsWith("." + method) && kernel.equals(r.getParams().getParam("kernel"))) {
-                return r.getPrimaryResult().getScore();
-            }
-        }
-        throw new IllegalStateException("no result for " + method + " on " + kernel);
     }
 }

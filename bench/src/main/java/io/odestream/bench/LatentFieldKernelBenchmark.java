@@ -103,19 +103,10 @@ public class LatentFieldKernelBenchmark {
         for (String s : new String[] {"13x6x32", "16x6x32", "104x6x32", "1x20x32", "8x20x32", "32x20x32"}) {
             String[] parts = s.split("x");
             int rows = Integer.parseInt(parts[0]);
-            double e = score(results, "evaluate", s);
-            double g = score(results, "augmented", s);
+            double e = JmhScores.score(results, "evaluate", "shape", s);
+            double g = JmhScores.score(results, "augmented", "shape", s);
             System.out.printf(Locale.ROOT, "| %d × %s-%s-%s | %.0f (%.1f) | %.0f (%.1f) |%n", rows, parts[1], parts[2],
                     parts[1], e, e / rows, g, g / rows);
         }
-    }
-
-    private static double score(Collection<RunResult> results, String method, String shape) {
-        for (RunResult r : results) {
-            if (r.getParams().getBenchmark().endsWith("." + method) && shape.equals(r.getParams().getParam("shape"))) {
-                return r.getPrimaryResult().getScore();
-            }
-        }
-        throw new IllegalStateException("no result for " + method + " at " + shape);
     }
 }

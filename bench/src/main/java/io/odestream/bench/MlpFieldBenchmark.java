@@ -3,9 +3,7 @@ package io.odestream.bench;
 import io.odestream.nn.Activation;
 import io.odestream.nn.FastTanh;
 import io.odestream.nn.NeuralVectorField;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -156,26 +154,14 @@ public class MlpFieldBenchmark {
         System.out.printf("%n%-22s %6s %12s %10s %8s %14s%n", "benchmark", "B", "ns/call", "ns/row", "GFLOP/s",
                 "vs textbook+Math.tanh");
         for (String b : new String[] {"1", "64", "1024"}) {
-            double baseline = score(results, "textbookMathTanh", b);
+            double baseline = JmhScores.score(results, "textbookMathTanh", "rows", b);
             for (String method : new String[] {"textbookMathTanh", "textbookFastTanh", "neuralVectorField",
                     "neuralVectorFieldVjp"}) {
-                double ns = score(results, method, b);
+                double ns = JmhScores.score(results, method, "rows", b);
                 int rows = Integer.parseInt(b);
                 System.out.printf("%-22s %6s %12.1f %10.1f %8.2f %13.2fx%n", method, b, ns, ns / rows,
                         flopsPerRow * rows / ns, baseline / ns);
             }
         }
-    }
-
-    private static double score(Collection<RunResult> results, String method, String rows) {
-        List<String> seen = new ArrayList<>();
-        for (RunResult r : results) {
-            String name = r.getParams().getBenchmark();
-            seen.add(name + " " + r.getParams().getParam("rows"));
-            if (name.endsWith("." + method) && rows.equals(r.getParams().getParam("rows"))) {
-                return r.getPrimaryResult().getScore();
-            }
-        }
-        throw new IllegalStateException("no result for " + method + " B=" + rows + " among " + seen);
     }
 }

@@ -72,9 +72,9 @@ import java.util.Arrays;
  * observation unusual (two tests, both at p: p instead of 2p). Until 2026-12-07 Bonferroni: on
  * NAB, Simes 63.61 / 55.72 / 69.13 against 62.76 / 55.16 / 68.17 (docs/RESULTS.md).
  *
- * <p>Cost per score: one pass over the ring (O(window); with the value level, one per channel), no
- * allocation besides the returned decision; the raw threshold (a quantile) is computed only when an
- * alert is raised.
+ * <p>Cost per score: a counting pass over each ring (O(window); {@link RingCounts}, on the Vector API
+ * where the JVM has it), no allocation besides the returned decision; the raw threshold (a quantile)
+ * is computed only when an alert is raised.
  *
  * @param window           how many recent scores of the series calibrate the next one (ring length)
  * @param minHistory       scores needed before the calibrated rule replaces the default threshold
@@ -544,13 +544,13 @@ public record AlertPolicy(int window, int minHistory, double alpha, double defau
      * only makes p larger. Allocates only for a mean among the k largest.
      */
     private double meanProbability(double[] means, int n, double mean) {
-        double tie = mean - RESOLUTION_NATS;
         int count = RingCounts.above(means, 0, n, 0);
-        // a positive mean at least tie: with tie > 0 every mean ≥ tie is positive, else every positive one is ≥ tie
-        int atLeast = tie > 0 ? RingCounts.atLeast(means, 0, n, tie) : count;
         if (count < minHistory) {
             return 1.0;
         }
+        double tie = mean - RESOLUTION_NATS;
+        // a positive mean at least tie: with tie > 0 every mean ≥ tie is positive, else every positive one is ≥ tie
+        int atLeast = tie > 0 ? RingCounts.atLeast(means, 0, n, tie) : count;
         double p = (1.0 + atLeast) / (count + 1);
         if (tailSize > 0 && atLeast < tailSize) {
             double[] top = new double[tailSize];

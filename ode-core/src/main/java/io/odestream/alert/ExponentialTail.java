@@ -10,14 +10,9 @@ final class ExponentialTail {
     private ExponentialTail() {
     }
 
-    /** The upper tail's p of {@code x} given the ascending {@code sorted[0, n)}, fitted to the top {@code k}. */
-    static double upper(double[] sorted, int n, double x, int k) {
-        return upperOfTop(sorted, n - k, k, n, x);
-    }
-
     /**
      * The upper tail's p of {@code x} among n sample points whose k largest are {@code top[from, from + k)},
-     * ascending ({@link Extremes#largest}).
+     * ascending ({@link Extremes#largest}; or a sorted sample with {@code from = n − k}).
      */
     static double upperOfTop(double[] top, int from, int k, int n, double x) {
         double u = top[from];

@@ -43,7 +43,7 @@ class ExtremesTest {
                 if (sorted.length >= K) {
                     assertArrayEquals(Arrays.copyOfRange(sorted, sorted.length - K, sorted.length), top);
                     double x = sorted[sorted.length - 1] + random.nextDouble();
-                    assertEquals(ExponentialTail.upper(sorted, sorted.length, x, K),
+                    assertEquals(ExponentialTail.upperOfTop(sorted, sorted.length - K, K, sorted.length, x),
                             ExponentialTail.upperOfTop(top, 0, K, sorted.length, x), 0.0, "the same bits");
                 }
             }
