@@ -98,7 +98,7 @@ public final class WarmUpThresholds {
     /**
      * The value that a fraction {@code rate} of a sample exceeds, for rates beyond the sample's reach:
      * an exponential tail fitted to its top {@link #TAIL_FRACTION} (at least 20 values) above their
-     * smallest, u, solved for {@code k/(n+1)·exp(−(x − u)/β) = rate} ({@link ExponentialTail#upper}
+     * smallest, u, solved for {@code k/(n+1)·exp(−(x − u)/β) = rate} (the tail p of {@code ExponentialTail.upperOfTop}
      * inverted), never below {@link #FLOOR}. NaN when the sample has fewer than {@link #MIN_EVENTS}
      * values. Sorts {@code values[0, n)} in place.
      *
