@@ -19,6 +19,7 @@ import io.odestream.eval.physionet.PhysioNetReport;
 import io.odestream.eval.physionet.PhysioNetSplit;
 import io.odestream.eval.physionet.PhysioNetTable;
 import io.odestream.eval.spiral.SpiralTable;
+import io.odestream.latent.LevelShift;
 import io.odestream.latent.FromStartTraining;
 import io.odestream.latent.LatentOdeTraining;
 import io.odestream.latent.ScoreMode;
@@ -521,6 +522,12 @@ final class EvalCommand implements Runnable {
                         + "path (one decoder row; io.odestream.latent.ScoreMode).")
         String scoreMode;
 
+        @Option(names = "--level-shift", defaultValue = "6,8", paramLabel = "ROWS,STDS|off",
+                description = "As the stream job's --level-shift: a series more than STDS of its model's training "
+                        + "standard deviations from the training mean for ROWS rows in a row is re-centred there "
+                        + "(default ${DEFAULT-VALUE}; off: never; io.odestream.latent.LevelShift).")
+        String levelShift;
+
         @Option(names = "--seasonal",
                 description = "The model sees each row's residual from a per-series seasonal baseline (level plus "
                         + "harmonics of the time of day and week, io.odestream.latent.SeasonalBaseline) fitted on the "
@@ -587,6 +594,15 @@ final class EvalCommand implements Runnable {
             }
         }
 
+        /** The --level-shift rule, null when off. */
+        private LevelShift levelShiftRule() {
+            try {
+                return LevelShift.parse(levelShift);
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailedException("--level-shift: " + e.getMessage());
+            }
+        }
+
         /** The seasonal baseline asked for, null without --seasonal. */
         private Seasonality seasonalConfig() {
             if (!seasonal) {
@@ -623,6 +639,7 @@ final class EvalCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandFailedException("--score-mode: " + e.getMessage());
             }
+            detector = detector.withLevelShift(levelShiftRule());
             return fineTuneEvery == 0 ? detector
                     : detector.withContinualLearning(settings.continualLearning(fineTuneEvery, fineTuneIterations, fineTuneRecentOnly,
                             fineTunePrequential));
@@ -643,7 +660,7 @@ final class EvalCommand implements Runnable {
             lines.add(String.format(Locale.ROOT, "fits stopped early on a non-finite loss: %d; rows whose score or "
                     + "update failed in the solver (filter restarted there): %d", diverged, failures));
             lines.add("settings (the same for every series): " + settings + "; scorer " + scorer + "; score mode "
-                    + scoreMode);
+                    + scoreMode + "; level shift " + levelShift);
             if (fineTuneEvery > 0) {
                 int rounds = run.series().stream().mapToInt(NabDetectorRun.SeriesRun::fineTuningRounds).sum();
                 int swaps = run.series().stream().mapToInt(NabDetectorRun.SeriesRun::modelSwaps).sum();

@@ -6,6 +6,7 @@ import io.odestream.job.SampleSeed;
 import io.odestream.job.forecast.RecentObservations;
 import io.odestream.job.forecast.SeriesState;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.LevelShift;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.schema.Observation;
@@ -61,12 +62,14 @@ public final class SeriesStateSize {
                 .createSerializer(new SerializerConfigImpl());
         System.out.printf(Locale.ROOT, "state serializer: %s; model: %s%n", serializer.getClass().getSimpleName(),
                 model.description());
-        table("`run`'s defaults (MonitorSettings.defaults)", MonitorSettings.defaults(), filter, stream, serializer,
+        table("`run`'s defaults (MonitorSettings.defaults, level shift on)",
+                MonitorSettings.defaults().withLevelShift(LevelShift.defaults()), filter, stream, serializer,
                 AGES);
         table("the demo's and the pipeline benchmark's (DemoSetup.monitorSettings)", DemoSetup.monitorSettings(),
                 filter, stream, serializer, AGES);
         // the NAB detector's calibration in the job: run --alert-window 8640 --alert-short-window 30 --alert-value-level
-        MonitorSettings month = MonitorSettings.defaults().withAlertPolicy(AlertPolicy.defaults().withWindow(8640)
+        MonitorSettings month = MonitorSettings.defaults().withLevelShift(LevelShift.defaults())
+                .withAlertPolicy(AlertPolicy.defaults().withWindow(8640)
                 .withShortWindow(30).withValueLevel(true));
         table("`run --alert-window 8640 --alert-short-window 30 --alert-value-level`", month, filter, stream, serializer,
                 LONG_AGES);

@@ -2,6 +2,7 @@ package io.odestream.demo;
 
 import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.PooledWarmUp;
+import io.odestream.latent.LevelShift;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.schema.AlertKind;
 import io.odestream.schema.AnomalyAlert;
@@ -44,10 +45,12 @@ public final class DemoSetup {
      * ({@link PooledWarmUp}) is off, as in the job: its decisions depend on which series share a
      * subtask and on when watermarks publish the pool, so a restored job or another parallelism can
      * judge a young series differently from an uninterrupted run. The bundled model's shipped warm-up
-     * moments ({@link DemoModel#calibrated}) judge young series instead, the same in every run.
+     * moments ({@link DemoModel#calibrated}) judge young series instead, the same in every run. A
+     * series whose level leaves the model's range moves its frame, as in the job
+     * ({@link LevelShift#defaults()}).
      */
     public static MonitorSettings monitorSettings() {
-        return new MonitorSettings(alertPolicy(), 16, 64, 128);
+        return new MonitorSettings(alertPolicy(), 16, 64, 128).withLevelShift(LevelShift.defaults());
     }
 
     /** For every series, requests as of several points of the stream, each for the demo's horizons. */

@@ -10,6 +10,7 @@ public final class InMemorySeries implements MonitoredSeries {
     private final AlertTrack alerts;
     private FilterState state;
     private int failures;
+    private LevelFrame frame;
 
     /** @param alerts the series' alert track; null for a series that is scored but not alerted on */
     public InMemorySeries(AlertTrack alerts) {
@@ -54,5 +55,15 @@ public final class InMemorySeries implements MonitoredSeries {
     @Override
     public SeriesHistory history() {
         return null;
+    }
+
+    @Override
+    public LevelFrame levelFrame() {
+        return frame;
+    }
+
+    @Override
+    public void levelFrame(LevelFrame frame) {
+        this.frame = frame;
     }
 }

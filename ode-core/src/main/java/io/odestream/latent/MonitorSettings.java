@@ -20,9 +20,12 @@ import java.io.Serializable;
  *                        samples, or the posterior's sigma points ({@link ScoreMode}, the default)
  * @param pooledWarmUp    the warm-up rule on the conditional z pooled over the monitor's series
  *                        ({@link io.odestream.alert.ZPool}); null: the plain largest |z| (or raw score)
+ * @param levelShift      when a series whose level has left its model's training range moves its frame
+ *                        ({@link LevelShift}); null: never, the model sees the data as it is
  */
 public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int forecastSamples, int recentCapacity,
-                              int restartAfterFailures, ScoreMode scoreMode, PooledWarmUp pooledWarmUp)
+                              int restartAfterFailures, ScoreMode scoreMode, PooledWarmUp pooledWarmUp,
+                              LevelShift levelShift)
         implements Serializable {
     /**
      * The stream job's rule: a failure usually comes from the gap since the last good state, which
@@ -50,10 +53,10 @@ public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int for
         }
     }
 
-    /** Without the pooled warm-up rule. */
+    /** Without the pooled warm-up rule, and without level shifts. */
     public MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int forecastSamples, int recentCapacity,
                            int restartAfterFailures, ScoreMode scoreMode) {
-        this(alertPolicy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures, scoreMode, null);
+        this(alertPolicy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures, scoreMode, null, null);
     }
 
     /**
@@ -73,24 +76,30 @@ public record MonitorSettings(AlertPolicy alertPolicy, int scoreSamples, int for
 
     public MonitorSettings withRestartAfterFailures(int failures) {
         return new MonitorSettings(alertPolicy, scoreSamples, forecastSamples, recentCapacity, failures, scoreMode,
-                pooledWarmUp);
+                pooledWarmUp, levelShift);
     }
 
     public MonitorSettings withScoreMode(ScoreMode mode) {
         return new MonitorSettings(alertPolicy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures,
-                mode, pooledWarmUp);
+                mode, pooledWarmUp, levelShift);
     }
 
     /** These settings with the pooled warm-up rule ({@code pooled}; null: off). */
     public MonitorSettings withPooledWarmUp(PooledWarmUp pooled) {
         return new MonitorSettings(alertPolicy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures,
-                scoreMode, pooled);
+                scoreMode, pooled, levelShift);
     }
 
     /** These settings with another alert policy. */
     public MonitorSettings withAlertPolicy(AlertPolicy policy) {
         return new MonitorSettings(policy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures,
-                scoreMode, pooledWarmUp);
+                scoreMode, pooledWarmUp, levelShift);
+    }
+
+    /** These settings with {@code rule} moving the frames of series whose level leaves the model's range (null: off). */
+    public MonitorSettings withLevelShift(LevelShift rule) {
+        return new MonitorSettings(alertPolicy, scoreSamples, forecastSamples, recentCapacity, restartAfterFailures,
+                scoreMode, pooledWarmUp, rule);
     }
 
     /**

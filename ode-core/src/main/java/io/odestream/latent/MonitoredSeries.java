@@ -27,4 +27,9 @@ public interface MonitoredSeries {
 
     /** The recent observations a new model re-encodes the series from; null when the series keeps none. */
     SeriesHistory history();
+
+    /** The series' frame under the settings' {@link LevelShift}; null until the monitor gives it one. */
+    LevelFrame levelFrame();
+
+    void levelFrame(LevelFrame frame);
 }

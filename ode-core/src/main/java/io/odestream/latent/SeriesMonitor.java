@@ -40,6 +40,14 @@ import io.odestream.ode.SolverException;
  *       ready, else the shipped ones of that age, else the pool's of all ages once ready, else the
  *       shipped ones of all ages; every scored observation is offered to the pool. The pool's judgement
  *       triggers at the policy's {@code warmUpZ} (shipped thresholds are not used).</li>
+ *   <li>with {@link MonitorSettings#levelShift} a series whose level has left its model's training
+ *       range moves its frame ({@link LevelShift}): the filter sees each value minus the series'
+ *       {@link LevelFrame} shift, and restarts in the new frame from the observation that moved it.
+ *       Scores, their predictive means, the filter state and the values the alert policy judges are
+ *       the frame's: a level the frame has moved to is the series' normal from then on (the move was
+ *       judged, and alerted, in the old frame), so the value-level test asks whether a value is extreme
+ *       for the level of its time. The history keeps the data's own values, and a re-encoding sees it
+ *       in the series' current frame; a forecast from the state is {@link LevelFrame#unshifted}.</li>
  * </ul>
  *
  * <p>The numerical part (score and update) is separate so that a batch backend can do it for many
@@ -118,6 +126,8 @@ public final class SeriesMonitor {
     /** Scratch of the conditional z under the shipped moments, when there is no pool to judge with. */
     private ConditionalZ shippedConditional;
     private double[] x = new double[0];
+    /** {@link #x} in the series' frame. */
+    private double[] seen = new double[0];
     private boolean[] observed = new boolean[0];
 
     public MonitorSettings settings() {
@@ -192,8 +202,30 @@ public final class SeriesMonitor {
         }
         boolean first = e.state() == null;
         FilterState before = first ? filter.start(t) : e.state();
-        return new Prepared(new ObservationUpdate(before, t, values, mask, first ? 0 : settings.scoreSamples(), seed,
-                settings.scoreMode()), e);
+        return new Prepared(new ObservationUpdate(before, t, inFrame(series, values), mask,
+                first ? 0 : settings.scoreSamples(), seed, settings.scoreMode()), e);
+    }
+
+    /** The values as the series' filter sees them: {@code values} itself unless the series' frame is shifted. */
+    private static double[] inFrame(MonitoredSeries series, double[] values) {
+        LevelFrame frame = series.levelFrame();
+        if (frame == null || !frame.shifted()) {
+            return values;
+        }
+        double[] seen = new double[values.length]; // only series that have moved pay for it
+        frame.toFrame(values, seen);
+        return seen;
+    }
+
+    /** The data's values of an update's (frame) values. */
+    private static double[] inData(MonitoredSeries series, double[] seen) {
+        LevelFrame frame = series.levelFrame();
+        if (frame == null || !frame.shifted()) {
+            return seen;
+        }
+        double[] values = new double[seen.length];
+        frame.fromFrame(seen, values);
+        return values;
     }
 
     /**
@@ -204,6 +236,7 @@ public final class SeriesMonitor {
     public Verdict absorb(MonitoredSeries series, LatentFilter filter, ObservationUpdate u,
                           BatchUpdater.Outcome outcome) {
         outcome = failedIfInfinite(outcome, u);
+        double[] values = inData(series, u.values());
         Verdict verdict;
         if (outcome.failure() == null) {
             series.store(outcome.next());
@@ -220,8 +253,30 @@ public final class SeriesMonitor {
                 verdict = new Verdict(Kind.RESTARTED, u, null, null, outcome.failure());
             }
         }
-        remember(series, u.eventTimeMillis(), u.values(), u.mask());
+        remember(series, u.eventTimeMillis(), values, u.mask());
+        moveFrame(series, filter, u, values);
         return verdict;
+    }
+
+    /**
+     * Counts the observation into the series' level runs ({@link LevelFrame#observe}) and, when a
+     * channel's frame moves, restarts the series' filter from this observation in the new frame.
+     */
+    private void moveFrame(MonitoredSeries series, LatentFilter filter, ObservationUpdate u, double[] values) {
+        LevelShift rule = settings.levelShift();
+        if (rule == null) {
+            return;
+        }
+        LevelFrame frame = series.levelFrame();
+        if (frame == null || frame.shift.length != values.length) {
+            frame = LevelFrame.of(values.length);
+            series.levelFrame(frame);
+        }
+        if (frame.observe(u.values(), u.mask(), filter.model().spec(), rule)) {
+            double[] seen = new double[values.length];
+            frame.toFrame(values, seen);
+            restart(series, filter, u.eventTimeMillis(), seen, u.mask());
+        }
     }
 
     /**
@@ -248,10 +303,13 @@ public final class SeriesMonitor {
      * series has no state and the next observation starts it.
      */
     public void restart(MonitoredSeries series, LatentFilter filter, ObservationUpdate u) {
-        long t = u.eventTimeMillis();
+        restart(series, filter, u.eventTimeMillis(), u.values(), u.mask());
+    }
+
+    private static void restart(MonitoredSeries series, LatentFilter filter, long t, double[] seen, boolean[] mask) {
         series.consecutiveFailures(0);
         try {
-            series.store(filter.update(filter.start(t), t, u.values(), u.mask()));
+            series.store(filter.update(filter.start(t), t, seen, mask));
         } catch (SolverException e) {
             series.forgetFilterState();
         }
@@ -274,7 +332,7 @@ public final class SeriesMonitor {
         }
         FilterState state;
         try {
-            state = replay(history, filter, restartedCalibration(series, filter));
+            state = replay(series, history, filter, restartedCalibration(series, filter));
         } catch (SolverException e) {
             return new Encoding(null, false, e);
         }
@@ -295,7 +353,7 @@ public final class SeriesMonitor {
         AlertTrack track = restartedCalibration(series, filter);
         if (track != null) {
             try {
-                replay(history, filter, track);
+                replay(series, history, filter, track);
             } catch (SolverException e) {
                 // the pass's state is thrown away anyway; the refill keeps the scores it had
             }
@@ -322,30 +380,38 @@ public final class SeriesMonitor {
      * @return the state after the last observation
      * @throws SolverException when an update fails
      */
-    private FilterState replay(SeriesHistory history, LatentFilter filter, AlertTrack refill) {
+    private FilterState replay(MonitoredSeries series, SeriesHistory history, LatentFilter filter, AlertTrack refill) {
         int c = history.channels();
         if (x.length != c) {
             x = new double[c];
+            seen = new double[c];
             observed = new boolean[c];
         }
+        LevelFrame frame = series.levelFrame();
+        boolean shifted = frame != null && frame.shifted() && frame.shift.length == c;
         AlertPolicy policy = settings.alertPolicy();
         AlertTrack track = refill;
         FilterState state = null;
         for (int i = 0; i < history.size(); i++) {
             long t = history.timeOf(i);
             history.readInto(i, x, observed);
+            double[] in = x;
+            if (shifted) {
+                frame.toFrame(x, seen);
+                in = seen;
+            }
             if (state == null) {
                 state = filter.start(t);
             } else if (track != null) {
                 try {
-                    Score gaussian = filter.score(state, t, x, observed, settings.scoreMode(),
+                    Score gaussian = filter.score(state, t, in, observed, settings.scoreMode(),
                             settings.scoreSamples(), t);
-                    policy.calibrate(track, scoreOf(gaussian, t - state.timeMillis()), x, observed);
+                    policy.calibrate(track, scoreOf(gaussian, t - state.timeMillis()), in, observed);
                 } catch (SolverException e) {
                     track = null;
                 }
             }
-            state = filter.update(state, t, x, observed);
+            state = filter.update(state, t, in, observed);
         }
         return state;
     }

@@ -53,6 +53,16 @@ final class KeptSeries implements MonitoredSeries, SeriesHistory {
     }
 
     @Override
+    public LevelFrame levelFrame() {
+        return inner.levelFrame();
+    }
+
+    @Override
+    public void levelFrame(LevelFrame frame) {
+        inner.levelFrame(frame);
+    }
+
+    @Override
     public int size() {
         return times.size();
     }

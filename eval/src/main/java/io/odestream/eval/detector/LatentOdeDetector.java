@@ -12,6 +12,8 @@ import io.odestream.latent.LatentFilter;
 import io.odestream.latent.LatentOdeModel;
 import io.odestream.latent.LatentOdeSpec;
 import io.odestream.latent.LatentOdeTraining;
+import io.odestream.latent.LevelFrame;
+import io.odestream.latent.LevelShift;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.ResidualScorer;
@@ -40,7 +42,9 @@ import java.util.Map;
  * </ol>
  * Each row is one {@link SeriesMonitor} step, the stream job's own. A row whose score or update
  * fails in the solver gets no score (counted in {@link DetectorOutput#solverFailures()}) and the
- * filter restarts from it: unlike the job, the detector restarts at the first failure.
+ * filter restarts from it: unlike the job, the detector restarts at the first failure. As in the
+ * job, a series whose level leaves the range its model was fitted on moves its frame
+ * ({@link LevelShift}, {@link #withLevelShift}).
  *
  * <p>With a flow scorer ({@link #withFlowScorer}) a first pass of the filter over the fit rows
  * collects their standardised residuals and gaps, a {@link ResidualFlowScorer} is fitted to them, and
@@ -67,17 +71,20 @@ public final class LatentOdeDetector {
     private final FlowScorerRecipe flowScorer;
     private final ContinualFineTuning.Config fineTuning;
     private final ScoreMode scoreMode;
+    private final LevelShift levelShift;
 
+    /** The detector with the stream job's defaults: sigma-point scores, {@link LevelShift#defaults()}. */
     public LatentOdeDetector(DetectorSettings settings) {
-        this(settings, null, null, ScoreMode.SIGMA_POINTS);
+        this(settings, null, null, ScoreMode.SIGMA_POINTS, LevelShift.defaults());
     }
 
     private LatentOdeDetector(DetectorSettings settings, FlowScorerRecipe flowScorer,
-                              ContinualFineTuning.Config fineTuning, ScoreMode scoreMode) {
+                              ContinualFineTuning.Config fineTuning, ScoreMode scoreMode, LevelShift levelShift) {
         this.settings = settings;
         this.flowScorer = flowScorer;
         this.fineTuning = fineTuning;
         this.scoreMode = scoreMode;
+        this.levelShift = levelShift;
     }
 
     /** How the per-series flow scorer is fitted: hidden tanh units and Adam steps. */
@@ -92,7 +99,7 @@ public final class LatentOdeDetector {
 
     /** This detector with the flow scorer in place of the Gaussian score. */
     public LatentOdeDetector withFlowScorer(FlowScorerRecipe recipe) {
-        return new LatentOdeDetector(settings, recipe, fineTuning, scoreMode);
+        return new LatentOdeDetector(settings, recipe, fineTuning, scoreMode, levelShift);
     }
 
     /**
@@ -100,7 +107,7 @@ public final class LatentOdeDetector {
      * {@link DetectorSettings#continualLearning}); null: the model stays as fitted on the fit rows.
      */
     public LatentOdeDetector withContinualLearning(ContinualFineTuning.Config config) {
-        return new LatentOdeDetector(settings, flowScorer, config, scoreMode);
+        return new LatentOdeDetector(settings, flowScorer, config, scoreMode, levelShift);
     }
 
     /** The continual learning configured, null when the model is frozen after its fit. */
@@ -110,7 +117,15 @@ public final class LatentOdeDetector {
 
     /** This detector scoring by {@code mode} (Monte Carlo with the settings' samples unless told). */
     public LatentOdeDetector withScoreMode(ScoreMode mode) {
-        return new LatentOdeDetector(settings, flowScorer, fineTuning, mode);
+        return new LatentOdeDetector(settings, flowScorer, fineTuning, mode, levelShift);
+    }
+
+    /**
+     * This detector moving a series' frame when its level leaves the range its model was fitted on,
+     * as the stream job does ({@link LevelShift}; null: never).
+     */
+    public LatentOdeDetector withLevelShift(LevelShift rule) {
+        return new LatentOdeDetector(settings, flowScorer, fineTuning, scoreMode, rule);
     }
 
     public DetectorSettings settings() {
@@ -152,7 +167,7 @@ public final class LatentOdeDetector {
         // Restart at the first failure: the state left the range the model was fitted on, and a single
         // series has no recent history to re-encode from.
         MonitorSettings monitorSettings = new MonitorSettings(policy, settings.samples(), settings.samples(), 1, 1,
-                scoreMode);
+                scoreMode).withLevelShift(levelShift);
         SeriesMonitor.RowUpdater rows = u -> scoreAndUpdate(filter[0], u);
         double[] x = new double[1];
         // The filter's shared solver sizes its buffers at its first solve, and a decoder solve first has left them
@@ -211,10 +226,12 @@ public final class LatentOdeDetector {
     private void reencode(InMemorySeries series, LatentFilter filter, long[] times, double[] values, int last) {
         double[] x = new double[1];
         int from = Math.max(0, last + 1 - settings.windowLength());
+        LevelFrame frame = series.levelFrame();
+        double shift = frame == null ? 0 : frame.shift[0];
         try {
             FilterState state = filter.start(times[from]);
             for (int k = from; k <= last; k++) {
-                x[0] = values[k];
+                x[0] = values[k] - shift; // in the series' frame, as its steps fed the filter
                 state = filter.update(state, times[k], x, null);
             }
             series.store(state);

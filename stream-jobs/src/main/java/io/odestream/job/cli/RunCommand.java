@@ -10,6 +10,7 @@ import io.odestream.job.forecast.RiskOutput;
 import io.odestream.job.forecast.MicroBatching;
 import io.odestream.job.forecast.ResidualFlowFile;
 import io.odestream.job.forecast.UpdaterSettings;
+import io.odestream.latent.LevelShift;
 import io.odestream.latent.ScoreMode;
 import io.odestream.job.health.ModelHealthSettings;
 import io.odestream.job.shadow.ShadowCriterion;
@@ -205,6 +206,14 @@ public final class RunCommand implements Callable<Integer> {
                     + "followed it (default ${DEFAULT-VALUE}).")
     boolean alertValueLevel;
 
+    @Option(names = "--level-shift", defaultValue = "6,8", paramLabel = "ROWS,STDS|off",
+            description = "A series whose channel has been more than STDS of the model's training standard deviations "
+                    + "from its training mean, on one side, for ROWS observations in a row is re-centred there: the "
+                    + "model sees its values shifted back, forecasts and alerts add the shift again, so a level the "
+                    + "model never saw does not score as a surprise for ever (default ${DEFAULT-VALUE}; off: never; "
+                    + "io.odestream.latent.LevelShift).")
+    String levelShift;
+
     @Option(names = "--score-mode", defaultValue = "sigma-points", paramLabel = "monte-carlo|sigma-points|mean-path",
             description = "How each observation's score integrates the series' posterior: the posterior's 2L + 1 "
                     + "sigma points (default: deterministic; on NAB it scored higher, docs/RESULTS.md), "
@@ -284,6 +293,15 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** The level-shift rule (--level-shift); null when off. */
+    LevelShift levelShift() {
+        try {
+            return LevelShift.parse(levelShift);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--level-shift: " + e.getMessage(), e);
+        }
+    }
+
     /** The pooled warm-up rule (--alert-pooled-warmup-events); null when off. */
     PooledWarmUp pooledWarmUp() {
         if (alertPooledWarmUpEvents < 0) {
@@ -307,7 +325,8 @@ public final class RunCommand implements Callable<Integer> {
         ArtifactVerifier verifier = new ArtifactVerifier(keys.load());
         UpdaterSettings updater = UpdaterSettings.defaults(modelId, verifier)
                 .withAlertPolicy(policy).withSamples(samples, scoreSamples).withKeyTtl(ttl).withResidualFlow(flow);
-        updater = updater.withMonitor(updater.monitor().withScoreMode(scoreMode()).withPooledWarmUp(pooledWarmUp()));
+        updater = updater.withMonitor(updater.monitor().withScoreMode(scoreMode()).withPooledWarmUp(pooledWarmUp())
+                .withLevelShift(levelShift()));
         if (periodicEvery != null) {
             updater = updater.withPeriodicForecasts(periodicEvery, horizons);
         }

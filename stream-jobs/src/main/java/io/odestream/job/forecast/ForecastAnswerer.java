@@ -4,6 +4,7 @@ import io.odestream.job.JobRecords;
 import io.odestream.job.SampleSeed;
 import io.odestream.job.ServingModel;
 import io.odestream.latent.FilterState;
+import io.odestream.latent.LevelFrame;
 import io.odestream.latent.Prediction;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.ode.SolverException;
@@ -66,11 +67,11 @@ final class ForecastAnswerer {
         long seed = SampleSeed.of(r.getRequestId(), state.timeMillis());
         if (batching) {
             out.emit(PosteriorUpdater.PENDING_FORECASTS, new PendingForecast(r.getRequestId(), seriesId,
-                    m.artifact.getChecksum(), state, times, samples, seed));
+                    m.artifact.getChecksum(), state, times, samples, seed).inFrame(s.level));
             return;
         }
         try {
-            Prediction p = m.filter.predict(state, times, samples, seed);
+            Prediction p = unshifted(s, m.filter.predict(state, times, samples, seed));
             metrics.forecasts.inc();
             metrics.refusedForecastPoints.inc(p.refusedCount());
             out.emit(JobRecords.forecast(r.getRequestId(), seriesId, version, state.timeMillis(), p, m.channelNames()));
@@ -78,6 +79,11 @@ final class ForecastAnswerer {
             out.solverFailure(seriesId, state.timeMillis(), m, "forecast " + r.getRequestId(), e);
             out.emit(JobRecords.unanswered(r.getRequestId(), seriesId, version, "the solver failed: " + e.getMessage()));
         }
+    }
+
+    /** {@code p}, computed from the series' filter state, in the data's units (its {@link LevelFrame} added back). */
+    static Prediction unshifted(SeriesState s, Prediction p) {
+        return s.level == null ? p : s.level.unshifted(p);
     }
 
     /** After an observation at {@code t}: the series' next periodic forecast, unless one is scheduled. */

@@ -241,7 +241,8 @@ public final class ForecastBatcher extends AbstractStreamOperator<Forecast>
             PendingForecast p = forecasts.get(i);
             Forecast f;
             if (outcomes[i].prediction() != null) {
-                f = JobRecords.forecast(p.requestId, p.seriesId, version, p.stateMillis, outcomes[i].prediction(), channels);
+                f = JobRecords.forecast(p.requestId, p.seriesId, version, p.stateMillis,
+                        p.unshifted(outcomes[i].prediction()), channels);
                 answered.inc();
                 refusedPoints.inc(outcomes[i].prediction().refusedCount());
             } else {

@@ -158,7 +158,8 @@ final class ObservationApplier {
         long t = u.eventTimeMillis();
         Prediction expected;
         try {
-            expected = p.model().filter.predict(u.state(), new long[] {t}, settings.scoreSamples(), u.seed());
+            expected = ForecastAnswerer.unshifted(p.series(),
+                    p.model().filter.predict(u.state(), new long[] {t}, settings.scoreSamples(), u.seed()));
         } catch (SolverException e) {
             out.solverFailure(p.observation().getSeriesId(), t, p.model(), "the alert's expected values", e);
             return;

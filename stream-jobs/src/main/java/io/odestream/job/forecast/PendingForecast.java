@@ -2,6 +2,8 @@ package io.odestream.job.forecast;
 
 import io.odestream.latent.FilterState;
 import io.odestream.latent.ForecastQuery;
+import io.odestream.latent.LevelFrame;
+import io.odestream.latent.Prediction;
 
 /**
  * A forecast the per-series operator has prepared but not computed: the series' filter state, the
@@ -26,6 +28,8 @@ public class PendingForecast {
     public long[] queryTimesMillis;
     public int samples;
     public long seed;
+    /** The series' level frame when its state was taken, added back to the forecast; null: none. */
+    public LevelFrame level;
 
     public PendingForecast() {
     }
@@ -47,6 +51,20 @@ public class PendingForecast {
         this.queryTimesMillis = queryTimesMillis.clone();
         this.samples = samples;
         this.seed = seed;
+    }
+
+    /** This forecast of a series whose state is in {@code frame} (null or unshifted: none), which its answer adds back. */
+    PendingForecast inFrame(LevelFrame frame) {
+        if (frame != null && frame.shifted()) {
+            level = LevelFrame.of(frame.shift.length);
+            System.arraycopy(frame.shift, 0, level.shift, 0, frame.shift.length);
+        }
+        return this;
+    }
+
+    /** A prediction answering this forecast, in the data's units. */
+    Prediction unshifted(Prediction p) {
+        return level == null ? p : level.unshifted(p);
     }
 
     ForecastQuery query() {

@@ -2,6 +2,7 @@ package io.odestream.job.forecast;
 
 import io.odestream.alert.AlertTrack;
 import io.odestream.latent.FilterState;
+import io.odestream.latent.LevelFrame;
 import io.odestream.latent.MonitoredSeries;
 import io.odestream.latent.SeriesHistory;
 
@@ -46,6 +47,12 @@ public final class SeriesState implements MonitoredSeries {
      */
     public String[] recentChannels;
     public AlertTrack alerts;
+    /**
+     * What the model sees of the series' values when their level has left its training range
+     * ({@link io.odestream.latent.LevelShift}); null until the series' first observation under a model
+     * (and in state kept before frames were).
+     */
+    public LevelFrame level;
 
     /** Processing time of the last record for this series: drives expiry. */
     public long lastSeenProcessingMillis;
@@ -111,5 +118,15 @@ public final class SeriesState implements MonitoredSeries {
     @Override
     public SeriesHistory history() {
         return recent;
+    }
+
+    @Override
+    public LevelFrame levelFrame() {
+        return level;
+    }
+
+    @Override
+    public void levelFrame(LevelFrame frame) {
+        level = frame;
     }
 }

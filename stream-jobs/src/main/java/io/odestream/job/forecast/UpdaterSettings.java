@@ -3,6 +3,7 @@ package io.odestream.job.forecast;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.ZPool;
 import io.odestream.job.health.ModelHealthSettings;
+import io.odestream.latent.LevelShift;
 import io.odestream.latent.MonitorSettings;
 import io.odestream.latent.SeriesMonitor;
 import io.odestream.registry.ArtifactVerifier;
@@ -55,7 +56,8 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
 
     /** Defaults for everything but the lineage and the trusted keys. */
     public static UpdaterSettings defaults(String modelId, ArtifactVerifier verifier) {
-        return new UpdaterSettings(modelId, MonitorSettings.defaults(), Duration.ofHours(24), null, new Duration[0],
+        return new UpdaterSettings(modelId, MonitorSettings.defaults().withLevelShift(LevelShift.defaults()),
+                Duration.ofHours(24), null, new Duration[0],
                 verifier);
     }
 
@@ -86,13 +88,13 @@ public record UpdaterSettings(String modelId, MonitorSettings monitor, Duration 
 
     public UpdaterSettings withSamples(int forecast, int score) {
         return withMonitor(new MonitorSettings(monitor.alertPolicy(), score, forecast, monitor.recentCapacity(),
-                monitor.restartAfterFailures(), monitor.scoreMode(), monitor.pooledWarmUp()));
+                monitor.restartAfterFailures(), monitor.scoreMode(), monitor.pooledWarmUp(), monitor.levelShift()));
     }
 
     public UpdaterSettings withRecentCapacity(int capacity) {
         return withMonitor(new MonitorSettings(monitor.alertPolicy(), monitor.scoreSamples(),
                 monitor.forecastSamples(), capacity, monitor.restartAfterFailures(), monitor.scoreMode(),
-                monitor.pooledWarmUp()));
+                monitor.pooledWarmUp(), monitor.levelShift()));
     }
 
     public UpdaterSettings withKeyTtl(Duration ttl) {

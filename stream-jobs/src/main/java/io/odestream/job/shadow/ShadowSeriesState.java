@@ -3,6 +3,7 @@ package io.odestream.job.shadow;
 import io.odestream.alert.AlertTrack;
 import io.odestream.job.ServingModel;
 import io.odestream.latent.FilterState;
+import io.odestream.latent.LevelFrame;
 import io.odestream.latent.MonitoredSeries;
 import io.odestream.latent.SeriesHistory;
 
@@ -117,6 +118,17 @@ public final class ShadowSeriesState {
         @Override
         public SeriesHistory history() {
             return null;
+        }
+
+        /** None: shadow evaluation compares both models on the data as it is (its monitor moves no frame). */
+        @Override
+        public LevelFrame levelFrame() {
+            return null;
+        }
+
+        @Override
+        public void levelFrame(LevelFrame frame) {
+            throw new UnsupportedOperationException("shadow evaluation keeps no level frame");
         }
     }
 }

@@ -2,10 +2,12 @@ package io.odestream.job.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.alert.AlertPolicy;
+import io.odestream.latent.LevelShift;
 import io.odestream.latent.ScoreMode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -103,6 +105,16 @@ class JobMainTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> parsedRun("--model", "m", "--score-mode", "unscented").scoreMode());
         assertTrue(e.getMessage().contains("monte-carlo, sigma-points or mean-path"), e.getMessage());
+    }
+
+    @Test
+    void aSeriesOutsideItsModelsRangeMovesItsFrameUnlessSwitchedOff() {
+        assertEquals(LevelShift.defaults(), parsedRun("--model", "m").levelShift());
+        assertEquals(new LevelShift(12, 5), parsedRun("--model", "m", "--level-shift", "12,5").levelShift());
+        assertNull(parsedRun("--model", "m", "--level-shift", "off").levelShift());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> parsedRun("--model", "m", "--level-shift", "8").levelShift());
+        assertTrue(e.getMessage().startsWith("--level-shift: expected ROWS,STDS"), e.getMessage());
     }
 
     private static RunCommand parsedRun(String... args) {

@@ -1,6 +1,7 @@
 package io.odestream.job.forecast;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.odestream.job.JobRecords;
 import io.odestream.job.TestModels;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.LevelFrame;
 import io.odestream.latent.Prediction;
 import io.odestream.schema.Forecast;
 import io.odestream.schema.ModelArtifact;
@@ -54,6 +56,34 @@ class ForecastBatcherTest {
             assertEquals(unbatched(V1, asked.get(i)), issuedAtEpoch(out.get(i)),
                     "forecast " + i + " differs from LatentFilter.predict");
         }
+    }
+
+    /**
+     * A series whose level moved ({@link LevelFrame}) is forecast in its frame and answered in the
+     * data's units: the shift goes with the pending forecast, as it was when the series' state was taken.
+     */
+    @Test
+    void aMovedSeriesIsForecastInItsFrameAndAnsweredInTheDataUnits() throws Exception {
+        var h = harness(new MicroBatching("java", "cpu", 2, Duration.ofHours(1)), null);
+        h.processElement2(V1, 0);
+        LevelFrame frame = LevelFrame.of(2);
+        frame.shift[1] = -40;
+        PendingForecast moved = pending("a", V1, 1_000).inFrame(frame);
+        frame.shift[1] = 7; // the series moves on; the forecast keeps the frame of its state
+        PendingForecast unmoved = pending("b", V1, 2_000).inFrame(LevelFrame.of(2));
+        assertNull(unmoved.level, "an unmoved frame travels as nothing");
+        h.processElement1(moved, 0);
+        h.processElement1(unmoved, 0);
+
+        List<Forecast> out = h.extractOutputValues();
+        Prediction inFrame = LatentFilter.init(V1).predict(moved.query().state(), moved.queryTimesMillis, moved.samples,
+                moved.seed);
+        LevelFrame shifted = LevelFrame.of(2);
+        shifted.shift[1] = -40;
+        Forecast expected = issuedAtEpoch(JobRecords.forecast(moved.requestId, moved.seriesId, V1.getVersion(),
+                moved.stateMillis, shifted.unshifted(inFrame), null));
+        assertEquals(expected, issuedAtEpoch(out.get(0)));
+        assertEquals(unbatched(V1, unmoved), issuedAtEpoch(out.get(1)));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import io.odestream.alert.AlertDecision;
 import io.odestream.alert.AlertPolicy;
 import io.odestream.alert.AlertTrack;
+import io.odestream.latent.LevelFrame;
 import java.io.IOException;
 import java.util.Random;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
@@ -102,6 +103,21 @@ class SeriesStateGrowthTest {
         assertEquals(written.alerts, restored.alerts);
         assertEquals(written.recent, grownAlong.recent, "and a grown one has caught up with both");
         assertEquals(written.alerts, grownAlong.alerts);
+    }
+
+    /** A moved series' frame is kept as its POJO fields, with the rest of its state (never Kryo). */
+    @Test
+    void aSeriesLevelFrameRoundTripsAsAPojo() throws IOException {
+        assertInstanceOf(PojoTypeInfo.class, TypeInformation.of(LevelFrame.class));
+        SeriesState moved = series(RecentObservations.empty(CAPACITY, CHANNELS), POLICY.newTrack(), 3);
+        moved.level = LevelFrame.of(CHANNELS);
+        moved.level.shift[2] = 41.5;
+        moved.level.run[0] = -2;
+        moved.level.runSum[0] = -90.25;
+        SeriesState restored = SERIALIZER.deserialize(new DataInputDeserializer(serialised(moved)));
+        assertArrayEquals(moved.level.shift, restored.level.shift, 0.0);
+        assertArrayEquals(moved.level.run, restored.level.run);
+        assertArrayEquals(moved.level.runSum, restored.level.runSum, 0.0);
     }
 
     /** A series that absorbed {@code events} observations into these rings (the alert track scored each). */
