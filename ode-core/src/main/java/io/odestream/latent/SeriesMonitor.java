@@ -103,9 +103,15 @@ public final class SeriesMonitor {
      * @param score    the score taken before the update; null unless {@link Kind#SCORED}
      * @param decision the alert policy's decision; null unless scored and the series is alerted on
      * @param failure  the solver's failure; null unless {@link Kind#KEPT_LAST_GOOD} or {@link Kind#RESTARTED}
+     * @param frameMoved whether this observation moved the series' level frame ({@link LevelShift}): the
+     *                 series restarted from it in the new frame, whatever its kind says of the update
      */
     public record Verdict(Kind kind, ObservationUpdate update, Score score, AlertDecision decision,
-                          SolverException failure) {
+                          SolverException failure, boolean frameMoved) {
+        Verdict(Kind kind, ObservationUpdate update, Score score, AlertDecision decision, SolverException failure) {
+            this(kind, update, score, decision, failure, false);
+        }
+
         public boolean raisesAlert() {
             return decision != null && decision.raise();
         }
@@ -254,18 +260,22 @@ public final class SeriesMonitor {
             }
         }
         remember(series, u.eventTimeMillis(), values, u.mask());
-        moveFrame(series, filter, u, values);
+        if (moveFrame(series, filter, u, values)) {
+            verdict = new Verdict(verdict.kind(), u, verdict.score(), verdict.decision(), verdict.failure(), true);
+        }
         return verdict;
     }
 
     /**
      * Counts the observation into the series' level runs ({@link LevelFrame#observe}) and, when a
      * channel's frame moves, restarts the series' filter from this observation in the new frame.
+     *
+     * @return whether the frame moved
      */
-    private void moveFrame(MonitoredSeries series, LatentFilter filter, ObservationUpdate u, double[] values) {
+    private boolean moveFrame(MonitoredSeries series, LatentFilter filter, ObservationUpdate u, double[] values) {
         LevelShift rule = settings.levelShift();
         if (rule == null) {
-            return;
+            return false;
         }
         LevelFrame frame = series.levelFrame();
         if (frame == null || frame.shift.length != values.length) {
@@ -276,7 +286,9 @@ public final class SeriesMonitor {
             double[] seen = new double[values.length];
             frame.toFrame(values, seen);
             restart(series, filter, u.eventTimeMillis(), seen, u.mask());
+            return true;
         }
+        return false;
     }
 
     /**

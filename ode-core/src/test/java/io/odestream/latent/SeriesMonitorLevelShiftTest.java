@@ -2,6 +2,7 @@ package io.odestream.latent;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +35,7 @@ class SeriesMonitorLevelShiftTest {
         double[] third = moved(x);
         SeriesMonitor.Verdict v = monitor.step(s, FILTER, t, third, all, 1);
         assertEquals(SeriesMonitor.Kind.SCORED, v.kind(), "the move itself is scored in the old frame");
+        assertTrue(v.frameMoved(), "and its verdict says it moved the frame");
         assertArrayEquals(third, v.update().values(), 0.0);
         assertArrayEquals(new double[] {50 + 0.1, 0, 0}, s.levelFrame().shift, 1e-12,
                 "the run's mean lands on the training mean 0");
@@ -51,6 +53,7 @@ class SeriesMonitorLevelShiftTest {
         FilterState before = s.state();
         double[] next = moved(x);
         SeriesMonitor.Verdict v = monitor.step(s, FILTER, t, next, all, 9);
+        assertFalse(v.frameMoved());
         double[] expected = {next[0] - shift[0], next[1], next[2]};
         assertArrayEquals(expected, v.update().values(), 0.0);
         Score inFrame = FILTER.score(before, t, expected, all, SETTINGS.scoreMode(), SETTINGS.scoreSamples(), 9);

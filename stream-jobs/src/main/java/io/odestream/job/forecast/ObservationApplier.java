@@ -14,6 +14,7 @@ import io.odestream.ode.SolverException;
 import io.odestream.schema.AlertKind;
 import io.odestream.schema.Observation;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,6 +139,12 @@ final class ObservationApplier {
             case RESTARTED -> restarted(seriesId, t, p.model(), v.failure());
             case ABSORBED -> {
             }
+        }
+        if (v.frameMoved()) {
+            metrics.levelShifts.inc();
+            LOG.info("series '{}' moved its level frame at {}: the model now sees its values minus {} per channel "
+                    + "(they left the range the model was trained on; run --level-shift)", seriesId, Instant.ofEpochMilli(t),
+                    Arrays.toString(s.level.shift));
         }
         if (risk != null && v.kind() != SeriesMonitor.Kind.KEPT_LAST_GOOD) {
             risk.score(s, seriesId, t, p.model()); // the state this observation left: absorbed, or restarted from

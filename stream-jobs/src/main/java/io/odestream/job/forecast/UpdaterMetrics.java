@@ -30,6 +30,8 @@ final class UpdaterMetrics {
     final Counter solverFailures;
     final Counter rejectedModels;
     final Counter reencodedSeries;
+    /** Observations that moved their series' level frame: its values left the model's range (run --level-shift). */
+    final Counter levelShifts;
     final Counter expiredSeries;
     final Histogram updateMicros;
     final Histogram evaluationsPerUpdate;
@@ -52,6 +54,7 @@ final class UpdaterMetrics {
         solverFailures = g.counter("solverFailures");
         rejectedModels = g.counter("rejectedModels");
         reencodedSeries = g.counter("reencodedSeries");
+        levelShifts = g.counter("levelShifts");
         expiredSeries = g.counter("expiredSeries");
         updateMicros = g.histogram("updateLatencyMicros", new DescriptiveStatisticsHistogram(2048));
         evaluationsPerUpdate = g.histogram("functionEvaluationsPerUpdate", new DescriptiveStatisticsHistogram(2048));
