@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class ObservationApplier {
     private static final Logger LOG = LoggerFactory.getLogger(PosteriorUpdater.class);
+    /** What the operator is told on stdout: a series whose level left the model's range. */
+    private static final Logger EVENTS = LoggerFactory.getLogger("io.odestream.events");
 
     /**
      * An observation checked and ready for the batch backend; {@code observed} is its values in the
@@ -142,8 +144,9 @@ final class ObservationApplier {
         }
         if (v.frameMoved()) {
             metrics.levelShifts.inc();
-            LOG.info("series '{}' moved its level frame at {}: the model now sees its values minus {} per channel "
-                    + "(they left the range the model was trained on; run --level-shift)", seriesId, Instant.ofEpochMilli(t),
+            EVENTS.info("series '{}' moved its level frame at {}: the model now sees its values minus {} per channel "
+                    + "(they left the range the model was trained on: retrain or fine-tune it on recent data if this "
+                    + "is the series' new normal; run --level-shift)", seriesId, Instant.ofEpochMilli(t),
                     Arrays.toString(s.level.shift));
         }
         if (risk != null && v.kind() != SeriesMonitor.Kind.KEPT_LAST_GOOD) {
