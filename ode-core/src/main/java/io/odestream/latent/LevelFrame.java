@@ -34,12 +34,7 @@ public final class LevelFrame {
 
     /** Whether any channel is shifted. */
     public boolean shifted() {
-        for (double s : shift) {
-            if (s != 0) {
-                return true;
-            }
-        }
-        return false;
+        return anyNonZero(shift);
     }
 
     /** {@code values} as the model sees them, into {@code out}: each channel minus its shift. */
@@ -94,14 +89,36 @@ public final class LevelFrame {
 
     /** {@code p}, computed in this frame, in the data's units: each channel's location plus its shift. */
     public Prediction unshifted(Prediction p) {
-        if (!shifted()) {
-            return p;
-        }
-        return new Prediction(p.times(), plus(p.mean()), p.std(), plus(p.q05()), plus(p.q50()), plus(p.q95()),
-                p.samples(), p.refused());
+        return unshifted(p, shift);
     }
 
-    private double[][] plus(double[][] perQuery) {
+    /** A copy of the shifts when any channel is shifted, else null: the frame as it is now, for later. */
+    public double[] shiftOrNull() {
+        return shifted() ? shift.clone() : null;
+    }
+
+    /**
+     * {@code p}, computed in a frame whose shifts were {@code shift} (null: none), in the data's units:
+     * each channel's location plus its shift.
+     */
+    public static Prediction unshifted(Prediction p, double[] shift) {
+        if (shift == null || !anyNonZero(shift)) {
+            return p;
+        }
+        return new Prediction(p.times(), plus(p.mean(), shift), p.std(), plus(p.q05(), shift), plus(p.q50(), shift),
+                plus(p.q95(), shift), p.samples(), p.refused());
+    }
+
+    private static boolean anyNonZero(double[] shift) {
+        for (double s : shift) {
+            if (s != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static double[][] plus(double[][] perQuery, double[] shift) {
         double[][] out = new double[perQuery.length][];
         for (int i = 0; i < perQuery.length; i++) {
             out[i] = perQuery[i].clone();

@@ -7,6 +7,7 @@ import io.odestream.job.SampleSeed;
 import io.odestream.job.ServingModel;
 import io.odestream.kafka.Rejection;
 import io.odestream.latent.BatchUpdater;
+import io.odestream.latent.LevelFrame;
 import io.odestream.latent.ObservationUpdate;
 import io.odestream.latent.Prediction;
 import io.odestream.latent.SeriesMonitor;
@@ -33,10 +34,12 @@ final class ObservationApplier {
     /**
      * An observation checked and ready for the batch backend; {@code observed} is its values in the
      * model's channel order (the observation's own list when it was in that order); {@code calibrated}
-     * whether the series had enough scores before this one for a calibrated anomaly probability.
+     * whether the series had enough scores before this one for a calibrated anomaly probability;
+     * {@code frameShift} the shifts of the series' level frame the update is in (null: none), which its
+     * alert's expected values get back even when the observation moves the frame.
      */
     record PreparedUpdate(DueRecords.Entry entry, SeriesState series, ServingModel model, ObservationUpdate update,
-                          List<Double> observed, boolean calibrated) {
+                          List<Double> observed, boolean calibrated, double[] frameShift) {
         Observation observation() {
             return entry.record().left();
         }
@@ -119,7 +122,8 @@ final class ObservationApplier {
         out.encoded(p.encoding(), s, o.getSeriesId(), m);
         AlertPolicy policy = settings.alertPolicy();
         boolean calibrated = Math.min(s.alerts.size, policy.window()) >= policy.minHistory();
-        return new PreparedUpdate(e, s, m, p.update(), contract.inModelOrder(o.getValues()), calibrated);
+        return new PreparedUpdate(e, s, m, p.update(), contract.inModelOrder(o.getValues()), calibrated,
+                s.level == null ? null : s.level.shiftOrNull());
     }
 
     /** The outcome of a prepared observation's update judged: an alert, the failure reported, bookkeeping. */
@@ -168,8 +172,8 @@ final class ObservationApplier {
         long t = u.eventTimeMillis();
         Prediction expected;
         try {
-            expected = ForecastAnswerer.unshifted(p.series(),
-                    p.model().filter.predict(u.state(), new long[] {t}, settings.scoreSamples(), u.seed()));
+            expected = LevelFrame.unshifted(
+                    p.model().filter.predict(u.state(), new long[] {t}, settings.scoreSamples(), u.seed()), p.frameShift());
         } catch (SolverException e) {
             out.solverFailure(p.observation().getSeriesId(), t, p.model(), "the alert's expected values", e);
             return;
