@@ -4,6 +4,7 @@ import static io.odestream.job.TestModels.observation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.odestream.alert.AlertPolicy;
@@ -11,6 +12,7 @@ import io.odestream.alert.PooledWarmUp;
 import io.odestream.job.TestModels;
 import io.odestream.latent.FilterState;
 import io.odestream.latent.LatentFilter;
+import io.odestream.latent.Prediction;
 import io.odestream.latent.ScoreMode;
 import io.odestream.schema.AnomalyAlert;
 import io.odestream.schema.ForecastRequest;
@@ -225,6 +227,47 @@ class PosteriorUpdaterBatchingTest {
         assertTrue(sizes.stream().allMatch(n -> n <= 4), "at most one observation per series per call: " + sizes);
         assertTrue(sizes.size() <= 160 / 2, "calls hold several series (" + sizes.size() + " calls)");
         return plain;
+    }
+
+    /**
+     * A series whose level leaves the model's range (s3's channel 0 +40, the job's default bound being
+     * 8 training σ = 8) moves its frame on either path: the batched job's alerts are the unbatched
+     * job's, bit for bit, and the forecast it hands the batcher, answered in its frame and shifted
+     * back, is the unbatched job's answer.
+     */
+    @Test
+    void aMovedLevelFrameIsBatchedAsUnbatched() throws Exception {
+        UpdaterSettings settings = settings();
+        List<Observation> stream = new ArrayList<>();
+        for (Observation o : stream()) {
+            boolean moved = o.getSeriesId().equals("s3") && o.getEventTime().toEpochMilli() > 20_000;
+            stream.add(!moved ? o : observation("s3", o.getEventTime().toEpochMilli(), o.getValues().get(0) + 40,
+                    o.getValues().get(1)));
+        }
+        long last = stream.stream().mapToLong(o -> o.getEventTime().toEpochMilli()).max().orElseThrow();
+        var plain = harness(settings, null, null);
+        plain.processBroadcastElement(V1, 0);
+        run(plain, stream);
+        var batched = harness(settings, LARGE, null);
+        batched.processBroadcastElement(V1, 0);
+        run(batched, stream);
+        ForecastRequest request = ForecastRequest.newBuilder().setRequestId("q3").setSeriesId("s3")
+                .setQueryTimes(List.of(Instant.ofEpochMilli(last + 1_000))).build();
+        plain.processElement(Either.Right(request), Long.MIN_VALUE);
+        batched.processElement(Either.Right(request), Long.MIN_VALUE);
+        batched.endInput1();
+
+        assertEquals(bySeries(alerts(plain)), bySeries(alerts(batched)), "same alerts, same scores, bit for bit");
+        PendingForecast pending = batched.getSideOutput(PosteriorUpdater.PENDING_FORECASTS).stream()
+                .map(StreamRecord::getValue).filter(f -> f.requestId.equals("q3")).findFirst().orElseThrow();
+        assertNotNull(pending.level, "s3's state is in a moved frame");
+        assertTrue(Math.abs(pending.level.shift[0] - 40) < 2, "moved by about the level: " + pending.level);
+        Prediction inFrame = LatentFilter.init(V1).predict(pending.query().state(), pending.queryTimesMillis,
+                pending.samples, pending.seed);
+        List<Double> answered = plain.extractOutputValues().get(0).getPoints().get(0).getMean();
+        assertEquals(List.of(pending.unshifted(inFrame).mean()[0][0], pending.unshifted(inFrame).mean()[0][1]),
+                answered, "the unbatched answer, in the data's units");
+        assertTrue(answered.get(0) > 30, "near the new level: " + answered);
     }
 
     @Test
