@@ -18,6 +18,11 @@ public final class LevelFrame {
     public int[] run;
     /** Per channel, the sum of the run's values in the current frame. */
     public double[] runSum;
+    /**
+     * Event time of the observation that last moved the frame ({@link Long#MIN_VALUE}: never): a
+     * re-encoding starts there, as the filter did, because earlier observations lie at another level.
+     */
+    public long movedAtMillis = Long.MIN_VALUE;
 
     /** For Flink's POJO serializer; use {@link #of}. */
     public LevelFrame() {

@@ -46,8 +46,9 @@ import io.odestream.ode.SolverException;
  *       Scores, their predictive means, the filter state and the values the alert policy judges are
  *       the frame's: a level the frame has moved to is the series' normal from then on (the move was
  *       judged, and alerted, in the old frame), so the value-level test asks whether a value is extreme
- *       for the level of its time. The history keeps the data's own values, and a re-encoding sees it
- *       in the series' current frame; a forecast from the state is {@link LevelFrame#unshifted}.</li>
+ *       for the level of its time. The history keeps the data's own values; a re-encoding reads it from
+ *       the observation that last moved the frame on, in the current frame; a forecast from the state is
+ *       {@link LevelFrame#unshifted}.</li>
  * </ul>
  *
  * <p>The numerical part (score and update) is separate so that a batch backend can do it for many
@@ -283,6 +284,7 @@ public final class SeriesMonitor {
             series.levelFrame(frame);
         }
         if (frame.observe(u.values(), u.mask(), filter.model().spec(), rule)) {
+            frame.movedAtMillis = u.eventTimeMillis();
             double[] seen = new double[values.length];
             frame.toFrame(values, seen);
             restart(series, filter, u.eventTimeMillis(), seen, u.mask());
@@ -348,6 +350,9 @@ public final class SeriesMonitor {
         } catch (SolverException e) {
             return new Encoding(null, false, e);
         }
+        if (state == null) {
+            return Encoding.NONE; // every kept observation predates the frame's last move
+        }
         series.store(state);
         return new Encoding(state, true, null);
     }
@@ -389,7 +394,7 @@ public final class SeriesMonitor {
      * it (Monte-Carlo draws seeded by its time: the step's seed is not kept), and added to the
      * calibration only; a failed score ends the refill, not the pass.
      *
-     * @return the state after the last observation
+     * @return the state after the last observation; null when none is read (all before the frame's last move)
      * @throws SolverException when an update fails
      */
     private FilterState replay(MonitoredSeries series, SeriesHistory history, LatentFilter filter, AlertTrack refill) {
@@ -404,8 +409,12 @@ public final class SeriesMonitor {
         AlertPolicy policy = settings.alertPolicy();
         AlertTrack track = refill;
         FilterState state = null;
+        long from = frame == null ? Long.MIN_VALUE : frame.movedAtMillis;
         for (int i = 0; i < history.size(); i++) {
             long t = history.timeOf(i);
+            if (t < from) {
+                continue; // at the level before the frame's last move: the filter restarted after them too
+            }
             history.readInto(i, x, observed);
             double[] in = x;
             if (shifted) {

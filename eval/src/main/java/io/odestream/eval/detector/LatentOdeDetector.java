@@ -228,6 +228,9 @@ public final class LatentOdeDetector {
         int from = Math.max(0, last + 1 - settings.windowLength());
         LevelFrame frame = series.levelFrame();
         double shift = frame == null ? 0 : frame.shift[0];
+        while (frame != null && from < last && times[from] < frame.movedAtMillis) {
+            from++; // rows at the level before the frame's last move, as the job's re-encoding skips them
+        }
         try {
             FilterState state = filter.start(times[from]);
             for (int k = from; k <= last; k++) {
