@@ -38,7 +38,7 @@ public record LevelShift(int rows, double stds) implements Serializable {
      * 6 observations in a row beyond 8 training σ: far beyond anything a model's training data held
      * (a channel's σ includes its daily swings and bursts), and long enough that one burst does not
      * move a frame. docs/RESULTS.md ("A series' level outside its model's range") has the NAB runs of
-     * rows 4–24 and bounds 4–12 σ.
+     * rows 4–12 and bounds 6–12 σ (every one above the figure without it).
      */
     public static LevelShift defaults() {
         return new LevelShift(6, 8.0);
