@@ -199,14 +199,23 @@ class PosteriorUpdaterBatchingTest {
                         .count(0, 1) + " pooled events with both channels)");
     }
 
-    private PosteriorUpdaterHarness batchedAndPlainAgree(UpdaterSettings settings) throws Exception {
-        List<Observation> stream = stream();
+    /** {@code stream} run through the unbatched and the batched updater under V1: {plain, batched}. */
+    private PosteriorUpdaterHarness[] plainAndBatched(UpdaterSettings settings, List<Observation> stream)
+            throws Exception {
         var plain = harness(settings, null, null);
         plain.processBroadcastElement(V1, 0);
         run(plain, stream);
         var batched = harness(settings, LARGE, null);
         batched.processBroadcastElement(V1, 0);
         run(batched, stream);
+        return new PosteriorUpdaterHarness[] {plain, batched};
+    }
+
+    private PosteriorUpdaterHarness batchedAndPlainAgree(UpdaterSettings settings) throws Exception {
+        List<Observation> stream = stream();
+        PosteriorUpdaterHarness[] both = plainAndBatched(settings, stream);
+        var plain = both[0];
+        var batched = both[1];
         for (int k = 0; k < 4; k++) {
             ask(batched, "s" + k, "q" + k);
         }
@@ -245,12 +254,9 @@ class PosteriorUpdaterBatchingTest {
                     o.getValues().get(1)));
         }
         long last = stream.stream().mapToLong(o -> o.getEventTime().toEpochMilli()).max().orElseThrow();
-        var plain = harness(settings, null, null);
-        plain.processBroadcastElement(V1, 0);
-        run(plain, stream);
-        var batched = harness(settings, LARGE, null);
-        batched.processBroadcastElement(V1, 0);
-        run(batched, stream);
+        PosteriorUpdaterHarness[] both = plainAndBatched(settings, stream);
+        var plain = both[0];
+        var batched = both[1];
         ForecastRequest request = ForecastRequest.newBuilder().setRequestId("q3").setSeriesId("s3")
                 .setQueryTimes(List.of(Instant.ofEpochMilli(last + 1_000))).build();
         plain.processElement(Either.Right(request), Long.MIN_VALUE);
