@@ -28,8 +28,8 @@ public class PendingForecast {
     public long[] queryTimesMillis;
     public int samples;
     public long seed;
-    /** The series' level frame when its state was taken, added back to the forecast; null: none. */
-    public LevelFrame level;
+    /** The shifts of the series' level frame when its state was taken, added back to the forecast; null: none. */
+    public double[] levelShift;
 
     public PendingForecast() {
     }
@@ -55,16 +55,13 @@ public class PendingForecast {
 
     /** This forecast of a series whose state is in {@code frame} (null or unshifted: none), which its answer adds back. */
     PendingForecast inFrame(LevelFrame frame) {
-        if (frame != null && frame.shifted()) {
-            level = LevelFrame.of(frame.shift.length);
-            System.arraycopy(frame.shift, 0, level.shift, 0, frame.shift.length);
-        }
+        levelShift = frame == null ? null : frame.shiftOrNull();
         return this;
     }
 
     /** A prediction answering this forecast, in the data's units. */
     Prediction unshifted(Prediction p) {
-        return level == null ? p : level.unshifted(p);
+        return LevelFrame.unshifted(p, levelShift);
     }
 
     ForecastQuery query() {

@@ -128,7 +128,8 @@ public final class ShadowSeriesState {
 
         @Override
         public void levelFrame(LevelFrame frame) {
-            throw new UnsupportedOperationException("shadow evaluation keeps no level frame");
+            // the shadow monitor's settings have no level shift, so nothing ever gives these series a frame
+            throw new IllegalStateException("shadow evaluation compares models on the data as it is: no level frame");
         }
     }
 }

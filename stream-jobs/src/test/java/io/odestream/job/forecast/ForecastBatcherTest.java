@@ -71,7 +71,7 @@ class ForecastBatcherTest {
         PendingForecast moved = pending("a", V1, 1_000).inFrame(frame);
         frame.shift[1] = 7; // the series moves on; the forecast keeps the frame of its state
         PendingForecast unmoved = pending("b", V1, 2_000).inFrame(LevelFrame.of(2));
-        assertNull(unmoved.level, "an unmoved frame travels as nothing");
+        assertNull(unmoved.levelShift, "an unmoved frame travels as nothing");
         h.processElement1(moved, 0);
         h.processElement1(unmoved, 0);
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The series' keyed state and the pending forecasts gained a level frame ({@code SeriesState.level},
- * {@code PendingForecast.level}). Checkpoints and savepoints written before hold neither: Flink's POJO
+ * {@code PendingForecast.levelShift}). Checkpoints and savepoints written before hold neither: Flink's POJO
  * serializer must restore them without one, the series starts its frame at its next observation, and
  * a forecast prepared before is answered as it was.
  */
@@ -56,8 +56,8 @@ class LevelFrameStateEvolutionTest {
         FilterState state = FILTER.update(FILTER.start(1_000), 1_000, new double[] {0.3, -0.2}, null);
         PendingForecast written = new PendingForecast("r", "s", "sum", state, new long[] {2_000}, 8, 1);
         PendingForecast restored = StateBefore.restored(PendingForecast.class,
-                StateBefore.serializerWithout(PendingForecast.class, Set.of("level")), written);
-        assertNull(restored.level);
+                StateBefore.serializerWithout(PendingForecast.class, Set.of("levelShift")), written);
+        assertNull(restored.levelShift);
         assertEquals(state, restored.query().state());
         Prediction p = FILTER.predict(restored.query().state(), restored.queryTimesMillis, restored.samples,
                 restored.seed);

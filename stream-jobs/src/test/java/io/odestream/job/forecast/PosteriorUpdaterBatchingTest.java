@@ -266,8 +266,8 @@ class PosteriorUpdaterBatchingTest {
         assertEquals(bySeries(alerts(plain)), bySeries(alerts(batched)), "same alerts, same scores, bit for bit");
         PendingForecast pending = batched.getSideOutput(PosteriorUpdater.PENDING_FORECASTS).stream()
                 .map(StreamRecord::getValue).filter(f -> f.requestId.equals("q3")).findFirst().orElseThrow();
-        assertNotNull(pending.level, "s3's state is in a moved frame");
-        assertTrue(Math.abs(pending.level.shift[0] - 40) < 2, "moved by about the level: " + pending.level);
+        assertNotNull(pending.levelShift, "s3's state is in a moved frame");
+        assertTrue(Math.abs(pending.levelShift[0] - 40) < 2, "moved by about the level: " + pending.levelShift[0]);
         Prediction inFrame = LatentFilter.init(V1).predict(pending.query().state(), pending.queryTimesMillis,
                 pending.samples, pending.seed);
         List<Double> answered = plain.extractOutputValues().get(0).getPoints().get(0).getMean();
