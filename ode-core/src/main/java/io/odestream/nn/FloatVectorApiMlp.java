@@ -258,12 +258,18 @@ final class FloatVectorApiMlp {
     /** {@link FloatTanh#tanh} over the first n elements (a multiple of the vector length). */
     private static void tanhInPlace(float[] y, int n) {
         for (int k = 0; k < n; k += L) {
-            tanh(FloatVector.fromArray(SPECIES, y, k)).intoArray(y, k);
+            tanhAt(y, k);
         }
     }
 
-    /** {@link FloatTanh#tanh} lane-wise: the same operations in the same order, so the same bits. */
-    static FloatVector tanh(FloatVector x) {
+    /**
+     * {@link FloatTanh#tanh} lane-wise on the vector at y[k …]: the same operations in the same order, so
+     * the same bits. It reads and writes the array itself so that no vector crosses a call: where C2
+     * does not inline a method that takes or returns a vector (it may not, once the callee is compiled
+     * on its own into a large body), each vector is boxed on the heap, every call.
+     */
+    static void tanhAt(float[] y, int k) {
+        FloatVector x = FloatVector.fromArray(SPECIES, y, k);
         FloatVector c = x.min(FloatTanh.CLAMP).max(-FloatTanh.CLAMP);
         FloatVector s = c.mul(c);
         FloatVector p = FloatVector.broadcast(SPECIES, FloatTanh.P4).fma(s, FloatVector.broadcast(SPECIES, FloatTanh.P3));
@@ -274,6 +280,6 @@ final class FloatVectorApiMlp {
         q = q.fma(s, FloatVector.broadcast(SPECIES, FloatTanh.Q2));
         q = q.fma(s, FloatVector.broadcast(SPECIES, FloatTanh.Q1));
         q = q.fma(s, FloatVector.broadcast(SPECIES, 1.0f));
-        return c.mul(p).div(q);
+        c.mul(p).div(q).intoArray(y, k);
     }
 }

@@ -470,7 +470,7 @@ final class VectorApiMlp {
     /** tanh of y[0 … n), in whole vectors: y is a hidden layer's buffer, padded by a vector ({@link #prepare}). */
     private static void tanhInPlace(double[] y, int n) {
         for (int k = 0; k < n; k += L) {
-            tanh(DoubleVector.fromArray(SPECIES, y, k)).intoArray(y, k);
+            tanhAt(y, k);
         }
     }
 
@@ -487,8 +487,14 @@ final class VectorApiMlp {
         }
     }
 
-    /** {@link BranchFreeTanh#tanh} lane-wise: the same operations in the same order, so the same bits. */
-    private static DoubleVector tanh(DoubleVector x) {
+    /**
+     * {@link BranchFreeTanh#tanh} lane-wise on the vector at y[k …]: the same operations in the same
+     * order, so the same bits. It reads and writes the array itself so that no vector crosses a call:
+     * where C2 does not inline a method that takes or returns a vector (it may not, once the callee is
+     * compiled on its own into a large body), each vector is boxed on the heap, every call.
+     */
+    private static void tanhAt(double[] y, int k) {
+        DoubleVector x = DoubleVector.fromArray(SPECIES, y, k);
         DoubleVector t = x.add(x).min(BranchFreeTanh.CLAMP).max(-BranchFreeTanh.CLAMP).mul(BranchFreeTanh.SCALE);
         DoubleVector p = DoubleVector.broadcast(SPECIES, BranchFreeTanh.C11).fma(t,
                 DoubleVector.broadcast(SPECIES, BranchFreeTanh.C10));
@@ -511,6 +517,6 @@ final class VectorApiMlp {
         u = u.fma(u, u.add(u));
         u = u.fma(u, u.add(u));
         u = u.fma(u, u.add(u));
-        return u.div(u.add(2.0));
+        u.div(u.add(2.0)).intoArray(y, k);
     }
 }

@@ -3,7 +3,6 @@ package io.odestream.nn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -65,7 +64,8 @@ class FloatTanhTest {
             for (int i = 0; i < lanes; i++) {
                 x[i] = (float) (random.nextGaussian() * (round % 2 == 0 ? 3.0 : 0.01));
             }
-            FloatVectorApiMlp.tanh(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0)).intoArray(y, 0);
+            System.arraycopy(x, 0, y, 0, lanes);
+            FloatVectorApiMlp.tanhAt(y, 0);
             for (int i = 0; i < lanes; i++) {
                 assertEquals(Float.floatToIntBits(FloatTanh.tanh(x[i])), Float.floatToIntBits(y[i]), "at " + x[i]);
             }
