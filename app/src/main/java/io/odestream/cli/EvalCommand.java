@@ -528,6 +528,12 @@ final class EvalCommand implements Runnable {
                         + "(default ${DEFAULT-VALUE}; off: never; io.odestream.latent.LevelShift).")
         String levelShift;
 
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "7",
+                description = "Each series' model is initialised, trained and scored from this seed (default "
+                        + "${DEFAULT-VALUE}). The scores move by several points between seeds: judge a change over "
+                        + "several (docs/RESULTS.md).")
+        long seed;
+
         @Option(names = "--seasonal",
                 description = "The model sees each row's residual from a per-series seasonal baseline (level plus "
                         + "harmonics of the time of day and week, io.odestream.latent.SeasonalBaseline) fitted on the "
@@ -565,7 +571,7 @@ final class EvalCommand implements Runnable {
             }
             try {
                 List<CostProfile> costProfiles = nab.costProfiles();
-                DetectorSettings settings = DetectorSettings.defaults().withSeasonal(seasonality);
+                DetectorSettings settings = DetectorSettings.defaults().withSeasonal(seasonality).withSeed(seed);
                 var windows = NabJsonReader.readWindows(labelsFile);
                 int seriesCount = (int) NabDetectorRun.dataFiles(data).stream().filter(windows::containsKey).count();
                 NabDetectorRun.Result run;
@@ -680,6 +686,9 @@ final class EvalCommand implements Runnable {
             int files = run.corpus().series().size();
             List<String> lines = new ArrayList<>();
             lines.add("command: `odestream eval nab --data " + nab.data + " --out " + this.out + " --report " + report
+                    + (seed != DetectorSettings.defaults().seed() ? " --seed " + seed : "")
+                    + (!"sigma-points".equals(scoreMode) ? " --score-mode " + scoreMode : "")
+                    + (!"6,8".equals(levelShift) ? " --level-shift " + levelShift : "")
                     + (fineTuneEvery > 0 ? " --fine-tune-every " + fineTuneEvery + " --fine-tune-iterations "
                     + fineTuneIterations + (fineTuneRecentOnly ? " --fine-tune-recent-only" : "")
                     + (fineTunePrequential ? " --fine-tune-prequential" : "") : "")

@@ -69,6 +69,15 @@ class EvalNabCommandTest {
         assertTrue(section.contains(NabReport.BEGIN) && section.contains("odestream (latent-ODE filter"), section);
         assertTrue(section.contains("--fine-tune-every 200 --fine-tune-iterations 5`"), section);
 
+        // another seed, another score mode and no level shift: the settings say them, and so does the report's command
+        Run seeded = odestream("eval", "nab", "--data", nab.resolve("data").toString(), "--out",
+                nab.resolve("out").toString(), "--report", report.toString(), "--no-progress", "--seed", "11",
+                "--score-mode", "mean-path", "--level-shift", "off");
+        assertEquals(0, seeded.exit(), seeded.err());
+        assertTrue(seeded.out().contains("seed=11,") && seeded.out().contains("score mode mean-path"), seeded.out());
+        assertTrue(Files.readString(report).contains("--seed 11 --score-mode mean-path --level-shift off`"),
+                Files.readString(report));
+
         Run noLabels = odestream("eval", "nab", "--data", nab.resolve("data").toString(), "--out",
                 nab.resolve("out").toString(), "--labels", nab.resolve("missing.json").toString(), "--no-progress");
         assertEquals(1, noLabels.exit());

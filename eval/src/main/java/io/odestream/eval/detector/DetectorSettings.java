@@ -130,6 +130,16 @@ public record DetectorSettings(int latent, int hidden, int dynamicsHidden, int w
                 prequential ? 4 : 0);
     }
 
+    /**
+     * These settings with another seed: each series' model is initialised, trained and scored from
+     * it. The NAB figure moves by several points from one seed to another (docs/RESULTS.md, "How much
+     * of the figure is the fit's seed"), so a change is judged over several.
+     */
+    public DetectorSettings withSeed(long newSeed) {
+        return new DetectorSettings(latent, hidden, dynamicsHidden, windowLength, split, batchSize, iterations,
+                learningRate, klWeight, samples, maxGapSteps, rtol, policy, newSeed, seasonal);
+    }
+
     /** These settings with {@code config} as the seasonality (null: none). */
     public DetectorSettings withSeasonal(Seasonality config) {
         return new DetectorSettings(latent, hidden, dynamicsHidden, windowLength, split, batchSize, iterations,
