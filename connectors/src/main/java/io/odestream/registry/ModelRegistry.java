@@ -41,6 +41,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -76,6 +77,11 @@ public final class ModelRegistry implements AutoCloseable {
     private final AvroSerde<ModelArtifact> artifactSerde = new AvroSerde<>(ModelArtifact.class);
     private final AvroSerde<RegistryServing> servingSerde = new AvroSerde<>(RegistryServing.class);
     private KafkaProducer<byte[], byte[]> producer;
+    /**
+     * Unique per registry, so that two registry clients do not fence each other off; kept across its
+     * producers, so that a retry's producer fences the failed one ({@link #inTransaction}).
+     */
+    private final String transactionalId = "odestream-registry-" + UUID.randomUUID();
 
     private ModelRegistry(RegistryConfig config, ArtifactVerifier verifier, Clock clock) {
         this.config = config;
@@ -422,11 +428,35 @@ public final class ModelRegistry implements AutoCloseable {
         return true;
     }
 
-    private interface Sends {
+    /** What one transaction sends; run again, whole, when the transaction is retried. */
+    interface Sends {
         void to(KafkaProducer<byte[], byte[]> producer);
     }
 
-    private void inTransaction(Sends sends) {
+    /**
+     * Sends in one transaction. A transaction the broker refuses as in an invalid state (seen once on a
+     * fresh test broker, on a registry's first write) leaves the producer in a fatal state although
+     * nothing was written: it is tried once more on a new producer with the same transactional id,
+     * whose start fences the failed one and aborts whatever it had open. Any other failure, or a
+     * second one, is reported.
+     */
+    void inTransaction(Sends sends) {
+        try {
+            attempt(sends);
+        } catch (KafkaException first) {
+            if (!refusedAsInvalidState(first)) {
+                throw failed(first);
+            }
+            try {
+                attempt(sends);
+            } catch (KafkaException second) {
+                second.addSuppressed(first);
+                throw failed(second);
+            }
+        }
+    }
+
+    private void attempt(Sends sends) {
         KafkaProducer<byte[], byte[]> p = producer();
         try {
             p.beginTransaction();
@@ -439,10 +469,23 @@ public final class ModelRegistry implements AutoCloseable {
                 e.addSuppressed(abortFailed);
             }
             closeProducer();
-            throw new RegistryException("writing to the registry topics " + config.modelsTopic() + "/"
-                    + config.servingTopic() + " at " + config.bootstrapServers() + " failed, nothing was written: "
-                    + e.getMessage() + "; retry when the broker is healthy", e);
+            throw e;
         }
+    }
+
+    private static boolean refusedAsInvalidState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InvalidTxnStateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private RegistryException failed(KafkaException e) {
+        return new RegistryException("writing to the registry topics " + config.modelsTopic() + "/"
+                + config.servingTopic() + " at " + config.bootstrapServers() + " failed, nothing was written: "
+                + e.getMessage() + "; retry when the broker is healthy", e);
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
@@ -450,8 +493,7 @@ public final class ModelRegistry implements AutoCloseable {
             Properties props = clientProperties();
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            // unique per instance: two registry clients must not fence each other off
-            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "odestream-registry-" + UUID.randomUUID());
+            props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
             props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(config.timeout().toMillis()));
             props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
             props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

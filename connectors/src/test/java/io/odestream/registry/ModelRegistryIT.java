@@ -28,9 +28,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
@@ -177,6 +179,46 @@ class ModelRegistryIT {
     }
 
     @Test
+    void aTransactionRefusedAsInAnInvalidStateIsTriedOnceMoreAndCommittedOnce() throws Exception {
+        String topic = "written-" + TOPICS.incrementAndGet();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        try (ModelRegistry registry = ModelRegistry.connect(config, verifier)) {
+            AtomicInteger attempts = new AtomicInteger();
+            registry.inTransaction(p -> {
+                int attempt = attempts.incrementAndGet();
+                p.send(new ProducerRecord<>(topic, bytes("attempt-" + attempt), bytes("x")));
+                if (attempt == 1) {
+                    throw new InvalidTxnStateException("refused, as the broker does on a race");
+                }
+            });
+            assertEquals(2, attempts.get());
+            // the first attempt's record was aborted with its transaction: read_committed sees the second only
+            assertEquals(List.of("attempt-2"), topicKeys(topic));
+
+            RegistryException twice = assertThrows(RegistryException.class, () -> registry.inTransaction(p -> {
+                attempts.incrementAndGet();
+                throw new InvalidTxnStateException("refused again");
+            }));
+            assertEquals(4, attempts.get(), "one retry, not more");
+            assertTrue(twice.getMessage().contains("nothing was written: refused again")
+                    && twice.getCause().getSuppressed().length > 0, twice.getMessage());
+
+            RegistryException other = assertThrows(RegistryException.class, () -> registry.inTransaction(p -> {
+                attempts.incrementAndGet();
+                throw new KafkaException("some other failure");
+            }));
+            assertEquals(5, attempts.get(), "only a refusal as in an invalid state is retried");
+            assertTrue(other.getMessage().contains("some other failure"), other.getMessage());
+
+            // and the registry writes as before afterwards
+            registry.publish(signer.sign(TestArtifacts.unsigned("m", 1, null)));
+            assertEquals(List.of(OdeTopic.modelKey("m", 1)), modelsTopicKeys());
+        }
+    }
+
+    @Test
     void refusesAnExistingTopicThatIsNotCompacted() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(config.modelsTopic(), 1, (short) 1))).all().get();
@@ -200,13 +242,18 @@ class ModelRegistryIT {
     }
 
     private List<String> modelsTopicKeys() {
+        return topicKeys(config.modelsTopic());
+    }
+
+    /** The keys of the committed records of a one-partition topic, in order. */
+    private List<String> topicKeys(String topic) {
         List<String> keys = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            TopicPartition tp = new TopicPartition(config.modelsTopic(), 0);
+            TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
             long end = c.endOffsets(List.of(tp)).get(tp);
