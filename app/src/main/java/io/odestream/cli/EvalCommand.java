@@ -467,6 +467,10 @@ final class EvalCommand implements Runnable {
                     + "incident. One set of hyper-parameters for all series; series run in parallel.",
                 "Results: OUT/<category>/odestream_<name>.csv with timestamp,value,anomaly_score,raw_score,label."})
     static final class Nab implements Callable<Integer> {
+        /** Option defaults the report's command line leaves out (it names only what differs). */
+        private static final String DEFAULT_SCORE_MODE = "sigma-points";
+        private static final String DEFAULT_LEVEL_SHIFT = "6,8";
+
         @Spec
         CommandSpec spec;
 
@@ -516,19 +520,19 @@ final class EvalCommand implements Runnable {
                         + "the way the detector runs it, no worse on average than the serving model.")
         boolean fineTunePrequential;
 
-        @Option(names = "--score-mode", defaultValue = "sigma-points", paramLabel = "monte-carlo|sigma-points|mean-path",
+        @Option(names = "--score-mode", defaultValue = DEFAULT_SCORE_MODE, paramLabel = "monte-carlo|sigma-points|mean-path",
                 description = "How the Gaussian score integrates the posterior: the posterior's 2L + 1 sigma points "
                         + "(default), the settings' Monte-Carlo samples, or the sigma points carried along the mean's "
                         + "path (one decoder row; io.odestream.latent.ScoreMode).")
         String scoreMode;
 
-        @Option(names = "--level-shift", defaultValue = "6,8", paramLabel = "ROWS,STDS|off",
+        @Option(names = "--level-shift", defaultValue = DEFAULT_LEVEL_SHIFT, paramLabel = "ROWS,STDS|off",
                 description = "As the stream job's --level-shift: a series more than STDS of its model's training "
                         + "standard deviations from the training mean for ROWS rows in a row is re-centred there "
                         + "(default ${DEFAULT-VALUE}; off: never; io.odestream.latent.LevelShift).")
         String levelShift;
 
-        @Option(names = "--seed", paramLabel = "N", defaultValue = "7",
+        @Option(names = "--seed", paramLabel = "N", defaultValue = "" + DetectorSettings.DEFAULT_SEED,
                 description = "Each series' model is initialised, trained and scored from this seed (default "
                         + "${DEFAULT-VALUE}). The scores move by several points between seeds: judge a change over "
                         + "several (docs/RESULTS.md).")
@@ -686,9 +690,9 @@ final class EvalCommand implements Runnable {
             int files = run.corpus().series().size();
             List<String> lines = new ArrayList<>();
             lines.add("command: `odestream eval nab --data " + nab.data + " --out " + this.out + " --report " + report
-                    + (seed != DetectorSettings.defaults().seed() ? " --seed " + seed : "")
-                    + (!"sigma-points".equals(scoreMode) ? " --score-mode " + scoreMode : "")
-                    + (!"6,8".equals(levelShift) ? " --level-shift " + levelShift : "")
+                    + (seed != DetectorSettings.DEFAULT_SEED ? " --seed " + seed : "")
+                    + (!DEFAULT_SCORE_MODE.equals(scoreMode) ? " --score-mode " + scoreMode : "")
+                    + (!DEFAULT_LEVEL_SHIFT.equals(levelShift) ? " --level-shift " + levelShift : "")
                     + (fineTuneEvery > 0 ? " --fine-tune-every " + fineTuneEvery + " --fine-tune-iterations "
                     + fineTuneIterations + (fineTuneRecentOnly ? " --fine-tune-recent-only" : "")
                     + (fineTunePrequential ? " --fine-tune-prequential" : "") : "")

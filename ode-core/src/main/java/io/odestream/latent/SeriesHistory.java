@@ -18,7 +18,8 @@ public interface SeriesHistory {
     void readInto(int i, double[] x, boolean[] observed);
 
     /**
-     * Appends an observation; {@code observed[j] = false} keeps channel j as missing. At most
+     * Appends a copy of an observation (the caller may reuse {@code x} and {@code observed} after the
+     * call); {@code observed[j] = false} keeps channel j as missing. At most
      * {@code capacity} are kept (the settings' {@link MonitorSettings#recentCapacity}); passed on each
      * call rather than stored, so an implementation can hold fewer while the series is young and grow
      * up to it without keeping the setting in its state.

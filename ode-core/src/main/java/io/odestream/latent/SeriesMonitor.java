@@ -135,6 +135,8 @@ public final class SeriesMonitor {
     private double[] x = new double[0];
     /** {@link #x} in the series' frame. */
     private double[] seen = new double[0];
+    /** An absorbed update's values in the data's units, for a moved series ({@link #inData}). */
+    private double[] data = new double[0];
     private boolean[] observed = new boolean[0];
 
     public MonitorSettings settings() {
@@ -224,15 +226,20 @@ public final class SeriesMonitor {
         return seen;
     }
 
-    /** The data's values of an update's (frame) values. */
-    private static double[] inData(MonitoredSeries series, double[] seen) {
+    /**
+     * The data's values of an update's (frame) values: {@code seen} itself unless the series' frame is
+     * shifted, else this monitor's scratch, valid until its next call (the history copies what it keeps).
+     */
+    private double[] inData(MonitoredSeries series, double[] seen) {
         LevelFrame frame = series.levelFrame();
         if (frame == null || !frame.shifted()) {
             return seen;
         }
-        double[] values = new double[seen.length];
-        frame.fromFrame(seen, values);
-        return values;
+        if (data.length != seen.length) {
+            data = new double[seen.length];
+        }
+        frame.fromFrame(seen, data);
+        return data;
     }
 
     /**
