@@ -12,6 +12,7 @@ import io.odestream.eval.nab.NabReport;
 import io.odestream.eval.nab.NabResultsCorpus;
 import io.odestream.eval.nab.NabScorer;
 import io.odestream.eval.nab.NabScores;
+import io.odestream.eval.nab.SeedSpread;
 import io.odestream.eval.physionet.ChannelAlignment;
 import io.odestream.eval.physionet.MinMaxNormalisation;
 import io.odestream.eval.physionet.PaperProtocol;
@@ -470,6 +471,7 @@ final class EvalCommand implements Runnable {
         /** Option defaults the report's command line leaves out (it names only what differs). */
         private static final String DEFAULT_SCORE_MODE = "sigma-points";
         private static final String DEFAULT_LEVEL_SHIFT = "6,8";
+        private static final String OURS = "odestream (latent-ODE filter + alert policy)";
 
         @Spec
         CommandSpec spec;
@@ -538,6 +540,11 @@ final class EvalCommand implements Runnable {
                         + "several (docs/RESULTS.md).")
         long seed;
 
+        @Option(names = "--seeds", paramLabel = "LIST",
+                description = "Instead of --seed: runs the detector once per seed (e.g. 1-9 or 3,7,11), each into "
+                        + "OUT/seed-N, and reports the mean of their scores, each seed's, and their spread.")
+        String seeds;
+
         @Option(names = "--seasonal",
                 description = "The model sees each row's residual from a per-series seasonal baseline (level plus "
                         + "harmonics of the time of day and week, io.odestream.latent.SeasonalBaseline) fitted on the "
@@ -573,34 +580,70 @@ final class EvalCommand implements Runnable {
             if (threads < 1) {
                 throw new CommandFailedException("--threads must be >= 1, got " + threads);
             }
+            List<Long> seedList = seedList();
             try {
                 List<CostProfile> costProfiles = nab.costProfiles();
-                DetectorSettings settings = DetectorSettings.defaults().withSeasonal(seasonality).withSeed(seed);
                 var windows = NabJsonReader.readWindows(labelsFile);
                 int seriesCount = (int) NabDetectorRun.dataFiles(data).stream().filter(windows::containsKey).count();
-                NabDetectorRun.Result run;
-                try (ProgressBar progress = progressBar(seriesCount)) {
-                    run = NabDetectorRun.run(detector(settings), data, labelsFile, this.out, threads,
-                            series -> {
-                                if (progress != null) {
-                                    progress.setExtraMessage(series.name().substring(series.name().indexOf('/') + 1));
-                                    progress.step();
-                                }
-                            });
+                List<SeedRun> runs = new ArrayList<>();
+                try (ProgressBar progress = progressBar(seriesCount * seedList.size())) {
+                    for (long s : seedList) {
+                        DetectorSettings settings = DetectorSettings.defaults().withSeasonal(seasonality).withSeed(s);
+                        Path seedOut = seeds == null ? this.out : this.out.resolve("seed-" + s);
+                        NabDetectorRun.Result run = NabDetectorRun.run(detector(settings), data, labelsFile, seedOut,
+                                threads, series -> {
+                                    if (progress != null) {
+                                        progress.setExtraMessage(series.name().substring(series.name().indexOf('/') + 1));
+                                        progress.step();
+                                    }
+                                });
+                        SeedRun seedRun = new SeedRun(s, settings, run, NabScorer.score(run.corpus().series(), costProfiles));
+                        runs.add(seedRun);
+                        if (seeds == null) {
+                            out.print(seedRun.scores().table());
+                        } else {
+                            NabReport.Row r = seedRun.row();
+                            out.printf(Locale.ROOT, "seed %d: standard %.2f, reward_low_FP_rate %.2f, reward_low_FN_rate "
+                                    + "%.2f (%s, %.0f s)%n", s, r.standard(), r.lowFp(), r.lowFn(), seedOut, run.seconds());
+                            out.flush();
+                        }
+                    }
                 }
-                NabScores scores = NabScorer.score(run.corpus().series(), costProfiles);
-                out.print(scores.table());
-                List<String> runLines = runLines(run, settings);
+                SeedSpread spread = seeds == null ? null
+                        : new SeedSpread(seedList, runs.stream().map(SeedRun::row).toList());
+                List<String> runLines = runLines(runs, spread);
                 out.println();
                 runLines.forEach(out::println);
                 if (report != null) {
-                    writeReport(scores, run, runLines);
+                    writeReport(runs, spread, runLines);
                     out.println("report section written to " + report);
                 }
                 out.flush();
                 return 0;
             } catch (NabInputException | UncheckedIOException e) {
                 throw new CommandFailedException(e.getMessage(), e);
+            }
+        }
+
+        /** One seed's run of the detector and its scores. */
+        private record SeedRun(long seed, DetectorSettings settings, NabDetectorRun.Result run, NabScores scores) {
+            NabReport.Row row() {
+                return NabReport.ours(OURS, "", scores);
+            }
+        }
+
+        /** --seed's one seed, or --seeds' list (not both). */
+        private List<Long> seedList() {
+            if (seeds == null) {
+                return List.of(seed);
+            }
+            if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
+                throw new CommandFailedException("--seed and --seeds name the seeds twice: pass one of them");
+            }
+            try {
+                return SeedSpread.parse(seeds);
+            } catch (IllegalArgumentException e) {
+                throw new CommandFailedException("--seeds " + seeds + ": " + e.getMessage());
             }
         }
 
@@ -655,42 +698,53 @@ final class EvalCommand implements Runnable {
                             fineTunePrequential));
         }
 
-        private List<String> runLines(NabDetectorRun.Result run, DetectorSettings settings) {
-            long rows = run.series().stream().mapToLong(NabDetectorRun.SeriesRun::rows).sum();
-            double fit = run.series().stream().mapToDouble(NabDetectorRun.SeriesRun::fitSeconds).sum();
-            long diverged = run.series().stream().filter(NabDetectorRun.SeriesRun::fitDiverged).count();
-            int failures = run.series().stream().mapToInt(NabDetectorRun.SeriesRun::solverFailures).sum();
+        private List<String> runLines(List<SeedRun> runs, SeedSpread spread) {
+            long rows = runs.get(0).run().series().stream().mapToLong(NabDetectorRun.SeriesRun::rows).sum();
+            double wall = runs.stream().mapToDouble(r -> r.run().seconds()).sum();
+            double fit = runs.stream().flatMap(r -> r.run().series().stream())
+                    .mapToDouble(NabDetectorRun.SeriesRun::fitSeconds).sum();
+            long diverged = runs.stream().flatMap(r -> r.run().series().stream())
+                    .filter(NabDetectorRun.SeriesRun::fitDiverged).count();
+            int failures = runs.stream().flatMap(r -> r.run().series().stream())
+                    .mapToInt(NabDetectorRun.SeriesRun::solverFailures).sum();
+            String perRun = runs.size() == 1 ? "" : " (all " + runs.size() + " seeds' runs together)";
             List<String> lines = new ArrayList<>();
             double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1000.0)
                     .orElse(Double.NaN);
-            lines.add(String.format(Locale.ROOT, "%d series, %d rows: wall time %.0f s on %d thread(s) (%d cores seen), "
-                    + "process CPU time %.0f s; the per-series model fits took %.0f s of wall time summed over the "
-                    + "series (they run in parallel)", run.series().size(), rows, run.seconds(), threads,
+            lines.add(String.format(Locale.ROOT, "%d series, %d rows: wall time %.0f s%s on %d thread(s) (%d cores "
+                    + "seen), process CPU time %.0f s; the per-series model fits took %.0f s of wall time summed over the "
+                    + "series (they run in parallel)", runs.get(0).run().series().size(), rows, wall, perRun, threads,
                     Runtime.getRuntime().availableProcessors(), cpu, fit));
             lines.add(String.format(Locale.ROOT, "fits stopped early on a non-finite loss: %d; rows whose score or "
-                    + "update failed in the solver (filter restarted there): %d", diverged, failures));
-            lines.add("settings (the same for every series): " + settings + "; scorer " + scorer + "; score mode "
+                    + "update failed in the solver (filter restarted there): %d%s", diverged, failures, perRun));
+            lines.add("settings (the same for every series): " + runs.get(0).settings()
+                    + (spread == null ? "" : " (seed: each of " + seeds + ")") + "; scorer " + scorer + "; score mode "
                     + scoreMode + "; level shift " + levelShift);
             if (fineTuneEvery > 0) {
-                int rounds = run.series().stream().mapToInt(NabDetectorRun.SeriesRun::fineTuningRounds).sum();
-                int swaps = run.series().stream().mapToInt(NabDetectorRun.SeriesRun::modelSwaps).sum();
+                int rounds = runs.stream().flatMap(r -> r.run().series().stream())
+                        .mapToInt(NabDetectorRun.SeriesRun::fineTuningRounds).sum();
+                int swaps = runs.stream().flatMap(r -> r.run().series().stream())
+                        .mapToInt(NabDetectorRun.SeriesRun::modelSwaps).sum();
                 lines.add(String.format(Locale.ROOT, "continual learning: a fine-tuning round every %d scored rows, "
                         + "%d iterations each, on %s; %d rounds, %d refreshed models served (candidates that beat the "
-                        + "serving model on held-out windows)", fineTuneEvery, fineTuneIterations,
+                        + "serving model on held-out windows)%s", fineTuneEvery, fineTuneIterations,
                         (fineTuneRecentOnly ? "the windows since the last round" : "every window since the first row")
-                                + (fineTunePrequential ? ", with the prequential guard" : ""), rounds, swaps));
+                                + (fineTunePrequential ? ", with the prequential guard" : ""), rounds, swaps, perRun));
+            }
+            if (spread != null) {
+                lines.addAll(spread.lines());
             }
             return lines;
         }
 
-        private void writeReport(NabScores scores, NabDetectorRun.Result run, List<String> runLines) {
+        private void writeReport(List<SeedRun> runs, SeedSpread spread, List<String> runLines) {
             Path finalResults = nab.nabRoot().resolve("final_results.json");
             List<NabReport.Row> published = Files.isRegularFile(finalResults) ? NabReport.readPublished(finalResults)
                     : List.of();
-            int files = run.corpus().series().size();
+            int files = runs.get(0).run().corpus().series().size();
             List<String> lines = new ArrayList<>();
             lines.add("command: `odestream eval nab --data " + nab.data + " --out " + this.out + " --report " + report
-                    + (seed != DetectorSettings.DEFAULT_SEED ? " --seed " + seed : "")
+                    + (spread != null ? " --seeds " + seeds : seed != DetectorSettings.DEFAULT_SEED ? " --seed " + seed : "")
                     + (!DEFAULT_SCORE_MODE.equals(scoreMode) ? " --score-mode " + scoreMode : "")
                     + (!DEFAULT_LEVEL_SHIFT.equals(levelShift) ? " --level-shift " + levelShift : "")
                     + (fineTuneEvery > 0 ? " --fine-tune-every " + fineTuneEvery + " --fine-tune-iterations "
@@ -701,8 +755,9 @@ final class EvalCommand implements Runnable {
             lines.addAll(runLines);
             lines.add("published figures are NAB's `final_results.json`, over all 58 NAB series; the like-for-like "
                     + "rows are NAB's stored results of those detectors scored with NAB's rules on the same 39 series");
-            NabReport.Row ours = NabReport.ours("odestream (latent-ODE filter + alert policy)",
-                    "the " + files + " series under --data", scores);
+            String corpus = "the " + files + " series under --data";
+            NabReport.Row ours = spread == null ? NabReport.ours(OURS, corpus, runs.get(0).scores())
+                    : spread.mean(OURS + ", mean of " + runs.size() + " seeds", corpus);
             NabReport.writeSection(report, NabReport.markdown(ours, files == 39 ? NabReport.SHARED_39 : List.of(),
                     published, lines));
         }

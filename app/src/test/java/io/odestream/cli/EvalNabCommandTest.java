@@ -78,6 +78,25 @@ class EvalNabCommandTest {
         assertTrue(Files.readString(report).contains("--seed 11 --score-mode mean-path --level-shift off`"),
                 Files.readString(report));
 
+        // several seeds: each run into its own folder, exactly as that seed's single run; the report leads with their mean
+        Run both = odestream("eval", "nab", "--data", nab.resolve("data").toString(), "--out",
+                nab.resolve("seeds").toString(), "--report", report.toString(), "--no-progress", "--seeds", "11,4",
+                "--score-mode", "mean-path", "--level-shift", "off");
+        assertEquals(0, both.exit(), both.err());
+        assertEquals(Files.readString(nab.resolve("out/synthetic/odestream_spike.csv")),
+                Files.readString(nab.resolve("seeds/seed-11/synthetic/odestream_spike.csv")));
+        assertTrue(Files.isRegularFile(nab.resolve("seeds/seed-4/synthetic/odestream_spike.csv")));
+        assertTrue(both.out().contains("seed 11: standard ") && both.out().contains("seed 4: standard ")
+                && both.out().contains("over the 2 seeds: mean "), both.out());
+        String seedsSection = Files.readString(report);
+        assertTrue(seedsSection.contains("--seeds 11,4 --score-mode mean-path --level-shift off`")
+                && seedsSection.contains("odestream (latent-ODE filter + alert policy), mean of 2 seeds**"), seedsSection);
+
+        Run twice = odestream("eval", "nab", "--data", nab.resolve("data").toString(), "--out",
+                nab.resolve("seeds").toString(), "--no-progress", "--seeds", "1-3", "--seed", "2");
+        assertEquals(1, twice.exit());
+        assertTrue(twice.err().contains("--seed and --seeds"), twice.err());
+
         Run noLabels = odestream("eval", "nab", "--data", nab.resolve("data").toString(), "--out",
                 nab.resolve("out").toString(), "--labels", nab.resolve("missing.json").toString(), "--no-progress");
         assertEquals(1, noLabels.exit());
