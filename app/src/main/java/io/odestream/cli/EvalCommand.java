@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -400,7 +401,7 @@ final class EvalCommand implements Runnable {
             MinMaxNormalisation scaling = MinMaxNormalisation.fromTraining(split.train(), first.channels().size());
             List<LatentOdeTraining.Series> train = scaling.apply(split.train());
             List<LatentOdeTraining.Series> test = scaling.apply(split.test());
-            String where = dataFolders.stream().map(Path::toString).collect(java.util.stream.Collectors.joining(" + "))
+            String where = dataFolders.stream().map(Path::toString).collect(Collectors.joining(" + "))
                     + ", every 5th stay by RecordID a test stay";
             if (paperLoad != null && paperWarmStart != null) {
                 throw new CommandFailedException("--paper-load scores a saved model, --paper-warm-start trains one on: "
@@ -427,9 +428,9 @@ final class EvalCommand implements Runnable {
             out.print(PaperProtocol.markdown(result));
             if (report != null) {
                 String command = "command: `odestream eval physionet --paper-protocol "
-                        + dataFolders.stream().map(p -> "--data " + p).collect(java.util.stream.Collectors.joining(" "))
+                        + dataFolders.stream().map(p -> "--data " + p).collect(Collectors.joining(" "))
                         + " --paper-objectives " + objectives.stream().map(o -> o.name().toLowerCase(Locale.ROOT))
-                                .collect(java.util.stream.Collectors.joining(","))
+                                .collect(Collectors.joining(","))
                         + (iterations != null ? " --iterations " + iterations : "")
                         + (batch != null ? " --batch " + batch : "") + (lr != null ? " --lr " + lr : "")
                         + (paperWarmStart != null ? " --paper-warm-start " + paperWarmStart : "")
@@ -604,7 +605,8 @@ final class EvalCommand implements Runnable {
                         } else {
                             NabReport.Row r = seedRun.row();
                             out.printf(Locale.ROOT, "seed %d: standard %.2f, reward_low_FP_rate %.2f, reward_low_FN_rate "
-                                    + "%.2f (%s, %.0f s)%n", s, r.standard(), r.lowFp(), r.lowFn(), seedOut, run.seconds());
+                                    + "%.2f (thresholds %s; %s, %.0f s)%n", s, r.standard(), r.lowFp(), r.lowFn(),
+                                    seedRun.thresholds(), seedOut, run.seconds());
                             out.flush();
                         }
                     }
@@ -629,6 +631,12 @@ final class EvalCommand implements Runnable {
         private record SeedRun(long seed, DetectorSettings settings, NabDetectorRun.Result run, NabScores scores) {
             NabReport.Row row() {
                 return NabReport.ours(OURS, "", scores);
+            }
+
+            /** Each profile's optimised threshold: which rows counted as detections in this seed's run. */
+            String thresholds() {
+                return scores.profiles().stream().map(p -> Double.toString(p.threshold()))
+                        .collect(Collectors.joining(" / "));
             }
         }
 
