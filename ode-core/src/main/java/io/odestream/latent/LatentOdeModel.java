@@ -211,4 +211,13 @@ public final class LatentOdeModel {
     double noiseSigma(int channel) {
         return Math.exp(parameters.values()[noiseOffset + channel]);
     }
+
+    /** Sets channel c's observation noise σ (normalised units, &gt; 0), e.g. where training starts it. */
+    void setNoiseSigma(int channel, double sigma) {
+        if (!(sigma > 0) || !Double.isFinite(sigma)) {
+            throw new IllegalArgumentException("noise sigma must be finite and > 0, got " + sigma);
+        }
+        parameters.values()[noiseOffset + channel] = Math.log(sigma);
+        parametersChanged();
+    }
 }

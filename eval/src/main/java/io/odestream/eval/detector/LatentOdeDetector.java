@@ -324,6 +324,7 @@ public final class LatentOdeDetector {
                 Activation.TANH, timeUnit(times, fitRows), "dopri5", settings.rtol(), settings.rtol() / 100,
                 new double[] {0}, new double[] {1});
         LatentOdeModel model = LatentOdeModel.create(LatentOdeTraining.normalisedFor(shape, data), settings.seed());
+        LatentOdeTraining.startNoiseAtTheData(model, data);
         try {
             LatentOdeTraining.train(model, data, settings.trainingConfig(), Trainer.ProgressListener.silent());
         } catch (TrainingDivergedException e) {
