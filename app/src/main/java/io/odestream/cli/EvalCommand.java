@@ -598,7 +598,7 @@ final class EvalCommand implements Runnable {
                                         progress.step();
                                     }
                                 });
-                        SeedRun seedRun = new SeedRun(s, settings, run, NabScorer.score(run.corpus().series(), costProfiles));
+                        SeedRun seedRun = new SeedRun(settings, run, NabScorer.score(run.corpus().series(), costProfiles));
                         runs.add(seedRun);
                         if (seeds == null) {
                             out.print(seedRun.scores().table());
@@ -628,7 +628,7 @@ final class EvalCommand implements Runnable {
         }
 
         /** One seed's run of the detector and its scores. */
-        private record SeedRun(long seed, DetectorSettings settings, NabDetectorRun.Result run, NabScores scores) {
+        private record SeedRun(DetectorSettings settings, NabDetectorRun.Result run, NabScores scores) {
             NabReport.Row row() {
                 return NabReport.ours(OURS, "", scores);
             }
