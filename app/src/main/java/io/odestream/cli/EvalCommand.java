@@ -709,12 +709,11 @@ final class EvalCommand implements Runnable {
         private List<String> runLines(List<SeedRun> runs, SeedSpread spread) {
             long rows = runs.get(0).run().series().stream().mapToLong(NabDetectorRun.SeriesRun::rows).sum();
             double wall = runs.stream().mapToDouble(r -> r.run().seconds()).sum();
-            double fit = runs.stream().flatMap(r -> r.run().series().stream())
-                    .mapToDouble(NabDetectorRun.SeriesRun::fitSeconds).sum();
-            long diverged = runs.stream().flatMap(r -> r.run().series().stream())
-                    .filter(NabDetectorRun.SeriesRun::fitDiverged).count();
-            int failures = runs.stream().flatMap(r -> r.run().series().stream())
-                    .mapToInt(NabDetectorRun.SeriesRun::solverFailures).sum();
+            // every series of every seed's run: the fits' time and the failures are summed over all of them
+            List<NabDetectorRun.SeriesRun> all = runs.stream().flatMap(r -> r.run().series().stream()).toList();
+            double fit = all.stream().mapToDouble(NabDetectorRun.SeriesRun::fitSeconds).sum();
+            long diverged = all.stream().filter(NabDetectorRun.SeriesRun::fitDiverged).count();
+            int failures = all.stream().mapToInt(NabDetectorRun.SeriesRun::solverFailures).sum();
             String perRun = runs.size() == 1 ? "" : " (all " + runs.size() + " seeds' runs together)";
             List<String> lines = new ArrayList<>();
             double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1000.0)
@@ -729,10 +728,8 @@ final class EvalCommand implements Runnable {
                     + (spread == null ? "" : " (seed: each of " + seeds + ")") + "; scorer " + scorer + "; score mode "
                     + scoreMode + "; level shift " + levelShift);
             if (fineTuneEvery > 0) {
-                int rounds = runs.stream().flatMap(r -> r.run().series().stream())
-                        .mapToInt(NabDetectorRun.SeriesRun::fineTuningRounds).sum();
-                int swaps = runs.stream().flatMap(r -> r.run().series().stream())
-                        .mapToInt(NabDetectorRun.SeriesRun::modelSwaps).sum();
+                int rounds = all.stream().mapToInt(NabDetectorRun.SeriesRun::fineTuningRounds).sum();
+                int swaps = all.stream().mapToInt(NabDetectorRun.SeriesRun::modelSwaps).sum();
                 lines.add(String.format(Locale.ROOT, "continual learning: a fine-tuning round every %d scored rows, "
                         + "%d iterations each, on %s; %d rounds, %d refreshed models served (candidates that beat the "
                         + "serving model on held-out windows)%s", fineTuneEvery, fineTuneIterations,

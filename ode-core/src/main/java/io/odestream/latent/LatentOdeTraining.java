@@ -120,6 +120,7 @@ public final class LatentOdeTraining {
         LatentOdeSpec spec = model.spec();
         int c = spec.channels();
         for (int j = 0; j < c; j++) {
+            double scale = spec.std(j);
             double sumSq = 0;
             long steps = 0;
             for (Series s : data) {
@@ -130,7 +131,7 @@ public final class LatentOdeTraining {
                         continue; // a step spans the missing value: the next observed one follows the last
                     }
                     if (Double.isFinite(previous)) {
-                        double step = (v - previous) / spec.channelStd()[j];
+                        double step = (v - previous) / scale;
                         sumSq += step * step;
                         steps++;
                     }
